@@ -1,0 +1,170 @@
+/**
+ * The Electron host: a thin shell. It is the only code that imports `electron`. It mounts the
+ * same router as `datum serve` over IPC, serves the renderer and bytes through the privileged
+ * `datum://app/` protocol (same URLs as the headless host: /blob/..., /thumb/...), and locks the
+ * window down: contextIsolation, sandbox, no nodeIntegration, CSP, no navigation, no new windows,
+ * no network requests, sender checks on IPC.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createHostServices } from '../hostServices';
+import { serveBlob } from '../services/blobs';
+import { contentSecurityPolicy } from '../server/contentSecurity';
+import type { Connection } from '../rpc/router';
+
+const SCHEME = 'datum';
+const ORIGIN = `${SCHEME}://app`;
+const RPC_CHANNEL = 'datum:rpc';
+const EVENT_CHANNEL = 'datum:event';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false } },
+]);
+
+const distDir = path.join(__dirname, '..');
+const rendererDir = path.join(distDir, 'renderer');
+const preloadPath = path.join(distDir, 'preload', 'preload.cjs');
+
+let mainWindow: BrowserWindow | null = null;
+
+async function pickFolder(): Promise<string | null> {
+  const res = await dialog.showOpenDialog(mainWindow ?? undefined!, { properties: ['openDirectory', 'createDirectory'] });
+  return res.canceled || !res.filePaths[0] ? null : res.filePaths[0];
+}
+
+const services = createHostServices({
+  userDataDir: app.getPath('userData'),
+  host: 'electron',
+  pickFolder,
+  demoDir: path.join(app.getPath('userData'), 'demo-project'),
+});
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+async function handleProtocol(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.host !== 'app') return new Response('not found', { status: 404 });
+  if (url.pathname.startsWith('/blob/') || url.pathname.startsWith('/thumb/')) {
+    const blob = await serveBlob(services.projects, url.pathname, request.headers.get('range') ?? undefined);
+    const body: BodyInit | null =
+      blob.body == null ? null : Buffer.isBuffer(blob.body) ? new Uint8Array(blob.body) : (Readable.toWeb(blob.body) as ReadableStream);
+    return new Response(body, { status: blob.status, headers: blob.headers });
+  }
+  const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  let file = path.resolve(rendererDir, rel);
+  if (path.relative(rendererDir, file).startsWith('..')) return new Response('forbidden', { status: 403 });
+  const exists = await fs.stat(file).then((s) => s.isFile()).catch(() => false);
+  if (!exists) {
+    if (path.extname(rel)) return new Response('not found', { status: 404 });
+    file = path.join(rendererDir, 'index.html');
+  }
+  const headers: Record<string, string> = { 'content-type': STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream' };
+  if (file.endsWith('.html')) headers['content-security-policy'] = contentSecurityPolicy();
+  return new Response(await fs.readFile(file), { status: 200, headers });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'Datum',
+    backgroundColor: '#111418',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // No navigation away from the app and no new windows; external links open in the OS browser.
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(ORIGIN)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void win.loadURL(`${ORIGIN}/`);
+  return win;
+}
+
+const connections = new Map<number, Connection>();
+
+function connectionFor(contents: Electron.WebContents): Connection {
+  let conn = connections.get(contents.id);
+  if (!conn) {
+    conn = services.router.connect((event, data) => {
+      if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, data });
+    });
+    connections.set(contents.id, conn);
+    contents.once('destroyed', () => {
+      connections.get(contents.id)?.close();
+      connections.delete(contents.id);
+    });
+  }
+  return conn;
+}
+
+function buildMenu() {
+  const send = (method: string) => mainWindow?.webContents.send(EVENT_CHANNEL, { event: 'menu', data: { action: method } });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Open Dataset Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-folder') },
+          { label: 'Open Demo', click: () => send('open-demo') },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }] },
+      { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { role: 'togglefullscreen' }] },
+      { label: 'Help', submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'Shift+/', click: () => send('shortcuts') }] },
+    ]),
+  );
+}
+
+app.whenReady().then(() => {
+  // The app makes no network request of its own: anything but our scheme is cancelled.
+  session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_d, cb) =>
+    cb({ cancel: true }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  protocol.handle(SCHEME, handleProtocol);
+  ipcMain.handle(RPC_CHANNEL, async (event, msg: { method?: unknown; params?: unknown }) => {
+    // Only our own page may call: check the sending frame's origin.
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!frameUrl.startsWith(`${ORIGIN}/`)) return { error: { code: 'FORBIDDEN', message: 'IPC from an unexpected origin' } };
+    if (!msg || typeof msg !== 'object') return { error: { code: 'BAD_REQUEST', message: 'malformed IPC message' } };
+    return connectionFor(event.sender).call(String(msg.method), msg.params);
+  });
+  buildMenu();
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+});
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

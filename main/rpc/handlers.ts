@@ -1,0 +1,76 @@
+/**
+ * Binds the contract to the services. Host differences arrive as a small capabilities object
+ * (host kind, folder picker, where the demo lives) so nothing here knows about Electron.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Handlers } from './router';
+import { DatumError } from './errors';
+import type { ProjectService } from '../services/projectService';
+import type { GrantStore } from '../services/grants';
+import { generateDemo } from '../services/demo/generate';
+import { PROJECT_FILE } from '../services/projectFile';
+
+export interface HostCapabilities {
+  host: 'electron' | 'headless';
+  version: string;
+  /** Native folder dialog; undefined in the headless host. */
+  pickFolder?: () => Promise<string | null>;
+  /** Where "Open demo" writes its project. */
+  demoDir: string;
+}
+
+export function createHandlers(projects: ProjectService, grants: GrantStore, caps: HostCapabilities): Handlers {
+  const requireGrant = async (p: string) => {
+    if (!path.isAbsolute(p)) throw new DatumError('BAD_REQUEST', `path must be absolute: ${p}`);
+    if (!(await grants.allows(p))) {
+      throw new DatumError(
+        'FORBIDDEN',
+        caps.pickFolder
+          ? `${p} was not opened through the folder picker; choose it with "Open dataset folder"`
+          : `${p} is outside the folders this server may open (start datum serve with --allow ${p})`,
+      );
+    }
+  };
+  return {
+    'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
+    'project.current': async () => projects.current(),
+    'project.open': async ({ path: p }) => {
+      await requireGrant(p);
+      return projects.open(p);
+    },
+    'project.create': async ({ path: p, name }) => {
+      await requireGrant(p);
+      return projects.create(p, name);
+    },
+    'project.openDemo': async () => {
+      const exists = await fs.stat(path.join(caps.demoDir, PROJECT_FILE)).catch(() => null);
+      if (!exists) await generateDemo(caps.demoDir);
+      await grants.add(caps.demoDir);
+      return projects.open(caps.demoDir);
+    },
+    'project.pickFolder': async () => {
+      if (!caps.pickFolder) throw new DatumError('UNSUPPORTED', 'this host has no folder picker; open folders with datum serve <dir>');
+      const picked = await caps.pickFolder();
+      if (picked) await grants.add(picked);
+      return { path: picked };
+    },
+    'project.close': async () => {
+      projects.close();
+      return { ok: true as const };
+    },
+    'project.updateOntology': async ({ ontology }) => projects.updateOntology(ontology),
+    'project.updateSettings': async ({ settings }) => projects.updateSettings(settings),
+    'index.refresh': async (_input, ctx) => {
+      const r = await projects.refreshIndex(ctx.progress, ctx.signal);
+      ctx.emit('project.changed', { reason: 'index' });
+      return { items: r.items.length, added: r.added, removed: r.removed, changed: r.changed };
+    },
+    'items.list': async (q) => projects.listItems(q),
+    'items.get': async ({ id }) => projects.getItem(id),
+    'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
+    'annotations.save': async ({ itemId, document }) => ({ savedAt: await projects.saveAnnotations(itemId, document) }),
+    // Handled inside the router (it owns the job table); present to satisfy the type.
+    'jobs.cancel': async () => ({ cancelled: false }),
+  };
+}

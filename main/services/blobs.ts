@@ -1,0 +1,92 @@
+/**
+ * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
+ * `/blob/source/<sourceId>/<relative path>` and `/thumb/<id>`. Supports HTTP Range so `<video>`
+ * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ProjectService } from './projectService';
+import { thumbnail } from './thumbnails';
+import { DatumError } from '../rpc/errors';
+
+const TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface BlobResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Readable | Buffer | null;
+}
+
+export async function serveBlob(projects: ProjectService, urlPath: string, range: string | undefined): Promise<BlobResponse> {
+  try {
+    const parts = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'thumb' && parts.length === 2) {
+      const item = projects.getItem(parts[1]);
+      const file = projects.itemPath(item.id);
+      const buf = await thumbnail(projects.requireProject().dir, item, file);
+      if (!buf) return text(404, 'no thumbnail for this item');
+      return { status: 200, headers: { 'content-type': 'image/webp', 'cache-control': 'private, max-age=3600' }, body: buf };
+    }
+    if (parts[0] !== 'blob') return text(404, 'not found');
+    let file: string;
+    if (parts[1] === 'item' && parts.length >= 3) {
+      file = projects.itemPath(parts[2], parts.length > 3 ? parts.slice(3).join('/') : undefined);
+    } else if (parts[1] === 'source' && parts.length >= 4) {
+      file = projects.sourceFile(parts[2], parts.slice(3).join('/'));
+    } else {
+      return text(404, 'not found');
+    }
+    return await serveFile(file, range);
+  } catch (err) {
+    if (err instanceof DatumError) {
+      const status = err.code === 'FORBIDDEN' ? 403 : err.code === 'NO_PROJECT' ? 409 : err.code === 'NOT_FOUND' ? 404 : 400;
+      return text(status, err.message);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return text(404, 'file not found');
+    return text(500, (err as Error).message);
+  }
+}
+
+export async function serveFile(file: string, range: string | undefined): Promise<BlobResponse> {
+  const st = await fs.stat(file);
+  if (!st.isFile()) return text(404, `${path.basename(file)} is not a file`);
+  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
+  if (range) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+    if (!m || (m[1] === '' && m[2] === '')) return { status: 416, headers: { 'content-range': `bytes */${st.size}` }, body: null };
+    let start: number;
+    let end: number;
+    if (m[1] === '') {
+      start = Math.max(0, st.size - Number(m[2]));
+      end = st.size - 1;
+    } else {
+      start = Number(m[1]);
+      end = m[2] === '' ? st.size - 1 : Math.min(Number(m[2]), st.size - 1);
+    }
+    if (start > end || start >= st.size) return { status: 416, headers: { 'content-range': `bytes */${st.size}` }, body: null };
+    return {
+      status: 206,
+      headers: { ...base, 'content-range': `bytes ${start}-${end}/${st.size}`, 'content-length': String(end - start + 1) },
+      body: createReadStream(file, { start, end }),
+    };
+  }
+  return { status: 200, headers: { ...base, 'content-length': String(st.size) }, body: createReadStream(file) };
+}
+
+function text(status: number, message: string): BlobResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(message) };
+}

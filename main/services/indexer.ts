@@ -1,0 +1,158 @@
+/**
+ * Indexes dataset folders in place: one walk with async directory handles, stats in small
+ * concurrent batches, progress callbacks and an abort signal. Unchanged files (same size and
+ * mtime as in the cached index) keep their previous record, so re-opening is cheap.
+ *
+ * Folder conventions:
+ *  - a folder holding `sequence.json` is ONE item (an image or point-cloud sequence);
+ *  - a folder holding `DICOMDIR` is ONE dicom-series item;
+ *  - KITTI layout: `velodyne/N.bin` gets companions `image_2/N.png`, `calib/N.txt`, `label_2/N.txt`.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ItemSummary, Modality, SourceSpec } from '../../preload/contract';
+import { modalityOf } from './modality';
+
+/** Folders never indexed: our own state, VCS and dependency folders. */
+const SKIP_DIRS = new Set(['.datum', 'annotations', 'node_modules', '.git', 'models']);
+const STAT_BATCH = 64;
+
+export interface IndexProgress {
+  (scanned: number, found: number): void;
+}
+
+export interface IndexResult {
+  items: ItemSummary[];
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export function itemId(sourceId: string, relPath: string): string {
+  return createHash('sha1').update(`${sourceId}\0${relPath}`).digest('hex').slice(0, 16);
+}
+
+export async function indexSources(
+  sources: { spec: SourceSpec; absPath: string }[],
+  previous: ItemSummary[],
+  onProgress: IndexProgress,
+  signal: AbortSignal,
+): Promise<IndexResult> {
+  const prevById = new Map(previous.map((i) => [i.id, i]));
+  const items: ItemSummary[] = [];
+  let scanned = 0;
+  let added = 0;
+  let changed = 0;
+  let lastReport = 0;
+
+  for (const { spec, absPath } of sources) {
+    const files: string[] = []; // relative paths of every file, for companion lookup
+    const pending: { rel: string; modality: Modality; frames?: number }[] = [];
+    const queue: string[] = [''];
+    while (queue.length) {
+      signal.throwIfAborted();
+      const relDir = queue.shift()!;
+      const dirAbs = path.join(absPath, relDir);
+      let names: import('node:fs').Dirent[];
+      try {
+        names = await fs.readdir(dirAbs, { withFileTypes: true });
+      } catch {
+        continue; // unreadable folder: skip it rather than fail the whole index
+      }
+      const nameSet = new Set(names.map((d) => d.name));
+      if (relDir !== '' && nameSet.has('sequence.json')) {
+        pending.push(await sequenceItem(absPath, relDir));
+        continue;
+      }
+      if (relDir !== '' && nameSet.has('DICOMDIR')) {
+        pending.push({ rel: relDir, modality: 'dicom-series', frames: names.filter((d) => d.isFile()).length - 1 });
+        continue;
+      }
+      for (const d of names) {
+        if (d.name.startsWith('.')) continue;
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        if (d.isDirectory()) {
+          if (!(relDir === '' && SKIP_DIRS.has(d.name))) queue.push(rel);
+        } else if (d.isFile()) {
+          files.push(rel);
+          const modality = modalityOf(d.name);
+          if (modality) pending.push({ rel, modality });
+        }
+      }
+      scanned += names.length;
+      if (scanned - lastReport >= 1000) {
+        lastReport = scanned;
+        onProgress(scanned, pending.length + items.length);
+      }
+    }
+
+    const fileSet = new Set(files);
+    for (let i = 0; i < pending.length; i += STAT_BATCH) {
+      signal.throwIfAborted();
+      const batch = pending.slice(i, i + STAT_BATCH);
+      const stats = await Promise.all(batch.map((p) => fs.stat(path.join(absPath, p.rel)).catch(() => null)));
+      batch.forEach((p, k) => {
+        const st = stats[k];
+        if (!st) return;
+        const id = itemId(spec.id, p.rel);
+        const prev = prevById.get(id);
+        const mtime = Math.floor(st.mtimeMs);
+        const size = st.isDirectory() ? 0 : st.size;
+        const item: ItemSummary = {
+          id,
+          name: p.rel,
+          source: spec.id,
+          modality: p.modality,
+          size,
+          mtime,
+          status: prev?.status ?? 'new',
+        };
+        if (p.frames !== undefined) item.frames = p.frames;
+        const companions = p.modality === 'pointcloud' ? kittiCompanions(p.rel, fileSet) : undefined;
+        if (companions) item.companions = companions;
+        if (!prev) added++;
+        else if (prev.mtime !== mtime || prev.size !== size) changed++;
+        items.push(item);
+      });
+      if (i % (STAT_BATCH * 16) === 0) onProgress(scanned, items.length);
+    }
+  }
+  const ids = new Set(items.map((i) => i.id));
+  const removed = previous.filter((p) => !ids.has(p.id)).length;
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  onProgress(scanned, items.length);
+  return { items, added, removed, changed };
+}
+
+async function sequenceItem(root: string, relDir: string): Promise<{ rel: string; modality: Modality; frames: number }> {
+  let kind = 'images';
+  let frames = 0;
+  try {
+    const seq = JSON.parse(await fs.readFile(path.join(root, relDir, 'sequence.json'), 'utf8'));
+    if (seq && typeof seq === 'object') {
+      if (seq.kind === 'pointcloud') kind = 'pointcloud';
+      if (Array.isArray(seq.frames)) frames = seq.frames.length;
+    }
+  } catch {
+    /* a broken sequence.json still yields an item; the viewer reports the problem */
+  }
+  return { rel: relDir, modality: kind === 'pointcloud' ? 'pointcloud-sequence' : 'image-sequence', frames };
+}
+
+function kittiCompanions(rel: string, files: Set<string>): Record<string, string> | undefined {
+  const parts = rel.split('/');
+  if (parts.length < 2 || parts[parts.length - 2] !== 'velodyne') return undefined;
+  const stem = parts[parts.length - 1].replace(/\.bin$/i, '');
+  const base = parts.slice(0, -2).join('/');
+  const join = (dir: string, name: string) => (base ? `${base}/${dir}/${name}` : `${dir}/${name}`);
+  const out: Record<string, string> = {};
+  for (const [key, candidate] of [
+    ['image', join('image_2', `${stem}.png`)],
+    ['calib', join('calib', `${stem}.txt`)],
+    ['labels', join('label_2', `${stem}.txt`)],
+  ] as const) {
+    if (files.has(candidate)) out[key] = candidate;
+  }
+  return Object.keys(out).length ? out : undefined;
+}

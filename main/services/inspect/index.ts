@@ -1,0 +1,23 @@
+/**
+ * `datum inspect`: dispatch on what the path is. Each modality's inspector lives beside this file.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { DatumError } from '../../rpc/errors';
+import { modalityOf } from '../modality';
+
+export async function inspectPath(p: string): Promise<Record<string, unknown>> {
+  const st = await fs.stat(p).catch(() => null);
+  if (!st) throw new DatumError('NOT_FOUND', `${p}: no such file or folder`);
+  const modality = st.isDirectory() ? null : modalityOf(p);
+  if (modality === 'image') {
+    try {
+      const m = await sharp(p).metadata();
+      return { format: m.format, modality: 'image', width: m.width, height: m.height, channels: m.channels, size: st.size };
+    } catch (err) {
+      throw new DatumError('BAD_FILE', `${path.basename(p)}: not a readable image (${(err as Error).message})`);
+    }
+  }
+  throw new DatumError('UNSUPPORTED', `${path.basename(p)}: inspect does not know this kind of file yet`);
+}

@@ -1,0 +1,229 @@
+/**
+ * The open project: its manifest, its item index (in memory, cached on disk under .datum/) and
+ * its annotation documents. One instance per host process; hosts inject userData and grants.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../../preload/contract';
+import { ItemDocument, emptyDocument, type Ontology } from '../../renderer/core/document/schema';
+import { migrateDocument } from './documentFile';
+import { DatumError } from '../rpc/errors';
+import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
+import { indexSources, type IndexResult } from './indexer';
+import { PathGuard, canonical } from './pathGuard';
+import {
+  PROJECT_FILE,
+  PROJECT_SCHEMA_VERSION,
+  defaultOntology,
+  readProjectFile,
+  writeProjectFile,
+  type ProjectFile,
+} from './projectFile';
+
+const INDEX_FILE = '.datum/index.json';
+const INDEX_VERSION = 1;
+
+interface OpenProject {
+  dir: string;
+  file: ProjectFile;
+  items: ItemSummary[];
+  byId: Map<string, ItemSummary>;
+  indexStale: boolean;
+}
+
+export class ProjectService {
+  private project: OpenProject | null = null;
+  private indexWrite: Promise<void> = Promise.resolve();
+
+  constructor(readonly guard: PathGuard) {}
+
+  current(): ProjectInfo | null {
+    return this.project ? this.info(this.project) : null;
+  }
+
+  requireProject(): OpenProject {
+    if (!this.project) throw new DatumError('NO_PROJECT', 'no project is open');
+    return this.project;
+  }
+
+  /** Open a folder holding datum.json. The caller has checked the grant. */
+  async open(dir: string): Promise<ProjectInfo> {
+    const abs = canonical(dir);
+    const file = await readProjectFile(abs);
+    await removeStaleTemps(abs);
+    await removeStaleTemps(path.join(abs, 'annotations'));
+    const items = await this.readIndexCache(abs);
+    this.project = { dir: abs, file, items, byId: new Map(items.map((i) => [i.id, i])), indexStale: true };
+    this.guard.grant(abs);
+    for (const s of file.sources) this.guard.grant(this.sourcePath(abs, s));
+    return this.info(this.project);
+  }
+
+  /**
+   * Make a project over a dataset folder. The manifest goes into the folder itself, the dataset
+   * is the project's only source ("."), nothing is copied. An existing project is just opened.
+   */
+  async create(dir: string, name?: string): Promise<ProjectInfo> {
+    const abs = canonical(dir);
+    const st = await fs.stat(abs).catch(() => null);
+    if (!st || !st.isDirectory()) throw new DatumError('NOT_FOUND', `${dir}: not a folder`);
+    const exists = await fs.stat(path.join(abs, PROJECT_FILE)).catch(() => null);
+    if (!exists) {
+      await writeProjectFile(abs, {
+        schemaVersion: PROJECT_SCHEMA_VERSION,
+        name: name ?? path.basename(abs),
+        ontology: defaultOntology(),
+        sources: [{ id: 'main', path: '.' }],
+        settings: {},
+        createdAt: Date.now(),
+      });
+    }
+    return this.open(abs);
+  }
+
+  close(): void {
+    this.project = null;
+  }
+
+  async updateOntology(ontology: Ontology): Promise<ProjectInfo> {
+    const p = this.requireProject();
+    const ids = new Set<string>();
+    for (const l of ontology.labels) {
+      if (ids.has(l.id)) throw new DatumError('BAD_REQUEST', `duplicate label id "${l.id}"`);
+      ids.add(l.id);
+    }
+    const next = { ...p.file, ontology };
+    await writeProjectFile(p.dir, next);
+    p.file = next;
+    return this.info(p);
+  }
+
+  async updateSettings(settings: ProjectFile['settings']): Promise<ProjectInfo> {
+    const p = this.requireProject();
+    const next = { ...p.file, settings: { ...p.file.settings, ...settings } };
+    await writeProjectFile(p.dir, next);
+    p.file = next;
+    return this.info(p);
+  }
+
+  async refreshIndex(progress: (done: number, total: number | null, phase: string) => void, signal: AbortSignal): Promise<IndexResult> {
+    const p = this.requireProject();
+    const sources = p.file.sources.map((spec) => ({ spec, absPath: this.sourcePath(p.dir, spec) }));
+    const result = await indexSources(sources, p.items, (scanned, found) => progress(scanned, null, `indexing: ${found} items`), signal);
+    if (this.project !== p) throw new DatumError('CANCELLED', 'the project was closed during indexing');
+    p.items = result.items;
+    p.byId = new Map(result.items.map((i) => [i.id, i]));
+    p.indexStale = false;
+    await this.persistIndex(p);
+    return result;
+  }
+
+  listItems(q: z.output<typeof ListItemsInput>): { total: number; items: ItemSummary[] } {
+    const p = this.requireProject();
+    const modality = q.modality ? new Set(q.modality) : null;
+    const status = q.status ? new Set(q.status) : null;
+    const search = q.search?.toLowerCase();
+    const filtered =
+      modality || status || search
+        ? p.items.filter(
+            (i) =>
+              (!modality || modality.has(i.modality)) &&
+              (!status || status.has(i.status)) &&
+              (!search || i.name.toLowerCase().includes(search)),
+          )
+        : p.items;
+    return { total: filtered.length, items: filtered.slice(q.offset, q.offset + q.limit) };
+  }
+
+  getItem(id: string): ItemSummary {
+    const item = this.requireProject().byId.get(id);
+    if (!item) throw new DatumError('NOT_FOUND', `no item with id ${id}`);
+    return item;
+  }
+
+  /** Absolute path of an item (or of a file inside a sequence item), confined to its source. */
+  itemPath(id: string, inner?: string): string {
+    const p = this.requireProject();
+    const item = this.getItem(id);
+    const spec = p.file.sources.find((s) => s.id === item.source)!;
+    const root = this.sourcePath(p.dir, spec);
+    const rel = inner ? `${item.name}/${inner}` : item.name;
+    return this.guard.check(path.join(root, rel));
+  }
+
+  /** Absolute path of a file relative to an item's source (companions such as calibration). */
+  sourceFile(sourceId: string, rel: string): string {
+    const p = this.requireProject();
+    const spec = p.file.sources.find((s) => s.id === sourceId);
+    if (!spec) throw new DatumError('NOT_FOUND', `no source ${sourceId}`);
+    return this.guard.check(path.join(this.sourcePath(p.dir, spec), rel));
+  }
+
+  async loadAnnotations(itemId: string): Promise<ItemDocument> {
+    const p = this.requireProject();
+    this.getItem(itemId);
+    const file = this.annotationFile(p, itemId);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyDocument(itemId);
+      throw err;
+    }
+    return migrateDocument(text, file);
+  }
+
+  async saveAnnotations(itemId: string, doc: ItemDocument): Promise<number> {
+    const p = this.requireProject();
+    const item = this.getItem(itemId);
+    if (doc.itemId !== itemId) throw new DatumError('BAD_REQUEST', `document is for item ${doc.itemId}, not ${itemId}`);
+    const savedAt = Date.now();
+    await atomicWriteJson(this.annotationFile(p, itemId), { ...doc, updatedAt: savedAt });
+    if (item.status !== doc.status) {
+      item.status = doc.status;
+      this.persistIndex(p).catch(() => {});
+    }
+    return savedAt;
+  }
+
+  private annotationFile(p: OpenProject, itemId: string): string {
+    if (!/^[0-9a-f]{16}$/.test(itemId)) throw new DatumError('BAD_REQUEST', `invalid item id "${itemId}"`);
+    return path.join(p.dir, 'annotations', `${itemId}.json`);
+  }
+
+  private sourcePath(projectDir: string, spec: SourceSpec): string {
+    return canonical(path.resolve(projectDir, spec.path));
+  }
+
+  private info(p: OpenProject): ProjectInfo {
+    return {
+      path: p.dir,
+      name: p.file.name,
+      schemaVersion: p.file.schemaVersion,
+      ontology: p.file.ontology,
+      sources: p.file.sources,
+      settings: p.file.settings,
+      itemCount: p.items.length,
+      indexStale: p.indexStale,
+    };
+  }
+
+  private async readIndexCache(dir: string): Promise<ItemSummary[]> {
+    try {
+      const raw = JSON.parse(await fs.readFile(path.join(dir, INDEX_FILE), 'utf8'));
+      if (raw?.version === INDEX_VERSION && Array.isArray(raw.items)) return raw.items as ItemSummary[];
+    } catch {
+      /* no cache or a broken one: the refresh rebuilds it */
+    }
+    return [];
+  }
+
+  /** Index writes are serialized so two refreshes never interleave their renames. */
+  private persistIndex(p: OpenProject): Promise<void> {
+    this.indexWrite = this.indexWrite
+      .catch(() => {})
+      .then(() => atomicWriteJson(path.join(p.dir, INDEX_FILE), { version: INDEX_VERSION, items: p.items }));
+    return this.indexWrite;
+  }
+}

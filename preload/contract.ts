@@ -1,0 +1,168 @@
+/**
+ * THE contract between the renderer and a host (Electron main or `datum serve`).
+ *
+ * Every method is declared once here with zod schemas for its input and output. From this one
+ * table come: the typed client in the renderer (renderer/transport), the router that both hosts
+ * mount (main/rpc/router.ts) and runtime validation of every request. Errors cross as plain
+ * `{code, message}`. Long work takes a client-chosen `jobId`, reports `job.progress` events and
+ * can be aborted with `jobs.cancel`.
+ *
+ * This module is pure (zod only) so the preload bundle, the renderer and Node can all import it.
+ */
+import { z } from 'zod';
+import { ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
+
+export const Modality = z.enum([
+  'image',
+  'video',
+  'pointcloud',
+  'image-sequence',
+  'pointcloud-sequence',
+  'dicom',
+  'dicom-series',
+  'nifti',
+]);
+export type Modality = z.infer<typeof Modality>;
+
+export const ItemSummary = z.object({
+  id: z.string(),
+  /** Path relative to its source folder, with forward slashes. */
+  name: z.string(),
+  source: z.string(),
+  modality: Modality,
+  size: z.number(),
+  mtime: z.number(),
+  status: ItemStatus,
+  /** Files that belong to the item (frames of a sequence), relative to the item path. */
+  frames: z.number().int().nonnegative().optional(),
+  /** Companion files found beside a point cloud (camera image, calibration), relative to the source. */
+  companions: z.record(z.string(), z.string()).optional(),
+});
+export type ItemSummary = z.infer<typeof ItemSummary>;
+
+export const SourceSpec = z.object({
+  id: z.string().min(1),
+  /** Absolute, or relative to the project folder ("." when the project lives inside the dataset). */
+  path: z.string().min(1),
+});
+export type SourceSpec = z.infer<typeof SourceSpec>;
+
+export const ProjectSettings = z.object({
+  language: z.enum(['en', 'zh']).optional(),
+  pointSize: z.number().positive().optional(),
+});
+
+export const ProjectInfo = z.object({
+  path: z.string(),
+  name: z.string(),
+  schemaVersion: z.number().int(),
+  ontology: Ontology,
+  sources: z.array(SourceSpec),
+  settings: ProjectSettings,
+  itemCount: z.number().int().nonnegative(),
+  /** True when the index came from the on-disk cache and a refresh has not run yet. */
+  indexStale: z.boolean(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+const JobInput = { jobId: z.string().min(1).max(64) };
+const PathInput = z.string().min(1).max(4096);
+
+export const ListItemsInput = z.object({
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().positive().max(1000).default(200),
+  modality: z.array(Modality).optional(),
+  status: z.array(ItemStatus).optional(),
+  search: z.string().max(256).optional(),
+});
+
+/** name -> {input, output}. Add methods here; both hosts and the client pick them up. */
+export const contract = {
+  'app.info': {
+    input: z.object({}),
+    output: z.object({
+      version: z.string(),
+      host: z.enum(['electron', 'headless']),
+      platform: z.string(),
+      canPickFolders: z.boolean(),
+    }),
+  },
+  'project.current': { input: z.object({}), output: ProjectInfo.nullable() },
+  /** Open an existing project folder (one with datum.json) the user picked or opened before. */
+  'project.open': { input: z.object({ path: PathInput }), output: ProjectInfo },
+  /** Make a project over a dataset folder, indexing it in place; copies nothing. */
+  'project.create': {
+    input: z.object({ path: PathInput, name: z.string().min(1).max(200).optional() }),
+    output: ProjectInfo,
+  },
+  /** Generate the built-in demo project (or reuse it) and open it. */
+  'project.openDemo': { input: z.object({}), output: ProjectInfo },
+  /** Native folder picker; only the desktop host has one. Returns null when cancelled. */
+  'project.pickFolder': { input: z.object({}), output: z.object({ path: z.string().nullable() }) },
+  'project.close': { input: z.object({}), output: z.object({ ok: z.literal(true) }) },
+  'project.updateOntology': { input: z.object({ ontology: Ontology }), output: ProjectInfo },
+  'project.updateSettings': { input: z.object({ settings: ProjectSettings }), output: ProjectInfo },
+  /** Rescan the sources; items appear as they are found. */
+  'index.refresh': {
+    input: z.object(JobInput),
+    output: z.object({ items: z.number().int(), added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
+  },
+  'items.list': {
+    input: ListItemsInput,
+    output: z.object({ total: z.number().int(), items: z.array(ItemSummary) }),
+  },
+  'items.get': { input: z.object({ id: z.string().min(1).max(64) }), output: ItemSummary },
+  'annotations.load': { input: z.object({ itemId: z.string().min(1).max(64) }), output: ItemDocument },
+  'annotations.save': {
+    input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument }),
+    output: z.object({ savedAt: z.number() }),
+  },
+  'jobs.cancel': { input: z.object(JobInput), output: z.object({ cancelled: z.boolean() }) },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Events the host pushes to the renderer. */
+export const events = {
+  'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number().nullable(), phase: z.string() }),
+  'project.changed': z.object({ reason: z.string() }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const ErrorCode = z.enum([
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'NO_PROJECT',
+  'CONFLICT',
+  'CANCELLED',
+  'BAD_FILE',
+  'UNSUPPORTED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export interface RpcErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The wire envelope, identical in both hosts. */
+export interface RpcRequest {
+  id: number;
+  method: string;
+  params: unknown;
+}
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: RpcErrorShape };
+export interface RpcEvent {
+  event: EventName;
+  data: unknown;
+}

@@ -1,0 +1,211 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ItemSummary, Modality } from '../../preload/contract';
+import type { ItemStatus } from '../core/document/schema';
+import { useApp } from '../state/appStore';
+import { refreshIndex } from '../state/actions';
+import { useItemPages } from './useItemPages';
+import { Icon, type IconName } from './Icon';
+
+const MODALITIES: Modality[] = ['image', 'video', 'image-sequence', 'pointcloud', 'pointcloud-sequence', 'dicom', 'dicom-series', 'nifti'];
+const STATUSES: ItemStatus[] = ['new', 'in_progress', 'submitted', 'accepted', 'rejected'];
+const ICONS: Record<Modality, IconName> = {
+  image: 'image',
+  video: 'video',
+  pointcloud: 'cloud',
+  'image-sequence': 'frames',
+  'pointcloud-sequence': 'cube',
+  dicom: 'scan',
+  'dicom-series': 'scan',
+  nifti: 'brain',
+};
+const TILE = 196; // px, tile width including gap
+const TILE_H = 206;
+
+export function DatasetBrowser() {
+  const { t } = useTranslation();
+  const project = useApp((s) => s.project)!;
+  const version = useApp((s) => s.indexVersion);
+  const selected = useApp((s) => s.itemIndex);
+  const set = useApp((s) => s.set);
+  const [modality, setModality] = useState<Modality[] | undefined>(undefined);
+  const [status, setStatus] = useState<ItemStatus | ''>('');
+  const [search, setSearch] = useState('');
+  const [layout, setLayout] = useState<'grid' | 'list'>('grid');
+  const filter = useMemo(() => ({ modality, status: status ? [status] : undefined, search }), [modality, status, search]);
+  const { total, itemAt } = useItemPages(filter, version);
+  const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const [width, setWidth] = useState(1200);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const columns = layout === 'grid' ? Math.max(1, Math.floor((width - 16) / TILE)) : 1;
+  const count = total ?? 0;
+  const rows = Math.ceil(count / columns);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => (layout === 'grid' ? TILE_H : 44),
+    overscan: 4,
+  });
+
+  const open = (index: number) => {
+    const item = itemAt(index);
+    if (item) set({ view: 'item', itemId: item.id, itemIndex: index });
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest('input, textarea, select')) {
+        if (e.key === 'Escape') (e.target as HTMLElement).blur();
+        return;
+      }
+      let next = selected;
+      if (e.key === 'ArrowRight') next = selected + 1;
+      else if (e.key === 'ArrowLeft') next = selected - 1;
+      else if (e.key === 'ArrowDown') next = selected + columns;
+      else if (e.key === 'ArrowUp') next = selected - columns;
+      else if (e.key === 'Enter') {
+        open(selected);
+        return;
+      } else if (e.key === '/') {
+        e.preventDefault();
+        searchBox.current?.focus();
+        return;
+      } else return;
+      e.preventDefault();
+      next = Math.max(0, Math.min(count - 1, next));
+      set({ itemIndex: next });
+      virtualizer.scrollToIndex(Math.floor(next / columns));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const toggleModality = (m: Modality | null) => {
+    if (!m) return setModality(undefined);
+    const cur = new Set(modality ?? []);
+    if (cur.has(m)) cur.delete(m);
+    else cur.add(m);
+    setModality(cur.size ? [...cur] : undefined);
+    set({ itemIndex: 0 });
+  };
+
+  return (
+    <div className="browser">
+      <div className="toolbar">
+        <input ref={searchBox} className="search" placeholder={t('browser.search')} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="search" />
+        <div className="chips" role="group" aria-label={t('browser.modality')}>
+          <button className={!modality ? 'chip active' : 'chip'} onClick={() => toggleModality(null)}>
+            {t('browser.all')}
+          </button>
+          {MODALITIES.map((m) => (
+            <button key={m} className={modality?.includes(m) ? 'chip active' : 'chip'} onClick={() => toggleModality(m)} data-testid={`chip-${m}`}>
+              <Icon name={ICONS[m]} size={13} /> {t(`modality.${m}`)}
+            </button>
+          ))}
+        </div>
+        <select value={status} onChange={(e) => setStatus(e.target.value as ItemStatus | '')} aria-label={t('browser.status')}>
+          <option value="">{t('browser.status')}: {t('browser.all')}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <div className="segmented">
+          <button className={layout === 'grid' ? 'active' : ''} onClick={() => setLayout('grid')}>
+            {t('browser.grid')}
+          </button>
+          <button className={layout === 'list' ? 'active' : ''} onClick={() => setLayout('list')}>
+            {t('browser.list')}
+          </button>
+        </div>
+        <span className="muted count" data-testid="item-count">
+          {t('browser.items', { count: total ?? project.itemCount })}
+        </span>
+        <button className="ghost" onClick={() => void refreshIndex()}>
+          ⟳ {t('browser.reindex')}
+        </button>
+      </div>
+      <div className="browser-scroll" ref={scroller}>
+        {total === 0 ? <p className="empty muted">{t('browser.empty')}</p> : null}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((row) => (
+            <div key={row.key} className={layout === 'grid' ? 'grid-row' : 'list-row'} style={{ transform: `translateY(${row.start}px)`, height: row.size }}>
+              {Array.from({ length: columns }, (_, c) => {
+                const index = row.index * columns + c;
+                if (index >= count) return null;
+                const item = itemAt(index);
+                return layout === 'grid' ? (
+                  <Tile key={c} item={item} selected={index === selected} onOpen={() => open(index)} onSelect={() => set({ itemIndex: index })} />
+                ) : (
+                  <ListRow key={c} item={item} selected={index === selected} onOpen={() => open(index)} onSelect={() => set({ itemIndex: index })} />
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  item: ItemSummary | undefined;
+  selected: boolean;
+  onOpen(): void;
+  onSelect(): void;
+}
+
+function Tile({ item, selected, onOpen, onSelect }: RowProps) {
+  const { t } = useTranslation();
+  if (!item) return <div className="tile placeholder" />;
+  const hasThumb = item.modality === 'image';
+  return (
+    <button className={selected ? 'tile selected' : 'tile'} onClick={onSelect} onDoubleClick={onOpen} data-testid="item-tile" title={item.name}>
+      <div className="thumb">
+        {hasThumb ? <img src={`/thumb/${item.id}`} loading="lazy" alt="" /> : <Icon className="thumb-icon" name={ICONS[item.modality]} size={56} />}
+        <span className={`status-dot status-${item.status}`} title={t(`status.${item.status}`)} />
+      </div>
+      <div className="tile-name">{item.name.split('/').pop()}</div>
+      <div className="tile-meta muted small">
+        {t(`modality.${item.modality}`)}
+        {item.frames ? ` · ${item.frames}f` : ''}
+      </div>
+    </button>
+  );
+}
+
+function ListRow({ item, selected, onOpen, onSelect }: RowProps) {
+  const { t } = useTranslation();
+  if (!item) return <div className="list-item placeholder" />;
+  return (
+    <button className={selected ? 'list-item selected' : 'list-item'} onClick={onSelect} onDoubleClick={onOpen} data-testid="item-row">
+      <Icon className="list-icon" name={ICONS[item.modality]} />
+      <span className="mono list-name">{item.name}</span>
+      <span className="muted small">{t(`modality.${item.modality}`)}</span>
+      <span className="muted small">{formatSize(item.size)}</span>
+      <span className={`badge status-${item.status}`}>{t(`status.${item.status}`)}</span>
+    </button>
+  );
+}
+
+function formatSize(n: number): string {
+  if (!n) return '';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}

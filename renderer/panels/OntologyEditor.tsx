@@ -1,0 +1,281 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AttributeSpec, GeometryKind, LabelSpec, Ontology } from '../core/document/schema';
+import { History } from '../core/history/history';
+import { diffRecords } from '../core/history/diff';
+import * as edit from '../core/ontology/ontology';
+import { rpc } from '../transport';
+import { useApp } from '../state/appStore';
+import { reportError } from '../state/actions';
+
+const KINDS: GeometryKind[] = ['box2d', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'mask', 'cuboid3d', 'tag'];
+
+/**
+ * The ontology is small, so history entries hold it as one record ("ontology") per step; every
+ * change is saved to datum.json at once (atomically, by the host).
+ */
+export function OntologyEditor() {
+  const { t } = useTranslation();
+  const project = useApp((s) => s.project)!;
+  const [ontology, setOntology] = useState<Ontology>(project.ontology);
+  const [selected, setSelected] = useState<string | null>(project.ontology.labels[0]?.id ?? null);
+  const [saving, setSaving] = useState(false);
+  const history = useRef(new History<Ontology>());
+  const saveChain = useRef(Promise.resolve());
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const save = useCallback((next: Ontology) => {
+    setSaving(true);
+    saveChain.current = saveChain.current
+      .then(() => rpc.call('project.updateOntology', { ontology: next }))
+      .then((p) => useApp.getState().set({ project: p }))
+      .catch(reportError)
+      .finally(() => setSaving(false));
+  }, []);
+
+  const apply = useCallback(
+    (next: Ontology, label: string) => {
+      history.current.push({ diff: diffRecords({ ontology }, { ontology: next }), label, selection: selected ? [selected] : [] });
+      setOntology(next);
+      save(next);
+    },
+    [ontology, save, selected],
+  );
+
+  const undoRedo = useCallback(
+    (redo: boolean) => {
+      const r = redo ? history.current.redo({ ontology }) : history.current.undo({ ontology });
+      if (!r) return;
+      setOntology(r.records.ontology);
+      if (r.entry.selection?.[0]) setSelected(r.entry.selection[0]);
+      save(r.records.ontology);
+    },
+    [ontology, save],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      if ((e.target as HTMLElement).closest('input, textarea')) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' || k === 'y') {
+        e.preventDefault();
+        undoRedo(k === 'y' || e.shiftKey);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undoRedo]);
+
+  const label = ontology.labels.find((l) => l.id === selected) ?? null;
+
+  const exportJson = () => {
+    const blob = new Blob([edit.ontologyToJson(ontology)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${project.name.replace(/\W+/g, '_')}-ontology.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  const importJson = async (file: File) => {
+    try {
+      const next = edit.parseOntologyJson(await file.text(), file.name);
+      apply(next, 'import');
+      setSelected(next.labels[0]?.id ?? null);
+    } catch (err) {
+      useApp.getState().set({ error: t('ontology.invalidImport', { message: (err as Error).message }) });
+    }
+  };
+
+  return (
+    <div className="ontology">
+      <aside className="label-list card">
+        <div className="panel-head">
+          <h2>{t('ontology.title')}</h2>
+          <span className="muted small" data-testid="save-state">
+            {saving ? t('ontology.saving') : t('ontology.saved')}
+          </span>
+        </div>
+        <div className="row wrap">
+          <button
+            className="primary"
+            data-testid="add-label"
+            onClick={() => {
+              const r = edit.addLabel(ontology);
+              apply(r.ontology, 'add label');
+              setSelected(r.id);
+            }}
+          >
+            + {t('ontology.addLabel')}
+          </button>
+          <button className="ghost" disabled={!history.current.canUndo} onClick={() => undoRedo(false)} title="Ctrl+Z">
+            ↶ {t('ontology.undo')}
+          </button>
+          <button className="ghost" disabled={!history.current.canRedo} onClick={() => undoRedo(true)} title="Ctrl+Shift+Z">
+            ↷ {t('ontology.redo')}
+          </button>
+        </div>
+        {ontology.labels.length === 0 ? <p className="muted">{t('ontology.noLabels')}</p> : null}
+        <ul>
+          {ontology.labels.map((l) => (
+            <li key={l.id}>
+              <button className={l.id === selected ? 'label-row selected' : 'label-row'} onClick={() => setSelected(l.id)} data-testid="label-row">
+                <span className="swatch" style={{ background: l.color }} />
+                <span className="label-name">{l.name}</span>
+                {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
+                <span className="muted small">{l.attributes.length ? `${l.attributes.length} attr` : ''}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="row wrap">
+          <button className="ghost" onClick={() => fileInput.current?.click()}>
+            ⤓ {t('ontology.import')}
+          </button>
+          <button className="ghost" onClick={exportJson}>
+            ⤒ {t('ontology.export')}
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            data-testid="import-ontology"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void importJson(f);
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </aside>
+      {label ? <LabelDetail key={label.id} label={label} ontology={ontology} apply={apply} onRemoved={() => setSelected(null)} /> : <div />}
+    </div>
+  );
+}
+
+interface DetailProps {
+  label: LabelSpec;
+  ontology: Ontology;
+  apply(next: Ontology, what: string): void;
+  onRemoved(): void;
+}
+
+function LabelDetail({ label, ontology, apply, onRemoved }: DetailProps) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(label.name);
+  useEffect(() => setName(label.name), [label.name]);
+  const upd = (patch: Partial<LabelSpec>, what: string) => apply(edit.updateLabel(ontology, label.id, patch), what);
+  const updAttr = (a: AttributeSpec, patch: Partial<AttributeSpec>) => apply(edit.updateAttribute(ontology, label.id, a.id, patch), 'edit attribute');
+
+  return (
+    <section className="label-detail card">
+      <div className="form-grid">
+        <label>
+          {t('ontology.name')}
+          <input
+            value={name}
+            data-testid="label-name"
+            onChange={(e) => setName(e.target.value)}
+            onBlur={() => name.trim() && name !== label.name && upd({ name: name.trim() }, 'rename')}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+        </label>
+        <label>
+          {t('ontology.color')}
+          <input type="color" value={label.color} onChange={(e) => upd({ color: e.target.value }, 'color')} />
+        </label>
+        <label>
+          {t('ontology.hotkey')}
+          <input className="narrow" maxLength={1} value={label.hotkey ?? ''} onChange={(e) => upd({ hotkey: e.target.value || undefined }, 'hotkey')} />
+        </label>
+      </div>
+      <h3>{t('ontology.kinds')}</h3>
+      <div className="chips">
+        {KINDS.map((k) => (
+          <button
+            key={k}
+            className={label.kinds.includes(k) ? 'chip active' : 'chip'}
+            onClick={() => upd({ kinds: label.kinds.includes(k) ? label.kinds.filter((x) => x !== k) : [...label.kinds, k] }, 'kinds')}
+          >
+            {k}
+          </button>
+        ))}
+      </div>
+      <h3>{t('ontology.attributes')}</h3>
+      <table className="attr-table">
+        <thead>
+          <tr>
+            <th>{t('ontology.name')}</th>
+            <th>{t('ontology.type')}</th>
+            <th>{t('ontology.scope')}</th>
+            <th>{t('ontology.options')}</th>
+            <th>{t('ontology.required')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {label.attributes.map((a) => (
+            <tr key={a.id} data-testid="attribute-row">
+              <td>
+                <input defaultValue={a.name} onBlur={(e) => e.target.value.trim() && e.target.value !== a.name && updAttr(a, { name: e.target.value.trim() })} />
+              </td>
+              <td>
+                <select value={a.type} onChange={(e) => updAttr(a, { type: e.target.value as AttributeSpec['type'] })}>
+                  {['bool', 'enum', 'number', 'text'].map((x) => (
+                    <option key={x}>{x}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <select value={a.scope} onChange={(e) => updAttr(a, { scope: e.target.value as AttributeSpec['scope'] })}>
+                  <option value="track">{t('ontology.perTrack')}</option>
+                  <option value="frame">{t('ontology.perFrame')}</option>
+                </select>
+              </td>
+              <td>
+                {a.type === 'enum' ? (
+                  <input
+                    defaultValue={(a.options ?? []).join(', ')}
+                    onBlur={(e) => updAttr(a, { options: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })}
+                  />
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td>
+                <input type="checkbox" checked={a.required} onChange={(e) => updAttr(a, { required: e.target.checked })} />
+              </td>
+              <td>
+                <button className="link danger" onClick={() => apply(edit.removeAttribute(ontology, label.id, a.id), 'remove attribute')}>
+                  {t('ontology.remove')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        <button className="ghost" data-testid="add-attribute" onClick={() => apply(edit.addAttribute(ontology, label.id), 'add attribute')}>
+          + {t('ontology.addAttribute')}
+        </button>
+        <span className="spacer" />
+        <button className="ghost" onClick={() => apply(edit.moveLabel(ontology, label.id, -1), 'move')}>
+          ↑
+        </button>
+        <button className="ghost" onClick={() => apply(edit.moveLabel(ontology, label.id, 1), 'move')}>
+          ↓
+        </button>
+        <button
+          className="danger"
+          onClick={() => {
+            apply(edit.removeLabel(ontology, label.id), 'remove label');
+            onRemoved();
+          }}
+        >
+          {t('ontology.remove')}
+        </button>
+      </div>
+    </section>
+  );
+}

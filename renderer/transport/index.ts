@@ -1,0 +1,7 @@
+/** Picks the transport at boot: the preload bridge inside Electron, a WebSocket otherwise. */
+import { createClient, type RpcClient } from './client';
+import { ipcTransport } from './ipcTransport';
+import { websocketTransport } from './websocketTransport';
+
+export const rpc: RpcClient = createClient(window.datumHost ? ipcTransport(window.datumHost) : websocketTransport());
+export { RpcError, newJobId } from './client';

@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/**
+ * Zoom (wheel, about the cursor), pan (drag), fit (F) and 1:1 (1). Pixel-exact rendering when
+ * zoomed in. The transform lives in one state object; nothing is re-decoded on zoom.
+ */
+export function ImageViewer({ src, onLoad }: { src: string; onLoad?: (w: number, h: number) => void }) {
+  const { t } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
+  const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
+  const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+
+  const fit = useCallback(() => {
+    const el = box.current;
+    if (!el || !size) return;
+    const scale = Math.min(el.clientWidth / size.w, el.clientHeight / size.h) * 0.96;
+    setView({ scale, x: (el.clientWidth - size.w * scale) / 2, y: (el.clientHeight - size.h * scale) / 2 });
+  }, [size]);
+
+  useEffect(fit, [fit]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest('input, textarea, select')) return;
+      if (e.key === 'f' || e.key === 'F') fit();
+      if (e.key === '1' && box.current && size) setView({ scale: 1, x: (box.current.clientWidth - size.w) / 2, y: (box.current.clientHeight - size.h) / 2 });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [fit, size]);
+
+  const onWheel = (e: React.WheelEvent) => {
+    const rect = box.current!.getBoundingClientRect();
+    const mx = e.clientX - rect.left;
+    const my = e.clientY - rect.top;
+    setView((v) => {
+      const scale = Math.min(64, Math.max(0.02, v.scale * Math.exp(-e.deltaY * 0.0015)));
+      const k = scale / v.scale;
+      return { scale, x: mx - (mx - v.x) * k, y: my - (my - v.y) * k };
+    });
+  };
+
+  return (
+    <div
+      className="image-viewer"
+      ref={box}
+      onWheel={onWheel}
+      onPointerDown={(e) => {
+        (e.target as HTMLElement).setPointerCapture(e.pointerId);
+        drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current;
+        if (d) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
+      }}
+      onPointerUp={() => (drag.current = null)}
+      data-testid="image-viewer"
+    >
+      <img
+        src={src}
+        alt=""
+        draggable={false}
+        onLoad={(e) => {
+          const img = e.currentTarget;
+          setSize({ w: img.naturalWidth, h: img.naturalHeight });
+          onLoad?.(img.naturalWidth, img.naturalHeight);
+        }}
+        style={{
+          transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
+          imageRendering: view.scale > 2 ? 'pixelated' : 'auto',
+          visibility: size ? 'visible' : 'hidden',
+        }}
+      />
+      <div className="viewer-hud">
+        <button className="ghost small" onClick={fit}>
+          {t('viewer.fit')}
+        </button>
+        <span className="muted small">
+          {size ? `${size.w}×${size.h}` : ''} · {Math.round(view.scale * 100)}%
+        </span>
+      </div>
+    </div>
+  );
+}
