@@ -19,6 +19,8 @@ export class DocumentStore {
     private readonly projectPath: string,
     private readonly database: DatumDB = db,
     private readonly debounceMs = 400,
+    /** Background saves that fail keep the draft; the UI is told so it can show "unsaved". */
+    private readonly onSaveError: (err: unknown) => void = () => {},
   ) {}
 
   private key(itemId: string) {
@@ -46,7 +48,7 @@ export class DocumentStore {
     clearTimeout(this.timers.get(itemId));
     this.timers.set(
       itemId,
-      setTimeout(() => void this.flush(itemId, document, seq), this.debounceMs),
+      setTimeout(() => this.flush(itemId, document, seq).catch(this.onSaveError), this.debounceMs),
     );
   }
 
