@@ -18,6 +18,7 @@ import {
   rleFromString,
   rleToString,
 } from '../../geometry/rle';
+import { pointsExtent, rotatedBoxCorners } from '../../geometry/shapes';
 import {
   type Dataset2D,
   type Dataset2DItem,
@@ -340,12 +341,12 @@ function buildAnnotation(
   } else if (polygons.length) {
     out.segmentation = polygons.map((points) => points.map((v) => round(v)));
     area = polygons.reduce((sum, points) => sum + polygonArea(points), 0);
-    derivedBox = pointsBox(polygons.flat());
+    derivedBox = pointsExtent(polygons.flat());
   } else {
     out.segmentation = [];
   }
   if (!box && !derivedBox && skeleton) {
-    derivedBox = labelledKeypointsBox(skeleton);
+    derivedBox = labelledKeypointsExtent(skeleton);
   }
   const bbox = box ?? derivedBox;
   if (!bbox) return null; // only unsupported kinds in this group (already warned)
@@ -367,33 +368,10 @@ function buildAnnotation(
 
 function isKeypointExtent(bbox: readonly number[], skeleton: Geometry): boolean {
   if (skeleton.kind !== 'skeleton') return false;
-  const extent = labelledKeypointsBox(skeleton);
+  const extent = labelledKeypointsExtent(skeleton);
   return !!extent && extent.every((v, i) => Math.abs(v - bbox[i]) < 1e-5);
 }
 
-function labelledKeypointsBox(skeleton: Extract<Geometry, { kind: 'skeleton' }>) {
-  return pointsBox(skeleton.points.filter((_, i) => skeleton.visibility[i >> 1] > 0));
-}
-
-function pointsBox(flat: readonly number[]): [number, number, number, number] | undefined {
-  if (flat.length < 2) return undefined;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    x0 = Math.min(x0, flat[i]);
-    x1 = Math.max(x1, flat[i]);
-    y0 = Math.min(y0, flat[i + 1]);
-    y1 = Math.max(y1, flat[i + 1]);
-  }
-  return [x0, y0, x1 - x0, y1 - y0];
-}
-
-/** Corners of a rotated box, clockwise on screen from the top-left of the unrotated box. */
-export function rotatedBoxCorners(g: Extract<Geometry, { kind: 'rotatedBox' }>): number[] {
-  const cos = Math.cos(g.angle), sin = Math.sin(g.angle);
-  const corners: number[] = [];
-  for (const [dx, dy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
-    const x = (dx * g.w) / 2, y = (dy * g.h) / 2;
-    corners.push(g.cx + x * cos - y * sin, g.cy + x * sin + y * cos);
-  }
-  return corners;
+function labelledKeypointsExtent(skeleton: Extract<Geometry, { kind: 'skeleton' }>) {
+  return pointsExtent(skeleton.points.filter((_, i) => skeleton.visibility[i >> 1] > 0));
 }

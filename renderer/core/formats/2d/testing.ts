@@ -144,3 +144,17 @@ export function filesAsText(files: Map<string, string | Uint8Array>): Record<str
   }
   return out;
 }
+
+/** The dataset without what simple formats cannot carry (attributes, occlusion, groups, crowd). */
+export function withoutExtras(ds: Dataset2D): Dataset2D {
+  return {
+    ...ds,
+    items: ds.items.map((item) => ({
+      ...item,
+      document: {
+        ...item.document,
+        objects: item.document.objects.map(({ occluded: _o, group: _g, crowd: _c, ...rest }) => ({ ...rest, attributes: {} })),
+      },
+    })),
+  };
+}
