@@ -3,7 +3,7 @@
  * modules share. Formats never touch the file system: importers take a map of relative path ->
  * content and exporters return one, so the host (Electron main, CLI) owns all I/O.
  */
-import type { ItemDocument, LabelSpec, Ontology } from '../../document/schema';
+import type { AttributeSpec, AttributeValue, ItemDocument, LabelSpec, Ontology } from '../../document/schema';
 import { DOCUMENT_SCHEMA_VERSION } from '../../document/schema';
 
 export type FileContent = string | Uint8Array;
@@ -150,4 +150,26 @@ export function labelIndex(ontology: Ontology): (id: string, where: string) => L
     if (!label) throw new Error(`${where}: label id '${id}' is not in the ontology`);
     return label;
   };
+}
+
+// ---------------------------------------------------------------- attributes in text formats
+
+/**
+ * An attribute value read from XML text. With the label's spec the declared type wins ("007" stays
+ * text); without one, booleans and numbers are recognised so they survive a round trip.
+ */
+export function attributeFromText(text: string, spec?: AttributeSpec): AttributeValue {
+  const lower = text.trim().toLowerCase();
+  if (spec) {
+    if (spec.type === 'bool') return lower === 'true' || lower === '1';
+    if (spec.type === 'number') return Number.isFinite(Number(text)) && text.trim() !== '' ? Number(text) : text;
+    return text;
+  }
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text.trim())) return Number(text);
+  return text;
+}
+
+export function attributeToText(value: AttributeValue): string {
+  return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
 }
