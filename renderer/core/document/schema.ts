@@ -140,6 +140,8 @@ export const Track = z.object({
   /** Sorted by frame, one per frame at most. */
   keyframes: z.array(Keyframe).min(1),
   source: Source.default({ kind: 'human' }),
+  /** Same meaning as AnnotationObject.group (CVAT group_id on tracks). */
+  group: z.string().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
 });
