@@ -183,9 +183,8 @@ function annotationGeometries(
   const hasSegmentation = Array.isArray(segmentation) ? segmentation.length > 0 : segmentation !== undefined;
   if (Array.isArray(segmentation)) {
     for (const points of segmentation) {
-      if (points.length < 6 || points.length % 2) {
-        throw new FormatError(path, `${where} has a polygon with ${points.length} coordinates (need an even count >= 6)`);
-      }
+      // Degenerate polygons (< 3 points) do occur in the official COCO files; keep them as is.
+      if (points.length % 2) throw new FormatError(path, `${where} has a polygon with an odd number (${points.length}) of coordinates`);
       geometries.push({ kind: 'polygon', points });
     }
   } else if (segmentation) {
