@@ -79,6 +79,11 @@ describe('compressed RLE string', () => {
     expect(rleFromString('1110')).toEqual([1, 1, 1, 1]);
   });
 
+  it('encodes long count lists (large masks)', () => {
+    const counts = Array.from({ length: 100_000 }, (_, i) => 1 + (i % 40));
+    expect(rleFromString(rleToString(counts))).toEqual(counts);
+  });
+
   it('handles counts beyond 32 bits', () => {
     const counts = [3_000_000_000, 5, 1, 4_000_000_000];
     expect(rleFromString(rleToString(counts))).toEqual(counts);
@@ -110,6 +115,15 @@ describe('polygon rasterization', () => {
     expect(mask[0]).toBe(1);
     const union = polygonsToMask([ring, [1, 1, 3, 1, 3, 3, 1, 3]], 4, 4);
     expect(union[1 * 4 + 1]).toBe(1);
+  });
+
+  it('rasterizes a large polygon fast enough for export', () => {
+    const w = 2000, h = 1500;
+    const start = performance.now();
+    const mask = polygonsToMask([[10, 10, 1990, 30, 1900, 1490, 40, 1400]], w, h);
+    expect(performance.now() - start).toBeLessThan(1000);
+    const area = mask.reduce((a, b) => a + b, 0);
+    expect(Math.abs(area - polygonArea([10, 10, 1990, 30, 1900, 1490, 40, 1400])) / area).toBeLessThan(0.002);
   });
 
   it('computes shoelace area', () => {

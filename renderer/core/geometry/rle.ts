@@ -38,10 +38,16 @@ export function decodeRle(counts: readonly number[], width: number, height: numb
   for (let i = 0; i < counts.length; i++) {
     const end = position + counts[i];
     if (end > total) throw new Error(`RLE counts cover ${sumCounts(counts)} pixels, mask has ${total}`);
-    if (i % 2 === 1) {
+    if (i % 2 === 1 && end > position) {
+      // walk down the columns incrementally instead of dividing per pixel
+      let x = Math.floor(position / height);
+      let y = position - x * height;
       for (let p = position; p < end; p++) {
-        const x = Math.floor(p / height);
-        mask[(p - x * height) * width + x] = 1;
+        mask[y * width + x] = 1;
+        if (++y === height) {
+          y = 0;
+          x++;
+        }
       }
     }
     position = end;
@@ -123,7 +129,10 @@ export function rleToString(counts: readonly number[]): string {
       chars.push(c + 48);
     }
   }
-  return String.fromCharCode(...chars);
+  // in slices: spreading millions of arguments into one call overflows the stack
+  let text = '';
+  for (let i = 0; i < chars.length; i += 8192) text += String.fromCharCode(...chars.slice(i, i + 8192));
+  return text;
 }
 
 /** Inverse of rleToString; throws on characters outside the encoding's alphabet. */
@@ -162,7 +171,15 @@ export function polygonsToMask(polygons: readonly (readonly number[])[], width: 
   for (const points of polygons) {
     const n = Math.floor(points.length / 2);
     if (n < 3) continue;
-    for (let y = 0; y < height; y++) {
+    // only the rows the polygon spans
+    let top = Infinity, bottom = -Infinity;
+    for (let i = 1; i < points.length; i += 2) {
+      top = Math.min(top, points[i]);
+      bottom = Math.max(bottom, points[i]);
+    }
+    const yStart = Math.max(0, Math.floor(top - 0.5));
+    const yEnd = Math.min(height - 1, Math.ceil(bottom));
+    for (let y = yStart; y <= yEnd; y++) {
       const yc = y + 0.5;
       crossings.length = 0;
       for (let i = 0, j = n - 1; i < n; j = i++) {
