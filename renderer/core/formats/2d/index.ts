@@ -5,3 +5,4 @@ export { importYolo, exportYolo, type YoloImportOptions, type YoloExportOptions,
 export { importVoc, exportVoc, type VocImportOptions } from './voc';
 export { importCvatImages, exportCvatImages } from './cvatImages';
 export { importCvatVideo, exportCvatVideo, type CvatVideoExportOptions } from './cvatVideo';
+export { imageSize, type PixelSize } from './imageSize';

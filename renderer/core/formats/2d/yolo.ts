@@ -16,23 +16,29 @@ import {
   FormatError,
   LabelBook,
   baseName,
+  filesWithExtension,
   labelIndex,
   newDocument,
   stripExtension,
   textOf,
 } from './dataset';
+import { IMAGE_EXTENSIONS, imageSize } from './imageSize';
 
 export type ImageInfo = { name: string; width: number; height: number };
 
 export type YoloImportOptions = {
-  /** The dataset's images (relative paths) and their pixel sizes, in the order items should have. */
-  images: ImageInfo[];
+  /**
+   * The dataset's images (relative paths) and their pixel sizes, in item order. When omitted, the
+   * PNG/JPEG files in the map are the images and their sizes are read from their headers.
+   */
+  images?: ImageInfo[];
 };
 
 const NAME_FILES = ['data.yaml', 'dataset.yaml', 'classes.txt', 'obj.names'];
 
-export function importYolo(files: FormatFiles, opts: YoloImportOptions): Dataset2D {
+export function importYolo(files: FormatFiles, opts: YoloImportOptions = {}): Dataset2D {
   const names = readClassNames(files);
+  const images = opts.images ?? imagesFromFiles(files);
   const labels = new LabelBook();
   const labelIds = new Map<number, string>();
   for (const [index, name] of [...names.entries()].sort(([a], [b]) => a - b)) {
@@ -40,7 +46,7 @@ export function importYolo(files: FormatFiles, opts: YoloImportOptions): Dataset
   }
   const labelFiles = new Set([...files.keys()].filter((path) => path.endsWith('.txt') && !NAME_FILES.includes(baseName(path))));
   const items: Dataset2DItem[] = [];
-  for (const image of opts.images) {
+  for (const image of images) {
     const document = newDocument(image.name);
     const labelPath = labelPathCandidates(image.name).find((path) => labelFiles.has(path));
     if (labelPath) {
@@ -53,6 +59,15 @@ export function importYolo(files: FormatFiles, opts: YoloImportOptions): Dataset
   const orphan = [...labelFiles].find((path) => path.startsWith('labels/') || path.includes('/labels/'));
   if (orphan) throw new FormatError(orphan, 'no image in the dataset matches this label file');
   return { ontology: labels.ontology(), items };
+}
+
+function imagesFromFiles(files: FormatFiles): ImageInfo[] {
+  return filesWithExtension(files, ...IMAGE_EXTENSIONS).map((name) => {
+    const content = files.get(name)!;
+    const size = typeof content === 'string' ? null : imageSize(content);
+    if (!size) throw new FormatError(name, 'cannot read the image size (not a PNG/JPEG, or truncated)');
+    return { name, ...size };
+  });
 }
 
 /** data.yaml `names` as a list or an {index: name} map; or classes.txt / obj.names, one per line. */
