@@ -17,6 +17,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  // also decodes numeric character references such as the &#10; we write for newlines
+  htmlEntities: true,
 });
 
 /** Parse a document and return its root element; malformed XML names the file and line. */
