@@ -61,7 +61,7 @@ describe('COCO errors name the file and the problem', () => {
   });
 });
 
-describe.skipIf(!existsSync(COCO139))('COCO val2017 image 139 (shared/data)', () => {
+describe.skipIf(!existsSync(COCO139))('COCO val2017 image 139 (needs ../shared/data beside the repository, skipped when absent)', () => {
   it('imports 20 annotations and exports them again', () => {
     const original = JSON.parse(readFileSync(COCO139, 'utf8'));
     const ds = importCoco(new Map([['instances_val2017_image139.json', readFileSync(COCO139)]]));

@@ -21,7 +21,7 @@ describe('imageSize', () => {
     expect(imageSize(jpeg)).toEqual({ width: 640, height: 426 });
   });
 
-  it.skipIf(!existsSync(JPEG))('reads the COCO 139 JPEG (shared/data) and feeds a YOLO import', () => {
+  it.skipIf(!existsSync(JPEG))('reads the COCO 139 JPEG and feeds a YOLO import (needs ../shared/data beside the repository, skipped when absent)', () => {
     const bytes = new Uint8Array(readFileSync(JPEG));
     expect(imageSize(bytes)).toEqual({ width: 640, height: 426 });
     const ds = importYolo(
