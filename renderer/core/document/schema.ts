@@ -109,6 +109,13 @@ export const AnnotationObject = z.object({
   hidden: z.boolean().optional(),
   locked: z.boolean().optional(),
   occluded: z.boolean().optional(),
+  /**
+   * Objects sharing a group form one logical instance in formats that allow multi-part
+   * annotations (a COCO annotation with several polygons plus keypoints, CVAT group_id).
+   */
+  group: z.string().optional(),
+  /** COCO iscrowd: the shape covers a crowd of instances and is ignored by most evaluations. */
+  crowd: z.boolean().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
 });
@@ -133,6 +140,8 @@ export const Track = z.object({
   /** Sorted by frame, one per frame at most. */
   keyframes: z.array(Keyframe).min(1),
   source: Source.default({ kind: 'human' }),
+  /** Same meaning as AnnotationObject.group (CVAT group_id on tracks). */
+  group: z.string().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
 });
@@ -188,6 +197,13 @@ export const LabelSpec = z.object({
   skeleton: z
     .object({ points: z.array(z.string()), edges: z.array(z.tuple([z.number().int(), z.number().int()])) })
     .optional(),
+  /** Grouping name some formats carry (COCO supercategory). */
+  supercategory: z.string().optional(),
+  /**
+   * Numeric class ids this label had in external formats, keyed by format ('coco': category_id,
+   * 'yolo': class index), so a re-export keeps the ids other tools and models expect.
+   */
+  externalIds: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type LabelSpec = z.infer<typeof LabelSpec>;
 
