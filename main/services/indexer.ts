@@ -60,6 +60,9 @@ export async function indexSources(
       } catch {
         continue; // unreadable folder: skip it rather than fail the whole index
       }
+      // Sorting per folder (small arrays) gives a stable, readable order without one big sort of
+      // every item at the end, which would stall the host's event loop on 100k items.
+      names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const nameSet = new Set(names.map((d) => d.name));
       if (relDir !== '' && nameSet.has('sequence.json')) {
         pending.push(await sequenceItem(absPath, relDir));
@@ -120,7 +123,6 @@ export async function indexSources(
   }
   const ids = new Set(items.map((i) => i.id));
   const removed = previous.filter((p) => !ids.has(p.id)).length;
-  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   onProgress(scanned, items.length);
   return { items, added, removed, changed };
 }
