@@ -33,6 +33,8 @@ export interface Volume {
   modality: string;
   /** Default display window in the units of `data`. */
   window: WindowLevel;
+  /** MONOCHROME1 sources: low values are bright, so displays invert by default. */
+  invertDisplay?: boolean;
   /** For DICOM sources: the SOPInstanceUID of each slice k (used to map SEG frames). */
   sliceUids?: string[];
   /** DICOM identity of the source, kept so exports can reference it. */
