@@ -179,14 +179,26 @@ function stackSlices(stack: DicomStack): SliceRef[] {
   return slices;
 }
 
-/** Rescaled values fit Int16 exactly when slope/intercept are integers and the stored range allows it. */
-function chooseStorage(info: DicomImageInfo): 'int16' | 'float32' {
-  const { rescaleSlope: m, rescaleIntercept: b, bitsStored, pixelRepresentation } = info;
-  if (!Number.isInteger(m) || !Number.isInteger(b)) return 'float32';
-  const lo = pixelRepresentation === 1 ? -(2 ** (bitsStored - 1)) : 0;
-  const hi = pixelRepresentation === 1 ? 2 ** (bitsStored - 1) - 1 : 2 ** bitsStored - 1;
-  const ends = [lo * m + b, hi * m + b];
-  return Math.min(...ends) >= -32768 && Math.max(...ends) <= 32767 ? 'int16' : 'float32';
+/**
+ * Rescaled values are stored as Int16 when every slice has integer slope/intercept and the
+ * actual rescaled range fits (typical CT/MR); otherwise Float32. Deciding on the decoded
+ * values rather than Bits Stored keeps unsigned 16-bit CT in Int16 when it can.
+ */
+function fitsInt16(slices: { info: DicomImageInfo; pixels: ArrayLike<number> }[]): boolean {
+  for (const { info, pixels } of slices) {
+    const { rescaleSlope: m, rescaleIntercept: b } = info;
+    if (!Number.isInteger(m) || !Number.isInteger(b)) return false;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const ends = [lo * m + b, hi * m + b];
+    if (Math.min(...ends) < -32768 || Math.max(...ends) > 32767) return false;
+  }
+  return true;
 }
 
 export interface VolumeResult {
@@ -218,7 +230,8 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
   const nz = decoded.length;
   const rgb = decoded[0].frame.rgb;
   const sliceVoxels = nx * ny;
-  const data: VoxelArray = rgb ? new Uint8Array(sliceVoxels * nz * 3) : chooseStorage(first) === 'int16' ? new Int16Array(sliceVoxels * nz) : new Float32Array(sliceVoxels * nz);
+  const int16 = !rgb && fitsInt16(decoded.map((d) => ({ info: d.ref.image.info, pixels: d.frame.pixels })));
+  const data: VoxelArray = rgb ? new Uint8Array(sliceVoxels * nz * 3) : int16 ? new Int16Array(sliceVoxels * nz) : new Float32Array(sliceVoxels * nz);
   decoded.forEach(({ ref, frame }, k) => {
     if (rgb) {
       (data as Uint8Array).set(frame.pixels as Uint8Array, k * sliceVoxels * 3);
