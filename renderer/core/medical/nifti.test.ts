@@ -20,7 +20,7 @@ describe.skipIf(!HAS_DATA)('NIfTI reader', () => {
     expectMatClose(lesion.affine, flair.affine, 5);
     expect(flair.spacing.map((s) => +s.toFixed(3))).toEqual([1, 1, 1]);
     expect(lesion.data).toBeInstanceOf(Uint8Array);
-    expect(Math.max(...lesion.data)).toBeGreaterThan(0);
+    expect(lesion.data.some((v) => v > 0)).toBe(true);
   });
 
   it('qform quaternion agrees with sform for FLAIR and for hippo (qfac = -1)', () => {
