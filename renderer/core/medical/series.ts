@@ -205,6 +205,8 @@ export interface VolumeResult {
   volume: Volume;
   /** Slices that failed to decode (left out of the volume). */
   errors: FileError[];
+  /** Non-fatal geometry notes, e.g. irregular slice spacing. */
+  warnings: string[];
 }
 
 /**
@@ -257,6 +259,16 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
     sliceStep = scale(normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
   }
   const dz = norm(sliceStep) || 1;
+  const warnings: string[] = [];
+  const along = decoded.map((d) => (d.ref.position ? dot(d.ref.position, normal) : NaN));
+  for (let k = 1; k < along.length; k++) {
+    const gap = along[k] - along[k - 1];
+    if (Math.abs(gap - dz) > 0.01 * dz + 1e-3) {
+      warnings.push(`irregular slice spacing (${gap.toFixed(3)} mm between slices ${k - 1} and ${k}, mean ${dz.toFixed(3)} mm); the affine uses the mean step, slicePositions keeps the exact ones`);
+      break;
+    }
+  }
+  if (along.some((a, k) => k > 0 && a === along[k - 1])) warnings.push('duplicate slice positions in the stack');
   const volume: Volume = {
     dims: [nx, ny, nz],
     spacing: [ps[1], ps[0], dz],
@@ -266,6 +278,7 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
     modality: first.modality,
     window: { center: 0, width: 1 },
     sliceUids: decoded.map((d) => d.ref.uid),
+    slicePositions: decoded.every((d) => d.ref.position) ? decoded.map((d) => d.ref.position!) : undefined,
     source: {
       studyInstanceUid: first.studyInstanceUid,
       seriesInstanceUid: first.seriesInstanceUid,
@@ -276,7 +289,7 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
   };
   if (first.photometric === 'MONOCHROME1') volume.invertDisplay = true;
   volume.window = defaultWindow(volume, first.windowCenter, first.windowWidth);
-  return { volume, errors };
+  return { volume, errors, warnings };
 }
 
 /** Patient/study attributes that derived objects (SEG) must repeat; keyed by dicom-parser tag. */

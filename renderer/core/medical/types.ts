@@ -37,6 +37,8 @@ export interface Volume {
   invertDisplay?: boolean;
   /** For DICOM sources: the SOPInstanceUID of each slice k (used to map SEG frames). */
   sliceUids?: string[];
+  /** For DICOM sources: the ImagePositionPatient of each slice k (exact even when spacing is irregular). */
+  slicePositions?: Vec3[];
   /** DICOM identity of the source, kept so exports can reference it. */
   source?: VolumeSource;
 }
