@@ -326,3 +326,16 @@ export async function loadDicomVolume(inputs: DicomInput[]): Promise<VolumeResul
   const result = await buildVolume(best);
   return { ...result, errors: [...grouped.errors, ...result.errors], grouped };
 }
+
+/**
+ * Decode one frame to modality values (rescale applied) without building a volume: what a
+ * viewer needs to show the first image while the rest of the series loads.
+ */
+export async function rescaledFrame(image: ParsedDicom, frame = 0): Promise<{ width: number; height: number; values: Float32Array }> {
+  const decoded = await decodeFrame(image, frame);
+  if (decoded.rgb) throw new MedicalFormatError(image.info.file, 'rescaledFrame expects a grey image');
+  const { rescaleSlope: m, rescaleIntercept: b } = image.info;
+  const values = new Float32Array(decoded.pixels.length);
+  for (let i = 0; i < values.length; i++) values[i] = decoded.pixels[i] * m + b;
+  return { width: decoded.width, height: decoded.height, values };
+}
