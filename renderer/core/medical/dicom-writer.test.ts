@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { formatDS, newUid } from './dicom-writer';
+import { el, formatDS, newUid, writePart10 } from './dicom-writer';
+import { parseDicomImage, SOP_CLASS } from './dicom';
+import { decodeFrame } from './pixel-data';
 import { loadDicomVolume } from './series';
 import { syntheticCtSeries } from './synthetic';
 import { windowedSlice } from './slicing';
 
 describe('Part 10 writer', () => {
+  it('writes and reads back Deflated Explicit VR Little Endian', async () => {
+    const sop = newUid();
+    const elements = [
+      el(0x00080016, 'UI', SOP_CLASS.ctImage),
+      el(0x00080018, 'UI', sop),
+      el(0x00080060, 'CS', 'OT'),
+      el(0x00280002, 'US', 1),
+      el(0x00280010, 'US', 2),
+      el(0x00280011, 'US', 2),
+      el(0x00280100, 'US', 16),
+      el(0x00280103, 'US', 1),
+      el(0x7fe00010, 'OW', new Uint8Array(new Int16Array([-5, 0, 7, 300]).buffer)),
+    ];
+    const bytes = writePart10(elements, SOP_CLASS.ctImage, sop, { deflate: true });
+    const parsed = parseDicomImage(bytes, 'deflated.dcm');
+    expect(parsed.info.transferSyntaxUid).toBe('1.2.840.10008.1.2.1.99');
+    expect([...(await decodeFrame(parsed)).pixels]).toEqual([-5, 0, 7, 300]);
+  });
+
   it('formats DS within 16 characters and makes valid 2.25 UIDs', () => {
     expect(formatDS(-158.135803)).toBe('-158.135803');
     expect(formatDS(1 / 3).length).toBeLessThanOrEqual(16);

@@ -3,6 +3,7 @@
  * lengths (computed bottom-up), so any conformant reader (dicom-parser included) can read it.
  * Used for DICOM SEG export and for generating test/bench series.
  */
+import { deflateSync } from 'fflate';
 import { TRANSFER_SYNTAX } from './dicom';
 
 export type VR =
@@ -117,19 +118,21 @@ export function encodeDataSet(elements: DicomElement[]): Uint8Array {
 }
 
 /** A complete Part 10 file: 128-byte preamble, "DICM", group 0002 meta header, data set. */
-export function writePart10(elements: DicomElement[], sopClassUid: string, sopInstanceUid: string): Uint8Array {
+export function writePart10(elements: DicomElement[], sopClassUid: string, sopInstanceUid: string, options: { deflate?: boolean } = {}): Uint8Array {
   const metaBody = encodeDataSet([
     el(0x00020001, 'OB', new Uint8Array([0, 1])),
     el(0x00020002, 'UI', sopClassUid),
     el(0x00020003, 'UI', sopInstanceUid),
-    el(0x00020010, 'UI', TRANSFER_SYNTAX.explicitLittle),
+    el(0x00020010, 'UI', options.deflate ? TRANSFER_SYNTAX.deflatedExplicitLittle : TRANSFER_SYNTAX.explicitLittle),
     el(0x00020012, 'UI', DATUM_IMPLEMENTATION_UID),
     el(0x00020013, 'SH', 'DATUM_0_1'),
   ]);
   const groupLength = encodeElement(el(0x00020000, 'UL', metaBody.length));
   const preamble = new Uint8Array(132);
   preamble.set([0x44, 0x49, 0x43, 0x4d], 128);
-  return concat([preamble, groupLength, metaBody, encodeDataSet(elements.filter((e) => e.tag >>> 16 !== 0x0002))]);
+  const body = encodeDataSet(elements.filter((e) => e.tag >>> 16 !== 0x0002));
+  // Deflated syntax: the data set after the meta header is raw DEFLATE (no zlib header).
+  return concat([preamble, groupLength, metaBody, options.deflate ? deflateSync(body, { level: 6 }) : body]);
 }
 
 /** UUID-derived UID root (2.25.x) identifying files written by Datum. */

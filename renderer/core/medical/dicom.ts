@@ -2,6 +2,7 @@
  * DICOM Part 10 header reading on top of dicom-parser: the attributes an image viewer needs,
  * gathered into one plain object so the rest of the core never touches tag strings.
  */
+import { inflateSync } from 'fflate';
 import { dicomParser } from './dicom-parser-lib';
 import type { DataSet } from 'dicom-parser';
 import { MedicalFormatError, type Vec3 } from './types';
@@ -96,10 +97,22 @@ function reasonOf(e: unknown): string {
   return String(e);
 }
 
+/**
+ * Deflated Explicit VR Little Endian: everything after the meta header is raw DEFLATE.
+ * dicom-parser hands us the buffer and the offset and expects the inflated whole back.
+ */
+function inflateDeflatedDataSet(bytes: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateSync(bytes.subarray(position));
+  const out = new Uint8Array(position + inflated.length);
+  out.set(bytes.subarray(0, position));
+  out.set(inflated, position);
+  return out;
+}
+
 /** Parse the data set of a Part 10 file; throws MedicalFormatError naming the file. */
 export function parseDataSet(bytes: Uint8Array, file: string): DataSet {
   try {
-    return dicomParser.parseDicom(bytes);
+    return dicomParser.parseDicom(bytes, { inflater: inflateDeflatedDataSet as never });
   } catch (e) {
     throw new MedicalFormatError(file, `not a readable DICOM Part 10 file (${reasonOf(e)})`);
   }

@@ -52,6 +52,13 @@ describe.skipIf(!HAS_DATA)('series grouping and ordering', () => {
     expect(volume.dims[2]).toBe(3);
   });
 
+  it('MONOCHROME1 radiographs open with inverted display', async () => {
+    const cr = inputs.filter((f) => f.name === '77654033/CR1/6154');
+    const { volume } = await loadDicomVolume(cr);
+    expect(volume.modality).toBe('CR');
+    expect(volume.invertDisplay).toBe(true);
+  });
+
   it('mr3slice: 512x512x3 MR ordered by position with 1.5 mm steps', async () => {
     const grouped = groupDicomFiles(readFolder('dicom', 'mr3slice'));
     const stack = grouped.studies[0].series[0].stacks[0];
