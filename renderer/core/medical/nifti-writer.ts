@@ -65,3 +65,11 @@ export function encodeNifti1(input: NiftiWriteInput): Uint8Array {
 export function writeNiftiGz(input: NiftiWriteInput): Uint8Array {
   return gzipSync(encodeNifti1(input), { level: 6 });
 }
+
+/** NIFTI_INTENT_LABEL: voxel values are label indices. */
+export const NIFTI_INTENT_LABEL = 1002;
+
+/** Export a label map (Uint8, 0 = background) with the source volume's affine, as .nii.gz. */
+export function writeLabelmapNifti(map: { dims: Vec3; spacing: Vec3; data: Uint8Array }, source: { affine: Mat4 }, description = 'Datum label map'): Uint8Array {
+  return writeNiftiGz({ dims: map.dims, spacing: map.spacing, data: map.data, affine: source.affine, intentCode: NIFTI_INTENT_LABEL, description });
+}

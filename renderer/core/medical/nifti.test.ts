@@ -3,7 +3,7 @@ import { gunzipSync } from 'fflate';
 import * as nifti from 'nifti-reader-js';
 import { flipLpsRas } from './affine';
 import { qformToAffine, readNifti } from './nifti';
-import { writeNiftiGz } from './nifti-writer';
+import { writeLabelmapNifti, writeNiftiGz } from './nifti-writer';
 import { HAS_DATA, readBytes, SKIP_REASON } from './test-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
@@ -37,6 +37,16 @@ describe.skipIf(!HAS_DATA)('NIfTI reader', () => {
     expect(v.affineSource).toBe('pixdim');
     expect(v.dims).toEqual([64, 64, 10]);
     expect(v.spacing).toEqual([3, 3, 3]);
+  });
+
+  it('exports a label map that reads back with the source affine (lesion -> .nii.gz -> lesion)', () => {
+    const flair = readNifti(readBytes('nifti', 'FLAIR.nii.gz'), 'FLAIR.nii.gz');
+    const lesion = readNifti(readBytes('nifti', 'lesion.nii.gz'), 'lesion.nii.gz');
+    const bytes = writeLabelmapNifti({ dims: lesion.dims, spacing: lesion.spacing, data: lesion.data as Uint8Array }, flair);
+    const back = readNifti(bytes, 'export.nii.gz');
+    expect(back.dims).toEqual(flair.dims);
+    expect(back.data).toEqual(lesion.data);
+    expectMatClose(back.affine, flair.affine, 5);
   });
 
   it('reports a non-NIfTI file by name', () => {

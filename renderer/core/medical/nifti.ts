@@ -102,9 +102,9 @@ export function readNifti(bytes: Uint8Array, file: string): Volume & { affineSou
     const { affine, from } = niftiRasAffine(h);
     const lps = flipLpsRas(affine);
     const spacing: [number, number, number] = [0, 1, 2].map((c) => Math.hypot(lps[c], lps[4 + c], lps[8 + c]) || 1) as [number, number, number];
-    const volume = { dims, spacing, data, channels: 1 as const, affine: lps, modality: 'MR', window: { center: 0, width: 1 }, affineSource: from };
-    // NIfTI has no modality field; cal_min/cal_max, when set, are the intended display range.
-    volume.window = h.cal_max > h.cal_min ? { center: (h.cal_max + h.cal_min) / 2, width: h.cal_max - h.cal_min } : defaultWindow({ ...volume, modality: 'OT' });
+    const volume = { dims, spacing, data, channels: 1 as const, affine: lps, modality: 'OT', window: { center: 0, width: 1 }, affineSource: from };
+    // NIfTI has no modality field (so 'OT', DICOM's "other"); cal_min/cal_max, when set, are the intended display range.
+    volume.window = h.cal_max > h.cal_min ? { center: (h.cal_max + h.cal_min) / 2, width: h.cal_max - h.cal_min } : defaultWindow(volume);
     return volume;
   } catch (e) {
     if (e instanceof MedicalFormatError) throw e;
