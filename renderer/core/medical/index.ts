@@ -12,6 +12,6 @@ export { extractSlice, extractArraySlice, windowedSlice, sliceGeometry, sliceToV
 export { applyWindow, defaultWindow, WINDOW_PRESETS, type WindowPresetName } from './window';
 export { createLabelmap, paintDisc, fillPolygon, thresholdFill, interpolateSegment, segmentVolumeMl, segmentVolumesMl, type Labelmap, type SlicePlane } from './segmentation';
 export { readDicomSeg, writeDicomSeg, masksToLabelmap, type SegImport, type SegmentInfo, type SegExportOptions } from './seg';
-export { deidentifyElements, BASIC_PROFILE } from './deidentify';
+export { deidentifyElements, deidentifyPart10, BASIC_PROFILE } from './deidentify';
 export { writePart10, newUid, el, type DicomElement } from './dicom-writer';
 export { syntheticCtSeries } from './synthetic';
