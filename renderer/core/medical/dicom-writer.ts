@@ -16,8 +16,13 @@ export interface DicomElement {
   /** (group << 16) | element, e.g. 0x00100010 for PatientName. */
   tag: number;
   vr: VR;
-  /** Strings (multi-values joined by "\\"), numbers, bytes, or items for SQ. */
-  value: string | number | number[] | Uint8Array | DicomItem[];
+  /** Strings (multi-values joined by "\\"), numbers, bytes, items for SQ, or compressed frames. */
+  value: string | number | number[] | Uint8Array | DicomItem[] | EncapsulatedFrames;
+}
+
+/** Compressed Pixel Data: one fragment per frame, written with an empty Basic Offset Table. */
+export interface EncapsulatedFrames {
+  encapsulated: Uint8Array[];
 }
 
 /** Build an element; a helper that keeps call sites short. */
@@ -95,7 +100,32 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+const itemHeader = (group: number, element: number, length: number): Uint8Array => {
+  const h = new Uint8Array(8);
+  const v = new DataView(h.buffer);
+  v.setUint16(0, group, true);
+  v.setUint16(2, element, true);
+  v.setUint32(4, length, true);
+  return h;
+};
+
+/** Undefined-length OB: empty offset table item, one item per frame, sequence delimiter. */
+function encodeEncapsulated(tag: number, frames: Uint8Array[]): Uint8Array {
+  const header = new Uint8Array(12);
+  const v = new DataView(header.buffer);
+  v.setUint16(0, tag >>> 16, true);
+  v.setUint16(2, tag & 0xffff, true);
+  header.set([0x4f, 0x42], 4); // "OB"
+  v.setUint32(8, 0xffffffff, true);
+  const items = frames.flatMap((f) => {
+    const even = f.length % 2 ? concat([f, new Uint8Array(1)]) : f;
+    return [itemHeader(0xfffe, 0xe000, even.length), even];
+  });
+  return concat([header, itemHeader(0xfffe, 0xe000, 0), ...items, itemHeader(0xfffe, 0xe0dd, 0)]);
+}
+
 function encodeElement(e: DicomElement): Uint8Array {
+  if (typeof e.value === 'object' && 'encapsulated' in e.value) return encodeEncapsulated(e.tag, e.value.encapsulated);
   const value = valueBytes(e);
   const long = LONG_HEADER_VRS.has(e.vr);
   const header = new Uint8Array(long ? 12 : 8);
@@ -118,12 +148,13 @@ export function encodeDataSet(elements: DicomElement[]): Uint8Array {
 }
 
 /** A complete Part 10 file: 128-byte preamble, "DICM", group 0002 meta header, data set. */
-export function writePart10(elements: DicomElement[], sopClassUid: string, sopInstanceUid: string, options: { deflate?: boolean } = {}): Uint8Array {
+export function writePart10(elements: DicomElement[], sopClassUid: string, sopInstanceUid: string, options: { deflate?: boolean; transferSyntaxUid?: string } = {}): Uint8Array {
   const metaBody = encodeDataSet([
     el(0x00020001, 'OB', new Uint8Array([0, 1])),
     el(0x00020002, 'UI', sopClassUid),
     el(0x00020003, 'UI', sopInstanceUid),
-    el(0x00020010, 'UI', options.deflate ? TRANSFER_SYNTAX.deflatedExplicitLittle : TRANSFER_SYNTAX.explicitLittle),
+    // Encapsulated syntaxes keep Explicit VR Little Endian for the data set itself.
+    el(0x00020010, 'UI', options.transferSyntaxUid ?? (options.deflate ? TRANSFER_SYNTAX.deflatedExplicitLittle : TRANSFER_SYNTAX.explicitLittle)),
     el(0x00020012, 'UI', DATUM_IMPLEMENTATION_UID),
     el(0x00020013, 'SH', 'DATUM_0_1'),
   ]);
