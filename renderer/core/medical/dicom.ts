@@ -255,12 +255,16 @@ export function hasPixelData(ds: DataSet): boolean {
   return !!ds.elements[TAG.pixelData];
 }
 
-/** Parse a Part 10 file and read its image attributes; non-image files are rejected by name. */
-export function parseDicomImage(bytes: Uint8Array, file: string): ParsedDicom {
-  const dataSet = parseDataSet(bytes, file);
+/** Image attributes of an already parsed data set; non-image objects are rejected by name. */
+export function imageFromDataSet(dataSet: DataSet, file: string): ParsedDicom {
   const info = readImageInfo(dataSet, file);
   if (info.sopClassUid === SOP_CLASS.mediaStorageDirectory) throw new MedicalFormatError(file, 'is a DICOMDIR (directory index), not an image');
   if (!hasPixelData(dataSet)) throw new MedicalFormatError(file, 'has no Pixel Data (7FE0,0010)');
   if (!info.rows || !info.columns || !info.bitsAllocated) throw new MedicalFormatError(file, 'missing Rows, Columns or Bits Allocated');
   return { info, dataSet };
+}
+
+/** Parse a Part 10 file and read its image attributes. */
+export function parseDicomImage(bytes: Uint8Array, file: string): ParsedDicom {
+  return imageFromDataSet(parseDataSet(bytes, file), file);
 }

@@ -3,7 +3,7 @@
  * normal and assemble a Volume. One bad file never stops the rest: it is reported by name.
  */
 import { affineFromColumns, cross, dot, norm, scale, sub } from './affine';
-import { parseDicomImage, parseDataSet, SOP_CLASS, hasPixelData, readImageInfo, type DicomImageInfo, type ParsedDicom } from './dicom';
+import { imageFromDataSet, parseDataSet, hasPixelData, type DicomImageInfo, type ParsedDicom } from './dicom';
 import { decodeFrame } from './pixel-data';
 import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
 import { defaultWindow } from './window';
@@ -104,11 +104,11 @@ export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
     let parsed: ParsedDicom;
     try {
       const ds = parseDataSet(bytes, name);
-      if (!hasPixelData(ds) || readImageInfo(ds, name).sopClassUid === SOP_CLASS.mediaStorageDirectory) {
+      if (!hasPixelData(ds)) {
         skipped.push({ file: name, message: 'DICOM object without Pixel Data' });
         continue;
       }
-      parsed = parseDicomImage(bytes, name);
+      parsed = imageFromDataSet(ds, name);
     } catch (e) {
       errors.push({ file: name, message: errorMessage(e) });
       continue;
