@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DATA, HAS_DATA, SKIP_REASON } from '../../../tests/support/medical-data';
 import { inspectMedical } from './medical';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-const HAS_DATA = existsSync(join(DATA, 'dicom'));
-if (!HAS_DATA) console.warn(`shared sample data not found at ${DATA}; inspect tests skipped`);
+if (!HAS_DATA) console.warn(SKIP_REASON);
 
 describe.skipIf(!HAS_DATA)('inspectMedical', () => {
   it('a single DICOM file', async () => {

@@ -4,7 +4,7 @@ import { parseDicomImage } from './dicom';
 import { deidentifyElements, deidentifyPart10 } from './deidentify';
 import { el } from './dicom-writer';
 import { decodeFrame } from './pixel-data';
-import { HAS_DATA, readBytes, SKIP_REASON } from './test-data';
+import { HAS_DATA, readBytes, SKIP_REASON } from '../../../tests/support/medical-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDicomImage } from './dicom';
 import { decodeFrame } from './pixel-data';
 import { decodePackBits, decodeRleFrame } from './rle';
-import { HAS_DATA, readBytes, SKIP_REASON } from './test-data';
+import { HAS_DATA, readBytes, SKIP_REASON } from '../../../tests/support/medical-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
 

@@ -3,7 +3,7 @@ import { parseDicomImage, TRANSFER_SYNTAX } from './dicom';
 import { el, newUid, writePart10 } from './dicom-writer';
 import { jpegSamplePrecision } from './codecs';
 import { decodeFrame } from './pixel-data';
-import { HAS_DATA, readBytes, SKIP_REASON } from './test-data';
+import { HAS_DATA, readBytes, SKIP_REASON } from '../../../tests/support/medical-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
 

@@ -4,7 +4,7 @@ import * as nifti from 'nifti-reader-js';
 import { flipLpsRas } from './affine';
 import { qformToAffine, readNifti } from './nifti';
 import { writeLabelmapNifti, writeNiftiGz } from './nifti-writer';
-import { HAS_DATA, readBytes, SKIP_REASON } from './test-data';
+import { HAS_DATA, readBytes, SKIP_REASON } from '../../../tests/support/medical-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dicomParser } from './dicom-parser-lib';
 import { loadDicomVolume } from './series';
 import { masksToLabelmap, readDicomSeg, writeDicomSeg, dicomLabToRgb, rgbToDicomLab } from './seg';
-import { HAS_DATA, readBytes, readFolder, SKIP_REASON } from './test-data';
+import { HAS_DATA, readBytes, readFolder, SKIP_REASON } from '../../../tests/support/medical-data';
 import type { Volume } from './types';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { column, dot } from './affine';
 import { buildVolume, groupDicomFiles, loadDicomVolume } from './series';
-import { HAS_DATA, readFolder, SKIP_REASON } from './test-data';
+import { HAS_DATA, readFolder, SKIP_REASON } from '../../../tests/support/medical-data';
 
 if (!HAS_DATA) console.warn(SKIP_REASON);
 

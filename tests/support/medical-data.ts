@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DATA = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+export const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 export const HAS_DATA = existsSync(join(DATA, 'dicom')) && existsSync(join(DATA, 'nifti'));
 export const SKIP_REASON = `shared sample data not found at ${DATA}; medical data tests skipped`;
 
