@@ -1,0 +1,341 @@
+/**
+ * Group DICOM files into studies, series and geometric stacks, order slices along the slice
+ * normal and assemble a Volume. One bad file never stops the rest: it is reported by name.
+ */
+import { affineFromColumns, cross, dot, norm, scale, sub } from './affine';
+import { imageFromDataSet, parseDataSet, hasPixelData, type DicomImageInfo, type ParsedDicom } from './dicom';
+import { decodeFrame } from './pixel-data';
+import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
+import { defaultWindow } from './window';
+
+export interface DicomInput {
+  /** Name used in messages (usually the path relative to the opened folder). */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Slices that share series, size and orientation: what one Volume can be built from. */
+export interface DicomStack {
+  images: ParsedDicom[];
+  rows: number;
+  columns: number;
+  /** Unit normal of the slice planes (row cosines x column cosines), when orientation is known. */
+  normal?: Vec3;
+}
+
+export interface DicomSeries {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  modality: string;
+  description?: string;
+  seriesNumber?: number;
+  /** Largest stack first. Series of mixed orientation (localisers) have several. */
+  stacks: DicomStack[];
+}
+
+export interface DicomStudy {
+  studyInstanceUid: string;
+  series: DicomSeries[];
+}
+
+export interface GroupedDicom {
+  studies: DicomStudy[];
+  /** Files that could not be read as images, by name. */
+  errors: FileError[];
+  /** Files deliberately left out (DICOMDIR, non-DICOM, objects without pixels), with why. */
+  skipped: FileError[];
+}
+
+const DICM_MAGIC = [0x44, 0x49, 0x43, 0x4d];
+
+function hasPart10Magic(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && DICM_MAGIC.every((b, i) => bytes[128 + i] === b);
+}
+
+const errorMessage = (e: unknown): string => (e instanceof MedicalFormatError ? e.reason : e instanceof Error ? e.message : String(e));
+
+/** Orientation key rounded so that float noise in IOP does not split a stack. */
+function stackKey(info: DicomImageInfo): string {
+  const iop = [...(info.rowCosines ?? []), ...(info.columnCosines ?? [])].map((v) => v.toFixed(3)).join(',');
+  return `${info.rows}x${info.columns}|${iop}`;
+}
+
+export function sliceNormal(info: Pick<DicomImageInfo, 'rowCosines' | 'columnCosines'>): Vec3 | undefined {
+  if (!info.rowCosines || !info.columnCosines) return undefined;
+  const n = cross(info.rowCosines, info.columnCosines);
+  const len = norm(n);
+  return len > 0 ? scale(n, 1 / len) : undefined;
+}
+
+/**
+ * Order slices by their position along the normal (IPP . (row x col)), ascending. Images without
+ * a position fall back to Instance Number, then name — never to name alone when geometry exists.
+ */
+export function sortSlices(images: ParsedDicom[], normal: Vec3 | undefined): ParsedDicom[] {
+  const keyed = images.map((img) => ({
+    img,
+    along: normal && img.info.imagePosition ? dot(img.info.imagePosition, normal) : undefined,
+  }));
+  keyed.sort((a, b) => {
+    if (a.along !== undefined && b.along !== undefined && a.along !== b.along) return a.along - b.along;
+    const ia = a.img.info.instanceNumber ?? 0;
+    const ib = b.img.info.instanceNumber ?? 0;
+    return ia !== ib ? ia - ib : a.img.info.file.localeCompare(b.img.info.file);
+  });
+  return keyed.map((k) => k.img);
+}
+
+/** Parse every input and group images into studies / series / stacks. */
+export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
+  const errors: FileError[] = [];
+  const skipped: FileError[] = [];
+  const bySeries = new Map<string, { series: DicomSeries; stacks: Map<string, ParsedDicom[]> }>();
+
+  for (const { name, bytes } of inputs) {
+    const base = name.split(/[\\/]/).pop() ?? name;
+    if (/^DICOMDIR/i.test(base)) {
+      skipped.push({ file: name, message: 'DICOMDIR (directory index), not an image' });
+      continue;
+    }
+    if (!hasPart10Magic(bytes)) {
+      skipped.push({ file: name, message: 'not a DICOM Part 10 file (no DICM prefix)' });
+      continue;
+    }
+    let parsed: ParsedDicom;
+    try {
+      const ds = parseDataSet(bytes, name);
+      if (!hasPixelData(ds)) {
+        skipped.push({ file: name, message: 'DICOM object without Pixel Data' });
+        continue;
+      }
+      parsed = imageFromDataSet(ds, name);
+    } catch (e) {
+      errors.push({ file: name, message: errorMessage(e) });
+      continue;
+    }
+    const info = parsed.info;
+    const seriesKey = `${info.studyInstanceUid}|${info.seriesInstanceUid}`;
+    let entry = bySeries.get(seriesKey);
+    if (!entry) {
+      entry = {
+        series: {
+          studyInstanceUid: info.studyInstanceUid,
+          seriesInstanceUid: info.seriesInstanceUid,
+          modality: info.modality,
+          description: info.seriesDescription,
+          seriesNumber: info.seriesNumber,
+          stacks: [],
+        },
+        stacks: new Map(),
+      };
+      bySeries.set(seriesKey, entry);
+    }
+    const key = stackKey(info);
+    const list = entry.stacks.get(key) ?? [];
+    list.push(parsed);
+    entry.stacks.set(key, list);
+  }
+
+  const studies = new Map<string, DicomStudy>();
+  for (const { series, stacks } of bySeries.values()) {
+    series.stacks = [...stacks.values()]
+      .map((images) => {
+        const normal = sliceNormal(images[0].info);
+        return { images: sortSlices(images, normal), rows: images[0].info.rows, columns: images[0].info.columns, normal };
+      })
+      .sort((a, b) => sliceCount(b) - sliceCount(a));
+    const study = studies.get(series.studyInstanceUid) ?? { studyInstanceUid: series.studyInstanceUid, series: [] };
+    study.series.push(series);
+    studies.set(series.studyInstanceUid, study);
+  }
+  for (const study of studies.values()) study.series.sort((a, b) => (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
+  return { studies: [...studies.values()], errors, skipped };
+}
+
+/** Slices a stack contributes: frames of a multi-frame object count individually. */
+export function sliceCount(stack: DicomStack): number {
+  return stack.images.reduce((n, img) => n + img.info.numberOfFrames, 0);
+}
+
+interface SliceRef {
+  image: ParsedDicom;
+  frame: number;
+  position?: Vec3;
+  uid: string;
+}
+
+/** Flatten images/frames into slices ordered along the normal. */
+function stackSlices(stack: DicomStack): SliceRef[] {
+  const slices: SliceRef[] = [];
+  for (const image of stack.images) {
+    const { info } = image;
+    for (let f = 0; f < info.numberOfFrames; f++) {
+      const position = info.framePositions?.[f] ?? (f === 0 ? info.imagePosition : undefined);
+      slices.push({ image, frame: f, position, uid: info.numberOfFrames > 1 ? `${info.sopInstanceUid}#${f + 1}` : info.sopInstanceUid });
+    }
+  }
+  const normal = stack.normal;
+  if (normal && slices.every((s) => s.position)) slices.sort((a, b) => dot(a.position!, normal) - dot(b.position!, normal));
+  return slices;
+}
+
+/**
+ * Rescaled values are stored as Int16 when every slice has integer slope/intercept and the
+ * actual rescaled range fits (typical CT/MR); otherwise Float32. Deciding on the decoded
+ * values rather than Bits Stored keeps unsigned 16-bit CT in Int16 when it can.
+ */
+function fitsInt16(slices: { info: DicomImageInfo; pixels: ArrayLike<number> }[]): boolean {
+  for (const { info, pixels } of slices) {
+    const { rescaleSlope: m, rescaleIntercept: b } = info;
+    if (!Number.isInteger(m) || !Number.isInteger(b)) return false;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const ends = [lo * m + b, hi * m + b];
+    if (Math.min(...ends) < -32768 || Math.max(...ends) > 32767) return false;
+  }
+  return true;
+}
+
+export interface VolumeResult {
+  volume: Volume;
+  /** Slices that failed to decode (left out of the volume). */
+  errors: FileError[];
+  /** Non-fatal geometry notes, e.g. irregular slice spacing. */
+  warnings: string[];
+}
+
+/**
+ * Decode a stack into a Volume. Voxel k follows the sorted slice order; the affine's third
+ * column is the mean step between first and last slice positions, so gantry tilt is kept.
+ */
+export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
+  const errors: FileError[] = [];
+  const all = stackSlices(stack);
+  const decoded: { ref: SliceRef; frame: Awaited<ReturnType<typeof decodeFrame>> }[] = [];
+  for (const ref of all) {
+    try {
+      decoded.push({ ref, frame: await decodeFrame(ref.image, ref.frame) });
+    } catch (e) {
+      errors.push({ file: ref.image.info.file, message: errorMessage(e) });
+    }
+  }
+  if (decoded.length === 0) throw new MedicalFormatError(all[0]?.image.info.file ?? '(empty stack)', `no slice could be decoded${errors.length ? `: ${errors[0].message}` : ''}`);
+
+  const first = decoded[0].ref.image.info;
+  const nx = first.columns;
+  const ny = first.rows;
+  const nz = decoded.length;
+  const rgb = decoded[0].frame.rgb;
+  const sliceVoxels = nx * ny;
+  const int16 = !rgb && fitsInt16(decoded.map((d) => ({ info: d.ref.image.info, pixels: d.frame.pixels })));
+  const data: VoxelArray = rgb ? new Uint8Array(sliceVoxels * nz * 3) : int16 ? new Int16Array(sliceVoxels * nz) : new Float32Array(sliceVoxels * nz);
+  decoded.forEach(({ ref, frame }, k) => {
+    if (rgb) {
+      (data as Uint8Array).set(frame.pixels as Uint8Array, k * sliceVoxels * 3);
+      return;
+    }
+    // Slope/intercept may differ per slice (PET, some MR): apply each slice's own.
+    const { rescaleSlope: m, rescaleIntercept: b } = ref.image.info;
+    const src = frame.pixels;
+    const offset = k * sliceVoxels;
+    for (let i = 0; i < sliceVoxels; i++) data[offset + i] = src[i] * m + b;
+  });
+
+  const ps = first.pixelSpacing ?? [1, 1];
+  const rowDir = first.rowCosines ?? [1, 0, 0];
+  const colDir = first.columnCosines ?? [0, 1, 0];
+  const normal = stack.normal ?? [0, 0, 1];
+  const origin = decoded[0].ref.position ?? [0, 0, 0];
+  let sliceStep: Vec3;
+  const last = decoded[nz - 1].ref.position;
+  if (nz > 1 && last && decoded[0].ref.position) {
+    sliceStep = scale(sub(last, origin), 1 / (nz - 1));
+  } else {
+    sliceStep = scale(normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
+  }
+  const dz = norm(sliceStep) || 1;
+  const warnings: string[] = [];
+  const along = decoded.map((d) => (d.ref.position ? dot(d.ref.position, normal) : NaN));
+  for (let k = 1; k < along.length; k++) {
+    const gap = along[k] - along[k - 1];
+    if (Math.abs(gap - dz) > 0.01 * dz + 1e-3) {
+      warnings.push(`irregular slice spacing (${gap.toFixed(3)} mm between slices ${k - 1} and ${k}, mean ${dz.toFixed(3)} mm); the affine uses the mean step, slicePositions keeps the exact ones`);
+      break;
+    }
+  }
+  if (along.some((a, k) => k > 0 && a === along[k - 1])) warnings.push('duplicate slice positions in the stack');
+  const volume: Volume = {
+    dims: [nx, ny, nz],
+    spacing: [ps[1], ps[0], dz],
+    data,
+    channels: rgb ? 3 : 1,
+    affine: affineFromColumns(scale(rowDir, ps[1]), scale(colDir, ps[0]), sliceStep, origin),
+    modality: first.modality,
+    window: { center: 0, width: 1 },
+    sliceUids: decoded.map((d) => d.ref.uid),
+    slicePositions: decoded.every((d) => d.ref.position) ? decoded.map((d) => d.ref.position!) : undefined,
+    source: {
+      studyInstanceUid: first.studyInstanceUid,
+      seriesInstanceUid: first.seriesInstanceUid,
+      frameOfReferenceUid: first.frameOfReferenceUid,
+      sopClassUid: first.sopClassUid,
+      patient: patientAttributes(decoded[0].ref.image),
+    },
+  };
+  if (first.photometric === 'MONOCHROME1') volume.invertDisplay = true;
+  volume.window = defaultWindow(volume, first.windowCenter, first.windowWidth);
+  return { volume, errors, warnings };
+}
+
+/** Patient/study attributes that derived objects (SEG) must repeat; keyed by dicom-parser tag. */
+export const PATIENT_STUDY_TAGS = {
+  x00100010: 'PN', // PatientName
+  x00100020: 'LO', // PatientID
+  x00100030: 'DA', // PatientBirthDate
+  x00100040: 'CS', // PatientSex
+  x00080020: 'DA', // StudyDate
+  x00080030: 'TM', // StudyTime
+  x00080050: 'SH', // AccessionNumber
+  x00080090: 'PN', // ReferringPhysicianName
+  x00200010: 'SH', // StudyID
+} as const;
+
+function patientAttributes(image: ParsedDicom): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tag of Object.keys(PATIENT_STUDY_TAGS)) {
+    const v = image.dataSet.string(tag);
+    if (v !== undefined) out[tag] = v;
+  }
+  return out;
+}
+
+/** Convenience: group inputs and open the largest stack of the largest series. */
+export async function loadDicomVolume(inputs: DicomInput[]): Promise<VolumeResult & { grouped: GroupedDicom }> {
+  const grouped = groupDicomFiles(inputs);
+  const stacks = grouped.studies.flatMap((s) => s.series.flatMap((se) => se.stacks));
+  if (stacks.length === 0) {
+    const why = grouped.errors[0] ? `${grouped.errors[0].file}: ${grouped.errors[0].message}` : 'no DICOM images found';
+    throw new MedicalFormatError(inputs.length === 1 ? inputs[0].name : '(input)', why);
+  }
+  const best = stacks.reduce((a, b) => (sliceCount(b) > sliceCount(a) ? b : a));
+  const result = await buildVolume(best);
+  return { ...result, errors: [...grouped.errors, ...result.errors], grouped };
+}
+
+/**
+ * Decode one frame to modality values (rescale applied) without building a volume: what a
+ * viewer needs to show the first image while the rest of the series loads.
+ */
+export async function rescaledFrame(image: ParsedDicom, frame = 0): Promise<{ width: number; height: number; values: Float32Array }> {
+  const decoded = await decodeFrame(image, frame);
+  if (decoded.rgb) throw new MedicalFormatError(image.info.file, 'rescaledFrame expects a grey image');
+  const { rescaleSlope: m, rescaleIntercept: b } = image.info;
+  const values = new Float32Array(decoded.pixels.length);
+  for (let i = 0; i < values.length; i++) values[i] = decoded.pixels[i] * m + b;
+  return { width: decoded.width, height: decoded.height, values };
+}

@@ -1,0 +1,70 @@
+/**
+ * Synthetic CT series as real Part 10 byte buffers (benchmarks, tests): a water cylinder with a
+ * bone ring and air outside, one file per slice, written in shuffled order so readers must sort
+ * by position rather than by arrival.
+ */
+import { el, newUid, writePart10 } from './dicom-writer';
+import { SOP_CLASS } from './dicom';
+import type { DicomInput } from './series';
+
+export interface SyntheticCtOptions {
+  size?: number;
+  slices?: number;
+  spacing?: number;
+  sliceThickness?: number;
+}
+
+export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[] {
+  const size = options.size ?? 512;
+  const slices = options.slices ?? 300;
+  const spacing = options.spacing ?? 0.7;
+  const thickness = options.sliceThickness ?? 1.25;
+  const study = newUid();
+  const series = newUid();
+  const frame = newUid();
+  const pixels = new Int16Array(size * size);
+  const c = (size - 1) / 2;
+  const out: DicomInput[] = [];
+  for (let k = 0; k < slices; k++) {
+    const radius = size * (0.3 + 0.1 * Math.sin((k / slices) * Math.PI));
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const r = Math.hypot(x - c, y - c);
+        // Stored = HU + 1024 (intercept -1024): air -1000, water 0, bone ring ~ +1000.
+        pixels[y * size + x] = r > radius ? 24 : r > radius - 6 ? 2024 : 1024 + ((x * 7 + y * 3 + k) % 40) - 20;
+      }
+    }
+    const sop = newUid();
+    const elements = [
+      el(0x00080016, 'UI', SOP_CLASS.ctImage),
+      el(0x00080018, 'UI', sop),
+      el(0x00080060, 'CS', 'CT'),
+      el(0x00100010, 'PN', 'SYNTHETIC^PHANTOM'),
+      el(0x00100020, 'LO', 'PHANTOM-1'),
+      el(0x00180050, 'DS', thickness),
+      el(0x0020000d, 'UI', study),
+      el(0x0020000e, 'UI', series),
+      el(0x00200013, 'IS', k + 1),
+      el(0x00200032, 'DS', [-c * spacing, -c * spacing, k * thickness - 200]),
+      el(0x00200037, 'DS', [1, 0, 0, 0, 1, 0]),
+      el(0x00200052, 'UI', frame),
+      el(0x00280002, 'US', 1),
+      el(0x00280004, 'CS', 'MONOCHROME2'),
+      el(0x00280010, 'US', size),
+      el(0x00280011, 'US', size),
+      el(0x00280030, 'DS', [spacing, spacing]),
+      el(0x00280100, 'US', 16),
+      el(0x00280101, 'US', 12),
+      el(0x00280102, 'US', 11),
+      el(0x00280103, 'US', 0),
+      el(0x00281050, 'DS', 40),
+      el(0x00281051, 'DS', 400),
+      el(0x00281052, 'DS', -1024),
+      el(0x00281053, 'DS', 1),
+      el(0x7fe00010, 'OW', new Uint8Array(pixels.buffer.slice(0))),
+    ];
+    out.push({ name: `slice-${String(k).padStart(4, '0')}.dcm`, bytes: writePart10(elements, SOP_CLASS.ctImage, sop) });
+  }
+  // Deterministic shuffle (no Math.random): arrival order must not matter.
+  return out.map((f, i) => ({ f, key: (i * 7919) % out.length })).sort((a, b) => a.key - b.key).map((e) => e.f);
+}
