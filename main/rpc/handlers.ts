@@ -63,7 +63,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'project.updateSettings': async ({ settings }) => projects.updateSettings(settings),
     'index.refresh': async (_input, ctx) => {
       const r = await projects.refreshIndex(ctx.progress, ctx.signal);
-      ctx.emit('project.changed', { reason: 'index' });
+      if (r.added || r.removed || r.changed) ctx.emit('project.changed', { reason: 'index' });
       return { items: r.items.length, added: r.added, removed: r.removed, changed: r.changed };
     },
     'items.list': async (q) => projects.listItems(q),

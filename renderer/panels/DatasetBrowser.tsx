@@ -57,8 +57,8 @@ export function DatasetBrowser() {
     overscan: 4,
   });
 
-  const open = (index: number) => {
-    const item = itemAt(index);
+  // Open by id, captured where the user acted: the list may refetch underneath (a rescan).
+  const open = (index: number, item = itemAt(index)) => {
     if (item) set({ view: 'item', itemId: item.id, itemIndex: index });
   };
 
@@ -146,9 +146,9 @@ export function DatasetBrowser() {
                 if (index >= count) return null;
                 const item = itemAt(index);
                 return layout === 'grid' ? (
-                  <Tile key={c} item={item} selected={index === selected} onOpen={() => open(index)} onSelect={() => set({ itemIndex: index })} />
+                  <Tile key={c} item={item} selected={index === selected} onOpen={() => open(index, item)} onSelect={() => set({ itemIndex: index })} />
                 ) : (
-                  <ListRow key={c} item={item} selected={index === selected} onOpen={() => open(index)} onSelect={() => set({ itemIndex: index })} />
+                  <ListRow key={c} item={item} selected={index === selected} onOpen={() => open(index, item)} onSelect={() => set({ itemIndex: index })} />
                 );
               })}
             </div>

@@ -19,9 +19,10 @@ export async function refreshIndex(): Promise<void> {
   const id = newJobId('index');
   startJob(id, 'indexing');
   try {
-    await rpc.call('index.refresh', { jobId: id });
+    const r = await rpc.call('index.refresh', { jobId: id });
     const project = await rpc.call('project.current', {});
-    useApp.setState((s) => ({ project, indexVersion: s.indexVersion + 1 }));
+    const changed = r.added + r.removed + r.changed > 0;
+    useApp.setState((s) => ({ project, indexVersion: changed ? s.indexVersion + 1 : s.indexVersion }));
   } catch (err) {
     reportError(err);
   } finally {

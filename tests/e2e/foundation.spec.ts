@@ -24,6 +24,7 @@ async function openApp(page: Page) {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(host.url);
   await expect(page.getByTestId('project-name')).toHaveText('Datum demo');
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 }); // the first rescan is done
   return errors;
 }
 
