@@ -1,0 +1,133 @@
+/**
+ * One-click cuboid fitting: from a click near an object, grow its cluster of obstacle points on
+ * the frame's bird's-eye grid, fit an oriented rectangle (L-shape), and stand the box on the
+ * local ground. The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
+ */
+import type { Cuboid3D } from '../document/schema';
+import { normalizeAngle } from './box';
+import { growCluster, nearestOccupiedCell, type LinkOptions } from './cluster';
+import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
+import { fitRect, type Rect2D, type RectFitOptions } from './rectFit';
+
+export interface FitOptions extends RectFitOptions, LinkOptions {
+  /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
+  index?: FrameIndex;
+  /** How far from the click (metres) the first object point may be. */
+  seedRadius?: number;
+  /** The cluster is not grown beyond this distance from the click (metres); bounds cost and runaway merges. */
+  maxRadius?: number;
+  /**
+   * Size prior [length, width] of the object class being annotated. LiDAR sees only the faces
+   * towards the sensor, so a far car yields a box too short; with a prior the box is extended to
+   * at least this size, away from the sensor (the seen faces stay put).
+   */
+  minSize?: [number, number];
+  /** Sensor position in the LiDAR frame (for completion direction). */
+  sensorOrigin?: [number, number];
+  returnIndices?: boolean;
+  minPoints?: number;
+}
+
+export interface FitResult {
+  box: Cuboid3D;
+  pointCount: number;
+  /** Point indices of the cluster, when returnIndices is set. */
+  indices?: Uint32Array;
+  method: 'l-shape' | 'pca';
+}
+
+let xyScratch = new Float32Array(8192);
+
+/** Collects x,y of the cluster's points into xyScratch; returns [count, maxZ]. */
+function gatherCluster(index: FrameIndex, cells: number, indices?: Uint32Array[]): [number, number] {
+  const { cellStart, sorted, positions } = index;
+  const queue = index.scratch.queue;
+  let n = 0;
+  for (let k = 0; k < cells; k++) n += cellStart[queue[k] + 1] - cellStart[queue[k]];
+  if (xyScratch.length < n * 2) xyScratch = new Float32Array(n * 4);
+  const out = indices ? new Uint32Array(n) : undefined;
+  let m = 0;
+  let maxZ = -Infinity;
+  for (let k = 0; k < cells; k++) {
+    const c = queue[k];
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      const p = sorted[j];
+      xyScratch[m * 2] = positions[p * 3];
+      xyScratch[m * 2 + 1] = positions[p * 3 + 1];
+      const z = positions[p * 3 + 2];
+      if (z > maxZ) maxZ = z;
+      if (out) out[m] = p;
+      m++;
+    }
+  }
+  if (indices && out) indices.push(out);
+  return [m, maxZ];
+}
+
+/**
+ * Turns a fitted rectangle into (centre, length, width, yaw), extending it to a size prior away
+ * from the sensor when given. Which axis is the length: the longer one when it is long enough to
+ * be a side; otherwise (only an end face seen) the axis closer to the viewing ray, since the
+ * hidden extent runs away from the sensor.
+ */
+export function completeRect(
+  rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number],
+): { cx: number; cy: number; length: number; width: number; yaw: number } {
+  const axes = [rect.angle, rect.angle + Math.PI / 2];
+  let ext = [rect.extent1, rect.extent2];
+  let lengthAxis = ext[0] >= ext[1] ? 0 : 1;
+  let { cx, cy } = rect;
+  if (minSize) {
+    const rx = cx - sensor[0], ry = cy - sensor[1];
+    const along = (a: number) => Math.abs(Math.cos(axes[a]) * rx + Math.sin(axes[a]) * ry);
+    if (Math.max(ext[0], ext[1]) < 0.6 * minSize[0]) lengthAxis = along(0) >= along(1) ? 0 : 1;
+    const wanted = lengthAxis === 0 ? minSize : [minSize[1], minSize[0]];
+    ext = ext.slice();
+    for (let a = 0; a < 2; a++) {
+      if (ext[a] >= wanted[a]) continue;
+      const ux = Math.cos(axes[a]), uy = Math.sin(axes[a]);
+      const away = ux * rx + uy * ry >= 0 ? 1 : -1;
+      const grow = (wanted[a] - ext[a]) / 2;
+      cx += away * grow * ux;
+      cy += away * grow * uy;
+      ext[a] = wanted[a];
+    }
+  }
+  return {
+    cx, cy,
+    length: ext[lengthAxis],
+    width: ext[1 - lengthAxis],
+    yaw: normalizeAngle(axes[lengthAxis]),
+  };
+}
+
+/**
+ * Fits a cuboid to the object under a click. `click` is [x, y] or [x, y, z] in the LiDAR frame
+ * (z is ignored: the cluster is found in bird's-eye view). Returns null when no object points are
+ * near the click.
+ */
+export function fitBoxAtClick(
+  positions: Float32Array,
+  count: number,
+  click: [number, number] | [number, number, number],
+  options: FitOptions = {},
+): FitResult | null {
+  const index = options.index ?? frameIndexFor(positions, count);
+  const [x, y] = click;
+  const seed = nearestOccupiedCell(index, x, y, options.seedRadius ?? 2.5);
+  if (seed < 0) return null;
+  const cells = growCluster(index, seed, x, y, options.maxRadius ?? 6, options);
+  const indices: Uint32Array[] | undefined = options.returnIndices ? [] : undefined;
+  const [n, maxZ] = gatherCluster(index, cells, indices);
+  if (n < (options.minPoints ?? 3)) return null;
+  const rect = fitRect(xyScratch, n, options);
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const bottom = groundHeight(index, r.cx, r.cy);
+  const height = Math.max(maxZ - bottom, 0.1);
+  return {
+    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
+    pointCount: n,
+    indices: indices?.[0],
+    method: rect.method,
+  };
+}
