@@ -98,7 +98,7 @@ describe.skipIf(!HAS_DATA)(`real calibration (${HAS_DATA ? 'shared data' : SKIP_
   });
 
   it('nuScenes: six cameras, extrinsic check passes, inverted fails', () => {
-    const info = parseInfoJson(readText('nuscenes', NUSCENES_INFO), NUSCENES_INFO).data_list[0];
+    const info = (parseInfoJson(readText('nuscenes', NUSCENES_INFO), NUSCENES_INFO) as { data_list: Array<Parameters<typeof nuScenesCameraModels>[0]> }).data_list[0];
     const cams = nuScenesCameraModels(info, NUSCENES_INFO);
     expect(Object.keys(cams).sort()).toEqual(
       ['CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT', 'CAM_FRONT', 'CAM_FRONT_LEFT', 'CAM_FRONT_RIGHT'],
