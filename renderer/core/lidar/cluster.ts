@@ -77,18 +77,18 @@ function pointsAround(index: FrameIndex, cx: number, cy: number): number {
 }
 
 /**
- * Nearest occupied cell to (x, y) within `radius` metres (by cell centre) that has at least
- * `minPoints` points around it, or -1. The density test skips lone returns (a stray roof hit, a
+ * Occupied cells within `radius` metres of (x, y) (by cell centre) that have at least `minPoints`
+ * points around them, nearest first. The density test skips lone returns (a stray roof hit, a
  * raindrop) that would otherwise seed a one-point cluster. Scans the square of cells around the
  * point, which is small (radius / cellSize squared).
  */
-export function nearestOccupiedCell(index: FrameIndex, x: number, y: number, radius: number, minPoints = 3): number {
+export function seedCandidates(index: FrameIndex, x: number, y: number, radius: number, minPoints = 3): number[] {
   const cs = index.cellSize;
   const fx = (x - index.originX) / cs;
   const fy = (y - index.originY) / cs;
   const r = Math.ceil(radius / cs);
-  let best = -1;
-  let bestD = (radius / cs) ** 2;
+  const maxD = (radius / cs) ** 2;
+  const found: Array<[number, number]> = [];
   const x0 = Math.max(0, Math.floor(fx) - r), x1 = Math.min(index.nx - 1, Math.floor(fx) + r);
   const y0 = Math.max(0, Math.floor(fy) - r), y1 = Math.min(index.ny - 1, Math.floor(fy) + r);
   for (let cy = y0; cy <= y1; cy++)
@@ -96,12 +96,14 @@ export function nearestOccupiedCell(index: FrameIndex, x: number, y: number, rad
       const c = cx + cy * index.nx;
       if (index.cellStart[c + 1] === index.cellStart[c]) continue;
       const d = (cx + 0.5 - fx) ** 2 + (cy + 0.5 - fy) ** 2;
-      if (d < bestD && pointsAround(index, cx, cy) >= minPoints) {
-        bestD = d;
-        best = c;
-      }
+      if (d <= maxD && pointsAround(index, cx, cy) >= minPoints) found.push([d, c]);
     }
-  return best;
+  return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+}
+
+/** True when `cell` was reached by a growCluster call made since `sinceStamp` (inclusive). */
+export function visitedSince(index: FrameIndex, cell: number, sinceStamp: number): boolean {
+  return index.scratch.visitStamp[cell] >= sinceStamp;
 }
 
 /**

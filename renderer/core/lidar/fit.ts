@@ -5,7 +5,7 @@
  */
 import type { Cuboid3D } from '../document/schema';
 import { normalizeAngle } from './box';
-import { growCluster, nearestOccupiedCell, type LinkOptions } from './cluster';
+import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, type Rect2D, type RectFitOptions } from './rectFit';
 
@@ -25,7 +25,14 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
+  /** Fewer cluster points than this: no box. */
   minPoints?: number;
+  /**
+   * A cluster smaller than this is probably clutter next to the object (a kerb stone, a lone
+   * return): the next-nearest seed is tried, up to maxSeedTries, and the largest cluster wins.
+   */
+  minClusterPoints?: number;
+  maxSeedTries?: number;
 }
 
 export interface FitResult {
@@ -38,12 +45,17 @@ export interface FitResult {
 
 let xyScratch = new Float32Array(8192);
 
+function clusterPointCount(index: FrameIndex, cells: number): number {
+  let n = 0;
+  for (let k = 0; k < cells; k++) n += index.cellStart[index.scratch.queue[k] + 1] - index.cellStart[index.scratch.queue[k]];
+  return n;
+}
+
 /** Collects x,y of the cluster's points into xyScratch; returns [count, maxZ]. */
 function gatherCluster(index: FrameIndex, cells: number, indices?: Uint32Array[]): [number, number] {
   const { cellStart, sorted, positions } = index;
   const queue = index.scratch.queue;
-  let n = 0;
-  for (let k = 0; k < cells; k++) n += cellStart[queue[k] + 1] - cellStart[queue[k]];
+  const n = clusterPointCount(index, cells);
   if (xyScratch.length < n * 2) xyScratch = new Float32Array(n * 4);
   const out = indices ? new Uint32Array(n) : undefined;
   let m = 0;
@@ -114,9 +126,27 @@ export function fitBoxAtClick(
 ): FitResult | null {
   const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
-  const seed = nearestOccupiedCell(index, x, y, options.seedRadius ?? 2.5);
-  if (seed < 0) return null;
-  const cells = growCluster(index, seed, x, y, options.maxRadius ?? 6, options);
+  const maxRadius = options.maxRadius ?? 6;
+  const wanted = options.minClusterPoints ?? 10;
+  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
+  // Grow from the nearest seed; if that gives only a scrap, try the next seeds not yet reached.
+  const firstStamp = index.scratch.stamp + 1;
+  let bestSeed = -1;
+  let bestPoints = 0;
+  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
+    const seed = candidates[t];
+    if (tries > 0 && visitedSince(index, seed, firstStamp)) continue;
+    tries++;
+    const points = clusterPointCount(index, growCluster(index, seed, x, y, maxRadius, options));
+    if (points > bestPoints) {
+      bestPoints = points;
+      bestSeed = seed;
+    }
+    if (points >= wanted) break;
+  }
+  if (bestSeed < 0) return null;
+  // Regrow the winner so its cells are the ones in the scratch queue (cheap: one small BFS).
+  const cells = growCluster(index, bestSeed, x, y, maxRadius, options);
   const indices: Uint32Array[] | undefined = options.returnIndices ? [] : undefined;
   const [n, maxZ] = gatherCluster(index, cells, indices);
   if (n < (options.minPoints ?? 3)) return null;
