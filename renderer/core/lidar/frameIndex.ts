@@ -72,6 +72,7 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
   const ground = buildGroundMap(positions, count, minX, minY, maxX, maxY, o);
 
   const cs = o.cellSize;
+  const inv = 1 / cs;
   const nx = Math.max(1, Math.ceil((maxX - minX) / cs) + 1);
   const ny = Math.max(1, Math.ceil((maxY - minY) / cs) + 1);
   const cells = nx * ny;
@@ -85,7 +86,7 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
     if (x < minX || x > maxX || y < minY || y > maxY) continue;
     const h = z - groundAt(ground, x, y);
     if (h < o.minHeight || h > o.maxHeight) continue;
-    const c = Math.floor((x - minX) / cs) + Math.floor((y - minY) / cs) * nx;
+    const c = Math.floor((x - minX) * inv) + Math.floor((y - minY) * inv) * nx;
     cellOf[i] = c;
     cellStart[c + 1]++;
     obstacles++;
@@ -124,10 +125,11 @@ function buildGroundMap(
   const n = gnx * gny;
   const low1 = new Float32Array(n).fill(Infinity);
   const low2 = new Float32Array(n).fill(Infinity);
+  const inv = 1 / gs;
   for (let i = 0; i < count; i++) {
     const x = positions[i * 3], y = positions[i * 3 + 1], z = positions[i * 3 + 2];
     if (x < minX || x > maxX || y < minY || y > maxY) continue;
-    const c = Math.floor((x - minX) / gs) + Math.floor((y - minY) / gs) * gnx;
+    const c = Math.floor((x - minX) * inv) + Math.floor((y - minY) * inv) * gnx;
     if (z < low1[c]) {
       low2[c] = low1[c];
       low1[c] = z;
@@ -154,20 +156,18 @@ function fillUnknownFromNearest(z: Float32Array, nx: number, ny: number): void {
     z.fill(0);
     return;
   }
+  // Neighbour offsets are checked inline (no per-cell closure: this runs on every frame).
   for (let head = 0; head < tail; head++) {
     const c = queue[head];
     const x = c % nx;
     const y = (c - x) / nx;
-    const visit = (n: number) => {
-      if (z[n] === Infinity) {
+    for (let k = 0; k < 4; k++) {
+      const n = k === 0 ? (x > 0 ? c - 1 : -1) : k === 1 ? (x < nx - 1 ? c + 1 : -1) : k === 2 ? (y > 0 ? c - nx : -1) : y < ny - 1 ? c + nx : -1;
+      if (n >= 0 && z[n] === Infinity) {
         z[n] = z[c];
         queue[tail++] = n;
       }
-    };
-    if (x > 0) visit(c - 1);
-    if (x < nx - 1) visit(c + 1);
-    if (y > 0) visit(c - nx);
-    if (y < ny - 1) visit(c + nx);
+    }
   }
 }
 

@@ -80,7 +80,8 @@ export function proposeBoxes(positions: Float32Array, count: number, options: Pr
         m++;
       }
     }
-    const rect = fitRect(xy, m, options);
+    // A lighter heading search than the interactive fit: many clusters per frame, 50 ms budget.
+    const rect = fitRect(xy, m, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options });
     const long = Math.max(rect.extent1, rect.extent2);
     const short = Math.min(rect.extent1, rect.extent2);
     const ground = groundHeight(index, rect.cx, rect.cy);
