@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { CalibrationError } from './errors';
+import { FileFormatError } from './errors';
 import { kittiCameraModel, kittiRectToVelo, kittiVeloToRect, parseKittiCalib } from './kitti';
 import { invert4, multiply4, transformPoint } from './matrix';
 import { checkExtrinsic, projectCuboidWireframe, projectPoints, type CameraModel } from './camera';
@@ -61,7 +61,7 @@ describe('projection', () => {
 describe('calibration errors', () => {
   it('names the file and the problem', () => {
     expect(() => parseKittiCalib('P0: 1 2 3\n', '000123.txt')).toThrow(/000123\.txt: P0: expected 12 numbers, found 3/);
-    expect(() => parseKittiCalib('P0: 1 2 x 4 5 6 7 8 9 10 11 12', 'a.txt')).toThrow(CalibrationError);
+    expect(() => parseKittiCalib('P0: 1 2 x 4 5 6 7 8 9 10 11 12', 'a.txt')).toThrow(FileFormatError);
     expect(() => parseKittiCalib('garbage', 'b.txt')).toThrow(/b\.txt: line "garbage" has no "name:" prefix/);
     const good = 'P0: ' + '1 '.repeat(12);
     expect(() => parseKittiCalib(good, 'c.txt')).toThrow(/c\.txt: missing P1/);

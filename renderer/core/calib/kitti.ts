@@ -5,7 +5,7 @@
  * in the rectified camera-0 frame R0_rect * Tr_velo_to_cam * x.
  */
 import type { CameraModel } from './camera';
-import { CalibrationError, parseNumbers } from './errors';
+import { FileFormatError, parseNumbers } from './errors';
 import { invert4, multiply4, toMat4, type Mat4 } from './matrix';
 
 export interface KittiCalib {
@@ -23,7 +23,7 @@ export function parseKittiCalib(text: string, file = 'calib.txt'): KittiCalib {
   text.split(/\r?\n/).forEach((line) => {
     if (!line.trim()) return;
     const colon = line.indexOf(':');
-    if (colon < 0) throw new CalibrationError(file, `line "${line.slice(0, 40)}" has no "name:" prefix`);
+    if (colon < 0) throw new FileFormatError(file, `line "${line.slice(0, 40)}" has no "name:" prefix`);
     const key = line.slice(0, colon).trim();
     // Raw KITTI tracking/odometry files name the same matrices R_rect / Tr_velo_cam.
     const canonical = key === 'R_rect' ? 'R0_rect' : key === 'Tr_velo_cam' ? 'Tr_velo_to_cam' : key;
@@ -31,7 +31,7 @@ export function parseKittiCalib(text: string, file = 'calib.txt'): KittiCalib {
     fields.set(canonical, parseNumbers(line.slice(colon + 1), file, key, expected));
   });
   for (const key of Object.keys(REQUIRED))
-    if (!fields.has(key)) throw new CalibrationError(file, `missing ${key}`);
+    if (!fields.has(key)) throw new FileFormatError(file, `missing ${key}`);
   return {
     P: ['P0', 'P1', 'P2', 'P3'].map((k) => fields.get(k)!),
     R0_rect: fields.get('R0_rect')!,

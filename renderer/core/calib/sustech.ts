@@ -3,13 +3,13 @@
  * (16 numbers, 4x4 row-major LiDAR -> camera).
  */
 import type { CameraModel } from './camera';
-import { CalibrationError } from './errors';
+import { FileFormatError } from './errors';
 
 function numbers(value: unknown, n: number, file: string, field: string): number[] {
-  if (!Array.isArray(value)) throw new CalibrationError(file, `"${field}" is missing or not an array`);
-  if (value.length !== n) throw new CalibrationError(file, `"${field}" has ${value.length} numbers, expected ${n}`);
+  if (!Array.isArray(value)) throw new FileFormatError(file, `"${field}" is missing or not an array`);
+  if (value.length !== n) throw new FileFormatError(file, `"${field}" has ${value.length} numbers, expected ${n}`);
   const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-  if (bad >= 0) throw new CalibrationError(file, `"${field}"[${bad}] is not a number`);
+  if (bad >= 0) throw new FileFormatError(file, `"${field}"[${bad}] is not a number`);
   return value as number[];
 }
 
@@ -18,7 +18,7 @@ export function parseSustechCalib(text: string, file = 'calib.json', width = 204
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CalibrationError(file, `not valid JSON (${(e as Error).message})`);
+    throw new FileFormatError(file, `not valid JSON (${(e as Error).message})`);
   }
   return {
     name,

@@ -5,6 +5,7 @@ import { exportNuScenesInfo, importNuScenesInfo, type NuScenesInfo } from './nus
 import { parseInfoJson } from './nuscenes/infoJson';
 import { importSustechSequence, parseSustechFrame } from './sustech/labels';
 import { interpolateCuboidTrack } from '../lidar/interpolate';
+import { AnnotationObject, Track } from '../document/schema';
 import { pointsInBox } from '../lidar/box';
 import { HAS_DATA, NUSCENES_INFO, SKIP_MESSAGE, dataPath, readNuScenesCloud, readSustechCloud, readText } from '../../../tests/support/lidarData';
 
@@ -37,6 +38,7 @@ describe.skipIf(!HAS_DATA)(`real nuScenes and SUSTech labels (${HAS_DATA ? 'shar
     const objs = item.frames[0].objects;
     expect(objs.length).toBe(69);
     expect(new Set(objs.map((o) => o.label))).toContain('car');
+    for (const o of objs) expect(() => AnnotationObject.parse(o)).not.toThrow();
     const cloud = readNuScenesCloud();
     // z is the box centre: the boxes hold (about) the annotated number of points
     let annotated = 0, found = 0;
@@ -66,6 +68,12 @@ describe.skipIf(!HAS_DATA)(`real nuScenes and SUSTech labels (${HAS_DATA ? 'shar
     const item = importSustechSequence(names.map((name) => ({ name, text: readText('sustech', 'label', name) })));
     expect(item.frames.map((f) => f.name)).toEqual(names.map((n) => n.replace('.json', '')));
     expect(item.tracks.length).toBeGreaterThan(5);
+    for (const t of item.tracks) {
+      expect(() => Track.parse(t)).not.toThrow();
+      const frames = t.keyframes.map((k) => k.frame);
+      expect([...frames].sort((a, b) => a - b)).toEqual(frames);
+      expect(new Set(frames).size).toBe(frames.length);
+    }
     const car8 = item.tracks.find((t) => t.id === '8')!;
     expect(car8.label).toBe('Car');
     expect(car8.keyframes[0].frame).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportKittiLabels, importKittiLabels, kittiLabelToCuboid, parseKittiLabels, projectedBox2D } from './labels';
 import { kittiCameraModel, parseKittiCalib } from '../../calib/kitti';
+import { AnnotationObject } from '../../document/schema';
 import { pointsInBox } from '../../lidar/box';
 import { HAS_DATA, KITTI_FRAMES, SKIP_MESSAGE, readKittiCloud, readText } from '../../../../tests/support/lidarData';
 
@@ -37,6 +38,7 @@ describe.skipIf(!HAS_DATA)(`KITTI labels on real data (${HAS_DATA ? 'shared data
       const text = readText('kitti', 'label_2', `${f}.txt`);
       const frame = importKittiLabels(text, calib, { file: `${f}.txt`, name: f });
       expect(frame.objects.length).toBe(text.trim().split('\n').length);
+      for (const o of frame.objects) expect(() => AnnotationObject.parse(o)).not.toThrow();
       const out = exportKittiLabels(frame.objects, calib, kittiCameraModel(calib));
       expectSameLabels(out, text);
     });

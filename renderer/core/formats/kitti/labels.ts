@@ -7,7 +7,7 @@
  * the points.
  */
 import type { AnnotationObject, Cuboid3D } from '../../document/schema';
-import { CalibrationError } from '../../calib/errors';
+import { FileFormatError } from '../../calib/errors';
 import type { CameraModel } from '../../calib/camera';
 import { kittiRectToVelo, kittiVeloToRect, type KittiCalib } from '../../calib/kitti';
 import { transformDirection, transformPoint } from '../../calib/matrix';
@@ -34,10 +34,10 @@ export function parseKittiLabels(text: string, file = 'label.txt'): KittiLabel[]
     const parts = line.trim().split(/\s+/);
     if (parts.length === 1 && parts[0] === '') return;
     if (parts.length !== 15 && parts.length !== 16)
-      throw new CalibrationError(file, `line ${i + 1}: expected 15 or 16 fields, found ${parts.length}`);
+      throw new FileFormatError(file, `line ${i + 1}: expected 15 or 16 fields, found ${parts.length}`);
     const v = parts.slice(1).map(Number);
     const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new CalibrationError(file, `line ${i + 1}: field ${bad + 2} "${parts[bad + 1]}" is not a number`);
+    if (bad >= 0) throw new FileFormatError(file, `line ${i + 1}: field ${bad + 2} "${parts[bad + 1]}" is not a number`);
     out.push({
       type: parts[0],
       truncated: v[0],

@@ -5,7 +5,7 @@
  * against `num_lidar_pts` on the real sample) and `bbox_label_3d` a category id.
  */
 import type { AnnotationObject, Cuboid3D } from '../../document/schema';
-import { CalibrationError } from '../../calib/errors';
+import { FileFormatError } from '../../calib/errors';
 import type { LidarFrame, LidarItem } from '../../lidar/item';
 import { parseInfoJson } from './infoJson';
 
@@ -34,14 +34,14 @@ export interface NuScenesInfo {
 
 function toCuboid(b: number[], file: string, where: string): Cuboid3D {
   if (!Array.isArray(b) || b.length < 7 || b.slice(0, 7).some((v) => typeof v !== 'number' || !Number.isFinite(v)))
-    throw new CalibrationError(file, `${where}: bbox_3d must hold 7 finite numbers`);
+    throw new FileFormatError(file, `${where}: bbox_3d must hold 7 finite numbers`);
   return { kind: 'cuboid3d', center: [b[0], b[1], b[2]], size: [b[3], b[4], b[5]], yaw: b[6] };
 }
 
 /** The info file -> one frame per sample. Velocity and point counts are kept as attributes. */
 export function importNuScenesInfo(text: string, file = 'info.pkl.json'): LidarItem & { categories: Record<string, number> } {
   const info = parseInfoJson(text, file) as Partial<NuScenesInfo>;
-  if (!info.data_list || !Array.isArray(info.data_list)) throw new CalibrationError(file, 'no "data_list" array');
+  if (!info.data_list || !Array.isArray(info.data_list)) throw new FileFormatError(file, 'no "data_list" array');
   const categories = info.metainfo?.categories ?? {};
   const names = new Map(Object.entries(categories).map(([name, id]) => [id, name]));
   const frames = info.data_list.map((entry, frame): LidarFrame => {

@@ -3,7 +3,7 @@
  * tokens (the sample's unknown velocities are NaN), which JSON.parse rejects; we turn those tokens
  * into null outside strings, and report other errors with the file name.
  */
-import { CalibrationError } from '../../calib/errors';
+import { FileFormatError } from '../../calib/errors';
 
 export function parseInfoJson(text: string, file: string): unknown {
   // Strings are matched first and kept, so a label like "NaN" inside quotes is untouched.
@@ -11,6 +11,6 @@ export function parseInfoJson(text: string, file: string): unknown {
   try {
     return JSON.parse(cleaned);
   } catch (e) {
-    throw new CalibrationError(file, `not valid JSON (${(e as Error).message})`);
+    throw new FileFormatError(file, `not valid JSON (${(e as Error).message})`);
   }
 }

@@ -5,7 +5,7 @@
  * obj_id ties boxes across frames, so a sequence becomes tracks with one keyframe per frame.
  */
 import type { AnnotationObject, Cuboid3D, Keyframe, Track } from '../../document/schema';
-import { CalibrationError } from '../../calib/errors';
+import { FileFormatError } from '../../calib/errors';
 import type { LidarFrame, LidarItem } from '../../lidar/item';
 
 interface SustechBox {
@@ -23,7 +23,7 @@ function xyz(v: unknown, file: string, where: string): [number, number, number] 
   const o = v as Partial<XYZ> | undefined;
   const out = [o?.x, o?.y, o?.z];
   if (out.some((n) => typeof n !== 'number' || !Number.isFinite(n)))
-    throw new CalibrationError(file, `${where} must have finite x, y, z`);
+    throw new FileFormatError(file, `${where} must have finite x, y, z`);
   return out as [number, number, number];
 }
 
@@ -32,9 +32,9 @@ export function parseSustechFrame(text: string, file: string): Array<{ label: st
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CalibrationError(file, `not valid JSON (${(e as Error).message})`);
+    throw new FileFormatError(file, `not valid JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(json)) throw new CalibrationError(file, 'expected an array of boxes');
+  if (!Array.isArray(json)) throw new FileFormatError(file, 'expected an array of boxes');
   return (json as SustechBox[]).map((b, i) => {
     const where = `box ${i}`;
     const center = xyz(b?.psr?.position, file, `${where} psr.position`);
