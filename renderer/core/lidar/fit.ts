@@ -8,6 +8,7 @@ import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, type Rect2D, type RectFitOptions } from './rectFit';
+import { gatherCells, headingSearchCount } from './gather';
 
 export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
@@ -25,6 +26,8 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
+  /** Only points up to this height above the ground steer the heading search (see gather.ts). */
+  outlineMaxHeight?: number;
   /** Fewer cluster points than this: no box. */
   minPoints?: number;
   /**
@@ -43,37 +46,10 @@ export interface FitResult {
   method: 'l-shape' | 'pca';
 }
 
-let xyScratch = new Float32Array(8192);
-
 function clusterPointCount(index: FrameIndex, cells: number): number {
   let n = 0;
   for (let k = 0; k < cells; k++) n += index.cellStart[index.scratch.queue[k] + 1] - index.cellStart[index.scratch.queue[k]];
   return n;
-}
-
-/** Collects x,y of the cluster's points into xyScratch; returns [count, maxZ]. */
-function gatherCluster(index: FrameIndex, cells: number, indices?: Uint32Array[]): [number, number] {
-  const { cellStart, sorted, positions } = index;
-  const queue = index.scratch.queue;
-  const n = clusterPointCount(index, cells);
-  if (xyScratch.length < n * 2) xyScratch = new Float32Array(n * 4);
-  const out = indices ? new Uint32Array(n) : undefined;
-  let m = 0;
-  let maxZ = -Infinity;
-  for (let k = 0; k < cells; k++) {
-    const c = queue[k];
-    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
-      const p = sorted[j];
-      xyScratch[m * 2] = positions[p * 3];
-      xyScratch[m * 2 + 1] = positions[p * 3 + 1];
-      const z = positions[p * 3 + 2];
-      if (z > maxZ) maxZ = z;
-      if (out) out[m] = p;
-      m++;
-    }
-  }
-  if (indices && out) indices.push(out);
-  return [m, maxZ];
 }
 
 /**
@@ -147,17 +123,17 @@ export function fitBoxAtClick(
   if (bestSeed < 0) return null;
   // Regrow the winner so its cells are the ones in the scratch queue (cheap: one small BFS).
   const cells = growCluster(index, bestSeed, x, y, maxRadius, options);
-  const indices: Uint32Array[] | undefined = options.returnIndices ? [] : undefined;
-  const [n, maxZ] = gatherCluster(index, cells, indices);
-  if (n < (options.minPoints ?? 3)) return null;
-  const rect = fitRect(xyScratch, n, options);
+  const ground = groundHeight(index, x, y);
+  const pts = gatherCells(index, index.scratch.queue, 0, cells, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  if (pts.count < (options.minPoints ?? 3)) return null;
+  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
   const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
   const bottom = groundHeight(index, r.cx, r.cy);
-  const height = Math.max(maxZ - bottom, 0.1);
+  const height = Math.max(pts.maxZ - bottom, 0.1);
   return {
     box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
-    pointCount: n,
-    indices: indices?.[0],
+    pointCount: pts.count,
+    indices: pts.indices,
     method: rect.method,
   };
 }

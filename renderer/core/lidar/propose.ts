@@ -9,6 +9,7 @@ import { labelAllClusters, type LinkOptions } from './cluster';
 import { completeRect } from './fit';
 import { buildFrameIndex, groundHeight, type FrameIndex, type FrameIndexOptions } from './frameIndex';
 import { fitRect, type RectFitOptions } from './rectFit';
+import { gatherCells, headingSearchCount } from './gather';
 import { classifyBySize, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -30,9 +31,9 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
   /** Proposals scoring below this are dropped. */
   minScore?: number;
   sensorOrigin?: [number, number];
+  /** Only points up to this height above the ground steer the heading search (see gather.ts). */
+  outlineMaxHeight?: number;
 }
-
-let xy = new Float32Array(8192);
 
 export function proposeBoxes(positions: Float32Array, count: number, options: ProposeOptions = {}): Proposal[] {
   const index = options.index ?? buildFrameIndex(positions, count, options.indexOptions);
@@ -40,8 +41,9 @@ export function proposeBoxes(positions: Float32Array, count: number, options: Pr
   const maxExtentCells = (options.maxExtent ?? 8) / index.cellSize;
   const minScore = options.minScore ?? 0.15;
   const sensor = options.sensorOrigin ?? [0, 0];
+  const outlineMaxHeight = options.outlineMaxHeight ?? 1.1;
   const { labels, count: components, pointCounts } = labelAllClusters(index, options);
-  const { nx, cellStart, sorted } = index;
+  const { nx } = index;
 
   // Bucket occupied cells by component (counting sort) and track each component's cell bounds.
   const compStart = new Uint32Array(components + 2);
@@ -67,21 +69,14 @@ export function proposeBoxes(positions: Float32Array, count: number, options: Pr
     const n = pointCounts[id];
     if (n < minPoints) continue;
     if (maxX[id] - minX[id] > maxExtentCells || maxY[id] - minY[id] > maxExtentCells) continue;
-    if (xy.length < n * 2) xy = new Float32Array(n * 4);
-    let m = 0;
-    let maxZ = -Infinity;
-    for (let k = compStart[id]; k < compStart[id + 1]; k++) {
-      const c = cellsByComp[k];
-      for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
-        const p = sorted[j];
-        xy[m * 2] = positions[p * 3];
-        xy[m * 2 + 1] = positions[p * 3 + 1];
-        if (positions[p * 3 + 2] > maxZ) maxZ = positions[p * 3 + 2];
-        m++;
-      }
-    }
+    // Ground under the component's grid centre: the reference for the outline band and the height.
+    const midX = index.originX + ((minX[id] + maxX[id] + 1) / 2) * index.cellSize;
+    const midY = index.originY + ((minY[id] + maxY[id] + 1) / 2) * index.cellSize;
+    const pts = gatherCells(index, cellsByComp, compStart[id], compStart[id + 1], groundHeight(index, midX, midY) + outlineMaxHeight);
+    const m = pts.count;
+    const maxZ = pts.maxZ;
     // A lighter heading search than the interactive fit: many clusters per frame, 50 ms budget.
-    const rect = fitRect(xy, m, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options });
+    const rect = fitRect(pts.xy, m, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount: headingSearchCount(pts) });
     const long = Math.max(rect.extent1, rect.extent2);
     const short = Math.min(rect.extent1, rect.extent2);
     const ground = groundHeight(index, rect.cx, rect.cy);

@@ -135,10 +135,15 @@ export function rectAtAngle(xy: Float32Array, n: number, angle: number): Rect2D 
   return { cx: m1 * c - m2 * s, cy: m1 * s + m2 * c, angle, extent1: max1 - min1, extent2: max2 - min2 };
 }
 
-/** L-shape fit, with PCA below `minLShapePoints` points. */
+/**
+ * L-shape fit, with PCA below `minLShapePoints` points. The heading is searched on the first
+ * `searchCount` points (default all; falls back to all when that is too few), the extents cover all n.
+ */
 export function fitRect(
-  xy: Float32Array, n: number, options: RectFitOptions & { minLShapePoints?: number } = {},
+  xy: Float32Array, n: number, options: RectFitOptions & { minLShapePoints?: number; searchCount?: number } = {},
 ): Rect2D & { method: 'l-shape' | 'pca' } {
-  if (n < (options.minLShapePoints ?? 8)) return { ...rectAtAngle(xy, n, principalAxis(xy, n)), method: 'pca' };
-  return { ...rectAtAngle(xy, n, searchHeading(xy, n, options)), method: 'l-shape' };
+  const minL = options.minLShapePoints ?? 8;
+  if (n < minL) return { ...rectAtAngle(xy, n, principalAxis(xy, n)), method: 'pca' };
+  const searchN = options.searchCount !== undefined && options.searchCount >= minL ? options.searchCount : n;
+  return { ...rectAtAngle(xy, n, searchHeading(xy, searchN, options)), method: 'l-shape' };
 }
