@@ -61,6 +61,12 @@ export function projectionMatrix(camera: CameraModel): number[] {
   return P;
 }
 
+/** Pixel coordinates of a point already in camera coordinates (in front of the camera). */
+export function projectCameraPoint(K: ArrayLike<number>, x: number, y: number, z: number): [number, number] {
+  const w = K[6] * x + K[7] * y + K[8] * z;
+  return [(K[0] * x + K[1] * y + K[2] * z) / w, (K[3] * x + K[4] * y + K[5] * z) / w];
+}
+
 function cameraDepth(T: ArrayLike<number>, x: number, y: number, z: number): number {
   return T[8] * x + T[9] * y + T[10] * z + T[11];
 }
@@ -89,11 +95,7 @@ export function projectCuboidWireframe(box: Cuboid3D, camera: CameraModel, near 
     cam[i * 3 + 1] = T[4] * x + T[5] * y + T[6] * z + T[7];
     cam[i * 3 + 2] = T[8] * x + T[9] * y + T[10] * z + T[11];
   }
-  const K = camera.K;
-  const project = (x: number, y: number, z: number): [number, number] => [
-    (K[0] * x + K[1] * y + K[2] * z) / z,
-    (K[4] * y + K[5] * z) / z,
-  ];
+  const project = (x: number, y: number, z: number) => projectCameraPoint(camera.K, x, y, z);
   const segments: ProjectedSegment[] = [];
   CUBOID_EDGES.forEach(([i, j], edge) => {
     let ax = cam[i * 3], ay = cam[i * 3 + 1], az = cam[i * 3 + 2];

@@ -24,6 +24,23 @@ describe('SemanticKITTI .label', () => {
   });
 });
 
+describe('nuScenes info JSON', () => {
+  it('reads Python NaN tokens as null but leaves strings alone, and writes a minimal file without a base', () => {
+    const text = '{"metainfo":{"categories":{"car":0}},"data_list":[{"token":"NaN-token","instances":[' +
+      '{"bbox_3d":[1,2,3,4,2,1.5,0.5],"bbox_label_3d":0,"velocity":[NaN,-Infinity]}]}]}';
+    const item = importNuScenesInfo(text, 'mini.pkl.json');
+    expect(item.frames[0].name).toBe('NaN-token');
+    expect(item.frames[0].objects[0].attributes.velocity_x).toBeUndefined();
+    const out = JSON.parse(exportNuScenesInfo(item.frames, item.categories)) as NuScenesInfo;
+    expect(out.data_list[0].instances![0].bbox_3d).toEqual([1, 2, 3, 4, 2, 1.5, 0.5]);
+    expect(out.data_list[0].instances![0].velocity).toEqual([null, null]);
+    expect(() => exportNuScenesInfo(item.frames, {})).toThrow(/label "car" has no category id/);
+    expect(() => importNuScenesInfo('{"data_list":[{"instances":[{"bbox_3d":[1,2],"bbox_label_3d":0}]}]}', 'b.json')).toThrow(
+      /b\.json: data_list\[0\]\.instances\[0\]: bbox_3d must hold 7 finite numbers/,
+    );
+  });
+});
+
 describe('SUSTech labels', () => {
   it('names the file and box on bad input', () => {
     expect(() => parseSustechFrame('[{"psr":{"position":{"x":1}}}]', '000001.json')).toThrow(/000001\.json: box 0 psr\.position/);

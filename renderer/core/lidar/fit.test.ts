@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitBoxAtClick } from './fit';
-import { buildFrameIndex, groundHeight } from './frameIndex';
+import { buildFrameIndex, frameIndexFor, groundHeight } from './frameIndex';
 import { makeCuboid, normalizeAngle, pointsInBox } from './box';
 import { bevIoU } from './iou';
 import { proposeBoxes } from './propose';
@@ -32,6 +32,15 @@ describe('frame index', () => {
     const carPoints = pointsInBox(positions, count, { ...car, size: [car.size[0] + 0.1, car.size[1] + 0.1, car.size[2]] });
     expect(index.obstacleCount).toBeGreaterThan(carPoints * 0.8);
     expect(index.obstacleCount).toBeLessThanOrEqual(carPoints + 5);
+  });
+});
+
+describe('frameIndexFor', () => {
+  it('caches per positions array and rebuilds for other options', () => {
+    const { positions, count } = syntheticScene([car]);
+    const a = frameIndexFor(positions, count);
+    expect(frameIndexFor(positions, count)).toBe(a);
+    expect(frameIndexFor(positions, count, { cellSize: 0.3 })).not.toBe(a);
   });
 });
 

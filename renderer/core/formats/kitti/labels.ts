@@ -8,7 +8,7 @@
  */
 import type { AnnotationObject, Cuboid3D } from '../../document/schema';
 import { FileFormatError } from '../../calib/errors';
-import type { CameraModel } from '../../calib/camera';
+import { DEFAULT_NEAR, projectCameraPoint, type CameraModel } from '../../calib/camera';
 import { kittiRectToVelo, kittiVeloToRect, type KittiCalib } from '../../calib/kitti';
 import { transformDirection, transformPoint } from '../../calib/matrix';
 import { cuboidCorners, normalizeAngle } from '../../lidar/box';
@@ -100,13 +100,10 @@ export function projectedBox2D(
 ): { bbox: [number, number, number, number]; truncated: number } | null {
   const corners = cuboidCorners(box);
   let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
-  const T = camera.lidarToCamera;
-  const K = camera.K;
   for (let i = 0; i < 8; i++) {
-    const [cx, cy, cz] = transformPoint(T, corners.subarray(i * 3, i * 3 + 3));
-    if (cz <= 0.1) continue;
-    const u = (K[0] * cx + K[1] * cy + K[2] * cz) / cz;
-    const v = (K[4] * cy + K[5] * cz) / cz;
+    const [cx, cy, cz] = transformPoint(camera.lidarToCamera, corners.subarray(i * 3, i * 3 + 3));
+    if (cz <= DEFAULT_NEAR) continue;
+    const [u, v] = projectCameraPoint(camera.K, cx, cy, cz);
     x1 = Math.min(x1, u); x2 = Math.max(x2, u);
     y1 = Math.min(y1, v); y2 = Math.max(y2, v);
   }
