@@ -111,6 +111,14 @@ export default async function lidarBench(): Promise<BenchRow[]> {
   const nuIdx = [buildFrameIndex(nu.cloud.positions, nu.cloud.count)];
   rows.push({ name: `KITTI per-frame preprocessing (ground + grid), ${kitti[0].cloud.count} pts`, value: round(median(indexMs)), unit: 'ms' });
 
+  // Points-in-box over a whole frame (mask output), per box.
+  const k0 = kitti[0];
+  const mask = new Uint8Array(k0.cloud.count);
+  const pibMs = await medianMs(() => {
+    for (const b of k0.all) pointsInBox(k0.cloud.positions, k0.cloud.count, b, mask);
+  }, 9, 3) / k0.all.length;
+  rows.push({ name: `pointsInBox, ${k0.cloud.count} pts, Uint8Array mask (per box)`, value: round(pibMs, 3), unit: 'ms' });
+
   // Fit speed: clicks at the centre of every labelled object of the KITTI frames.
   const clicks = kitti.flatMap((s, i) => s.all.map((b) => ({ s, i, b })));
   const fitMs = await medianMs(() => {
