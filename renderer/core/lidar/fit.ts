@@ -109,11 +109,15 @@ export function fitBoxAtClick(
   const firstStamp = index.scratch.stamp + 1;
   let bestSeed = -1;
   let bestPoints = 0;
+  let lastSeed = -1;
+  let cells = 0;
   for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
     const seed = candidates[t];
     if (tries > 0 && visitedSince(index, seed, firstStamp)) continue;
     tries++;
-    const points = clusterPointCount(index, growCluster(index, seed, x, y, maxRadius, options));
+    lastSeed = seed;
+    cells = growCluster(index, seed, x, y, maxRadius, options);
+    const points = clusterPointCount(index, cells);
     if (points > bestPoints) {
       bestPoints = points;
       bestSeed = seed;
@@ -121,8 +125,8 @@ export function fitBoxAtClick(
     if (points >= wanted) break;
   }
   if (bestSeed < 0) return null;
-  // Regrow the winner so its cells are the ones in the scratch queue (cheap: one small BFS).
-  const cells = growCluster(index, bestSeed, x, y, maxRadius, options);
+  // The scratch queue holds the last grown cluster; regrow the winner if it was an earlier one.
+  if (bestSeed !== lastSeed) cells = growCluster(index, bestSeed, x, y, maxRadius, options);
   const ground = groundHeight(index, x, y);
   const pts = gatherCells(index, index.scratch.queue, 0, cells, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
