@@ -1,0 +1,143 @@
+/**
+ * One-click cuboid fitting: from a click near an object, grow its cluster of obstacle points on
+ * the frame's bird's-eye grid, fit an oriented rectangle (L-shape), and stand the box on the
+ * local ground. The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
+ */
+import type { Cuboid3D } from '../document/schema';
+import { normalizeAngle } from './box';
+import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
+import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
+import { fitRect, type Rect2D, type RectFitOptions } from './rectFit';
+import { gatherCells, headingSearchCount } from './gather';
+
+export interface FitOptions extends RectFitOptions, LinkOptions {
+  /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
+  index?: FrameIndex;
+  /** How far from the click (metres) the first object point may be. */
+  seedRadius?: number;
+  /** The cluster is not grown beyond this distance from the click (metres); bounds cost and runaway merges. */
+  maxRadius?: number;
+  /**
+   * Size prior [length, width] of the object class being annotated. LiDAR sees only the faces
+   * towards the sensor, so a far car yields a box too short; with a prior the box is extended to
+   * at least this size, away from the sensor (the seen faces stay put).
+   */
+  minSize?: [number, number];
+  /** Sensor position in the LiDAR frame (for completion direction). */
+  sensorOrigin?: [number, number];
+  returnIndices?: boolean;
+  /** Only points up to this height above the ground steer the heading search (see gather.ts). */
+  outlineMaxHeight?: number;
+  /** Fewer cluster points than this: no box. */
+  minPoints?: number;
+  /**
+   * A cluster smaller than this is probably clutter next to the object (a kerb stone, a lone
+   * return): the next-nearest seed is tried, up to maxSeedTries, and the largest cluster wins.
+   */
+  minClusterPoints?: number;
+  maxSeedTries?: number;
+}
+
+export interface FitResult {
+  box: Cuboid3D;
+  pointCount: number;
+  /** Point indices of the cluster, when returnIndices is set. */
+  indices?: Uint32Array;
+  method: 'l-shape' | 'pca';
+}
+
+function clusterPointCount(index: FrameIndex, cells: number): number {
+  let n = 0;
+  for (let k = 0; k < cells; k++) n += index.cellStart[index.scratch.queue[k] + 1] - index.cellStart[index.scratch.queue[k]];
+  return n;
+}
+
+/**
+ * Turns a fitted rectangle into (centre, length, width, yaw), extending it to a size prior away
+ * from the sensor when given. Which axis is the length: the longer one when it is long enough to
+ * be a side; otherwise (only an end face seen) the axis closer to the viewing ray, since the
+ * hidden extent runs away from the sensor.
+ */
+export function completeRect(
+  rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number],
+): { cx: number; cy: number; length: number; width: number; yaw: number } {
+  const axes = [rect.angle, rect.angle + Math.PI / 2];
+  let ext = [rect.extent1, rect.extent2];
+  let lengthAxis = ext[0] >= ext[1] ? 0 : 1;
+  let { cx, cy } = rect;
+  if (minSize) {
+    const rx = cx - sensor[0], ry = cy - sensor[1];
+    const along = (a: number) => Math.abs(Math.cos(axes[a]) * rx + Math.sin(axes[a]) * ry);
+    if (Math.max(ext[0], ext[1]) < 0.6 * minSize[0]) lengthAxis = along(0) >= along(1) ? 0 : 1;
+    const wanted = lengthAxis === 0 ? minSize : [minSize[1], minSize[0]];
+    ext = ext.slice();
+    for (let a = 0; a < 2; a++) {
+      if (ext[a] >= wanted[a]) continue;
+      const ux = Math.cos(axes[a]), uy = Math.sin(axes[a]);
+      const away = ux * rx + uy * ry >= 0 ? 1 : -1;
+      const grow = (wanted[a] - ext[a]) / 2;
+      cx += away * grow * ux;
+      cy += away * grow * uy;
+      ext[a] = wanted[a];
+    }
+  }
+  return {
+    cx, cy,
+    length: ext[lengthAxis],
+    width: ext[1 - lengthAxis],
+    yaw: normalizeAngle(axes[lengthAxis]),
+  };
+}
+
+/**
+ * Fits a cuboid to the object under a click. `click` is [x, y] or [x, y, z] in the LiDAR frame
+ * (z is ignored: the cluster is found in bird's-eye view). Returns null when no object points are
+ * near the click.
+ */
+export function fitBoxAtClick(
+  positions: Float32Array,
+  count: number,
+  click: [number, number] | [number, number, number],
+  options: FitOptions = {},
+): FitResult | null {
+  const index = options.index ?? frameIndexFor(positions, count);
+  const [x, y] = click;
+  const maxRadius = options.maxRadius ?? 6;
+  const wanted = options.minClusterPoints ?? 10;
+  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
+  // Grow from the nearest seed; if that gives only a scrap, try the next seeds not yet reached.
+  const firstStamp = index.scratch.stamp + 1;
+  let bestSeed = -1;
+  let bestPoints = 0;
+  let lastSeed = -1;
+  let cells = 0;
+  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
+    const seed = candidates[t];
+    if (tries > 0 && visitedSince(index, seed, firstStamp)) continue;
+    tries++;
+    lastSeed = seed;
+    cells = growCluster(index, seed, x, y, maxRadius, options);
+    const points = clusterPointCount(index, cells);
+    if (points > bestPoints) {
+      bestPoints = points;
+      bestSeed = seed;
+    }
+    if (points >= wanted) break;
+  }
+  if (bestSeed < 0) return null;
+  // The scratch queue holds the last grown cluster; regrow the winner if it was an earlier one.
+  if (bestSeed !== lastSeed) cells = growCluster(index, bestSeed, x, y, maxRadius, options);
+  const ground = groundHeight(index, x, y);
+  const pts = gatherCells(index, index.scratch.queue, 0, cells, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  if (pts.count < (options.minPoints ?? 3)) return null;
+  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const bottom = groundHeight(index, r.cx, r.cy);
+  const height = Math.max(pts.maxZ - bottom, 0.1);
+  return {
+    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
+    pointCount: pts.count,
+    indices: pts.indices,
+    method: rect.method,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Oriented rectangle fitting of a bird's-eye point set. The heading search uses the closeness
+ * criterion of L-shape fitting (Zhang et al., "Efficient L-Shape Fitting for Vehicle Detection
+ * Using Laser Scanners", IV 2017): for each candidate heading the points are projected on the two
+ * axes, each axis picks the rectangle edge its points hug (LiDAR sees the near faces only), and
+ * headings where points lie close to those edges score higher. This beats minimum-area fitting on
+ * partial views, where the unseen faces leave the area unconstrained. Search is coarse-to-fine
+ * over [0, 90) degrees; PCA handles clouds too small to have an L shape.
+ */
+
+export interface Rect2D {
+  cx: number;
+  cy: number;
+  /** Direction of the first axis (radians). */
+  angle: number;
+  /** Extent along `angle`. */
+  extent1: number;
+  /** Extent along `angle + 90 deg`. */
+  extent2: number;
+}
+
+export interface RectFitOptions {
+  coarseStepDeg?: number;
+  fineStepDeg?: number;
+  /** Above this many points the heading search uses an even subsample (the extents use all). */
+  maxSearchPoints?: number;
+}
+
+// Projections reused across calls: fitting runs on the UI thread and must not churn the GC.
+let proj1 = new Float32Array(1024);
+let proj2 = new Float32Array(1024);
+
+function closenessScore(xy: Float32Array, n: number, step: number, angle: number): number {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  let m = 0;
+  let min1 = Infinity, max1 = -Infinity, min2 = Infinity, max2 = -Infinity;
+  for (let i = 0; i < n; i += step, m++) {
+    const x = xy[i * 2], y = xy[i * 2 + 1];
+    const a = x * c + y * s;
+    const b = -x * s + y * c;
+    proj1[m] = a;
+    proj2[m] = b;
+    if (a < min1) min1 = a;
+    if (a > max1) max1 = a;
+    if (b < min2) min2 = b;
+    if (b > max2) max2 = b;
+  }
+  // Which edge along each axis do the points hug? (smaller sum of squared distances)
+  let toMin1 = 0, toMax1 = 0, toMin2 = 0, toMax2 = 0;
+  for (let k = 0; k < m; k++) {
+    toMin1 += (proj1[k] - min1) ** 2;
+    toMax1 += (max1 - proj1[k]) ** 2;
+    toMin2 += (proj2[k] - min2) ** 2;
+    toMax2 += (max2 - proj2[k]) ** 2;
+  }
+  const useMin1 = toMin1 < toMax1;
+  const useMin2 = toMin2 < toMax2;
+  const d0 = 0.01; // floor so points exactly on an edge do not dominate
+  let score = 0;
+  for (let k = 0; k < m; k++) {
+    const d1 = useMin1 ? proj1[k] - min1 : max1 - proj1[k];
+    const d2 = useMin2 ? proj2[k] - min2 : max2 - proj2[k];
+    score += 1 / Math.max(Math.min(d1, d2), d0);
+  }
+  return score;
+}
+
+/** Best heading in [0, PI/2) by the closeness criterion. */
+export function searchHeading(xy: Float32Array, n: number, options: RectFitOptions = {}): number {
+  const coarse = ((options.coarseStepDeg ?? 3) * Math.PI) / 180;
+  const fine = ((options.fineStepDeg ?? 0.5) * Math.PI) / 180;
+  const maxSearch = options.maxSearchPoints ?? 600;
+  const step = Math.max(1, Math.ceil(n / maxSearch));
+  const m = Math.ceil(n / step);
+  if (proj1.length < m) {
+    proj1 = new Float32Array(m * 2);
+    proj2 = new Float32Array(m * 2);
+  }
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let a = 0; a < Math.PI / 2; a += coarse) {
+    const sc = closenessScore(xy, n, step, a);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = a;
+    }
+  }
+  const center = best;
+  for (let a = center - coarse; a <= center + coarse; a += fine) {
+    const sc = closenessScore(xy, n, step, a);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = a;
+    }
+  }
+  return best;
+}
+
+/** Principal axis of the points (radians). */
+export function principalAxis(xy: Float32Array, n: number): number {
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xy[i * 2];
+    my += xy[i * 2 + 1];
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xy[i * 2] - mx, dy = xy[i * 2 + 1] - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  return 0.5 * Math.atan2(2 * sxy, sxx - syy);
+}
+
+/** Tight rectangle around the points with its first axis at `angle`. */
+export function rectAtAngle(xy: Float32Array, n: number, angle: number): Rect2D {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  let min1 = Infinity, max1 = -Infinity, min2 = Infinity, max2 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = xy[i * 2], y = xy[i * 2 + 1];
+    const a = x * c + y * s;
+    const b = -x * s + y * c;
+    if (a < min1) min1 = a;
+    if (a > max1) max1 = a;
+    if (b < min2) min2 = b;
+    if (b > max2) max2 = b;
+  }
+  const m1 = (min1 + max1) / 2;
+  const m2 = (min2 + max2) / 2;
+  return { cx: m1 * c - m2 * s, cy: m1 * s + m2 * c, angle, extent1: max1 - min1, extent2: max2 - min2 };
+}
+
+/**
+ * L-shape fit, with PCA below `minLShapePoints` points. The heading is searched on the first
+ * `searchCount` points (default all; falls back to all when that is too few), the extents cover all n.
+ */
+export function fitRect(
+  xy: Float32Array, n: number, options: RectFitOptions & { minLShapePoints?: number; searchCount?: number } = {},
+): Rect2D & { method: 'l-shape' | 'pca' } {
+  const minL = options.minLShapePoints ?? 8;
+  if (n < minL) return { ...rectAtAngle(xy, n, principalAxis(xy, n)), method: 'pca' };
+  const searchN = options.searchCount !== undefined && options.searchCount >= minL ? options.searchCount : n;
+  return { ...rectAtAngle(xy, n, searchHeading(xy, searchN, options)), method: 'l-shape' };
+}

@@ -1,0 +1,51 @@
+/**
+ * Size-prior classification of a fitted cluster as car, pedestrian or cyclist. LiDAR sees objects
+ * partly, so the observed footprint is mostly a lower bound: the scores punish being too big
+ * much more than being too small, and rely on height (which is seen whole from the side) most.
+ */
+
+export type ProposalClass = 'car' | 'pedestrian' | 'cyclist';
+
+export interface ClassPrior {
+  label: ProposalClass;
+  /** Typical full size [length, width, height] (KITTI means), used to complete partial views. */
+  size: [number, number, number];
+  /** Plausible range of the observed longer footprint side. */
+  long: [number, number];
+  /** Largest plausible observed shorter side. */
+  maxShort: number;
+  /** Height mean and spread. */
+  height: [number, number];
+}
+
+export const CLASS_PRIORS: ReadonlyArray<ClassPrior> = [
+  { label: 'car', size: [3.9, 1.6, 1.56], long: [1.3, 5.4], maxShort: 2.2, height: [1.55, 0.3] },
+  { label: 'pedestrian', size: [0.8, 0.6, 1.75], long: [0.25, 1.1], maxShort: 0.9, height: [1.7, 0.2] },
+  { label: 'cyclist', size: [1.76, 0.6, 1.73], long: [1.1, 2.2], maxShort: 1.0, height: [1.7, 0.2] },
+];
+
+/** 1 inside [lo, hi], Gaussian fall-off with spread `soft` outside. */
+function softRange(v: number, lo: number, hi: number, soft: number): number {
+  const d = v < lo ? lo - v : v > hi ? v - hi : 0;
+  return Math.exp(-0.5 * (d / soft) ** 2);
+}
+
+/** Likelihood-like score in [0, 1] of an observed footprint (long >= short) and height for a class. */
+export function classScore(prior: ClassPrior, long: number, short: number, height: number): number {
+  const h = Math.exp(-0.5 * ((height - prior.height[0]) / prior.height[1]) ** 2);
+  return h * softRange(long, prior.long[0], prior.long[1], 0.3) * softRange(short, 0, prior.maxShort, 0.2);
+}
+
+/** Best class for the observation, with its score. */
+export function classifyBySize(long: number, short: number, height: number): { prior: ClassPrior; score: number } {
+  let best = CLASS_PRIORS[0];
+  let bestScore = -1;
+  for (const p of CLASS_PRIORS) {
+    const s = classScore(p, long, short, height);
+    if (s > bestScore) {
+      bestScore = s;
+      best = p;
+    }
+  }
+  return { prior: best, score: bestScore };
+}

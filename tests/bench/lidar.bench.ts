@@ -1,0 +1,159 @@
+/**
+ * LiDAR bench: one-click fit speed and accuracy, proposal speed and recall, on the real KITTI
+ * frames (targets) plus SUSTechPOINTS and nuScenes (supplementary: KITTI's three frames hold only
+ * one car with 50+ points, too few to judge accuracy by). Absolute milliseconds are informational
+ * on a shared machine; each is the median of several warm runs.
+ *
+ * Run: npx tsx -e "import('./tests/bench/lidar.bench.ts').then(m=>m.default()).then(r=>console.table(r))"
+ */
+import { readdirSync } from 'node:fs';
+import type { Cuboid3D } from '../../renderer/core/document/schema';
+import { parseKittiCalib } from '../../renderer/core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
+import { importNuScenesInfo } from '../../renderer/core/formats/nuscenes/boxes';
+import { parseSustechFrame } from '../../renderer/core/formats/sustech/labels';
+import { pointsInBox } from '../../renderer/core/lidar/box';
+import { fitBoxAtClick } from '../../renderer/core/lidar/fit';
+import { buildFrameIndex, type FrameIndex } from '../../renderer/core/lidar/frameIndex';
+import { bevIoU } from '../../renderer/core/lidar/iou';
+import { proposeBoxes } from '../../renderer/core/lidar/propose';
+import { CLASS_PRIORS } from '../../renderer/core/lidar/sizePrior';
+import {
+  HAS_DATA, KITTI_FRAMES, NUSCENES_INFO, SKIP_MESSAGE, dataPath, readKittiCloud, readNuScenesCloud, readSustechCloud, readText,
+  type Cloud,
+} from '../support/lidarData';
+import { medianMs, type BenchRow } from './types';
+
+interface Scene {
+  name: string;
+  cloud: Cloud;
+  /** Ground-truth cars with their in-box point counts. */
+  cars: Array<{ box: Cuboid3D; points: number }>;
+  /** Every labelled object (for timing clicks on varied objects). */
+  all: Cuboid3D[];
+}
+
+const CAR_PRIOR = CLASS_PRIORS.find((p) => p.label === 'car')!;
+const CAR_MIN_SIZE: [number, number] = [CAR_PRIOR.size[0], CAR_PRIOR.size[1]];
+
+function scene(name: string, cloud: Cloud, objects: Array<{ label: string; box: Cuboid3D }>, isCar: (l: string) => boolean): Scene {
+  return {
+    name,
+    cloud,
+    cars: objects.filter((o) => isCar(o.label)).map((o) => ({ box: o.box, points: pointsInBox(cloud.positions, cloud.count, o.box) })),
+    all: objects.map((o) => o.box),
+  };
+}
+
+function kittiScenes(): Scene[] {
+  return KITTI_FRAMES.map((f) => {
+    const calib = parseKittiCalib(readText('kitti', 'calib', `${f}.txt`), `${f}.txt`);
+    const labels = parseKittiLabels(readText('kitti', 'label_2', `${f}.txt`), `${f}.txt`).filter((l) => l.type !== 'DontCare');
+    return scene(`kitti/${f}`, readKittiCloud(f), labels.map((l) => ({ label: l.type, box: kittiLabelToCuboid(l, calib) })), (l) => l === 'Car');
+  });
+}
+
+function sustechScenes(): Scene[] {
+  return readdirSync(dataPath('sustech', 'label')).filter((n) => n.endsWith('.json')).sort().map((n) => {
+    const stem = n.replace('.json', '');
+    const objs = parseSustechFrame(readText('sustech', 'label', n), n).map((o) => ({ label: o.label, box: o.box }));
+    return scene(`sustech/${stem}`, readSustechCloud(stem), objs, (l) => l === 'Car');
+  });
+}
+
+function nuScenesScene(): Scene {
+  const item = importNuScenesInfo(readText('nuscenes', NUSCENES_INFO), NUSCENES_INFO);
+  const objs = item.frames[0].objects.flatMap((o) => (o.geometry.kind === 'cuboid3d' ? [{ label: o.label, box: o.geometry }] : []));
+  return scene('nuscenes', readNuScenesCloud(), objs, (l) => l === 'car');
+}
+
+/** Share of cars (>= minPoints points) whose fit seeded at the true centre reaches BEV IoU >= 0.7. */
+function fitPassRate(scenes: Scene[], indexes: FrameIndex[], minPoints: number, minSize?: [number, number]) {
+  let n = 0, pass = 0;
+  scenes.forEach((s, i) => {
+    for (const car of s.cars) {
+      if (car.points < minPoints) continue;
+      n++;
+      const r = fitBoxAtClick(s.cloud.positions, s.cloud.count, [car.box.center[0], car.box.center[1]], { index: indexes[i], minSize });
+      if (r && bevIoU(r.box, car.box) >= 0.7) pass++;
+    }
+  });
+  return { n, rate: n ? pass / n : 0 };
+}
+
+/** Share of cars within 40 m with >= minPoints points matched by a proposal at BEV IoU >= 0.5. */
+function proposalRecall(scenes: Scene[], minPoints = 50) {
+  let n = 0, found = 0, proposals = 0;
+  for (const s of scenes) {
+    const props = proposeBoxes(s.cloud.positions, s.cloud.count);
+    proposals += props.length;
+    for (const car of s.cars) {
+      if (car.points < minPoints || Math.hypot(car.box.center[0], car.box.center[1]) > 40) continue;
+      n++;
+      if (props.some((p) => bevIoU(p.box, car.box) >= 0.5)) found++;
+    }
+  }
+  return { n, recall: n ? found / n : 0, perFrame: proposals / scenes.length };
+}
+
+export default async function lidarBench(): Promise<BenchRow[]> {
+  if (!HAS_DATA) return [{ name: `LiDAR bench skipped: ${SKIP_MESSAGE}`, value: 0, unit: '-' }];
+  const kitti = kittiScenes();
+  const sustech = sustechScenes();
+  const nu = nuScenesScene();
+  const rows: BenchRow[] = [];
+
+  // One-time per-frame preprocessing (ground map + obstacle grid).
+  const indexMs: number[] = [];
+  for (const s of kitti) indexMs.push(await medianMs(() => buildFrameIndex(s.cloud.positions, s.cloud.count), 7, 2));
+  const kittiIdx = kitti.map((s) => buildFrameIndex(s.cloud.positions, s.cloud.count));
+  const sustechIdx = sustech.map((s) => buildFrameIndex(s.cloud.positions, s.cloud.count));
+  const nuIdx = [buildFrameIndex(nu.cloud.positions, nu.cloud.count)];
+  rows.push({ name: `KITTI per-frame preprocessing (ground + grid), ${kitti[0].cloud.count} pts`, value: round(median(indexMs)), unit: 'ms' });
+
+  // Points-in-box over a whole frame (mask output), per box.
+  const k0 = kitti[0];
+  const mask = new Uint8Array(k0.cloud.count);
+  const pibMs = await medianMs(() => {
+    for (const b of k0.all) pointsInBox(k0.cloud.positions, k0.cloud.count, b, mask);
+  }, 9, 3) / k0.all.length;
+  rows.push({ name: `pointsInBox, ${k0.cloud.count} pts, Uint8Array mask (per box)`, value: round(pibMs, 3), unit: 'ms' });
+
+  // Fit speed: clicks at the centre of every labelled object of the KITTI frames.
+  const clicks = kitti.flatMap((s, i) => s.all.map((b) => ({ s, i, b })));
+  const fitMs = await medianMs(() => {
+    for (const { s, i, b } of clicks)
+      fitBoxAtClick(s.cloud.positions, s.cloud.count, [b.center[0], b.center[1]], { index: kittiIdx[i], minSize: CAR_MIN_SIZE });
+  }, 9, 3) / clicks.length;
+  rows.push({ name: `one-click fit, KITTI (${clicks.length} clicks, per fit)`, value: round(fitMs, 3), unit: 'ms', target: '<= 5', pass: fitMs <= 5 });
+
+  const kFit = fitPassRate(kitti, kittiIdx, 50, CAR_MIN_SIZE);
+  rows.push({ name: `fit BEV IoU>=0.7, KITTI cars >=50 pts (n=${kFit.n}), car size prior`, value: pct(kFit.rate), unit: '%', target: '>= 80', pass: kFit.rate >= 0.8 });
+  const kFitNoPrior = fitPassRate(kitti, kittiIdx, 50);
+  rows.push({ name: `fit BEV IoU>=0.7, KITTI cars >=50 pts (n=${kFitNoPrior.n}), no size prior`, value: pct(kFitNoPrior.rate), unit: '%' });
+  const sFit = fitPassRate(sustech, sustechIdx, 50, CAR_MIN_SIZE);
+  rows.push({ name: `fit BEV IoU>=0.7, SUSTech cars >=50 pts (n=${sFit.n}), car size prior [supplementary]`, value: pct(sFit.rate), unit: '%', target: '>= 80', pass: sFit.rate >= 0.8 });
+  // The nuScenes sample (32 beams) has no car with 50+ points; use 20.
+  const nFit = fitPassRate([nu], nuIdx, 20, CAR_MIN_SIZE);
+  rows.push({ name: `fit BEV IoU>=0.7, nuScenes cars >=20 pts (n=${nFit.n}), car size prior [supplementary]`, value: pct(nFit.rate), unit: '%' });
+
+  // Proposals: whole pipeline per frame, preprocessing included.
+  const propMs: number[] = [];
+  for (const s of kitti) propMs.push(await medianMs(() => proposeBoxes(s.cloud.positions, s.cloud.count), 7, 2));
+  rows.push({ name: 'proposals per KITTI frame (incl. preprocessing)', value: round(median(propMs)), unit: 'ms', target: '<= 50', pass: median(propMs) <= 50 });
+  const kRec = proposalRecall(kitti);
+  rows.push({ name: `proposal recall, KITTI cars <=40 m, >=50 pts, BEV IoU>=0.5 (n=${kRec.n})`, value: pct(kRec.recall), unit: '%', target: '>= 60', pass: kRec.recall >= 0.6 });
+  rows.push({ name: 'proposals per KITTI frame (count)', value: round(kRec.perFrame, 1), unit: 'boxes' });
+  const sRec = proposalRecall(sustech);
+  rows.push({ name: `proposal recall, SUSTech cars <=40 m, >=50 pts (n=${sRec.n}) [supplementary]`, value: pct(sRec.recall), unit: '%', target: '>= 60', pass: sRec.recall >= 0.6 });
+  const nRec = proposalRecall([nu], 20);
+  rows.push({ name: `proposal recall, nuScenes cars <=40 m, >=20 pts (n=${nRec.n}) [supplementary]`, value: pct(nRec.recall), unit: '%' });
+  return rows;
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+const pct = (f: number) => round(f * 100, 1);
