@@ -1,5 +1,11 @@
-/** UI strings. Keys are grouped by screen; zh mirrors en key for key (a unit test checks). */
-export const en = {
+/**
+ * UI strings. Keys are grouped by screen; zh mirrors en key for key (a unit test checks).
+ * Features keep their strings in their own module (renderer/i18n/<feature>.ts exporting
+ * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
+ */
+import type { Shape } from './shape';
+
+const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
   start: {
     openFolder: 'Open dataset folder',
@@ -93,9 +99,7 @@ export const en = {
   recovered: 'Recovered unsaved edits from the last session.',
 } as const;
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
-export const zh: Shape<typeof en> = {
+const coreZh: Shape<typeof coreEn> = {
   app: { name: 'Datum', tagline: '离线优先的标注工作站：图像、视频、激光雷达与医学影像' },
   start: {
     openFolder: '打开数据集文件夹',
@@ -188,3 +192,7 @@ export const zh: Shape<typeof en> = {
   },
   recovered: '已恢复上次会话中未保存的编辑。',
 };
+
+// Feature string modules are spread here (one line each in en and zh).
+export const en = { ...coreEn };
+export const zh: Shape<typeof en> = { ...coreZh };

@@ -4,9 +4,7 @@ import type { ItemSummary } from '../../preload/contract';
 import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
 import { reportError } from '../state/actions';
-import { ImageViewer } from './ImageViewer';
-import { ImageSequenceViewer } from './ImageSequenceViewer';
-import { PointCloudViewer } from './PointCloudViewer';
+import { viewers } from './registry';
 
 /** Shows an item in the viewer for its modality; editors plug in here in later milestones. */
 export function ItemView() {
@@ -53,17 +51,6 @@ export function ItemView() {
 
 function Viewer({ item }: { item: ItemSummary }) {
   const { t } = useTranslation();
-  switch (item.modality) {
-    case 'image':
-      return <ImageViewer src={`/blob/item/${item.id}`} />;
-    case 'video':
-      return <video className="video" src={`/blob/item/${item.id}`} controls data-testid="video-viewer" />;
-    case 'image-sequence':
-      return <ImageSequenceViewer item={item} />;
-    case 'pointcloud':
-    case 'pointcloud-sequence':
-      return <PointCloudViewer item={item} />;
-    default:
-      return <p className="muted center">{t('viewer.noViewer')}</p>;
-  }
+  const Component = viewers[item.modality];
+  return Component ? <Component item={item} /> : <p className="muted center">{t('viewer.noViewer')}</p>;
 }

@@ -6,11 +6,15 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { DatumError } from '../../rpc/errors';
 import { modalityOf } from '../modality';
+import { inspectMedical } from './medical';
 
 export async function inspectPath(p: string): Promise<Record<string, unknown>> {
   const st = await fs.stat(p).catch(() => null);
   if (!st) throw new DatumError('NOT_FOUND', `${p}: no such file or folder`);
   const modality = st.isDirectory() ? null : modalityOf(p);
+  if (st.isDirectory() || modality === 'dicom' || modality === 'nifti') {
+    return (await inspectMedical(p)) as unknown as Record<string, unknown>;
+  }
   if (modality === 'image') {
     try {
       const m = await sharp(p).metadata();

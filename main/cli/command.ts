@@ -1,0 +1,9 @@
+/** A `datum` subcommand. Each lives in main/cli/commands/ and is registered in main/cli/index.ts. */
+export interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string; description: string }>;
+  run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>;
+}
+
+export const jsonOpt = { json: { type: 'boolean' as const, description: 'print machine-readable JSON' } };

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command';
+import { jsonOpt } from '../command';
+import { createHostServices, defaultUserDataDir } from '../../hostServices';
+import { startHeadlessHost } from '../../server/headlessHost';
+import { DatumError } from '../../rpc/errors';
+
+export const serve: Command = {
+  summary: 'serve the app and its services over HTTP + WebSocket (headless host)',
+  usage: 'datum serve <project-dir> [--port N] [--host ADDR] [--allow DIR]...',
+  options: {
+    port: { type: 'string', description: 'port to listen on (default: a free one)' },
+    host: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else is reachable from the network)' },
+    allow: { type: 'string', multiple: true, description: 'another folder the browser may open or create projects in' },
+    token: { type: 'string', description: 'use this access token instead of a random one (tests)' },
+    create: { type: 'boolean', description: 'make a project if <project-dir> has no datum.json yet' },
+    ...jsonOpt,
+  },
+  async run({ values, positionals }) {
+    const dir = positionals[0] ? path.resolve(positionals[0]) : null;
+    const userData = defaultUserDataDir();
+    const services = createHostServices({ userDataDir: userData, host: 'headless' });
+    if (dir) {
+      await services.grants.add(dir);
+      const hasProject = existsSync(path.join(dir, 'datum.json'));
+      if (!hasProject && !values.create) {
+        throw new DatumError('NOT_FOUND', `${dir} has no datum.json: pass --create to make a project over this folder, or run "datum demo ${positionals[0]}"`);
+      }
+      if (hasProject) await services.projects.open(dir);
+      else await services.projects.create(dir);
+    }
+    for (const a of (values.allow as string[] | undefined) ?? []) await services.grants.add(path.resolve(a));
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+      process.stderr.write(`warning: binding ${host} makes Datum reachable from other machines; the token is the only protection. Prefer an SSH tunnel.\n`);
+    }
+    const server = await startHeadlessHost({
+      router: services.router,
+      projects: services.projects,
+      rendererDir: rendererDir(),
+      host,
+      port: values.port ? Number(values.port) : 0,
+      token: values.token as string | undefined,
+    });
+    if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, token: server.token }) + '\n');
+    else process.stdout.write(`Datum is serving ${dir ?? '(no project)'}\nOpen ${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
+
+function rendererDir(): string {
+  // dist/main/cli.js -> dist/renderer
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'dist', 'renderer'), path.join(here, '..', '..', '..', 'dist', 'renderer')]) {
+    if (existsSync(path.join(candidate, 'index.html'))) return candidate;
+  }
+  throw new DatumError('NOT_FOUND', 'the renderer is not built: run "npm run build" first');
+}
