@@ -11,11 +11,14 @@ import type { Command } from './command';
 import { serve } from './commands/serve';
 import { demo } from './commands/demo';
 import { inspect } from './commands/inspect';
+import { exportCommand, importCommand } from './commands/exchange';
 
 const commands: Record<string, Command> = {
   serve,
   demo,
   inspect,
+  import: importCommand,
+  export: exportCommand,
 };
 
 function helpText(): string {

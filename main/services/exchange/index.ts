@@ -1,0 +1,6 @@
+/**
+ * Registers every exchange format. Format modules live beside this file; add one import line
+ * per format here.
+ */
+export { getFormat, listFormats, registerFormat } from './registry';
+export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from './registry';
