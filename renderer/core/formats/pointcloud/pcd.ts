@@ -215,7 +215,7 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
     // Views need aligned offsets; a header of arbitrary length leaves the body unaligned, and one
     // memcpy of the body is far cheaper than per-byte or DataView copies.
     if ((body.byteOffset & 3) !== 0 && n > 0) body = body.slice();
-    const fieldOffsets = offsetsOf(widths);
+    const fieldOffsets = recordLayout(header.columns, pointSize, fileName, warnings);
     columnAt = (i) => ({ start: fieldOffsets[i], stride: pointSize, type: header.columns[i].type!, count: header.columns[i].count });
   } else {
     body = decompressBody(bytes, header, expected, fileName);
@@ -313,6 +313,40 @@ function readAscii(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: s
   return { positions, offset, fields, warnings };
 }
 
+/**
+ * Byte offset of each field inside a binary record. Normally the running sum of SIZE x COUNT. Some
+ * writers (seen in ROS / SUSTech exports) emit `_` padding in the wrong places, which leaves a
+ * multi-byte field misaligned, e.g. a float64 at byte 20. Such records were C structs, so from the
+ * first misaligned field on, fields are placed at their natural alignment and the remaining padding
+ * is assumed to sit at the end of the record; the change is reported as a warning.
+ */
+function recordLayout(columns: PcdColumn[], pointSize: number, fileName: string, warnings: string[]): number[] {
+  const declared = offsetsOf(columns.map((c) => c.size * c.count));
+  const firstMisaligned = columns.findIndex((c, i) => c.name !== '_' && c.count > 0 && c.size > 1 && declared[i] % c.size !== 0);
+  if (firstMisaligned < 0 || pointSize % 4 !== 0) return declared;
+  const repaired = declared.slice();
+  let at = declared[firstMisaligned];
+  for (let i = firstMisaligned; i < columns.length; i++) {
+    const c = columns[i];
+    if (c.name === '_') {
+      repaired[i] = at; // zero-width from here on: its bytes are assumed to trail the record
+      continue;
+    }
+    at = Math.ceil(at / c.size) * c.size;
+    repaired[i] = at;
+    at += c.size * c.count;
+  }
+  if (at > pointSize) {
+    warnings.push(`${fileName}: field "${columns[firstMisaligned].name}" sits at byte ${declared[firstMisaligned]}, misaligned for its ${columns[firstMisaligned].size}-byte type; its values may be garbage`);
+    return declared;
+  }
+  const moved = columns
+    .map((c, i) => (c.name !== '_' && repaired[i] !== declared[i] ? `${c.name} ${declared[i]}->${repaired[i]}` : null))
+    .filter(Boolean);
+  warnings.push(`${fileName}: header padding leaves "${columns[firstMisaligned].name}" misaligned; fields re-laid with natural alignment (${moved.join(', ')})`);
+  return repaired;
+}
+
 function offsetsOf(widths: number[]): number[] {
   const out: number[] = [];
   let acc = 0;
@@ -326,7 +360,7 @@ function offsetsOf(widths: number[]): number[] {
 function isWhitespace(bytes: Uint8Array, from: number): boolean {
   for (let i = from; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b !== 10 && b !== 13 && b !== 32 && b !== 9 && b !== 0) return false;
+    if (b !== 10 && b !== 13 && b !== 32 && b !== 9) return false;
   }
   return true;
 }
