@@ -2,7 +2,7 @@
  * Headerless binary clouds: KITTI velodyne `.bin` (float32 x y z intensity), nuScenes `.pcd.bin`
  * (float32 x y z intensity ring) and any `.bin` whose record layout the user supplies.
  */
-import { extractField, extractPositions, type CloudParts, type ColumnSource } from './columns';
+import { extractColumns, type CloudParts, type ColumnSource } from './columns';
 import { BYTES_PER_ELEMENT, PointCloudError, type BinLayout } from './types';
 
 export const KITTI_LAYOUT: BinLayout = {
@@ -49,11 +49,9 @@ export function parseBin(bytes: Uint8Array, fileName: string, layout: BinLayout)
     const f = layout.fields.find((g) => g.name === name)!;
     return { start: f.offset, stride: layout.stride, type: f.type, count: 1 };
   };
-  // Views need aligned offsets; a Node Buffer slice may start anywhere, so copy it once if needed.
-  const body = (bytes.byteOffset & 3) !== 0 && n > 0 ? bytes.slice(0, n * layout.stride) : bytes;
-  const { positions, offset } = extractPositions(body, [column('x'), column('y'), column('z')], n);
-  const fields = layout.fields
+  const attributes = layout.fields
     .filter((f) => !['x', 'y', 'z'].includes(f.name))
-    .map((f) => extractField(body, { name: f.name, start: f.offset, stride: layout.stride, type: f.type, count: f.count ?? 1 }, n));
-  return { count: n, positions, offset, fields, warnings };
+    .map((f) => ({ name: f.name, start: f.offset, stride: layout.stride, type: f.type, count: f.count ?? 1 }));
+  const { positions, offset, bounds, fields } = extractColumns(bytes, [column('x'), column('y'), column('z')], attributes, n);
+  return { count: n, positions, offset, fields, warnings, bounds };
 }

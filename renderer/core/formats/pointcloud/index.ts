@@ -67,7 +67,7 @@ export async function parsePointCloud(bytes: Uint8Array | ArrayBuffer, fileName:
     fields: parts.fields,
     ...(parts.width !== undefined && parts.height !== undefined ? { width: parts.width, height: parts.height } : {}),
     ...(parts.viewpoint ? { viewpoint: parts.viewpoint } : {}),
-    bounds: computeBounds(parts.positions, parts.offset),
+    bounds: parts.bounds ?? computeBounds(parts.positions, parts.offset),
     warnings: parts.warnings,
   };
 }

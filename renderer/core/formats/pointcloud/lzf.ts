@@ -18,9 +18,8 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
       const len = ctrl + 1;
       if (ip + len > inEnd) throw new LzfError(`literal run of ${len} bytes overruns the input at byte ${ip}`);
       if (op + len > outputLength) throw new LzfError(`literal run overruns the ${outputLength}-byte output`);
-      out.set(input.subarray(ip, ip + len), op);
-      ip += len;
-      op += len;
+      // Runs are at most 32 bytes: a plain loop beats creating a subarray for set().
+      for (let k = 0; k < len; k++) out[op++] = input[ip++];
       continue;
     }
     // Back reference: length in the top 3 bits (7 means "read one more length byte").
@@ -34,13 +33,9 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
     len += 2;
     if (ref < 0) throw new LzfError(`back reference points ${-ref} bytes before the start of the output`);
     if (op + len > outputLength) throw new LzfError(`back reference overruns the ${outputLength}-byte output`);
-    if (op - ref >= len) {
-      out.copyWithin(op, ref, ref + len);
-      op += len;
-    } else {
-      // Overlapping copy (run-length style): must go byte by byte.
-      for (let k = 0; k < len; k++) out[op++] = out[ref + k];
-    }
+    // Byte by byte: references may overlap their own output (run-length style), and they are
+    // short, so copyWithin's call overhead would not pay off.
+    for (let k = 0; k < len; k++) out[op++] = out[ref + k];
   }
   if (op !== outputLength) throw new LzfError(`decompressed ${op} bytes, expected ${outputLength}`);
   return out;

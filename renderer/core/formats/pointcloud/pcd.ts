@@ -3,7 +3,7 @@
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
 import { lzfDecompress, LzfError } from './lzf';
-import { chooseOffset, extractField, extractPositions, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import { chooseOffset, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
 import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
 
@@ -192,7 +192,7 @@ export function parsePcd(bytes: Uint8Array, fileName: string): CloudParts {
 }
 
 type Plan = ReturnType<typeof planColumns>;
-type BodyParts = Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'warnings'>;
+type BodyParts = Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'warnings' | 'bounds'>;
 
 function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: string): BodyParts {
   const n = header.points;
@@ -212,9 +212,6 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
       warnings.push(`${fileName}: ${available - expected} bytes after the last point ignored`);
     }
     body = bytes.subarray(header.dataStart, header.dataStart + expected);
-    // Views need aligned offsets; a header of arbitrary length leaves the body unaligned, and one
-    // memcpy of the body is far cheaper than per-byte or DataView copies.
-    if ((body.byteOffset & 3) !== 0 && n > 0) body = body.slice();
     const fieldOffsets = recordLayout(header.columns, pointSize, fileName, warnings);
     columnAt = (i) => ({ start: fieldOffsets[i], stride: pointSize, type: header.columns[i].type!, count: header.columns[i].count });
   } else {
@@ -224,14 +221,14 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
     columnAt = (i) => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
   }
 
-  const { positions, offset } = extractPositions(body, plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], n);
+  const attributes: NamedColumn[] = plan.attributes.map(({ index, name }) => ({ ...columnAt(index), name }));
+  const extracted = extractColumns(body, plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], attributes, n);
+  const { positions, offset, bounds } = extracted;
   const fields: PointField[] = [];
-  for (const { index, name } of plan.attributes) {
-    const column: NamedColumn = { ...columnAt(index), name };
-    const field = extractField(body, column, n);
-    fields.push(...(isPackedColor(header.columns[index]) ? unpackColor(field, n) : [field]));
-  }
-  return { positions, offset, fields, warnings };
+  extracted.fields.forEach((field, k) => {
+    fields.push(...(isPackedColor(header.columns[plan.attributes[k].index]) ? unpackColor(field, n) : [field]));
+  });
+  return { positions, offset, fields, warnings, bounds };
 }
 
 function decompressBody(bytes: Uint8Array, header: PcdHeader, expected: number, fileName: string): Uint8Array {

@@ -2,7 +2,7 @@
  * PLY reader (ascii, binary_little_endian, binary_big_endian). Only the `vertex` element is read;
  * faces and other elements are skipped. red/green/blue uchar properties become one `rgb` field.
  */
-import { chooseOffset, extractField, extractPositions, type CloudParts, type ColumnSource } from './columns';
+import { chooseOffset, extractColumns, type CloudParts, type ColumnSource } from './columns';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
 import { BYTES_PER_ELEMENT, createTypedArray, PointCloudError, type PointField, type ScalarType, type Vec3 } from './types';
 
@@ -136,18 +136,16 @@ function readBinary(bytes: Uint8Array, dataStart: number, before: PlyElement[], 
   if (available < n * stride) {
     throw new PointCloudError(fileName, `truncated vertex data: header says ${n} vertices (${n * stride} bytes), file has ${Math.max(0, available)} bytes`, 'truncated');
   }
-  let body = bytes.subarray(start, start + n * stride);
-  if ((body.byteOffset & 3) !== 0 && n > 0) body = body.slice();
+  const body = bytes.subarray(start, start + n * stride);
   const offsets: number[] = [];
   sizes.reduce((acc, s) => (offsets.push(acc), acc + s), 0);
   const column = (i: number): ColumnSource => ({ start: offsets[i], stride, type: vertex.properties[i].type, count: 1 });
   const index = (name: string) => vertex.properties.findIndex((p) => p.name === name);
-  const { positions, offset } = extractPositions(body, [column(index('x')), column(index('y')), column(index('z'))], n, littleEndian);
-  const fields = vertex.properties
-    .map((p, i) => ({ p, i }))
-    .filter(({ p }) => !['x', 'y', 'z'].includes(p.name))
-    .map(({ p, i }) => extractField(body, { ...column(i), name: p.name }, n, littleEndian));
-  return { count: n, positions, offset, fields, warnings: [] };
+  const attributes = vertex.properties
+    .map((p, i) => ({ ...column(i), name: p.name }))
+    .filter((c) => !['x', 'y', 'z'].includes(c.name));
+  const { positions, offset, bounds, fields } = extractColumns(body, [column(index('x')), column(index('y')), column(index('z'))], attributes, n, littleEndian);
+  return { count: n, positions, offset, fields, warnings: [], bounds };
 }
 
 function readAscii(bytes: Uint8Array, dataStart: number, before: PlyElement[], vertex: PlyElement, fileName: string): CloudParts {
