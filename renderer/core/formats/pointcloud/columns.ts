@@ -89,27 +89,22 @@ function copy64(view: DataView, start: number, stride: number, n: number, count:
 }
 
 /**
- * One pass over float32 x, y, z columns: copies them interleaved and tracks the bounds (NaN-safe).
- * `extra` optionally rides along (one 4-byte scalar per point, e.g. intensity), so the source
- * records are read once instead of twice; that second pass is ~15% of a KITTI parse.
+ * One pass over little-endian float32 x, y, z columns that share a stride: copies them interleaved
+ * and tracks the bounds (NaN-safe). `extra` optionally rides along (one 4-byte scalar per point,
+ * e.g. intensity) so the records are read once instead of twice. Kept deliberately simple (one
+ * induction variable, constant offsets, literal endianness) so TurboFan emits a tight loop.
  */
-function fusedFloat32Positions(
-  src: Uint8Array, xyz: [ColumnSource, ColumnSource, ColumnSource], n: number, le: boolean, positions: Float32Array,
-  extra: { column: ColumnSource; out: Uint32Array } | null,
-): Bounds {
+function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
   const view = viewOf(src);
-  const [cx, cy, cz] = xyz;
+  const [ox, oy, oz] = offsets;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  const out = extra ? extra.out : new Uint32Array(0);
-  const es = extra ? extra.column.stride : 0;
-  for (let i = 0, px = cx.start, py = cy.start, pz = cz.start, pe = extra ? extra.column.start : 0, d = 0; i < n; i++, px += cx.stride, py += cy.stride, pz += cz.stride, pe += es, d += 3) {
-    const x = view.getFloat32(px, le);
-    const y = view.getFloat32(py, le);
-    const z = view.getFloat32(pz, le);
+  for (let i = 0, p = 0, d = 0; i < n; i++, p += stride, d += 3) {
+    const x = view.getFloat32(p + ox, true);
+    const y = view.getFloat32(p + oy, true);
+    const z = view.getFloat32(p + oz, true);
     positions[d] = x;
     positions[d + 1] = y;
     positions[d + 2] = z;
-    if (es !== 0) out[i] = view.getUint32(pe, le);
     // NaN fails every comparison, so it never widens the bounds.
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
@@ -118,9 +113,41 @@ function fusedFloat32Positions(
     if (z < z0) z0 = z;
     if (z > z1) z1 = z;
   }
+  return finiteBounds(x0, y0, z0, x1, y1, z1);
+}
+
+/** Same as fusedFloat32Positions, plus one 4-byte attribute copied bit for bit into `extra`. */
+function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array): Bounds {
+  const view = viewOf(src);
+  const [ox, oy, oz] = offsets;
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  for (let i = 0, p = 0, d = 0; i < n; i++, p += stride, d += 3) {
+    const x = view.getFloat32(p + ox, true);
+    const y = view.getFloat32(p + oy, true);
+    const z = view.getFloat32(p + oz, true);
+    positions[d] = x;
+    positions[d + 1] = y;
+    positions[d + 2] = z;
+    extra[i] = view.getUint32(p + extraOffset, true);
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  return finiteBounds(x0, y0, z0, x1, y1, z1);
+}
+
+function finiteBounds(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number): Bounds {
   if (!(x0 <= x1 && y0 <= y1 && z0 <= z1)) return { min: [0, 0, 0], max: [0, 0, 0] };
   // `+ 0` turns -0 into 0, as the offset addition does on the other paths.
   return { min: [x0 + 0, y0 + 0, z0 + 0], max: [x1 + 0, y1 + 0, z1 + 0] };
+}
+
+/** x, y, z can take the fused path: float32, little-endian, one shared stride. */
+function fusable(xyz: [ColumnSource, ColumnSource, ColumnSource], littleEndian: boolean): boolean {
+  return littleEndian && xyz.every((c) => c.type === 'float32' && c.stride === xyz[0].stride);
 }
 
 /**
@@ -130,8 +157,10 @@ function fusedFloat32Positions(
 export function extractColumns(
   src: Uint8Array, xyz: [ColumnSource, ColumnSource, ColumnSource], attributes: NamedColumn[], n: number, littleEndian = true,
 ): { positions: Float32Array; offset: Vec3; bounds?: Bounds; fields: PointField[] } {
-  const allFloat32 = xyz.every((c) => c.type === 'float32');
-  const riderIndex = allFloat32 ? attributes.findIndex((a) => a.count === 1 && BYTES_PER_ELEMENT[a.type] === 4 && n > 0) : -1;
+  const stride = xyz[0].stride;
+  const riderIndex = fusable(xyz, littleEndian) && n > 0
+    ? attributes.findIndex((a) => a.count === 1 && BYTES_PER_ELEMENT[a.type] === 4 && a.stride === stride)
+    : -1;
   if (riderIndex < 0) {
     const { positions, offset, bounds } = extractPositions(src, xyz, n, littleEndian);
     return { positions, offset, bounds, fields: attributes.map((a) => extractField(src, a, n, littleEndian)) };
@@ -139,7 +168,8 @@ export function extractColumns(
   const rider = attributes[riderIndex];
   const riderData = createTypedArray(rider.type, n);
   const positions = new Float32Array(n * 3);
-  const bounds = fusedFloat32Positions(src, xyz, n, littleEndian, positions, { column: rider, out: new Uint32Array(riderData.buffer) });
+  const starts = xyz.map((c) => c.start) as [number, number, number];
+  const bounds = fusedFloat32PositionsWithExtra(src, starts, rider.start, stride, n, positions, new Uint32Array(riderData.buffer));
   const fields = attributes.map((a, i) =>
     i === riderIndex ? { name: a.name, type: a.type, count: 1, data: riderData } : extractField(src, a, n, littleEndian));
   return { positions, offset: [0, 0, 0], bounds, fields };
@@ -179,8 +209,8 @@ export function chooseOffset(min: Vec3, max: Vec3): Vec3 {
  */
 export function extractPositions(src: Uint8Array, xyz: [ColumnSource, ColumnSource, ColumnSource], n: number, littleEndian = true): { positions: Float32Array; offset: Vec3; bounds?: Bounds } {
   const positions = new Float32Array(n * 3);
-  if (xyz.every((c) => c.type === 'float32')) {
-    return { positions, offset: [0, 0, 0], bounds: fusedFloat32Positions(src, xyz, n, littleEndian, positions, null) };
+  if (fusable(xyz, littleEndian)) {
+    return { positions, offset: [0, 0, 0], bounds: fusedFloat32Positions(src, xyz.map((c) => c.start) as [number, number, number], xyz[0].stride, n, positions) };
   }
   const view = viewOf(src);
   const min: Vec3 = [Infinity, Infinity, Infinity];
