@@ -1,0 +1,42 @@
+/**
+ * LZF decompression (the codec of PCD `binary_compressed`). Every read and write is bounds-checked
+ * so corrupt input ends in a `LzfError` instead of garbage or an out-of-range loop.
+ */
+
+export class LzfError extends Error {}
+
+/** Decompresses `input` into exactly `outputLength` bytes; throws LzfError on any inconsistency. */
+export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Array {
+  const out = new Uint8Array(outputLength);
+  const inEnd = input.length;
+  let ip = 0;
+  let op = 0;
+  while (ip < inEnd) {
+    const ctrl = input[ip++];
+    if (ctrl < 32) {
+      // Literal run of ctrl + 1 bytes.
+      const len = ctrl + 1;
+      if (ip + len > inEnd) throw new LzfError(`literal run of ${len} bytes overruns the input at byte ${ip}`);
+      if (op + len > outputLength) throw new LzfError(`literal run overruns the ${outputLength}-byte output`);
+      // Runs are at most 32 bytes: a plain loop beats creating a subarray for set().
+      for (let k = 0; k < len; k++) out[op++] = input[ip++];
+      continue;
+    }
+    // Back reference: length in the top 3 bits (7 means "read one more length byte").
+    let len = ctrl >> 5;
+    if (len === 7) {
+      if (ip >= inEnd) throw new LzfError('back reference length byte missing at end of input');
+      len += input[ip++];
+    }
+    if (ip >= inEnd) throw new LzfError('back reference offset byte missing at end of input');
+    const ref = op - ((ctrl & 0x1f) << 8) - input[ip++] - 1;
+    len += 2;
+    if (ref < 0) throw new LzfError(`back reference points ${-ref} bytes before the start of the output`);
+    if (op + len > outputLength) throw new LzfError(`back reference overruns the ${outputLength}-byte output`);
+    // Byte by byte: references may overlap their own output (run-length style), and they are
+    // short, so copyWithin's call overhead would not pay off.
+    for (let k = 0; k < len; k++) out[op++] = out[ref + k];
+  }
+  if (op !== outputLength) throw new LzfError(`decompressed ${op} bytes, expected ${outputLength}`);
+  return out;
+}
