@@ -12,6 +12,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 // Worker-thread entries are separate files next to the CLI so `new URL('./x.js', import.meta.url)` finds them.
 const nodeEntries = {
   cli: 'main/cli/index.ts',
+  'pointcloud-worker': 'main/services/pointcloud/worker.ts',
 };
 
 await build({

@@ -7,6 +7,9 @@ import sharp from 'sharp';
 import { DatumError } from '../../rpc/errors';
 import { modalityOf } from '../modality';
 import { inspectMedical } from './medical';
+import { inspectPointCloud } from './pointcloud';
+import { inspectVideo } from './video';
+import { PointCloudError } from '../../../renderer/core/formats/pointcloud';
 
 export async function inspectPath(p: string): Promise<Record<string, unknown>> {
   const st = await fs.stat(p).catch(() => null);
@@ -23,5 +26,14 @@ export async function inspectPath(p: string): Promise<Record<string, unknown>> {
       throw new DatumError('BAD_FILE', `${path.basename(p)}: not a readable image (${(err as Error).message})`);
     }
   }
+  if (modality === 'pointcloud') {
+    try {
+      return { modality: 'pointcloud', ...(await inspectPointCloud(p)) };
+    } catch (err) {
+      if (err instanceof PointCloudError) throw new DatumError('BAD_FILE', err.message);
+      throw err;
+    }
+  }
+  if (modality === 'video') return { ...(await inspectVideo(p)) };
   throw new DatumError('UNSUPPORTED', `${path.basename(p)}: inspect does not know this kind of file yet`);
 }

@@ -1,7 +1,7 @@
 /**
  * A small pool of worker threads that read and parse point-cloud files for the Node host and CLI.
  *
- * Worker location: by default `./worker.js` next to this module's URL (the esbuild output). When
+ * Worker location: by default `./pointcloud-worker.js` next to this module's URL (the esbuild output). When
  * this module runs from TypeScript source (vitest, tsx) it uses `./worker.ts`, loaded through a
  * bootstrap that registers tsx inside the thread (Node 20 does not apply `--import tsx` from a
  * worker's execArgv to the worker's entry module). In a CommonJS bundle (no import.meta.url) it
@@ -42,8 +42,9 @@ const isTypeScript = (url: URL) => /\.[cm]?ts$/.test(url.pathname);
 export function defaultWorkerUrl(): URL {
   const here = typeof import.meta !== 'undefined' ? (import.meta as { url?: string }).url : undefined;
   if (here && isTypeScript(new URL(here))) return new URL('./worker.ts', here);
-  if (here) return new URL('./worker.js', here);
-  return pathToFileURL(join(__dirname, 'worker.js'));
+  // In the bundle (dist/main/) the worker is emitted beside it as pointcloud-worker.js.
+  if (here) return new URL('./pointcloud-worker.js', here);
+  return pathToFileURL(join(__dirname, 'pointcloud-worker.js'));
 }
 
 function startWorker(url: URL, execArgv: string[]): Worker {
