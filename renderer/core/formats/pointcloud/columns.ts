@@ -94,7 +94,31 @@ function copy64(view: DataView, start: number, stride: number, n: number, count:
  * e.g. intensity) so the records are read once instead of twice. Kept deliberately simple (one
  * induction variable, constant offsets, literal endianness) so TurboFan emits a tight loop.
  */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * 4-byte-aligned float32 records are read through typed-array views (plain indexed loads, about
+ * twice as fast as DataView calls). Unaligned bodies are copied once into an aligned buffer when
+ * the record layout itself is aligned; otherwise we fall back to DataView.
+ */
+function alignedWords(src: Uint8Array, offsets: number[], stride: number): ArrayBuffer | null {
+  if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || offsets.some((o) => o % 4 !== 0)) return null;
+  if (src.byteOffset % 4 === 0) return src.buffer as ArrayBuffer;
+  return null;
+}
+
+/** An aligned copy of `src` (one memcpy), worth it for large bodies with an aligned layout. */
+function alignedCopy(src: Uint8Array, offsets: number[], stride: number): Uint8Array | null {
+  if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || offsets.some((o) => o % 4 !== 0) || src.byteOffset % 4 === 0) return null;
+  const copy = new Uint8Array(src.byteLength);
+  copy.set(src);
+  return copy;
+}
+
 function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
+  const aligned = alignedCopy(src, offsets, stride) ?? src;
+  const words = alignedWords(aligned, offsets, stride);
+  if (words) return fusedTyped(new Float32Array(words, aligned.byteOffset, aligned.byteLength >> 2), offsets, stride >> 2, n, positions, -1, null);
   const view = viewOf(src);
   const [ox, oy, oz] = offsets;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
@@ -116,8 +140,45 @@ function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number
   return finiteBounds(x0, y0, z0, x1, y1, z1);
 }
 
+/** The typed-view loop: word offsets and stride; optionally one 4-byte attribute copied to `extra`. */
+function fusedTyped(
+  f32: Float32Array,
+  offsets: [number, number, number],
+  strideWords: number,
+  n: number,
+  positions: Float32Array,
+  extraOffset: number,
+  extra: Uint32Array | null,
+): Bounds {
+  const ox = offsets[0] >> 2;
+  const oy = offsets[1] >> 2;
+  const oz = offsets[2] >> 2;
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  const u32 = extra ? new Uint32Array(f32.buffer, f32.byteOffset, f32.length) : null;
+  const oe = extraOffset >> 2;
+  for (let i = 0, p = 0, d = 0; i < n; i++, p += strideWords, d += 3) {
+    const x = f32[p + ox];
+    const y = f32[p + oy];
+    const z = f32[p + oz];
+    positions[d] = x;
+    positions[d + 1] = y;
+    positions[d + 2] = z;
+    if (u32) extra![i] = u32[p + oe];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  return finiteBounds(x0, y0, z0, x1, y1, z1);
+}
+
 /** Same as fusedFloat32Positions, plus one 4-byte attribute copied bit for bit into `extra`. */
 function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array): Bounds {
+  const aligned = alignedCopy(src, [...offsets, extraOffset], stride) ?? src;
+  const words = alignedWords(aligned, [...offsets, extraOffset], stride);
+  if (words) return fusedTyped(new Float32Array(words, aligned.byteOffset, aligned.byteLength >> 2), offsets, stride >> 2, n, positions, extraOffset, extra);
   const view = viewOf(src);
   const [ox, oy, oz] = offsets;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
