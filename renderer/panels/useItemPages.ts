@@ -1,6 +1,8 @@
 /**
  * Paged access to a project's items for virtualized views: only the pages that scroll into view
  * are fetched (200 items each), so 100k items cost a few requests, not one giant payload.
+ * Pages belong to one filter+version key; a response for another key is dropped, so fast filter
+ * changes can never mix results of two queries.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
@@ -16,28 +18,34 @@ export interface ItemFilter {
   search?: string;
 }
 
+interface PageCache {
+  key: string;
+  pages: Map<number, ItemSummary[] | 'loading'>;
+  total: number | null;
+}
+
 export function useItemPages(filter: ItemFilter, version: number) {
-  const [total, setTotal] = useState<number | null>(null);
-  const pages = useRef(new Map<number, ItemSummary[] | 'loading'>());
+  const key = JSON.stringify(filter) + '#' + version;
+  const cache = useRef<PageCache>({ key, pages: new Map(), total: null });
   const [, bump] = useState(0);
-  const key = JSON.stringify(filter) + version;
-  const keyRef = useRef(key);
+  // Switch caches synchronously during render: nothing from the old key is ever shown.
+  if (cache.current.key !== key) cache.current = { key, pages: new Map(), total: null };
 
   const loadPage = useCallback(
     (page: number) => {
-      if (pages.current.has(page)) return;
-      pages.current.set(page, 'loading');
-      const myKey = keyRef.current;
+      const mine = cache.current;
+      if (mine.key !== key || mine.pages.has(page)) return;
+      mine.pages.set(page, 'loading');
       rpc
         .call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...filter, search: filter.search || undefined })
         .then((r) => {
-          if (keyRef.current !== myKey) return;
-          pages.current.set(page, r.items);
-          setTotal(r.total);
+          if (cache.current !== mine) return; // the filter changed meanwhile
+          mine.pages.set(page, r.items);
+          mine.total = r.total;
           bump((n) => n + 1);
         })
         .catch((err) => {
-          pages.current.delete(page);
+          mine.pages.delete(page);
           reportError(err);
         });
     },
@@ -45,17 +53,12 @@ export function useItemPages(filter: ItemFilter, version: number) {
     [key],
   );
 
-  useEffect(() => {
-    keyRef.current = key;
-    pages.current = new Map();
-    setTotal(null);
-    loadPage(0);
-  }, [key, loadPage]);
+  useEffect(() => loadPage(0), [loadPage]);
 
   const itemAt = useCallback(
     (index: number): ItemSummary | undefined => {
       const page = Math.floor(index / PAGE_SIZE);
-      const p = pages.current.get(page);
+      const p = cache.current.pages.get(page);
       if (!p) {
         loadPage(page);
         return undefined;
@@ -65,5 +68,5 @@ export function useItemPages(filter: ItemFilter, version: number) {
     [loadPage],
   );
 
-  return { total, itemAt };
+  return { total: cache.current.total, itemAt };
 }

@@ -106,6 +106,16 @@ test('edit the ontology, undo, reload and find it on disk', async ({ page }) => 
   await page.getByRole('tab', { name: 'Ontology' }).click();
   await page.getByTestId('label-row').filter({ hasText: 'Traffic cone' }).click();
   await expect(page.getByTestId('attribute-row')).toHaveCount(1);
+  // Export downloads the ontology as JSON; importing a bad file names it; a good one replaces the ontology.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: /Export JSON/ }).click();
+  const exported = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+  expect(exported.labels.map((l: { name: string }) => l.name)).toContain('Traffic cone');
+  await page.getByTestId('import-ontology').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"labels": [{"id": 1}]}') });
+  await expect(page.getByTestId('error-toast')).toContainText('broken.json');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('import-ontology').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+  await expect(page.getByTestId('label-row').filter({ hasText: 'Traffic cone' })).toHaveCount(1);
   const onDisk = JSON.parse(readFileSync(path.join(demo, 'datum.json'), 'utf8'));
   const cone = onDisk.ontology.labels.find((l: { name: string }) => l.name === 'Traffic cone');
   expect(cone).toBeTruthy();
