@@ -177,11 +177,8 @@ export class InferenceRuntime {
     if (!signal) return promise;
     return new Promise<Tensors>((resolve, reject) => {
       const onAbort = () => {
-        const p = this.pending.get(id);
-        if (p) {
-          this.pending.delete(id);
-          // keep the id answered so the reply is ignored
-        }
+        // forget the request: its reply (when ONNX Runtime finishes) is ignored
+        if (this.pending.delete(id) && this.pending.size === 0) this.worker?.unref();
         reject(abortError());
       };
       signal.addEventListener('abort', onAbort, { once: true });

@@ -134,3 +134,12 @@ export class SamSession {
     return prediction;
   }
 }
+
+/** Load a SAM entry's encoder and decoder (`<id>` and `<id>#decoder`) and bind them. */
+export async function openSam(runtime: InferenceRuntime, entry: { manifest: ModelManifest; modelPath?: string; decoderPath?: string }, cacheSize = 4): Promise<SamSession> {
+  const m = entry.manifest;
+  if (m.adapter !== 'sam' || !entry.modelPath || !entry.decoderPath) throw new Error(`${m.id}: not a SAM model with encoder and decoder files`);
+  await runtime.load(m.id, entry.modelPath);
+  await runtime.load(`${m.id}#decoder`, entry.decoderPath);
+  return new SamSession(runtime, m, m.id, `${m.id}#decoder`, cacheSize);
+}
