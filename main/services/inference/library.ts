@@ -217,6 +217,9 @@ export function checkModelIo(m: ModelManifest, io: { inputs: IoInfo[]; outputs: 
   return problems;
 }
 
+/** What the user says about a model being imported; id defaults to the file name, file and sha256 are filled in. */
+export type ImportManifest = Omit<ModelManifestInput, 'file' | 'sha256' | 'id' | 'name'> & { id?: string; name?: string };
+
 export interface ImportOptions {
   /** Folder that receives `<id>/` (a project's `models/` or the user folder). */
   destRoot: string;
@@ -230,7 +233,7 @@ export interface ImportOptions {
  * Copy an ONNX model into `<destRoot>/<id>/`, hash it, check it opens and that its inputs and
  * outputs fit the manifest, then write manifest.json. Nothing is left behind when a check fails.
  */
-export async function importModel(onnxPath: string, partial: Omit<ModelManifestInput, 'file' | 'sha256'> & { id?: string; name?: string }, options: ImportOptions): Promise<ModelEntry> {
+export async function importModel(onnxPath: string, partial: ImportManifest, options: ImportOptions): Promise<ModelEntry> {
   try {
     const st = await stat(onnxPath);
     if (!st.isFile()) throw new Error('not a file');
