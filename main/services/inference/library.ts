@@ -75,7 +75,10 @@ function resolveFile(m: ModelManifest, dir: string, rel: string | undefined, man
     if (!pd) throw new Error(`${manifestPath}: package ${m.package} (for ${rel}) is not installed`);
     base = pd;
   }
-  const abs = path.join(base, rel);
+  let abs = path.join(base, rel);
+  // packaged app: ONNX Runtime reads files natively, so use the copy electron-builder unpacked
+  const unpacked = abs.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  if (unpacked !== abs && existsSync(unpacked)) abs = unpacked;
   if (!existsSync(abs)) throw new Error(`${manifestPath}: model file ${abs} does not exist`);
   return abs;
 }
