@@ -86,3 +86,45 @@ describe('inference runtime (worker thread)', () => {
     expect((await runtime.stats()).sessionsCreated).toBe(2);
   });
 });
+
+describe('bundled worker entry', () => {
+  it('an esbuild bundle finds inference-worker.js beside it and runs a model', async () => {
+    const { build } = await import('esbuild');
+    const { execFileSync } = await import('node:child_process');
+    const { symlinkSync } = await import('node:fs');
+    const here = path.dirname(new URL(import.meta.url).pathname);
+    const out = mkdtempSync(path.join(tmpdir(), 'datum-bundle-'));
+    try {
+      // the bundle keeps npm packages external, as scripts/build-main.mjs does
+      symlinkSync(path.resolve(here, '../../../node_modules'), path.join(out, 'node_modules'), 'junction');
+      const main = path.join(out, 'main.ts');
+      writeFileSync(
+        main,
+        `import { InferenceRuntime } from ${JSON.stringify(path.join(here, 'runtime.ts'))};
+const rt = new InferenceRuntime({ threads: 1, providers: ['cpu'] });
+await rt.load('c', ${JSON.stringify(file)});
+const r = await rt.run('c', { x: { type: 'float32', dims: [1, 3, 8, 8], data: new Float32Array(192) } });
+console.log(JSON.stringify({ y: [...r.y.data], provider: rt.providerFor('c') }));
+await rt.close();`,
+      );
+      await build({
+        entryPoints: { cli: main, 'inference-worker': path.join(here, 'worker.ts') },
+        outdir: out,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'silent',
+        outExtension: { '.js': '.mjs' },
+      });
+      // the runtime's default is inference-worker.js; esbuild wrote .mjs here, so name it as the app build does
+      const { renameSync } = await import('node:fs');
+      renameSync(path.join(out, 'inference-worker.mjs'), path.join(out, 'inference-worker.js'));
+      writeFileSync(path.join(out, 'package.json'), '{"type":"module"}');
+      const stdout = execFileSync(process.execPath, [path.join(out, 'cli.mjs')], { encoding: 'utf8', timeout: 30_000 });
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ y: [1, 2, 3, 4], provider: 'cpu' });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
