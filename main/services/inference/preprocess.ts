@@ -28,12 +28,12 @@ function describe(src: ImageSource): string {
   return typeof src === 'string' ? src : isRaw(src) ? `raw ${src.width}x${src.height} image` : `${src.length}-byte image`;
 }
 
-export async function imageSize(src: ImageSource): Promise<{ width: number; height: number }> {
-  if (isRaw(src)) return { width: src.width, height: src.height };
+export async function imageSize(src: ImageSource): Promise<{ width: number; height: number; srgb: boolean }> {
+  if (isRaw(src)) return { width: src.width, height: src.height, srgb: src.channels >= 3 };
   try {
     const m = await open(src).metadata();
     if (!m.width || !m.height) throw new Error('no size in header');
-    return { width: m.width, height: m.height };
+    return { width: m.width, height: m.height, srgb: m.space === 'srgb' && (m.channels ?? 0) >= 3 };
   } catch (e) {
     throw new Error(`${describe(src)}: cannot read image: ${(e as Error).message}`);
   }
@@ -78,13 +78,14 @@ export interface Prepared {
 
 /** Decode, resize and normalise an image for a model input. */
 export async function preprocess(src: ImageSource, input: ModelInput): Promise<Prepared> {
-  const { width, height } = await imageSize(src);
+  const { width, height, srgb } = await imageSize(src);
   const plan = planResize(width, height, input);
   let raw: Buffer;
   try {
-    raw = await open(src)
-      .removeAlpha()
-      .toColourspace('srgb')
+    let img = open(src).removeAlpha();
+    // a colourspace conversion doubles the cost: only grey, CMYK and the like need one
+    if (!srgb) img = img.toColourspace('srgb');
+    raw = await img
       .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
       .raw()
       .toBuffer();
