@@ -13,6 +13,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 const nodeEntries = {
   cli: 'main/cli/index.ts',
   'pointcloud-worker': 'main/services/pointcloud/worker.ts',
+  'inference-worker': 'main/services/inference/worker.ts',
 };
 
 await build({
