@@ -12,6 +12,7 @@ import { serve } from './commands/serve';
 import { demo } from './commands/demo';
 import { inspect } from './commands/inspect';
 import { exportCommand, importCommand } from './commands/exchange';
+import { models, prelabel, propose3d } from './commands/models';
 
 const commands: Record<string, Command> = {
   serve,
@@ -19,6 +20,9 @@ const commands: Record<string, Command> = {
   inspect,
   import: importCommand,
   export: exportCommand,
+  models,
+  propose3d,
+  prelabel,
 };
 
 function helpText(): string {

@@ -1,0 +1,270 @@
+/**
+ * The model library and pre-labelling as host services: one inference runtime per host process
+ * (its worker owns the ONNX Runtime sessions), model discovery across the project's, the user's
+ * and the app's model folders, imports with presets for common exports, single-file prediction
+ * (2D adapters and the built-in 3D proposals) and project pre-labelling with progress, cancel and
+ * resume. Predictions become annotation objects with source = model and a score.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DatumError } from '../rpc/errors';
+import type { ProjectService } from './projectService';
+import {
+  discoverModels,
+  importModel,
+  InferenceRuntime,
+  defaultProviders,
+  openPredictor,
+  parseManifest,
+  type ImportManifest,
+  type ModelEntry,
+  type Prediction,
+  type Predictor,
+} from './inference';
+import { parsePointCloud } from '../../renderer/core/formats/pointcloud';
+import { proposeBoxes } from '../../renderer/core/lidar/propose';
+import type { AnnotationObject, LabelSpec, Ontology } from '../../renderer/core/document/schema';
+
+/** Input settings of well-known exports, so `--preset yolox` is all a user has to say. */
+export const PRESETS: Record<string, Omit<ImportManifest, 'classes'>> = {
+  yolox: { task: 'detect2d', adapter: 'yolox', input: { width: 416, height: 416, channelOrder: 'bgr', resize: 'letterbox', pad: 'topleft', padValue: 114 }, thresholds: { score: 0.3, nms: 0.45 } },
+  yolov5: { task: 'detect2d', adapter: 'yolov5', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
+  yolov8: { task: 'detect2d', adapter: 'yolov8', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
+  ultraface: { task: 'detect2d', adapter: 'ultraface', input: { width: 320, height: 240, channelOrder: 'rgb', resize: 'stretch', mean: [127, 127, 127], std: [128, 128, 128] }, thresholds: { score: 0.7, nms: 0.3 } },
+};
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  task: string;
+  adapter: string;
+  source: string;
+  classes: number;
+  /** The execution provider running it, once loaded (the runtime tries `providers` in order). */
+  provider: string | null;
+  providers: string[];
+  license?: string;
+}
+
+export interface Prediction3D {
+  label: string;
+  score: number;
+  cuboid: { center: [number, number, number]; size: [number, number, number]; yaw: number };
+}
+
+export class ModelService {
+  private runtime: InferenceRuntime | null = null;
+  private predictors = new Map<string, Promise<Predictor>>();
+
+  constructor(private readonly userModelsDir: string | null) {}
+
+  async list(projectDir?: string): Promise<{ models: ModelEntry[]; problems: { path: string; message: string }[] }> {
+    return discoverModels({ projectDir, userDir: this.userModelsDir ?? undefined });
+  }
+
+  async info(projectDir?: string): Promise<{ models: ModelInfo[]; problems: { path: string; message: string }[] }> {
+    const { models, problems } = await this.list(projectDir);
+    return {
+      models: models.map((e) => ({
+        id: e.manifest.id,
+        name: e.manifest.name,
+        task: e.manifest.task,
+        adapter: e.manifest.adapter,
+        source: e.source,
+        classes: e.manifest.classes.length,
+        provider: e.manifest.adapter === 'proposals3d' ? 'cpu (built-in)' : (this.runtime?.providerFor(e.manifest.id) ?? null),
+        providers: e.manifest.adapter === 'proposals3d' ? ['cpu'] : defaultProviders(),
+        license: e.manifest.license,
+      })),
+      problems,
+    };
+  }
+
+  /** Resolve a model id (searching the library) or a manifest.json path. */
+  async resolve(idOrManifest: string, projectDir?: string): Promise<ModelEntry> {
+    if (idOrManifest.endsWith('.json')) {
+      const text = await fs.readFile(idOrManifest, 'utf8').catch(() => {
+        throw new DatumError('NOT_FOUND', `${idOrManifest}: no such manifest`);
+      });
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (err) {
+        throw new DatumError('BAD_FILE', `${idOrManifest}: invalid JSON (${(err as Error).message})`);
+      }
+      const manifest = parseManifest(raw, idOrManifest);
+      const dir = path.dirname(path.resolve(idOrManifest));
+      return { manifest, source: 'user', dir, manifestPath: idOrManifest, modelPath: manifest.file ? path.join(dir, manifest.file) : undefined, decoderPath: manifest.decoderFile ? path.join(dir, manifest.decoderFile) : undefined };
+    }
+    const { models } = await this.list(projectDir);
+    const entry = models.find((m) => m.manifest.id === idOrManifest);
+    if (!entry) throw new DatumError('NOT_FOUND', `no model "${idOrManifest}" (known: ${models.map((m) => m.manifest.id).join(', ') || 'none'})`);
+    return entry;
+  }
+
+  async import(onnxPath: string, opts: { preset?: string; manifest?: Partial<ImportManifest>; classesFile?: string; id?: string; name?: string; destRoot: string }): Promise<ModelEntry> {
+    const preset = opts.preset ? PRESETS[opts.preset] : undefined;
+    if (opts.preset && !preset) throw new DatumError('BAD_REQUEST', `unknown preset "${opts.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
+    let classes = opts.manifest?.classes;
+    if (opts.classesFile) {
+      const text = await fs.readFile(opts.classesFile, 'utf8').catch(() => {
+        throw new DatumError('NOT_FOUND', `${opts.classesFile}: cannot read the class list`);
+      });
+      classes = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    }
+    const partial = { ...(preset ?? {}), ...(opts.manifest ?? {}), classes: classes ?? [] } as ImportManifest;
+    if (opts.id) partial.id = opts.id;
+    if (opts.name) partial.name = opts.name;
+    if (!partial.adapter) throw new DatumError('BAD_REQUEST', 'say which adapter the model needs: --preset yolox|yolov5|yolov8|ultraface, or a --manifest file');
+    return importModel(onnxPath, partial, { destRoot: opts.destRoot });
+  }
+
+  private predictor(entry: ModelEntry): Promise<Predictor> {
+    const key = `${entry.manifest.id}@${entry.modelPath}`;
+    let p = this.predictors.get(key);
+    if (!p) {
+      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      p = openPredictor(this.runtime, entry);
+      p.catch(() => this.predictors.delete(key));
+      this.predictors.set(key, p);
+    }
+    return p;
+  }
+
+  async predictImage(entry: ModelEntry, file: string, signal?: AbortSignal): Promise<Prediction[]> {
+    if (entry.manifest.adapter === 'proposals3d') throw new DatumError('BAD_REQUEST', `${entry.manifest.id} works on point clouds, not images`);
+    return (await this.predictor(entry)).predict(file, { signal });
+  }
+
+  /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
+  async propose3d(file: string, minScore = 0.3): Promise<Prediction3D[]> {
+    const bytes = await fs.readFile(file).catch(() => {
+      throw new DatumError('NOT_FOUND', `${file}: no such file`);
+    });
+    const cloud = await parsePointCloud(bytes, path.basename(file)).catch((err: Error) => {
+      throw new DatumError('BAD_FILE', err.message);
+    });
+    const [ox, oy, oz] = cloud.offset;
+    return proposeBoxes(cloud.positions, cloud.count)
+      .filter((p) => p.score >= minScore)
+      .map((p) => ({
+        label: p.label,
+        score: round(p.score),
+        cuboid: { center: [p.box.center[0] + ox, p.box.center[1] + oy, p.box.center[2] + oz], size: p.box.size, yaw: p.box.yaw },
+      }));
+  }
+
+  /**
+   * Pre-label the project's images with a 2D model. Resumable: items that already carry this
+   * model's predictions are skipped. Human objects are never touched.
+   */
+  async prelabel(
+    projects: ProjectService,
+    modelId: string,
+    opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> } = {},
+  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+    const project = projects.requireProject();
+    const entry = await this.resolve(modelId, project.dir);
+    if (entry.manifest.task !== 'detect2d' && entry.manifest.task !== 'segment2d' && entry.manifest.task !== 'text-detect') {
+      throw new DatumError('BAD_REQUEST', `${entry.manifest.id} (${entry.manifest.task}) cannot pre-label images`);
+    }
+    const all = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image'] } as never).items;
+    const wanted = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
+    const todo: typeof wanted = [];
+    let skipped = 0;
+    for (const item of wanted) {
+      const doc = await projects.loadAnnotations(item.id);
+      if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === entry.manifest.id)) skipped++;
+      else todo.push(item);
+    }
+    opts.progress?.(0, todo.length, `${entry.manifest.name}: ${todo.length} images`);
+    const predictor = await this.predictor(entry);
+    let ontology = project.file.ontology;
+    let predictions = 0;
+    const failed: { item: string; error: string }[] = [];
+    const files = todo.map((i) => projects.itemPath(i.id));
+    const pendingSaves: Promise<unknown>[] = [];
+    await predictor.predictMany(files, {
+      signal: opts.signal,
+      onResult: (r, done, total) => {
+        const item = todo[r.index];
+        if (r.error || !r.predictions) {
+          failed.push({ item: item.name, error: r.error ?? 'no result' });
+        } else {
+          const { objects, ontology: next } = toObjects(r.predictions, entry.manifest.id, ontology, opts.mapping);
+          ontology = next;
+          predictions += objects.length;
+          pendingSaves.push(
+            projects.loadAnnotations(item.id).then((doc) =>
+              projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] }),
+            ),
+          );
+        }
+        opts.progress?.(done, total, `${entry.manifest.name}: ${done}/${total}`);
+      },
+    });
+    await Promise.all(pendingSaves);
+    if (ontology !== project.file.ontology) await projects.updateOntology(ontology);
+    return { items: todo.length, skipped, predictions, failed };
+  }
+
+  async close(): Promise<void> {
+    await this.runtime?.close();
+    this.runtime = null;
+    this.predictors.clear();
+  }
+}
+
+/** Predictions -> annotation objects; model classes map to labels by name unless mapped. */
+export function toObjects(
+  predictions: Prediction[],
+  modelId: string,
+  ontology: Ontology,
+  mapping: Record<string, string> = {},
+): { objects: AnnotationObject[]; ontology: Ontology } {
+  let labels = ontology.labels;
+  const byName = new Map(labels.map((l) => [l.name.toLowerCase(), l.id]));
+  const labelFor = (cls: string): string => {
+    if (mapping[cls]) return mapping[cls];
+    const hit = byName.get(cls.toLowerCase()) ?? labels.find((l) => l.id === cls)?.id;
+    if (hit) return hit;
+    const id = uniqueLabelId(cls, labels);
+    const spec: LabelSpec = { id, name: cls, color: colorFor(cls), kinds: ['box2d', 'polygon', 'mask'], attributes: [] };
+    labels = [...labels, spec];
+    byName.set(cls.toLowerCase(), id);
+    return id;
+  };
+  const now = Date.now();
+  const objects: AnnotationObject[] = predictions.map((p) => {
+    const base = { id: randomUUID(), label: labelFor(p.label), frame: 0, attributes: {}, zOrder: 0, updatedAt: now, updatedBy: `model:${modelId}`, source: { kind: 'model' as const, model: modelId, score: round(p.score) } };
+    if ('mask' in p) return { ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } };
+    if ('polygon' in p) return { ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } };
+    return { ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } };
+  });
+  return { objects, ontology: labels === ontology.labels ? ontology : { labels } };
+}
+
+function uniqueLabelId(name: string, labels: LabelSpec[]): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'label';
+  const taken = new Set(labels.map((l) => l.id));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+function colorFor(name: string): string {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const hue = h % 360;
+  // HSL(hue, 65%, 55%) to hex
+  const s = 0.65;
+  const l = 0.55;
+  const k = (n: number) => (n + hue / 30) % 12;
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number) => Math.round(255 * (l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)))));
+  return `#${[f(0), f(8), f(4)].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
