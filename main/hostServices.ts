@@ -9,6 +9,7 @@ import { createRouter, type Router } from './rpc/router';
 import { GrantStore } from './services/grants';
 import { PathGuard } from './services/pathGuard';
 import { ProjectService } from './services/projectService';
+import { ModelService } from './services/models';
 
 export const VERSION = '0.1.0';
 
@@ -17,6 +18,7 @@ export interface HostServices {
   grants: GrantStore;
   guard: PathGuard;
   router: Router;
+  models: ModelService;
 }
 
 export function createHostServices(opts: {
@@ -29,10 +31,11 @@ export function createHostServices(opts: {
   const projects = new ProjectService(guard);
   const grants = new GrantStore(opts.userDataDir);
   const demoDir = opts.demoDir ?? path.join(opts.userDataDir ?? os.tmpdir(), 'demo-project');
+  const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(
-    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, demoDir }),
+    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, demoDir }, models),
   );
-  return { projects, grants, guard, router };
+  return { projects, grants, guard, router, models };
 }
 
 /** userData for the headless host and the CLI: $DATUM_HOME, else the platform's config folder. */

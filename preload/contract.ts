@@ -10,7 +10,7 @@
  * This module is pure (zod only) so the preload bundle, the renderer and Node can all import it.
  */
 import { z } from 'zod';
-import { ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
+import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
 
 export const Modality = z.enum([
   'image',
@@ -118,6 +118,41 @@ export const contract = {
     output: z.object({ savedAt: z.number() }),
   },
   'jobs.cancel': { input: z.object(JobInput), output: z.object({ cancelled: z.boolean() }) },
+  /** The model library: project, user and app models, with the execution provider in use. */
+  'models.list': {
+    input: z.object({}),
+    output: z.object({
+      models: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          task: z.string(),
+          adapter: z.string(),
+          source: z.string(),
+          classes: z.number(),
+          provider: z.string().nullable(),
+          providers: z.array(z.string()),
+          license: z.string().optional(),
+        }),
+      ),
+      problems: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  },
+  /** Copy an ONNX model into the project's models/ folder (the path must be one the user may open). */
+  'models.import': {
+    input: z.object({ path: PathInput, preset: z.string().max(32).optional(), classesPath: PathInput.optional(), id: z.string().max(64).optional() }),
+    output: z.object({ id: z.string() }),
+  },
+  /** Pre-label image items with a model; resumable (items it already labelled are skipped). */
+  'prelabel.run': {
+    input: z.object({ ...JobInput, modelId: z.string().min(1).max(64), itemIds: z.array(z.string().max(64)).max(100_000).optional() }),
+    output: z.object({ items: z.number(), skipped: z.number(), predictions: z.number(), failed: z.array(z.object({ item: z.string(), error: z.string() })) }),
+  },
+  /** Model predictions not yet accepted, for the review strip (first `limit` items that have any). */
+  'review.pending': {
+    input: z.object({ limit: z.number().int().positive().max(5000).default(500) }),
+    output: z.object({ items: z.array(z.object({ itemId: z.string(), name: z.string(), objects: z.array(AnnotationObject) })) }),
+  },
 } as const;
 
 export type Contract = typeof contract;

@@ -10,6 +10,7 @@ import type { ProjectService } from '../services/projectService';
 import type { GrantStore } from '../services/grants';
 import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
+import type { ModelService } from '../services/models';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -20,7 +21,7 @@ export interface HostCapabilities {
   demoDir: string;
 }
 
-export function createHandlers(projects: ProjectService, grants: GrantStore, caps: HostCapabilities): Handlers {
+export function createHandlers(projects: ProjectService, grants: GrantStore, caps: HostCapabilities, models: ModelService): Handlers {
   const requireGrant = async (p: string) => {
     if (!path.isAbsolute(p)) throw new DatumError('BAD_REQUEST', `path must be absolute: ${p}`);
     if (!(await grants.allows(p))) {
@@ -70,6 +71,36 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     'annotations.save': async ({ itemId, document }) => ({ savedAt: await projects.saveAnnotations(itemId, document) }),
+    'models.list': async () => models.info(projects.current()?.path),
+    'models.import': async ({ path: p, preset, classesPath, id }) => {
+      const project = projects.requireProject();
+      // Models may come from the project or from any folder the user granted (picker, --allow).
+      const allowed = async (q: string) => {
+        if (!path.isAbsolute(q)) throw new DatumError('BAD_REQUEST', `path must be absolute: ${q}`);
+        if (!projects.guard.isAllowed(q) && !(await grants.allows(q))) throw new DatumError('FORBIDDEN', `${q} is outside the folders you opened`);
+        return q;
+      };
+      const onnx = await allowed(p);
+      const classes = classesPath ? await allowed(classesPath) : undefined;
+      const entry = await models.import(onnx, { preset, classesFile: classes, id, destRoot: path.join(project.dir, 'models') });
+      return { id: entry.manifest.id };
+    },
+    'prelabel.run': async ({ modelId, itemIds }, ctx) => {
+      const r = await models.prelabel(projects, modelId, { itemIds, signal: ctx.signal, progress: (d, t, phase) => ctx.progress(d, t, phase) });
+      ctx.emit('project.changed', { reason: 'prelabel' });
+      return r;
+    },
+    'review.pending': async ({ limit }) => {
+      const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video'] } as never).items;
+      const out: { itemId: string; name: string; objects: import('../../renderer/core/document/schema').AnnotationObject[] }[] = [];
+      for (const item of items) {
+        if (out.length >= limit) break;
+        const doc = await projects.loadAnnotations(item.id);
+        const pending = doc.objects.filter((o) => o.source.kind === 'model' && !o.accepted);
+        if (pending.length) out.push({ itemId: item.id, name: item.name, objects: pending });
+      }
+      return { items: out };
+    },
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),
   };

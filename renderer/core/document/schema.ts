@@ -108,6 +108,8 @@ export const AnnotationObject = z.object({
   zOrder: z.number().int().default(0),
   hidden: z.boolean().optional(),
   locked: z.boolean().optional(),
+  /** A model prediction a reviewer accepted (it stays source: model, with its score). */
+  accepted: z.boolean().optional(),
   occluded: z.boolean().optional(),
   /**
    * Objects sharing a group form one logical instance in formats that allow multi-part
