@@ -279,10 +279,14 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
       const map = new Uint8Array(256);
       let next = Math.max(0, ...segments.map((s) => s.number));
       const added: MedicalSegment[] = [];
+      const taken = new Set(segments.map((s) => s.color.join()));
       for (const s of r.segments) {
         if (next >= 255) break;
         map[s.number] = ++next;
-        added.push({ ...s, number: next });
+        // Keep the file's colour unless it is already used, so overlays stay distinguishable.
+        const color = taken.has(s.color.join()) ? COLORS[(next - 1) % COLORS.length] : s.color;
+        taken.add(color.join());
+        added.push({ ...s, number: next, color });
       }
       applyEdit(() => {
         let n = 0;
