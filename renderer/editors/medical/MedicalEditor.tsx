@@ -254,7 +254,7 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
 
   const fillThreshold = () => applyEdit(() => thresholdFill(labelmap, volume, Math.min(...thr), Math.max(...thr), activeLabel, { orientation: activeView, index: activeIndex }));
   const interpolate = () => {
-    const n = applyEdit(() => interpolateSegment(labelmap, activeLabel, 'axial'));
+    const n = applyEdit(() => interpolateSegment(labelmap, activeLabel, activeView));
     setMessage(t('medical.interpolated', { count: n }));
   };
 
@@ -464,7 +464,7 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
             {t('medical.fillSlice')} ({t(`medical.views.${activeView}`)} {activeIndex + 1})
           </button>
           <button className="small" onClick={interpolate} data-testid="interpolate">
-            {t('medical.interpolate')}
+            {t('medical.interpolate')} ({t(`medical.views.${activeView}`)})
           </button>
         </section>
         <section>

@@ -55,6 +55,22 @@ export function withSliceIndex(orientation: Orientation, cursor: Vec3, index: nu
   return c;
 }
 
+/** Patient direction letter (LPS) of a direction vector: its dominant axis. */
+function letter(v: number[]): string {
+  let a = 0;
+  for (let i = 1; i < 3; i++) if (Math.abs(v[i]) > Math.abs(v[a])) a = i;
+  return (v[a] >= 0 ? 'LPS' : 'RAI')[a];
+}
+
+/** Letters at the left, right, top and bottom edges of a view, from the volume's affine. */
+export function edgeLetters(affine: number[], orientation: Orientation): { left: string; right: string; top: string; bottom: string } {
+  const col = (c: number) => [affine[c], affine[4 + c], affine[8 + c]];
+  const neg = (v: number[]) => v.map((x) => -x);
+  const xDir = orientation === 'sagittal' ? col(1) : col(0);
+  const yDir = orientation === 'axial' ? col(1) : neg(col(2));
+  return { left: letter(neg(xDir)), right: letter(xDir), top: letter(neg(yDir)), bottom: letter(yDir) };
+}
+
 interface ViewXf {
   scale: number; // screen px per mm
   x: number;
@@ -376,6 +392,17 @@ export function SliceView(p: SliceViewProps) {
       <div className="mv-corner bl mono" data-testid={`wl-${orientation}`}>
         {t('medical.wl', { width: Math.round(p.window.width), center: Math.round(p.window.center) })}
       </div>
+      {(() => {
+        const e = edgeLetters(volume.affine, orientation);
+        return (
+          <>
+            <div className="mv-edge left">{e.left}</div>
+            <div className="mv-edge right">{e.right}</div>
+            <div className="mv-edge top">{e.top}</div>
+            <div className="mv-edge bottom">{e.bottom}</div>
+          </>
+        );
+      })()}
       {measure && measure.index === index ? (
         <div className="mv-corner br mono" data-testid={`measure-${orientation}`}>
           {t('medical.distance', { mm: distanceMm(geom, measure.a, measure.b).toFixed(1) })}
