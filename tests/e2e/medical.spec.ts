@@ -188,6 +188,23 @@ test('FLAIR with the lesion NIfTI as an overlay; threshold fill on one slice', a
   await page.getByTestId('view-axial').hover();
   await page.getByTestId('threshold-fill').click();
   await expect.poll(() => voxels(page, 1)).toBeGreaterThan(0);
+  // Crosshair: a click high on the coronal view moves the axial slice up (synchronized views).
+  const axialBefore = await page.getByTestId('slice-label-axial').innerText();
+  const cor = (await page.getByTestId('view-coronal').locator('canvas').boundingBox())!;
+  await page.mouse.click(cor.x + cor.width / 2, cor.y + cor.height * 0.25);
+  await expect(page.getByTestId('slice-label-axial')).not.toHaveText(axialBefore);
+  const axialAfter = Number((await page.getByTestId('slice-label-axial').innerText()).match(/\d+/)![0]);
+  expect(axialAfter).toBeGreaterThan(Number(axialBefore.match(/\d+/)![0]));
+  // Wheel scrolls the slice under the mouse; Ctrl+wheel zooms without changing it.
+  await page.mouse.move(cor.x + cor.width / 2, cor.y + cor.height / 2);
+  const corBefore = await page.getByTestId('slice-label-coronal').innerText();
+  await page.mouse.wheel(0, 100);
+  await expect(page.getByTestId('slice-label-coronal')).not.toHaveText(corBefore);
+  const corScrolled = await page.getByTestId('slice-label-coronal').innerText();
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
+  await expect(page.getByTestId('slice-label-coronal')).toHaveText(corScrolled);
   await page.keyboard.press('PageDown');
   await page.getByTestId('preset-ctBrain').click();
   await expect(page.getByTestId('wl-axial')).toHaveText('W 80 · L 40');

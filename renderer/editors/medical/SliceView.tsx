@@ -108,7 +108,13 @@ export function SliceView(p: SliceViewProps) {
     const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
     ro.observe(el);
     setSize({ w: el.clientWidth, h: el.clientHeight });
-    return () => ro.disconnect();
+    // React's wheel listener is passive; this one stops page zoom (Ctrl+wheel) and scrolling.
+    const stop = (e: WheelEvent) => e.preventDefault();
+    el.addEventListener('wheel', stop, { passive: false });
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('wheel', stop);
+    };
   }, []);
 
   const fit = useCallback(() => {
