@@ -205,6 +205,21 @@ test('FLAIR with the lesion NIfTI as an overlay; threshold fill on one slice', a
   await page.mouse.wheel(0, -300);
   await page.keyboard.up('Control');
   await expect(page.getByTestId('slice-label-coronal')).toHaveText(corScrolled);
+  // Polygon (double-click closes) then eraser, on the axial view, in segment 1.
+  const before = await voxels(page, 1);
+  await page.keyboard.press('p');
+  const ax = (await page.getByTestId('view-axial').locator('canvas').boundingBox())!;
+  const [mx, my] = [ax.x + ax.width / 2, ax.y + ax.height / 2];
+  await page.mouse.click(mx - 60, my - 40);
+  await page.mouse.click(mx + 60, my - 40);
+  await page.mouse.click(mx + 60, my + 40);
+  await page.mouse.dblclick(mx - 60, my + 40);
+  await expect.poll(() => voxels(page, 1)).toBeGreaterThan(before + 200);
+  const withPolygon = await voxels(page, 1);
+  await page.keyboard.press('e');
+  await stroke(page, 'view-axial', [-30, 0], [30, 0]);
+  await expect.poll(() => voxels(page, 1)).toBeLessThan(withPolygon);
+  await page.keyboard.press('c');
   await page.keyboard.press('PageDown');
   await page.getByTestId('preset-ctBrain').click();
   await expect(page.getByTestId('wl-axial')).toHaveText('W 80 · L 40');

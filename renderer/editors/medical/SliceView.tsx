@@ -321,8 +321,7 @@ export function SliceView(p: SliceViewProps) {
         drag.current = { kind: 'measure' };
         setMeasure({ a: pt, b: pt, index });
       } else if (p.tool === 'polygon') {
-        if (e.detail >= 2) closePolygon();
-        else setPolygon((q) => [...q, pt[0], pt[1]]);
+        setPolygon((q) => [...q, pt[0], pt[1]]);
       }
     }
   };
@@ -387,6 +386,7 @@ export function SliceView(p: SliceViewProps) {
         onPointerCancel={onPointerUp}
         onPointerLeave={() => setHover(null)}
         onWheel={onWheel}
+        onDoubleClick={() => p.tool === 'polygon' && closePolygon()}
       />
       <div className="mv-corner tl">
         <span className={`mv-dot ${orientation}`} />
