@@ -71,6 +71,25 @@ export function edgeLetters(affine: number[], orientation: Orientation): { left:
   return { left: letter(neg(xDir)), right: letter(xDir), top: letter(neg(yDir)), bottom: letter(yDir) };
 }
 
+/**
+ * Display mirroring so views follow the radiological convention whatever the storage order:
+ * patient right on the screen's left (axial, coronal), anterior on the left (sagittal), anterior
+ * (axial) or superior (coronal, sagittal) on top. Only the display flips; slice pixel
+ * coordinates, and so painting, stay the core's.
+ */
+export function displayFlip(affine: number[], orientation: Orientation): { flipX: boolean; flipY: boolean; letters: ReturnType<typeof edgeLetters> } {
+  const e = edgeLetters(affine, orientation);
+  const wantLeft = orientation === 'sagittal' ? 'A' : 'R';
+  const wantTop = orientation === 'axial' ? 'A' : 'S';
+  const flipX = e.left !== wantLeft && e.right === wantLeft;
+  const flipY = e.top !== wantTop && e.bottom === wantTop;
+  return {
+    flipX,
+    flipY,
+    letters: { left: flipX ? e.right : e.left, right: flipX ? e.left : e.right, top: flipY ? e.bottom : e.top, bottom: flipY ? e.top : e.bottom },
+  };
+}
+
 interface ViewXf {
   scale: number; // screen px per mm
   x: number;
@@ -157,7 +176,16 @@ export function SliceView(p: SliceViewProps) {
     setComposeTick((n) => n + 1);
   }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision]);
 
-  const toScreen = useCallback((x: number, y: number): [number, number] => [xf.x + (x + 0.5) * psx * xf.scale, xf.y + (y + 0.5) * psy * xf.scale], [xf, psx, psy]);
+  const flip = displayFlip(volume.affine, orientation);
+  const { flipX, flipY } = flip;
+  const toScreen = useCallback(
+    (x: number, y: number): [number, number] => {
+      const dx = flipX ? geom.width - 1 - x : x;
+      const dy = flipY ? geom.height - 1 - y : y;
+      return [xf.x + (dx + 0.5) * psx * xf.scale, xf.y + (dy + 0.5) * psy * xf.scale];
+    },
+    [xf, psx, psy, flipX, flipY, geom.width, geom.height],
+  );
 
   // Draw: composed slice, crosshair, polygon, measurement, brush outline.
   useEffect(() => {
@@ -174,7 +202,13 @@ export function SliceView(p: SliceViewProps) {
     ctx.fillStyle = '#05070a';
     ctx.fillRect(0, 0, size.w, size.h);
     ctx.imageSmoothingEnabled = xf.scale * Math.min(psx, psy) < 2;
-    ctx.drawImage(off, xf.x, xf.y, geom.width * psx * xf.scale, geom.height * psy * xf.scale);
+    const W = geom.width * psx * xf.scale;
+    const H = geom.height * psy * xf.scale;
+    ctx.save();
+    ctx.translate(xf.x + (flipX ? W : 0), xf.y + (flipY ? H : 0));
+    ctx.scale(flipX ? -1 : 1, flipY ? -1 : 1);
+    ctx.drawImage(off, 0, 0, W, H);
+    ctx.restore();
 
     // Crosshair (gap around the centre so the anatomy under it stays visible).
     const [cx, cy] = toScreen(...cursorInSlice(orientation, volume.dims, p.cursor));
@@ -248,11 +282,13 @@ export function SliceView(p: SliceViewProps) {
       ctx.ellipse(hx, hy, p.brushMm * xf.scale, p.brushMm * xf.scale, 0, 0, Math.PI * 2);
       ctx.stroke();
     }
-  }, [composeTick, size, xf, hover, polygon, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t]);
+  }, [composeTick, size, xf, hover, polygon, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t, flipX, flipY]);
 
   const toSlice = (e: { clientX: number; clientY: number }): [number, number] => {
     const r = canvas.current!.getBoundingClientRect();
-    return [(e.clientX - r.left - xf.x) / (psx * xf.scale) - 0.5, (e.clientY - r.top - xf.y) / (psy * xf.scale) - 0.5];
+    const dx = (e.clientX - r.left - xf.x) / (psx * xf.scale) - 0.5;
+    const dy = (e.clientY - r.top - xf.y) / (psy * xf.scale) - 0.5;
+    return [flipX ? geom.width - 1 - dx : dx, flipY ? geom.height - 1 - dy : dy];
   };
   const clampPx = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.round(v)));
 
@@ -399,7 +435,7 @@ export function SliceView(p: SliceViewProps) {
         {t('medical.wl', { width: Math.round(p.window.width), center: Math.round(p.window.center) })}
       </div>
       {(() => {
-        const e = edgeLetters(volume.affine, orientation);
+        const e = flip.letters;
         return (
           <>
             <div className="mv-edge left">{e.left}</div>

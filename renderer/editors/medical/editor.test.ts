@@ -38,3 +38,17 @@ describe('edge letters', () => {
     expect(edgeLetters(identity, 'sagittal')).toEqual({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
   });
 });
+
+describe('display flips', () => {
+  it('keep LPS stacks as they are and mirror RAS-stored volumes into the radiological convention', async () => {
+    const { displayFlip } = await import('./SliceView');
+    const lps = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+    for (const o of ['axial', 'coronal'] as const) expect(displayFlip(lps, o)).toMatchObject({ flipX: false, flipY: false });
+    // NIfTI RAS identity seen in LPS: i points right, j anterior.
+    const ras = [-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+    const axial = displayFlip(ras, 'axial');
+    expect(axial).toMatchObject({ flipX: true, flipY: true });
+    expect(axial.letters).toEqual({ left: 'R', right: 'L', top: 'A', bottom: 'P' });
+    expect(displayFlip(ras, 'sagittal').letters).toEqual({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
+  });
+});
