@@ -76,6 +76,50 @@ export const ListItemsInput = z.object({
   search: z.string().max(256).optional(),
 });
 
+const ItemIdInput = z.string().min(1).max(64);
+const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);
+
+/** One segment of a medical label map (label value = number). */
+export const MedicalSegment = z.object({
+  number: z.number().int().min(1).max(255),
+  label: z.string().max(200),
+  color: z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]),
+});
+export type MedicalSegment = z.infer<typeof MedicalSegment>;
+
+/** What the renderer needs to show a volume; the voxels come from /blob/volume/<itemId>. */
+export const VolumeHeader = z.object({
+  itemId: z.string(),
+  format: z.enum(['dicom', 'nifti']),
+  dims: Vec3Schema,
+  spacing: Vec3Schema,
+  /** Voxel index -> LPS mm, row-major 4x4. */
+  affine: z.array(z.number()).length(16),
+  modality: z.string(),
+  dtype: z.enum(['int16', 'float32', 'uint8']),
+  window: z.object({ center: z.number(), width: z.number() }),
+  invert: z.boolean(),
+  /** Minimum and maximum voxel value. */
+  range: z.tuple([z.number(), z.number()]),
+  /** Bytes of the raw voxel blob. */
+  bytes: z.number().int(),
+  /** DICOM SEG export needs a DICOM source (slice UIDs). */
+  canExportSeg: z.boolean(),
+  description: z.string().optional(),
+  errors: z.array(z.object({ file: z.string(), message: z.string() })),
+  warnings: z.array(z.string()),
+});
+export type VolumeHeader = z.infer<typeof VolumeHeader>;
+
+/** A label map on the wire: segments and base64 of the run-length bytes (renderer/core/medical/labelmap-rle.ts). */
+export const LabelmapPayload = z.object({
+  segments: z.array(MedicalSegment).max(255),
+  runs: z.string().max(200 * 1024 * 1024).nullable(),
+});
+export type LabelmapPayload = z.infer<typeof LabelmapPayload>;
+
+const ExportResult = z.object({ path: z.string(), relPath: z.string(), bytes: z.number().int() });
+
 /** name -> {input, output}. Add methods here; both hosts and the client pick them up. */
 export const contract = {
   'app.info': {
@@ -116,6 +160,27 @@ export const contract = {
   'annotations.save': {
     input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument }),
     output: z.object({ savedAt: z.number() }),
+  },
+  /** Decode a DICOM series / NIfTI item on the host and cache its voxels for /blob/volume/<itemId>. */
+  'medical.open': { input: z.object({ itemId: ItemIdInput }), output: VolumeHeader },
+  'medical.loadLabelmap': { input: z.object({ itemId: ItemIdInput }), output: LabelmapPayload },
+  'medical.saveLabelmap': {
+    input: z.object({ itemId: ItemIdInput, segments: z.array(MedicalSegment).max(255), runs: z.string().max(200 * 1024 * 1024) }),
+    output: z.object({ savedAt: z.number() }),
+  },
+  /** Write the saved label map as DICOM SEG into <project>/exports/. */
+  'medical.exportSeg': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false) }), output: ExportResult },
+  /** Write the saved label map as a NIfTI label volume into <project>/exports/. */
+  'medical.exportNifti': { input: z.object({ itemId: ItemIdInput }), output: ExportResult },
+  /** Read a DICOM SEG (path relative to the project, or absolute inside it) onto the item's volume. */
+  'medical.importSeg': {
+    input: z.object({ itemId: ItemIdInput, path: PathInput }),
+    output: LabelmapPayload.extend({ warnings: z.array(z.string()) }),
+  },
+  /** Read a NIfTI label volume with the item's dims. */
+  'medical.importNifti': {
+    input: z.object({ itemId: ItemIdInput, path: PathInput }),
+    output: LabelmapPayload.extend({ warnings: z.array(z.string()) }),
   },
   'jobs.cancel': { input: z.object(JobInput), output: z.object({ cancelled: z.boolean() }) },
   /** The model library: project, user and app models, with the execution provider in use. */

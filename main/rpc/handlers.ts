@@ -11,6 +11,7 @@ import type { GrantStore } from '../services/grants';
 import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
+import { MedicalService } from '../services/medical';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -33,6 +34,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       );
     }
   };
+  const medical = new MedicalService(projects);
   return {
     'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
     'project.current': async () => projects.current(),
@@ -101,6 +103,13 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       }
       return { items: out };
     },
+    'medical.open': async ({ itemId }) => medical.open(itemId),
+    'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),
+    'medical.saveLabelmap': async ({ itemId, segments, runs }) => ({ savedAt: await medical.saveLabelmap(itemId, segments, runs) }),
+    'medical.exportSeg': async ({ itemId, deidentify }) => medical.exportSeg(itemId, deidentify),
+    'medical.exportNifti': async ({ itemId }) => medical.exportNifti(itemId),
+    'medical.importSeg': async ({ itemId, path: p }) => medical.importSeg(itemId, p),
+    'medical.importNifti': async ({ itemId, path: p }) => medical.importNifti(itemId, p),
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),
   };

@@ -1,6 +1,7 @@
 /**
  * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
- * `/blob/source/<sourceId>/<relative path>` and `/thumb/<id>`. Supports HTTP Range so `<video>`
+ * `/blob/source/<sourceId>/<relative path>`, `/blob/volume/<id>` (decoded medical voxels cached by
+ * `medical.open`) and `/thumb/<id>`. Supports HTTP Range so `<video>`
  * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
  */
 import { createReadStream, promises as fs } from 'node:fs';
@@ -9,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { ProjectService } from './projectService';
 import { thumbnail } from './thumbnails';
 import { DatumError } from '../rpc/errors';
+import { volumeFile } from './medical';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -44,6 +46,9 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
     let file: string;
     if (parts[1] === 'item' && parts.length >= 3) {
       file = projects.itemPath(parts[2], parts.length > 3 ? parts.slice(3).join('/') : undefined);
+    } else if (parts[1] === 'volume' && parts.length === 3) {
+      const item = projects.getItem(parts[2]);
+      file = projects.guard.check(volumeFile(projects.requireProject().dir, item.id));
     } else if (parts[1] === 'source' && parts.length >= 4) {
       file = projects.sourceFile(parts[2], parts.slice(3).join('/'));
     } else {

@@ -6,6 +6,9 @@
  * Folder conventions:
  *  - a folder holding `sequence.json` is ONE item (an image or point-cloud sequence);
  *  - a folder holding `DICOMDIR` is ONE dicom-series item;
+ *  - a folder without subfolders whose .dcm files (two or more) are numbered with one shared
+ *    prefix (`1-001.dcm`, `IM0001.dcm`, `slice_12.dcm`) is ONE dicom-series item (decided by
+ *    names alone: indexing cannot afford to open files);
  *  - KITTI layout: `velodyne/N.bin` gets companions `image_2/N.png`, `calib/N.txt`, `label_2/N.txt`.
  */
 import { promises as fs } from 'node:fs';
@@ -72,6 +75,14 @@ export async function indexSources(
         pending.push({ rel: relDir, modality: 'dicom-series', frames: names.filter((d) => d.isFile()).length - 1 });
         continue;
       }
+      if (relDir !== '') {
+        const frames = numberedDicomSeries(names);
+        if (frames) {
+          pending.push({ rel: relDir, modality: 'dicom-series', frames });
+          scanned += names.length;
+          continue;
+        }
+      }
       for (const d of names) {
         if (d.name.startsWith('.')) continue;
         const rel = relDir ? `${relDir}/${d.name}` : d.name;
@@ -125,6 +136,27 @@ export async function indexSources(
   const removed = previous.filter((p) => !ids.has(p.id)).length;
   onProgress(scanned, items.length);
   return { items, added, removed, changed };
+}
+
+/** Number of slices when a folder looks like one numbered DICOM series, else 0. */
+export function numberedDicomSeries(names: { name: string; isFile(): boolean; isDirectory(): boolean }[]): number {
+  let prefix: string | null = null;
+  let count = 0;
+  for (const d of names) {
+    if (d.name.startsWith('.')) continue;
+    if (d.isDirectory()) return 0;
+    if (!d.isFile()) continue;
+    if (!/\.dcm$/i.test(d.name)) {
+      if (modalityOf(d.name)) return 0; // other indexable files live here: keep them as items
+      continue;
+    }
+    const m = /^(.*?)\d+\.dcm$/i.exec(d.name);
+    if (!m) return 0;
+    if (prefix === null) prefix = m[1];
+    else if (m[1] !== prefix) return 0;
+    count++;
+  }
+  return count >= 2 ? count : 0;
 }
 
 async function sequenceItem(root: string, relDir: string): Promise<{ rel: string; modality: Modality; frames: number }> {

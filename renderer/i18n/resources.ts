@@ -5,6 +5,7 @@
  */
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
+import { medicalEn, medicalZh } from './medical';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -195,5 +196,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh };

@@ -13,6 +13,11 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'A / D', action: 'shortcuts.frames' },
   { keys: 'F', action: 'shortcuts.fit' },
   { keys: 'Alt+L', action: 'shortcuts.language' },
+  { keys: 'PageUp / PageDown / Wheel', action: 'shortcutsMedical.slices' },
+  { keys: 'C / B / E / P / M', action: 'shortcutsMedical.tools' },
+  { keys: '[ / ]', action: 'shortcutsMedical.brushSize' },
+  { keys: 'I', action: 'shortcutsMedical.invert' },
+  { keys: 'Right-drag / Ctrl+drag', action: 'shortcutsMedical.windowDrag' },
 ];
 
 export function ShortcutsDialog() {

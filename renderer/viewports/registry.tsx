@@ -7,6 +7,7 @@ import type { ItemSummary, Modality } from '../../preload/contract';
 import { ImageViewer } from './ImageViewer';
 import { ImageSequenceViewer } from './ImageSequenceViewer';
 import { PointCloudViewer } from './PointCloudViewer';
+import { MedicalEditor } from '../editors/medical/MedicalEditor';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
@@ -19,4 +20,7 @@ export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   'image-sequence': ImageSequenceViewer,
   pointcloud: PointCloudViewer,
   'pointcloud-sequence': PointCloudViewer,
+  dicom: MedicalEditor,
+  'dicom-series': MedicalEditor,
+  nifti: MedicalEditor,
 };

@@ -1,0 +1,311 @@
+/**
+ * Medical volumes on the host: decode DICOM series / NIfTI with the (pure) medical core, cache
+ * the voxels under `.datum/volumes/<itemId>.raw` for `/blob/volume/<itemId>`, keep label maps in
+ * `annotations/<itemId>.labelmap.json`, export DICOM SEG / NIfTI into `exports/` and import
+ * SEG / NIfTI label volumes. Decoding here (not in the renderer) keeps the WASM codecs in Node.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { LabelmapPayload, MedicalSegment, VolumeHeader } from '../../preload/contract';
+import { DatumError } from '../rpc/errors';
+import { atomicWrite, atomicWriteJson } from './atomicWrite';
+import type { ProjectService } from './projectService';
+import { readNifti } from '../../renderer/core/medical/nifti';
+import { writeLabelmapNifti } from '../../renderer/core/medical/nifti-writer';
+import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../renderer/core/medical/series';
+import { readDicomSeg, writeDicomSeg } from '../../renderer/core/medical/seg';
+import { decodeLabelRuns, encodeLabelRuns } from '../../renderer/core/medical/labelmap-rle';
+import { MedicalFormatError, type FileError, type Volume } from '../../renderer/core/medical/types';
+
+export const VOLUME_DIR = '.datum/volumes';
+export const EXPORT_DIR = 'exports';
+const MAX_FOLDER_FILES = 4000;
+const CACHE_SIZE = 2;
+
+interface OpenVolume {
+  volume: Volume;
+  header: VolumeHeader;
+}
+
+export const DEFAULT_COLORS: [number, number, number][] = [
+  [230, 80, 80],
+  [80, 200, 120],
+  [80, 150, 240],
+  [240, 200, 60],
+  [200, 100, 220],
+  [60, 210, 210],
+  [250, 140, 60],
+  [170, 170, 250],
+];
+
+const ID_RE = /^[0-9a-f]{16}$/;
+
+export function volumeFile(projectDir: string, itemId: string): string {
+  if (!ID_RE.test(itemId)) throw new DatumError('BAD_REQUEST', `invalid item id "${itemId}"`);
+  return path.join(projectDir, VOLUME_DIR, `${itemId}.raw`);
+}
+
+const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class MedicalService {
+  private cache = new Map<string, OpenVolume>();
+
+  constructor(private readonly projects: ProjectService) {}
+
+  /** Decode the item, write its voxels for the blob route and return the header. */
+  async open(itemId: string): Promise<VolumeHeader> {
+    const { header } = await this.load(itemId, true);
+    return header;
+  }
+
+  async loadLabelmap(itemId: string): Promise<LabelmapPayload> {
+    const file = this.labelmapFile(itemId);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { segments: [], runs: null };
+      throw e;
+    }
+    const doc = JSON.parse(text) as { segments: MedicalSegment[]; runs: string };
+    return { segments: doc.segments ?? [], runs: doc.runs ?? null };
+  }
+
+  async saveLabelmap(itemId: string, segments: MedicalSegment[], runs: string): Promise<number> {
+    const { volume } = await this.load(itemId, false);
+    const [nx, ny, nz] = volume.dims;
+    try {
+      decodeLabelRuns(new Uint8Array(Buffer.from(runs, 'base64')), nx * ny * nz); // validate before writing
+    } catch (e) {
+      throw new DatumError('BAD_REQUEST', `label map does not fit the volume: ${errMsg(e)}`);
+    }
+    const savedAt = Date.now();
+    await atomicWriteJson(this.labelmapFile(itemId), { version: 1, itemId, dims: volume.dims, segments, runs, savedAt });
+    return savedAt;
+  }
+
+  async exportSeg(itemId: string, deidentify: boolean): Promise<{ path: string; relPath: string; bytes: number }> {
+    const { volume, header } = await this.load(itemId, false);
+    if (!header.canExportSeg) throw new DatumError('UNSUPPORTED', 'DICOM SEG export needs a DICOM source; export this label map as NIfTI');
+    const { map, segments } = await this.savedMap(itemId, volume);
+    const present = new Set(map.data);
+    const used = segments.filter((s) => present.has(s.number));
+    if (used.length === 0) throw new DatumError('BAD_REQUEST', 'the label map is empty: paint a segment first');
+    const bytes = writeDicomSeg(map, volume, used.map((s) => ({ number: s.number, label: s.label, color: s.color })), { deidentify });
+    return this.writeExport(itemId, deidentify ? 'seg-deid.dcm' : 'seg.dcm', bytes);
+  }
+
+  async exportNifti(itemId: string): Promise<{ path: string; relPath: string; bytes: number }> {
+    const { volume } = await this.load(itemId, false);
+    const { map } = await this.savedMap(itemId, volume);
+    return this.writeExport(itemId, 'labels.nii.gz', writeLabelmapNifti(map, volume));
+  }
+
+  async importSeg(itemId: string, p: string): Promise<LabelmapPayload & { warnings: string[] }> {
+    const { volume } = await this.load(itemId, false);
+    const file = this.projectPath(p);
+    const seg = await readDicomSeg(new Uint8Array(await fs.readFile(file)), path.basename(file), volume).catch((e) => {
+      throw new DatumError('BAD_FILE', errMsg(e));
+    });
+    const data = new Uint8Array(volume.dims[0] * volume.dims[1] * volume.dims[2]);
+    const segments: MedicalSegment[] = [];
+    let n = 0;
+    for (const s of seg.segments) {
+      const mask = seg.masks.get(s.number);
+      if (!mask) continue;
+      n++;
+      if (n > 255) break;
+      for (let i = 0; i < mask.length; i++) if (mask[i]) data[i] = n;
+      segments.push({ number: n, label: s.label || `Segment ${s.number}`, color: s.color ?? DEFAULT_COLORS[(n - 1) % DEFAULT_COLORS.length] });
+    }
+    const warnings = [...seg.warnings];
+    if (seg.segments.length > 1) warnings.push('overlapping segments are flattened; later segments win where they overlap');
+    return { segments, runs: Buffer.from(encodeLabelRuns(data)).toString('base64'), warnings };
+  }
+
+  async importNifti(itemId: string, p: string): Promise<LabelmapPayload & { warnings: string[] }> {
+    const { volume } = await this.load(itemId, false);
+    const file = this.projectPath(p);
+    let v: Volume;
+    try {
+      v = readNifti(new Uint8Array(await fs.readFile(file)), path.basename(file));
+    } catch (e) {
+      throw new DatumError('BAD_FILE', errMsg(e));
+    }
+    const same = v.dims.every((d, i) => d === volume.dims[i]);
+    if (!same) throw new DatumError('BAD_FILE', `${path.basename(file)}: dims ${v.dims.join('x')} differ from the volume's ${volume.dims.join('x')}`);
+    const warnings: string[] = [];
+    const maxDiff = Math.max(...v.affine.map((a, i) => Math.abs(a - volume.affine[i])));
+    if (maxDiff > 1e-2) warnings.push(`${path.basename(file)}: its affine differs from the volume's (max difference ${maxDiff.toFixed(3)}); voxels are matched by index`);
+    const data = new Uint8Array(v.data.length);
+    const values = new Set<number>();
+    let clipped = false;
+    for (let i = 0; i < data.length; i++) {
+      const x = Math.round(v.data[i]);
+      if (x <= 0) continue;
+      if (x > 255) {
+        clipped = true;
+        continue;
+      }
+      data[i] = x;
+      values.add(x);
+    }
+    if (clipped) warnings.push('labels above 255 were left out');
+    const segments = [...values].sort((a, b) => a - b).map((n) => ({ number: n, label: `${path.basename(file).replace(/\.nii(\.gz)?$/i, '')} ${n}`, color: DEFAULT_COLORS[(n - 1) % DEFAULT_COLORS.length] }));
+    return { segments, runs: Buffer.from(encodeLabelRuns(data)).toString('base64'), warnings };
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private labelmapFile(itemId: string): string {
+    const p = this.projects.requireProject();
+    this.projects.getItem(itemId);
+    if (!ID_RE.test(itemId)) throw new DatumError('BAD_REQUEST', `invalid item id "${itemId}"`);
+    return path.join(p.dir, 'annotations', `${itemId}.labelmap.json`);
+  }
+
+  private projectPath(p: string): string {
+    const dir = this.projects.requireProject().dir;
+    return this.projects.guard.check(p, dir);
+  }
+
+  private async savedMap(itemId: string, volume: Volume) {
+    const saved = await this.loadLabelmap(itemId);
+    if (!saved.runs) throw new DatumError('BAD_REQUEST', 'nothing is painted yet: the label map is empty');
+    const [nx, ny, nz] = volume.dims;
+    const data = decodeLabelRuns(new Uint8Array(Buffer.from(saved.runs, 'base64')), nx * ny * nz);
+    return { map: { dims: volume.dims, spacing: volume.spacing, data }, segments: saved.segments };
+  }
+
+  private async writeExport(itemId: string, suffix: string, bytes: Uint8Array) {
+    const p = this.projects.requireProject();
+    const item = this.projects.getItem(itemId);
+    const stem = path.basename(item.name).replace(/\.(dcm|nii|nii\.gz)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || itemId;
+    const relPath = `${EXPORT_DIR}/${stem}-${itemId.slice(0, 6)}.${suffix}`;
+    const abs = this.projects.guard.check(path.join(p.dir, relPath));
+    await atomicWrite(abs, bytes);
+    return { path: abs, relPath, bytes: bytes.length };
+  }
+
+  private async load(itemId: string, writeRaw: boolean): Promise<OpenVolume> {
+    const p = this.projects.requireProject();
+    const item = this.projects.getItem(itemId);
+    const key = `${p.dir}\0${itemId}\0${item.mtime}\0${item.size}`;
+    let open = this.cache.get(key);
+    if (!open) {
+      open = await this.decode(itemId);
+      this.cache.delete(key);
+      this.cache.set(key, open);
+      while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    if (writeRaw) {
+      const raw = volumeFile(p.dir, itemId);
+      const st = await fs.stat(raw).catch(() => null);
+      const d = open.volume.data;
+      if (!st || st.size !== d.byteLength || st.mtimeMs < item.mtime) {
+        await atomicWrite(raw, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      }
+    }
+    return open;
+  }
+
+  private async decode(itemId: string): Promise<OpenVolume> {
+    const item = this.projects.getItem(itemId);
+    const abs = this.projects.itemPath(itemId);
+    let volume: Volume;
+    let errors: FileError[] = [];
+    let warnings: string[] = [];
+    let description: string | undefined;
+    let format: 'dicom' | 'nifti';
+    try {
+      if (item.modality === 'nifti') {
+        format = 'nifti';
+        volume = readNifti(new Uint8Array(await fs.readFile(abs)), path.basename(abs));
+      } else if (item.modality === 'dicom' || item.modality === 'dicom-series') {
+        format = 'dicom';
+        const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs);
+        ({ volume, errors, warnings, description } = r);
+      } else {
+        throw new DatumError('UNSUPPORTED', `${item.name} is not a medical volume (${item.modality})`);
+      }
+    } catch (e) {
+      if (e instanceof DatumError) throw e;
+      if (e instanceof MedicalFormatError) throw new DatumError('BAD_FILE', e.message);
+      throw new DatumError('BAD_FILE', `${item.name}: ${errMsg(e)}`);
+    }
+    if (volume.channels !== 1) throw new DatumError('UNSUPPORTED', `${item.name}: colour volumes cannot be segmented`);
+    let lo = Infinity;
+    let hi = -Infinity;
+    const d = volume.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const header: VolumeHeader = {
+      itemId,
+      format,
+      dims: [...volume.dims],
+      spacing: [...volume.spacing],
+      affine: [...volume.affine],
+      modality: volume.modality,
+      dtype: d instanceof Int16Array ? 'int16' : d instanceof Float32Array ? 'float32' : 'uint8',
+      window: { ...volume.window },
+      invert: !!volume.invertDisplay,
+      range: [Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0],
+      bytes: d.byteLength,
+      canExportSeg: !!(volume.sliceUids && volume.source?.studyInstanceUid),
+      errors,
+      warnings,
+    };
+    if (description) header.description = description;
+    return { volume, header };
+  }
+
+  /**
+   * DICOM: a series item (a DICOMDIR folder, or a folder of numbered .dcm files of one series;
+   * see indexer.ts) reads every file below it; a single .dcm item reads that file alone (a folder
+   * of unrelated files, such as copies of one image in several transfer syntaxes, must not merge).
+   * The largest stack wins.
+   */
+  private async decodeDicom(folder: string | null, file: string) {
+    let inputs: DicomInput[];
+    if (folder) {
+      const files = await listFiles(folder, true);
+      inputs = await readInputs(folder, files.slice(0, MAX_FOLDER_FILES));
+    } else {
+      inputs = [{ name: path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) }];
+    }
+    const grouped = groupDicomFiles(inputs);
+    const stacks: { stack: DicomStack; description?: string }[] = grouped.studies.flatMap((st) => st.series.flatMap((se) => se.stacks.map((stack) => ({ stack, description: se.description }))));
+    if (stacks.length === 0) {
+      const why = grouped.errors[0];
+      throw new MedicalFormatError(why?.file ?? path.basename(file), why ? why.message : 'no DICOM images found');
+    }
+    const best = stacks.reduce((a, b) => (sliceCount(b.stack) > sliceCount(a.stack) ? b : a));
+    const r = await buildVolume(best.stack);
+    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description };
+  }
+}
+
+async function listFiles(root: string, recursive: boolean, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory() && recursive) out.push(...(await listFiles(root, true, r)));
+    else if (e.isFile()) out.push(r);
+  }
+  return out.sort();
+}
+
+async function readInputs(root: string, files: string[]): Promise<DicomInput[]> {
+  const out: DicomInput[] = [];
+  for (const f of files) {
+    // Skip our own project files sitting in a dataset folder.
+    if (/\.(json|txt|md|nii|gz|png|jpe?g)$/i.test(f)) continue;
+    out.push({ name: f, bytes: new Uint8Array(await fs.readFile(path.join(root, f))) });
+  }
+  return out;
+}

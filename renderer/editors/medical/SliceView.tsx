@@ -1,0 +1,455 @@
+/**
+ * One orthogonal view (axial, coronal or sagittal) on a 2D canvas: the windowed slice blended
+ * with the label map, the synchronized crosshair, the brush outline, a polygon in progress and
+ * a distance measurement. The slice <-> voxel mapping is the core's (slicing.ts), so what is
+ * painted here shows up in the other two views.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSlice, type Orientation } from '../../core/medical/slicing';
+import { fillPolygon, paintDisc, type Labelmap } from '../../core/medical/segmentation';
+import type { Vec3, Volume, WindowLevel } from '../../core/medical/types';
+
+export type Tool = 'navigate' | 'pan' | 'brush' | 'eraser' | 'polygon' | 'measure';
+
+export interface SliceViewProps {
+  orientation: Orientation;
+  volume: Volume;
+  labelmap: Labelmap;
+  /** 256 x RGB colours by label. */
+  lut: Uint8Array;
+  opacity: number;
+  window: WindowLevel;
+  invert: boolean;
+  cursor: Vec3;
+  tool: Tool;
+  activeLabel: number;
+  brushMm: number;
+  revision: number;
+  fitToken: number;
+  active: boolean;
+  onActivate(): void;
+  onCursor(c: Vec3): void;
+  onWindow(w: WindowLevel): void;
+  onGestureStart(): void;
+  onEdited(): void;
+  onGestureEnd(): void;
+}
+
+/** Index of this view's slice in the cursor. */
+export function sliceIndexOf(orientation: Orientation, cursor: Vec3): number {
+  return orientation === 'axial' ? cursor[2] : orientation === 'coronal' ? cursor[1] : cursor[0];
+}
+
+/** Cursor position in this view's slice pixels. */
+function cursorInSlice(orientation: Orientation, dims: Vec3, c: Vec3): [number, number] {
+  const nz = dims[2];
+  if (orientation === 'axial') return [c[0], c[1]];
+  if (orientation === 'coronal') return [c[0], nz - 1 - c[2]];
+  return [c[1], nz - 1 - c[2]];
+}
+
+export function withSliceIndex(orientation: Orientation, cursor: Vec3, index: number): Vec3 {
+  const c: Vec3 = [...cursor];
+  c[orientation === 'axial' ? 2 : orientation === 'coronal' ? 1 : 0] = index;
+  return c;
+}
+
+/** Patient direction letter (LPS) of a direction vector: its dominant axis. */
+function letter(v: number[]): string {
+  let a = 0;
+  for (let i = 1; i < 3; i++) if (Math.abs(v[i]) > Math.abs(v[a])) a = i;
+  return (v[a] >= 0 ? 'LPS' : 'RAI')[a];
+}
+
+/** Letters at the left, right, top and bottom edges of a view, from the volume's affine. */
+export function edgeLetters(affine: number[], orientation: Orientation): { left: string; right: string; top: string; bottom: string } {
+  const col = (c: number) => [affine[c], affine[4 + c], affine[8 + c]];
+  const neg = (v: number[]) => v.map((x) => -x);
+  const xDir = orientation === 'sagittal' ? col(1) : col(0);
+  const yDir = orientation === 'axial' ? col(1) : neg(col(2));
+  return { left: letter(neg(xDir)), right: letter(xDir), top: letter(neg(yDir)), bottom: letter(yDir) };
+}
+
+/**
+ * Display mirroring so views follow the radiological convention whatever the storage order:
+ * patient right on the screen's left (axial, coronal), anterior on the left (sagittal), anterior
+ * (axial) or superior (coronal, sagittal) on top. Only the display flips; slice pixel
+ * coordinates, and so painting, stay the core's.
+ */
+export function displayFlip(affine: number[], orientation: Orientation): { flipX: boolean; flipY: boolean; letters: ReturnType<typeof edgeLetters> } {
+  const e = edgeLetters(affine, orientation);
+  const wantLeft = orientation === 'sagittal' ? 'A' : 'R';
+  const wantTop = orientation === 'axial' ? 'A' : 'S';
+  const flipX = e.left !== wantLeft && e.right === wantLeft;
+  const flipY = e.top !== wantTop && e.bottom === wantTop;
+  return {
+    flipX,
+    flipY,
+    letters: { left: flipX ? e.right : e.left, right: flipX ? e.left : e.right, top: flipY ? e.bottom : e.top, bottom: flipY ? e.top : e.bottom },
+  };
+}
+
+interface ViewXf {
+  scale: number; // screen px per mm
+  x: number;
+  y: number;
+}
+
+type Drag =
+  | { kind: 'window'; x: number; y: number; w0: WindowLevel }
+  | { kind: 'pan'; x: number; y: number; vx: number; vy: number }
+  | { kind: 'navigate' }
+  | { kind: 'paint'; last: [number, number] }
+  | { kind: 'measure' };
+
+export function SliceView(p: SliceViewProps) {
+  const { t } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const composed = useRef<HTMLCanvasElement | null>(null);
+  const [size, setSize] = useState<{ w: number; h: number }>({ w: 0, h: 0 });
+  const [xf, setXf] = useState<ViewXf>({ scale: 1, x: 0, y: 0 });
+  const [hover, setHover] = useState<[number, number] | null>(null);
+  const [measure, setMeasure] = useState<{ a: [number, number]; b: [number, number]; index: number } | null>(null);
+  const [polygon, setPolygon] = useState<number[]>([]);
+  const drag = useRef<Drag | null>(null);
+  const [composeTick, setComposeTick] = useState(0);
+
+  const { orientation, volume, labelmap } = p;
+  const geom = sliceGeometry(volume.dims, volume.spacing, orientation);
+  const [psx, psy] = geom.pixelSpacing;
+  const index = sliceIndexOf(orientation, p.cursor);
+
+  // Track the container size.
+  useEffect(() => {
+    const el = box.current!;
+    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    ro.observe(el);
+    setSize({ w: el.clientWidth, h: el.clientHeight });
+    // React's wheel listener is passive; this one stops page zoom (Ctrl+wheel) and scrolling.
+    const stop = (e: WheelEvent) => e.preventDefault();
+    el.addEventListener('wheel', stop, { passive: false });
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('wheel', stop);
+    };
+  }, []);
+
+  const fit = useCallback(() => {
+    if (!size.w || !size.h) return;
+    const wmm = geom.width * psx;
+    const hmm = geom.height * psy;
+    const scale = Math.min(size.w / wmm, size.h / hmm) * 0.94;
+    setXf({ scale, x: (size.w - wmm * scale) / 2, y: (size.h - hmm * scale) / 2 });
+  }, [size.w, size.h, geom.width, geom.height, psx, psy]);
+  useEffect(fit, [fit, p.fitToken]);
+
+  // Compose the slice + label overlay into an offscreen canvas at native resolution.
+  useEffect(() => {
+    const { width, height, pixels } = windowedSlice(volume, orientation, index, p.window, p.invert);
+    const labels = extractArraySlice(labelmap.data, labelmap.dims, labelmap.spacing, orientation, index).data;
+    const off = composed.current ?? document.createElement('canvas');
+    composed.current = off;
+    if (off.width !== width || off.height !== height) {
+      off.width = width;
+      off.height = height;
+    }
+    const ctx = off.getContext('2d')!;
+    const img = ctx.createImageData(width, height);
+    const d = img.data;
+    const a = p.opacity;
+    const lut = p.lut;
+    for (let i = 0, o = 0; i < pixels.length; i++, o += 4) {
+      const g = pixels[i];
+      const l = labels[i];
+      if (l) {
+        d[o] = g * (1 - a) + lut[l * 3] * a;
+        d[o + 1] = g * (1 - a) + lut[l * 3 + 1] * a;
+        d[o + 2] = g * (1 - a) + lut[l * 3 + 2] * a;
+      } else {
+        d[o] = d[o + 1] = d[o + 2] = g;
+      }
+      d[o + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    setComposeTick((n) => n + 1);
+  }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision]);
+
+  const flip = displayFlip(volume.affine, orientation);
+  const { flipX, flipY } = flip;
+  const toScreen = useCallback(
+    (x: number, y: number): [number, number] => {
+      const dx = flipX ? geom.width - 1 - x : x;
+      const dy = flipY ? geom.height - 1 - y : y;
+      return [xf.x + (dx + 0.5) * psx * xf.scale, xf.y + (dy + 0.5) * psy * xf.scale];
+    },
+    [xf, psx, psy, flipX, flipY, geom.width, geom.height],
+  );
+
+  // Draw: composed slice, crosshair, polygon, measurement, brush outline.
+  useEffect(() => {
+    const c = canvas.current;
+    const off = composed.current;
+    if (!c || !off || !size.w) return;
+    const dpr = window.devicePixelRatio || 1;
+    if (c.width !== Math.round(size.w * dpr) || c.height !== Math.round(size.h * dpr)) {
+      c.width = Math.round(size.w * dpr);
+      c.height = Math.round(size.h * dpr);
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#05070a';
+    ctx.fillRect(0, 0, size.w, size.h);
+    ctx.imageSmoothingEnabled = xf.scale * Math.min(psx, psy) < 2;
+    const W = geom.width * psx * xf.scale;
+    const H = geom.height * psy * xf.scale;
+    ctx.save();
+    ctx.translate(xf.x + (flipX ? W : 0), xf.y + (flipY ? H : 0));
+    ctx.scale(flipX ? -1 : 1, flipY ? -1 : 1);
+    ctx.drawImage(off, 0, 0, W, H);
+    ctx.restore();
+
+    // Crosshair (gap around the centre so the anatomy under it stays visible).
+    const [cx, cy] = toScreen(...cursorInSlice(orientation, volume.dims, p.cursor));
+    const hColor = orientation === 'axial' ? '#60a5fa' : orientation === 'coronal' ? '#4ade80' : '#f472b6';
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = hColor;
+    ctx.globalAlpha = 0.8;
+    const gap = 10;
+    ctx.beginPath();
+    ctx.moveTo(0, cy);
+    ctx.lineTo(cx - gap, cy);
+    ctx.moveTo(cx + gap, cy);
+    ctx.lineTo(size.w, cy);
+    ctx.moveTo(cx, 0);
+    ctx.lineTo(cx, cy - gap);
+    ctx.moveTo(cx, cy + gap);
+    ctx.lineTo(cx, size.h);
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+
+    if (polygon.length >= 2) {
+      ctx.strokeStyle = '#fbbf24';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      for (let i = 0; i < polygon.length; i += 2) {
+        const [sx, sy] = toScreen(polygon[i], polygon[i + 1]);
+        if (i === 0) ctx.moveTo(sx, sy);
+        else ctx.lineTo(sx, sy);
+      }
+      if (hover) ctx.lineTo(...toScreen(...hover));
+      ctx.stroke();
+      ctx.fillStyle = '#fbbf24';
+      for (let i = 0; i < polygon.length; i += 2) {
+        const [sx, sy] = toScreen(polygon[i], polygon[i + 1]);
+        ctx.fillRect(sx - 2.5, sy - 2.5, 5, 5);
+      }
+    }
+
+    if (measure && measure.index === index) {
+      const [ax, ay] = toScreen(...measure.a);
+      const [bx, by] = toScreen(...measure.b);
+      ctx.strokeStyle = '#facc15';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(bx, by);
+      ctx.stroke();
+      for (const [x, y] of [
+        [ax, ay],
+        [bx, by],
+      ]) {
+        ctx.beginPath();
+        ctx.arc(x, y, 3, 0, Math.PI * 2);
+        ctx.fillStyle = '#facc15';
+        ctx.fill();
+      }
+      const label = t('medical.distance', { mm: distanceMm(geom, measure.a, measure.b).toFixed(1) });
+      ctx.font = '600 12px Inter, system-ui, sans-serif';
+      const tw = ctx.measureText(label).width;
+      ctx.fillStyle = 'rgba(10,14,19,0.85)';
+      ctx.fillRect(bx + 8, by - 9, tw + 10, 18);
+      ctx.fillStyle = '#facc15';
+      ctx.fillText(label, bx + 13, by + 4);
+    }
+
+    if (hover && (p.tool === 'brush' || p.tool === 'eraser')) {
+      const [hx, hy] = toScreen(...hover);
+      ctx.strokeStyle = p.tool === 'eraser' ? '#f87171' : `rgb(${p.lut[p.activeLabel * 3]},${p.lut[p.activeLabel * 3 + 1]},${p.lut[p.activeLabel * 3 + 2]})`;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.ellipse(hx, hy, p.brushMm * xf.scale, p.brushMm * xf.scale, 0, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+  }, [composeTick, size, xf, hover, polygon, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t, flipX, flipY]);
+
+  const toSlice = (e: { clientX: number; clientY: number }): [number, number] => {
+    const r = canvas.current!.getBoundingClientRect();
+    const dx = (e.clientX - r.left - xf.x) / (psx * xf.scale) - 0.5;
+    const dy = (e.clientY - r.top - xf.y) / (psy * xf.scale) - 0.5;
+    return [flipX ? geom.width - 1 - dx : dx, flipY ? geom.height - 1 - dy : dy];
+  };
+  const clampPx = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.round(v)));
+
+  const paintAt = (pt: [number, number], from?: [number, number]) => {
+    const plane = { orientation, index };
+    const erase = p.tool === 'eraser';
+    const steps = from ? Math.max(1, Math.ceil(Math.hypot((pt[0] - from[0]) * psx, (pt[1] - from[1]) * psy) / Math.max(0.5, p.brushMm / 2))) : 1;
+    let changed = 0;
+    for (let s = 1; s <= steps; s++) {
+      const f = from ? s / steps : 1;
+      const c: [number, number] = from ? [from[0] + (pt[0] - from[0]) * f, from[1] + (pt[1] - from[1]) * f] : pt;
+      changed += paintDisc(labelmap, plane, c, p.brushMm, p.activeLabel, erase);
+    }
+    if (changed) p.onEdited();
+  };
+
+  const setCursorAt = (pt: [number, number]) => {
+    const v = sliceToVoxel(volume.dims, orientation, index, clampPx(pt[0], geom.width), clampPx(pt[1], geom.height));
+    p.onCursor(v);
+  };
+
+  const closePolygon = () => {
+    if (polygon.length >= 6) {
+      p.onGestureStart();
+      fillPolygon(labelmap, { orientation, index }, polygon, p.activeLabel);
+      p.onEdited();
+      p.onGestureEnd();
+    }
+    setPolygon([]);
+  };
+
+  // Enter closes / Escape cancels a polygon of the active view (before ItemView sees Escape).
+  useEffect(() => {
+    if (!polygon.length) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopImmediatePropagation();
+        setPolygon([]);
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        closePolygon();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  });
+  useEffect(() => setPolygon([]), [index, p.tool]);
+
+  const onPointerDown = (e: React.PointerEvent) => {
+    p.onActivate();
+    (e.target as HTMLElement).setPointerCapture(e.pointerId);
+    const pt = toSlice(e);
+    if (e.button === 2 || (e.button === 0 && (e.ctrlKey || e.metaKey))) {
+      drag.current = { kind: 'window', x: e.clientX, y: e.clientY, w0: p.window };
+    } else if (e.button === 1 || (e.button === 0 && (e.shiftKey || p.tool === 'pan'))) {
+      drag.current = { kind: 'pan', x: e.clientX, y: e.clientY, vx: xf.x, vy: xf.y };
+    } else if (e.button === 0) {
+      if (p.tool === 'navigate') {
+        drag.current = { kind: 'navigate' };
+        setCursorAt(pt);
+      } else if (p.tool === 'brush' || p.tool === 'eraser') {
+        p.onGestureStart();
+        drag.current = { kind: 'paint', last: pt };
+        paintAt(pt);
+      } else if (p.tool === 'measure') {
+        drag.current = { kind: 'measure' };
+        setMeasure({ a: pt, b: pt, index });
+      } else if (p.tool === 'polygon') {
+        setPolygon((q) => [...q, pt[0], pt[1]]);
+      }
+    }
+  };
+
+  const onPointerMove = (e: React.PointerEvent) => {
+    const pt = toSlice(e);
+    setHover(pt);
+    const d = drag.current;
+    if (!d) return;
+    if (d.kind === 'window') {
+      const span = Math.max(1, p.window.width);
+      const k = Math.max(0.5, span / 300);
+      p.onWindow({ width: Math.max(1, d.w0.width + (e.clientX - d.x) * k), center: d.w0.center - (e.clientY - d.y) * k });
+    } else if (d.kind === 'pan') {
+      setXf((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
+    } else if (d.kind === 'navigate') {
+      setCursorAt(pt);
+    } else if (d.kind === 'paint') {
+      paintAt(pt, d.last);
+      d.last = pt;
+    } else if (d.kind === 'measure') {
+      setMeasure((m) => (m ? { ...m, b: pt } : m));
+    }
+  };
+
+  const onPointerUp = () => {
+    const d = drag.current;
+    drag.current = null;
+    if (d?.kind === 'paint') p.onGestureEnd();
+  };
+
+  const onWheel = (e: React.WheelEvent) => {
+    if (e.ctrlKey || e.metaKey) {
+      const r = canvas.current!.getBoundingClientRect();
+      const mx = e.clientX - r.left;
+      const my = e.clientY - r.top;
+      setXf((v) => {
+        const scale = Math.min(200, Math.max(0.05, v.scale * Math.exp(-e.deltaY * 0.0015)));
+        const k = scale / v.scale;
+        return { scale, x: mx - (mx - v.x) * k, y: my - (my - v.y) * k };
+      });
+      return;
+    }
+    const next = Math.min(geom.count - 1, Math.max(0, index + (e.deltaY > 0 ? 1 : -1)));
+    if (next !== index) p.onCursor(withSliceIndex(orientation, p.cursor, next));
+  };
+
+  return (
+    <div
+      className={`mv-view mv-${orientation}${p.active ? ' active' : ''}`}
+      ref={box}
+      data-testid={`view-${orientation}`}
+      onPointerEnter={p.onActivate}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      <canvas
+        ref={canvas}
+        style={{ width: size.w, height: size.h, cursor: p.tool === 'pan' ? 'grab' : p.tool === 'navigate' ? 'crosshair' : 'none' }}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        onPointerLeave={() => setHover(null)}
+        onWheel={onWheel}
+        onDoubleClick={() => p.tool === 'polygon' && closePolygon()}
+      />
+      <div className="mv-corner tl">
+        <span className={`mv-dot ${orientation}`} />
+        {t(`medical.views.${orientation}`)}
+      </div>
+      <div className="mv-corner tr mono" data-testid={`slice-label-${orientation}`}>
+        {t('medical.slice', { n: index + 1, count: geom.count })}
+      </div>
+      <div className="mv-corner bl mono" data-testid={`wl-${orientation}`}>
+        {t('medical.wl', { width: Math.round(p.window.width), center: Math.round(p.window.center) })}
+      </div>
+      {(() => {
+        const e = flip.letters;
+        return (
+          <>
+            <div className="mv-edge left">{e.left}</div>
+            <div className="mv-edge right">{e.right}</div>
+            <div className="mv-edge top">{e.top}</div>
+            <div className="mv-edge bottom">{e.bottom}</div>
+          </>
+        );
+      })()}
+      {measure && measure.index === index ? (
+        <div className="mv-corner br mono" data-testid={`measure-${orientation}`}>
+          {t('medical.distance', { mm: distanceMm(geom, measure.a, measure.b).toFixed(1) })}
+        </div>
+      ) : null}
+    </div>
+  );
+}
