@@ -49,19 +49,21 @@ function checkJumps(n: NormalizedItem, s: TrackSeries, c: QaConfig['tracks']): F
   const maxResidual = Math.max(is3d ? c.maxResidual : c.maxResidual2d * scale, interior.length >= 5 ? c.jumpFactor * 2 * median(interior) : 0);
 
   const flagged = new Map<number, string>();
-  for (let i = 1; i + 1 < list.length; i++)
-    if (residual[i] > maxResidual && residual[i] >= residual[i - 1] && residual[i] >= residual[i + 1])
-      flagged.set(i, `${residual[i].toFixed(2)} ${unit} off the path through frames ${list[i - 1].frame} and ${list[i + 1].frame}`);
+  // step rule first: a jump out and back flags the outlier, a jump that stays flags its frame
   for (let i = 1; i < list.length; i++) {
     if (!isJump(i)) continue;
     if (isJump(i + 1)) {
-      // in and out again: this appearance is the outlier
-      if (!flagged.has(i)) flagged.set(i, `moved ${steps[i].d.toFixed(2)} ${unit} from frame ${list[i - 1].frame} and ${steps[i + 1].d.toFixed(2)} ${unit} back`);
+      flagged.set(i, `moved ${steps[i].d.toFixed(2)} ${unit} from frame ${list[i - 1].frame} and ${steps[i + 1].d.toFixed(2)} ${unit} back`);
       i++;
       continue;
     }
-    if (!flagged.has(i) && !flagged.has(i - 1))
-      flagged.set(i, `moved ${steps[i].d.toFixed(2)} ${unit} since frame ${list[i - 1].frame} (typical ${(speed * steps[i].dt).toFixed(2)} ${unit})`);
+    flagged.set(i, `moved ${steps[i].d.toFixed(2)} ${unit} since frame ${list[i - 1].frame} (typical ${(speed * steps[i].dt).toFixed(2)} ${unit})`);
+  }
+  // residual rule: a local maximum of the distance off the neighbours' path (ties go left)
+  for (let i = 1; i + 1 < list.length; i++) {
+    if (flagged.has(i - 1) || flagged.has(i) || flagged.has(i + 1)) continue;
+    if (residual[i] > maxResidual && residual[i] > residual[i - 1] && residual[i] >= residual[i + 1])
+      flagged.set(i, `${residual[i].toFixed(2)} ${unit} off the path through frames ${list[i - 1].frame} and ${list[i + 1].frame}`);
   }
   const out: Finding[] = [];
   for (const [i, why] of [...flagged].sort((a, b) => a[0] - b[0]))
