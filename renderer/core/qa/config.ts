@@ -68,7 +68,7 @@ export const QaConfig = z.object({
       /** Yaw is not checked on boxes shorter than this (pedestrians' heading is ambiguous). */
       yawMinLength: z.number().nonnegative().default(1.5),
       /** A track record keyed on at least this share of its frames is "dense": a frame without a keyframe is a gap. */
-      denseShare: z.number().min(0).max(1).default(0.8),
+      denseShare: z.number().min(0).max(1).default(0.7),
       /** An absence (outside) of at most this many listed frames between two appearances is reported as info. */
       shortAbsence: z.number().int().nonnegative().default(1),
     })
