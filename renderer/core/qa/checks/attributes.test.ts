@@ -30,7 +30,7 @@ describe('attributes and labels', () => {
     expect(f.map((x) => x.message).join()).toMatch(/parked.*occlusion/);
   });
   it('reads track scope from the track and frame scope from keyframes, once per track', () => {
-    const t = track('t', 'car', [0, 1, 2].map((frame) => ({ frame, geometry: cuboid(frame, 0), attributes: frame === 0 ? { occl: '1' } : {} })), { attributes: { parked: false } });
+    const t = track('t', 'car', [0, 1, 2].map((frame) => ({ frame, geometry: cuboid(frame, 0), attributes: (frame === 0 ? { occl: '1' } : {}) as Record<string, string> })), { attributes: { parked: false } });
     const f = runQa([item(3, [], { tracks: [t] })], ontology);
     expect(f).toEqual([]);
     const t2 = { ...t, attributes: {} };
