@@ -12,6 +12,7 @@ import { serve } from './commands/serve';
 import { demo } from './commands/demo';
 import { inspect } from './commands/inspect';
 import { exportCommand, importCommand } from './commands/exchange';
+import { qa } from './commands/qa';
 
 const commands: Record<string, Command> = {
   serve,
@@ -19,6 +20,7 @@ const commands: Record<string, Command> = {
   inspect,
   import: importCommand,
   export: exportCommand,
+  qa,
 };
 
 function helpText(): string {
