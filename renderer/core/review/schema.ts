@@ -53,3 +53,10 @@ export const IssueMarker = z.object({
   resolvedAt: z.number().optional(),
 });
 export type IssueMarker = z.infer<typeof IssueMarker>;
+
+/** Local profiles as kept with the preferences: the list and the one in use. */
+export const ProfilePrefs = z.object({
+  profiles: z.array(Profile).default([]),
+  active: z.string().optional(),
+});
+export type ProfilePrefs = z.infer<typeof ProfilePrefs>;

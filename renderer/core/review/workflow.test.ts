@@ -89,3 +89,19 @@ describe('review workflow', () => {
     expect(queue).toEqual(['again', 'early', 'nohistory', 'late']);
   });
 });
+
+describe('issues from QA findings and profiles', () => {
+  it('turns a finding into an open issue on its frame and object', async () => {
+    const { issueFromFinding } = await import('./workflow');
+    const f = { check: 'track-jump', severity: 'warning', item: 'a', frame: 4, object: 't1', message: 'track t1 jumps' };
+    const d = addIssue(emptyDocument('a'), issueFromFinding(f, 'i9'), 'Rev', 5);
+    expect(d.issues![0]).toEqual({ id: 'i9', itemId: 'a', frame: 4, objectId: 't1', check: 'track-jump', status: 'open', comments: [{ author: 'Rev', at: 5, text: 'track t1 jumps' }] });
+    const g = issueFromFinding({ ...f, frame: null, object: null }, 'i10');
+    expect('frame' in g || 'objectId' in g).toBe(false);
+  });
+  it('profile prefs default to none', async () => {
+    const { ProfilePrefs } = await import('./schema');
+    expect(ProfilePrefs.parse({})).toEqual({ profiles: [] });
+    expect(() => ProfilePrefs.parse({ profiles: [{ id: 'x', name: 'X', roles: [] }] })).toThrow();
+  });
+});

@@ -151,3 +151,21 @@ export function reviewerQueue(entries: readonly QueueEntry[]): string[] {
   rows.sort((a, b) => Number(b.resubmitted) - Number(a.resubmitted) || a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return rows.map((r) => r.id);
 }
+
+/**
+ * An issue marker input from a QA finding (the reviewer turns a finding into an issue for the
+ * annotator). Geometry-free: the marker points at the frame and object the finding names.
+ */
+export function issueFromFinding(
+  finding: { check: string; item: string; frame: number | null; object: string | null; message: string },
+  id: string,
+): NewIssue {
+  return {
+    id,
+    itemId: finding.item,
+    ...(finding.frame !== null ? { frame: finding.frame } : {}),
+    ...(finding.object !== null ? { objectId: finding.object } : {}),
+    check: finding.check,
+    text: finding.message,
+  };
+}
