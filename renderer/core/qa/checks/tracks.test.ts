@@ -70,4 +70,11 @@ describe('track checks', () => {
     const t2 = track('t', 'car', [{ frame: 0, geometry: cuboid(0, 10) }]);
     expect(runQa([item(1, [], { tracks: [t, t2] })], NO_ONTOLOGY).map((x) => x.check)).toEqual(['track-duplicate-id']);
   });
+  it('2D box tracks: jumps are measured in box diagonals', () => {
+    const box = (x: number) => ({ kind: 'box2d' as const, x1: x, y1: 100, x2: x + 40, y2: 130 });
+    const keys = Array.from({ length: 8 }, (_, frame) => ({ frame, geometry: box(frame * 3 + (frame === 4 ? 60 : 0)) }));
+    expect(checks(runQa([item(8, [], { tracks: [track('v', 'car', keys)] })], NO_ONTOLOGY))).toEqual([['track-jump', 4, 'v']]);
+    const smooth = keys.map((k) => ({ ...k, geometry: box(k.frame * 3) }));
+    expect(runQa([item(8, [], { tracks: [track('v', 'car', smooth)] })], NO_ONTOLOGY)).toEqual([]);
+  });
 });
