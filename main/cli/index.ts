@@ -13,6 +13,7 @@ import { demo } from './commands/demo';
 import { inspect } from './commands/inspect';
 import { exportCommand, importCommand } from './commands/exchange';
 import { models, prelabel, propose3d } from './commands/models';
+import { qa } from './commands/qa';
 
 const commands: Record<string, Command> = {
   serve,
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   models,
   propose3d,
   prelabel,
+  qa,
 };
 
 function helpText(): string {

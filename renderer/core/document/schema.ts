@@ -6,6 +6,7 @@
  * the sensor (LiDAR) frame of the item, metres, z up; yaw is about +z, counter-clockwise from +x.
  */
 import { z } from 'zod';
+import { IssueMarker, ItemStatus as ReviewItemStatus, StatusChange } from '../review/schema';
 
 export const DOCUMENT_SCHEMA_VERSION = 1;
 
@@ -149,7 +150,8 @@ export const Track = z.object({
 });
 export type Track = z.infer<typeof Track>;
 
-export const ItemStatus = z.enum(['new', 'in_progress', 'submitted', 'accepted', 'rejected']);
+/** Defined with the review workflow (renderer/core/review); re-exported here as before. */
+export const ItemStatus = ReviewItemStatus;
 export type ItemStatus = z.infer<typeof ItemStatus>;
 
 /** Per-point semantic labels of one frame: base64 of a little-endian Uint16Array, one per point. */
@@ -164,6 +166,12 @@ export const ItemDocument = z.object({
   objects: z.array(AnnotationObject).default([]),
   tracks: z.array(Track).default([]),
   pointLabels: z.array(PointLabels).default([]),
+  /**
+   * Review (optional, absent = none, so older documents and literals stay valid): status changes
+   * with who/when (renderer/core/review/workflow.ts) and reviewers' issue markers.
+   */
+  history: z.array(StatusChange).optional(),
+  issues: z.array(IssueMarker).optional(),
   updatedAt: z.number().optional(),
 });
 export type ItemDocument = z.infer<typeof ItemDocument>;
