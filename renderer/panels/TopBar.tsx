@@ -28,6 +28,9 @@ export function TopBar() {
           <button role="tab" aria-selected={view === 'ontology'} className={view === 'ontology' ? 'tab active' : 'tab'} onClick={() => set({ view: 'ontology' })}>
             {t('nav.ontology')}
           </button>
+          <button role="tab" aria-selected={view === 'models'} className={view === 'models' ? 'tab active' : 'tab'} onClick={() => set({ view: 'models' })}>
+            {t('models.tab')}
+          </button>
         </nav>
       ) : (
         <div />

@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MethodOutput } from '../../../preload/contract';
+import { rpc, newJobId } from '../../transport';
+import { endJob, startJob, useApp } from '../../state/appStore';
+import { reportError } from '../../state/actions';
+import { ReviewStrip } from './ReviewStrip';
+import './models.css';
+
+type ModelList = MethodOutput<'models.list'>;
+const PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface'];
+
+/** The model library, pre-labelling with progress/cancel, and the review strip for predictions. */
+export function ModelsPanel() {
+  const { t } = useTranslation();
+  const [list, setList] = useState<ModelList | null>(null);
+  const [path, setPath] = useState('');
+  const [classes, setClasses] = useState('');
+  const [preset, setPreset] = useState('yolox');
+  const [selected, setSelected] = useState<string>('');
+  const [running, setRunning] = useState(false);
+  const [reviewVersion, setReviewVersion] = useState(0);
+
+  const refresh = useCallback(() => {
+    rpc.call('models.list', {}).then((l) => {
+      setList(l);
+      setSelected((s) => s || l.models.find((m) => m.task === 'detect2d')?.id || '');
+    }, reportError);
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  const importModel = async () => {
+    try {
+      const { id } = await rpc.call('models.import', { path: path.trim(), preset, classesPath: classes.trim() || undefined });
+      useApp.getState().set({ notice: t('models.imported', { id }) });
+      setSelected(id);
+      setPath('');
+      refresh();
+    } catch (err) {
+      reportError(err);
+    }
+  };
+
+  const prelabel = async () => {
+    const jobId = newJobId('prelabel');
+    startJob(jobId, 'prelabel');
+    setRunning(true);
+    try {
+      const r = await rpc.call('prelabel.run', { jobId, modelId: selected });
+      useApp.getState().set({ notice: t('models.prelabelDone', { items: r.items, predictions: r.predictions, skipped: r.skipped }) });
+      if (r.failed.length) reportError(new Error(r.failed.map((f) => `${f.item}: ${f.error}`).join('\n')));
+      const project = await rpc.call('project.current', {});
+      useApp.getState().set({ project });
+    } catch (err) {
+      reportError(err);
+    } finally {
+      endJob(jobId);
+      setRunning(false);
+      setReviewVersion((v) => v + 1);
+      refresh();
+    }
+  };
+
+  return (
+    <div className="models">
+      <section className="card models-library">
+        <div className="panel-head">
+          <h2>{t('models.library')}</h2>
+        </div>
+        {list && list.models.length === 0 ? <p className="muted">{t('models.none')}</p> : null}
+        <table className="models-table" data-testid="models-table">
+          <thead>
+            <tr>
+              <th />
+              <th>{t('ontology.name')}</th>
+              <th>{t('models.task')}</th>
+              <th>{t('models.adapter')}</th>
+              <th>{t('models.source')}</th>
+              <th>{t('models.provider')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list?.models.map((m) => (
+              <tr key={m.id} className={m.id === selected ? 'selected' : ''} onClick={() => setSelected(m.id)} data-testid="model-row">
+                <td>
+                  <input type="radio" checked={m.id === selected} onChange={() => setSelected(m.id)} aria-label={m.id} />
+                </td>
+                <td>
+                  <div>{m.name}</div>
+                  <div className="muted small mono">{m.id}</div>
+                </td>
+                <td>{m.task}</td>
+                <td>{m.adapter}</td>
+                <td>{m.source}</td>
+                <td className="mono small" data-testid="model-provider">
+                  {m.provider ?? t('models.notLoaded', { list: m.providers.join(' › ') })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list?.problems.map((p) => (
+          <p key={p.path} className="error-text small">
+            {p.path}: {p.message}
+          </p>
+        ))}
+        <div className="row wrap">
+          <button className="primary" disabled={!selected || running} onClick={() => void prelabel()} data-testid="prelabel">
+            {t('models.prelabel')}
+          </button>
+        </div>
+        <h3>{t('models.import')}</h3>
+        <form
+          className="models-import"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (path.trim()) void importModel();
+          }}
+        >
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('models.importPath')} data-testid="model-path" />
+          <input value={classes} onChange={(e) => setClasses(e.target.value)} placeholder={t('models.classesPath')} data-testid="classes-path" />
+          <label className="small muted">
+            {t('models.preset')}{' '}
+            <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="model-preset">
+              {PRESETS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="ghost" data-testid="import-model">
+            {t('models.import')}
+          </button>
+        </form>
+      </section>
+      <ReviewStrip version={reviewVersion} />
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AnnotationObject, ItemDocument } from '../../core/document/schema';
+import { History } from '../../core/history/history';
+import { applyDiff, diffRecords, type RecordDiff } from '../../core/history/diff';
+import { rpc } from '../../transport';
+import { useApp } from '../../state/appStore';
+import { reportError } from '../../state/actions';
+import { DocumentStore } from '../../persistence/documentStore';
+import { pendingRows, type Row } from './reviewRows';
+
+const key = (itemId: string, objectId: string) => `${itemId}|${objectId}`;
+
+/**
+ * Model predictions waiting for review. Accept keeps the object (source stays "model", with its
+ * score, marked accepted); reject deletes it. Every action is one history step over
+ * `item|object` records, saved through the DocumentStore (journal + atomic host write).
+ */
+export function ReviewStrip({ version }: { version: number }) {
+  const { t } = useTranslation();
+  const project = useApp((s) => s.project)!;
+  const [docs, setDocs] = useState<Record<string, ItemDocument>>({});
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [threshold, setThreshold] = useState(0.5);
+  const [cursor, setCursor] = useState(0);
+  const history = useRef(new History<AnnotationObject>());
+  const store = useMemo(() => new DocumentStore(rpc, project.path, undefined, 300, reportError), [project.path]);
+  const [, bump] = useState(0);
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const { items } = await rpc.call('review.pending', { limit: 500 });
+        const loaded = await Promise.all(items.map((i) => store.load(i.itemId).then((r) => [i.itemId, r.document] as const)));
+        setDocs(Object.fromEntries(loaded));
+        setNames(Object.fromEntries(items.map((i) => [i.itemId, i.name])));
+        history.current.clear();
+      } catch (err) {
+        reportError(err);
+      }
+    })();
+  }, [version, store]);
+
+  const records = useMemo(() => {
+    const r: Record<string, AnnotationObject> = {};
+    for (const [itemId, doc] of Object.entries(docs)) for (const o of doc.objects) r[key(itemId, o.id)] = o;
+    return r;
+  }, [docs]);
+  const rows: Row[] = useMemo(() => pendingRows(docs), [docs]);
+  const labels = useMemo(() => new Map(project.ontology.labels.map((l) => [l.id, l])), [project.ontology]);
+
+  /** Apply a diff over item|object records to the documents and save the items it touched. */
+  const apply = useCallback(
+    (diff: RecordDiff<AnnotationObject>, label: string) => {
+      const next = applyDiff(records, diff);
+      const touched = new Set(Object.keys({ ...diff.added, ...diff.updated, ...diff.removed }).map((k) => k.split('|')[0]));
+      const nextDocs = { ...docs };
+      for (const itemId of touched) {
+        const doc = docs[itemId];
+        const kept = doc.objects.filter((o) => key(itemId, o.id) in next).map((o) => next[key(itemId, o.id)]);
+        const restored = Object.keys(diff.added)
+          .filter((k) => k.startsWith(`${itemId}|`) && !doc.objects.some((o) => key(itemId, o.id) === k))
+          .map((k) => next[k]);
+        nextDocs[itemId] = { ...doc, objects: [...kept, ...restored] };
+        void store.commit(itemId, nextDocs[itemId], label, diff).catch(reportError);
+      }
+      setDocs(nextDocs);
+    },
+    [docs, records, store],
+  );
+
+  const act = (chosen: Row[], what: 'accept' | 'reject') => {
+    if (!chosen.length) return;
+    const next = { ...records };
+    for (const r of chosen) {
+      const k = key(r.itemId, r.object.id);
+      if (what === 'accept') next[k] = { ...r.object, accepted: true };
+      else delete next[k];
+    }
+    const diff = diffRecords(records, next);
+    history.current.push({ diff, label: what });
+    apply(diff, what);
+    bump((n) => n + 1);
+  };
+
+  const undoRedo = (redo: boolean) => {
+    const r = redo ? history.current.redo(records) : history.current.undo(records);
+    if (!r) return;
+    apply(diffRecords(records, r.records), redo ? 'redo' : 'undo');
+    bump((n) => n + 1);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest('input, textarea, select')) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        undoRedo(e.shiftKey);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        undoRedo(true);
+      } else if (e.key === 'ArrowDown') setCursor((c) => Math.min(rows.length - 1, c + 1));
+      else if (e.key === 'ArrowUp') setCursor((c) => Math.max(0, c - 1));
+      else if (e.key === 'Enter' && rows[cursor]) act([rows[cursor]], 'accept');
+      else if ((e.key === 'Delete' || e.key === 'Backspace') && rows[cursor]) act([rows[cursor]], 'reject');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const above = rows.filter((r) => r.score >= threshold);
+  return (
+    <section className="card review-strip" data-testid="review-strip">
+      <div className="panel-head">
+        <h2>{t('models.review')}</h2>
+        <span className="muted small" data-testid="pending-count">
+          {t('models.pending', { count: rows.length })}
+        </span>
+      </div>
+      <div className="row wrap">
+        <label className="small muted">
+          {t('models.threshold', { value: threshold.toFixed(2) })}
+          <input type="range" min={0} max={1} step={0.05} value={threshold} onChange={(e) => setThreshold(Number(e.target.value))} data-testid="threshold" />
+        </label>
+        <button className="primary" disabled={!above.length} onClick={() => act(above, 'accept')} data-testid="accept-above">
+          {t('models.acceptAbove', { value: threshold.toFixed(2) })} ({above.length})
+        </button>
+        <button className="ghost" disabled={!history.current.canUndo} onClick={() => undoRedo(false)} data-testid="review-undo">
+          ↶ {t('models.undo')}
+        </button>
+        <button className="ghost" disabled={!history.current.canRedo} onClick={() => undoRedo(true)}>
+          ↷ {t('models.redo')}
+        </button>
+      </div>
+      {rows.length === 0 ? <p className="muted">{t('models.nothingPending')}</p> : null}
+      <div className="review-list">
+        {rows.map((r, i) => {
+          const spec = labels.get(r.object.label);
+          return (
+            <div key={key(r.itemId, r.object.id)} className={i === cursor ? 'review-row active' : 'review-row'} onClick={() => setCursor(i)} data-testid="review-row">
+              <Crop itemId={r.itemId} object={r.object} />
+              <div className="review-meta">
+                <div>
+                  <span className="swatch" style={{ background: spec?.color ?? '#888' }} /> {spec?.name ?? r.object.label}
+                </div>
+                <div className="muted small mono">{names[r.itemId]?.split('/').pop()}</div>
+              </div>
+              <div className={`score ${r.score >= threshold ? 'hi' : ''}`}>{r.score.toFixed(2)}</div>
+              <button className="ghost small" onClick={() => act([r], 'accept')} data-testid="accept-one">
+                ✓ {t('models.accept')}
+              </button>
+              <button className="danger small" onClick={() => act([r], 'reject')} data-testid="reject-one">
+                ✕ {t('models.reject')}
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+/** The predicted region, cut out of the item's image by CSS (no decoding or canvas work). */
+function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) {
+  const g = object.geometry;
+  let box: [number, number, number, number] | null = null;
+  if (g.kind === 'box2d') box = [g.x1, g.y1, g.x2, g.y2];
+  else if (g.kind === 'polygon' && g.points.length >= 2) {
+    const xs = g.points.filter((_, i) => i % 2 === 0);
+    const ys = g.points.filter((_, i) => i % 2 === 1);
+    box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  }
+  const size = 72;
+  if (!box) return <div className="crop" />;
+  const w = Math.max(1, box[2] - box[0]);
+  const h = Math.max(1, box[3] - box[1]);
+  const scale = size / Math.max(w, h);
+  return (
+    <div className="crop" style={{ width: size, height: size }}>
+      <div
+        style={{
+          width: w * scale,
+          height: h * scale,
+          backgroundImage: `url(/blob/item/${itemId})`,
+          backgroundPosition: `${-box[0] * scale}px ${-box[1] * scale}px`,
+          backgroundSize: `auto`,
+          transform: 'none',
+          // The whole image scaled by `scale`: set via CSS zoom-free background-size on load.
+          backgroundRepeat: 'no-repeat',
+        }}
+        ref={(el) => {
+          if (!el) return;
+          const img = new Image();
+          img.onload = () => (el.style.backgroundSize = `${img.naturalWidth * scale}px ${img.naturalHeight * scale}px`);
+          img.src = `/blob/item/${itemId}`;
+        }}
+      />
+    </div>
+  );
+}
