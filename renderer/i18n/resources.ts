@@ -3,6 +3,7 @@
  * Features keep their strings in their own module (renderer/i18n/<feature>.ts exporting
  * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
  */
+import { lidarEn, lidarZh } from './lidar';
 import type { Shape } from './shape';
 
 const coreEn = {
@@ -194,5 +195,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn };
-export const zh: Shape<typeof en> = { ...coreZh };
+export const en = { ...coreEn, ...lidarEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...lidarZh };

@@ -13,6 +13,16 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'A / D', action: 'shortcuts.frames' },
   { keys: 'F', action: 'shortcuts.fit' },
   { keys: 'Alt+L', action: 'shortcuts.language' },
+  { keys: 'V / B / C', action: 'shortcutsLidar.tools' },
+  { keys: 'T', action: 'shortcutsLidar.view' },
+  { keys: '1 … 9', action: 'shortcutsLidar.labels' },
+  { keys: '↑ ↓ ← →', action: 'shortcutsLidar.move' },
+  { keys: 'Q / E', action: 'shortcutsLidar.rotate' },
+  { keys: 'I / K', action: 'shortcutsLidar.length' },
+  { keys: 'J / L', action: 'shortcutsLidar.width' },
+  { keys: 'U / O', action: 'shortcutsLidar.height' },
+  { keys: 'PageUp / PageDown', action: 'shortcutsLidar.updown' },
+  { keys: 'Delete', action: 'shortcutsLidar.delete' },
 ];
 
 export function ShortcutsDialog() {

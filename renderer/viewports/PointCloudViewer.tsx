@@ -107,7 +107,7 @@ function Points({ cloud, mode, size }: { cloud: LoadedCloud; mode: ColorMode; si
   const geometry = useMemo(() => {
     const g = new THREE.BufferGeometry();
     g.setAttribute('position', new THREE.BufferAttribute(cloud.positions, 3));
-    g.setAttribute('color', new THREE.BufferAttribute(colorize(cloud.positions, cloud.count, mode, cloud.intensity), 3));
+    g.setAttribute('color', new THREE.BufferAttribute(colorize(cloud.positions, cloud.count, mode, cloud.intensity, cloud.rgb), 3));
     g.computeBoundingSphere();
     return g;
   }, [cloud, mode]);

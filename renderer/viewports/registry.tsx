@@ -6,7 +6,7 @@ import type { ComponentType } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
 import { ImageViewer } from './ImageViewer';
 import { ImageSequenceViewer } from './ImageSequenceViewer';
-import { PointCloudViewer } from './PointCloudViewer';
+import { LidarEditor } from '../editors/lidar/LidarEditor';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
@@ -17,6 +17,6 @@ export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
   video: VideoItem,
   'image-sequence': ImageSequenceViewer,
-  pointcloud: PointCloudViewer,
-  'pointcloud-sequence': PointCloudViewer,
+  pointcloud: LidarEditor,
+  'pointcloud-sequence': LidarEditor,
 };
