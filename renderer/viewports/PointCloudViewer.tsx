@@ -48,7 +48,7 @@ export function PointCloudViewer({ item }: { item: ItemSummary }) {
   useEffect(() => {
     if (!cloudUrl) return;
     const ctrl = new AbortController();
-    loadCloud(cloudUrl, cloudUrl.split('/').pop()!, ctrl.signal).then(
+    loadCloud(cloudUrl, isSeq ? cloudUrl.split('/').pop()! : item.name.split('/').pop()!, ctrl.signal).then(
       (c) => {
         setCloud(c);
         setError(null);
@@ -56,7 +56,7 @@ export function PointCloudViewer({ item }: { item: ItemSummary }) {
       (e) => !ctrl.signal.aborted && setError(String(e.message ?? e)),
     );
     return () => ctrl.abort();
-  }, [cloudUrl]);
+  }, [cloudUrl, isSeq, item.name]);
 
   useFrameKeys(frameCount, frame, setFrame);
   useEffect(() => {

@@ -111,11 +111,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   const frameCount = seq?.frames.length ?? 1;
   const cloudUrl = isSeq ? (seq ? `/blob/item/${item.id}/${seq.frames[frame].cloud}` : null) : `/blob/item/${item.id}`;
+  const cloudName = isSeq ? (seq ? seq.frames[frame].cloud.split('/').pop()! : '') : item.name.split('/').pop()!;
 
   useEffect(() => {
     if (!cloudUrl) return;
     const ctrl = new AbortController();
-    loadCloud(cloudUrl, cloudUrl.split('/').pop()!, ctrl.signal).then(
+    loadCloud(cloudUrl, cloudName, ctrl.signal).then(
       (c) => {
         setCloud(c);
         setError(null);
@@ -123,7 +124,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       (e) => !ctrl.signal.aborted && setError(String(e.message ?? e)),
     );
     return () => ctrl.abort();
-  }, [cloudUrl]);
+  }, [cloudUrl, cloudName]);
 
   useEffect(() => {
     let live = true;
@@ -571,7 +572,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             >
               <color attach="background" args={['#0b0f14']} />
               <Bridge api={sceneApi} />
-              {cloud ? <Points cloud={cloud} mode={mode} inside={scratch?.inside ?? null} insideCount={insideCount} highlight={selLabel?.color ?? '#ffffff'} /> : null}
+              {cloud ? <Points cloud={cloud} mode={mode} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
               <Boxes objects={frameObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
             </Canvas>

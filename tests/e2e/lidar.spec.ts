@@ -1,0 +1,144 @@
+/**
+ * The LiDAR editor end to end on real KITTI data: one-click fit of a car, a side-view drag, a
+ * keyboard nudge, undo/redo, the document on disk, the camera projection and `datum export kitti`.
+ */
+import { expect, test } from '@playwright/test';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runCli, startHost, type RunningHost } from './host';
+import { parseKittiCalib } from '../../renderer/core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
+
+const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti');
+const STEM = '000002';
+
+let dir: string;
+let host: RunningHost;
+
+test.skip(!existsSync(path.join(DATA, 'velodyne')), `${DATA} is absent`);
+
+test.beforeAll(async () => {
+  dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-kitti-')), 'kitti');
+  cpSync(DATA, dir, { recursive: true });
+  host = await startHost([dir, '--create']);
+});
+test.afterAll(async () => host?.stop());
+
+interface Doc {
+  objects: { id: string; label: string; geometry: { kind: string; center: number[]; size: number[]; yaw: number } }[];
+}
+function readDoc(): Doc | null {
+  const annDir = path.join(dir, 'annotations');
+  if (!existsSync(annDir)) return null;
+  const files = readdirSync(annDir).filter((f) => f.endsWith('.json'));
+  return files.length ? (JSON.parse(readFileSync(path.join(annDir, files[0]), 'utf8')) as Doc) : null;
+}
+
+test('fit a car with one click, adjust it, see it in the camera, save and export KITTI', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  // Ground truth of the car in this frame, in the LiDAR frame.
+  const calib = parseKittiCalib(readFileSync(path.join(DATA, 'calib', `${STEM}.txt`), 'utf8'));
+  const car = parseKittiLabels(readFileSync(path.join(DATA, 'label_2', `${STEM}.txt`), 'utf8')).find((l) => l.type === 'Car')!;
+  const gt = kittiLabelToCuboid(car, calib);
+
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('search').fill(`velodyne/${STEM}`);
+  await expect(page.getByTestId('item-tile')).toHaveCount(1);
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('lidar-editor')).toBeVisible();
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect(page.getByTestId('camera-overlay')).toBeVisible();
+
+  // One click (fit tool, Car active) on the car's bottom centre.
+  await page.keyboard.press('c');
+  await page.keyboard.press('1');
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+  await page.waitForTimeout(500);
+  const at = await page.evaluate(
+    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+    [gt.center[0], gt.center[1], gt.center[2] - gt.size[2] / 2],
+  );
+  await page.mouse.click(at.x, at.y);
+  await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  const inside = Number((await page.getByTestId('points-inside').innerText()).replace(/\D/g, ''));
+  expect(inside).toBeGreaterThan(50);
+
+  await expect.poll(() => readDoc()?.objects.length ?? 0, { timeout: 15_000 }).toBe(1);
+  const fitted = readDoc()!.objects[0];
+  expect(fitted.label).toBe('car');
+  expect(fitted.geometry.kind).toBe('cuboid3d');
+  expect(Math.hypot(fitted.geometry.center[0] - gt.center[0], fitted.geometry.center[1] - gt.center[1])).toBeLessThan(1);
+
+  // Side view: drag the top edge up (taller box), one undo step.
+  const side = page.getByTestId('subview-side');
+  const r = (await side.boundingBox())!;
+  const [l, , h] = fitted.geometry.size;
+  const s = Math.min(300 / (l * 1.5 + 1.2), 200 / (h * 1.5 + 1.2));
+  const k = r.width / 300;
+  const topX = r.x + 150 * k;
+  const topY = r.y + (100 - (h / 2) * s) * k;
+  await page.mouse.move(topX, topY);
+  await page.mouse.down();
+  await page.mouse.move(topX, topY - 10 * k, { steps: 4 });
+  await page.mouse.move(topX, topY - 20 * k, { steps: 4 });
+  await page.mouse.up();
+  const taller = h + 20 / s;
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(taller, 1);
+
+  // Keyboard: longer by 0.1 m (I), then undo it and redo it.
+  await page.keyboard.press('i');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l + 0.1, 3);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l, 3);
+  await page.keyboard.press('Control+Shift+Z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l + 0.1, 3);
+  // The side drag was one step: a second undo restores the fitted height.
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(h, 3);
+  await page.keyboard.press('Control+Shift+Z');
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+  const saved = readDoc()!.objects[0].geometry;
+  expect(saved.size[0]).toBeCloseTo(l + 0.1, 3);
+  expect(saved.size[2]).toBeCloseTo(taller, 1);
+
+  // Camera: the cuboid is projected; clicking its wireframe selects it.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('lidar-selected')).toHaveCount(0);
+  const hit = await page.getByTestId('camera-overlay').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) {
+      if (d[i] > 200) {
+        const p = (i - 3) / 4;
+        const r = c.getBoundingClientRect();
+        return { x: r.left + ((p % c.width) + 0.5) * (r.width / c.width), y: r.top + (Math.floor(p / c.width) + 0.5) * (r.height / c.height) };
+      }
+    }
+    return null;
+  });
+  expect(hit).not.toBeNull();
+  await page.mouse.click(hit!.x, hit!.y);
+  await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  await page.waitForTimeout(300);
+  mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-editor.png') });
+
+  // Export KITTI: one Car line near the ground truth.
+  const out = path.join(path.dirname(dir), 'export');
+  const ex = await runCli(['export', 'kitti', dir, out, '--json']);
+  expect(ex.code, ex.stderr).toBe(0);
+  const lines = readFileSync(path.join(out, 'label_2', `${STEM}.txt`), 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const [type, ...v] = lines[0].split(' ');
+  expect(type).toBe('Car');
+  const loc = v.slice(10, 13).map(Number);
+  expect(Math.hypot(loc[0] - car.location[0], loc[2] - car.location[2])).toBeLessThan(1);
+  expect(errors).toEqual([]);
+});
