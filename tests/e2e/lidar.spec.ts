@@ -142,3 +142,61 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   expect(Math.hypot(loc[0] - car.location[0], loc[2] - car.location[2])).toBeLessThan(1);
   expect(errors).toEqual([]);
 });
+
+test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpolate the track', async ({ page }) => {
+  const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-seq-')), 'demo');
+  const r = await runCli(['demo', demo, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const seqHost = await startHost([demo]);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(seqHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await page.waitForTimeout(300);
+    const truth = JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8'))[0];
+    const at = await page.evaluate(
+      ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+      [truth.center[0], truth.center[1], truth.center[2] - truth.size[2] / 2],
+    );
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    await page.getByTestId('track-id').fill('7');
+    await page.getByTestId('track-id').press('Tab');
+    await page.getByRole('button', { name: 'Copy to next frame' }).click();
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await page.getByRole('button', { name: 'Copy to next frame' }).click();
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
+    // Frame 2: delete the copy, so frames 1 and 3 are the keyframes.
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await page.getByTestId('lidar-objects').locator('li').first().click();
+    await page.keyboard.press('Delete');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(0);
+    await page.keyboard.press('d');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
+    await page.getByTestId('lidar-objects').locator('li').first().click();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowUp'); // 1 m forward
+    await page.getByTestId('interpolate-track').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    await expect(page.getByTestId('lidar-objects')).toContainText('#7');
+    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    const annDir = path.join(demo, 'annotations');
+    const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
+    const byFrame = (f: number) => doc.objects.find((o: { frame: number }) => o.frame === f);
+    const x0 = byFrame(0).geometry.center[0], x1 = byFrame(1).geometry.center[0], x2 = byFrame(2).geometry.center[0];
+    expect(byFrame(1).attributes.interpolated).toBe(true);
+    expect(Math.abs(x1 - (x0 + x2) / 2)).toBeLessThan(0.05);
+    expect(Math.abs(x2 - x0)).toBeGreaterThan(0.9);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-sequence.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    await seqHost.stop();
+  }
+});

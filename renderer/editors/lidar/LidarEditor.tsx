@@ -36,6 +36,7 @@ import { Timeline } from '../../viewports/ImageSequenceViewer';
 import { footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';
+import { INTERPOLATED_ATTR, interpolateTrack, TRACK_ATTR } from './tracks';
 import './lidar.css';
 
 type Tool = 'select' | 'box' | 'fit';
@@ -239,7 +240,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     (id: string, patch: (o: AnnotationObject) => AnnotationObject, label: string) => {
       const cur = recordsRef.current;
       if (!cur?.[id]) return;
-      commit(cur, { ...cur, [id]: { ...patch(cur[id]), updatedAt: Date.now() } }, label, id);
+      const changed = patch(cur[id]);
+      const attributes = { ...changed.attributes };
+      delete attributes[INTERPOLATED_ATTR]; // an edited in-between object becomes a keyframe
+      commit(cur, { ...cur, [id]: { ...changed, attributes, updatedAt: Date.now() } }, label, id);
     },
     [commit],
   );
@@ -439,7 +443,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (k === 'b') return setTool('box');
       if (k === 'c') return setTool('fit');
       if (k === 't') return setBev((b) => !b);
-      if (isSeq && !selected && (k === 'a' || k === 'd')) {
+      if (isSeq && (k === 'a' || k === 'd')) {
         setFrame((f) => Math.max(0, Math.min(frameCount - 1, f + (k === 'd' ? 1 : -1))));
         return;
       }
@@ -487,6 +491,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [labels, selected, undoRedo, updateObject, updateBox, commit, isSeq, frameCount]);
 
+  // A selection on another frame is dropped when the frame changes.
+  useEffect(() => {
+    setSelected((sel) => (sel && recordsRef.current?.[sel]?.frame === frame ? sel : null));
+  }, [frame]);
+
   useEffect(() => {
     if (!playing) return;
     const id = setInterval(() => setFrame((f) => (f + 1) % frameCount), 1000 / (seq?.fps ?? 10));
@@ -519,6 +528,14 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     }
     commit(cur, next, 'copy to next frame', null);
     setFrame(frame + 1);
+  };
+
+  const interpolateSelected = () => {
+    const cur = recordsRef.current;
+    const trackId = selectedObj ? String(selectedObj.attributes[TRACK_ATTR] ?? '') : '';
+    if (!cur || !trackId) return;
+    const r = interpolateTrack(cur, trackId, newId);
+    commit(cur, r.records, 'interpolate track', selected);
   };
 
   if (error) return <p className="error-text center">{error}</p>;
@@ -628,8 +645,24 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                   onEnd={() => endLive(`edit cuboid (${kind} view)`, selected)}
                 />
               ))}
+              <div className="lidar-subview lidar-substats mono small">
+                {selectedBox ? (
+                  <>
+                    <span data-testid="points-inside">{t('lidar.pointsInside', { count: insideCount })}</span>
+                    <span data-testid="box-size">{selectedBox.size.map((v) => v.toFixed(2)).join(' × ')} m</span>
+                    <span>
+                      {t('lidar.yaw')} {((selectedBox.yaw * 180) / Math.PI).toFixed(1)}°
+                    </span>
+                    <span>
+                      ({selectedBox.center.map((v) => v.toFixed(2)).join(', ')})
+                    </span>
+                    {selectedObj?.attributes[INTERPOLATED_ATTR] ? <span className="muted">{t('lidar.interpolated')}</span> : null}
+                  </>
+                ) : (
+                  <span className="muted">{t('lidar.noSelection')}</span>
+                )}
+              </div>
             </div>
-            {!selectedBox ? <p className="muted small">{t('lidar.noSelection')}</p> : null}
           </section>
           {selectedObj && selectedBox ? (
             <section className="lidar-card" data-testid="lidar-selected">
@@ -655,15 +688,6 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                     data-testid="track-id"
                   />
                 </label>
-              </div>
-              <div className="lidar-stats mono small">
-                <span data-testid="points-inside">{t('lidar.pointsInside', { count: insideCount })}</span>
-                <span data-testid="box-size">
-                  {selectedBox.size.map((v) => v.toFixed(2)).join(' × ')} m
-                </span>
-                <span>
-                  {t('lidar.yaw')} {((selectedBox.yaw * 180) / Math.PI).toFixed(1)}°
-                </span>
               </div>
               {selLabel?.attributes.length ? (
                 <div className="lidar-attrs">
@@ -706,6 +730,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
               >
                 {t('lidar.delete')}
               </button>
+              {isSeq && selectedObj.attributes[TRACK_ATTR] ? (
+                <button className="small" onClick={interpolateSelected} data-testid="interpolate-track">
+                  {t('lidar.interpolate')}
+                </button>
+              ) : null}
             </section>
           ) : null}
           <section className="lidar-card lidar-objects">
