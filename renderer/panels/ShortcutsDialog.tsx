@@ -13,7 +13,7 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'A / D', action: 'shortcuts.frames' },
   { keys: 'F', action: 'shortcuts.fit' },
   { keys: 'Alt+L', action: 'shortcuts.language' },
-  { keys: 'V / B / C', action: 'shortcutsLidar.tools' },
+  { keys: 'V / B / C / P', action: 'shortcutsLidar.tools' },
   { keys: 'T', action: 'shortcutsLidar.view' },
   { keys: '1 … 9', action: 'shortcutsLidar.labels' },
   { keys: '↑ ↓ ← →', action: 'shortcutsLidar.move' },

@@ -126,6 +126,27 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   expect(hit).not.toBeNull();
   await page.mouse.click(hit!.x, hit!.y);
   await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  // Point labels: a lasso around the car gives its points the Car class (id 1 = first label).
+  await page.keyboard.press('p');
+  const c = await page.evaluate(
+    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+    [gt.center[0], gt.center[1], gt.center[2]],
+  );
+  await page.mouse.move(c.x - 30, c.y - 30);
+  await page.mouse.down();
+  for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(c.x + dx, c.y + dy, { steps: 3 });
+  await page.mouse.up();
+  await expect
+    .poll(() => {
+      const pl = (readDoc() as unknown as { pointLabels?: { count: number; data: string }[] })?.pointLabels?.[0];
+      if (!pl) return 0;
+      const b = Buffer.from(pl.data, 'base64');
+      let n = 0;
+      for (let i = 0; i < pl.count; i++) if (b.readUInt16LE(i * 2) === 1) n++;
+      return n;
+    }, { timeout: 15_000 })
+    .toBeGreaterThan(30);
+  await page.keyboard.press('c');
   await page.waitForTimeout(300);
   mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-editor.png') });

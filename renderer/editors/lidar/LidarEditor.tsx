@@ -37,9 +37,10 @@ import { footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, 
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';
 import { INTERPOLATED_ATTR, interpolateTrack, TRACK_ATTR } from './tracks';
+import { decodeLabels, isPointLabelRecord, lassoPaint, pointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from './pointLabels';
 import './lidar.css';
 
-type Tool = 'select' | 'box' | 'fit';
+type Tool = 'select' | 'box' | 'fit' | 'lasso';
 type Records = RecordMap<AnnotationObject>;
 
 interface PointSequence {
@@ -133,7 +134,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     store.load(item.id).then(({ document }) => {
       if (!live) return;
       meta.current = document;
-      setRecords(toRecords(document.objects));
+      setRecords({ ...toRecords(document.objects), ...Object.fromEntries(document.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])) });
     }, reportError);
     return () => {
       live = false;
@@ -195,13 +196,24 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     () => (records ? Object.values(records).filter((o) => o.frame === frame && o.geometry.kind === 'cuboid3d' && !o.hidden) : []),
     [records, frame],
   );
+  const pointLabelRec = records?.[`${POINT_LABELS_PREFIX}${frame}`];
+  const pointLabels = useMemo(
+    () => (pointLabelRec && cloud && Number(pointLabelRec.attributes.count) === cloud.count ? decodeLabels(String(pointLabelRec.attributes.data), cloud.count) : null),
+    [pointLabelRec, cloud],
+  );
+  const labelColors = useMemo(() => labels.map((l) => hexToRgb(l.color)), [labels]);
   const selectedObj = selected && records?.[selected]?.geometry.kind === 'cuboid3d' ? records[selected] : null;
   const selectedBox = (selectedObj?.geometry as Cuboid3D | undefined) ?? null;
 
   const persist = useCallback(
     (next: Records, label: string, diff: RecordDiff<AnnotationObject>) => {
       if (!meta.current) return;
-      const document: ItemDocument = { ...meta.current, objects: Object.values(next), status: meta.current.status === 'new' ? 'in_progress' : meta.current.status };
+      const all = Object.values(next);
+      const document: ItemDocument = {
+        ...meta.current,
+        objects: all.filter((o) => !isPointLabelRecord(o)),
+        pointLabels: all.filter(isPointLabelRecord).map(recordToPointLabels),
+        status: meta.current.status === 'new' ? 'in_progress' : meta.current.status };
       meta.current = document;
       setSaveState('saving');
       store
@@ -365,10 +377,35 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     [cloud, index, rayToGround, labelById, activeLabel, frame, commit, t],
   );
 
-  const down = useRef<{ x: number; y: number; drawId?: string; start?: [number, number, number] } | null>(null);
+  const down = useRef<{ x: number; y: number; drawId?: string; start?: [number, number, number]; lasso?: number[]; erase?: boolean } | null>(null);
+  const [lassoPath, setLassoPath] = useState<number[] | null>(null);
+  const applyLasso = (poly: number[], erase: boolean) => {
+    const api = sceneApi.current;
+    if (!api || !cloud || poly.length < 6) return;
+    const cam = api.camera as THREE.PerspectiveCamera;
+    cam.updateMatrixWorld();
+    const m = new THREE.Matrix4().multiplyMatrices(cam.projectionMatrix, cam.matrixWorldInverse).elements;
+    const r = api.dom.getBoundingClientRect();
+    const next = pointLabels ? pointLabels.slice() : new Uint16Array(cloud.count);
+    const value = erase ? 0 : Math.max(0, labels.findIndex((l) => l.id === activeLabel)) + 1;
+    const n = lassoPaint(cloud.positions, cloud.count, m, r.width, r.height, poly, next, value);
+    if (!n) return;
+    const cur = recordsRef.current ?? {};
+    const rec = pointLabelRecord(frame, next);
+    commit(cur, { ...cur, [rec.id]: rec }, erase ? 'erase point labels' : 'label points', null);
+  };
   const onPointerDown = (e: React.PointerEvent) => {
     if (e.button !== 0) return;
     down.current = { x: e.clientX, y: e.clientY };
+    if (tool === 'lasso') {
+      const r = sceneApi.current?.dom.getBoundingClientRect();
+      if (!r) return;
+      (e.target as HTMLElement).setPointerCapture?.(e.pointerId);
+      down.current.lasso = [e.clientX - r.left, e.clientY - r.top];
+      down.current.erase = e.shiftKey;
+      setLassoPath(down.current.lasso);
+      return;
+    }
     if (tool === 'box') {
       const p = rayToGround(e.clientX, e.clientY);
       if (!p) return;
@@ -380,6 +417,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   };
   const onPointerMove = (e: React.PointerEvent) => {
     const d = down.current;
+    if (d?.lasso) {
+      const r = sceneApi.current!.dom.getBoundingClientRect();
+      d.lasso = [...d.lasso, e.clientX - r.left, e.clientY - r.top];
+      setLassoPath(d.lasso);
+      return;
+    }
     if (!d?.drawId || !d.start) return;
     const p = rayToGround(e.clientX, e.clientY, d.start[2]);
     if (!p) return;
@@ -398,6 +441,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     down.current = null;
     if (!d) return;
     const moved = Math.hypot(e.clientX - d.x, e.clientY - d.y) > 4;
+    if (d.lasso) {
+      setLassoPath(null);
+      applyLasso(d.lasso, !!d.erase);
+      return;
+    }
     if (d.drawId) {
       const made = recordsRef.current?.[d.drawId];
       const g = made?.geometry as Cuboid3D | undefined;
@@ -442,6 +490,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (k === 'v') return setTool('select');
       if (k === 'b') return setTool('box');
       if (k === 'c') return setTool('fit');
+      if (k === 'p') return setTool('lasso');
       if (k === 't') return setBev((b) => !b);
       if (isSeq && (k === 'a' || k === 'd')) {
         setFrame((f) => Math.max(0, Math.min(frameCount - 1, f + (k === 'd' ? 1 : -1))));
@@ -513,7 +562,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   }, [bev, cloud]);
   useEffect(() => {
     const c = sceneApi.current?.controls;
-    if (c) c.enabled = tool !== 'box';
+    if (c) c.enabled = tool !== 'box' && tool !== 'lasso';
   }, [tool, cloud]);
 
   const copyToNextFrame = () => {
@@ -540,15 +589,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   if (error) return <p className="error-text center">{error}</p>;
   const selLabel = selectedObj ? labelById.get(selectedObj.label) : undefined;
-  const hint = tool === 'select' ? t('lidar.hintSelect') : tool === 'box' ? t('lidar.hintBox') : t('lidar.hintFit');
+  const hint = t(`lidar.hint${tool[0].toUpperCase()}${tool.slice(1)}`);
 
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
       <div className="lidar-toolbar">
         <div className="lidar-seg">
-          {(['select', 'box', 'fit'] as Tool[]).map((tl) => (
+          {(['select', 'box', 'fit', 'lasso'] as Tool[]).map((tl) => (
             <button key={tl} className={tool === tl ? 'active' : ''} onClick={() => setTool(tl)} data-testid={`tool-${tl}`}>
-              {t(`lidar.${tl}`)} <kbd>{tl === 'select' ? 'V' : tl === 'box' ? 'B' : 'C'}</kbd>
+              {t(`lidar.${tl}`)} <kbd>{{ select: 'V', box: 'B', fit: 'C', lasso: 'P' }[tl]}</kbd>
             </button>
           ))}
         </div>
@@ -589,7 +638,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             >
               <color attach="background" args={['#0b0f14']} />
               <Bridge api={sceneApi} />
-              {cloud ? <Points cloud={cloud} mode={mode} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
+              {cloud ? <Points cloud={cloud} mode={mode} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
               <Boxes objects={frameObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
             </Canvas>
@@ -608,6 +657,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             </label>
             <span className="muted small">{hint}</span>
           </div>
+          {lassoPath ? (
+            <svg className="lidar-lasso">
+              <polygon points={lassoPath.join(' ')} />
+            </svg>
+          ) : null}
           {notice ? <div className="lidar-notice" data-testid="lidar-notice">{notice}</div> : null}
           {extrinsicWarnings.length ? (
             <div className="lidar-warning" data-testid="extrinsic-warning">⚠ {extrinsicWarnings.join(' ')}</div>
@@ -793,7 +847,7 @@ function Bridge({ api }: { api: React.MutableRefObject<SceneApi | null> }) {
   return null;
 }
 
-function Points({ cloud, mode, inside, insideCount, highlight }: { cloud: LoadedCloud; mode: ColorMode; inside: Uint32Array | null; insideCount: number; highlight: string }) {
+function Points({ cloud, mode, pointLabels, labelColors, inside, insideCount, highlight }: { cloud: LoadedCloud; mode: ColorMode; pointLabels: Uint16Array | null; labelColors: [number, number, number][]; inside: Uint32Array | null; insideCount: number; highlight: string }) {
   const invalidate = useThree((s) => s.invalidate);
   const base = useMemo(() => colorize(cloud.positions, cloud.count, mode, cloud.intensity, cloud.rgb), [cloud, mode]);
   const geometry = useMemo(() => {
@@ -809,6 +863,15 @@ function Points({ cloud, mode, inside, insideCount, highlight }: { cloud: Loaded
     const attr = geometry.getAttribute('color') as THREE.BufferAttribute;
     const col = attr.array as Float32Array;
     col.set(base);
+    if (pointLabels) {
+      for (let i = 0; i < pointLabels.length; i++) {
+        const c = pointLabels[i] ? labelColors[pointLabels[i] - 1] : undefined;
+        if (!c) continue;
+        col[i * 3] = c[0];
+        col[i * 3 + 1] = c[1];
+        col[i * 3 + 2] = c[2];
+      }
+    }
     if (inside) {
       const [r, g, b] = hexToRgb(highlight);
       for (let k = 0; k < insideCount; k++) {
@@ -820,7 +883,7 @@ function Points({ cloud, mode, inside, insideCount, highlight }: { cloud: Loaded
     }
     attr.needsUpdate = true;
     invalidate();
-  }, [geometry, base, inside, insideCount, highlight, invalidate]);
+  }, [geometry, base, pointLabels, labelColors, inside, insideCount, highlight, invalidate]);
   return (
     <points geometry={geometry}>
       <pointsMaterial size={2} sizeAttenuation={false} vertexColors />
