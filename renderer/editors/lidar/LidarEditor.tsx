@@ -92,6 +92,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const recordsRef = useRef<Records | null>(null);
   recordsRef.current = records;
   const history = useRef(new History<AnnotationObject>());
+  const i18nRecovered = useRef(t('recovered'));
   const store = useMemo(
     () => new DocumentStore(rpc, project.path, db, 400, (e) => {
       setSaveState('unsaved');
@@ -131,8 +132,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   useEffect(() => {
     let live = true;
     history.current.clear();
-    store.load(item.id).then(({ document }) => {
+    store.load(item.id).then(({ document, recovered }) => {
       if (!live) return;
+      if (recovered) useApp.getState().set({ notice: i18nRecovered.current });
       meta.current = document;
       setRecords({ ...toRecords(document.objects), ...Object.fromEntries(document.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])) });
     }, reportError);
