@@ -27,6 +27,7 @@ export const lidarEn = {
     saving: 'Saving…',
     unsaved: 'Unsaved',
     camera: 'Camera',
+    enlarge: 'Enlarge / shrink the camera view',
     copyNext: 'Copy to next frame',
     interpolate: 'Interpolate track',
     interpolated: 'interpolated',
@@ -46,6 +47,7 @@ export const lidarEn = {
     height: 'LiDAR: taller / lower',
     updown: 'LiDAR: raise / lower',
     delete: 'LiDAR: delete the cuboid',
+    focus: 'LiDAR: orbit around the selected cuboid',
   },
 };
 
@@ -75,6 +77,7 @@ export const lidarZh: Shape<typeof lidarEn> = {
     saving: '正在保存…',
     unsaved: '未保存',
     camera: '相机',
+    enlarge: '放大 / 缩小相机视图',
     copyNext: '复制到下一帧',
     interpolate: '插值轨迹',
     interpolated: '插值生成',
@@ -94,5 +97,6 @@ export const lidarZh: Shape<typeof lidarEn> = {
     height: 'LiDAR：增高 / 降低',
     updown: 'LiDAR：升高 / 降低',
     delete: 'LiDAR：删除立方体',
+    focus: 'LiDAR：围绕所选立方体旋转视角',
   },
 };

@@ -23,6 +23,7 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'U / O', action: 'shortcutsLidar.height' },
   { keys: 'PageUp / PageDown', action: 'shortcutsLidar.updown' },
   { keys: 'Delete', action: 'shortcutsLidar.delete' },
+  { keys: 'F ', action: 'shortcutsLidar.focus' },
 ];
 
 export function ShortcutsDialog() {

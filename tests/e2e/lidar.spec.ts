@@ -149,7 +149,13 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   await page.keyboard.press('c');
   await page.waitForTimeout(300);
   mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.keyboard.press('f'); // orbit around the selected car
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-editor.png') });
+  await page.getByTestId('camera-enlarge').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-camera.png') });
+  await page.getByTestId('camera-enlarge').click();
 
   // Export KITTI: one Car line near the ground truth.
   const out = path.join(path.dirname(dir), 'export');

@@ -53,7 +53,7 @@ interface PointSequence {
 interface SceneApi {
   camera: THREE.Camera;
   dom: HTMLCanvasElement;
-  controls: { enabled: boolean; minPolarAngle: number; maxPolarAngle: number; update(): void } | null;
+  controls: { enabled: boolean; minPolarAngle: number; maxPolarAngle: number; target: THREE.Vector3; update(): void } | null;
   invalidate(): void;
 }
 
@@ -188,6 +188,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [mode, setMode] = useState<ColorMode>('height');
   const [notice, setNotice] = useState<string | null>(null);
+  const [bigCamera, setBigCamera] = useState(false);
   const gestureStart = useRef<Records | null>(null);
   const sceneApi = useRef<SceneApi | null>(null);
 
@@ -468,6 +469,19 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     } else setSelected(pickBox(e.clientX, e.clientY));
   };
 
+  /** F: orbit around the selected cuboid (or back to the sensor). */
+  const focusOn = useCallback((box?: Cuboid3D) => {
+    const api = sceneApi.current;
+    if (!api?.controls) return;
+    const [x, y, z] = box?.center ?? [0, 0, 0];
+    const cam = api.camera as THREE.PerspectiveCamera;
+    const off = box ? [-Math.cos(box.yaw) * 9, -Math.sin(box.yaw) * 9, 7] : [-18, 0, 14];
+    api.controls.target.set(x, y, z);
+    cam.position.set(x + off[0], y + off[1], z + off[2]);
+    api.controls.update();
+    api.invalidate();
+  }, []);
+
   // ------------------------------------------------------------- keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -494,6 +508,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (k === 'c') return setTool('fit');
       if (k === 'p') return setTool('lasso');
       if (k === 't') return setBev((b) => !b);
+      if (k === 'f') return focusOn(selected ? (recordsRef.current?.[selected]?.geometry as Cuboid3D | undefined) : undefined);
       if (isSeq && (k === 'a' || k === 'd')) {
         setFrame((f) => Math.max(0, Math.min(frameCount - 1, f + (k === 'd' ? 1 : -1))));
         return;
@@ -540,7 +555,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [labels, selected, undoRedo, updateObject, updateBox, commit, isSeq, frameCount]);
+  }, [labels, selected, undoRedo, updateObject, updateBox, commit, isSeq, frameCount, focusOn]);
 
   // A selection on another frame is dropped when the frame changes.
   useEffect(() => {
@@ -571,7 +586,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     const cur = recordsRef.current;
     if (!cur || frame + 1 >= frameCount) return;
     const next = { ...cur };
+    const onNext = new Set(Object.values(cur).filter((o) => o.frame === frame + 1).map((o) => String(o.attributes.track_id ?? '')));
     for (const o of frameObjects) {
+      if (o.attributes.track_id && onNext.has(String(o.attributes.track_id))) continue;
       const trackId = o.attributes.track_id ?? o.id.slice(0, 8);
       if (!o.attributes.track_id) next[o.id] = { ...o, attributes: { ...o.attributes, track_id: trackId } };
       const id = newId();
@@ -672,8 +689,13 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
         <aside className="lidar-side">
           {imageSrc ? (
-            <section className="lidar-card">
-              <h4>{t('lidar.camera')}</h4>
+            <section className={`lidar-card ${bigCamera ? 'lidar-camera-big' : ''}`}>
+              <h4>
+                {t('lidar.camera')}
+                <button className="small ghost" onClick={() => setBigCamera((b) => !b)} title={t('lidar.enlarge')} data-testid="camera-enlarge">
+                  {bigCamera ? '⤡' : '⤢'}
+                </button>
+              </h4>
               <CameraPanel
                 src={imageSrc}
                 camera={camera}
