@@ -16,7 +16,8 @@ import { Canvas, useThree } from '@react-three/fiber';
 import { OrbitControls } from '@react-three/drei';
 import * as THREE from 'three';
 import type { ItemSummary } from '../../../preload/contract';
-import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, LabelSpec } from '../../core/document/schema';
+import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, LabelSpec, Track } from '../../core/document/schema';
+import { interpolateCuboidTrack } from '../../core/lidar/interpolate';
 import { History } from '../../core/history/history';
 import { diffRecords, invertDiff, type RecordDiff, type RecordMap } from '../../core/history/diff';
 import { pointsInBox } from '../../core/lidar/box';
@@ -87,6 +88,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const [cloud, setCloud] = useState<LoadedCloud | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [records, setRecords] = useState<Records | null>(null);
+  /** Imported tracks (document.tracks): shown per frame by interpolation, read-only for now. */
+  const [tracks, setTracks] = useState<Track[]>([]);
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved'>('saved');
   const meta = useRef<ItemDocument | null>(null);
   const recordsRef = useRef<Records | null>(null);
@@ -136,6 +139,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (!live) return;
       if (recovered) useApp.getState().set({ notice: i18nRecovered.current });
       meta.current = document;
+      setTracks(document.tracks);
       setRecords({ ...toRecords(document.objects), ...Object.fromEntries(document.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])) });
     }, reportError);
     return () => {
@@ -205,6 +209,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     [pointLabelRec, cloud],
   );
   const labelColors = useMemo(() => labels.map((l) => hexToRgb(l.color)), [labels]);
+  const trackObjects = useMemo<AnnotationObject[]>(() => {
+    const out: AnnotationObject[] = [];
+    for (const tr of tracks) {
+      const r = interpolateCuboidTrack(tr.keyframes, frame);
+      if (r) out.push({ id: `track:${tr.id}`, label: tr.label, frame, zOrder: 0, source: tr.source, attributes: { ...tr.attributes, track_id: tr.id }, geometry: r.geometry });
+    }
+    return out;
+  }, [tracks, frame]);
+  const shownObjects = useMemo(() => (trackObjects.length ? [...frameObjects, ...trackObjects] : frameObjects), [frameObjects, trackObjects]);
   const selectedObj = selected && records?.[selected]?.geometry.kind === 'cuboid3d' ? records[selected] : null;
   const selectedBox = (selectedObj?.geometry as Cuboid3D | undefined) ?? null;
 
@@ -658,7 +671,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
               <color attach="background" args={['#0b0f14']} />
               <Bridge api={sceneApi} />
               {cloud ? <Points cloud={cloud} mode={mode} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
-              <Boxes objects={frameObjects} selected={selected} colorOf={colorOf} />
+              <Boxes objects={shownObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
             </Canvas>
           </div>
@@ -699,9 +712,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
               <CameraPanel
                 src={imageSrc}
                 camera={camera}
-                boxes={frameObjects.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: colorOf(o.label) }))}
+                boxes={shownObjects.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: colorOf(o.label) }))}
                 selectedId={selected}
-                onSelect={setSelected}
+                onSelect={(id) => setSelected(id && recordsRef.current?.[id] ? id : null)}
                 onImageSize={(w, h) => setImageSize((s) => (s && s[0] === w && s[1] === h ? s : [w, h]))}
               />
             </section>
@@ -817,19 +830,19 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           ) : null}
           <section className="lidar-card lidar-objects">
             <h4>
-              {t('lidar.objects')} <span className="muted">({frameObjects.length})</span>
+              {t('lidar.objects')} <span className="muted">({shownObjects.length})</span>
               {isSeq ? (
                 <button className="small ghost" onClick={copyToNextFrame} disabled={frame + 1 >= frameCount || !frameObjects.length}>
                   {t('lidar.copyNext')}
                 </button>
               ) : null}
             </h4>
-            {frameObjects.length === 0 ? <p className="muted small">{t('lidar.noObjects')}</p> : null}
+            {shownObjects.length === 0 ? <p className="muted small">{t('lidar.noObjects')}</p> : null}
             <ul data-testid="lidar-objects">
-              {frameObjects.map((o) => {
+              {shownObjects.map((o) => {
                 const g = o.geometry as Cuboid3D;
                 return (
-                  <li key={o.id} className={o.id === selected ? 'sel' : ''} onClick={() => setSelected(o.id)}>
+                  <li key={o.id} className={o.id === selected ? 'sel' : ''} onClick={() => records?.[o.id] && setSelected(o.id)} title={records?.[o.id] ? undefined : t('lidar.readOnlyTrack')}>
                     <span className="dot" style={{ background: colorOf(o.label) }} />
                     <span>{labelById.get(o.label)?.name ?? o.label}</span>
                     {o.attributes.track_id ? <span className="muted mono">#{String(o.attributes.track_id)}</span> : null}
