@@ -3,6 +3,7 @@
  * Features keep their strings in their own module (renderer/i18n/<feature>.ts exporting
  * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
  */
+import { lidarEn, lidarZh } from './lidar';
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
@@ -196,5 +197,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh };

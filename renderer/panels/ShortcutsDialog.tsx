@@ -18,6 +18,17 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '[ / ]', action: 'shortcutsMedical.brushSize' },
   { keys: 'I', action: 'shortcutsMedical.invert' },
   { keys: 'Right-drag / Ctrl+drag', action: 'shortcutsMedical.windowDrag' },
+  { keys: 'V / B / C / P', action: 'shortcutsLidar.tools' },
+  { keys: 'T', action: 'shortcutsLidar.view' },
+  { keys: '1 … 9', action: 'shortcutsLidar.labels' },
+  { keys: '↑ ↓ ← →', action: 'shortcutsLidar.move' },
+  { keys: 'Q / E', action: 'shortcutsLidar.rotate' },
+  { keys: 'I / K', action: 'shortcutsLidar.length' },
+  { keys: 'J / L', action: 'shortcutsLidar.width' },
+  { keys: 'U / O', action: 'shortcutsLidar.height' },
+  { keys: 'PageUp / PageDown', action: 'shortcutsLidar.updown' },
+  { keys: 'Delete', action: 'shortcutsLidar.delete' },
+  { keys: 'F ', action: 'shortcutsLidar.focus' },
 ];
 
 export function ShortcutsDialog() {

@@ -6,8 +6,8 @@ import type { ComponentType } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
 import { ImageViewer } from './ImageViewer';
 import { ImageSequenceViewer } from './ImageSequenceViewer';
-import { PointCloudViewer } from './PointCloudViewer';
 import { MedicalEditor } from '../editors/medical/MedicalEditor';
+import { LidarEditor } from '../editors/lidar/LidarEditor';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
@@ -18,9 +18,9 @@ export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
   video: VideoItem,
   'image-sequence': ImageSequenceViewer,
-  pointcloud: PointCloudViewer,
-  'pointcloud-sequence': PointCloudViewer,
   dicom: MedicalEditor,
   'dicom-series': MedicalEditor,
   nifti: MedicalEditor,
+  pointcloud: LidarEditor,
+  'pointcloud-sequence': LidarEditor,
 };

@@ -2,7 +2,7 @@
  * Per-point colours computed once per cloud and colour mode into one Float32Array (RGB), never
  * per frame. A turbo-like ramp keeps height and intensity readable on a dark background.
  */
-export type ColorMode = 'height' | 'intensity';
+export type ColorMode = 'height' | 'intensity' | 'rgb';
 
 export function ramp(t: number, out: Float32Array, o: number): void {
   const x = Math.min(1, Math.max(0, t));
@@ -27,7 +27,8 @@ export function robustRange(values: ArrayLike<number>, count: number, stride = 1
   return hi > lo ? [lo, hi] : [lo, lo + 1];
 }
 
-export function colorize(positions: Float32Array, count: number, mode: ColorMode, intensity?: ArrayLike<number>): Float32Array {
+export function colorize(positions: Float32Array, count: number, mode: ColorMode, intensity?: ArrayLike<number>, rgb?: Float32Array): Float32Array {
+  if (mode === 'rgb' && rgb) return rgb.slice(0, count * 3);
   const colors = new Float32Array(count * 3);
   if (mode === 'intensity' && intensity) {
     const [lo, hi] = robustRange(intensity, count);

@@ -1,33 +1,51 @@
 /**
- * Fetch a point cloud by URL and return typed arrays. KITTI-style .bin (float32 x y z intensity)
- * is viewed in place (no copy, no per-point work beyond de-interleaving positions once).
+ * Fetch a point cloud by URL and parse it in the point-cloud worker (PCD, PLY, LAS/LAZ, KITTI /
+ * nuScenes .bin): the bytes are transferred to the worker and the parsed typed arrays come back
+ * transferred, so the UI thread never touches per-point work beyond picking fields.
  */
+import { PointCloudWorkerClient, type WorkerLike } from '../../workers/pointcloudClient';
+import type { PointCloud } from '../../core/formats/pointcloud/types';
+
 export interface LoadedCloud {
   count: number;
+  /** x y z interleaved, relative to `offset`. */
   positions: Float32Array;
+  offset: [number, number, number];
   intensity?: Float32Array;
+  /** 0..1 colours, 3 per point, when the file has an `rgb` field. */
+  rgb?: Float32Array;
+  format: string;
+  warnings: string[];
+}
+
+let client: PointCloudWorkerClient | null = null;
+function workerClient(): PointCloudWorkerClient {
+  client ??= new PointCloudWorkerClient(
+    () => new Worker(new URL('../../workers/pointcloud.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
+  );
+  return client;
 }
 
 export async function loadCloud(url: string, fileName: string, signal?: AbortSignal): Promise<LoadedCloud> {
   const res = await fetch(url, { signal });
   if (!res.ok) throw new Error(`${fileName}: HTTP ${res.status} ${await res.text()}`);
   const buf = await res.arrayBuffer();
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.bin')) return fromXyzi(buf, fileName);
-  throw new Error(`${fileName}: this point-cloud format is not supported by the viewer yet`);
+  const cloud = await workerClient().parse(buf, fileName);
+  signal?.throwIfAborted();
+  return fromPointCloud(cloud);
 }
 
-function fromXyzi(buf: ArrayBuffer, fileName: string): LoadedCloud {
-  if (buf.byteLength % 16 !== 0) throw new Error(`${fileName}: size ${buf.byteLength} is not a multiple of 16 bytes (float32 x y z intensity)`);
-  const src = new Float32Array(buf);
-  const count = src.length / 4;
-  const positions = new Float32Array(count * 3);
-  const intensity = new Float32Array(count);
-  for (let i = 0, j = 0; i < count; i++, j += 4) {
-    positions[i * 3] = src[j];
-    positions[i * 3 + 1] = src[j + 1];
-    positions[i * 3 + 2] = src[j + 2];
-    intensity[i] = src[j + 3];
+/** Picks the fields the viewer uses (no copy when they already have the right type). */
+export function fromPointCloud(cloud: PointCloud): LoadedCloud {
+  const out: LoadedCloud = { count: cloud.count, positions: cloud.positions, offset: cloud.offset, format: cloud.format, warnings: cloud.warnings };
+  const intensity = cloud.fields.find((f) => f.name === 'intensity' || f.name === 'reflectance' || f.name === 'scalar_intensity');
+  if (intensity && intensity.count === 1) out.intensity = intensity.data instanceof Float32Array ? intensity.data : Float32Array.from(intensity.data);
+  const rgb = cloud.fields.find((f) => f.name === 'rgb' && f.count === 3);
+  if (rgb) {
+    const c = new Float32Array(cloud.count * 3);
+    const d = rgb.data;
+    for (let i = 0; i < c.length; i++) c[i] = d[i] / 255;
+    out.rgb = c;
   }
-  return { count, positions, intensity };
+  return out;
 }

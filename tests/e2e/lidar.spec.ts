@@ -1,0 +1,229 @@
+/**
+ * The LiDAR editor end to end on real KITTI data: one-click fit of a car, a side-view drag, a
+ * keyboard nudge, undo/redo, the document on disk, the camera projection and `datum export kitti`.
+ */
+import { expect, test } from '@playwright/test';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runCli, startHost, type RunningHost } from './host';
+import { parseKittiCalib } from '../../renderer/core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
+
+const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti');
+const STEM = '000002';
+
+let dir: string;
+let host: RunningHost;
+
+test.skip(!existsSync(path.join(DATA, 'velodyne')), `${DATA} is absent`);
+
+test.beforeAll(async () => {
+  dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-kitti-')), 'kitti');
+  cpSync(DATA, dir, { recursive: true });
+  host = await startHost([dir, '--create']);
+});
+test.afterAll(async () => host?.stop());
+
+interface Doc {
+  objects: { id: string; label: string; geometry: { kind: string; center: number[]; size: number[]; yaw: number } }[];
+}
+function readDoc(): Doc | null {
+  const annDir = path.join(dir, 'annotations');
+  if (!existsSync(annDir)) return null;
+  const files = readdirSync(annDir).filter((f) => f.endsWith('.json'));
+  return files.length ? (JSON.parse(readFileSync(path.join(annDir, files[0]), 'utf8')) as Doc) : null;
+}
+
+test('fit a car with one click, adjust it, see it in the camera, save and export KITTI', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  // Ground truth of the car in this frame, in the LiDAR frame.
+  const calib = parseKittiCalib(readFileSync(path.join(DATA, 'calib', `${STEM}.txt`), 'utf8'));
+  const car = parseKittiLabels(readFileSync(path.join(DATA, 'label_2', `${STEM}.txt`), 'utf8')).find((l) => l.type === 'Car')!;
+  const gt = kittiLabelToCuboid(car, calib);
+
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('search').fill(`velodyne/${STEM}`);
+  await expect(page.getByTestId('item-tile')).toHaveCount(1);
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('lidar-editor')).toBeVisible();
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect(page.getByTestId('camera-overlay')).toBeVisible();
+
+  // One click (fit tool, Car active) on the car's bottom centre.
+  await page.keyboard.press('c');
+  await page.keyboard.press('1');
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+  await page.waitForTimeout(500);
+  const at = await page.evaluate(
+    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+    [gt.center[0], gt.center[1], gt.center[2] - gt.size[2] / 2],
+  );
+  await page.mouse.click(at.x, at.y);
+  await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  const inside = Number((await page.getByTestId('points-inside').innerText()).replace(/\D/g, ''));
+  expect(inside).toBeGreaterThan(50);
+
+  await expect.poll(() => readDoc()?.objects.length ?? 0, { timeout: 15_000 }).toBe(1);
+  const fitted = readDoc()!.objects[0];
+  expect(fitted.label).toBe('car');
+  expect(fitted.geometry.kind).toBe('cuboid3d');
+  expect(Math.hypot(fitted.geometry.center[0] - gt.center[0], fitted.geometry.center[1] - gt.center[1])).toBeLessThan(1);
+
+  // Side view: drag the top edge up (taller box), one undo step.
+  const side = page.getByTestId('subview-side');
+  const r = (await side.boundingBox())!;
+  const [l, , h] = fitted.geometry.size;
+  const s = Math.min(300 / (l * 1.5 + 1.2), 200 / (h * 1.5 + 1.2));
+  const k = r.width / 300;
+  const topX = r.x + 150 * k;
+  const topY = r.y + (100 - (h / 2) * s) * k;
+  await page.mouse.move(topX, topY);
+  await page.mouse.down();
+  await page.mouse.move(topX, topY - 10 * k, { steps: 4 });
+  await page.mouse.move(topX, topY - 20 * k, { steps: 4 });
+  await page.mouse.up();
+  const taller = h + 20 / s;
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(taller, 1);
+
+  // Keyboard: longer by 0.1 m (I), then undo it and redo it.
+  await page.keyboard.press('i');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l + 0.1, 3);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l, 3);
+  await page.keyboard.press('Control+Shift+Z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[0] ?? 0, { timeout: 15_000 }).toBeCloseTo(l + 0.1, 3);
+  // The side drag was one step: a second undo restores the fitted height.
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(h, 3);
+  await page.keyboard.press('Control+Shift+Z');
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+  const saved = readDoc()!.objects[0].geometry;
+  expect(saved.size[0]).toBeCloseTo(l + 0.1, 3);
+  expect(saved.size[2]).toBeCloseTo(taller, 1);
+
+  // Camera: the cuboid is projected; clicking its wireframe selects it.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('lidar-selected')).toHaveCount(0);
+  const hit = await page.getByTestId('camera-overlay').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) {
+      if (d[i] > 200) {
+        const p = (i - 3) / 4;
+        const r = c.getBoundingClientRect();
+        return { x: r.left + ((p % c.width) + 0.5) * (r.width / c.width), y: r.top + (Math.floor(p / c.width) + 0.5) * (r.height / c.height) };
+      }
+    }
+    return null;
+  });
+  expect(hit).not.toBeNull();
+  await page.mouse.click(hit!.x, hit!.y);
+  await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  // Point labels: a lasso around the car gives its points the Car class (id 1 = first label).
+  await page.keyboard.press('p');
+  const c = await page.evaluate(
+    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+    [gt.center[0], gt.center[1], gt.center[2]],
+  );
+  await page.mouse.move(c.x - 30, c.y - 30);
+  await page.mouse.down();
+  for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(c.x + dx, c.y + dy, { steps: 3 });
+  await page.mouse.up();
+  await expect
+    .poll(() => {
+      const pl = (readDoc() as unknown as { pointLabels?: { count: number; data: string }[] })?.pointLabels?.[0];
+      if (!pl) return 0;
+      const b = Buffer.from(pl.data, 'base64');
+      let n = 0;
+      for (let i = 0; i < pl.count; i++) if (b.readUInt16LE(i * 2) === 1) n++;
+      return n;
+    }, { timeout: 15_000 })
+    .toBeGreaterThan(30);
+  await page.keyboard.press('c');
+  await page.waitForTimeout(300);
+  mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.keyboard.press('f'); // orbit around the selected car
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-editor.png') });
+  await page.getByTestId('camera-enlarge').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-camera.png') });
+  await page.getByTestId('camera-enlarge').click();
+
+  // Export KITTI: one Car line near the ground truth.
+  const out = path.join(path.dirname(dir), 'export');
+  const ex = await runCli(['export', 'kitti', dir, out, '--json']);
+  expect(ex.code, ex.stderr).toBe(0);
+  const lines = readFileSync(path.join(out, 'label_2', `${STEM}.txt`), 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const [type, ...v] = lines[0].split(' ');
+  expect(type).toBe('Car');
+  const loc = v.slice(10, 13).map(Number);
+  expect(Math.hypot(loc[0] - car.location[0], loc[2] - car.location[2])).toBeLessThan(1);
+  expect(errors).toEqual([]);
+});
+
+test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpolate the track', async ({ page }) => {
+  const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-seq-')), 'demo');
+  const r = await runCli(['demo', demo, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const seqHost = await startHost([demo]);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(seqHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await page.waitForTimeout(300);
+    const truth = JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8'))[0];
+    const at = await page.evaluate(
+      ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+      [truth.center[0], truth.center[1], truth.center[2] - truth.size[2] / 2],
+    );
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    await page.getByTestId('track-id').fill('7');
+    await page.getByTestId('track-id').press('Tab');
+    await page.getByRole('button', { name: 'Copy to next frame' }).click();
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await page.getByRole('button', { name: 'Copy to next frame' }).click();
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
+    // Frame 2: delete the copy, so frames 1 and 3 are the keyframes.
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await page.getByTestId('lidar-objects').locator('li').first().click();
+    await page.keyboard.press('Delete');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(0);
+    await page.keyboard.press('d');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
+    await page.getByTestId('lidar-objects').locator('li').first().click();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowUp'); // 1 m forward
+    await page.getByTestId('interpolate-track').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    await expect(page.getByTestId('lidar-objects')).toContainText('#7');
+    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    const annDir = path.join(demo, 'annotations');
+    const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
+    const byFrame = (f: number) => doc.objects.find((o: { frame: number }) => o.frame === f);
+    const x0 = byFrame(0).geometry.center[0], x1 = byFrame(1).geometry.center[0], x2 = byFrame(2).geometry.center[0];
+    expect(byFrame(1).attributes.interpolated).toBe(true);
+    expect(Math.abs(x1 - (x0 + x2) / 2)).toBeLessThan(0.05);
+    expect(Math.abs(x2 - x0)).toBeGreaterThan(0.9);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-sequence.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    await seqHost.stop();
+  }
+});
