@@ -1,0 +1,71 @@
+/**
+ * AI pre-labelling end to end: import the real YOLOX-nano model through the app, pre-label the
+ * demo images (plus the real COCO image 139), accept predictions above a threshold, reject one,
+ * undo, and find the result on disk.
+ */
+import { expect, test } from '@playwright/test';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runCli, startHost, type RunningHost } from './host';
+
+const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+const MODEL_DIR = path.join(DATA, 'models', 'yolox-nano');
+let host: RunningHost;
+let demo: string;
+
+test.beforeAll(async () => {
+  if (!existsSync(MODEL_DIR)) return;
+  demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-models-')), 'demo');
+  expect((await runCli(['demo', demo])).code).toBe(0);
+  const coco = readdirSync(path.join(DATA, 'images', 'coco139')).find((f) => f.endsWith('.jpg'))!;
+  copyFileSync(path.join(DATA, 'images', 'coco139', coco), path.join(demo, 'images', coco));
+  host = await startHost([demo, '--allow', MODEL_DIR]);
+});
+test.afterAll(async () => host?.stop());
+
+test('import YOLOX, pre-label, accept above threshold, reject one, undo', async ({ page }) => {
+  test.skip(!existsSync(MODEL_DIR), `needs ../shared/data (${MODEL_DIR})`);
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByRole('tab', { name: 'Models' }).click();
+  await page.getByTestId('model-path').fill(path.join(MODEL_DIR, 'yolox_nano.onnx'));
+  await page.getByTestId('classes-path').fill(path.join(MODEL_DIR, 'coco_classes.txt'));
+  await page.getByTestId('model-preset').selectOption('yolox');
+  await page.getByTestId('import-model').click();
+  await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' })).toHaveCount(1);
+  await page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).click();
+
+  await page.getByTestId('prelabel').click();
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('review-row').first()).toBeVisible();
+  // The provider that actually ran is shown (CPU here).
+  await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).getByTestId('model-provider')).toHaveText('cpu');
+  const total = await page.getByTestId('review-row').count();
+  expect(total).toBeGreaterThanOrEqual(3);
+  await page.screenshot({ path: 'test-results/screens/review-strip.png' });
+
+  // Accept everything >= 0.6, reject the first remaining one, then undo the rejection.
+  await page.getByTestId('threshold').fill('0.6');
+  const label = await page.getByTestId('accept-above').innerText();
+  const accepted = Number(/\((\d+)\)/.exec(label)![1]);
+  expect(accepted).toBeGreaterThan(0);
+  await page.getByTestId('accept-above').click();
+  await expect(page.getByTestId('review-row')).toHaveCount(total - accepted);
+  await page.getByTestId('reject-one').first().click();
+  await expect(page.getByTestId('review-row')).toHaveCount(total - accepted - 1);
+  await page.getByTestId('review-undo').click();
+  await expect(page.getByTestId('review-row')).toHaveCount(total - accepted);
+
+  // On disk: the COCO image's document holds accepted model objects with their scores, and
+  // the tv/person/clock of the ground truth are among the predictions.
+  await expect
+    .poll(() => {
+      const dir = path.join(demo, 'annotations');
+      const docs = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')));
+      return docs.flatMap((d) => d.objects).filter((o: any) => o.source.kind === 'model' && o.accepted).length;
+    })
+    .toBe(accepted);
+  const ontology = JSON.parse(readFileSync(path.join(demo, 'datum.json'), 'utf8')).ontology.labels.map((l: { name: string }) => l.name);
+  expect(ontology).toEqual(expect.arrayContaining(['tvmonitor', 'person', 'clock']));
+});
