@@ -125,6 +125,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     loadCloud(cloudUrl, cloudName, ctrl.signal).then(
       (c) => {
         setCloud(c);
+        // Scanned objects and RGB-D clouds read best in their own colours (if the file has any:
+        // some LAS files carry an all-zero colour field).
+        if (c.rgb && hasColour(c.rgb)) setMode('rgb');
         setError(null);
       },
       (e) => !ctrl.signal.aborted && setError(String(e.message ?? e)),
@@ -673,6 +676,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
               {cloud ? <Points cloud={cloud} mode={mode} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
               <Boxes objects={shownObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
+              {cloud ? <FitSmallCloud cloud={cloud} /> : null}
             </Canvas>
           </div>
           <div className="viewer-hud">
@@ -963,4 +967,47 @@ function Boxes({ objects, selected, colorOf }: { objects: AnnotationObject[]; se
       <lineBasicMaterial vertexColors />
     </lineSegments>
   );
+}
+
+/**
+ * LiDAR scans keep the driving view. Anything much smaller (a scanned object, an indoor RGB-D
+ * cloud) is framed once when it loads: camera and orbit target moved to its bounding sphere.
+ */
+function FitSmallCloud({ cloud }: { cloud: LoadedCloud }) {
+  const { camera, controls, invalidate } = useThree() as unknown as {
+    camera: THREE.PerspectiveCamera;
+    controls: { target: THREE.Vector3; update(): void } | null;
+    invalidate(): void;
+  };
+  useEffect(() => {
+    const sphere = new THREE.Sphere();
+    const box = new THREE.Box3();
+    const p = cloud.positions;
+    const v = new THREE.Vector3();
+    const step = Math.max(1, Math.floor(cloud.count / 20000)); // a sample is plenty for framing
+    for (let i = 0; i < cloud.count; i += step) {
+      v.set(p[i * 3], p[i * 3 + 1], p[i * 3 + 2]);
+      if (Number.isFinite(v.x + v.y + v.z)) box.expandByPoint(v);
+    }
+    if (box.isEmpty()) return;
+    box.getBoundingSphere(sphere);
+    if (sphere.radius > 25) return;
+    const r = Math.max(sphere.radius, 1e-3);
+    camera.near = r / 200;
+    camera.far = r * 200;
+    camera.position.set(sphere.center.x - r * 1.6, sphere.center.y - r * 0.4, sphere.center.z + r * 1.1);
+    camera.updateProjectionMatrix();
+    if (controls) {
+      controls.target.copy(sphere.center);
+      controls.update();
+    }
+    invalidate();
+  }, [cloud, camera, controls, invalidate]);
+  return null;
+}
+
+function hasColour(rgb: ArrayLike<number>): boolean {
+  const step = Math.max(1, Math.floor(rgb.length / 3000));
+  for (let i = 0; i < rgb.length; i += step) if (rgb[i] > 0) return true;
+  return false;
 }
