@@ -4,3 +4,4 @@
  */
 export { getFormat, listFormats, registerFormat } from './registry';
 export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from './registry';
+import './formats2d';
