@@ -4,6 +4,7 @@
  * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
  */
 import type { Shape } from './shape';
+import { imageEn, imageZh } from './image';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -194,5 +195,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn };
-export const zh: Shape<typeof en> = { ...coreZh };
+export const en = { ...coreEn, ...imageEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...imageZh };

@@ -13,6 +13,18 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'A / D', action: 'shortcuts.frames' },
   { keys: 'F', action: 'shortcuts.fit' },
   { keys: 'Alt+L', action: 'shortcuts.language' },
+  // image editor
+  { keys: 'V / B / R / P / L / K / M / E', action: 'image.shortcuts.tools' },
+  { keys: '1 … 9', action: 'image.shortcuts.labels' },
+  { keys: 'Enter / Double-click', action: 'image.shortcuts.finish' },
+  { keys: 'Esc ', action: 'image.shortcuts.cancel' },
+  { keys: 'Del / Backspace', action: 'image.shortcuts.remove' },
+  { keys: 'Ctrl+C / Ctrl+V', action: 'image.shortcuts.copyPaste' },
+  { keys: 'H / Shift+L', action: 'image.shortcuts.hideLock' },
+  { keys: '[ / ]', action: 'image.shortcuts.order' },
+  { keys: '{ / }', action: 'image.shortcuts.brush' },
+  { keys: 'Space', action: 'image.shortcuts.pan' },
+  { keys: '0', action: 'image.shortcuts.oneToOne' },
 ];
 
 export function ShortcutsDialog() {

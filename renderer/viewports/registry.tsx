@@ -4,19 +4,19 @@
  */
 import type { ComponentType } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
-import { ImageViewer } from './ImageViewer';
-import { ImageSequenceViewer } from './ImageSequenceViewer';
+import { ImageEditor } from '../editors/image/ImageEditor';
+import { ImageSequenceEditor } from '../editors/image/ImageSequenceEditor';
 import { PointCloudViewer } from './PointCloudViewer';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
-const ImageItem: ItemViewerComponent = ({ item }) => <ImageViewer src={`/blob/item/${item.id}`} />;
+const ImageItem: ItemViewerComponent = ({ item }) => <ImageEditor item={item} src={`/blob/item/${item.id}`} />;
 const VideoItem: ItemViewerComponent = ({ item }) => <video className="video" src={`/blob/item/${item.id}`} controls data-testid="video-viewer" />;
 
 export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
   video: VideoItem,
-  'image-sequence': ImageSequenceViewer,
+  'image-sequence': ImageSequenceEditor,
   pointcloud: PointCloudViewer,
   'pointcloud-sequence': PointCloudViewer,
 };
