@@ -237,10 +237,12 @@ async function importInto(format: Format2D, src: string, ctx: ExchangeContext): 
   } catch (err) {
     throw new DatumError('BAD_FILE', (err as Error).message);
   }
+  const match = itemMatcher(items);
   const info = projects.current()!;
   const { ontology, idMap, added } = mergeOntology(info.ontology, ds.ontology);
-  if (added || JSON.stringify(ontology) !== JSON.stringify(info.ontology)) await projects.updateOntology(ontology);
-  const match = itemMatcher(items);
+  // Labels arrive only with annotations: a dataset that matches nothing leaves the ontology alone.
+  const anyMatch = ds.items.some((i) => match(i.name));
+  if (anyMatch && (added || JSON.stringify(ontology) !== JSON.stringify(info.ontology))) await projects.updateOntology(ontology);
   let done = 0;
   let objects = 0;
   let matched = 0;

@@ -12,6 +12,7 @@ import { ImageViewer, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
 import { createTool, TOOL_KEYS, type Command, type Mods, type Tool, type ToolContext, type ToolName } from './tools';
 import * as model from './model';
+import { roundGeometry } from './geometry';
 import { Overlay } from './Overlay';
 import { useAnnotationDocument } from './useAnnotationDocument';
 import './imageEditor.css';
@@ -94,11 +95,11 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     for (const c of commands) {
       if (c.type === 'create') {
         const id = model.newId();
-        next = model.createObject(next, c.geometry, activeLabel, frame, id);
+        next = model.createObject(next, roundGeometry(c.geometry), activeLabel, frame, id);
         sel = [id];
         action = `draw ${c.geometry.kind}`;
       } else if (c.type === 'update') {
-        next = model.setGeometry(next, c.id, c.geometry);
+        next = model.setGeometry(next, c.id, roundGeometry(c.geometry));
         action = c.action;
       } else if (c.type === 'delete') {
         next = model.remove(next, [c.id]);
@@ -207,7 +208,8 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     if (label) {
       consume();
       setLabelId(label.id);
-      if (sel.length) edit(model.relabel(doc.recordsRef.current, sel, label), 'relabel');
+      // with the select tool a label key relabels the selection; with a drawing tool it picks the next shape's label
+      if (sel.length && toolName === 'select') edit(model.relabel(doc.recordsRef.current, sel, label), 'relabel');
       return;
     }
     if (!e.shiftKey) {
@@ -223,10 +225,11 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     const up = (e: KeyboardEvent) => {
       if (e.key === ' ') space.current = false;
     };
-    window.addEventListener('keydown', down);
+    // capture phase: the editor sees keys before ItemView (Escape leaves the item only when nothing is being drawn or selected)
+    window.addEventListener('keydown', down, true);
     window.addEventListener('keyup', up);
     return () => {
-      window.removeEventListener('keydown', down);
+      window.removeEventListener('keydown', down, true);
       window.removeEventListener('keyup', up);
     };
   }, []);

@@ -296,3 +296,21 @@ export function translate(g: Geometry, dx: number, dy: number): Geometry {
 export function clampToImage(p: Pt, width: number, height: number): Pt {
   return { x: Math.max(0, Math.min(width, p.x)), y: Math.max(0, Math.min(height, p.y)) };
 }
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+/** Coordinates rounded to 1/100 pixel: screen-to-image maths leaves float noise nobody wants on disk. */
+export function roundGeometry(g: Geometry): Geometry {
+  switch (g.kind) {
+    case 'box2d':
+      return { ...g, x1: r2(g.x1), y1: r2(g.y1), x2: r2(g.x2), y2: r2(g.y2) };
+    case 'rotatedBox':
+      return { ...g, cx: r2(g.cx), cy: r2(g.cy), w: r2(g.w), h: r2(g.h), angle: Math.round(g.angle * 1e6) / 1e6 };
+    case 'polygon':
+    case 'polyline':
+    case 'points':
+    case 'skeleton':
+      return { ...g, points: g.points.map(r2) };
+    default:
+      return g;
+  }
+}
