@@ -405,6 +405,24 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
   );
 }
 
+const ICON = {
+  visible: 'M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8zM8 10a2 2 0 100-4 2 2 0 000 4z',
+  hidden: 'M2 2l12 12M6.5 4C7 3.8 7.5 3.5 8 3.5c4 0 6.5 4.5 6.5 4.5s-.7 1.3-2 2.5M4 5.5C2.4 6.7 1.5 8 1.5 8S4 12.5 8 12.5c.9 0 1.7-.2 2.4-.5',
+  locked: 'M4 7h8v6H4zM5.5 7V5a2.5 2.5 0 015 0v2',
+  unlocked: 'M4 7h8v6H4zM5.5 7V5a2.5 2.5 0 014.8-1',
+  up: 'M8 13V3M4 7l4-4 4 4',
+  down: 'M8 3v10M4 9l4 4 4-4',
+  remove: 'M4 4l8 8M12 4l-8 8',
+};
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <path d={d} />
+    </svg>
+  );
+}
+
 function ObjectRow(props: {
   o: AnnotationObject;
   label: LabelSpec | undefined;
@@ -429,19 +447,19 @@ function ObjectRow(props: {
       {o.source.kind !== 'human' ? <span className="badge small">{Math.round(o.source.score * 100)}%</span> : null}
       <span className="actions" onClick={(e) => e.stopPropagation()}>
         <button className="icon" title={t('image.backward')} onClick={() => props.onOrder(-1)}>
-          ↓
+          <Icon d={ICON.down} />
         </button>
         <button className="icon" title={t('image.forward')} onClick={() => props.onOrder(1)}>
-          ↑
+          <Icon d={ICON.up} />
         </button>
         <button className={`icon${o.hidden ? ' on' : ''}`} title={t('image.hide')} onClick={() => props.onToggle('hidden')} data-testid="toggle-hidden">
-          {o.hidden ? '◌' : '◉'}
+          <Icon d={o.hidden ? ICON.hidden : ICON.visible} />
         </button>
         <button className={`icon${o.locked ? ' on' : ''}`} title={t('image.lock')} onClick={() => props.onToggle('locked')} data-testid="toggle-locked">
-          {o.locked ? '🔒' : '🔓'}
+          <Icon d={o.locked ? ICON.locked : ICON.unlocked} />
         </button>
         <button className="icon danger" title={t('image.remove')} onClick={props.onDelete} data-testid="delete-object">
-          ✕
+          <Icon d={ICON.remove} />
         </button>
       </span>
     </li>

@@ -1,9 +1,8 @@
 /** An image sequence annotated frame by frame: the image editor on the current frame plus the timeline. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
 import { Timeline } from '../../viewports/ImageSequenceViewer';
-import { useFrameKeys } from '../../viewports/useFrameKeys';
 import { ImageEditor } from './ImageEditor';
 
 interface SequenceManifest {
@@ -30,7 +29,23 @@ export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
       .catch((e) => setError(String(e.message ?? e)));
   }, [item.id]);
 
-  useFrameKeys(count, frame, setFrame);
+  // A / D and ← / → step frames. Registered once and reading the count from a ref, so a key
+  // pressed right after the manifest arrives never sees a stale count.
+  const countRef = useRef(0);
+  countRef.current = count;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const n = countRef.current;
+      if (!n) return;
+      const k = e.key.toLowerCase();
+      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
+      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => {
     if (!playing || !count) return;
     const id = setInterval(() => setFrame((f) => (f + 1) % count), 1000 / (manifest?.fps ?? 10));

@@ -96,7 +96,6 @@ const ObjectShape = memo(function ObjectShape({ o, color, name, selected, scale 
       {e ? (
         <text x={e[0]} y={e[1] - 4 / scale} fontSize={11 / scale} fill={color} stroke="#0b0f14" strokeWidth={3 / scale} paintOrder="stroke" className="ie-caption">
           {name}
-          {o.locked ? ' 🔒' : ''}
         </text>
       ) : null}
     </g>
