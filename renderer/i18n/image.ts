@@ -56,6 +56,16 @@ export const imageEn = {
       cuboid3d: 'cuboid',
       tag: 'tag',
     },
+    video: {
+      keyframe: 'Keyframe',
+      interpolated: 'Interpolated',
+      keyframes: '{{count}} keyframes',
+      outside: 'Leaves view here (O)',
+      deleteKeyframe: 'Delete keyframe',
+      decoding: 'Decoding frame…',
+      fallback: 'WebCodecs cannot decode this video here; frames come from the video element',
+      unsupported: 'Frame-exact editing needs an MP4 video; this file plays in the plain player.',
+    },
     count: '{{count}} objects',
     shortcuts: {
       tools: 'Tools: select, box, rotated box, polygon, polyline, points, brush, eraser',
@@ -127,6 +137,16 @@ export const imageZh: Shape<typeof imageEn> = {
       mask: '掩码',
       cuboid3d: '立方体',
       tag: '标签',
+    },
+    video: {
+      keyframe: '关键帧',
+      interpolated: '插值帧',
+      keyframes: '{{count}} 个关键帧',
+      outside: '从此帧离开画面 (O)',
+      deleteKeyframe: '删除关键帧',
+      decoding: '正在解码帧…',
+      fallback: '此环境中 WebCodecs 无法解码该视频；帧由 video 元素提供',
+      unsupported: '逐帧精确编辑需要 MP4 视频；此文件使用普通播放器播放。',
     },
     count: '{{count}} 个对象',
     shortcuts: {

@@ -15,11 +15,14 @@ import { useTranslation } from 'react-i18next';
  */
 export function ImageViewer({
   src,
+  bitmap,
   onLoad,
   overlay,
   oneToOneKey = '1',
 }: {
-  src: string;
+  src?: string;
+  /** A decoded frame (video) drawn on a canvas instead of an <img>. */
+  bitmap?: ImageBitmap | null;
   onLoad?: (w: number, h: number) => void;
   /**
    * Drawn over the image (an editor's SVG). Pointer events it stops keep the viewer from panning;
@@ -84,6 +87,22 @@ export function ImageViewer({
       onPointerUp={() => (drag.current = null)}
       data-testid="image-viewer"
     >
+      {bitmap !== undefined ? (
+        <BitmapCanvas
+          bitmap={bitmap}
+          onSize={(w, h) => {
+            if (!size || size.w !== w || size.h !== h) {
+              setSize({ w, h });
+              onLoad?.(w, h);
+            }
+          }}
+          style={{
+            transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
+            imageRendering: view.scale > 2 ? 'pixelated' : 'auto',
+            visibility: size ? 'visible' : 'hidden',
+          }}
+        />
+      ) : (
       <img
         src={src}
         alt=""
@@ -99,6 +118,7 @@ export function ImageViewer({
           visibility: size ? 'visible' : 'hidden',
         }}
       />
+      )}
       {overlay && size ? overlay(view, size) : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
         <button className="ghost small" onClick={fit}>
@@ -113,4 +133,20 @@ export function ImageViewer({
       </div>
     </div>
   );
+}
+
+function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; onSize(w: number, h: number): void; style: React.CSSProperties }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !bitmap) return;
+    if (c.width !== bitmap.width || c.height !== bitmap.height) {
+      c.width = bitmap.width;
+      c.height = bitmap.height;
+    }
+    c.getContext('2d')!.drawImage(bitmap, 0, 0);
+    onSize(bitmap.width, bitmap.height);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bitmap]);
+  return <canvas ref={canvas} className="frame-canvas" style={style} data-testid="frame-canvas" />;
 }

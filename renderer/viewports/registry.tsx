@@ -6,16 +6,16 @@ import type { ComponentType } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
 import { ImageEditor } from '../editors/image/ImageEditor';
 import { ImageSequenceEditor } from '../editors/image/ImageSequenceEditor';
+import { VideoEditor } from '../editors/video/VideoEditor';
 import { PointCloudViewer } from './PointCloudViewer';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
 const ImageItem: ItemViewerComponent = ({ item }) => <ImageEditor item={item} src={`/blob/item/${item.id}`} />;
-const VideoItem: ItemViewerComponent = ({ item }) => <video className="video" src={`/blob/item/${item.id}`} controls data-testid="video-viewer" />;
 
 export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
-  video: VideoItem,
+  video: VideoEditor,
   'image-sequence': ImageSequenceEditor,
   pointcloud: PointCloudViewer,
   'pointcloud-sequence': PointCloudViewer,

@@ -15,6 +15,7 @@ import * as model from './model';
 import { roundGeometry } from './geometry';
 import { Overlay } from './Overlay';
 import { useAnnotationDocument } from './useAnnotationDocument';
+import { objectOps, deleteKeyframe, setOutside, type EditOps, type TrackRecords } from './ops';
 import './imageEditor.css';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
@@ -36,14 +37,32 @@ const TOOL_ICONS: Record<ToolName, ReactNode> = {
   eraser: <path d="M13 4l6 6-8 8H6l-3-3zM8 9l6 6" />,
 };
 
-export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummary; src: string; frame?: number; footer?: ReactNode }) {
+export function ImageEditor({
+  item,
+  src,
+  bitmap,
+  frame = 0,
+  footer,
+  ops: opsProp,
+}: {
+  item: ItemSummary;
+  src?: string;
+  /** A decoded video frame, shown instead of src. */
+  bitmap?: ImageBitmap | null;
+  frame?: number;
+  footer?: ReactNode;
+  /** Objects per frame (default) or tracks with keyframes (video). */
+  ops?: EditOps<any>;
+}) {
+  const ops: EditOps<any> = opsProp ?? objectOps;
+  const tracks = ops.kind === 'tracks';
   const { t } = useTranslation();
   const ontology = useApp((s) => s.project?.ontology ?? NO_LABELS);
   const labels = useMemo(() => new Map(ontology.labels.map((l) => [l.id, l])), [ontology]);
   const [selection, setSelection] = useState<string[]>([]);
   const selectionRef = useRef<string[]>([]);
   selectionRef.current = selection;
-  const doc = useAnnotationDocument(item.id, setSelection);
+  const doc = useAnnotationDocument(item.id, ops, setSelection);
   const [toolName, setToolName] = useState<ToolName>('box');
   const tool = useRef<Tool>(createTool('box'));
   const [labelId, setLabelId] = useState<string | null>(ontology.labels[0]?.id ?? null);
@@ -63,7 +82,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
   }, [labels, labelId, ontology.labels]);
 
   const records = doc.records ?? {};
-  const objects = useMemo(() => model.objectsOnFrame(records, frame), [records, frame]);
+  const objects = useMemo(() => ops.frameObjects(records, frame), [ops, records, frame]);
   const shapes = objects.filter((o) => o.geometry.kind !== 'tag');
   const tags = objects.filter((o) => o.geometry.kind === 'tag');
   const activeLabel = labelId ? labels.get(labelId) : undefined;
@@ -75,7 +94,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
   }, []);
 
   const context = (): ToolContext => ({
-    objects: model.objectsOnFrame(doc.recordsRef.current, frame),
+    objects: ops.frameObjects(doc.recordsRef.current, frame),
     selection: selectionRef.current,
     scale: view.current.scale,
     width: size.current?.w ?? 0,
@@ -95,14 +114,14 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     for (const c of commands) {
       if (c.type === 'create') {
         const id = model.newId();
-        next = model.createObject(next, roundGeometry(c.geometry), activeLabel, frame, id);
+        next = ops.create(next, roundGeometry(c.geometry), activeLabel, frame, id);
         sel = [id];
         action = `draw ${c.geometry.kind}`;
       } else if (c.type === 'update') {
-        next = model.setGeometry(next, c.id, roundGeometry(c.geometry));
+        next = ops.update(next, c.id, roundGeometry(c.geometry), frame);
         action = c.action;
       } else if (c.type === 'delete') {
-        next = model.remove(next, [c.id]);
+        next = ops.remove(next, [c.id]);
         sel = sel.filter((id) => id !== c.id);
         action = 'erase';
       } else sel = c.ids;
@@ -112,7 +131,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     rerender();
   };
 
-  const edit = (next: model.Records, action: string, sel?: string[]) => {
+  const edit = (next: Record<string, any>, action: string, sel?: string[]) => {
     doc.apply(next, action, selectionRef.current);
     if (sel) select(sel);
   };
@@ -165,11 +184,11 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
       else doc.undo();
       return;
     }
-    if (ctrl && k.toLowerCase() === 'c') {
+    if (ctrl && k.toLowerCase() === 'c' && !tracks) {
       clipboard.current = selectionRef.current.map((id) => doc.recordsRef.current[id]).filter(Boolean);
       return;
     }
-    if (ctrl && k.toLowerCase() === 'v') {
+    if (ctrl && k.toLowerCase() === 'v' && !tracks) {
       if (!clipboard.current.length) return;
       consume();
       const same = clipboard.current.every((o) => o.frame === frame);
@@ -197,9 +216,11 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
     }
     if ((k === 'Delete' || k === 'Backspace') && sel.length) {
       consume();
-      edit(model.remove(doc.recordsRef.current, sel), 'delete', []);
+      edit(ops.remove(doc.recordsRef.current, sel), 'delete', []);
       return;
     }
+    if (tracks && k === 'o' && sel.length === 1) return void edit(setOutside(doc.recordsRef.current as TrackRecords, sel[0], frame), 'outside');
+    if (tracks && (k === 'h' || k === 'L' || k === '[' || k === ']')) return;
     if ((k === 'h' || k === 'H') && !e.shiftKey && sel.length) return void edit(model.toggle(doc.recordsRef.current, sel, 'hidden'), 'hide');
     if (k === 'L' && e.shiftKey && sel.length) return void edit(model.toggle(doc.recordsRef.current, sel, 'locked'), 'lock');
     if ((k === ']' || k === '[') && sel.length) return void edit(model.reorder(doc.recordsRef.current, sel, k === ']' ? 1 : -1), 'reorder');
@@ -209,7 +230,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
       consume();
       setLabelId(label.id);
       // with the select tool a label key relabels the selection; with a drawing tool it picks the next shape's label
-      if (sel.length && toolName === 'select') edit(model.relabel(doc.recordsRef.current, sel, label), 'relabel');
+      if (sel.length && toolName === 'select') edit(ops.relabel(doc.recordsRef.current, sel, label), 'relabel');
       return;
     }
     if (!e.shiftKey) {
@@ -236,7 +257,9 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
 
   // ------------------------------------------------------------- render
   const preview = tool.current.preview();
-  const selected = selection.length === 1 ? records[selection[0]] : undefined;
+  const selected = selection.length === 1 ? objects.find((o) => o.id === selection[0]) : undefined;
+  const selectedTrack = tracks && selected ? (records as TrackRecords)[selected.id] : undefined;
+  const onKeyframe = !!selectedTrack?.keyframes.some((k) => k.frame === frame);
   const cursorStyle = space.current ? 'grab' : toolName === 'select' ? 'default' : toolName === 'brush' || toolName === 'eraser' ? 'none' : 'crosshair';
 
   const overlay = (v: ViewTransform, s: { w: number; h: number }) => {
@@ -309,7 +332,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
             style={{ '--chip': l.color } as React.CSSProperties}
             onClick={() => {
               setLabelId(l.id);
-              if (selectionRef.current.length) edit(model.relabel(doc.recordsRef.current, selectionRef.current, l), 'relabel');
+              if (selectionRef.current.length) edit(ops.relabel(doc.recordsRef.current, selectionRef.current, l), 'relabel');
             }}
             data-testid="label-chip"
           >
@@ -322,7 +345,7 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
       </div>
       <div className="ie-main">
         <div className="ie-canvas">
-          <ImageViewer src={src} overlay={overlay} oneToOneKey="0" />
+          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" />
           {footer}
         </div>
         <aside className="ie-side">
@@ -332,24 +355,24 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
             </h3>
             {shapes.length === 0 ? <p className="muted small">{t('image.noObjects')}</p> : null}
             <ul className="ie-objects">
-              {model
-                .objectsOnFrame(records, frame)
-                .filter((o) => o.geometry.kind !== 'tag')
+              {[...shapes]
                 .sort((a, b) => b.zOrder - a.zOrder)
                 .map((o) => (
                   <ObjectRow
                     key={o.id}
                     o={o}
                     label={labels.get(o.label)}
+                    tracks={tracks}
                     selected={selection.includes(o.id)}
                     onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
                     onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
-                    onDelete={() => edit(model.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
+                    onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
                     onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
                   />
                 ))}
             </ul>
           </section>
+          {tracks ? null : (
           <section>
             <h3>{t('image.tags')}</h3>
             <div className="ie-tags" data-testid="tags">
@@ -386,18 +409,37 @@ export function ImageEditor({ item, src, frame = 0, footer }: { item: ItemSummar
               </div>
             ) : null}
           </section>
+          )}
           <section>
             <h3>{t('image.attributes')}</h3>
             {selected ? (
               <AttributesPanel
                 o={selected}
                 labels={ontology.labels}
-                onLabel={(l) => edit(model.relabel(doc.recordsRef.current, [selected.id], l), 'relabel')}
-                onChange={(attr, value) => edit(model.setAttribute(doc.recordsRef.current, selected.id, attr, value), 'attribute')}
+                onLabel={(l) => edit(ops.relabel(doc.recordsRef.current, [selected.id], l), 'relabel')}
+                onChange={(attr, value) => {
+                  const spec = labels.get(selected.label)?.attributes.find((a) => a.id === attr);
+                  edit(ops.setAttribute(doc.recordsRef.current, selected.id, attr, value, frame, spec?.scope ?? 'track'), 'attribute');
+                }}
               />
             ) : (
               <p className="muted small">{t('image.selectOne')}</p>
             )}
+            {selectedTrack ? (
+              <div className="ie-track" data-testid="track-panel">
+                <p className="muted small">
+                  {onKeyframe ? t('image.video.keyframe') : t('image.video.interpolated')} · {t('image.video.keyframes', { count: selectedTrack.keyframes.length })}
+                </p>
+                <div className="ie-row">
+                  <button className="ghost small" onClick={() => edit(setOutside(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'outside', [])} data-testid="track-outside">
+                    {t('image.video.outside')}
+                  </button>
+                  <button className="ghost small" disabled={!onKeyframe} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
+                    {t('image.video.deleteKeyframe')}
+                  </button>
+                </div>
+              </div>
+            ) : null}
           </section>
         </aside>
       </div>
@@ -426,6 +468,7 @@ function Icon({ d }: { d: string }) {
 function ObjectRow(props: {
   o: AnnotationObject;
   label: LabelSpec | undefined;
+  tracks: boolean;
   selected: boolean;
   onSelect(add: boolean): void;
   onToggle(flag: 'hidden' | 'locked'): void;
@@ -446,6 +489,8 @@ function ObjectRow(props: {
       <span className="kind muted small">{t(`image.kinds.${o.geometry.kind}`)}</span>
       {o.source.kind !== 'human' ? <span className="badge small">{Math.round(o.source.score * 100)}%</span> : null}
       <span className="actions" onClick={(e) => e.stopPropagation()}>
+        {props.tracks ? null : (
+        <>
         <button className="icon" title={t('image.backward')} onClick={() => props.onOrder(-1)}>
           <Icon d={ICON.down} />
         </button>
@@ -458,6 +503,8 @@ function ObjectRow(props: {
         <button className={`icon${o.locked ? ' on' : ''}`} title={t('image.lock')} onClick={() => props.onToggle('locked')} data-testid="toggle-locked">
           <Icon d={o.locked ? ICON.locked : ICON.unlocked} />
         </button>
+        </>
+        )}
         <button className="icon danger" title={t('image.remove')} onClick={props.onDelete} data-testid="delete-object">
           <Icon d={ICON.remove} />
         </button>

@@ -5,25 +5,26 @@
  */
 import i18next from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AnnotationObject, ItemDocument } from '../../core/document/schema';
+import type { ItemDocument } from '../../core/document/schema';
 import { History } from '../../core/history/history';
-import { diffRecords, invertDiff, isEmptyDiff, type RecordDiff } from '../../core/history/diff';
+import { diffRecords, invertDiff, isEmptyDiff, type RecordDiff, type RecordMap } from '../../core/history/diff';
 import { DocumentStore } from '../../persistence/documentStore';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
-import { documentOf, recordsOf, type Records } from './model';
+import type { EditOps } from './ops';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
-export function useAnnotationDocument(itemId: string, onRestoreSelection: (ids: string[]) => void) {
+export function useAnnotationDocument<R>(itemId: string, ops: EditOps<R>, onRestoreSelection: (ids: string[]) => void) {
+  type Records = RecordMap<R>;
   const projectPath = useApp((s) => s.project?.path ?? '');
   const [records, setRecords] = useState<Records | null>(null);
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [historyVersion, setHistoryVersion] = useState(0);
   const recordsRef = useRef<Records>({});
   const baseRef = useRef<ItemDocument | null>(null);
-  const history = useRef(new History<AnnotationObject>());
+  const history = useRef(new History<R>());
   const restore = useRef(onRestoreSelection);
   restore.current = onRestoreSelection;
 
@@ -44,7 +45,7 @@ export function useAnnotationDocument(itemId: string, onRestoreSelection: (ids: 
       ({ document, recovered }) => {
         if (!live) return;
         baseRef.current = document;
-        recordsRef.current = recordsOf(document);
+        recordsRef.current = ops.read(document);
         setRecords(recordsRef.current);
         if (recovered) useApp.getState().set({ notice: i18next.t('recovered') });
       },
@@ -53,7 +54,7 @@ export function useAnnotationDocument(itemId: string, onRestoreSelection: (ids: 
     return () => {
       live = false;
     };
-  }, [itemId, store]);
+  }, [itemId, store, ops]);
 
   // "Saved" once the host confirmed every journalled edit.
   const poll = useRef<ReturnType<typeof setInterval> | null>(null);
@@ -72,9 +73,9 @@ export function useAnnotationDocument(itemId: string, onRestoreSelection: (ids: 
   useEffect(() => () => void (poll.current && clearInterval(poll.current)), []);
 
   const persist = useCallback(
-    (next: Records, label: string, diff: RecordDiff<AnnotationObject>) => {
+    (next: Records, label: string, diff: RecordDiff<R>) => {
       if (!baseRef.current) return;
-      const doc = documentOf(baseRef.current, next);
+      const doc = ops.write(baseRef.current, next);
       baseRef.current = doc;
       setSaveState('saving');
       store.commit(itemId, doc, label, diff).then(watchSave, (err) => {
@@ -82,7 +83,7 @@ export function useAnnotationDocument(itemId: string, onRestoreSelection: (ids: 
         reportError(err);
       });
     },
-    [itemId, store, watchSave],
+    [itemId, store, watchSave, ops],
   );
 
   /** Apply an edit (new records) as one undo step. */
