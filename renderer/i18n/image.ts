@@ -79,6 +79,7 @@ export const imageEn = {
       brush: 'Smaller / larger brush',
       pan: 'Pan (Space+drag or middle button)',
       oneToOne: '1:1 pixel zoom in the editor',
+      outside: 'Video: the selected track leaves the view on this frame',
     },
   },
 };
@@ -161,6 +162,7 @@ export const imageZh: Shape<typeof imageEn> = {
       brush: '缩小 / 放大画笔',
       pan: '平移（空格+拖动或鼠标中键）',
       oneToOne: '编辑器中 1:1 像素缩放',
+      outside: '视频：所选轨迹从此帧离开画面',
     },
   },
 };

@@ -25,6 +25,7 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '{ / }', action: 'image.shortcuts.brush' },
   { keys: 'Space', action: 'image.shortcuts.pan' },
   { keys: '0', action: 'image.shortcuts.oneToOne' },
+  { keys: 'O', action: 'image.shortcuts.outside' },
 ];
 
 export function ShortcutsDialog() {

@@ -73,6 +73,7 @@ test('track a box over frames with keyframes and interpolation, save, export CVA
   await page.mouse.move(...at(400, 375), { steps: 5 });
   await page.mouse.up();
   await expect(page.getByTestId('track-panel')).toContainText('Keyframe');
+  await expect(page.getByTestId('keyframe-ticks').locator('i')).toHaveCount(2);
   const rect = page.locator('[data-testid=shape][data-kind=box2d] rect');
   await expect(rect).toHaveAttribute('x', /^(29\d|30\d)(\.\d+)?$/);
 

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec } from '../../core/document/schema';
+import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec, Track } from '../../core/document/schema';
 import type { ItemSummary } from '../../../preload/contract';
 import { ImageViewer, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
@@ -43,8 +43,11 @@ export function ImageEditor({
   bitmap,
   frame = 0,
   footer,
+  frameCount,
   ops: opsProp,
 }: {
+  /** Number of frames (video): keyframes of the selected track are marked above the timeline. */
+  frameCount?: number;
   item: ItemSummary;
   src?: string;
   /** A decoded video frame, shown instead of src. */
@@ -346,6 +349,20 @@ export function ImageEditor({
       <div className="ie-main">
         <div className="ie-canvas">
           <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" />
+          {tracks && frameCount && frameCount > 1 ? (
+            <div className="ie-keyticks" data-testid="keyframe-ticks" aria-hidden>
+              {(selectedTrack ? [selectedTrack] : (Object.values(records) as Track[])).flatMap((tr) =>
+                tr.keyframes.map((k) => (
+                  <i
+                    key={`${tr.id}-${k.frame}`}
+                    className={k.outside ? 'outside' : undefined}
+                    style={{ left: `calc(${(k.frame / (frameCount - 1)) * 100}%)`, background: labels.get(tr.label)?.color }}
+                    title={`${labels.get(tr.label)?.name ?? ''} · ${k.frame + 1}`}
+                  />
+                )),
+              )}
+            </div>
+          ) : null}
           {footer}
         </div>
         <aside className="ie-side">

@@ -90,6 +90,7 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
       <ImageEditor
         item={item}
         ops={trackOps}
+        frameCount={info.frames}
         frame={frame}
         bitmap={shown?.bitmap ?? null}
         footer={
