@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary, Modality } from '../../preload/contract';
@@ -39,9 +39,12 @@ export function DatasetBrowser() {
   const searchBox = useRef<HTMLInputElement>(null);
   const [width, setWidth] = useState(1200);
 
-  useEffect(() => {
+  // Measure before the first paint: a guessed width lays the grid out with the wrong column
+  // count for a frame or two (tiles jump, and a click in that window opens the wrong item).
+  useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    setWidth(el.clientWidth);
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));
     ro.observe(el);
     return () => ro.disconnect();

@@ -4,20 +4,20 @@
  */
 import type { ComponentType } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
-import { ImageViewer } from './ImageViewer';
-import { ImageSequenceViewer } from './ImageSequenceViewer';
 import { MedicalEditor } from '../editors/medical/MedicalEditor';
 import { LidarEditor } from '../editors/lidar/LidarEditor';
+import { ImageEditor } from '../editors/image/ImageEditor';
+import { ImageSequenceEditor } from '../editors/image/ImageSequenceEditor';
+import { VideoEditor } from '../editors/video/VideoEditor';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
-const ImageItem: ItemViewerComponent = ({ item }) => <ImageViewer src={`/blob/item/${item.id}`} />;
-const VideoItem: ItemViewerComponent = ({ item }) => <video className="video" src={`/blob/item/${item.id}`} controls data-testid="video-viewer" />;
+const ImageItem: ItemViewerComponent = ({ item }) => <ImageEditor item={item} src={`/blob/item/${item.id}`} />;
 
 export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
-  video: VideoItem,
-  'image-sequence': ImageSequenceViewer,
+  video: VideoEditor,
+  'image-sequence': ImageSequenceEditor,
   dicom: MedicalEditor,
   'dicom-series': MedicalEditor,
   nifti: MedicalEditor,

@@ -1,0 +1,65 @@
+/** An image sequence annotated frame by frame: the image editor on the current frame plus the timeline. */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ItemSummary } from '../../../preload/contract';
+import { Timeline } from '../../viewports/ImageSequenceViewer';
+import { ImageEditor } from './ImageEditor';
+
+interface SequenceManifest {
+  kind: string;
+  fps?: number;
+  frames: string[];
+}
+
+export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
+  const { t } = useTranslation();
+  const [manifest, setManifest] = useState<SequenceManifest | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [frame, setFrame] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const count = manifest?.frames.length ?? 0;
+
+  useEffect(() => {
+    fetch(`/blob/item/${item.id}/sequence.json`)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`sequence.json: HTTP ${r.status}`))))
+      .then((m: SequenceManifest) => {
+        if (!Array.isArray(m.frames) || m.frames.some((f) => typeof f !== 'string')) throw new Error('sequence.json: "frames" must be a list of file names');
+        setManifest(m);
+      })
+      .catch((e) => setError(String(e.message ?? e)));
+  }, [item.id]);
+
+  // A / D and ← / → step frames. Registered once and reading the count from a ref, so a key
+  // pressed right after the manifest arrives never sees a stale count.
+  const countRef = useRef(0);
+  countRef.current = count;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const n = countRef.current;
+      if (!n) return;
+      const k = e.key.toLowerCase();
+      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
+      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  useEffect(() => {
+    if (!playing || !count) return;
+    const id = setInterval(() => setFrame((f) => (f + 1) % count), 1000 / (manifest?.fps ?? 10));
+    return () => clearInterval(id);
+  }, [playing, count, manifest]);
+
+  if (error) return <p className="error-text center">{error}</p>;
+  if (!manifest) return <p className="muted center">{t('viewer.loading')}</p>;
+  return (
+    <ImageEditor
+      item={item}
+      frame={frame}
+      src={`/blob/item/${item.id}/${encodeURIComponent(manifest.frames[frame])}`}
+      footer={<Timeline count={count} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} />}
+    />
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * Drawing and editing tools as small state machines, free of the DOM: the editor feeds pointer
+ * events in image coordinates and applies the commands a tool returns; while a gesture is in
+ * progress the tool exposes a preview the overlay draws. A tool never edits the document itself,
+ * so each completed gesture is exactly one command (one undo step).
+ */
+import type { AnnotationObject, Geometry } from '../../../core/document/schema';
+import type { Pt } from '../geometry';
+
+export type { Pt };
+
+export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'brush' | 'eraser';
+
+export interface Mods {
+  shift?: boolean;
+  alt?: boolean;
+  ctrl?: boolean;
+}
+
+export interface ToolContext {
+  /** Objects of the current frame. */
+  objects: readonly AnnotationObject[];
+  selection: readonly string[];
+  /** Screen pixels per image pixel, for zoom-independent tolerances. */
+  scale: number;
+  width: number;
+  height: number;
+  /** Brush radius in image pixels. */
+  brushRadius: number;
+}
+
+export type Command =
+  | { type: 'create'; geometry: Geometry }
+  | { type: 'update'; id: string; geometry: Geometry; action: string }
+  | { type: 'delete'; id: string }
+  | { type: 'select'; ids: string[] };
+
+export type Preview =
+  /** A shape being drawn, or an existing one (replaces) being edited. */
+  | { type: 'shape'; geometry: Geometry; replaces?: string; closable?: boolean }
+  /** A brush or eraser stroke: centre line and radius. */
+  | { type: 'stroke'; points: number[]; radius: number; erase: boolean };
+
+export interface Tool {
+  readonly name: ToolName;
+  down(p: Pt, mods: Mods, ctx: ToolContext): Command[];
+  move(p: Pt, mods: Mods, ctx: ToolContext): Command[];
+  up(p: Pt, mods: Mods, ctx: ToolContext): Command[];
+  dblclick(p: Pt, ctx: ToolContext): Command[];
+  /** Enter, Escape, Backspace... Returns null when the tool does not use the key. */
+  key(key: string, ctx: ToolContext): Command[] | null;
+  preview(): Preview | null;
+  /** True while a shape is half drawn (Escape cancels it instead of leaving the item). */
+  busy(): boolean;
+  cancel(): void;
+}
+
+/** Screen-pixel tolerance converted to image pixels. */
+export const tolerance = (ctx: ToolContext, screenPx = 6) => screenPx / Math.max(1e-6, ctx.scale);

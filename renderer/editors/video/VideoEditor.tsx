@@ -1,0 +1,106 @@
+/**
+ * Video annotation: frame-exact frames (WebCodecs + mp4box in a worker), the image editor in
+ * track mode (a shape drawn is a track; an edit on another frame is a keyframe; frames between
+ * interpolate), and a timeline with the selected tracks' keyframes. MP4 only; other containers
+ * fall back to the plain player.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ItemSummary } from '../../../preload/contract';
+import { Timeline } from '../../viewports/ImageSequenceViewer';
+import { ImageEditor } from '../image/ImageEditor';
+import { trackOps } from '../image/ops';
+import { VideoFrames } from './videoFrames';
+import type { VideoInfo } from './protocol';
+
+export function VideoEditor({ item }: { item: ItemSummary }) {
+  const { t } = useTranslation();
+  const [info, setInfo] = useState<VideoInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [frame, setFrame] = useState(0);
+  const [shown, setShown] = useState<{ n: number; bitmap: ImageBitmap } | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const frames = useRef<VideoFrames | null>(null);
+  const mp4 = /\.(mp4|m4v|mov)$/i.test(item.name);
+
+  useEffect(() => {
+    if (!mp4) return;
+    const f = new VideoFrames(`/blob/item/${item.id}`);
+    frames.current = f;
+    f.open().then(setInfo, (e: Error) => setError(e.message));
+    return () => {
+      f.dispose();
+      frames.current = null;
+    };
+  }, [item.id, mp4]);
+
+  // Show the requested frame; a newer request wins over a slower older one.
+  const latest = useRef(0);
+  useEffect(() => {
+    if (!info || !frames.current) return;
+    const want = frame;
+    latest.current = want;
+    frames.current.frame(want).then(
+      (bitmap) => {
+        if (latest.current !== want) return bitmap.close();
+        setShown((old) => {
+          old?.bitmap.close();
+          return { n: want, bitmap };
+        });
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [frame, info]);
+
+  // A / D and arrows step frames; a ref keeps the count current.
+  const countRef = useRef(0);
+  countRef.current = info?.frames ?? 0;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const n = countRef.current;
+      if (!n) return;
+      const k = e.key.toLowerCase();
+      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
+      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (!playing || !info) return;
+    const id = setInterval(() => setFrame((f) => (f + 1) % info.frames), 1000 / info.fps);
+    return () => clearInterval(id);
+  }, [playing, info]);
+
+  if (!mp4) {
+    return (
+      <div className="sequence">
+        <p className="muted small center">{t('image.video.unsupported')}</p>
+        <video className="video" src={`/blob/item/${item.id}`} controls data-testid="video-viewer" />
+      </div>
+    );
+  }
+  if (error) return <p className="error-text center">{error}</p>;
+  if (!info) return <p className="muted center">{t('viewer.loading')}</p>;
+  return (
+    <div className="ie-video" data-testid="video-editor" data-decoder={info.supported ? 'webcodecs' : 'video-element'} data-shown-frame={shown?.n ?? -1}>
+      <ImageEditor
+        item={item}
+        ops={trackOps}
+        frameCount={info.frames}
+        frame={frame}
+        bitmap={shown?.bitmap ?? null}
+        footer={
+          <>
+            {shown?.n !== frame ? <span className="ie-video-status">{t('image.video.decoding')}</span> : null}
+            {!info.supported ? <span className="ie-video-status" style={{ bottom: 96 }}>{t('image.video.fallback')}</span> : null}
+            <Timeline count={info.frames} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} />
+          </>
+        }
+      />
+    </div>
+  );
+}

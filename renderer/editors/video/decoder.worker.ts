@@ -1,0 +1,97 @@
+/**
+ * Frame-exact video decoding off the main thread: mp4box demuxes the MP4, WebCodecs decodes from
+ * the keyframe before the requested frame through it, and the frame comes back as an ImageBitmap.
+ * Decoded frames of the group are kept in a small cache, so stepping forward is cheap.
+ */
+import { decodeRange, demuxMp4, type DemuxedVideo } from './demux';
+import type { FromWorker, ToWorker } from './protocol';
+
+const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+let video: DemuxedVideo | null = null;
+let config: VideoDecoderConfig | null = null;
+const frameOfTimestamp = new Map<number, number>();
+const cache = new Map<number, ImageBitmap>();
+const CACHE_LIMIT = 24;
+let queue: Promise<void> = Promise.resolve();
+
+const micro = (v: DemuxedVideo, t: number) => Math.round((t * 1e6) / v.timescale);
+
+async function open(url: string): Promise<void> {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  video = demuxMp4(await res.arrayBuffer());
+  const v = video;
+  v.order.forEach((sampleIndex, n) => frameOfTimestamp.set(micro(v, v.samples[sampleIndex].cts), n));
+  config = { codec: v.codec, codedWidth: v.width, codedHeight: v.height, description: v.description };
+  let supported = false;
+  try {
+    supported = typeof VideoDecoder !== 'undefined' && !!(await VideoDecoder.isConfigSupported(config)).supported;
+  } catch {
+    supported = false;
+  }
+  const times = v.order.map((i) => v.samples[i].cts / v.timescale);
+  post({ type: 'info', width: v.width, height: v.height, frames: v.order.length, fps: v.fps, codec: v.codec, supported, times });
+}
+
+function remember(n: number, bmp: ImageBitmap) {
+  cache.get(n)?.close();
+  cache.delete(n);
+  cache.set(n, bmp);
+  while (cache.size > CACHE_LIMIT) {
+    const [oldest, b] = cache.entries().next().value as [number, ImageBitmap];
+    b.close();
+    cache.delete(oldest);
+  }
+}
+
+async function decode(n: number): Promise<void> {
+  const v = video!;
+  const { from, to } = decodeRange(v, n);
+  const pending: Promise<void>[] = [];
+  let failure: Error | null = null;
+  const decoder = new VideoDecoder({
+    output: (frame) => {
+      const index = frameOfTimestamp.get(frame.timestamp);
+      if (index === undefined) return frame.close();
+      pending.push(
+        createImageBitmap(frame).then((b) => {
+          frame.close();
+          remember(index, b);
+        }),
+      );
+    },
+    error: (e) => (failure = e instanceof Error ? e : new Error(String(e))),
+  });
+  decoder.configure(config!);
+  for (let i = from; i <= to; i++) {
+    const s = v.samples[i];
+    decoder.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp: micro(v, s.cts), duration: micro(v, s.duration), data: s.data }));
+  }
+  await decoder.flush();
+  decoder.close();
+  await Promise.all(pending);
+  if (failure) throw failure;
+}
+
+async function frame(id: number, n: number): Promise<void> {
+  if (!video) throw new Error('no video is open');
+  const clamped = Math.max(0, Math.min(video.order.length - 1, n));
+  if (!cache.has(clamped)) await decode(clamped);
+  const b = cache.get(clamped);
+  if (!b) throw new Error(`frame ${clamped} was not produced by the decoder`);
+  // a copy goes out; the cached one stays for the next request
+  const copy = await createImageBitmap(b);
+  post({ type: 'frame', id, n: clamped, bitmap: copy });
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  queue = queue.then(async () => {
+    try {
+      if (m.type === 'open') await open(m.url);
+      else await frame(m.id, m.n);
+    } catch (err) {
+      post({ type: 'error', id: m.type === 'frame' ? m.id : undefined, message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+};

@@ -1,0 +1,106 @@
+/**
+ * Video annotation end to end on the shared 1.5 s H.264 MP4: frame-exact frames, a track drawn on
+ * frame 0 and moved on frame 10 (a keyframe), interpolation on frame 5, saved to disk, exported as
+ * CVAT for video by the CLI. Skipped when ../shared/data is absent.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runCli, startHost, type RunningHost } from './host';
+
+const MP4 = path.join(ROOT, '..', 'shared', 'data', 'video', 'highway_720p.mp4');
+let dir: string;
+let host: RunningHost;
+
+test.skip(!existsSync(MP4), 'needs ../shared/data/video beside the repository');
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-video-'));
+  copyFileSync(MP4, path.join(dir, 'highway.mp4'));
+  host = await startHost([dir, '--create']);
+});
+test.afterAll(async () => host?.stop());
+
+async function mapper(page: Page) {
+  const c = page.getByTestId('frame-canvas');
+  const box = (await c.boundingBox())!;
+  const w = await c.evaluate((el: HTMLCanvasElement) => el.width);
+  const k = box.width / w;
+  return (x: number, y: number) => [box.x + x * k, box.y + y * k] as const;
+}
+
+async function step(page: Page, key: 'd' | 'a', times: number, expected: number) {
+  for (let i = 0; i < times; i++) await page.keyboard.press(key);
+  await expect(page.getByTestId('frame-label')).toHaveText(`Frame ${expected + 1} / 38`);
+  await expect(page.getByTestId('video-editor')).toHaveAttribute('data-shown-frame', String(expected));
+}
+
+test('track a box over frames with keyframes and interpolation, save, export CVAT video', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('item-tile').filter({ hasText: 'highway' }).dblclick();
+  await expect(page.getByTestId('video-editor')).toHaveAttribute('data-shown-frame', '0', { timeout: 30_000 });
+  const decoder = await page.getByTestId('video-editor').getAttribute('data-decoder');
+  console.log(`video decoder: ${decoder}`);
+  await expect(page.getByTestId('frame-label')).toHaveText('Frame 1 / 38');
+  const pixelsOf = () =>
+    page.getByTestId('frame-canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let sum = 0;
+      for (let i = 0; i < d.length; i += 997) sum += d[i];
+      return sum;
+    });
+  const frame0 = await pixelsOf();
+  expect(frame0).toBeGreaterThan(0);
+
+  const at = await mapper(page);
+  await page.keyboard.press('b');
+  await page.mouse.move(...at(100, 300));
+  await page.mouse.down();
+  await page.mouse.move(...at(300, 450), { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('object-row')).toHaveCount(1);
+
+  await step(page, 'd', 10, 10);
+  expect(await pixelsOf()).not.toBe(frame0);
+  await page.keyboard.press('v');
+  await page.mouse.move(...at(200, 375));
+  await page.mouse.down();
+  await page.mouse.move(...at(400, 375), { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('track-panel')).toContainText('Keyframe');
+  await expect(page.getByTestId('keyframe-ticks').locator('i')).toHaveCount(2);
+  const rect = page.locator('[data-testid=shape][data-kind=box2d] rect');
+  await expect(rect).toHaveAttribute('x', /^(29\d|30\d)(\.\d+)?$/);
+
+  await step(page, 'a', 5, 5);
+  const x5 = Number(await rect.getAttribute('x'));
+  expect(x5).toBeGreaterThan(180);
+  expect(x5).toBeLessThan(220);
+  await expect(page.getByTestId('track-panel')).toContainText('Interpolated');
+  // back at frame 0 the first keyframe is unchanged
+  await step(page, 'a', 5, 0);
+  expect(await pixelsOf()).toBe(frame0);
+  await expect(rect).toHaveAttribute('x', '100');
+
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  await step(page, 'd', 5, 5);
+  await page.screenshot({ path: 'test-results/screens/video-editor.png' });
+
+  const files = readdirSync(path.join(dir, 'annotations')).filter((f) => f.endsWith('.json'));
+  const doc = JSON.parse(readFileSync(path.join(dir, 'annotations', files[0]), 'utf8'));
+  expect(doc.tracks).toHaveLength(1);
+  expect(doc.tracks[0].keyframes.map((k: { frame: number }) => k.frame)).toEqual([0, 10]);
+
+  const out = path.join(dir, '..', path.basename(dir) + '-cvat');
+  const r = await runCli(['export', 'cvat-video', dir, out, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const xml = readFileSync(path.join(out, 'annotations.xml'), 'utf8');
+  expect(xml).toContain('<size>38</size>');
+  expect(xml.match(/<box /g)?.length).toBe(38);
+  expect(errors).toEqual([]);
+});
