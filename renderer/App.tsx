@@ -9,6 +9,7 @@ import { StartScreen } from './panels/StartScreen';
 import { DatasetBrowser } from './panels/DatasetBrowser';
 import { OntologyEditor } from './panels/OntologyEditor';
 import { ItemView } from './viewports/ItemView';
+import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
 import i18n from './i18n';
@@ -67,6 +68,7 @@ export function App() {
         {project && view === 'browser' ? <DatasetBrowser /> : null}
         {project && view === 'ontology' ? <OntologyEditor /> : null}
         {project && view === 'item' ? <ItemView /> : null}
+        {project && view === 'review' ? <ReviewPage /> : null}
       </main>
       <ShortcutsDialog />
       <Notices />

@@ -6,6 +6,7 @@
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
+import { reviewEn, reviewZh } from './review';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -196,5 +197,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...reviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...reviewZh };

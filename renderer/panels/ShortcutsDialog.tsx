@@ -18,6 +18,11 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '[ / ]', action: 'shortcutsMedical.brushSize' },
   { keys: 'I', action: 'shortcutsMedical.invert' },
   { keys: 'Right-drag / Ctrl+drag', action: 'shortcutsMedical.windowDrag' },
+  { keys: 'Shift+S', action: 'shortcutsReview.submit' },
+  { keys: 'Shift+A', action: 'shortcutsReview.accept' },
+  { keys: 'Shift+R', action: 'shortcutsReview.reject' },
+  { keys: 'N', action: 'shortcutsReview.next' },
+  { keys: 'Enter', action: 'shortcutsReview.openQueue' },
 ];
 
 export function ShortcutsDialog() {
@@ -32,7 +37,7 @@ export function ShortcutsDialog() {
         <table className="shortcuts">
           <tbody>
             {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
+              <tr key={s.action}>
                 <td>
                   {s.keys.split(' / ').map((k) => (
                     <kbd key={k}>{k}</kbd>

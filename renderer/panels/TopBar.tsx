@@ -4,6 +4,7 @@ import { cancelJob, closeProject } from '../state/actions';
 import { LANGUAGES } from '../i18n';
 import { setPref } from '../persistence/db';
 import { Logo } from './Logo';
+import { ProfileChooser } from './review/ProfileChooser';
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
@@ -28,6 +29,9 @@ export function TopBar() {
           <button role="tab" aria-selected={view === 'ontology'} className={view === 'ontology' ? 'tab active' : 'tab'} onClick={() => set({ view: 'ontology' })}>
             {t('nav.ontology')}
           </button>
+          <button role="tab" aria-selected={view === 'review'} className={view === 'review' ? 'tab active' : 'tab'} onClick={() => set({ view: 'review' })} data-testid="tab-review">
+            {t('review.tab')}
+          </button>
         </nav>
       ) : (
         <div />
@@ -47,6 +51,7 @@ export function TopBar() {
             </button>
           </div>
         ))}
+        <ProfileChooser />
         <select
           aria-label={t('nav.language')}
           className="lang"
