@@ -13,6 +13,7 @@ import { rpc } from '../../transport';
 import { useSelection } from '../../state/selection';
 import { moveItem, openNextInQueue, runQa, useActiveProfile, useItemReview, useQa } from '../../state/review';
 import { useApp } from '../../state/appStore';
+import { PinIcon } from './PinIcon';
 import './review.css';
 
 const typing = (e: KeyboardEvent) => !!(e.target as HTMLElement).closest('input, textarea, select, [contenteditable=true]');
@@ -276,7 +277,7 @@ export function IssuesPanel({ item }: { item: ItemSummary }) {
             ))}
           </select>
           <button type="submit" className="primary" disabled={!profile || !text.trim() || busy} data-testid="issue-pin-button">
-            📌 {t('review.pin')}
+            <PinIcon />{t('review.pin')}
           </button>
         </div>
         <button type="button" className="ghost small" disabled={qaRunning} onClick={() => void runQa([item.id]).then(() => useApp.getState().set({ view: 'review' }))}>

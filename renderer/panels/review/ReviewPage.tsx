@@ -9,6 +9,7 @@ import { useSelection } from '../../state/selection';
 import { dismissFinding, findingKey, loadDismissed, runQa, useActiveProfile, useQa, type QaScope } from '../../state/review';
 import { issueFromFinding } from '../../core/review/workflow';
 import { MetricsPanel } from './MetricsPanel';
+import { PinIcon } from './PinIcon';
 import './review.css';
 
 type Section = 'queue' | 'qa' | 'metrics';
@@ -235,7 +236,7 @@ function QaPanel() {
                   </div>
                   <div className="finding-actions">
                     <button className="small" disabled={!profile} onClick={() => void toIssue(f)} data-testid="finding-issue" title={profile ? '' : t('review.needProfile')}>
-                      📌 {t('review.toIssue')}
+                      <PinIcon />{t('review.toIssue')}
                     </button>
                     <button className="small ghost" onClick={() => void dismissFinding(f, gone)} data-testid="finding-dismiss">
                       {gone ? '↺' : t('review.dismiss')}
