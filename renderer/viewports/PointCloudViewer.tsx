@@ -8,6 +8,7 @@ import { colorize, type ColorMode } from './pointcloud/colorize';
 import { loadCloud, type LoadedCloud } from './pointcloud/loadCloud';
 import { Timeline } from './ImageSequenceViewer';
 import { useFrameKeys } from './useFrameKeys';
+import { useSharedFrame } from '../state/selection';
 
 interface PointSequence {
   kind: 'pointcloud';
@@ -59,6 +60,7 @@ export function PointCloudViewer({ item }: { item: ItemSummary }) {
   }, [cloudUrl]);
 
   useFrameKeys(frameCount, frame, setFrame);
+  useSharedFrame(item.id, frame, setFrame, isSeq && !seq ? 0 : frameCount);
   useEffect(() => {
     if (!playing) return;
     const id = setInterval(() => setFrame((f) => (f + 1) % frameCount), 1000 / (seq?.fps ?? 10));

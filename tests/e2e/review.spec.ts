@@ -224,6 +224,11 @@ test('submit, reject with a pinned issue, resolve, resubmit, accept; QA and metr
     .toMatchObject({ objectId: 'ped-1', status: 'open' });
   await findings.first().getByTestId('finding-dismiss').click();
   await expect(findings).toHaveCount(before - 2);
+  // A finding opens its item on its frame; the issue made from the QA finding is listed there.
+  await findings.filter({ hasText: 'ped-1' }).first().getByTestId('finding-open').click();
+  await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+  await expect(page.getByTestId('issue-card').filter({ hasText: 'QA: missing-attribute' })).toContainText('Object ped-1 · Pedestrian');
+  await page.getByTestId('tab-review').click();
 
   // Metrics: per annotator and per label, drawn on canvases.
   await page.getByTestId('review-section-metrics').click();

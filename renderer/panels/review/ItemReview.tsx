@@ -203,7 +203,7 @@ export function IssuesPanel({ item }: { item: ItemSummary }) {
   const labelName = useMemo(() => new Map((project?.ontology.labels ?? []).map((l) => [l.id, l.name])), [project]);
   const [showResolved, setShowResolved] = useState(false);
   const [text, setText] = useState('');
-  const [pin, setPin] = useState('item');
+  const [chosenPin, setPin] = useState<string | null>(null);
   const qaRunning = useQa((s) => !!s.jobId);
 
   const issues = doc?.issues ?? [];
@@ -213,10 +213,10 @@ export function IssuesPanel({ item }: { item: ItemSummary }) {
   const selectedHere = selection.itemId === item.id ? selection.objectIds : [];
   const frame = selection.itemId === item.id ? selection.frame : null;
 
-  useEffect(() => {
-    setPin(selectedHere[0] ? `obj:${selectedHere[0]}` : frame !== null ? 'frame' : 'item');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [item.id, selectedHere.join(','), frame]);
+  // The user's choice holds until the item or the selected objects change; until then: the
+  // selected object, else the frame shown, else the whole item.
+  useEffect(() => setPin(null), [item.id, selectedHere.join(',')]);
+  const pin = chosenPin ?? (selectedHere[0] ? `obj:${selectedHere[0]}` : frame !== null ? 'frame' : 'item');
 
   const pinIssue = async () => {
     if (!profile || !text.trim()) return;
