@@ -118,12 +118,15 @@ export async function openNextInQueue(current?: string | null): Promise<boolean>
 // ---------------------------------------------------------------- QA
 
 export type QaScope = 'all' | 'submitted' | 'item';
+export type ReviewSection = 'queue' | 'qa' | 'metrics';
 
 interface QaState {
   jobId: string | null;
   findings: QaFinding[] | null;
   items: number;
   scope: QaScope;
+  /** The section of the Review tab shown. */
+  section: ReviewSection;
   /** Keys of dismissed findings (per project, kept in prefs). */
   dismissed: Set<string>;
   set(p: Partial<QaState>): void;
@@ -134,6 +137,7 @@ export const useQa = create<QaState>((set) => ({
   findings: null,
   items: 0,
   scope: 'all',
+  section: 'queue',
   dismissed: new Set(),
   set: (p) => set(p),
 }));

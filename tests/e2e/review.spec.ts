@@ -228,7 +228,10 @@ test('submit, reject with a pinned issue, resolve, resubmit, accept; QA and metr
   await findings.filter({ hasText: 'ped-1' }).first().getByTestId('finding-open').click();
   await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
   await expect(page.getByTestId('issue-card').filter({ hasText: 'QA: missing-attribute' })).toContainText('Object ped-1 · Pedestrian');
-  await page.getByTestId('tab-review').click();
+  // QA on this item only, from the issues panel: the QA panel shows the run.
+  await page.getByRole('button', { name: 'QA this item' }).click();
+  await expect(page.getByTestId('qa-summary')).toContainText('1 annotated items checked');
+  await expect(page.getByTestId('qa-scope')).toHaveValue('item');
 
   // Metrics: per annotator and per label, drawn on canvases.
   await page.getByTestId('review-section-metrics').click();

@@ -280,7 +280,11 @@ export function IssuesPanel({ item }: { item: ItemSummary }) {
             <PinIcon />{t('review.pin')}
           </button>
         </div>
-        <button type="button" className="ghost small" disabled={qaRunning} onClick={() => void runQa([item.id]).then(() => useApp.getState().set({ view: 'review' }))}>
+        <button type="button" className="ghost small" disabled={qaRunning} onClick={() => {
+            useQa.getState().set({ section: 'qa', scope: 'item' });
+            useApp.getState().set({ view: 'review' });
+            void runQa([item.id]);
+          }}>
           ✦ {t('review.qaThisItem')}
         </button>
       </form>

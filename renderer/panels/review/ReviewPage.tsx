@@ -12,11 +12,11 @@ import { MetricsPanel } from './MetricsPanel';
 import { PinIcon } from './PinIcon';
 import './review.css';
 
-type Section = 'queue' | 'qa' | 'metrics';
 
 export function ReviewPage() {
   const { t } = useTranslation();
-  const [section, setSection] = useState<Section>('queue');
+  const section = useQa((s) => s.section);
+  const setSection = (s: 'queue' | 'qa' | 'metrics') => useQa.getState().set({ section: s });
   return (
     <div className="review-page">
       <div className="toolbar review-toolbar">
