@@ -113,6 +113,10 @@ describe('review service', () => {
     expect(d.history).toHaveLength(1);
     expect(d.issues).toHaveLength(1);
     expect(mergeEditorSave(stale, emptyDocument(id))).toBe(stale);
+    // A broken file on disk does not block the editor's save.
+    writeFileSync(path.join(dir, 'annotations', `${id}.json`), '{"schemaVersion": 1, "itemId": ');
+    await review.saveFromEditor(id, cuboidDoc(id, 'Ann', 2));
+    expect(onDisk(id).objects).toHaveLength(2);
   });
 
   it('queue order, metrics per annotator and label, and QA over the project', async () => {
@@ -157,6 +161,9 @@ describe('review service', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(review.runQa({ signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    // Cancelled while running (after the first progress report).
+    const mid = new AbortController();
+    await expect(review.runQa({ signal: mid.signal, progress: () => mid.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
     writeFileSync(path.join(dir, 'qa.json'), '{"duplicates": {"enabled": false}}');
     expect((await review.runQa({ itemIds: [c] })).findings.some((f) => f.check === 'duplicate')).toBe(false);
   });

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import { allItems, loadQaConfig, runQaOnProject, type QaReport } from './qa';
-import type { ItemDocument, ItemStatus } from '../../renderer/core/document/schema';
+import { emptyDocument, type ItemDocument, type ItemStatus } from '../../renderer/core/document/schema';
 import type { IssueMarker, Profile } from '../../renderer/core/review/schema';
 import {
   WorkflowError,
@@ -91,12 +91,16 @@ export class ReviewService {
   constructor(private readonly projects: ProjectService) {}
 
   /** Run `f` on the freshly loaded document of one item, save what it returns; one at a time per item. */
-  private async update(itemId: string, f: (doc: ItemDocument) => ItemDocument): Promise<ItemDocument> {
+  private async update(itemId: string, f: (doc: ItemDocument) => ItemDocument, unreadable?: () => ItemDocument): Promise<ItemDocument> {
     const prev = this.locks.get(itemId) ?? Promise.resolve();
     const job = prev
       .catch(() => {})
       .then(async () => {
-        const doc = await this.projects.loadAnnotations(itemId);
+        // An unreadable document on disk must not block an editor from saving over it.
+        const doc = await this.projects.loadAnnotations(itemId).catch((e) => {
+          if (unreadable) return unreadable();
+          throw e;
+        });
         let next: ItemDocument;
         try {
           next = f(doc);
@@ -120,7 +124,7 @@ export class ReviewService {
    * made the transition itself); issues are merged by id, the disk's copy winning.
    */
   async saveFromEditor(itemId: string, incoming: ItemDocument): Promise<number> {
-    const saved = await this.update(itemId, (disk) => mergeEditorSave(incoming, disk));
+    const saved = await this.update(itemId, (disk) => mergeEditorSave(incoming, disk), () => emptyDocument(itemId));
     return saved.updatedAt ?? Date.now();
   }
 
