@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
+import { Profile } from '../renderer/core/review/schema';
 
 export const Modality = z.enum([
   'image',
@@ -120,6 +121,43 @@ export type LabelmapPayload = z.infer<typeof LabelmapPayload>;
 
 const ExportResult = z.object({ path: z.string(), relPath: z.string(), bytes: z.number().int() });
 
+const AuthorInput = z.string().min(1).max(200);
+
+export const QaFinding = z.object({
+  check: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  item: z.string(),
+  frame: z.number().nullable(),
+  object: z.string().nullable(),
+  message: z.string(),
+});
+export type QaFinding = z.infer<typeof QaFinding>;
+
+export const QueueRow = z.object({
+  itemId: z.string(),
+  name: z.string(),
+  modality: z.string(),
+  assignee: z.string().nullable(),
+  submittedAt: z.number().nullable(),
+  submittedBy: z.string().nullable(),
+  resubmitted: z.boolean(),
+  openIssues: z.number().int(),
+});
+export type QueueRow = z.infer<typeof QueueRow>;
+
+export const MetricsRow = z.object({
+  key: z.string(),
+  name: z.string(),
+  color: z.string().optional(),
+  objects: z.number().int(),
+  items: z.number().int(),
+  reviews: z.number().int(),
+  rejections: z.number().int(),
+  rejectionRate: z.number().nullable(),
+  openIssues: z.number().int(),
+});
+export type MetricsRow = z.infer<typeof MetricsRow>;
+
 /** name -> {input, output}. Add methods here; both hosts and the client pick them up. */
 export const contract = {
   'app.info': {
@@ -217,6 +255,60 @@ export const contract = {
   'review.pending': {
     input: z.object({ limit: z.number().int().positive().max(5000).default(500) }),
     output: z.object({ items: z.array(z.object({ itemId: z.string(), name: z.string(), objects: z.array(AnnotationObject) })) }),
+  },
+  /** QA checks over the project (or some items), with the project's qa.json or the defaults. */
+  'qa.run': {
+    input: z.object({ ...JobInput, itemIds: z.array(ItemIdInput).max(100_000).optional() }),
+    output: z.object({ items: z.number().int(), findings: z.array(QaFinding), warnings: z.array(z.string()) }),
+  },
+  /** Move an item through the review workflow as a local profile (renderer/core/review rules). */
+  'review.transition': {
+    input: z.object({ itemId: ItemIdInput, to: ItemStatus, profile: Profile, note: z.string().max(4000).optional(), force: z.boolean().optional() }),
+    output: z.object({ document: ItemDocument }),
+  },
+  /** Pin an issue marker to the item, a frame, an object (or track), a 3D point or a 2D region. */
+  'review.addIssue': {
+    input: z.object({
+      itemId: ItemIdInput,
+      author: AuthorInput,
+      text: z.string().min(1).max(4000),
+      frame: z.number().int().nonnegative().optional(),
+      objectId: z.string().max(128).optional(),
+      point3d: Vec3Schema.optional(),
+      region2d: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }).optional(),
+      check: z.string().max(64).optional(),
+    }),
+    output: z.object({ document: ItemDocument, issueId: z.string() }),
+  },
+  'review.commentIssue': {
+    input: z.object({ itemId: ItemIdInput, issueId: z.string().min(1).max(64), author: AuthorInput, text: z.string().min(1).max(4000) }),
+    output: z.object({ document: ItemDocument }),
+  },
+  'review.resolveIssue': {
+    input: z.object({ itemId: ItemIdInput, issueId: z.string().min(1).max(64), author: AuthorInput, text: z.string().max(4000).optional() }),
+    output: z.object({ document: ItemDocument }),
+  },
+  'review.reopenIssue': {
+    input: z.object({ itemId: ItemIdInput, issueId: z.string().min(1).max(64), author: AuthorInput, text: z.string().max(4000).optional() }),
+    output: z.object({ document: ItemDocument }),
+  },
+  /** Submitted items in the order a reviewer should take them. */
+  'review.queue': { input: z.object({}), output: z.object({ items: z.array(QueueRow) }) },
+  /** Objects, items, rejection rate and open issues per annotator and per label. */
+  'review.metrics': {
+    input: z.object({}),
+    output: z.object({
+      annotators: z.array(MetricsRow),
+      labels: z.array(MetricsRow),
+      totals: z.object({
+        items: z.number(),
+        objects: z.number(),
+        reviews: z.number(),
+        rejections: z.number(),
+        openIssues: z.number(),
+        byStatus: z.record(z.string(), z.number()),
+      }),
+    }),
   },
 } as const;
 

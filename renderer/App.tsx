@@ -10,6 +10,7 @@ import { DatasetBrowser } from './panels/DatasetBrowser';
 import { OntologyEditor } from './panels/OntologyEditor';
 import { ItemView } from './viewports/ItemView';
 import { ModelsPanel } from './panels/models/ModelsPanel';
+import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
 import i18n from './i18n';
@@ -69,6 +70,7 @@ export function App() {
         {project && view === 'ontology' ? <OntologyEditor /> : null}
         {project && view === 'item' ? <ItemView /> : null}
         {project && view === 'models' ? <ModelsPanel /> : null}
+        {project && view === 'review' ? <ReviewPage /> : null}
       </main>
       <ShortcutsDialog />
       <Notices />

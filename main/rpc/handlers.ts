@@ -12,6 +12,7 @@ import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
 import { MedicalService } from '../services/medical';
+import { ReviewService } from '../services/review';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -35,6 +36,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     }
   };
   const medical = new MedicalService(projects);
+  const review = new ReviewService(projects);
+  const reviewed = <T>(ctx: { emit: (e: 'project.changed', d: { reason: string }) => void }, r: T) => (ctx.emit('project.changed', { reason: 'review' }), r);
   return {
     'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
     'project.current': async () => projects.current(),
@@ -72,7 +75,16 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'items.list': async (q) => projects.listItems(q),
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
-    'annotations.save': async ({ itemId, document }) => ({ savedAt: await projects.saveAnnotations(itemId, document) }),
+    // Review fields saved meanwhile by review.* survive an editor's save of an older document.
+    'annotations.save': async ({ itemId, document }) => ({ savedAt: await review.saveFromEditor(itemId, document) }),
+    'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
+    'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
+    'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),
+    'review.commentIssue': async ({ itemId, issueId, author, text }) => ({ document: await review.commentIssue(itemId, issueId, author, text) }),
+    'review.resolveIssue': async ({ itemId, issueId, author, text }, ctx) => reviewed(ctx, { document: await review.resolveIssue(itemId, issueId, author, text) }),
+    'review.reopenIssue': async ({ itemId, issueId, author, text }, ctx) => reviewed(ctx, { document: await review.reopenIssue(itemId, issueId, author, text) }),
+    'review.queue': async () => ({ items: await review.queue() }),
+    'review.metrics': async () => review.metrics(),
     'models.list': async () => models.info(projects.current()?.path),
     'models.import': async ({ path: p, preset, classesPath, id }) => {
       const project = projects.requireProject();

@@ -8,6 +8,7 @@ import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
 import { imageEn, imageZh } from './image';
+import { reviewEn, reviewZh } from './review';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -99,7 +100,7 @@ const coreEn = {
     frames: 'Previous / next frame',
     fit: 'Fit the view',
     language: 'Switch language',
-    sections: { general: 'General', image: 'Image and video editor', lidar: 'LiDAR editor', medical: 'Medical editor' },
+    sections: { general: 'General', image: 'Image and video editor', lidar: 'LiDAR editor', medical: 'Medical editor', review: 'Review' },
   },
   recovered: 'Recovered unsaved edits from the last session.',
 } as const;
@@ -194,11 +195,11 @@ const coreZh: Shape<typeof coreEn> = {
     frames: '上一帧 / 下一帧',
     fit: '适应视图',
     language: '切换语言',
-    sections: { general: '通用', image: '图像与视频编辑器', lidar: '激光雷达编辑器', medical: '医学影像编辑器' },
+    sections: { general: '通用', image: '图像与视频编辑器', lidar: '激光雷达编辑器', medical: '医学影像编辑器', review: '审核' },
   },
   recovered: '已恢复上次会话中未保存的编辑。',
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh };

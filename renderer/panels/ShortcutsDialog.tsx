@@ -61,6 +61,16 @@ export const SHORTCUTS: { section: string; rows: { keys: string; action: string 
       { keys: 'Right-drag / Ctrl+drag', action: 'shortcutsMedical.windowDrag' },
     ],
   },
+  {
+    section: 'shortcuts.sections.review',
+    rows: [
+      { keys: 'Shift+S', action: 'shortcutsReview.submit' },
+      { keys: 'Shift+A', action: 'shortcutsReview.accept' },
+      { keys: 'Shift+R', action: 'shortcutsReview.reject' },
+      { keys: 'N', action: 'shortcutsReview.next' },
+      { keys: 'Enter', action: 'shortcutsReview.openQueue' },
+    ],
+  },
 ];
 
 export function ShortcutsDialog() {

@@ -4,6 +4,7 @@ import { cancelJob, closeProject } from '../state/actions';
 import { LANGUAGES } from '../i18n';
 import { setPref } from '../persistence/db';
 import { Logo } from './Logo';
+import { ProfileChooser } from './review/ProfileChooser';
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
@@ -31,6 +32,9 @@ export function TopBar() {
           <button role="tab" aria-selected={view === 'models'} className={view === 'models' ? 'tab active' : 'tab'} onClick={() => set({ view: 'models' })}>
             {t('models.tab')}
           </button>
+          <button role="tab" aria-selected={view === 'review'} className={view === 'review' ? 'tab active' : 'tab'} onClick={() => set({ view: 'review' })} data-testid="tab-review">
+            {t('review.tab')}
+          </button>
         </nav>
       ) : (
         <div />
@@ -50,6 +54,7 @@ export function TopBar() {
             </button>
           </div>
         ))}
+        <ProfileChooser />
         <select
           aria-label={t('nav.language')}
           className="lang"

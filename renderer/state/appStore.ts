@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { MethodOutput, ProjectInfo } from '../../preload/contract';
 
-export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models';
+export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review';
 
 export interface JobState {
   id: string;

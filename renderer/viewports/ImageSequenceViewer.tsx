@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../preload/contract';
 import { ImageViewer } from './ImageViewer';
 import { useFrameKeys } from './useFrameKeys';
+import { useSharedFrame } from '../state/selection';
 
 interface SequenceManifest {
   kind: string;
@@ -29,6 +30,7 @@ export function ImageSequenceViewer({ item }: { item: ItemSummary }) {
   }, [item.id]);
 
   useFrameKeys(count, frame, setFrame);
+  useSharedFrame(item.id, frame, setFrame, count);
   useEffect(() => {
     if (!playing || !count) return;
     const id = setInterval(() => setFrame((f) => (f + 1) % count), 1000 / (manifest?.fps ?? 10));

@@ -5,6 +5,7 @@ import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
 import { reportError } from '../state/actions';
 import { viewers } from './registry';
+import { IssuesPanel, ReviewBar } from '../panels/review/ItemReview';
 
 /** Shows an item in the viewer for its modality; editors plug in here in later milestones. */
 export function ItemView() {
@@ -44,7 +45,11 @@ export function ItemView() {
           </>
         ) : null}
       </div>
-      <div className="viewer">{item ? <Viewer item={item} /> : <p className="muted center">{t('viewer.loading')}</p>}</div>
+      {item ? <ReviewBar item={item} /> : null}
+      <div className="item-body">
+        <div className="viewer">{item ? <Viewer item={item} /> : <p className="muted center">{t('viewer.loading')}</p>}</div>
+        {item ? <IssuesPanel item={item} /> : null}
+      </div>
     </div>
   );
 }

@@ -17,6 +17,7 @@ import { Overlay } from './Overlay';
 import { useAnnotationDocument } from './useAnnotationDocument';
 import { objectOps, deleteKeyframe, setOutside, type EditOps, type TrackRecords } from './ops';
 import './imageEditor.css';
+import { useSelection } from '../../state/selection';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
 const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'brush', 'eraser'];
@@ -65,6 +66,8 @@ export function ImageEditor({
   const [selection, setSelection] = useState<string[]>([]);
   const selectionRef = useRef<string[]>([]);
   selectionRef.current = selection;
+  // Publish the selection so issues can be pinned to the selected objects.
+  useEffect(() => useSelection.setState({ itemId: item.id, objectIds: selection }), [item.id, selection]);
   const doc = useAnnotationDocument(item.id, ops, setSelection);
   const [toolName, setToolName] = useState<ToolName>('box');
   const tool = useRef<Tool>(createTool('box'));

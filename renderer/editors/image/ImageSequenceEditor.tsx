@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
 import { Timeline } from '../../viewports/ImageSequenceViewer';
 import { ImageEditor } from './ImageEditor';
+import { useSharedFrame } from '../../state/selection';
 
 interface SequenceManifest {
   kind: string;
@@ -18,6 +19,7 @@ export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(false);
   const count = manifest?.frames.length ?? 0;
+  useSharedFrame(item.id, frame, setFrame, count);
 
   useEffect(() => {
     fetch(`/blob/item/${item.id}/sequence.json`)

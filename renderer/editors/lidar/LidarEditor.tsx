@@ -40,6 +40,7 @@ import { CameraPanel } from './CameraPanel';
 import { INTERPOLATED_ATTR, interpolateTrack, TRACK_ATTR } from './tracks';
 import { decodeLabels, isPointLabelRecord, lassoPaint, pointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from './pointLabels';
 import './lidar.css';
+import { useSelection, useSharedFrame } from '../../state/selection';
 
 type Tool = 'select' | 'box' | 'fit' | 'lasso';
 type Records = RecordMap<AnnotationObject>;
@@ -192,6 +193,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const [tool, setTool] = useState<Tool>('fit');
   const [bev, setBev] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  // Share the frame and the selected box with the panels around the editor (issues, QA findings).
+  useSharedFrame(item.id, frame, setFrame, isSeq ? frameCount : 0);
+  useEffect(() => useSelection.setState({ itemId: item.id, objectIds: selected ? [selected] : [] }), [item.id, selected]);
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [mode, setMode] = useState<ColorMode>('height');
   const [notice, setNotice] = useState<string | null>(null);

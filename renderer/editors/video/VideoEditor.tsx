@@ -12,12 +12,14 @@ import { ImageEditor } from '../image/ImageEditor';
 import { trackOps } from '../image/ops';
 import { VideoFrames } from './videoFrames';
 import type { VideoInfo } from './protocol';
+import { useSharedFrame } from '../../state/selection';
 
 export function VideoEditor({ item }: { item: ItemSummary }) {
   const { t } = useTranslation();
   const [info, setInfo] = useState<VideoInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [frame, setFrame] = useState(0);
+  useSharedFrame(item.id, frame, setFrame, info?.frames ?? 0);
   const [shown, setShown] = useState<{ n: number; bitmap: ImageBitmap } | null>(null);
   const [playing, setPlaying] = useState(false);
   const frames = useRef<VideoFrames | null>(null);
