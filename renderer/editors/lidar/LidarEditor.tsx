@@ -194,7 +194,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const [bev, setBev] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   // Share the frame and the selected box with the panels around the editor (issues, QA findings).
-  useSharedFrame(item.id, frame, setFrame, isSeq ? frameCount : 0);
+  useSharedFrame(item.id, frame, setFrame, isSeq && seq ? seq.frames.length : 0); // 0 until the sequence is known
   useEffect(() => useSelection.setState({ itemId: item.id, objectIds: selected ? [selected] : [] }), [item.id, selected]);
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [mode, setMode] = useState<ColorMode>('height');
