@@ -9,18 +9,8 @@
 import type { Track } from '../../renderer/core/document/schema';
 import { runQa, type QaItem } from '../../renderer/core/qa';
 import type { BenchRow } from './types';
+import { mulberry32 as rng } from '../../renderer/core/random';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateSequence(frames = 1000, objects = 50, seed = 1): QaItem {
   const r = rng(seed);

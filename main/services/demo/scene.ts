@@ -3,6 +3,8 @@
  * camera, so the demo project has point clouds, images and calibration that agree exactly.
  * Deterministic (seeded), pure math, no dependencies.
  */
+import { mulberry32 } from '../../../renderer/core/random';
+export { mulberry32 };
 
 export interface SceneBox {
   trackId: string;
@@ -17,16 +19,6 @@ export interface SceneBox {
 export const SENSOR_HEIGHT = 1.73;
 const GROUND_Z = -SENSOR_HEIGHT;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Objects of frame `f` (10 Hz): two cars driving, one parked, two walking pedestrians, a cyclist. */
 export function sceneAt(f: number): SceneBox[] {
