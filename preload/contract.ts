@@ -196,7 +196,8 @@ export const contract = {
   'items.get': { input: z.object({ id: z.string().min(1).max(64) }), output: ItemSummary },
   'annotations.load': { input: z.object({ itemId: z.string().min(1).max(64) }), output: ItemDocument },
   'annotations.save': {
-    input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument }),
+    /** `author` (the local profile's name) stamps new and changed objects with who and when. */
+    input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument, author: z.string().max(120).optional() }),
     output: z.object({ savedAt: z.number() }),
   },
   /** Decode a DICOM series / NIfTI item on the host and cache its voxels for /blob/volume/<itemId>. */

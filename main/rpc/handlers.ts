@@ -76,7 +76,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     // Review fields saved meanwhile by review.* survive an editor's save of an older document.
-    'annotations.save': async ({ itemId, document }) => ({ savedAt: await review.saveFromEditor(itemId, document) }),
+    'annotations.save': async ({ itemId, document, author }) => ({ savedAt: await review.saveFromEditor(itemId, document, author) }),
     'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
     'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
     'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),

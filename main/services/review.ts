@@ -8,6 +8,7 @@
  * the review fields (status, assignee, history, issues) belong to this service, and
  * `mergeEditorSave` keeps them when an editor saves a document loaded before the review action.
  */
+import { stampProvenance } from '../../renderer/core/document/provenance';
 import { randomUUID } from 'node:crypto';
 import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
@@ -123,8 +124,8 @@ export class ReviewService {
    * made meanwhile. Review fields on disk win unless the incoming history is longer (the sender
    * made the transition itself); issues are merged by id, the disk's copy winning.
    */
-  async saveFromEditor(itemId: string, incoming: ItemDocument): Promise<number> {
-    const saved = await this.update(itemId, (disk) => mergeEditorSave(incoming, disk), () => emptyDocument(itemId));
+  async saveFromEditor(itemId: string, incoming: ItemDocument, author?: string): Promise<number> {
+    const saved = await this.update(itemId, (disk) => stampProvenance(disk, mergeEditorSave(incoming, disk), author), () => emptyDocument(itemId));
     return saved.updatedAt ?? Date.now();
   }
 

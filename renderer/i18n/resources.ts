@@ -103,6 +103,7 @@ const coreEn = {
     sections: { general: 'General', image: 'Image and video editor', lidar: 'LiDAR editor', medical: 'Medical editor', review: 'Review' },
   },
   recovered: 'Recovered unsaved edits from the last session.',
+  provenance: { model: 'model', modelEdited: 'edited model', created: 'Created', updated: 'Last changed' },
 } as const;
 
 const coreZh: Shape<typeof coreEn> = {
@@ -198,6 +199,7 @@ const coreZh: Shape<typeof coreEn> = {
     sections: { general: '通用', image: '图像与视频编辑器', lidar: '激光雷达编辑器', medical: '医学影像编辑器', review: '审核' },
   },
   recovered: '已恢复上次会话中未保存的编辑。',
+  provenance: { model: '模型', modelEdited: '人工修改的模型结果', created: '创建', updated: '最后修改' },
 };
 
 // Feature string modules are spread here (one line each in en and zh).

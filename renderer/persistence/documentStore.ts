@@ -10,6 +10,15 @@ import type { ItemDocument } from '../core/document/schema';
 import type { RpcClient } from '../transport/client';
 import { db, type DatumDB } from './db';
 
+/** Who is editing: the active local profile's name (set by the review state), for provenance stamps. */
+let author: () => string | undefined = () => undefined;
+export function setDocumentAuthor(get: () => string | undefined): void {
+  author = get;
+}
+function documentAuthor(): string | undefined {
+  return author();
+}
+
 export class DocumentStore {
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private saving = new Map<string, Promise<void>>();
@@ -57,7 +66,7 @@ export class DocumentStore {
     clearTimeout(this.timers.get(itemId));
     const prev = this.saving.get(itemId) ?? Promise.resolve();
     const job = prev.then(async () => {
-      await this.rpc.call('annotations.save', { itemId, document });
+      await this.rpc.call('annotations.save', { itemId, document, author: documentAuthor() });
       await this.database.transaction('rw', this.database.journal, this.database.drafts, async () => {
         const draft = await this.database.drafts.get(this.key(itemId));
         if (draft && draft.seq <= seq) await this.database.drafts.delete(this.key(itemId));

@@ -7,6 +7,7 @@ import type { QaFinding } from '../../preload/contract';
 import type { ItemDocument, ItemStatus } from '../core/document/schema';
 import { ProfilePrefs, type Profile, type Role } from '../core/review/schema';
 import { getPref, setPref } from '../persistence/db';
+import { setDocumentAuthor } from '../persistence/documentStore';
 import { rpc, newJobId } from '../transport';
 import { endJob, startJob, useApp } from './appStore';
 import { reportError } from './actions';
@@ -48,6 +49,8 @@ export function activeProfile(s: Pick<ProfileState, 'profiles' | 'active'>): Pro
   return s.profiles.find((p) => p.id === s.active) ?? null;
 }
 export const useActiveProfile = () => useProfiles((s) => activeProfile(s));
+// Saves are stamped with the active profile's name (per-object who/when).
+setDocumentAuthor(() => activeProfile(useProfiles.getState())?.name);
 
 // ---------------------------------------------------------------- the open item's review fields
 

@@ -121,6 +121,8 @@ export const AnnotationObject = z.object({
   crowd: z.boolean().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
+  createdAt: z.number().optional(),
+  createdBy: z.string().optional(),
 });
 export type AnnotationObject = z.infer<typeof AnnotationObject>;
 
@@ -147,6 +149,8 @@ export const Track = z.object({
   group: z.string().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
+  createdAt: z.number().optional(),
+  createdBy: z.string().optional(),
 });
 export type Track = z.infer<typeof Track>;
 
