@@ -32,9 +32,15 @@ describe.skipIf(!HAS_DATA)('inspectMedical', () => {
     // Every single/ file is its own series; the 12-bit JPEG is among them but only the
     // largest stack is decoded, so its error appears only when it is that stack.
     expect(r.series!.length).toBeGreaterThanOrEqual(3);
-    const jpeg = await inspectMedical(join(DATA, 'dicom/single/JPEG-lossy.dcm')).catch((e: Error) => e);
-    expect(jpeg).toBeInstanceOf(Error);
-    expect((jpeg as Error).message).toMatch(/JPEG-lossy\.dcm/);
+    // A truncated copy of a real file is named with its reason.
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-bad-'));
+    const good = readFileSync(join(DATA, 'dicom/single/CT_small.dcm'));
+    writeFileSync(join(dir, 'broken.dcm'), good.subarray(0, good.length >> 1));
+    const broken = await inspectMedical(join(dir, 'broken.dcm')).catch((e: Error) => e);
+    expect(broken).toBeInstanceOf(Error);
+    expect((broken as Error).message).toMatch(/broken\.dcm/);
   });
 
   it('a NIfTI file', async () => {

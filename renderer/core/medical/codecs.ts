@@ -80,6 +80,48 @@ async function decodeWithEmscripten(moduleName: 'charls' | 'openjpeg' | 'libjpeg
   }
 }
 
+interface JpegImage12 {
+  parse(data: Uint8Array): void;
+  colorTransform: boolean;
+  width: number;
+  height: number;
+  components: unknown[];
+  getData16(width: number, height: number): Uint16Array;
+}
+let jpeg12: Promise<new () => JpegImage12> | null = null;
+
+/**
+ * The package does not export its codecs folder, so the file is located through the package's
+ * own directory (host side only: medical decoding runs in the host, never in the renderer).
+ */
+function loadJpeg12(): Promise<new () => JpegImage12> {
+  jpeg12 ??= (async () => {
+    const { createRequire } = await import('node:module');
+    const { pathToFileURL } = await import('node:url');
+    const path = await import('node:path');
+    const pkg = createRequire(import.meta.url).resolve('@cornerstonejs/dicom-image-loader/package.json');
+    const file = path.join(path.dirname(pkg), 'dist', 'esm', 'codecs', 'jpeg.js');
+    return ((await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default: new () => JpegImage12 }).default;
+  })();
+  return jpeg12;
+}
+
+async function decodeJpeg12(encoded: Uint8Array): Promise<DecodedSamples> {
+  const JpegImage = await loadJpeg12();
+  const jpeg = new JpegImage();
+  jpeg.parse(encoded);
+  jpeg.colorTransform = false;
+  const samples = jpeg.getData16(jpeg.width, jpeg.height);
+  return {
+    bytes: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength),
+    width: jpeg.width,
+    height: jpeg.height,
+    components: jpeg.components.length,
+    bytesPerSample: 2,
+    colorIsRgb: false,
+  };
+}
+
 async function decodeJpegLossless(encoded: Uint8Array, bytesPerSample: number): Promise<DecodedSamples> {
   const { Decoder } = await import('jpeg-lossless-decoder-js');
   const copy = encoded.slice(); // the decoder wants an ArrayBuffer starting at the stream
@@ -102,9 +144,11 @@ export async function decodeCompressedFrame(transferSyntaxUid: string, encoded: 
       return decodeWithEmscripten('openjpeg', 'J2KDecoder', encoded);
     case TRANSFER_SYNTAX.jpegBaseline:
     case TRANSFER_SYNTAX.jpegExtended: {
-      // The available libjpeg-turbo build is 8-bit only: 12-bit extended JPEG cannot be decoded.
+      // libjpeg-turbo's WASM build is 8-bit only; 12-bit extended JPEG (process 2/4) goes through
+      // the JavaScript JPEG decoder that cornerstone's DICOM image loader maintains for it.
       const precision = jpegSamplePrecision(encoded);
-      if (precision > 8) throw new Error(`${precision}-bit JPEG (process 2/4) is not supported; only 8-bit baseline JPEG is`);
+      if (precision > 12) throw new Error(`${precision}-bit JPEG is not a DICOM JPEG process`);
+      if (precision > 8) return decodeJpeg12(encoded);
       return decodeWithEmscripten('libjpeg', 'JPEGDecoder', encoded);
     }
     case TRANSFER_SYNTAX.jpegLossless:
