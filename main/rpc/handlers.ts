@@ -105,7 +105,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       return r;
     },
     'review.pending': async ({ limit }) => {
-      const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video'] } as never).items;
+      const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video', 'pointcloud', 'pointcloud-sequence'] } as never).items;
       const out: { itemId: string; name: string; objects: import('../../renderer/core/document/schema').AnnotationObject[] }[] = [];
       for (const item of items) {
         if (out.length >= limit) break;

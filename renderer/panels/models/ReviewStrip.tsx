@@ -171,6 +171,17 @@ function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) 
     box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   }
   const size = 72;
+  if (g.kind === 'cuboid3d') {
+    // 3D predictions have no image crop: show the box size (length x width x height, metres)
+    return (
+      <div className="crop crop3d mono small" style={{ width: size, height: size, display: 'grid', placeItems: 'center', textAlign: 'center' }} data-testid="review-3d">
+        3D
+        <br />
+        {g.size.map((v) => v.toFixed(1)).join('×')} m
+        {object.frame ? <span className="muted">#{object.frame}</span> : null}
+      </div>
+    );
+  }
   if (!box) return <div className="crop" />;
   const w = Math.max(1, box[2] - box[0]);
   const h = Math.max(1, box[3] - box[1]);
