@@ -70,3 +70,37 @@ describe.skipIf(!HAVE_KITTI)(`3D pre-labelling on the KITTI sample ${NEEDS_DATA}
     expect(again).toMatchObject({ items: 0, skipped: 2, predictions: 0 });
   });
 });
+
+describe('click-to-segment over RPC (sam.embed / sam.segment)', () => {
+  it('a SAM-signature model in the project library returns the polygon and mask RLE', { timeout: 60_000 }, async () => {
+    const { writeTinySam } = await import('./inference/testing/samModel');
+    const { createHandlers } = await import('../rpc/handlers');
+    const sharp = (await import('sharp')).default;
+    const { decodeRle } = await import('../../renderer/core/geometry/rle');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sam-rpc-'));
+    mkdirSync(path.join(dir, 'images'));
+    await sharp({ create: { width: 160, height: 120, channels: 3, background: '#336699' } }).png().toFile(path.join(dir, 'images', 'a.png'));
+    writeTinySam(path.join(dir, 'models'), { width: 160, height: 120, rect: [40, 30, 100, 80] });
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir, 'sam');
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const itemId = projects.listItems({ offset: 0, limit: 10 } as never).items.find((i) => i.modality === 'image')!.id;
+    const models = new ModelService(null);
+    try {
+      const h = createHandlers(projects, {} as never, { host: 'headless', version: 'test', demoDir: dir }, models);
+      const ctx = { signal: new AbortController().signal, progress: () => {}, emit: () => {} } as never;
+      const listed = await h['models.list']({}, ctx);
+      expect(listed.models.find((m) => m.id === 'tiny-sam')?.task).toBe('promptable-segment');
+      expect(await h['sam.embed']({ itemId, modelId: 'tiny-sam' }, ctx)).toEqual({ width: 160, height: 120 });
+      const r = await h['sam.segment']({ itemId, modelId: 'tiny-sam', points: [{ x: 70, y: 50, label: 1 }, { x: 5, y: 5, label: 0 }] }, ctx);
+      expect(r.polygon).toEqual([40, 30, 99, 30, 99, 79, 40, 79]);
+      expect(r.score).toBeCloseTo(0.93);
+      expect(r.box).toEqual([40, 30, 100, 80]);
+      expect(decodeRle(r.mask.counts, 160, 120).reduce((s: number, v: number) => s + v, 0)).toBe(60 * 50);
+      await expect(h['sam.segment']({ itemId, modelId: 'proposals3d', points: [{ x: 1, y: 1, label: 1 }] }, ctx)).rejects.toThrow(/promptable-segment/);
+      await expect(h['sam.segment']({ itemId, modelId: '/etc/x.json', points: [{ x: 1, y: 1, label: 1 }] }, ctx)).rejects.toThrow();
+    } finally {
+      await models.close();
+    }
+  });
+});

@@ -16,7 +16,10 @@ import {
   InferenceRuntime,
   defaultProviders,
   openPredictor,
+  openSam,
   parseManifest,
+  type SamPrompt,
+  type SamSession,
   type ImportManifest,
   type ModelEntry,
   type Prediction,
@@ -56,6 +59,7 @@ export interface Prediction3D {
 export class ModelService {
   private runtime: InferenceRuntime | null = null;
   private predictors = new Map<string, Promise<Predictor>>();
+  private sams = new Map<string, Promise<SamSession>>();
 
   constructor(private readonly userModelsDir: string | null) {}
 
@@ -135,6 +139,44 @@ export class ModelService {
   async predictImage(entry: ModelEntry, file: string, signal?: AbortSignal): Promise<Prediction[]> {
     if (entry.manifest.adapter === 'proposals3d') throw new DatumError('BAD_REQUEST', `${entry.manifest.id} works on point clouds, not images`);
     return (await this.predictor(entry)).predict(file, { signal });
+  }
+
+  private sam(entry: ModelEntry): Promise<SamSession> {
+    if (entry.manifest.task !== 'promptable-segment' || entry.manifest.adapter !== 'sam') {
+      throw new DatumError('BAD_REQUEST', `${entry.manifest.id} (${entry.manifest.task}) is not a promptable-segment (SAM) model`);
+    }
+    const key = `${entry.manifest.id}@${entry.modelPath}@${entry.decoderPath}`;
+    let p = this.sams.get(key);
+    if (!p) {
+      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      p = openSam(this.runtime, entry, 4);
+      p.catch(() => this.sams.delete(key));
+      this.sams.set(key, p);
+    }
+    return p;
+  }
+
+  /** The image's cache key: path and mtime (a changed file is embedded again). */
+  private async imageKey(file: string): Promise<string> {
+    const st = await fs.stat(file).catch(() => {
+      throw new DatumError('NOT_FOUND', `${file}: no such file`);
+    });
+    return `${file}@${st.mtimeMs}@${st.size}`;
+  }
+
+  /** Run the SAM encoder on an image once (the session caches the embedding). */
+  async samEmbed(entry: ModelEntry, file: string, signal?: AbortSignal): Promise<{ width: number; height: number }> {
+    const sam = await this.sam(entry);
+    const emb = await sam.embed(await this.imageKey(file), file, signal);
+    return { width: emb.transform.width, height: emb.transform.height };
+  }
+
+  /** Segment with clicks (label 1 foreground, 0 background) and/or a box, in image pixels. */
+  async samSegment(entry: ModelEntry, file: string, prompt: SamPrompt, signal?: AbortSignal) {
+    if (!prompt.points?.length && !prompt.box) throw new DatumError('BAD_REQUEST', 'SAM needs at least one point or a box');
+    const sam = await this.sam(entry);
+    const p = await sam.segment(await this.imageKey(file), file, prompt, { signal });
+    return { label: p.label, score: round(p.score), polygon: (p.polygon ?? []).map(round), mask: p.mask, box: p.box };
   }
 
   /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
@@ -271,6 +313,7 @@ export class ModelService {
     await this.runtime?.close();
     this.runtime = null;
     this.predictors.clear();
+    this.sams.clear();
   }
 }
 
