@@ -40,6 +40,7 @@ test('Segment (AI): click, Enter, polygon with source model on disk', async ({ p
   const k = box.width / 640;
   const at = (x: number, y: number) => [box.x + x * k, box.y + y * k] as const;
 
+  await page.keyboard.press('4'); // the Square label
   const segment = page.getByTestId('tool-segment');
   await expect(segment).toBeEnabled({ timeout: 15_000 });
   await segment.click();
@@ -55,6 +56,7 @@ test('Segment (AI): click, Enter, polygon with source model on disk', async ({ p
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-kind', 'polygon');
   await expect(rows.first()).toContainText('93%');
+  await expect(rows.first()).toContainText('Square');
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 20_000 });
   await page.screenshot({ path: 'test-results/screens/sam-result.png' });
 
