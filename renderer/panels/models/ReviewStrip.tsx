@@ -174,11 +174,10 @@ function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) 
   if (g.kind === 'cuboid3d') {
     // 3D predictions have no image crop: show the box size (length x width x height, metres)
     return (
-      <div className="crop crop3d mono small" style={{ width: size, height: size, display: 'grid', placeItems: 'center', textAlign: 'center' }} data-testid="review-3d">
-        3D
-        <br />
-        {g.size.map((v) => v.toFixed(1)).join('×')} m
-        {object.frame ? <span className="muted">#{object.frame}</span> : null}
+      <div className="crop crop3d mono" style={{ width: size, height: size, display: 'flex', flexDirection: 'column', justifyContent: 'center', alignItems: 'center', fontSize: 10, lineHeight: 1.4, overflow: 'hidden' }} data-testid="review-3d" title="length × width × height (m)">
+        <b>3D (m)</b>
+        <span>{g.size.map((v) => v.toFixed(1)).join('×')}</span>
+        <span className="muted">frame {object.frame}</span>
       </div>
     );
   }
