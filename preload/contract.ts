@@ -252,6 +252,27 @@ export const contract = {
     input: z.object({ ...JobInput, modelId: z.string().min(1).max(64), itemIds: z.array(z.string().max(64)).max(100_000).optional() }),
     output: z.object({ items: z.number(), skipped: z.number(), predictions: z.number(), failed: z.array(z.object({ item: z.string(), error: z.string() })) }),
   },
+  /** Run a promptable-segment (SAM) model's encoder on an image item once; the host caches the embedding. */
+  'sam.embed': {
+    input: z.object({ itemId: ItemIdInput, modelId: z.string().min(1).max(64) }),
+    output: z.object({ width: z.number(), height: z.number() }),
+  },
+  /** Segment an image item from clicks (label 1 = object, 0 = background) and/or a box, in image pixels. */
+  'sam.segment': {
+    input: z.object({
+      itemId: ItemIdInput,
+      modelId: z.string().min(1).max(64),
+      points: z.array(z.object({ x: z.number().finite(), y: z.number().finite(), label: z.union([z.literal(0), z.literal(1)]) })).max(64).default([]),
+      box: z.tuple([z.number().finite(), z.number().finite(), z.number().finite(), z.number().finite()]).optional(),
+    }),
+    output: z.object({
+      label: z.string(),
+      score: z.number(),
+      polygon: z.array(z.number()),
+      mask: z.object({ size: z.tuple([z.number(), z.number()]), counts: z.array(z.number()) }),
+      box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+    }),
+  },
   /** Model predictions not yet accepted, for the review strip (first `limit` items that have any). */
   'review.pending': {
     input: z.object({ limit: z.number().int().positive().max(5000).default(500) }),

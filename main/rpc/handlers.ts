@@ -35,6 +35,11 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       );
     }
   };
+  // A model of the library by id (never a manifest path from the wire).
+  const libraryModel = async (id: string) => {
+    if (id.endsWith('.json')) throw new DatumError('BAD_REQUEST', `${id}: give a model id from the library`);
+    return models.resolve(id, projects.requireProject().dir);
+  };
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
   const reviewed = <T>(ctx: { emit: (e: 'project.changed', d: { reason: string }) => void }, r: T) => (ctx.emit('project.changed', { reason: 'review' }), r);
@@ -104,8 +109,16 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       ctx.emit('project.changed', { reason: 'prelabel' });
       return r;
     },
+    'sam.embed': async ({ itemId, modelId }, ctx) => {
+      const entry = await libraryModel(modelId);
+      return models.samEmbed(entry, projects.itemPath(itemId), ctx.signal);
+    },
+    'sam.segment': async ({ itemId, modelId, points, box }, ctx) => {
+      const entry = await libraryModel(modelId);
+      return models.samSegment(entry, projects.itemPath(itemId), { points, box }, ctx.signal);
+    },
     'review.pending': async ({ limit }) => {
-      const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video'] } as never).items;
+      const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video', 'pointcloud', 'pointcloud-sequence'] } as never).items;
       const out: { itemId: string; name: string; objects: import('../../renderer/core/document/schema').AnnotationObject[] }[] = [];
       for (const item of items) {
         if (out.length >= limit) break;

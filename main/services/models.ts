@@ -16,7 +16,10 @@ import {
   InferenceRuntime,
   defaultProviders,
   openPredictor,
+  openSam,
   parseManifest,
+  type SamPrompt,
+  type SamSession,
   type ImportManifest,
   type ModelEntry,
   type Prediction,
@@ -56,6 +59,7 @@ export interface Prediction3D {
 export class ModelService {
   private runtime: InferenceRuntime | null = null;
   private predictors = new Map<string, Promise<Predictor>>();
+  private sams = new Map<string, Promise<SamSession>>();
 
   constructor(private readonly userModelsDir: string | null) {}
 
@@ -137,6 +141,44 @@ export class ModelService {
     return (await this.predictor(entry)).predict(file, { signal });
   }
 
+  private sam(entry: ModelEntry): Promise<SamSession> {
+    if (entry.manifest.task !== 'promptable-segment' || entry.manifest.adapter !== 'sam') {
+      throw new DatumError('BAD_REQUEST', `${entry.manifest.id} (${entry.manifest.task}) is not a promptable-segment (SAM) model`);
+    }
+    const key = `${entry.manifest.id}@${entry.modelPath}@${entry.decoderPath}`;
+    let p = this.sams.get(key);
+    if (!p) {
+      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      p = openSam(this.runtime, entry, 4);
+      p.catch(() => this.sams.delete(key));
+      this.sams.set(key, p);
+    }
+    return p;
+  }
+
+  /** The image's cache key: path and mtime (a changed file is embedded again). */
+  private async imageKey(file: string): Promise<string> {
+    const st = await fs.stat(file).catch(() => {
+      throw new DatumError('NOT_FOUND', `${file}: no such file`);
+    });
+    return `${file}@${st.mtimeMs}@${st.size}`;
+  }
+
+  /** Run the SAM encoder on an image once (the session caches the embedding). */
+  async samEmbed(entry: ModelEntry, file: string, signal?: AbortSignal): Promise<{ width: number; height: number }> {
+    const sam = await this.sam(entry);
+    const emb = await sam.embed(await this.imageKey(file), file, signal);
+    return { width: emb.transform.width, height: emb.transform.height };
+  }
+
+  /** Segment with clicks (label 1 foreground, 0 background) and/or a box, in image pixels. */
+  async samSegment(entry: ModelEntry, file: string, prompt: SamPrompt, signal?: AbortSignal) {
+    if (!prompt.points?.length && !prompt.box) throw new DatumError('BAD_REQUEST', 'SAM needs at least one point or a box');
+    const sam = await this.sam(entry);
+    const p = await sam.segment(await this.imageKey(file), file, prompt, { signal });
+    return { label: p.label, score: round(p.score), polygon: (p.polygon ?? []).map(round), mask: p.mask, box: p.box };
+  }
+
   /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
   async propose3d(file: string, minScore = 0.3): Promise<Prediction3D[]> {
     const bytes = await fs.readFile(file).catch(() => {
@@ -166,6 +208,7 @@ export class ModelService {
   ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const entry = await this.resolve(modelId, project.dir);
+    if (entry.manifest.task === 'detect3d') return this.prelabel3d(projects, entry, opts);
     if (entry.manifest.task !== 'detect2d' && entry.manifest.task !== 'segment2d' && entry.manifest.task !== 'text-detect') {
       throw new DatumError('BAD_REQUEST', `${entry.manifest.id} (${entry.manifest.task}) cannot pre-label images`);
     }
@@ -209,10 +252,68 @@ export class ModelService {
     return { items: todo.length, skipped, predictions, failed };
   }
 
+  /**
+   * Pre-label point clouds with the built-in 3D proposals: every 'pointcloud' item and each frame
+   * of 'pointcloud-sequence' items (frames from sequence.json). Cuboids are stored in the file's
+   * own frame (propose3d undoes the parser's recentring). Resumable like the 2D path.
+   */
+  private async prelabel3d(
+    projects: ProjectService,
+    entry: ModelEntry,
+    opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> },
+  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+    const project = projects.requireProject();
+    const id = entry.manifest.id;
+    const all = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['pointcloud', 'pointcloud-sequence'] } as never).items;
+    const wanted = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
+    const todo: typeof wanted = [];
+    let skipped = 0;
+    for (const item of wanted) {
+      const doc = await projects.loadAnnotations(item.id);
+      if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === id)) skipped++;
+      else todo.push(item);
+    }
+    opts.progress?.(0, todo.length, `${entry.manifest.name}: ${todo.length} point clouds`);
+    const minScore = entry.manifest.thresholds.score;
+    let ontology = project.file.ontology;
+    let predictions = 0;
+    const failed: { item: string; error: string }[] = [];
+    for (let k = 0; k < todo.length; k++) {
+      if (opts.signal?.aborted) throw new DatumError('CANCELLED', 'pre-labelling cancelled');
+      const item = todo[k];
+      try {
+        let files: string[];
+        if (item.modality === 'pointcloud-sequence') {
+          const seq = JSON.parse(await fs.readFile(projects.itemPath(item.id, 'sequence.json'), 'utf8')) as { frames?: { cloud?: string }[] };
+          if (!Array.isArray(seq.frames) || !seq.frames.every((f) => typeof f?.cloud === 'string')) throw new Error('sequence.json: every frame needs a "cloud" path');
+          files = seq.frames.map((f) => projects.itemPath(item.id, f.cloud!));
+        } else files = [projects.itemPath(item.id)];
+        const objects: AnnotationObject[] = [];
+        for (let frame = 0; frame < files.length; frame++) {
+          if (opts.signal?.aborted) throw new DatumError('CANCELLED', 'pre-labelling cancelled');
+          const preds = await this.propose3d(files[frame], minScore);
+          const r = toObjects3d(preds, id, ontology, frame, opts.mapping);
+          ontology = r.ontology;
+          objects.push(...r.objects);
+        }
+        predictions += objects.length;
+        const doc = await projects.loadAnnotations(item.id);
+        await projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] });
+      } catch (err) {
+        if (err instanceof DatumError && err.code === 'CANCELLED') throw err;
+        failed.push({ item: item.name, error: (err as Error).message });
+      }
+      opts.progress?.(k + 1, todo.length, `${entry.manifest.name}: ${k + 1}/${todo.length}`);
+    }
+    if (ontology !== project.file.ontology) await projects.updateOntology(ontology);
+    return { items: todo.length, skipped, predictions, failed };
+  }
+
   async close(): Promise<void> {
     await this.runtime?.close();
     this.runtime = null;
     this.predictors.clear();
+    this.sams.clear();
   }
 }
 
@@ -242,6 +343,38 @@ export function toObjects(
     if ('polygon' in p) return { ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } };
     return { ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } };
   });
+  return { objects, ontology: labels === ontology.labels ? ontology : { labels } };
+}
+
+/** 3D predictions (file frame) -> cuboid3d objects on `frame`; classes map to labels by name. */
+export function toObjects3d(
+  predictions: Prediction3D[],
+  modelId: string,
+  ontology: Ontology,
+  frame = 0,
+  mapping: Record<string, string> = {},
+): { objects: AnnotationObject[]; ontology: Ontology } {
+  let labels = ontology.labels;
+  const labelFor = (cls: string): string => {
+    if (mapping[cls]) return mapping[cls];
+    const hit = labels.find((l) => l.name.toLowerCase() === cls.toLowerCase()) ?? labels.find((l) => l.id === cls);
+    if (hit) return hit.id;
+    const id = uniqueLabelId(cls, labels);
+    labels = [...labels, { id, name: cls, color: colorFor(cls), kinds: ['cuboid3d'], attributes: [] }];
+    return id;
+  };
+  const now = Date.now();
+  const objects: AnnotationObject[] = predictions.map((p) => ({
+    id: randomUUID(),
+    label: labelFor(p.label),
+    frame,
+    attributes: {},
+    zOrder: 0,
+    updatedAt: now,
+    updatedBy: `model:${modelId}`,
+    source: { kind: 'model' as const, model: modelId, score: round(p.score) },
+    geometry: { kind: 'cuboid3d' as const, center: p.cuboid.center.map(round) as [number, number, number], size: p.cuboid.size.map(round) as [number, number, number], yaw: round(p.cuboid.yaw) },
+  }));
   return { objects, ontology: labels === ontology.labels ? ontology : { labels } };
 }
 

@@ -97,7 +97,7 @@ export const propose3d: Command = {
 };
 
 export const prelabel: Command = {
-  summary: "pre-label a project's images with a model (resumable: items already pre-labelled by it are skipped)",
+  summary: "pre-label a project's images (2D models) or point clouds (proposals3d) with a model (resumable: items already pre-labelled by it are skipped)",
   usage: 'datum prelabel <project> --model <id> [--json]',
   options: { model: { type: 'string', description: 'model id from `datum models list`' }, ...jsonOpt },
   async run({ values, positionals }) {
@@ -116,7 +116,7 @@ export const prelabel: Command = {
         },
       });
       if (!values.json) process.stderr.write('\n');
-      print(values, r, `pre-labelled ${r.items} images (${r.predictions} predictions, ${r.skipped} already done, ${r.failed.length} failed)`);
+      print(values, r, `pre-labelled ${r.items} items (${r.predictions} predictions, ${r.skipped} already done, ${r.failed.length} failed)`);
       return r.failed.length ? 1 : 0;
     } finally {
       await service.close();

@@ -1,10 +1,24 @@
 /**
+ * Provenance of edited predictions: a human changing the geometry of a model prediction turns
+ * its source into `model-edited`, keeping the model and its score (pure; shared by the editors).
+ */
+import type { AnnotationObject, Geometry, ItemDocument, Source, Track } from './schema';
+
+/** The source after a human geometry edit. */
+export function editedSource(source: Source): Source {
+  return source.kind === 'model' ? { kind: 'model-edited', model: source.model, score: source.score } : source;
+}
+
+/** The object with a new geometry set by a human (provenance kept as model-edited). */
+export function withEditedGeometry<T extends AnnotationObject>(o: T, geometry: Geometry): T {
+  return { ...o, geometry, source: editedSource(o.source) };
+}
+
+/*
  * Who changed what and when, per object: on every save the host compares the incoming document
  * with the one on disk and stamps objects and tracks that are new or changed with the author and
- * the time. Pure; the stamps live on the records themselves (createdAt/By, updatedAt/By).
+ * the time (createdAt/By, updatedAt/By on the records themselves).
  */
-import type { AnnotationObject, ItemDocument, Track } from './schema';
-
 type Stamped = Pick<AnnotationObject, 'updatedAt' | 'updatedBy' | 'createdAt' | 'createdBy'>;
 
 function content<T extends Stamped>(r: T): string {

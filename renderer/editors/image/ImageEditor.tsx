@@ -18,9 +18,11 @@ import { useAnnotationDocument } from './useAnnotationDocument';
 import { objectOps, deleteKeyframe, setOutside, type EditOps, type TrackRecords } from './ops';
 import './imageEditor.css';
 import { useSelection } from '../../state/selection';
+import { rpc } from '../../transport';
+import { reportError } from '../../state/actions';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
-const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'brush', 'eraser'];
+const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'brush', 'eraser', 'segment'];
 const TOOL_ICONS: Record<ToolName, ReactNode> = {
   select: <path d="M5 3l12 8-5 1.5 3 6-2 1-3-6L6 17z" />,
   box: <rect x="4" y="5" width="14" height="12" rx="1" />,
@@ -36,6 +38,7 @@ const TOOL_ICONS: Record<ToolName, ReactNode> = {
   ),
   brush: <path d="M15 3l4 4-8 8-4-4zM6 12l4 4c-1 3-4 4-7 4 1-2 0-6 3-8z" />,
   eraser: <path d="M13 4l6 6-8 8H6l-3-3zM8 9l6 6" />,
+  segment: <path d="M5 14c-2-4 1-9 6-9s8 4 6 8-5 5-8 4M3 19l4-4M12 3l.6 1.6L14 5l-1.4.6L12 7l-.6-1.4L10 5l1.4-.4z" />,
 };
 
 export function ImageEditor({
@@ -93,9 +96,45 @@ export function ImageEditor({
   const tags = objects.filter((o) => o.geometry.kind === 'tag');
   const activeLabel = labelId ? labels.get(labelId) : undefined;
 
+  // Segment (AI): the library's first promptable-segment model (images only).
+  const [samModel, setSamModel] = useState<string | null>(null);
+  const samModelRef = useRef<string | null>(null);
+  samModelRef.current = samModel;
+  useEffect(() => {
+    if (item.modality !== 'image') return;
+    let live = true;
+    rpc
+      .call('models.list', {})
+      .then((r) => live && setSamModel(r.models.find((m) => m.task === 'promptable-segment')?.id ?? null))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [item.id, item.modality]);
+  const [samBusy, setSamBusy] = useState(false);
+  const samDeps = () => {
+    const modelId = samModelRef.current;
+    if (modelId) void rpc.call('sam.embed', { itemId: item.id, modelId }).catch(reportError); // encoder once, cached by the host
+    return {
+      modelId,
+      segment: async (points: { x: number; y: number; label: 0 | 1 }[]) => {
+        if (!modelId) return null;
+        setSamBusy(true);
+        try {
+          return await rpc.call('sam.segment', { itemId: item.id, modelId, points });
+        } finally {
+          setSamBusy(false);
+        }
+      },
+      changed: () => setTick((n) => n + 1),
+      onError: reportError,
+    };
+  };
+
   const chooseTool = useCallback((name: ToolName) => {
+    if (name === 'segment' && !samModelRef.current) return;
     tool.current.cancel();
-    tool.current = createTool(name);
+    tool.current = createTool(name, name === 'segment' ? samDeps() : undefined);
     setToolName(name);
   }, []);
 
@@ -121,6 +160,7 @@ export function ImageEditor({
       if (c.type === 'create') {
         const id = model.newId();
         next = ops.create(next, roundGeometry(c.geometry), activeLabel, frame, id);
+        if (c.source && ops.kind === 'objects' && next[id]) next = { ...next, [id]: { ...next[id], source: c.source, updatedBy: `model:${c.source.kind === 'human' ? '' : c.source.model}` } };
         sel = [id];
         action = `draw ${c.geometry.kind}`;
       } else if (c.type === 'update') {
@@ -297,7 +337,8 @@ export function ImageEditor({
               key={name}
               className={`ie-tool${toolName === name ? ' active' : ''}`}
               onClick={() => chooseTool(name)}
-              title={`${t(`image.tools.${name}`)} (${TOOL_KEYS[name]}) — ${t(`image.toolHints.${name}`)}`}
+              disabled={name === 'segment' && !samModel}
+              title={name === 'segment' && !samModel ? `${t('image.tools.segment')} — ${t('image.noSamModel')}` : `${t(`image.tools.${name}`)} (${TOOL_KEYS[name]}) — ${t(`image.toolHints.${name}`)}`}
               aria-pressed={toolName === name}
               data-testid={`tool-${name}`}
             >
@@ -347,7 +388,7 @@ export function ImageEditor({
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
           </button>
         ))}
-        <span className="ie-hint muted small">{t(`image.toolHints.${toolName}`)}</span>
+        <span className="ie-hint muted small">{t(`image.toolHints.${toolName}`)}{toolName === 'segment' && samBusy ? ` · ${t('image.samThinking')}` : ''}</span>
       </div>
       <div className="ie-main">
         <div className="ie-canvas">

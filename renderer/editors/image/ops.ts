@@ -7,6 +7,7 @@ import type { AnnotationObject, AttributeValue, Geometry, ItemDocument, LabelSpe
 import type { RecordMap } from '../../core/history/diff';
 import { removeKeyframe, setKeyframe, shapeAtFrame } from '../../core/document/tracks';
 import * as model from './model';
+import { editedSource } from '../../core/document/provenance';
 
 export interface EditOps<R> {
   kind: 'objects' | 'tracks';
@@ -80,7 +81,7 @@ export const trackOps: EditOps<Track> = {
     const t = r[id];
     if (!t) return r;
     const s = shapeAtFrame(t, frame);
-    return { ...r, [id]: { ...setKeyframe(t, { frame, geometry, occluded: s?.occluded, attributes: s?.attributes }), updatedAt: Date.now() } };
+    return { ...r, [id]: { ...setKeyframe(t, { frame, geometry, occluded: s?.occluded, attributes: s?.attributes }), source: editedSource(t.source), updatedAt: Date.now() } };
   },
   remove: (r, ids) => {
     const next = { ...r };

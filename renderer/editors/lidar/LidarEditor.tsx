@@ -34,7 +34,7 @@ import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
 import { loadCloud, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { Timeline } from '../../viewports/ImageSequenceViewer';
-import { footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
+import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';
 import { INTERPOLATED_ATTR, interpolateTrack, TRACK_ATTR } from './tracks';
@@ -283,7 +283,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     [commit],
   );
   const updateBox = useCallback(
-    (id: string, f: (b: Cuboid3D) => Cuboid3D, label: string) => updateObject(id, (o) => ({ ...o, geometry: f(o.geometry as Cuboid3D) }), label),
+    (id: string, f: (b: Cuboid3D) => Cuboid3D, label: string) => updateObject(id, (o) => applyBoxEdit(o, f), label),
     [updateObject],
   );
 
@@ -299,8 +299,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
         delete next[id];
         return next;
       }
-      const base = cur[id] ?? create;
-      return base ? { ...cur, [id]: { ...base, geometry: box } } : cur;
+      // editing an existing prediction keeps its provenance (model-edited)
+      if (cur[id]) return { ...cur, [id]: applyBoxEdit(cur[id], () => box) };
+      return create ? { ...cur, [id]: { ...create, geometry: box } } : cur;
     });
   }, []);
   const endLive = useCallback(

@@ -2,10 +2,16 @@
  * Pure cuboid edits used by the LiDAR editor: keyboard nudges in the box frame, edge drags in the
  * orthographic sub-views, and the line-segment buffer for drawing every cuboid at once.
  */
-import type { Cuboid3D } from '../../core/document/schema';
+import type { AnnotationObject, Cuboid3D } from '../../core/document/schema';
+import { withEditedGeometry } from '../../core/document/provenance';
 import { CUBOID_EDGES, cuboidCorners, normalizeAngle } from '../../core/lidar/box';
 
 export const MIN_SIZE = 0.05;
+
+/** A human edit of an object's cuboid: a model prediction becomes model-edited (model and score kept). */
+export function applyBoxEdit<T extends AnnotationObject>(o: T, f: (b: Cuboid3D) => Cuboid3D): T {
+  return withEditedGeometry(o, f(o.geometry as Cuboid3D));
+}
 
 /** Move by (forward, left, up) metres in the box's own frame. */
 export function moveLocal(b: Cuboid3D, forward: number, left: number, up: number): Cuboid3D {

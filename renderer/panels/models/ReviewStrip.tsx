@@ -171,6 +171,16 @@ function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) 
     box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   }
   const size = 72;
+  if (g.kind === 'cuboid3d') {
+    // 3D predictions have no image crop: show the box size (length x width x height, metres)
+    return (
+      <div className="crop crop3d mono" style={{ width: size, height: size, display: 'flex', flexDirection: 'column', justifyContent: 'center', alignItems: 'center', fontSize: 10, lineHeight: 1.4, overflow: 'hidden' }} data-testid="review-3d" title="length × width × height (m)">
+        <b>3D (m)</b>
+        <span>{g.size.map((v) => v.toFixed(1)).join('×')}</span>
+        <span className="muted">frame {object.frame}</span>
+      </div>
+    );
+  }
   if (!box) return <div className="crop" />;
   const w = Math.max(1, box[2] - box[0]);
   const h = Math.max(1, box[3] - box[1]);

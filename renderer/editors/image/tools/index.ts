@@ -4,10 +4,12 @@ import { createBoxTool } from './box';
 import { createRotatedBoxTool } from './rotatedBox';
 import { createPolyTool } from './poly';
 import { createBrushTool } from './brush';
+import { createSamTool, type SamToolDeps } from './samSegment';
 
 export * from './types';
+export { createSamTool, type SamToolDeps, type SamPoint, type SamResult } from './samSegment';
 
-export function createTool(name: ToolName): Tool {
+export function createTool(name: ToolName, sam?: SamToolDeps): Tool {
   switch (name) {
     case 'select':
       return createSelectTool();
@@ -23,6 +25,8 @@ export function createTool(name: ToolName): Tool {
       return createBrushTool(false);
     case 'eraser':
       return createBrushTool(true);
+    case 'segment':
+      return createSamTool(sam ?? { modelId: null, segment: async () => null, changed: () => {} });
   }
 }
 
@@ -36,4 +40,5 @@ export const TOOL_KEYS: Record<ToolName, string> = {
   points: 'K',
   brush: 'M',
   eraser: 'E',
+  segment: 'A',
 };

@@ -4,12 +4,12 @@
  * progress the tool exposes a preview the overlay draws. A tool never edits the document itself,
  * so each completed gesture is exactly one command (one undo step).
  */
-import type { AnnotationObject, Geometry } from '../../../core/document/schema';
+import type { AnnotationObject, Geometry, Source } from '../../../core/document/schema';
 import type { Pt } from '../geometry';
 
 export type { Pt };
 
-export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'brush' | 'eraser';
+export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'brush' | 'eraser' | 'segment';
 
 export interface Mods {
   shift?: boolean;
@@ -30,7 +30,8 @@ export interface ToolContext {
 }
 
 export type Command =
-  | { type: 'create'; geometry: Geometry }
+  /** `source`: a shape proposed by a model (Segment (AI)); human when absent. */
+  | { type: 'create'; geometry: Geometry; source?: Source }
   | { type: 'update'; id: string; geometry: Geometry; action: string }
   | { type: 'delete'; id: string }
   | { type: 'select'; ids: string[] };

@@ -1,0 +1,106 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PathGuard } from './pathGuard';
+import { ProjectService } from './projectService';
+import { ModelService } from './models';
+import { DATA, NEEDS_DATA } from './inference/testing/fixtures';
+import type { AnnotationObject, Cuboid3D } from '../../renderer/core/document/schema';
+
+const KITTI = path.join(DATA, 'kitti');
+const HAVE_KITTI = existsSync(path.join(KITTI, 'velodyne', '000000.bin'));
+const service = new ModelService(null);
+afterAll(() => service.close());
+
+/** Raw KITTI points (x, y, z, intensity float32) inside a cuboid, in the file's own frame. */
+function pointsInside(file: string, b: Cuboid3D): number {
+  const buf = readFileSync(file);
+  const f = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const c = Math.cos(-b.yaw), s = Math.sin(-b.yaw);
+  let n = 0;
+  for (let i = 0; i + 3 < f.length; i += 4) {
+    const dx = f[i] - b.center[0], dy = f[i + 1] - b.center[1], dz = f[i + 2] - b.center[2];
+    const lx = dx * c - dy * s, ly = dx * s + dy * c;
+    if (Math.abs(lx) <= b.size[0] / 2 + 0.05 && Math.abs(ly) <= b.size[1] / 2 + 0.05 && Math.abs(dz) <= b.size[2] / 2 + 0.05) n++;
+  }
+  return n;
+}
+
+describe.skipIf(!HAVE_KITTI)(`3D pre-labelling on the KITTI sample ${NEEDS_DATA}`, () => {
+  it('writes cuboids with source model + score for clouds and every sequence frame, in the file frame, resumably', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'prelabel3d-'));
+    for (const sub of ['velodyne', 'calib', 'image_2', 'label_2']) {
+      mkdirSync(path.join(dir, 'kitti', sub), { recursive: true });
+      for (const f of readdirSync(path.join(KITTI, sub)).slice(0, 1)) copyFileSync(path.join(KITTI, sub, f), path.join(dir, 'kitti', sub, f));
+    }
+    mkdirSync(path.join(dir, 'drive'));
+    for (const f of ['000001.bin', '000002.bin']) copyFileSync(path.join(KITTI, 'velodyne', f), path.join(dir, 'drive', f));
+    writeFileSync(path.join(dir, 'drive', 'sequence.json'), JSON.stringify({ kind: 'pointcloud', frames: [{ cloud: '000001.bin' }, { cloud: '000002.bin' }] }));
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir, 'prelabel 3d');
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const items = projects.listItems({ offset: 0, limit: 100 } as never).items;
+    const cloud = items.find((i) => i.modality === 'pointcloud')!;
+    const seq = items.find((i) => i.modality === 'pointcloud-sequence')!;
+    expect(cloud && seq).toBeTruthy();
+
+    const r = await service.prelabel(projects, 'proposals3d');
+    expect(r).toMatchObject({ items: 2, skipped: 0, failed: [] });
+    expect(r.predictions).toBeGreaterThan(3);
+
+    const single = (await projects.loadAnnotations(cloud.id)).objects;
+    expect(single.length).toBeGreaterThan(0);
+    for (const o of single) {
+      expect(o.geometry.kind).toBe('cuboid3d');
+      expect(o.source).toMatchObject({ kind: 'model', model: 'proposals3d' });
+      expect((o.source as { score: number }).score).toBeGreaterThanOrEqual(0.3);
+    }
+    // stored in the file's frame: the raw points of the .bin fall inside the best boxes
+    const best = [...single].sort((a, b) => (b.source as { score: number }).score - (a.source as { score: number }).score)[0];
+    expect(pointsInside(projects.itemPath(cloud.id), best.geometry as Cuboid3D)).toBeGreaterThan(10);
+
+    const frames = new Set((await projects.loadAnnotations(seq.id)).objects.map((o: AnnotationObject) => o.frame));
+    expect([...frames].sort()).toEqual([0, 1]);
+    const labels = projects.requireProject().file.ontology.labels;
+    expect(labels.length).toBeGreaterThan(0);
+
+    // resumable: a second run skips both items
+    const again = await service.prelabel(projects, 'proposals3d');
+    expect(again).toMatchObject({ items: 0, skipped: 2, predictions: 0 });
+  });
+});
+
+describe('click-to-segment over RPC (sam.embed / sam.segment)', () => {
+  it('a SAM-signature model in the project library returns the polygon and mask RLE', { timeout: 60_000 }, async () => {
+    const { writeTinySam } = await import('./inference/testing/samModel');
+    const { createHandlers } = await import('../rpc/handlers');
+    const sharp = (await import('sharp')).default;
+    const { decodeRle } = await import('../../renderer/core/geometry/rle');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sam-rpc-'));
+    mkdirSync(path.join(dir, 'images'));
+    await sharp({ create: { width: 160, height: 120, channels: 3, background: '#336699' } }).png().toFile(path.join(dir, 'images', 'a.png'));
+    writeTinySam(path.join(dir, 'models'), { width: 160, height: 120, rect: [40, 30, 100, 80] });
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir, 'sam');
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const itemId = projects.listItems({ offset: 0, limit: 10 } as never).items.find((i) => i.modality === 'image')!.id;
+    const models = new ModelService(null);
+    try {
+      const h = createHandlers(projects, {} as never, { host: 'headless', version: 'test', demoDir: dir }, models);
+      const ctx = { signal: new AbortController().signal, progress: () => {}, emit: () => {} } as never;
+      const listed = await h['models.list']({}, ctx);
+      expect(listed.models.find((m) => m.id === 'tiny-sam')?.task).toBe('promptable-segment');
+      expect(await h['sam.embed']({ itemId, modelId: 'tiny-sam' }, ctx)).toEqual({ width: 160, height: 120 });
+      const r = await h['sam.segment']({ itemId, modelId: 'tiny-sam', points: [{ x: 70, y: 50, label: 1 }, { x: 5, y: 5, label: 0 }] }, ctx);
+      expect(r.polygon).toEqual([40, 30, 99, 30, 99, 79, 40, 79]);
+      expect(r.score).toBeCloseTo(0.93);
+      expect(r.box).toEqual([40, 30, 100, 80]);
+      expect(decodeRle(r.mask.counts, 160, 120).reduce((s: number, v: number) => s + v, 0)).toBe(60 * 50);
+      await expect(h['sam.segment']({ itemId, modelId: 'proposals3d', points: [{ x: 1, y: 1, label: 1 }] }, ctx)).rejects.toThrow(/promptable-segment/);
+      await expect(h['sam.segment']({ itemId, modelId: '/etc/x.json', points: [{ x: 1, y: 1, label: 1 }] }, ctx)).rejects.toThrow();
+    } finally {
+      await models.close();
+    }
+  });
+});
