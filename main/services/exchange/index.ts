@@ -6,3 +6,4 @@ export { getFormat, listFormats, registerFormat } from './registry';
 export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from './registry';
 import './kitti';
 import './formats2d';
+import './sustech';
