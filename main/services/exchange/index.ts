@@ -7,3 +7,4 @@ export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from
 import './kitti';
 import './formats2d';
 import './sustech';
+import './nuscenes';
