@@ -8,3 +8,4 @@ import './kitti';
 import './formats2d';
 import './sustech';
 import './nuscenes';
+import './semantickitti';
