@@ -6,3 +6,6 @@ export { getFormat, listFormats, registerFormat } from './registry';
 export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from './registry';
 import './kitti';
 import './formats2d';
+import './sustech';
+import './nuscenes';
+import './semantickitti';
