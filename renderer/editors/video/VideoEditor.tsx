@@ -1,8 +1,8 @@
 /**
  * Video annotation: frame-exact frames (WebCodecs + mp4box in a worker), the image editor in
  * track mode (a shape drawn is a track; an edit on another frame is a keyframe; frames between
- * interpolate), and a timeline with the selected tracks' keyframes. MP4 only; other containers
- * fall back to the plain player.
+ * interpolate), and a timeline with the selected tracks' keyframes. MP4 / MOV and WebM / MKV
+ * (VP8, VP9); other containers fall back to the plain player.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,7 +23,7 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
   const [shown, setShown] = useState<{ n: number; bitmap: ImageBitmap } | null>(null);
   const [playing, setPlaying] = useState(false);
   const frames = useRef<VideoFrames | null>(null);
-  const mp4 = /\.(mp4|m4v|mov)$/i.test(item.name);
+  const mp4 = /\.(mp4|m4v|mov|webm|mkv)$/i.test(item.name);
 
   useEffect(() => {
     if (!mp4) return;

@@ -1,9 +1,9 @@
 /**
- * Frame-exact video decoding off the main thread: mp4box demuxes the MP4, WebCodecs decodes from
+ * Frame-exact video decoding off the main thread: mp4box demuxes the MP4 (./webm the WebM), WebCodecs decodes from
  * the keyframe before the requested frame through it, and the frame comes back as an ImageBitmap.
  * Decoded frames of the group are kept in a small cache, so stepping forward is cheap.
  */
-import { decodeRange, demuxMp4, type DemuxedVideo } from './demux';
+import { decodeRange, demuxVideo, type DemuxedVideo } from './demux';
 import type { FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
@@ -19,7 +19,7 @@ const micro = (v: DemuxedVideo, t: number) => Math.round((t * 1e6) / v.timescale
 async function open(url: string): Promise<void> {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  video = demuxMp4(await res.arrayBuffer());
+  video = demuxVideo(await res.arrayBuffer());
   const v = video;
   v.order.forEach((sampleIndex, n) => frameOfTimestamp.set(micro(v, v.samples[sampleIndex].cts), n));
   config = { codec: v.codec, codedWidth: v.width, codedHeight: v.height, description: v.description };
