@@ -11,7 +11,7 @@ import { Timeline } from '../../viewports/ImageSequenceViewer';
 import { ImageEditor } from '../image/ImageEditor';
 import { trackOps } from '../image/ops';
 import { VideoFrames } from './videoFrames';
-import type { VideoInfo } from './protocol';
+import { SUPERSEDED, type VideoInfo } from './protocol';
 import { useSharedFrame } from '../../state/selection';
 
 export function VideoEditor({ item }: { item: ItemSummary }) {
@@ -50,7 +50,10 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
           return { n: want, bitmap };
         });
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        // an overtaken request is dropped by the worker; only the frame still wanted can fail
+        if (latest.current === want && e.message !== SUPERSEDED) setError(e.message);
+      },
     );
   }, [frame, info]);
 

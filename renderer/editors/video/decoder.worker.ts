@@ -1,10 +1,11 @@
 /**
  * Frame-exact video decoding off the main thread: mp4box demuxes the MP4 (./webm the WebM), WebCodecs decodes from
  * the keyframe before the requested frame through it, and the frame comes back as an ImageBitmap.
- * Decoded frames of the group are kept in a small cache, so stepping forward is cheap.
+ * Decoded frames of the group (and a few past the requested one) are kept in a small cache, so
+ * stepping forward is cheap; a request overtaken by a newer one is dropped before decoding.
  */
 import { decodeRange, demuxVideo, type DemuxedVideo } from './demux';
-import type { FromWorker, ToWorker } from './protocol';
+import { SUPERSEDED, type FromWorker, type ToWorker } from './protocol';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 let video: DemuxedVideo | null = null;
@@ -12,7 +13,11 @@ let config: VideoDecoderConfig | null = null;
 const frameOfTimestamp = new Map<number, number>();
 const cache = new Map<number, ImageBitmap>();
 const CACHE_LIMIT = 24;
+/** Frames decoded past the requested one (same group), so stepping forward hits the cache. */
+const LOOKAHEAD = 6;
 let queue: Promise<void> = Promise.resolve();
+/** Id of the newest frame request: an older one still waiting is answered 'superseded' unseen. */
+let newest = 0;
 
 const micro = (v: DemuxedVideo, t: number) => Math.round((t * 1e6) / v.timescale);
 
@@ -46,7 +51,9 @@ function remember(n: number, bmp: ImageBitmap) {
 
 async function decode(n: number): Promise<void> {
   const v = video!;
-  const { from, to } = decodeRange(v, n);
+  const { from, to: through } = decodeRange(v, n);
+  let to = through;
+  for (let i = through + 1; i < v.samples.length && i <= through + LOOKAHEAD && !v.samples[i].sync; i++) to = i;
   const pending: Promise<void>[] = [];
   let failure: Error | null = null;
   const decoder = new VideoDecoder({
@@ -75,6 +82,7 @@ async function decode(n: number): Promise<void> {
 
 async function frame(id: number, n: number): Promise<void> {
   if (!video) throw new Error('no video is open');
+  if (id < newest) return post({ type: 'error', id, message: SUPERSEDED });
   const clamped = Math.max(0, Math.min(video.order.length - 1, n));
   if (!cache.has(clamped)) await decode(clamped);
   const b = cache.get(clamped);
@@ -86,6 +94,7 @@ async function frame(id: number, n: number): Promise<void> {
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
+  if (m.type === 'frame') newest = Math.max(newest, m.id);
   queue = queue.then(async () => {
     try {
       if (m.type === 'open') await open(m.url);
