@@ -15,6 +15,8 @@ const cache = new Map<number, ImageBitmap>();
 const CACHE_LIMIT = 24;
 /** Frames decoded past the requested one (same group), so stepping forward hits the cache. */
 const LOOKAHEAD = 6;
+/** Frames before the requested one that are kept too (stepping back a little is cheap). */
+const KEEP_BEHIND = 2;
 let queue: Promise<void> = Promise.resolve();
 /** Id of the newest frame request: an older one still waiting is answered 'superseded' unseen. */
 let newest = 0;
@@ -25,14 +27,28 @@ async function open(url: string): Promise<void> {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   video = demuxVideo(await res.arrayBuffer());
+  // a (re)opened video starts with an empty cache
+  for (const b of cache.values()) b.close();
+  cache.clear();
+  frameOfTimestamp.clear();
   const v = video;
   v.order.forEach((sampleIndex, n) => frameOfTimestamp.set(micro(v, v.samples[sampleIndex].cts), n));
   config = { codec: v.codec, codedWidth: v.width, codedHeight: v.height, description: v.description };
+  if (decoder && decoder.state !== 'closed') decoder.close();
+  decoder = null;
   let supported = false;
   try {
     supported = typeof VideoDecoder !== 'undefined' && !!(await VideoDecoder.isConfigSupported(config)).supported;
   } catch {
     supported = false;
+  }
+  if (supported) {
+    // set the decoder up now (its initialisation is most of a first seek otherwise)
+    try {
+      await ensureDecoder().flush();
+    } catch {
+      decoder = null;
+    }
   }
   const times = v.order.map((i) => v.samples[i].cts / v.timescale);
   post({ type: 'info', width: v.width, height: v.height, frames: v.order.length, fps: v.fps, codec: v.codec, supported, times });
@@ -49,35 +65,58 @@ function remember(n: number, bmp: ImageBitmap) {
   }
 }
 
+/** One decoder per open video, reused across seeks (each seek starts at a key frame after a flush). */
+let decoder: VideoDecoder | null = null;
+/** The seek being decoded: which output frames become bitmaps, and their conversions. */
+type Job = { keepFrom: number; pending: Promise<void>[]; failure: Error | null };
+let job: Job | null = null;
+
+function ensureDecoder(): VideoDecoder {
+  if (decoder && decoder.state === 'configured') return decoder;
+  decoder = new VideoDecoder({
+    output: (frame) => {
+      const index = frameOfTimestamp.get(frame.timestamp);
+      // frames before the requested one only feed the decoder; converting them costs a copy each
+      if (index === undefined || !job || index < job.keepFrom) return frame.close();
+      job.pending.push(
+        createImageBitmap(frame).then(
+          (b) => remember(index, b),
+          () => {},
+        ).finally(() => frame.close()),
+      );
+    },
+    error: (e) => {
+      if (job) job.failure = e instanceof Error ? e : new Error(String(e));
+    },
+  });
+  decoder.configure(config!);
+  return decoder;
+}
+
 async function decode(n: number): Promise<void> {
   const v = video!;
   const { from, to: through } = decodeRange(v, n);
   let to = through;
   for (let i = through + 1; i < v.samples.length && i <= through + LOOKAHEAD && !v.samples[i].sync; i++) to = i;
-  const pending: Promise<void>[] = [];
-  let failure: Error | null = null;
-  const decoder = new VideoDecoder({
-    output: (frame) => {
-      const index = frameOfTimestamp.get(frame.timestamp);
-      if (index === undefined) return frame.close();
-      pending.push(
-        createImageBitmap(frame).then((b) => {
-          frame.close();
-          remember(index, b);
-        }),
-      );
-    },
-    error: (e) => (failure = e instanceof Error ? e : new Error(String(e))),
-  });
-  decoder.configure(config!);
-  for (let i = from; i <= to; i++) {
-    const s = v.samples[i];
-    decoder.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp: micro(v, s.cts), duration: micro(v, s.duration), data: s.data }));
+  const target = Math.max(0, Math.min(v.order.length - 1, n));
+  const current: Job = (job = { keepFrom: Math.max(0, target - KEEP_BEHIND), pending: [], failure: null });
+  const d = ensureDecoder();
+  try {
+    for (let i = from; i <= to; i++) {
+      const s = v.samples[i];
+      d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp: micro(v, s.cts), duration: micro(v, s.duration), data: s.data }));
+    }
+    await d.flush();
+  } catch (e) {
+    current.failure ??= e instanceof Error ? e : new Error(String(e));
   }
-  await decoder.flush();
-  decoder.close();
-  await Promise.all(pending);
-  if (failure) throw failure;
+  await Promise.all(current.pending);
+  job = null;
+  if (current.failure) {
+    if (decoder?.state !== 'closed') decoder?.close();
+    decoder = null; // a fresh one next time
+    throw current.failure;
+  }
 }
 
 async function frame(id: number, n: number): Promise<void> {
