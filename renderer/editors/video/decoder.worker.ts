@@ -7,7 +7,7 @@
 import { decodeRange, demuxVideo, type DemuxedVideo } from './demux';
 import { SUPERSEDED, type FromWorker, type ToWorker } from './protocol';
 
-const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 let video: DemuxedVideo | null = null;
 let config: VideoDecoderConfig | null = null;
 const frameOfTimestamp = new Map<number, number>();
@@ -68,7 +68,7 @@ function remember(n: number, bmp: ImageBitmap) {
 /** One decoder per open video, reused across seeks (each seek starts at a key frame after a flush). */
 let decoder: VideoDecoder | null = null;
 /** The seek being decoded: which output frames become bitmaps, and their conversions. */
-type Job = { keepFrom: number; pending: Promise<void>[]; failure: Error | null };
+type Job = { keepFrom: number; target: number; onTarget(): void; pending: Promise<void>[]; failure: Error | null };
 let job: Job | null = null;
 
 function ensureDecoder(): VideoDecoder {
@@ -80,7 +80,10 @@ function ensureDecoder(): VideoDecoder {
       if (index === undefined || !job || index < job.keepFrom) return frame.close();
       job.pending.push(
         createImageBitmap(frame).then(
-          (b) => remember(index, b),
+          (b) => {
+            remember(index, b);
+            if (job && index === job.target) job.onTarget();
+          },
           () => {},
         ).finally(() => frame.close()),
       );
@@ -93,13 +96,24 @@ function ensureDecoder(): VideoDecoder {
   return decoder;
 }
 
-async function decode(n: number): Promise<void> {
+/**
+ * Decode from the key frame before frame n through n and a few frames past it. `ready` resolves
+ * once frame n is in the cache (before the look-ahead is flushed, when the decoder outputs it
+ * early), `done` when the whole run is decoded.
+ */
+function decode(n: number): { ready: Promise<void>; done: Promise<void> } {
+  let onTarget = () => {};
+  const ready = new Promise<void>((resolve) => (onTarget = resolve));
+  return { ready, done: run(n, onTarget) };
+}
+
+async function run(n: number, onTarget: () => void): Promise<void> {
   const v = video!;
   const { from, to: through } = decodeRange(v, n);
   let to = through;
   for (let i = through + 1; i < v.samples.length && i <= through + LOOKAHEAD && !v.samples[i].sync; i++) to = i;
   const target = Math.max(0, Math.min(v.order.length - 1, n));
-  const current: Job = (job = { keepFrom: Math.max(0, target - KEEP_BEHIND), pending: [], failure: null });
+  const current: Job = (job = { keepFrom: Math.max(0, target - KEEP_BEHIND), target, onTarget, pending: [], failure: null });
   const d = ensureDecoder();
   try {
     for (let i = from; i <= to; i++) {
@@ -123,12 +137,22 @@ async function frame(id: number, n: number): Promise<void> {
   if (!video) throw new Error('no video is open');
   if (id < newest) return post({ type: 'error', id, message: SUPERSEDED });
   const clamped = Math.max(0, Math.min(video.order.length - 1, n));
-  if (!cache.has(clamped)) await decode(clamped);
+  let rest: Promise<void> = Promise.resolve();
+  if (!cache.has(clamped)) {
+    const { ready, done } = decode(clamped);
+    rest = done;
+    await Promise.race([ready, done]);
+  }
   const b = cache.get(clamped);
-  if (!b) throw new Error(`frame ${clamped} was not produced by the decoder`);
+  if (!b) {
+    await rest;
+    throw new Error(`frame ${clamped} was not produced by the decoder`);
+  }
   // a copy goes out; the cached one stays for the next request
   const copy = await createImageBitmap(b);
-  post({ type: 'frame', id, n: clamped, bitmap: copy });
+  post({ type: 'frame', id, n: clamped, bitmap: copy }, [copy]);
+  // the look-ahead finishes before the next request is handled
+  await rest.catch(() => {});
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
