@@ -185,11 +185,11 @@ export function demuxWebm(buffer: ArrayBuffer | Uint8Array): DemuxedVideo {
     pos = e.end;
   }
   if (!track) throw new Error('the file has no video track');
-  const codec = codecString(track, blocks[0]?.data);
   if (!blocks.length) throw new Error('WebM: the video track has no frames');
+  const { codec, description } = codecOf(track, blocks[0].data);
 
-  // Matroska blocks of VP8/VP9 are stored in decode order = presentation order (no B-frames;
-  // VP9 hidden frames travel inside superframes), but sort by time to be safe about clusters.
+  // Blocks are stored in decode order with presentation timestamps (VP8 / VP9: the same order;
+  // VP9 hidden frames travel inside superframes); H.264 B-frames are reordered by `order`.
   const timescale = 1e9 / timecodeScale; // ticks per second
   const defaultTicks = track.defaultDurationNs ? track.defaultDurationNs / timecodeScale : 0;
   const samples: VideoSample[] = blocks.map((blk, i) => {
@@ -200,18 +200,24 @@ export function demuxWebm(buffer: ArrayBuffer | Uint8Array): DemuxedVideo {
   const order = samples.map((_, i) => i).sort((a, c) => samples[a].cts - samples[c].cts || a - c);
   const span = durationTicks > 0 ? durationTicks : samples.reduce((s, x) => s + x.duration, 0);
   const fps = track.defaultDurationNs ? 1e9 / track.defaultDurationNs : span ? (samples.length * timescale) / span : 25;
-  return { codec, width: track.width, height: track.height, timescale, samples, order, fps };
+  return { codec, width: track.width, height: track.height, timescale, description, samples, order, fps };
 }
 
-/** WebCodecs codec string for the Matroska CodecID (VP9 profile and bit depth from CodecPrivate or the first frame). */
-function codecString(track: VideoTrack, first: Uint8Array | undefined): string {
-  if (track.codecId === 'V_VP8') return 'vp8';
+/**
+ * WebCodecs codec string (and description) for the Matroska CodecID: VP8, VP9 (profile and bit
+ * depth from CodecPrivate or the first frame), AV1 and H.264 (from their av1C / avcC
+ * CodecPrivate). Anything else keeps its CodecID, which WebCodecs rejects, so the editor falls
+ * back to seeking a <video> element.
+ */
+function codecOf(track: VideoTrack, first: Uint8Array | undefined): { codec: string; description?: Uint8Array } {
+  const p = track.codecPrivate;
+  const two = (n: number) => String(Math.max(0, n)).padStart(2, '0');
+  if (track.codecId === 'V_VP8') return { codec: 'vp8' };
   if (track.codecId === 'V_VP9') {
     let profile = -1;
     let level = 10;
     let depth = 8;
     // CodecPrivate: ID (1 profile, 2 level, 3 bit depth), length, value
-    const p = track.codecPrivate;
     for (let i = 0; p && i + 2 < p.length; i += 2 + p[i + 1]) {
       if (p[i] === 1) profile = p[i + 2];
       else if (p[i] === 2) level = p[i + 2] || level;
@@ -219,8 +225,18 @@ function codecString(track: VideoTrack, first: Uint8Array | undefined): string {
     }
     // uncompressed header: frame_marker (2 bits), profile_low_bit, profile_high_bit
     if (profile < 0 && first && first.length) profile = ((first[0] >> 5) & 1) | (((first[0] >> 4) & 1) << 1);
-    const two = (n: number) => String(Math.max(0, n)).padStart(2, '0');
-    return `vp09.${two(profile)}.${two(level)}.${two(depth)}`;
+    return { codec: `vp09.${two(profile)}.${two(level)}.${two(depth)}` };
   }
-  throw new Error(`WebM codec ${track.codecId || '(none)'} is not supported for frame-exact editing (VP8 / VP9 are)`);
+  if (track.codecId === 'V_AV1' && p && p.length >= 4) {
+    const profile = p[1] >> 5;
+    const level = p[1] & 0x1f;
+    const tier = p[2] & 0x80 ? 'H' : 'M';
+    const depth = p[2] & 0x40 ? (p[2] & 0x20 ? 12 : 10) : 8;
+    return { codec: `av01.${profile}.${two(level)}${tier}.${two(depth)}`, description: p };
+  }
+  if (track.codecId === 'V_MPEG4/ISO/AVC' && p && p.length >= 4) {
+    const hex = (n: number) => n.toString(16).padStart(2, '0');
+    return { codec: `avc1.${hex(p[1])}${hex(p[2])}${hex(p[3])}`, description: p };
+  }
+  return { codec: track.codecId || 'unknown' };
 }
