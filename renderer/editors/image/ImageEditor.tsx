@@ -460,6 +460,11 @@ export function ImageEditor({
                   <button className="ghost small" onClick={() => edit(setOutside(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'outside', [])} data-testid="track-outside">
                     {t('image.video.outside')}
                   </button>
+                  <button className="ghost small" disabled={!onKeyframe} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
+                    {t('image.video.deleteKeyframe')}
+                  </button>
+                </div>
+                <div className="ie-row">
                   <button className="ghost small" onClick={() => propagateSelected(selectedTrack.id)} data-testid="propagate">
                     {t('image.video.propagate')}
                   </button>
@@ -475,9 +480,6 @@ export function ImageEditor({
                     style={{ width: 56 }}
                     data-testid="propagate-count"
                   />
-                  <button className="ghost small" disabled={!onKeyframe} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
-                    {t('image.video.deleteKeyframe')}
-                  </button>
                 </div>
               </div>
             ) : null}
