@@ -66,9 +66,11 @@ export const imageEn = {
       keyframes: '{{count}} keyframes',
       outside: 'Leaves view here (O)',
       deleteKeyframe: 'Delete keyframe',
+      propagate: 'Propagate (Shift+P)',
+      propagateFrames: 'Frames to propagate over',
       decoding: 'Decoding frame…',
       fallback: 'WebCodecs cannot decode this video here; frames come from the video element',
-      unsupported: 'Frame-exact editing needs an MP4 video; this file plays in the plain player.',
+      unsupported: 'Frame-exact editing needs an MP4 or WebM (VP8 / VP9) video; this file plays in the plain player.',
     },
     count: '{{count}} objects',
     shortcuts: {
@@ -84,6 +86,7 @@ export const imageEn = {
       pan: 'Pan (Space+drag or middle button)',
       oneToOne: '1:1 pixel zoom in the editor',
       outside: 'Video: the selected track leaves the view on this frame',
+      propagate: 'Video: the selected track keeps its shape over the next N frames',
     },
   },
 };
@@ -153,9 +156,11 @@ export const imageZh: Shape<typeof imageEn> = {
       keyframes: '{{count}} 个关键帧',
       outside: '从此帧离开画面 (O)',
       deleteKeyframe: '删除关键帧',
+      propagate: '向后传播 (Shift+P)',
+      propagateFrames: '传播的帧数',
       decoding: '正在解码帧…',
       fallback: '此环境中 WebCodecs 无法解码该视频；帧由 video 元素提供',
-      unsupported: '逐帧精确编辑需要 MP4 视频；此文件使用普通播放器播放。',
+      unsupported: '逐帧精确编辑需要 MP4 或 WebM (VP8 / VP9) 视频；此文件使用普通播放器播放。',
     },
     count: '{{count}} 个对象',
     shortcuts: {
@@ -171,6 +176,7 @@ export const imageZh: Shape<typeof imageEn> = {
       pan: '平移（空格+拖动或鼠标中键）',
       oneToOne: '编辑器中 1:1 像素缩放',
       outside: '视频：所选轨迹从此帧离开画面',
+      propagate: '视频：所选轨迹在后续 N 帧保持当前形状',
     },
   },
 };

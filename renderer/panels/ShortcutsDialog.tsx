@@ -33,6 +33,7 @@ export const SHORTCUTS: { section: string; rows: { keys: string; action: string 
       { keys: 'Space', action: 'image.shortcuts.pan' },
       { keys: '0', action: 'image.shortcuts.oneToOne' },
       { keys: 'O', action: 'image.shortcuts.outside' },
+      { keys: 'Shift+P', action: 'image.shortcuts.propagate' },
     ],
   },
   {

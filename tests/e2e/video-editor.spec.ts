@@ -1,7 +1,9 @@
 /**
  * Video annotation end to end on the shared 1.5 s H.264 MP4: frame-exact frames, a track drawn on
  * frame 0 and moved on frame 10 (a keyframe), interpolation on frame 5, saved to disk, exported as
- * CVAT for video by the CLI. Skipped when ../shared/data is absent.
+ * CVAT for video by the CLI. Then the VP9 WebM: decoded frame-exactly by WebCodecs from our EBML
+ * demuxer, a box propagated forward (button, undo/redo, Shift+P) and an interpolated frame checked.
+ * Skipped when ../shared/data is absent.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { ROOT, runCli, startHost, type RunningHost } from './host';
 
 const MP4 = path.join(ROOT, '..', 'shared', 'data', 'video', 'highway_720p.mp4');
+const WEBM = path.join(ROOT, '..', 'shared', 'data', 'video', 'highway_720p.vp9.webm');
 let dir: string;
 let host: RunningHost;
 
@@ -103,4 +106,91 @@ test('track a box over frames with keyframes and interpolation, save, export CVA
   expect(xml).toContain('<size>38</size>');
   expect(xml.match(/<box /g)?.length).toBe(38);
   expect(errors).toEqual([]);
+});
+
+test('WebM (VP9): frame-exact frames, a box propagated forward, an interpolated frame', async ({ page }) => {
+  test.skip(!existsSync(WEBM), 'needs the VP9 sample');
+  const webmDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-webm-'));
+  copyFileSync(WEBM, path.join(webmDir, 'traffic.webm'));
+  const webmHost = await startHost([webmDir, '--create']);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(webmHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').filter({ hasText: 'traffic' }).dblclick();
+    const editor = page.getByTestId('video-editor');
+    await expect(editor).toHaveAttribute('data-shown-frame', '0', { timeout: 30_000 });
+    await expect(editor).toHaveAttribute('data-decoder', 'webcodecs'); // VP9 decodes in every Chromium
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 1 / 38');
+    const pixelsOf = () =>
+      page.getByTestId('frame-canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 997) sum += d[i];
+        return sum;
+      });
+    const frame0 = await pixelsOf();
+    expect(frame0).toBeGreaterThan(0);
+
+    const at = await mapper(page);
+    await page.keyboard.press('b');
+    await page.mouse.move(...at(100, 300));
+    await page.mouse.down();
+    await page.mouse.move(...at(300, 450), { steps: 4 });
+    await page.mouse.up();
+    await expect(page.getByTestId('object-row')).toHaveCount(1);
+    const ticks = page.getByTestId('keyframe-ticks').locator('i');
+    await expect(ticks).toHaveCount(1);
+
+    // propagate 20 frames with the button: one undo step
+    await page.getByTestId('propagate-count').fill('20');
+    await page.getByTestId('propagate').click();
+    await expect(ticks).toHaveCount(2);
+    await page.keyboard.press('Control+z');
+    await expect(ticks).toHaveCount(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect(ticks).toHaveCount(2);
+
+    const rect = page.locator('[data-testid=shape][data-kind=box2d] rect');
+    await step(page, 'd', 20, 20);
+    expect(await pixelsOf()).not.toBe(frame0);
+    await expect(page.getByTestId('track-panel')).toContainText('Keyframe');
+    await expect(rect).toHaveAttribute('x', '100');
+
+    // a correction on frame 30 interpolates from the propagated keyframe on 20
+    await step(page, 'd', 10, 30);
+    await page.keyboard.press('v');
+    await page.mouse.move(...at(200, 375));
+    await page.mouse.down();
+    await page.mouse.move(...at(400, 375), { steps: 5 });
+    await page.mouse.up();
+    await expect(ticks).toHaveCount(3);
+    await step(page, 'a', 5, 25);
+    await expect(page.getByTestId('track-panel')).toContainText('Interpolated');
+    const x25 = Number(await rect.getAttribute('x'));
+    expect(x25).toBeGreaterThan(180);
+    expect(x25).toBeLessThan(220);
+    // a propagated (held) frame between 0 and 20
+    await step(page, 'a', 15, 10);
+    await expect(page.getByTestId('track-panel')).toContainText('Interpolated');
+    await expect(rect).toHaveAttribute('x', '100');
+
+    // Shift+P on frame 30 propagates to the last frame (bounded by the video)
+    await step(page, 'd', 20, 30);
+    await page.keyboard.press('Shift+P');
+    await expect(ticks).toHaveCount(4);
+    await step(page, 'a', 30, 0);
+    expect(await pixelsOf()).toBe(frame0);
+
+    await expect(page.getByTestId('save-state')).toHaveText('Saved');
+    const files = readdirSync(path.join(webmDir, 'annotations')).filter((f) => f.endsWith('.json'));
+    const doc = JSON.parse(readFileSync(path.join(webmDir, 'annotations', files[0]), 'utf8'));
+    expect(doc.tracks[0].keyframes.map((k: { frame: number }) => k.frame)).toEqual([0, 20, 30, 37]);
+    await page.screenshot({ path: 'test-results/screens/video-editor-webm.png' });
+    expect(errors).toEqual([]);
+  } finally {
+    await webmHost.stop();
+  }
 });

@@ -15,7 +15,7 @@ import * as model from './model';
 import { roundGeometry } from './geometry';
 import { Overlay } from './Overlay';
 import { useAnnotationDocument } from './useAnnotationDocument';
-import { objectOps, deleteKeyframe, setOutside, type EditOps, type TrackRecords } from './ops';
+import { objectOps, deleteKeyframe, propagateTrack, setOutside, type EditOps, type TrackRecords } from './ops';
 import './imageEditor.css';
 import { useSelection } from '../../state/selection';
 import { rpc } from '../../transport';
@@ -76,6 +76,8 @@ export function ImageEditor({
   const tool = useRef<Tool>(createTool('box'));
   const [labelId, setLabelId] = useState<string | null>(ontology.labels[0]?.id ?? null);
   const [brushRadius, setBrushRadius] = useState(12);
+  const [propagateCount, setPropagateCount] = useState(10);
+  const propagateSelected = (id: string) => edit(propagateTrack(doc.recordsRef.current as TrackRecords, id, frame, propagateCount, frameCount), `propagate ${propagateCount} frames`);
   const [, setTick] = useState(0);
   const rerender = () => setTick((n) => n + 1);
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
@@ -264,6 +266,10 @@ export function ImageEditor({
       consume();
       edit(ops.remove(doc.recordsRef.current, sel), 'delete', []);
       return;
+    }
+    if (tracks && k === 'P' && e.shiftKey && !ctrl && sel.length === 1) {
+      consume();
+      return void propagateSelected(sel[0]);
     }
     if (tracks && k === 'o' && sel.length === 1) return void edit(setOutside(doc.recordsRef.current as TrackRecords, sel[0], frame), 'outside');
     if (tracks && (k === 'h' || k === 'L' || k === '[' || k === ']')) return;
@@ -498,6 +504,23 @@ export function ImageEditor({
                   <button className="ghost small" disabled={!onKeyframe} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
                     {t('image.video.deleteKeyframe')}
                   </button>
+                </div>
+                <div className="ie-row">
+                  <button className="ghost small" onClick={() => propagateSelected(selectedTrack.id)} data-testid="propagate">
+                    {t('image.video.propagate')}
+                  </button>
+                  <input
+                    type="number"
+                    className="ie-propagate-count"
+                    min={1}
+                    max={Math.max(1, (frameCount ?? 2) - 1)}
+                    value={propagateCount}
+                    onChange={(e) => setPropagateCount(Math.max(1, Math.floor(Number(e.target.value)) || 1))}
+                    aria-label={t('image.video.propagateFrames')}
+                    title={t('image.video.propagateFrames')}
+                    style={{ width: 56 }}
+                    data-testid="propagate-count"
+                  />
                 </div>
               </div>
             ) : null}

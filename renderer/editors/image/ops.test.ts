@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelSpec } from '../../core/document/schema';
 import { emptyDocument } from '../../core/document/schema';
-import { deleteKeyframe, setOutside, trackOps, type TrackRecords } from './ops';
+import { deleteKeyframe, propagateTrack, setOutside, trackOps, type TrackRecords } from './ops';
 
 const car: LabelSpec = {
   id: 'car', name: 'Car', color: '#ff0000', kinds: [],
@@ -35,5 +35,17 @@ describe('track editing ops', () => {
     expect(doc.status).toBe('in_progress');
     expect(trackOps.read(doc)).toEqual(r);
     expect(trackOps.remove(r, ['t'])).toEqual({});
+  });
+
+  it('propagate holds the current (interpolated) shape over the next n frames, bounded by the video', () => {
+    let r: TrackRecords = trackOps.create({}, box(0), car, 0, 't');
+    r = trackOps.update(r, 't', box(100), 10);
+    const p = propagateTrack(r, 't', 5, 20, 38);
+    expect(p.t.keyframes.map((k) => k.frame)).toEqual([0, 5, 25]);
+    expect(trackOps.frameObjects(p, 15)[0].geometry).toEqual(box(50));
+    expect(trackOps.frameObjects(p, 30)[0].geometry).toEqual(box(50));
+    expect(propagateTrack(r, 't', 30, 20, 38).t.keyframes.map((k) => k.frame)).toEqual([0, 10, 30, 37]);
+    expect(propagateTrack(r, 't', 37, 5, 38)).toBe(r);
+    expect(propagateTrack(r, 'missing', 0, 5, 38)).toBe(r);
   });
 });

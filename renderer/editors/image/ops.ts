@@ -5,7 +5,7 @@
  */
 import type { AnnotationObject, AttributeValue, Geometry, ItemDocument, LabelSpec, Track } from '../../core/document/schema';
 import type { RecordMap } from '../../core/history/diff';
-import { removeKeyframe, setKeyframe, shapeAtFrame } from '../../core/document/tracks';
+import { propagate, removeKeyframe, setKeyframe, shapeAtFrame } from '../../core/document/tracks';
 import * as model from './model';
 import { editedSource } from '../../core/document/provenance';
 
@@ -120,4 +120,17 @@ export function deleteKeyframe(records: TrackRecords, id: string, frame: number)
   if (next) out[id] = next;
   else delete out[id];
   return out;
+}
+
+/**
+ * The track's shape on `frame` holds for the next n frames (bounded by the video's last frame):
+ * two keyframes, see `propagate`. One edit, so one undo step.
+ */
+export function propagateTrack(records: TrackRecords, id: string, frame: number, n: number, frameCount?: number): TrackRecords {
+  const t = records[id];
+  if (!t) return records;
+  const steps = frameCount ? Math.min(n, frameCount - 1 - frame) : n;
+  if (steps <= 0) return records;
+  const next = propagate(t, frame, Math.floor(steps));
+  return next === t ? records : { ...records, [id]: { ...next, updatedAt: Date.now() } };
 }

@@ -1,8 +1,8 @@
 /**
  * Video annotation: frame-exact frames (WebCodecs + mp4box in a worker), the image editor in
  * track mode (a shape drawn is a track; an edit on another frame is a keyframe; frames between
- * interpolate), and a timeline with the selected tracks' keyframes. MP4 only; other containers
- * fall back to the plain player.
+ * interpolate), and a timeline with the selected tracks' keyframes. MP4 / MOV and WebM / MKV
+ * (VP8, VP9); other containers fall back to the plain player.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { Timeline } from '../../viewports/ImageSequenceViewer';
 import { ImageEditor } from '../image/ImageEditor';
 import { trackOps } from '../image/ops';
 import { VideoFrames } from './videoFrames';
-import type { VideoInfo } from './protocol';
+import { SUPERSEDED, type VideoInfo } from './protocol';
 import { useSharedFrame } from '../../state/selection';
 
 export function VideoEditor({ item }: { item: ItemSummary }) {
@@ -23,7 +23,7 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
   const [shown, setShown] = useState<{ n: number; bitmap: ImageBitmap } | null>(null);
   const [playing, setPlaying] = useState(false);
   const frames = useRef<VideoFrames | null>(null);
-  const mp4 = /\.(mp4|m4v|mov)$/i.test(item.name);
+  const mp4 = /\.(mp4|m4v|mov|webm|mkv)$/i.test(item.name);
 
   useEffect(() => {
     if (!mp4) return;
@@ -50,7 +50,10 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
           return { n: want, bitmap };
         });
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        // an overtaken request is dropped by the worker; only the frame still wanted can fail
+        if (latest.current === want && e.message !== SUPERSEDED) setError(e.message);
+      },
     );
   }, [frame, info]);
 

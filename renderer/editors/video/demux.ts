@@ -4,6 +4,7 @@
  * order, so "frame n" is the n-th sample by composition time, not a guess from a timestamp.
  */
 import { createFile, DataStream, Endianness, MP4BoxBuffer } from 'mp4box';
+import { demuxWebm, isWebm } from './webm';
 
 export type VideoSample = { data: Uint8Array; cts: number; dts: number; duration: number; sync: boolean };
 
@@ -19,6 +20,11 @@ export type DemuxedVideo = {
   order: number[];
   fps: number;
 };
+
+/** MP4 / MOV or WebM / Matroska (VP8, VP9), told apart by the first bytes. */
+export function demuxVideo(buffer: ArrayBuffer): DemuxedVideo {
+  return isWebm(buffer) ? demuxWebm(buffer) : demuxMp4(buffer);
+}
 
 export function demuxMp4(buffer: ArrayBuffer): DemuxedVideo {
   const mp4 = createFile();

@@ -17,3 +17,6 @@ export type FromWorker =
   | ({ type: 'info' } & VideoInfo)
   | { type: 'frame'; id: number; n: number; bitmap: ImageBitmap }
   | { type: 'error'; id?: number; message: string };
+
+/** Error message for a frame request dropped because a newer one came in (not a failure). */
+export const SUPERSEDED = 'superseded by a newer frame request';
