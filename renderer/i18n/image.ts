@@ -74,7 +74,7 @@ export const imageEn = {
     },
     count: '{{count}} objects',
     shortcuts: {
-      tools: 'Tools: select, box, rotated box, polygon, polyline, points, brush, eraser',
+      tools: 'Tools: select, box, rotated box, polygon, polyline, points, brush, eraser, segment (AI)',
       labels: 'Pick a label (relabels the selection)',
       finish: 'Finish a polygon / polyline / points',
       cancel: 'Cancel drawing, clear the selection',
@@ -164,7 +164,7 @@ export const imageZh: Shape<typeof imageEn> = {
     },
     count: '{{count}} 个对象',
     shortcuts: {
-      tools: '工具：选择、矩形框、旋转框、多边形、折线、点、画笔、橡皮擦',
+      tools: '工具：选择、矩形框、旋转框、多边形、折线、点、画笔、橡皮擦、分割（AI）',
       labels: '选择标签（并修改所选对象的标签）',
       finish: '完成多边形 / 折线 / 点',
       cancel: '取消绘制，清除选择',

@@ -21,7 +21,7 @@ export const SHORTCUTS: { section: string; rows: { keys: string; action: string 
   {
     section: 'shortcuts.sections.image',
     rows: [
-      { keys: 'V / B / R / P / L / K / M / E', action: 'image.shortcuts.tools' },
+      { keys: 'V / B / R / P / L / K / M / E / S', action: 'image.shortcuts.tools' },
       { keys: '1 … 9', action: 'image.shortcuts.labels' },
       { keys: 'Enter / Double-click', action: 'image.shortcuts.finish' },
       { keys: 'Esc', action: 'image.shortcuts.cancel' },

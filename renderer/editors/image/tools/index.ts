@@ -40,5 +40,5 @@ export const TOOL_KEYS: Record<ToolName, string> = {
   points: 'K',
   brush: 'M',
   eraser: 'E',
-  segment: 'A',
+  segment: 'S', // not A: A / D step frames in sequences and videos
 };
