@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec, Track } from '../../core/document/schema';
 import type { ItemSummary } from '../../../preload/contract';
-import { ImageViewer, type ViewTransform } from '../../viewports/ImageViewer';
+import { ImageViewer, type TiledImage, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
 import { createTool, TOOL_KEYS, type Command, type Mods, type Tool, type ToolContext, type ToolName } from './tools';
 import * as model from './model';
@@ -46,7 +46,10 @@ export function ImageEditor({
   footer,
   frameCount,
   ops: opsProp,
+  tiles,
 }: {
+  /** A very large image: the host's tile pyramid instead of src. */
+  tiles?: TiledImage | null;
   /** Number of frames (video): keyframes of the selected track are marked above the timeline. */
   frameCount?: number;
   item: ItemSummary;
@@ -351,7 +354,7 @@ export function ImageEditor({
       </div>
       <div className="ie-main">
         <div className="ie-canvas">
-          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" />
+          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" tiles={tiles} />
           {tracks && frameCount && frameCount > 1 ? (
             <div className="ie-keyticks" data-testid="keyframe-ticks" aria-hidden>
               {(selectedTrack ? [selectedTrack] : (Object.values(records) as Track[])).flatMap((tr) =>
