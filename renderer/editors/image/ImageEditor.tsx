@@ -20,7 +20,7 @@ import './imageEditor.css';
 import { useSelection } from '../../state/selection';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
-const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'brush', 'eraser'];
+const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'brush', 'eraser'];
 const TOOL_ICONS: Record<ToolName, ReactNode> = {
   select: <path d="M5 3l12 8-5 1.5 3 6-2 1-3-6L6 17z" />,
   box: <rect x="4" y="5" width="14" height="12" rx="1" />,
@@ -32,6 +32,12 @@ const TOOL_ICONS: Record<ToolName, ReactNode> = {
       <circle cx="6" cy="7" r="2" />
       <circle cx="15" cy="5" r="2" />
       <circle cx="11" cy="15" r="2" />
+    </g>
+  ),
+  skeleton: (
+    <g>
+      <path d="M11 5v7M5 9l6-1 6 1M11 12l-4 6M11 12l4 6" fill="none" />
+      <circle cx="11" cy="4" r="2" />
     </g>
   ),
   brush: <path d="M15 3l4 4-8 8-4-4zM6 12l4 4c-1 3-4 4-7 4 1-2 0-6 3-8z" />,
@@ -109,6 +115,7 @@ export function ImageEditor({
     width: size.current?.w ?? 0,
     height: size.current?.h ?? 0,
     brushRadius,
+    skeleton: activeLabel?.skeleton,
   });
 
   const select = (ids: string[]) => {
@@ -283,6 +290,7 @@ export function ImageEditor({
         selection={selection}
         preview={preview}
         drawColor={activeLabel?.color ?? '#5eead4'}
+        drawEdges={activeLabel?.skeleton?.edges}
         cursor={cursor}
         brushRadius={toolName === 'brush' || toolName === 'eraser' ? brushRadius : null}
         handlers={handlers}
@@ -350,7 +358,7 @@ export function ImageEditor({
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
           </button>
         ))}
-        <span className="ie-hint muted small">{t(`image.toolHints.${toolName}`)}</span>
+        <span className="ie-hint muted small">{toolName === 'skeleton' && !activeLabel?.skeleton?.points.length ? t('image.noSkeleton') : t(`image.toolHints.${toolName}`)}</span>
       </div>
       <div className="ie-main">
         <div className="ie-canvas">

@@ -4,6 +4,7 @@ import { createBoxTool } from './box';
 import { createRotatedBoxTool } from './rotatedBox';
 import { createPolyTool } from './poly';
 import { createBrushTool } from './brush';
+import { createSkeletonTool } from './skeleton';
 
 export * from './types';
 
@@ -19,6 +20,8 @@ export function createTool(name: ToolName): Tool {
     case 'polyline':
     case 'points':
       return createPolyTool(name);
+    case 'skeleton':
+      return createSkeletonTool();
     case 'brush':
       return createBrushTool(false);
     case 'eraser':
@@ -34,6 +37,7 @@ export const TOOL_KEYS: Record<ToolName, string> = {
   polygon: 'P',
   polyline: 'L',
   points: 'K',
+  skeleton: 'J',
   brush: 'M',
   eraser: 'E',
 };
