@@ -98,7 +98,7 @@ export function ImageEditor({
 
   const records = doc.records ?? {};
   const objects = useMemo(() => ops.frameObjects(records, frame), [ops, records, frame]);
-  const shapes = objects.filter((o) => o.geometry.kind !== 'tag');
+  const shapes = useMemo(() => objects.filter((o) => o.geometry.kind !== 'tag'), [objects]);
   const tags = objects.filter((o) => o.geometry.kind === 'tag');
   const activeLabel = labelId ? labels.get(labelId) : undefined;
 
@@ -278,6 +278,28 @@ export function ImageEditor({
   const onKeyframe = !!selectedTrack?.keyframes.some((k) => k.frame === frame);
   const cursorStyle = space.current ? 'grab' : toolName === 'select' ? 'default' : toolName === 'brush' || toolName === 'eraser' ? 'none' : 'crosshair';
 
+  // memoised: a drag re-renders the editor on every move, and the list may hold thousands of rows
+  const objectRows = useMemo(
+    () =>
+      [...shapes]
+                .sort((a, b) => b.zOrder - a.zOrder)
+                .map((o) => (
+                  <ObjectRow
+                    key={o.id}
+                    o={o}
+                    label={labels.get(o.label)}
+                    tracks={tracks}
+                    selected={selection.includes(o.id)}
+                    onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
+                    onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
+                    onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
+                    onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
+                  />
+                )),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [shapes, selection, labels, tracks, ops, doc.apply],
+  );
+
   const overlay = (v: ViewTransform, s: { w: number; h: number }) => {
     view.current = v;
     size.current = s;
@@ -386,21 +408,7 @@ export function ImageEditor({
             </h3>
             {shapes.length === 0 ? <p className="muted small">{t('image.noObjects')}</p> : null}
             <ul className="ie-objects">
-              {[...shapes]
-                .sort((a, b) => b.zOrder - a.zOrder)
-                .map((o) => (
-                  <ObjectRow
-                    key={o.id}
-                    o={o}
-                    label={labels.get(o.label)}
-                    tracks={tracks}
-                    selected={selection.includes(o.id)}
-                    onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
-                    onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
-                    onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
-                    onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
-                  />
-                ))}
+              {objectRows}
             </ul>
           </section>
           {tracks ? null : (

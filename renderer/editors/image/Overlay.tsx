@@ -3,7 +3,8 @@
  * selected shape and the brush cursor. Coordinates inside the <g> are image pixels; strokes do
  * not scale with zoom.
  */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import { CanvasLayer, CANVAS_THRESHOLD, onCanvas } from './CanvasLayer';
 import type { AnnotationObject, Geometry, LabelSpec } from '../../core/document/schema';
 import { rotatedBoxCorners } from '../../core/geometry/shapes';
 import type { ViewTransform } from '../../viewports/ImageViewer';
@@ -136,15 +137,23 @@ export function Overlay(props: {
   const { view, objects, labels, selection, preview } = props;
   const s = view.scale;
   const replaced = preview?.type === 'shape' ? preview.replaces : undefined;
-  const visible = paintOrder(objects.filter((o) => !o.hidden && o.geometry.kind !== 'tag'));
+  const visible = useMemo(() => paintOrder(objects.filter((o) => !o.hidden && o.geometry.kind !== 'tag')), [objects]);
+  // thousands of objects: the unselected boxes and polygons go on one canvas (./CanvasLayer)
+  const canvasObjects = useMemo(
+    () => (visible.length > CANVAS_THRESHOLD ? visible.filter((o) => onCanvas(o.geometry) && o.id !== replaced && !selection.includes(o.id)) : null),
+    [visible, replaced, selection],
+  );
+  const onCanvasIds = useMemo(() => new Set(canvasObjects?.map((o) => o.id)), [canvasObjects]);
   const sel = selection.length === 1 ? objects.find((o) => o.id === selection[0] && !o.hidden) : undefined;
   const selGeometry = sel ? (replaced === sel.id && preview?.type === 'shape' ? preview.geometry : sel.geometry) : undefined;
   const hs = 4.5 / s;
   return (
+    <>
+    {canvasObjects ? <CanvasLayer view={view} objects={canvasObjects} labels={labels} /> : null}
     <svg className="ie-overlay" data-testid="editor-overlay" style={{ cursor: props.cursorStyle }} {...props.handlers}>
       <g transform={`translate(${view.x} ${view.y}) scale(${s})`}>
         {visible.map((o) =>
-          o.id === replaced ? null : (
+          o.id === replaced || onCanvasIds.has(o.id) ? null : (
             <ObjectShape key={o.id} o={o} color={labels.get(o.label)?.color ?? '#cccccc'} name={labels.get(o.label)?.name ?? o.label} selected={selection.includes(o.id)} scale={s} edges={labels.get(o.label)?.skeleton?.edges} />
           ),
         )}
@@ -188,5 +197,6 @@ export function Overlay(props: {
         ) : null}
       </g>
     </svg>
+    </>
   );
 }
