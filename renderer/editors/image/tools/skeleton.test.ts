@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Geometry } from '../../../core/document/schema';
 import { dragHandle, extent, handles, hits } from '../geometry';
 import { createTool, type ToolContext } from './index';
+import { parseSkeleton } from './skeleton';
 
 const skeleton = { points: ['head', 'l_hand', 'r_hand', 'hip'], edges: [[0, 1], [0, 2], [0, 3]] as [number, number][] };
 const ctx = (over: Partial<ToolContext> = {}): ToolContext => ({ objects: [], selection: [], scale: 1, width: 100, height: 80, brushRadius: 3, skeleton, ...over });
@@ -80,5 +81,12 @@ describe('skeleton tool', () => {
     const c = ctx({ objects: [o], selection: ['s'] });
     sel.down(P(70, 30), {}, c);
     expect(sel.up(P(72, 28), {}, c)).toEqual([{ type: 'update', id: 's', action: 'reshape', geometry: { ...g, points: [50, 10, 0, 0, 72, 28] } }]);
+  });
+});
+
+describe('skeleton in the ontology editor', () => {
+  it('parses keypoint names and 1-based edges, dropping bad edges', () => {
+    expect(parseSkeleton(' head, l_hand ,r_hand,', '1-2, 1 - 3, 2-9, 3-3')).toEqual({ points: ['head', 'l_hand', 'r_hand'], edges: [[0, 1], [0, 2]] });
+    expect(parseSkeleton('  ', '1-2')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  * created when the last keypoint is decided, as one command. Afterwards the select tool drags
  * keypoints (vertex handles).
  */
-import type { Geometry } from '../../../core/document/schema';
+import type { Geometry, LabelSpec } from '../../../core/document/schema';
 import { clampToImage } from '../geometry';
 import { type Command, type Pt, type Tool, type ToolContext, tolerance } from './types';
 
@@ -123,3 +123,16 @@ export function createSkeletonTool(): Tool {
     },
   };
 }
+
+/** "head, l_eye" and "1-2, 2-3" (1-based) to a label skeleton; edges naming unknown keypoints are dropped. */
+export function parseSkeleton(points: string, edges: string): LabelSpec['skeleton'] {
+  const names = points.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!names.length) return undefined;
+  const pairs: [number, number][] = [];
+  for (const m of edges.matchAll(/(\d+)\s*-\s*(\d+)/g)) {
+    const a = Number(m[1]) - 1, b = Number(m[2]) - 1;
+    if (a >= 0 && b >= 0 && a < names.length && b < names.length && a !== b) pairs.push([a, b]);
+  }
+  return { points: names, edges: pairs };
+}
+
