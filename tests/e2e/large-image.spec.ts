@@ -75,3 +75,39 @@ test('a 10000 x 10000 image is tiled: visible tiles only, the right level, no lo
   expect(long.length, `long tasks: ${long.join(', ')}`).toBeLessThanOrEqual(1);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'large-image-zoomed.png') });
 });
+
+test('skeleton: declare keypoints in the ontology, place them on the tiled image, skip one', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByRole('tab', { name: 'Ontology' }).click();
+  await page.getByTestId('label-row').filter({ hasText: 'Pedestrian' }).click();
+  await page.getByTestId('skeleton-points').fill('head, hand, foot');
+  await page.getByTestId('skeleton-points').press('Enter');
+  await page.getByTestId('skeleton-edges').fill('1-2, 1-3');
+  await page.getByTestId('skeleton-edges').press('Enter');
+  await expect(page.getByTestId('skeleton-edges')).toHaveValue('1-2, 1-3');
+  await page.getByRole('tab', { name: 'Dataset' }).click();
+  await page.getByTestId('item-tile').filter({ hasText: 'huge' }).dblclick();
+  await expect(page.getByTestId('tile-layer')).toBeVisible();
+  await page.keyboard.press('2');
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('tool-skeleton')).toHaveAttribute('aria-pressed', 'true');
+  const box = (await page.getByTestId('image-viewer').boundingBox())!;
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy - 60);
+  await expect(page.getByTestId('keypoint-next')).toHaveText('1/3 head');
+  await page.mouse.click(cx, cy - 60);
+  await page.keyboard.press('x'); // no visible hand
+  await page.mouse.click(cx + 20, cy + 80);
+  const rows = page.getByTestId('object-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-kind', 'skeleton');
+  const points = page.locator('[data-testid="shape"][data-kind="skeleton"] [data-testid="keypoint"]');
+  await expect(points).toHaveCount(2);
+  // overlay coordinates are image pixels: the middle of the fitted 10000 px image is near 5000
+  const x = Number(await points.first().getAttribute('cx'));
+  expect(x).toBeGreaterThan(3000);
+  expect(x).toBeLessThan(7000);
+  await expect(page.locator('[data-testid="shape"][data-kind="skeleton"] path')).toHaveCount(1); // edge head-foot; head-hand skipped
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+});
