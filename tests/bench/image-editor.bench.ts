@@ -77,7 +77,6 @@ async function measure(browser: Browser, url: string, name: string, count: numbe
   const box = (await page.getByTestId('image-viewer').boundingBox())!;
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
   await page.keyboard.press('v');
-  if (process.env.DIAG) await page.evaluate(`document.querySelector('.ie-objects').style.display = 'none'`);
   const out = {} as Record<'pan' | 'zoom' | 'drag', Frames>;
   // warm-up (JIT, first layout of the layers), not measured
   await page.mouse.move(cx, cy);
