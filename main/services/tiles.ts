@@ -31,7 +31,9 @@ export function levelCount(width: number, height: number, tile = TILE_SIZE): num
 export async function imageInfo(file: string): Promise<ImageInfo> {
   const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' }).metadata();
   if (!meta.width || !meta.height) throw new Error(`${path.basename(file)}: unknown image size`);
-  return { width: meta.width, height: meta.height, levels: levelCount(meta.width, meta.height), tileSize: TILE_SIZE };
+  // EXIF orientations 5-8 turn the image a quarter: the pyramid is made upright (like the <img> path)
+  const [width, height] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+  return { width, height, levels: levelCount(width, height), tileSize: TILE_SIZE };
 }
 
 const inflight = new Map<string, Promise<string>>();
@@ -61,6 +63,7 @@ async function makePyramid(root: string, key: string, sourceFile: string): Promi
   await fs.mkdir(tmp, { recursive: true });
   try {
     await sharp(sourceFile, { limitInputPixels: 1e10, failOn: 'none' })
+      .rotate()
       .jpeg({ quality: 82 })
       .tile({ size: TILE_SIZE, overlap: 0, layout: 'dz', container: 'fs' })
       .toFile(path.join(tmp, 'p.dz'));
