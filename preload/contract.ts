@@ -200,6 +200,15 @@ export const contract = {
     input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument, author: z.string().max(120).optional() }),
     output: z.object({ savedAt: z.number() }),
   },
+  /**
+   * Size of an image item read from its header (nothing decoded) and the levels of its tile
+   * pyramid served at /blob/tile/<itemId>/<level>/<x>/<y> (level 0 full resolution, each next one
+   * half the size; tiles of tileSize px). The viewer tiles images larger than 4096 px on a side.
+   */
+  'image.info': {
+    input: z.object({ itemId: ItemIdInput }),
+    output: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), levels: z.number().int().positive(), tileSize: z.number().int().positive() }),
+  },
   /** Decode a DICOM series / NIfTI item on the host and cache its voxels for /blob/volume/<itemId>. */
   'medical.open': { input: z.object({ itemId: ItemIdInput }), output: VolumeHeader },
   'medical.loadLabelmap': { input: z.object({ itemId: ItemIdInput }), output: LabelmapPayload },

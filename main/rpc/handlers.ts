@@ -13,6 +13,7 @@ import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
+import { imageInfo } from '../services/tiles';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -127,6 +128,11 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
         if (pending.length) out.push({ itemId: item.id, name: item.name, objects: pending });
       }
       return { items: out };
+    },
+    'image.info': async ({ itemId }) => {
+      const item = projects.getItem(itemId);
+      if (item.modality !== 'image') throw new DatumError('BAD_REQUEST', `${item.name} is not an image`);
+      return imageInfo(projects.itemPath(item.id));
     },
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),

@@ -1,7 +1,7 @@
 /**
  * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
  * `/blob/source/<sourceId>/<relative path>`, `/blob/volume/<id>` (decoded medical voxels cached by
- * `medical.open`) and `/thumb/<id>`. Supports HTTP Range so `<video>`
+ * `medical.open`), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles) and `/thumb/<id>`. Supports HTTP Range so `<video>`
  * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
  */
 import { createReadStream, promises as fs } from 'node:fs';
@@ -11,6 +11,7 @@ import type { ProjectService } from './projectService';
 import { thumbnail } from './thumbnails';
 import { DatumError } from '../rpc/errors';
 import { volumeFile } from './medical';
+import { tileFile } from './tiles';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -44,6 +45,17 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
     }
     if (parts[0] !== 'blob') return text(404, 'not found');
     let file: string;
+    if (parts[1] === 'tile' && parts.length === 6) {
+      // /blob/tile/<itemId>/<level>/<x>/<y>: a 512 px JPEG tile of the image pyramid (./tiles)
+      const item = projects.getItem(parts[2]);
+      const [level, x, y] = parts.slice(3).map((s) => (/^\d{1,6}$/.test(s) ? Number(s) : -1));
+      const tile = await tileFile(projects.requireProject().dir, item, projects.itemPath(item.id), level, x, y);
+      if (!tile) return text(404, 'no such tile');
+      const res = await serveFile(projects.guard.check(tile), undefined);
+      res.headers['content-type'] = 'image/jpeg';
+      res.headers['cache-control'] = 'private, max-age=3600';
+      return res;
+    }
     if (parts[1] === 'item' && parts.length >= 3) {
       file = projects.itemPath(parts[2], parts.length > 3 ? parts.slice(3).join('/') : undefined);
     } else if (parts[1] === 'volume' && parts.length === 3) {

@@ -6,6 +6,7 @@ import { diffRecords } from '../core/history/diff';
 import * as edit from '../core/ontology/ontology';
 import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
+import { parseSkeleton } from '../editors/image/tools/skeleton';
 import { reportError } from '../state/actions';
 
 const KINDS: GeometryKind[] = ['box2d', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'mask', 'cuboid3d', 'tag'];
@@ -161,6 +162,35 @@ interface DetailProps {
   onRemoved(): void;
 }
 
+function SkeletonFields({ label, upd }: { label: LabelSpec; upd(patch: Partial<LabelSpec>, what: string): void }) {
+  const { t } = useTranslation();
+  const [points, setPoints] = useState(label.skeleton?.points.join(', ') ?? '');
+  const [edges, setEdges] = useState(label.skeleton?.edges.map(([a, b]) => `${a + 1}-${b + 1}`).join(', ') ?? '');
+  useEffect(() => {
+    setPoints(label.skeleton?.points.join(', ') ?? '');
+    setEdges(label.skeleton?.edges.map(([a, b]) => `${a + 1}-${b + 1}`).join(', ') ?? '');
+  }, [label.skeleton]);
+  const commit = () => {
+    const next = parseSkeleton(points, edges);
+    if (JSON.stringify(next) !== JSON.stringify(label.skeleton)) upd({ skeleton: next }, 'skeleton');
+  };
+  return (
+    <>
+      <h3>{t('ontology.skeleton')}</h3>
+      <div className="form-grid">
+        <label>
+          {t('ontology.skeletonPoints')}
+          <input value={points} data-testid="skeleton-points" onChange={(e) => setPoints(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        </label>
+        <label>
+          {t('ontology.skeletonEdges')}
+          <input value={edges} data-testid="skeleton-edges" onChange={(e) => setEdges(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        </label>
+      </div>
+    </>
+  );
+}
+
 function LabelDetail({ label, ontology, apply, onRemoved }: DetailProps) {
   const { t } = useTranslation();
   const [name, setName] = useState(label.name);
@@ -202,6 +232,7 @@ function LabelDetail({ label, ontology, apply, onRemoved }: DetailProps) {
           </button>
         ))}
       </div>
+      {label.kinds.includes('skeleton') || label.skeleton ? <SkeletonFields label={label} upd={upd} /> : null}
       <h3>{t('ontology.attributes')}</h3>
       <table className="attr-table">
         <thead>

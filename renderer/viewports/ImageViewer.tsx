@@ -9,6 +9,18 @@ export interface ViewTransform {
 }
 import { useTranslation } from 'react-i18next';
 
+/** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
+export interface TiledImage {
+  itemId: string;
+  width: number;
+  height: number;
+  levels: number;
+  tileSize: number;
+}
+
+/** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
+export const TILE_THRESHOLD = 4096;
+
 /**
  * Zoom (wheel, about the cursor), pan (drag), fit (F) and 1:1 (1). Pixel-exact rendering when
  * zoomed in. The transform lives in one state object; nothing is re-decoded on zoom.
@@ -19,7 +31,10 @@ export function ImageViewer({
   onLoad,
   overlay,
   oneToOneKey = '1',
+  tiles,
 }: {
+  /** Show a host tile pyramid (only visible tiles, at the level matching the zoom) instead of src. */
+  tiles?: TiledImage | null;
   src?: string;
   /** A decoded frame (video) drawn on a canvas instead of an <img>. */
   bitmap?: ImageBitmap | null;
@@ -37,6 +52,13 @@ export function ImageViewer({
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+
+  useEffect(() => {
+    if (!tiles) return;
+    setSize({ w: tiles.width, h: tiles.height });
+    onLoad?.(tiles.width, tiles.height);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tiles]);
 
   const fit = useCallback(() => {
     const el = box.current;
@@ -87,7 +109,9 @@ export function ImageViewer({
       onPointerUp={() => (drag.current = null)}
       data-testid="image-viewer"
     >
-      {bitmap !== undefined ? (
+      {tiles ? (
+        size ? <TileLayer tiles={tiles} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
+      ) : bitmap !== undefined ? (
         <BitmapCanvas
           bitmap={bitmap}
           onSize={(w, h) => {
@@ -131,6 +155,67 @@ export function ImageViewer({
           {size ? `${size.w}×${size.h}` : ''} · {Math.round(view.scale * 100)}%
         </span>
       </div>
+    </div>
+  );
+}
+
+/**
+ * The visible tiles of the level whose pixels are closest to (not smaller than half) a screen
+ * pixel, over the next coarser level's tiles (shown while the finer ones load) and the one-tile
+ * coarsest level. Tiles sit in image pixels inside one transformed box, like the <img>.
+ */
+function TileLayer({ tiles, view, vw, vh }: { tiles: TiledImage; view: ViewTransform; vw: number; vh: number }) {
+  const { width, height, levels, tileSize: T, itemId } = tiles;
+  const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / view.scale))));
+  const x0 = -view.x / view.scale;
+  const y0 = -view.y / view.scale;
+  const x1 = (vw - view.x) / view.scale;
+  const y1 = (vh - view.y) / view.scale;
+  const out: ReactNode[] = [];
+  const shown = new Set([levels - 1, Math.min(levels - 1, level + 1), level]);
+  for (const l of [...shown].sort((a, b) => b - a)) {
+    const span = T * 2 ** l;
+    const cols = Math.ceil(width / span);
+    const rows = Math.ceil(height / span);
+    const cx0 = Math.max(0, Math.floor(x0 / span)), cx1 = Math.min(cols - 1, Math.floor(x1 / span));
+    const cy0 = Math.max(0, Math.floor(y0 / span)), cy1 = Math.min(rows - 1, Math.floor(y1 / span));
+    for (let ty = cy0; ty <= cy1; ty++)
+      for (let tx = cx0; tx <= cx1; tx++) {
+        const left = tx * span, top = ty * span;
+        // a hair of overlap hides seams between neighbouring tiles at fractional zoom
+        const pad = 0.5 / view.scale;
+        out.push(
+          <img
+            key={`${l}/${tx}/${ty}`}
+            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}`}
+            alt=""
+            draggable={false}
+            decoding="async"
+            data-level={l}
+            data-testid={l === level ? 'tile' : undefined}
+            onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
+            style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
+          />,
+        );
+      }
+  }
+  return (
+    <div
+      className="tile-layer"
+      data-testid="tile-layer"
+      data-level={level}
+      style={{
+        position: 'absolute',
+        left: 0,
+        top: 0,
+        width,
+        height,
+        transformOrigin: '0 0',
+        transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
+        imageRendering: view.scale > 2 ? 'pixelated' : 'auto',
+      }}
+    >
+      {out}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec, Track } from '../../core/document/schema';
 import type { ItemSummary } from '../../../preload/contract';
-import { ImageViewer, type ViewTransform } from '../../viewports/ImageViewer';
+import { ImageViewer, type TiledImage, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
 import { createTool, TOOL_KEYS, type Command, type Mods, type Tool, type ToolContext, type ToolName } from './tools';
 import * as model from './model';
@@ -22,7 +22,7 @@ import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
-const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'brush', 'eraser', 'segment'];
+const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'brush', 'eraser', 'segment'];
 const TOOL_ICONS: Record<ToolName, ReactNode> = {
   select: <path d="M5 3l12 8-5 1.5 3 6-2 1-3-6L6 17z" />,
   box: <rect x="4" y="5" width="14" height="12" rx="1" />,
@@ -34,6 +34,12 @@ const TOOL_ICONS: Record<ToolName, ReactNode> = {
       <circle cx="6" cy="7" r="2" />
       <circle cx="15" cy="5" r="2" />
       <circle cx="11" cy="15" r="2" />
+    </g>
+  ),
+  skeleton: (
+    <g>
+      <path d="M11 5v7M5 9l6-1 6 1M11 12l-4 6M11 12l4 6" fill="none" />
+      <circle cx="11" cy="4" r="2" />
     </g>
   ),
   brush: <path d="M15 3l4 4-8 8-4-4zM6 12l4 4c-1 3-4 4-7 4 1-2 0-6 3-8z" />,
@@ -49,7 +55,10 @@ export function ImageEditor({
   footer,
   frameCount,
   ops: opsProp,
+  tiles,
 }: {
+  /** A very large image: the host's tile pyramid instead of src. */
+  tiles?: TiledImage | null;
   /** Number of frames (video): keyframes of the selected track are marked above the timeline. */
   frameCount?: number;
   item: ItemSummary;
@@ -94,7 +103,7 @@ export function ImageEditor({
 
   const records = doc.records ?? {};
   const objects = useMemo(() => ops.frameObjects(records, frame), [ops, records, frame]);
-  const shapes = objects.filter((o) => o.geometry.kind !== 'tag');
+  const shapes = useMemo(() => objects.filter((o) => o.geometry.kind !== 'tag'), [objects]);
   const tags = objects.filter((o) => o.geometry.kind === 'tag');
   const activeLabel = labelId ? labels.get(labelId) : undefined;
 
@@ -147,6 +156,7 @@ export function ImageEditor({
     width: size.current?.w ?? 0,
     height: size.current?.h ?? 0,
     brushRadius,
+    skeleton: activeLabel?.skeleton,
   });
 
   const select = (ids: string[]) => {
@@ -314,6 +324,28 @@ export function ImageEditor({
   const onKeyframe = !!selectedTrack?.keyframes.some((k) => k.frame === frame);
   const cursorStyle = space.current ? 'grab' : toolName === 'select' ? 'default' : toolName === 'brush' || toolName === 'eraser' ? 'none' : 'crosshair';
 
+  // memoised: a drag re-renders the editor on every move, and the list may hold thousands of rows
+  const objectRows = useMemo(
+    () =>
+      [...shapes]
+                .sort((a, b) => b.zOrder - a.zOrder)
+                .map((o) => (
+                  <ObjectRow
+                    key={o.id}
+                    o={o}
+                    label={labels.get(o.label)}
+                    tracks={tracks}
+                    selected={selection.includes(o.id)}
+                    onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
+                    onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
+                    onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
+                    onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
+                  />
+                )),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [shapes, selection, labels, tracks, ops, doc.apply],
+  );
+
   const overlay = (v: ViewTransform, s: { w: number; h: number }) => {
     view.current = v;
     size.current = s;
@@ -326,6 +358,7 @@ export function ImageEditor({
         selection={selection}
         preview={preview}
         drawColor={activeLabel?.color ?? '#5eead4'}
+        drawEdges={activeLabel?.skeleton?.edges}
         cursor={cursor}
         brushRadius={toolName === 'brush' || toolName === 'eraser' ? brushRadius : null}
         handlers={handlers}
@@ -394,11 +427,14 @@ export function ImageEditor({
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
           </button>
         ))}
-        <span className="ie-hint muted small">{t(`image.toolHints.${toolName}`)}{toolName === 'segment' && samBusy ? ` · ${t('image.samThinking')}` : ''}</span>
+        <span className="ie-hint muted small">
+          {toolName === 'skeleton' && !activeLabel?.skeleton?.points.length ? t('image.noSkeleton') : t(`image.toolHints.${toolName}`)}
+          {toolName === 'segment' && samBusy ? ` · ${t('image.samThinking')}` : ''}
+        </span>
       </div>
       <div className="ie-main">
         <div className="ie-canvas">
-          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" />
+          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" tiles={tiles} />
           {tracks && frameCount && frameCount > 1 ? (
             <div className="ie-keyticks" data-testid="keyframe-ticks" aria-hidden>
               {(selectedTrack ? [selectedTrack] : (Object.values(records) as Track[])).flatMap((tr) =>
@@ -422,21 +458,7 @@ export function ImageEditor({
             </h3>
             {shapes.length === 0 ? <p className="muted small">{t('image.noObjects')}</p> : null}
             <ul className="ie-objects">
-              {[...shapes]
-                .sort((a, b) => b.zOrder - a.zOrder)
-                .map((o) => (
-                  <ObjectRow
-                    key={o.id}
-                    o={o}
-                    label={labels.get(o.label)}
-                    tracks={tracks}
-                    selected={selection.includes(o.id)}
-                    onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
-                    onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
-                    onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
-                    onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
-                  />
-                ))}
+              {objectRows}
             </ul>
           </section>
           {tracks ? null : (

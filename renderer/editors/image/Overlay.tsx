@@ -3,7 +3,8 @@
  * selected shape and the brush cursor. Coordinates inside the <g> are image pixels; strokes do
  * not scale with zoom.
  */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import { CanvasLayer, CANVAS_THRESHOLD, onCanvas } from './CanvasLayer';
 import type { AnnotationObject, Geometry, LabelSpec } from '../../core/document/schema';
 import { rotatedBoxCorners } from '../../core/geometry/shapes';
 import type { ViewTransform } from '../../viewports/ImageViewer';
@@ -46,7 +47,7 @@ const flat = (p: readonly number[]) => {
   return s;
 };
 
-function Shape({ g, color, selected, scale, dashed }: { g: Geometry; color: string; selected: boolean; scale: number; dashed?: boolean }) {
+function Shape({ g, color, selected, scale, dashed, edges }: { g: Geometry; color: string; selected: boolean; scale: number; dashed?: boolean; edges?: readonly (readonly [number, number])[] }) {
   const common = {
     stroke: color,
     strokeWidth: selected ? 2.5 : 1.6,
@@ -71,8 +72,24 @@ function Shape({ g, color, selected, scale, dashed }: { g: Geometry; color: stri
       return <polygon points={flat(g.points)} {...common} />;
     case 'polyline':
       return <polyline points={flat(g.points)} {...common} fill="none" strokeWidth={selected ? 3 : 2} />;
-    case 'points':
     case 'skeleton': {
+      // edges between placed keypoints, then the keypoints (occluded ones hollow; skipped ones not drawn)
+      const r = (selected ? 5 : 4) / scale;
+      const p = g.points, v = g.visibility;
+      let d = '';
+      for (const [a, b] of edges ?? []) if ((v[a] ?? 0) > 0 && (v[b] ?? 0) > 0) d += `M${p[2 * a]} ${p[2 * a + 1]}L${p[2 * b]} ${p[2 * b + 1]}`;
+      const out = [];
+      for (let i = 0; 2 * i + 1 < p.length; i++)
+        if ((v[i] ?? 0) > 0)
+          out.push(<circle key={i} cx={p[2 * i]} cy={p[2 * i + 1]} r={r} fill={v[i] === 1 ? 'none' : color} stroke={v[i] === 1 ? color : '#0b0f14'} strokeWidth={1.5} vectorEffect="non-scaling-stroke" data-testid="keypoint" />);
+      return (
+        <g>
+          {d ? <path d={d} stroke={color} strokeWidth={selected ? 2.5 : 2} strokeDasharray={dashed ? '6 4' : undefined} fill="none" vectorEffect="non-scaling-stroke" /> : null}
+          {out}
+        </g>
+      );
+    }
+    case 'points': {
       const r = (selected ? 5 : 4) / scale;
       const out = [];
       for (let i = 0; i + 1 < g.points.length; i += 2)
@@ -88,11 +105,11 @@ function Shape({ g, color, selected, scale, dashed }: { g: Geometry; color: stri
   }
 }
 
-const ObjectShape = memo(function ObjectShape({ o, color, name, selected, scale }: { o: AnnotationObject; color: string; name: string; selected: boolean; scale: number }) {
+const ObjectShape = memo(function ObjectShape({ o, color, name, selected, scale, edges }: { o: AnnotationObject; color: string; name: string; selected: boolean; scale: number; edges?: [number, number][] }) {
   const e = extent(o.geometry);
   return (
     <g data-testid="shape" data-kind={o.geometry.kind} data-id={o.id} opacity={o.locked ? 0.85 : 1}>
-      <Shape g={o.geometry} color={color} selected={selected} scale={scale} />
+      <Shape g={o.geometry} color={color} selected={selected} scale={scale} edges={edges} />
       {e ? (
         <text x={e[0]} y={e[1] - 4 / scale} fontSize={11 / scale} fill={color} stroke="#0b0f14" strokeWidth={3 / scale} paintOrder="stroke" className="ie-caption">
           {name}
@@ -110,6 +127,8 @@ export function Overlay(props: {
   selection: string[];
   preview: Preview | null;
   drawColor: string;
+  /** Skeleton edges of the label being drawn. */
+  drawEdges?: [number, number][];
   cursor: { x: number; y: number } | null;
   brushRadius: number | null;
   handlers: React.SVGProps<SVGSVGElement>;
@@ -118,21 +137,34 @@ export function Overlay(props: {
   const { view, objects, labels, selection, preview } = props;
   const s = view.scale;
   const replaced = preview?.type === 'shape' ? preview.replaces : undefined;
-  const visible = paintOrder(objects.filter((o) => !o.hidden && o.geometry.kind !== 'tag'));
+  const visible = useMemo(() => paintOrder(objects.filter((o) => !o.hidden && o.geometry.kind !== 'tag')), [objects]);
+  // thousands of objects: the unselected boxes and polygons go on one canvas (./CanvasLayer)
+  const canvasObjects = useMemo(
+    () => (visible.length > CANVAS_THRESHOLD ? visible.filter((o) => onCanvas(o.geometry) && o.id !== replaced && !selection.includes(o.id)) : null),
+    [visible, replaced, selection],
+  );
+  const onCanvasIds = useMemo(() => new Set(canvasObjects?.map((o) => o.id)), [canvasObjects]);
   const sel = selection.length === 1 ? objects.find((o) => o.id === selection[0] && !o.hidden) : undefined;
   const selGeometry = sel ? (replaced === sel.id && preview?.type === 'shape' ? preview.geometry : sel.geometry) : undefined;
   const hs = 4.5 / s;
   return (
+    <>
+    {canvasObjects ? <CanvasLayer view={view} objects={canvasObjects} labels={labels} /> : null}
     <svg className="ie-overlay" data-testid="editor-overlay" style={{ cursor: props.cursorStyle }} {...props.handlers}>
       <g transform={`translate(${view.x} ${view.y}) scale(${s})`}>
         {visible.map((o) =>
-          o.id === replaced ? null : (
-            <ObjectShape key={o.id} o={o} color={labels.get(o.label)?.color ?? '#cccccc'} name={labels.get(o.label)?.name ?? o.label} selected={selection.includes(o.id)} scale={s} />
+          o.id === replaced || onCanvasIds.has(o.id) ? null : (
+            <ObjectShape key={o.id} o={o} color={labels.get(o.label)?.color ?? '#cccccc'} name={labels.get(o.label)?.name ?? o.label} selected={selection.includes(o.id)} scale={s} edges={labels.get(o.label)?.skeleton?.edges} />
           ),
         )}
         {preview?.type === 'shape' ? (
           <g data-testid="preview">
-            <Shape g={preview.geometry} color={replaced ? labels.get(sel?.label ?? '')?.color ?? props.drawColor : props.drawColor} selected dashed={!replaced} scale={s} />
+            <Shape g={preview.geometry} color={replaced ? labels.get(sel?.label ?? '')?.color ?? props.drawColor : props.drawColor} selected dashed={!replaced} scale={s} edges={replaced ? labels.get(sel?.label ?? '')?.skeleton?.edges : props.drawEdges} />
+            {preview.note ? (
+              <text x={preview.note.x + 10 / s} y={preview.note.y - 10 / s} fontSize={12 / s} fill="#fff" stroke="#0b0f14" strokeWidth={3 / s} paintOrder="stroke" data-testid="keypoint-next">
+                {preview.note.text}
+              </text>
+            ) : null}
             {preview.closable && preview.geometry.kind === 'polyline' ? (
               <circle cx={preview.geometry.points[0]} cy={preview.geometry.points[1]} r={7 / s} fill="none" stroke="#fff" strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
             ) : null}
@@ -165,5 +197,6 @@ export function Overlay(props: {
         ) : null}
       </g>
     </svg>
+    </>
   );
 }

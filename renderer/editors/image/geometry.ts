@@ -22,8 +22,9 @@ export function extent(g: Geometry): [number, number, number, number] | null {
     case 'polygon':
     case 'polyline':
     case 'points':
-    case 'skeleton':
       return flatExtent(g.points);
+    case 'skeleton':
+      return flatExtent(labelledPoints(g));
     case 'mask': {
       const [h, w] = g.size;
       const [x, y, bw, bh] = rleBbox(g.counts, w, h);
@@ -32,6 +33,13 @@ export function extent(g: Geometry): [number, number, number, number] | null {
     default:
       return null;
   }
+}
+
+/** The keypoints of a skeleton that are placed (visibility > 0); skipped ones sit at 0,0. */
+export function labelledPoints(g: Extract<Geometry, { kind: 'skeleton' }>): number[] {
+  const out: number[] = [];
+  for (let i = 0; 2 * i + 1 < g.points.length; i++) if ((g.visibility[i] ?? 2) > 0) out.push(g.points[2 * i], g.points[2 * i + 1]);
+  return out;
 }
 
 function flatExtent(p: readonly number[]): [number, number, number, number] | null {
@@ -99,7 +107,7 @@ export function hits(g: Geometry, p: Pt, tol: number): boolean {
       return nearPolyline(p, g.points, tol, false);
     case 'points':
     case 'skeleton':
-      for (let i = 0; i + 1 < g.points.length; i += 2) if (Math.hypot(p.x - g.points[i], p.y - g.points[i + 1]) <= tol * 1.5) return true;
+      for (let i = 0; i + 1 < g.points.length; i += 2) if ((g.kind !== 'skeleton' || (g.visibility[i / 2] ?? 2) > 0) && Math.hypot(p.x - g.points[i], p.y - g.points[i + 1]) <= tol * 1.5) return true;
       return false;
     case 'mask': {
       const [h, w] = g.size;
@@ -166,6 +174,12 @@ export function handles(g: Geometry, rotateOffset = 24): Handle[] {
       }
       return out;
     }
+    case 'skeleton': {
+      const out: Handle[] = [];
+      for (let i = 0; 2 * i + 1 < g.points.length; i++)
+        if ((g.visibility[i] ?? 2) > 0) out.push({ id: `v${i}`, x: g.points[2 * i], y: g.points[2 * i + 1], kind: 'vertex' });
+      return out;
+    }
     default:
       return [];
   }
@@ -212,7 +226,8 @@ export function dragHandle(g: Geometry, id: string, p: Pt, keepAspect = false): 
       return dragRotatedHandle(g, id, p);
     case 'polygon':
     case 'polyline':
-    case 'points': {
+    case 'points':
+    case 'skeleton': {
       if (!id.startsWith('v')) return g;
       const i = Number(id.slice(1));
       const points = [...g.points];

@@ -5,6 +5,7 @@ import { createRotatedBoxTool } from './rotatedBox';
 import { createPolyTool } from './poly';
 import { createBrushTool } from './brush';
 import { createSamTool, type SamToolDeps } from './samSegment';
+import { createSkeletonTool } from './skeleton';
 
 export * from './types';
 export { createSamTool, type SamToolDeps, type SamPoint, type SamResult } from './samSegment';
@@ -21,6 +22,8 @@ export function createTool(name: ToolName, sam?: SamToolDeps): Tool {
     case 'polyline':
     case 'points':
       return createPolyTool(name);
+    case 'skeleton':
+      return createSkeletonTool();
     case 'brush':
       return createBrushTool(false);
     case 'eraser':
@@ -38,6 +41,7 @@ export const TOOL_KEYS: Record<ToolName, string> = {
   polygon: 'P',
   polyline: 'L',
   points: 'K',
+  skeleton: 'J',
   brush: 'M',
   eraser: 'E',
   segment: 'S', // not A: A / D step frames in sequences and videos

@@ -9,7 +9,7 @@ import type { Pt } from '../geometry';
 
 export type { Pt };
 
-export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'brush' | 'eraser' | 'segment';
+export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'skeleton' | 'brush' | 'eraser' | 'segment';
 
 export interface Mods {
   shift?: boolean;
@@ -27,6 +27,8 @@ export interface ToolContext {
   height: number;
   /** Brush radius in image pixels. */
   brushRadius: number;
+  /** Keypoints and edges the active label declares (skeleton tool). */
+  skeleton?: { points: string[]; edges: [number, number][] };
 }
 
 export type Command =
@@ -38,7 +40,7 @@ export type Command =
 
 export type Preview =
   /** A shape being drawn, or an existing one (replaces) being edited. */
-  | { type: 'shape'; geometry: Geometry; replaces?: string; closable?: boolean }
+  | { type: 'shape'; geometry: Geometry; replaces?: string; closable?: boolean; note?: { x: number; y: number; text: string } }
   /** A brush or eraser stroke: centre line and radius. */
   | { type: 'stroke'; points: number[]; radius: number; erase: boolean };
 

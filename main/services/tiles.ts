@@ -1,0 +1,101 @@
+/**
+ * Tiled pyramids for very large images (remote sensing, slides): the renderer never decodes a
+ * 10,000 × 10,000 image, it asks for 512 px tiles of the level that matches its zoom.
+ *
+ * Level 0 is full resolution; level L is downscaled by 2^L; the last level fits in one tile.
+ * Tile (L, x, y) covers image pixels [x·512·2^L, (x+1)·512·2^L) × (same for y). The pyramid is made
+ * once per item + mtime with libvips' dzsave (one streaming decode, on libuv's thread pool, so off
+ * the host's JS thread), cached under .datum/tiles/ inside the project, written to a temp folder
+ * and renamed, so a crash never leaves half a pyramid. Concurrent requests share one job.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ItemSummary } from '../../preload/contract';
+
+export const TILE_SIZE = 512;
+
+export interface ImageInfo {
+  width: number;
+  height: number;
+  levels: number;
+  tileSize: number;
+}
+
+/** Number of levels so that the coarsest one fits in one tile. */
+export function levelCount(width: number, height: number, tile = TILE_SIZE): number {
+  const m = Math.max(width, height, 1);
+  return Math.max(1, Math.ceil(Math.log2(m / tile)) + 1);
+}
+
+export async function imageInfo(file: string): Promise<ImageInfo> {
+  const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' }).metadata();
+  if (!meta.width || !meta.height) throw new Error(`${path.basename(file)}: unknown image size`);
+  // EXIF orientations 5-8 turn the image a quarter: the pyramid is made upright (like the <img> path)
+  const [width, height] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+  return { width, height, levels: levelCount(width, height), tileSize: TILE_SIZE };
+}
+
+const inflight = new Map<string, Promise<string>>();
+const infos = new Map<string, ImageInfo>();
+
+/** Folder of the finished pyramid (`p_files/<dz level>/<x>_<y>.jpeg`), made if needed. */
+export function pyramid(projectDir: string, item: ItemSummary, sourceFile: string): Promise<string> {
+  const key = `${item.id}-${Math.round(item.mtime)}`;
+  let job = inflight.get(key);
+  if (!job) {
+    job = makePyramid(path.join(projectDir, '.datum', 'tiles'), key, sourceFile).finally(() => inflight.delete(key));
+    inflight.set(key, job);
+  }
+  return job;
+}
+
+async function makePyramid(root: string, key: string, sourceFile: string): Promise<string> {
+  const dir = path.join(root, key);
+  try {
+    await fs.access(path.join(dir, 'p.dzi'));
+    return dir;
+  } catch {
+    /* not made yet */
+  }
+  await fs.mkdir(root, { recursive: true });
+  const tmp = path.join(root, `.${key}.${process.pid}.${Date.now()}`);
+  await fs.mkdir(tmp, { recursive: true });
+  try {
+    await sharp(sourceFile, { limitInputPixels: 1e10, failOn: 'none' })
+      .rotate()
+      .jpeg({ quality: 82 })
+      .tile({ size: TILE_SIZE, overlap: 0, layout: 'dz', container: 'fs' })
+      .toFile(path.join(tmp, 'p.dz'));
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(tmp, dir);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return dir;
+}
+
+/**
+ * The cached tile file for (level, x, y), or null when out of range. Arguments are checked as
+ * integers before any path is built, so a tile path can never leave the cache folder.
+ */
+export async function tileFile(projectDir: string, item: ItemSummary, sourceFile: string, level: number, x: number, y: number): Promise<string | null> {
+  if (![level, x, y].every((n) => Number.isInteger(n) && n >= 0)) return null;
+  const key = `${item.id}-${item.mtime}`;
+  let info = infos.get(key);
+  if (!info) {
+    info = await imageInfo(sourceFile);
+    if (infos.size > 200) infos.clear();
+    infos.set(key, info);
+  }
+  if (level >= info.levels) return null;
+  const f = 2 ** level;
+  const cols = Math.ceil(Math.ceil(info.width / f) / TILE_SIZE);
+  const rows = Math.ceil(Math.ceil(info.height / f) / TILE_SIZE);
+  if (x >= cols || y >= rows) return null;
+  const dir = await pyramid(projectDir, item, sourceFile);
+  // dzsave counts levels up from 1×1 px: its top level is full resolution
+  const dzTop = Math.ceil(Math.log2(Math.max(info.width, info.height)));
+  return path.join(dir, 'p_files', String(dzTop - level), `${x}_${y}.jpeg`);
+}
