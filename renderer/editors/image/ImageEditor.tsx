@@ -20,6 +20,7 @@ import './imageEditor.css';
 import { useSelection } from '../../state/selection';
 import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
+import { Provenance } from '../../panels/Provenance';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
 const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'brush', 'eraser', 'segment'];
@@ -651,6 +652,9 @@ function AttributesPanel(props: { o: AnnotationObject; labels: LabelSpec[]; onLa
           {t('image.source')}: {t('image.model', { model: o.source.model, score: o.source.score.toFixed(2) })}
         </p>
       ) : null}
+      <p>
+        <Provenance record={o} />
+      </p>
     </div>
   );
 }

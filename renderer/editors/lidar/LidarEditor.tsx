@@ -41,6 +41,7 @@ import { INTERPOLATED_ATTR, interpolateTrack, TRACK_ATTR } from './tracks';
 import { decodeLabels, isPointLabelRecord, lassoPaint, pointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from './pointLabels';
 import './lidar.css';
 import { useSelection, useSharedFrame } from '../../state/selection';
+import { Provenance } from '../../panels/Provenance';
 
 type Tool = 'select' | 'box' | 'fit' | 'lasso';
 type Records = RecordMap<AnnotationObject>;
@@ -856,6 +857,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                     <span>{labelById.get(o.label)?.name ?? o.label}</span>
                     {o.attributes.track_id ? <span className="muted mono">#{String(o.attributes.track_id)}</span> : null}
                     <span className="muted mono small">{Math.hypot(g.center[0], g.center[1]).toFixed(1)} m</span>
+                    {o.id === selected ? <Provenance record={o} /> : null}
                   </li>
                 );
               })}
