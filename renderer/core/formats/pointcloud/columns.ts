@@ -88,82 +88,77 @@ function copy64(view: DataView, start: number, stride: number, n: number, count:
   }
 }
 
-/**
- * One pass over little-endian float32 x, y, z columns that share a stride: copies them interleaved
- * and tracks the bounds (NaN-safe). `extra` optionally rides along (one 4-byte scalar per point,
- * e.g. intensity) so the records are read once instead of twice. Kept deliberately simple (one
- * induction variable, constant offsets, literal endianness) so TurboFan emits a tight loop.
- */
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/**
- * 4-byte-aligned float32 records are read through typed-array views (plain indexed loads, about
- * twice as fast as DataView calls). Unaligned bodies are copied once into an aligned buffer when
- * the record layout itself is aligned; otherwise we fall back to DataView.
+/*
+ * One pass over little-endian float32 x, y, z columns that share a stride: copies them interleaved
+ * and tracks the bounds (NaN-safe: NaN fails every comparison). `extra` optionally rides along
+ * (one 4-byte scalar per point, e.g. intensity) so the records are read once instead of twice.
+ * Kept deliberately simple (one induction variable, constant offsets) so TurboFan emits a tight loop.
  */
-function alignedWords(src: Uint8Array, offsets: number[], stride: number): ArrayBuffer | null {
-  if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || offsets.some((o) => o % 4 !== 0)) return null;
-  if (src.byteOffset % 4 === 0) return src.buffer as ArrayBuffer;
-  return null;
-}
 
-/** An aligned copy of `src` (one memcpy), worth it for large bodies with an aligned layout. */
-function alignedCopy(src: Uint8Array, offsets: number[], stride: number): Uint8Array | null {
-  if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || offsets.some((o) => o % 4 !== 0) || src.byteOffset % 4 === 0) return null;
-  const copy = new Uint8Array(src.byteLength);
-  copy.set(src);
-  return copy;
-}
+/** Records per block when an unaligned body is staged through a small aligned scratch buffer. */
+const BLOCK_RECORDS = 4096;
 
-function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
-  const aligned = alignedCopy(src, offsets, stride) ?? src;
-  const words = alignedWords(aligned, offsets, stride);
-  if (words) return fusedTyped(new Float32Array(words, aligned.byteOffset, aligned.byteLength >> 2), offsets, stride >> 2, n, positions, -1, null);
-  const view = viewOf(src);
-  const [ox, oy, oz] = offsets;
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  for (let i = 0, p = 0, d = 0; i < n; i++, p += stride, d += 3) {
-    const x = view.getFloat32(p + ox, true);
-    const y = view.getFloat32(p + oy, true);
-    const z = view.getFloat32(p + oz, true);
-    positions[d] = x;
-    positions[d + 1] = y;
-    positions[d + 2] = z;
-    // NaN fails every comparison, so it never widens the bounds.
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
-  return finiteBounds(x0, y0, z0, x1, y1, z1);
-}
-
-/** The typed-view loop: word offsets and stride; optionally one 4-byte attribute copied to `extra`. */
-function fusedTyped(
-  f32: Float32Array,
+/**
+ * x, y, z (and optionally one 4-byte attribute) from little-endian float32 records through
+ * typed-array views. An unaligned body is staged block by block through a small aligned scratch
+ * buffer that stays in cache, instead of one full copy (which would cost a memcpy of the file).
+ * Returns null when the record layout itself is not 4-byte aligned (the DataView path handles it).
+ */
+function fusedAligned(
+  src: Uint8Array,
   offsets: [number, number, number],
-  strideWords: number,
+  stride: number,
   n: number,
   positions: Float32Array,
   extraOffset: number,
   extra: Uint32Array | null,
-): Bounds {
+): Bounds | null {
+  const all = extra ? [...offsets, extraOffset] : offsets;
+  if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || all.some((o) => o % 4 !== 0)) return null;
+  const acc = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+  const sw = stride >> 2;
+  if (src.byteOffset % 4 === 0) {
+    fusedTyped(new Float32Array(src.buffer, src.byteOffset, src.byteLength >> 2), offsets, sw, n, positions, 0, extraOffset, extra, acc);
+  } else {
+    const scratch = new Uint8Array(Math.min(n, BLOCK_RECORDS) * stride);
+    const f32 = new Float32Array(scratch.buffer);
+    for (let first = 0; first < n; first += BLOCK_RECORDS) {
+      const count = Math.min(BLOCK_RECORDS, n - first);
+      scratch.set(src.subarray(first * stride, (first + count) * stride));
+      fusedTyped(f32, offsets, sw, count, positions, first, extraOffset, extra, acc);
+    }
+  }
+  return finiteBounds(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5]);
+}
+
+/** The typed-view loop over `count` records into positions/extra starting at record `first`. */
+function fusedTyped(
+  f32: Float32Array,
+  offsets: [number, number, number],
+  strideWords: number,
+  count: number,
+  positions: Float32Array,
+  first: number,
+  extraOffset: number,
+  extra: Uint32Array | null,
+  acc: number[],
+): void {
   const ox = offsets[0] >> 2;
   const oy = offsets[1] >> 2;
   const oz = offsets[2] >> 2;
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  let x0 = acc[0], y0 = acc[1], z0 = acc[2], x1 = acc[3], y1 = acc[4], z1 = acc[5];
   const u32 = extra ? new Uint32Array(f32.buffer, f32.byteOffset, f32.length) : null;
   const oe = extraOffset >> 2;
-  for (let i = 0, p = 0, d = 0; i < n; i++, p += strideWords, d += 3) {
+  for (let i = 0, p = 0, d = first * 3; i < count; i++, p += strideWords, d += 3) {
     const x = f32[p + ox];
     const y = f32[p + oy];
     const z = f32[p + oz];
     positions[d] = x;
     positions[d + 1] = y;
     positions[d + 2] = z;
-    if (u32) extra![i] = u32[p + oe];
+    if (u32) extra![first + i] = u32[p + oe];
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
@@ -171,14 +166,22 @@ function fusedTyped(
     if (z < z0) z0 = z;
     if (z > z1) z1 = z;
   }
-  return finiteBounds(x0, y0, z0, x1, y1, z1);
+  acc[0] = x0; acc[1] = y0; acc[2] = z0; acc[3] = x1; acc[4] = y1; acc[5] = z1;
 }
 
-/** Same as fusedFloat32Positions, plus one 4-byte attribute copied bit for bit into `extra`. */
-function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array): Bounds {
-  const aligned = alignedCopy(src, [...offsets, extraOffset], stride) ?? src;
-  const words = alignedWords(aligned, [...offsets, extraOffset], stride);
-  if (words) return fusedTyped(new Float32Array(words, aligned.byteOffset, aligned.byteLength >> 2), offsets, stride >> 2, n, positions, extraOffset, extra);
+function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
+  return fusedAligned(src, offsets, stride, n, positions, -1, null) ?? fusedFloat32PositionsWithExtra(src, offsets, -1, stride, n, positions, null);
+}
+
+/**
+ * Same as fusedFloat32Positions, plus one 4-byte attribute copied bit for bit into `extra`.
+ * DataView fallback for layouts that are not 4-byte aligned (extra may be null).
+ */
+function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array | null): Bounds {
+  if (extra) {
+    const fast = fusedAligned(src, offsets, stride, n, positions, extraOffset, extra);
+    if (fast) return fast;
+  }
   const view = viewOf(src);
   const [ox, oy, oz] = offsets;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
@@ -189,7 +192,8 @@ function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, numbe
     positions[d] = x;
     positions[d + 1] = y;
     positions[d + 2] = z;
-    extra[i] = view.getUint32(p + extraOffset, true);
+    if (extra) extra[i] = view.getUint32(p + extraOffset, true);
+    // NaN fails every comparison, so it never widens the bounds.
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
