@@ -4,7 +4,7 @@
  */
 import { decoderFor } from './adapters';
 import type { ModelEntry } from './library';
-import { preprocess, type ImageSource, type Prepared } from './preprocess';
+import { preprocess, withSingleThreadedImaging, type ImageSource, type Prepared } from './preprocess';
 import { abortError, type InferenceRuntime, type LoadedModel } from './runtime';
 import type { Prediction } from './types';
 
@@ -56,7 +56,12 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
     async predict(src, options = {}) {
       return infer(await preprocess(src, input), options.signal);
     },
-    async predictMany(sources, options = {}) {
+    predictMany(sources, options = {}) {
+      return withSingleThreadedImaging(() => predictBatch(sources, options));
+    },
+  };
+  // Function declaration: hoisted, so the object above can refer to it.
+  async function predictBatch(sources: readonly ImageSource[], options: BatchOptions = {}): Promise<BatchItem[]> {
       const { signal, onResult } = options;
       const depth = Math.max(1, options.prefetch ?? 2);
       const results: BatchItem[] = [];
@@ -87,6 +92,5 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
         onResult?.(item, i + 1, sources.length);
       }
       return results;
-    },
-  };
+  }
 }

@@ -3,6 +3,21 @@
  * this overlaps with inference running in the worker), then pack into a float tensor.
  */
 import sharp, { type Sharp } from 'sharp';
+
+/**
+ * During a batch, preprocessing overlaps inference (the next images are prepared while the model
+ * runs): one libvips thread is enough and leaves the other cores to ONNX Runtime instead of
+ * contending with it. libvips' thread count is process-wide, so it is restored afterwards.
+ */
+export async function withSingleThreadedImaging<T>(work: () => Promise<T>): Promise<T> {
+  const previous = sharp.concurrency();
+  sharp.concurrency(1);
+  try {
+    return await work();
+  } finally {
+    sharp.concurrency(previous);
+  }
+}
 import type { ModelInput } from './manifest';
 import type { ImageTransform, TensorData } from './types';
 
