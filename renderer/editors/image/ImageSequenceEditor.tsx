@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
-import { Timeline } from '../../viewports/ImageSequenceViewer';
+import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from './ImageEditor';
 import { useSharedFrame } from '../../state/selection';
 

@@ -33,7 +33,7 @@ import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
 import { loadCloud, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
-import { Timeline } from '../../viewports/ImageSequenceViewer';
+import { Timeline } from '../../viewports/Timeline';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';

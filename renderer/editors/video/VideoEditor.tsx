@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
-import { Timeline } from '../../viewports/ImageSequenceViewer';
+import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from '../image/ImageEditor';
 import { trackOps } from '../image/ops';
 import { VideoFrames } from './videoFrames';
