@@ -16,6 +16,7 @@ import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomSt
 import { readDicomSeg, writeDicomSeg } from '../../renderer/core/medical/seg';
 import { decodeLabelRuns, encodeLabelRuns } from '../../renderer/core/medical/labelmap-rle';
 import { MedicalFormatError, type FileError, type Volume } from '../../renderer/core/medical/types';
+import { SEGMENT_COLORS } from '../../renderer/core/medical/segmentation';
 
 export const VOLUME_DIR = '.datum/volumes';
 export const EXPORT_DIR = 'exports';
@@ -27,16 +28,7 @@ interface OpenVolume {
   header: VolumeHeader;
 }
 
-export const DEFAULT_COLORS: [number, number, number][] = [
-  [230, 80, 80],
-  [80, 200, 120],
-  [80, 150, 240],
-  [240, 200, 60],
-  [200, 100, 220],
-  [60, 210, 210],
-  [250, 140, 60],
-  [170, 170, 250],
-];
+export const DEFAULT_COLORS = SEGMENT_COLORS;
 
 const ID_RE = /^[0-9a-f]{16}$/;
 

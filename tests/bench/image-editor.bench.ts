@@ -12,10 +12,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { startHost } from '../e2e/host';
 import type { BenchRow } from './types';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 
 const W = 1600, H = 1200, N = 2000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM = CHROMIUM_PATH;
+const ARGS = CHROMIUM_ARGS;
 
 type Obj = Record<string, unknown>;
 const object = (id: string, label: string, geometry: Obj, z: number): Obj => ({ id, label, geometry, frame: 0, attributes: {}, source: { kind: 'human' }, zOrder: z });

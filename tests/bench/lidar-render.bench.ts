@@ -22,19 +22,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startHost } from '../e2e/host';
 import type { BenchRow } from './types';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 
-const BROWSER = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const ARGS = [
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-];
+const BROWSER = CHROMIUM_PATH;
+const ARGS = [...CHROMIUM_ARGS, '--enable-precise-memory-info'];
 
 /** A street-like scan: ground rings around the sensor plus box-shaped clusters, x y z intensity. */
 function makeCloud(n: number, seed: number): Buffer {

@@ -192,3 +192,15 @@ export function segmentVolumesMl(map: Labelmap): Map<number, number> {
 export function segmentVolumeMl(map: Labelmap, label: number): number {
   return segmentVolumesMl(map).get(label) ?? 0;
 }
+
+/** Default segment colours (RGB), in the order segments are added; shared by the host and the editor. */
+export const SEGMENT_COLORS: [number, number, number][] = [
+  [230, 80, 80],
+  [80, 200, 120],
+  [80, 150, 240],
+  [240, 200, 60],
+  [200, 100, 220],
+  [60, 210, 210],
+  [250, 140, 60],
+  [170, 170, 250],
+];

@@ -17,17 +17,9 @@ import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rl
 import { LabelHistory } from './labelHistory';
 import { SliceView, sliceIndexOf, withSliceIndex, type Tool } from './SliceView';
 import './medical.css';
+import { SEGMENT_COLORS } from '../../core/medical/segmentation';
 
-const COLORS: [number, number, number][] = [
-  [230, 80, 80],
-  [80, 200, 120],
-  [80, 150, 240],
-  [240, 200, 60],
-  [200, 100, 220],
-  [60, 210, 210],
-  [250, 140, 60],
-  [170, 170, 250],
-];
+const COLORS = SEGMENT_COLORS;
 const ORIENTATIONS: Orientation[] = ['axial', 'coronal', 'sagittal'];
 const TOOL_KEYS: Record<string, Tool> = { c: 'navigate', h: 'pan', b: 'brush', e: 'eraser', p: 'polygon', m: 'measure' };
 
