@@ -10,6 +10,7 @@
  *    key frame (frame 0) the same way. Skipped with a message when ../shared/data is absent.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_PATH } from '../support/chromium';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import type { BenchRow } from './types';
 import { demuxMp4 } from '../../renderer/editors/video/demux';
 
 const HIGHWAY = path.join(ROOT, '..', 'shared', 'data', 'video', 'highway_720p.mp4');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const CHROMIUM = CHROMIUM_PATH;
 const FRAMES = 90;
 const BITS = 7; // 0..127
 const WIDTH = 320;
