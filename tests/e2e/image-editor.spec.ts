@@ -136,3 +136,40 @@ test('draw every shape kind, undo/redo, reload, find it on disk, export COCO', a
   expect(coco.annotations.map((a: { category_id: number }) => names.get(a.category_id)).sort()).toEqual(['Circle', 'Circle', 'Square']) // the polygon and the brush mask were drawn with Circle;
   expect(errors).toEqual([]);
 });
+
+test('a folder of frames behaves like a video: a box becomes a track with interpolated frames', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('item-tile').filter({ hasText: 'gliding_square' }).dblclick();
+  await expect(page.getByTestId('frame-label')).toHaveText('Frame 1 / 12');
+  await expect(page.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 480);
+  const at = await mapper(page);
+  await page.keyboard.press('b');
+  await page.mouse.move(...at(20, 90));
+  await page.mouse.down();
+  await page.mouse.move(...at(80, 150), { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('object-row')).toHaveCount(1);
+  // Frame 9: move the box to follow the square (a second keyframe).
+  for (let i = 0; i < 8; i++) await page.keyboard.press('d');
+  await expect(page.getByTestId('frame-label')).toHaveText('Frame 9 / 12');
+  await page.keyboard.press('v');
+  const at9 = await mapper(page);
+  await page.mouse.move(...at9(50, 120));
+  await page.mouse.down();
+  await page.mouse.move(...at9(290, 120), { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('keyframe-ticks').locator('i')).toHaveCount(2);
+  // Frame 5 lies halfway between the keyframes: x1 about (20 + 260) / 2.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('a');
+  await expect(page.getByTestId('frame-label')).toHaveText('Frame 5 / 12');
+  const x = Number(await page.locator('[data-testid=shape][data-kind=box2d] rect').getAttribute('x'));
+  expect(x).toBeGreaterThan(120);
+  expect(x).toBeLessThan(160);
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  const docs = readdirSync(path.join(demo, 'annotations'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(demo, 'annotations', f), 'utf8')));
+  const seq = docs.find((d) => d.tracks?.length);
+  expect(seq.tracks[0].keyframes.map((k: { frame: number }) => k.frame)).toEqual([0, 8]);
+});

@@ -1,9 +1,13 @@
-/** An image sequence annotated frame by frame: the image editor on the current frame plus the timeline. */
+/**
+ * A folder of frames behaves like a video: the image editor in track mode (a shape drawn is a
+ * track, an edit on another frame is a keyframe, frames between interpolate) plus the timeline.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
 import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from './ImageEditor';
+import { trackOps } from './ops';
 import { useSharedFrame } from '../../state/selection';
 
 interface SequenceManifest {
@@ -59,6 +63,8 @@ export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
   return (
     <ImageEditor
       item={item}
+      ops={trackOps}
+      frameCount={count}
       frame={frame}
       src={`/blob/item/${item.id}/${encodeURIComponent(manifest.frames[frame])}`}
       footer={<Timeline count={count} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} />}
