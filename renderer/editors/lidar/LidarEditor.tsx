@@ -199,6 +199,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   useEffect(() => useSelection.setState({ itemId: item.id, objectIds: selected ? [selected] : [] }), [item.id, selected]);
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [mode, setMode] = useState<ColorMode>('height');
+  const [pointSize, setPointSize] = useState(2);
+  const [showRings, setShowRings] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);
   const [bigCamera, setBigCamera] = useState(false);
   const gestureStart = useRef<Records | null>(null);
@@ -679,7 +681,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             >
               <color attach="background" args={['#0b0f14']} />
               <Bridge api={sceneApi} />
-              {cloud ? <Points cloud={cloud} mode={mode} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
+              {showRings ? <RangeRings /> : null}
+              {cloud ? <Points cloud={cloud} mode={mode} size={pointSize} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
               <Boxes objects={shownObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
               {cloud ? <FitSmallCloud cloud={cloud} /> : null}
@@ -695,7 +698,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                 <option value="height">{t('viewer.height')}</option>
                 {cloud?.intensity ? <option value="intensity">{t('viewer.intensity')}</option> : null}
                 {cloud?.rgb ? <option value="rgb">RGB</option> : null}
+                <option value="distance">{t('viewer.distance')}</option>
               </select>
+            </label>
+            <label className="small" title={t('viewer.pointSize')}>
+              {t('viewer.pointSize')}{' '}
+              <input type="range" min={1} max={6} step={0.5} value={pointSize} onChange={(e) => setPointSize(Number(e.target.value))} data-testid="point-size" />
+            </label>
+            <label className="small">
+              <input type="checkbox" checked={showRings} onChange={(e) => setShowRings(e.target.checked)} data-testid="range-rings" /> {t('viewer.rings')}
             </label>
             <span className="muted small">{hint}</span>
           </div>
@@ -895,7 +906,7 @@ function Bridge({ api }: { api: React.MutableRefObject<SceneApi | null> }) {
   return null;
 }
 
-function Points({ cloud, mode, pointLabels, labelColors, inside, insideCount, highlight }: { cloud: LoadedCloud; mode: ColorMode; pointLabels: Uint16Array | null; labelColors: [number, number, number][]; inside: Uint32Array | null; insideCount: number; highlight: string }) {
+function Points({ cloud, mode, size, pointLabels, labelColors, inside, insideCount, highlight }: { cloud: LoadedCloud; mode: ColorMode; size: number; pointLabels: Uint16Array | null; labelColors: [number, number, number][]; inside: Uint32Array | null; insideCount: number; highlight: string }) {
   const invalidate = useThree((s) => s.invalidate);
   const base = useMemo(() => colorize(cloud.positions, cloud.count, mode, cloud.intensity, cloud.rgb), [cloud, mode]);
   const geometry = useMemo(() => {
@@ -934,7 +945,7 @@ function Points({ cloud, mode, pointLabels, labelColors, inside, insideCount, hi
   }, [geometry, base, pointLabels, labelColors, inside, insideCount, highlight, invalidate]);
   return (
     <points geometry={geometry}>
-      <pointsMaterial size={2} sizeAttenuation={false} vertexColors />
+      <pointsMaterial size={size} sizeAttenuation={false} vertexColors />
     </points>
   );
 }
@@ -1017,4 +1028,37 @@ function hasColour(rgb: ArrayLike<number>): boolean {
   const step = Math.max(1, Math.floor(rgb.length / 3000));
   for (let i = 0; i < rgb.length; i += step) if (rgb[i] > 0) return true;
   return false;
+}
+
+/**
+ * A 10 m grid and range rings every 10 m out to 80 m on the ground plane around the sensor:
+ * built once (one LineSegments geometry), so they cost nothing per frame.
+ */
+function RangeRings() {
+  const invalidate = useThree((st) => st.invalidate);
+  const geometry = useMemo(() => {
+    const segments = 96;
+    const pts: number[] = [];
+    for (let r = 10; r <= 80; r += 10) {
+      for (let k = 0; k < segments; k++) {
+        const a0 = (k / segments) * Math.PI * 2;
+        const a1 = ((k + 1) / segments) * Math.PI * 2;
+        pts.push(r * Math.cos(a0), r * Math.sin(a0), 0, r * Math.cos(a1), r * Math.sin(a1), 0);
+      }
+    }
+    for (let v = -80; v <= 80; v += 10) pts.push(v, -80, 0, v, 80, 0, -80, v, 0, 80, v, 0);
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.Float32BufferAttribute(pts, 3));
+    return g;
+  }, []);
+  useEffect(() => {
+    invalidate();
+    return () => geometry.dispose();
+  }, [geometry, invalidate]);
+  // Slightly below a typical LiDAR's ground level (sensor about 1.7 m up) so points draw over it.
+  return (
+    <lineSegments geometry={geometry} position={[0, 0, -1.75]}>
+      <lineBasicMaterial color="#1f2a36" />
+    </lineSegments>
+  );
 }

@@ -17,4 +17,12 @@ describe('colorize', () => {
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(100);
   });
+  it('colours by horizontal distance from the sensor: near warm, far cool', () => {
+    const n = 100;
+    const pos = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) pos[i * 3] = i; // 0..99 m along x
+    const c = colorize(pos, n, 'distance');
+    expect(c[0]).toBeGreaterThan(c[2]); // nearest point: red over blue
+    expect(c[(n - 2) * 3 + 2]).toBeGreaterThan(c[(n - 2) * 3]); // far point: blue over red
+  });
 });

@@ -2,7 +2,7 @@
  * Per-point colours computed once per cloud and colour mode into one Float32Array (RGB), never
  * per frame. A turbo-like ramp keeps height and intensity readable on a dark background.
  */
-export type ColorMode = 'height' | 'intensity' | 'rgb';
+export type ColorMode = 'height' | 'intensity' | 'rgb' | 'distance';
 
 export function ramp(t: number, out: Float32Array, o: number): void {
   const x = Math.min(1, Math.max(0, t));
@@ -34,6 +34,13 @@ export function colorize(positions: Float32Array, count: number, mode: ColorMode
     const [lo, hi] = robustRange(intensity, count);
     const k = 1 / (hi - lo);
     for (let i = 0; i < count; i++) ramp((intensity[i] - lo) * k, colors, i * 3);
+  } else if (mode === 'distance') {
+    // Horizontal range from the sensor: near points warm, far points cool, 0 to the 99th percentile.
+    const range = new Float32Array(count);
+    for (let i = 0; i < count; i++) range[i] = Math.hypot(positions[i * 3], positions[i * 3 + 1]);
+    const [, hi] = robustRange(range, count);
+    const k = 1 / hi;
+    for (let i = 0; i < count; i++) ramp(1 - range[i] * k, colors, i * 3);
   } else {
     const [lo, hi] = robustRange(positions, count, 3, 2);
     const k = 1 / (hi - lo);
