@@ -51,6 +51,9 @@ export type SourceSpec = z.infer<typeof SourceSpec>;
 export const ProjectSettings = z.object({
   language: z.enum(['en', 'zh']).optional(),
   pointSize: z.number().positive().optional(),
+  /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
+   * go to the label with the same name, created when missing. */
+  classMappings: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 
 export const ProjectInfo = z.object({
@@ -243,6 +246,7 @@ export const contract = {
           adapter: z.string(),
           source: z.string(),
           classes: z.number(),
+          classNames: z.array(z.string()),
           provider: z.string().nullable(),
           providers: z.array(z.string()),
           license: z.string().optional(),

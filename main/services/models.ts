@@ -44,6 +44,7 @@ export interface ModelInfo {
   adapter: string;
   source: string;
   classes: number;
+  classNames: string[];
   /** The execution provider running it, once loaded (the runtime tries `providers` in order). */
   provider: string | null;
   providers: string[];
@@ -77,6 +78,7 @@ export class ModelService {
         adapter: e.manifest.adapter,
         source: e.source,
         classes: e.manifest.classes.length,
+        classNames: e.manifest.classes,
         provider: e.manifest.adapter === 'proposals3d' ? 'cpu (built-in)' : (this.runtime?.providerFor(e.manifest.id) ?? null),
         providers: e.manifest.adapter === 'proposals3d' ? ['cpu'] : defaultProviders(),
         license: e.manifest.license,
@@ -208,6 +210,8 @@ export class ModelService {
   ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const entry = await this.resolve(modelId, project.dir);
+    // The project's saved class mapping for this model applies unless the caller passes one.
+    opts = { ...opts, mapping: opts.mapping ?? project.file.settings.classMappings?.[entry.manifest.id] };
     if (entry.manifest.task === 'detect3d') return this.prelabel3d(projects, entry, opts);
     if (entry.manifest.task !== 'detect2d' && entry.manifest.task !== 'segment2d' && entry.manifest.task !== 'text-detect') {
       throw new DatumError('BAD_REQUEST', `${entry.manifest.id} (${entry.manifest.task}) cannot pre-label images`);
@@ -324,6 +328,7 @@ export function toObjects(
   ontology: Ontology,
   mapping: Record<string, string> = {},
 ): { objects: AnnotationObject[]; ontology: Ontology } {
+  predictions = predictions.filter((p) => mapping[p.label] !== ''); // '' = the user ignores this class
   let labels = ontology.labels;
   const byName = new Map(labels.map((l) => [l.name.toLowerCase(), l.id]));
   const labelFor = (cls: string): string => {
@@ -354,6 +359,7 @@ export function toObjects3d(
   frame = 0,
   mapping: Record<string, string> = {},
 ): { objects: AnnotationObject[]; ontology: Ontology } {
+  predictions = predictions.filter((p) => mapping[p.label] !== '');
   let labels = ontology.labels;
   const labelFor = (cls: string): string => {
     if (mapping[cls]) return mapping[cls];

@@ -26,6 +26,10 @@ export const modelsEn = {
     reject: 'Reject',
     undo: 'Undo',
     redo: 'Redo',
+    mapping: 'Class mapping',
+    mappingSummary: '{{classes}} classes, {{mapped}} mapped',
+    sameName: 'same-named label',
+    ignore: 'ignore',
   },
 } as const;
 
@@ -55,5 +59,9 @@ export const modelsZh: Shape<typeof modelsEn> = {
     reject: '拒绝',
     undo: '撤销',
     redo: '重做',
+    mapping: '类别映射',
+    mappingSummary: '{{classes}} 个类别，已映射 {{mapped}} 个',
+    sameName: '同名标签',
+    ignore: '忽略',
   },
 };

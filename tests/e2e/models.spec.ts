@@ -36,6 +36,12 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' })).toHaveCount(1);
   await page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).click();
 
+  // Map the model's classes: person -> the project's Pedestrian label, chair -> ignored.
+  await page.getByTestId('class-mapping').locator('summary').click();
+  await page.getByTestId('map-person').selectOption('pedestrian');
+  await page.getByTestId('map-chair').selectOption('__skip');
+  await expect(page.getByTestId('class-mapping')).toContainText('2 mapped');
+
   await page.getByTestId('prelabel').click();
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('review-row').first()).toBeVisible();
@@ -43,6 +49,8 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).getByTestId('model-provider')).toHaveText('cpu');
   const total = await page.getByTestId('review-row').count();
   expect(total).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('review-row').filter({ hasText: 'Pedestrian' }).first()).toBeVisible();
+  await expect(page.getByTestId('review-row').filter({ hasText: /^chair/ })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/review-strip.png' });
 
   // Accept everything >= 0.6, reject the first remaining one, then undo the rejection.
@@ -67,5 +75,9 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
     })
     .toBe(accepted);
   const ontology = JSON.parse(readFileSync(path.join(demo, 'datum.json'), 'utf8')).ontology.labels.map((l: { name: string }) => l.name);
-  expect(ontology).toEqual(expect.arrayContaining(['tvmonitor', 'person', 'clock']));
+  expect(ontology).toEqual(expect.arrayContaining(['tvmonitor', 'clock']));
+  expect(ontology).not.toContain('person'); // mapped to Pedestrian
+  expect(ontology).not.toContain('chair'); // ignored
+  const settings = JSON.parse(readFileSync(path.join(demo, 'datum.json'), 'utf8')).settings;
+  expect(settings.classMappings.yolox_nano).toEqual({ person: 'pedestrian', chair: '' });
 });

@@ -5,6 +5,7 @@ import { rpc, newJobId } from '../../transport';
 import { endJob, startJob, useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { ReviewStrip } from './ReviewStrip';
+import { ClassMapping } from './ClassMapping';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
@@ -104,6 +105,10 @@ export function ModelsPanel() {
             {p.path}: {p.message}
           </p>
         ))}
+        {(() => {
+          const m = list?.models.find((x) => x.id === selected);
+          return m && m.classNames.length && m.task !== 'promptable-segment' ? <ClassMapping modelId={m.id} classNames={m.classNames} /> : null;
+        })()}
         <div className="row wrap">
           <button className="primary" disabled={!selected || running} onClick={() => void prelabel()} data-testid="prelabel">
             {t('models.prelabel')}
