@@ -6,6 +6,10 @@ import { decoderFor } from './adapters';
 import type { ModelEntry } from './library';
 import { preprocess, withSingleThreadedImaging, type ImageSource, type Prepared } from './preprocess';
 import { abortError, type InferenceRuntime, type LoadedModel } from './runtime';
+import { splitOutputs, stackTensors, supportsBatching } from './batching';
+
+/** Images per run for models with a dynamic batch dimension. */
+const DEFAULT_BATCH = 4;
 import type { Prediction } from './types';
 
 export interface BatchItem {
@@ -24,6 +28,8 @@ export interface BatchOptions {
   onResult?: (item: BatchItem, done: number, total: number) => void;
   /** Images prepared ahead of the one being inferred (default 2). */
   prefetch?: number;
+  /** Images per session.run for models with a dynamic batch dimension (default 4). */
+  batchSize?: number;
 }
 
 export interface Predictor {
@@ -43,6 +49,7 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
   const inputName = m.input.name ?? loaded.inputs[0].name;
   const outputNames = loaded.outputs.map((o) => o.name);
   const input = m.input;
+  const batchable = supportsBatching(loaded.inputs, loaded.outputs);
 
   const infer = async (p: Prepared, signal?: AbortSignal) => {
     const out = await runtime.run(m.id, { [inputName]: p.tensor }, { signal });
@@ -62,35 +69,61 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
   };
   // Function declaration: hoisted, so the object above can refer to it.
   async function predictBatch(sources: readonly ImageSource[], options: BatchOptions = {}): Promise<BatchItem[]> {
-      const { signal, onResult } = options;
-      const depth = Math.max(1, options.prefetch ?? 2);
-      const results: BatchItem[] = [];
-      const queue: Promise<Prepared>[] = [];
-      let next = 0;
-      const fill = () => {
-        while (queue.length < depth && next < sources.length) {
-          const p = preprocess(sources[next++], input);
-          p.catch(() => undefined); // handled when its turn comes
-          queue.push(p);
-        }
-      };
-      fill();
-      for (let i = 0; i < sources.length; i++) {
-        if (signal?.aborted) throw abortError();
-        let item: BatchItem;
-        try {
-          const prepared = await queue.shift()!;
-          fill(); // start preparing the next images before this one goes to the model
-          const predictions = await infer(prepared, signal);
-          item = { index: i, predictions, width: prepared.transform.width, height: prepared.transform.height };
-        } catch (e) {
-          if ((e as Error).name === 'AbortError') throw e;
-          fill();
-          item = { index: i, error: (e as Error).message };
-        }
-        results.push(item);
-        onResult?.(item, i + 1, sources.length);
+    const { signal, onResult } = options;
+    // Models with a dynamic batch dimension take several images per run; others one at a time.
+    const batch = batchable ? Math.max(1, options.batchSize ?? DEFAULT_BATCH) : 1;
+    const depth = Math.max(1, options.prefetch ?? 2) + batch;
+    const results: BatchItem[] = [];
+    const queue: Promise<Prepared>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (queue.length < depth && next < sources.length) {
+        const p = preprocess(sources[next++], input);
+        p.catch(() => undefined); // handled when its turn comes
+        queue.push(p);
       }
-      return results;
+    };
+    const emit = (item: BatchItem) => {
+      results.push(item);
+      onResult?.(item, results.length, sources.length);
+    };
+    fill();
+    for (let i = 0; i < sources.length; ) {
+      if (signal?.aborted) throw abortError();
+      // Take up to `batch` images; one that failed to decode is reported (in order) and the rest go on.
+      const group: { index: number; prepared?: Prepared; error?: string }[] = [];
+      while (group.length < batch && i < sources.length) {
+        const index = i++;
+        try {
+          group.push({ index, prepared: await queue.shift()! });
+        } catch (e) {
+          group.push({ index, error: (e as Error).message });
+        }
+        fill(); // keep preparing the next images while this group is in the model
+      }
+      const ready = group.filter((g) => g.prepared);
+      let outs: Prediction[][] = [];
+      let runError: string | null = null;
+      try {
+        if (ready.length) outs = await runGroup(ready.map((g) => g.prepared!), signal);
+      } catch (e) {
+        if ((e as Error).name === 'AbortError') throw e;
+        runError = (e as Error).message;
+      }
+      for (const g of group) {
+        const k = ready.indexOf(g);
+        if (g.error || runError) emit({ index: g.index, error: g.error ?? runError! });
+        else emit({ index: g.index, predictions: outs[k], width: g.prepared!.transform.width, height: g.prepared!.transform.height });
+      }
+    }
+    return results;
+  }
+
+  /** One run for the whole group when the tensors stack, else one run per image. */
+  async function runGroup(group: Prepared[], signal?: AbortSignal): Promise<Prediction[][]> {
+    const stacked = group.length > 1 ? stackTensors(group.map((p) => p.tensor)) : null;
+    if (!stacked) return Promise.all(group.map((p) => infer(p, signal)));
+    const out = await runtime.run(m.id, { [inputName]: stacked }, { signal });
+    return splitOutputs(out, group.length).map((o, k) => decode(o, outputNames, group[k].transform, m));
   }
 }

@@ -42,3 +42,15 @@ export function constantModel(inputs: { name: string; dims: number[] }[], output
   const model = onnx.ModelProto.create({ irVersion: 7, opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 13 })], producerName: 'datum-test', graph });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/** input -> Identity -> output, float, with the given dims (-1 = dynamic, e.g. the batch). */
+export function identityModel(inputName: string, outputName: string, dims: number[]): Uint8Array {
+  const graph = onnx.GraphProto.create({
+    name: 'identity',
+    node: [onnx.NodeProto.create({ opType: 'Identity', input: [inputName], output: [outputName], name: 'id' })],
+    input: [valueInfo(inputName, dims)],
+    output: [valueInfo(outputName, dims)],
+  });
+  const model = onnx.ModelProto.create({ irVersion: 7, opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 13 })], producerName: 'datum-test', graph });
+  return onnx.ModelProto.encode(model).finish();
+}
