@@ -153,6 +153,9 @@ test('a folder of frames behaves like a video: a box becomes a track with interp
   // Frame 9: move the box to follow the square (a second keyframe).
   for (let i = 0; i < 8; i++) await page.keyboard.press('d');
   await expect(page.getByTestId('frame-label')).toHaveText('Frame 9 / 12');
+  // The frame's image must be loaded before its on-screen box can map coordinates.
+  await expect(page.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 480);
+  await expect(page.getByTestId('image-viewer').locator('img')).toHaveJSProperty('complete', true);
   await page.keyboard.press('v');
   const at9 = await mapper(page);
   await page.mouse.move(...at9(50, 120));
