@@ -19,7 +19,7 @@ describe('batching', () => {
     expect(s.data[48]).toBe(200);
     const parts = splitOutputs({ y: s }, 3);
     expect(parts.map((p) => p.y.dims)).toEqual([[1, 3, 4, 4], [1, 3, 4, 4], [1, 3, 4, 4]]);
-    expect(Array.from(parts[2].y.data.slice(0, 2))).toEqual([300, 301]);
+    expect(Array.from((parts[2].y.data as Float32Array).slice(0, 2))).toEqual([300, 301]);
     expect(stackTensors([image(1), { ...image(2), dims: [1, 3, 2, 8] }])).toBeNull();
   });
 
@@ -32,7 +32,7 @@ describe('batching', () => {
     const batch = [image(1), image(2), image(3), image(4)];
     const out = await runtime.run('identity', { images: stackTensors(batch)! });
     const parts = splitOutputs(out, 4);
-    parts.forEach((p, k) => expect(Array.from(p.output.data)).toEqual(Array.from(batch[k].data)));
+    parts.forEach((p, k) => expect(Array.from(p.output.data as Float32Array)).toEqual(Array.from(batch[k].data as Float32Array)));
     // A fixed-batch export (like the YOLOX sample) is not batched.
     expect(supportsBatching([{ name: 'images', shape: [1, 3, 416, 416] }], [{ name: 'output', shape: [1, 3549, 85] }])).toBe(false);
   });

@@ -9,6 +9,7 @@ import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from './ImageEditor';
 import { trackOps } from './ops';
 import { useSharedFrame } from '../../state/selection';
+import { usePlayback } from '../../viewports/usePlayback';
 
 interface SequenceManifest {
   kind: string;
@@ -35,28 +36,7 @@ export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
       .catch((e) => setError(String(e.message ?? e)));
   }, [item.id]);
 
-  // A / D and ← / → step frames. Registered once and reading the count from a ref, so a key
-  // pressed right after the manifest arrives never sees a stale count.
-  const countRef = useRef(0);
-  countRef.current = count;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const n = countRef.current;
-      if (!n) return;
-      const k = e.key.toLowerCase();
-      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
-      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-  useEffect(() => {
-    if (!playing || !count) return;
-    const id = setInterval(() => setFrame((f) => (f + 1) % count), 1000 / (manifest?.fps ?? 10));
-    return () => clearInterval(id);
-  }, [playing, count, manifest]);
+  usePlayback(count, setFrame, playing, manifest?.fps ?? 10);
 
   if (error) return <p className="error-text center">{error}</p>;
   if (!manifest) return <p className="muted center">{t('viewer.loading')}</p>;

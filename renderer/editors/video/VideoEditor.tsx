@@ -13,6 +13,7 @@ import { trackOps } from '../image/ops';
 import { VideoFrames } from './videoFrames';
 import { SUPERSEDED, type VideoInfo } from './protocol';
 import { useSharedFrame } from '../../state/selection';
+import { usePlayback } from '../../viewports/usePlayback';
 
 export function VideoEditor({ item }: { item: ItemSummary }) {
   const { t } = useTranslation();
@@ -57,28 +58,7 @@ export function VideoEditor({ item }: { item: ItemSummary }) {
     );
   }, [frame, info]);
 
-  // A / D and arrows step frames; a ref keeps the count current.
-  const countRef = useRef(0);
-  countRef.current = info?.frames ?? 0;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const n = countRef.current;
-      if (!n) return;
-      const k = e.key.toLowerCase();
-      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
-      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  useEffect(() => {
-    if (!playing || !info) return;
-    const id = setInterval(() => setFrame((f) => (f + 1) % info.frames), 1000 / info.fps);
-    return () => clearInterval(id);
-  }, [playing, info]);
+  usePlayback(info?.frames ?? 0, setFrame, playing, info?.fps ?? 25);
 
   if (!mp4) {
     return (
