@@ -133,7 +133,11 @@ function fusedAligned(
   return finiteBounds(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5]);
 }
 
-/** The typed-view loop over `count` records into positions/extra starting at record `first`. */
+/**
+ * The typed-view loops over `count` records into positions (and extra) starting at record
+ * `first`. Two specialised copies, with and without the extra attribute, so neither carries a
+ * per-point branch (this loop is the whole cost of parsing a binary cloud).
+ */
 function fusedTyped(
   f32: Float32Array,
   offsets: [number, number, number],
@@ -145,20 +149,48 @@ function fusedTyped(
   extra: Uint32Array | null,
   acc: number[],
 ): void {
+  if (extra) fusedTypedExtra(f32, offsets, strideWords, count, positions, first, extraOffset >> 2, extra, acc);
+  else fusedTypedXyz(f32, offsets, strideWords, count, positions, first, acc);
+}
+
+function fusedTypedXyz(f32: Float32Array, offsets: [number, number, number], sw: number, count: number, positions: Float32Array, first: number, acc: number[]): void {
   const ox = offsets[0] >> 2;
   const oy = offsets[1] >> 2;
   const oz = offsets[2] >> 2;
   let x0 = acc[0], y0 = acc[1], z0 = acc[2], x1 = acc[3], y1 = acc[4], z1 = acc[5];
-  const u32 = extra ? new Uint32Array(f32.buffer, f32.byteOffset, f32.length) : null;
-  const oe = extraOffset >> 2;
-  for (let i = 0, p = 0, d = first * 3; i < count; i++, p += strideWords, d += 3) {
+  const end = count * sw;
+  for (let p = 0, d = first * 3; p < end; p += sw, d += 3) {
     const x = f32[p + ox];
     const y = f32[p + oy];
     const z = f32[p + oz];
     positions[d] = x;
     positions[d + 1] = y;
     positions[d + 2] = z;
-    if (u32) extra![first + i] = u32[p + oe];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  acc[0] = x0; acc[1] = y0; acc[2] = z0; acc[3] = x1; acc[4] = y1; acc[5] = z1;
+}
+
+function fusedTypedExtra(f32: Float32Array, offsets: [number, number, number], sw: number, count: number, positions: Float32Array, first: number, oe: number, extra: Uint32Array, acc: number[]): void {
+  const u32 = new Uint32Array(f32.buffer, f32.byteOffset, f32.length);
+  const ox = offsets[0] >> 2;
+  const oy = offsets[1] >> 2;
+  const oz = offsets[2] >> 2;
+  let x0 = acc[0], y0 = acc[1], z0 = acc[2], x1 = acc[3], y1 = acc[4], z1 = acc[5];
+  const end = count * sw;
+  for (let p = 0, d = first * 3, e = first; p < end; p += sw, d += 3, e++) {
+    const x = f32[p + ox];
+    const y = f32[p + oy];
+    const z = f32[p + oz];
+    positions[d] = x;
+    positions[d + 1] = y;
+    positions[d + 2] = z;
+    extra[e] = u32[p + oe];
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
