@@ -122,6 +122,8 @@ function fusedAligned(
   if (src.byteOffset % 4 === 0) {
     fusedTyped(new Float32Array(src.buffer, src.byteOffset, src.byteLength >> 2), offsets, sw, n, positions, 0, extraOffset, extra, acc);
   } else {
+    // Block staging copies whole records, so every field must lie inside its record (row-major).
+    if (all.some((o) => o + 4 > stride)) return null;
     const scratch = new Uint8Array(Math.min(n, BLOCK_RECORDS) * stride);
     const f32 = new Float32Array(scratch.buffer);
     for (let first = 0; first < n; first += BLOCK_RECORDS) {

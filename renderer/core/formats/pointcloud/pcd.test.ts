@@ -164,3 +164,28 @@ describe('PCD: malformed input', () => {
     await expect(parsePointCloud(new TextEncoder().encode(short), 'a.pcd')).rejects.toThrow('a.pcd: truncated DATA section: header says 3 points, ascii data has 2 rows');
   });
 });
+
+describe('fused column extraction', () => {
+  it('reads unaligned row-major records and leaves column-major layouts to the safe path', async () => {
+    const { extractColumns } = await import('./columns');
+    const n = 5000;
+    const rec = new Float32Array(n * 4).map((_, i) => i);
+    // Unaligned row-major body: one byte of padding before the records.
+    const padded = new Uint8Array(rec.byteLength + 1);
+    padded.set(new Uint8Array(rec.buffer), 1);
+    const body = padded.subarray(1);
+    const col = (o: number) => ({ start: o, stride: 16, type: 'float32' as const, count: 1 });
+    const r = extractColumns(body, [col(0), col(4), col(8)], [{ ...col(12), name: 'i' }], n);
+    expect(Array.from(r.positions.slice(0, 6))).toEqual([0, 1, 2, 4, 5, 6]);
+    expect(Array.from(r.fields[0].data.slice(0, 2) as Float32Array)).toEqual([3, 7]);
+    expect(r.positions[(n - 1) * 3 + 2]).toBe((n - 1) * 4 + 2);
+    // Unaligned column-major body (x column, then y, then z): must not be block-staged.
+    const cm = new Float32Array(n * 3).map((_, i) => i);
+    const cmPadded = new Uint8Array(cm.byteLength + 1);
+    cmPadded.set(new Uint8Array(cm.buffer), 1);
+    const c = (k: number) => ({ start: k * n * 4, stride: 4, type: 'float32' as const, count: 1 });
+    const r2 = extractColumns(cmPadded.subarray(1), [c(0), c(1), c(2)], [], n);
+    expect(Array.from(r2.positions.slice(0, 3))).toEqual([0, n, 2 * n]);
+    expect(r2.positions[(n - 1) * 3 + 2]).toBe(3 * n - 1);
+  });
+});
