@@ -31,6 +31,7 @@ import {
   newDocument,
   parseJson,
   round,
+  assignExternalIds,
 } from './dataset';
 
 const num = z.number().finite();
@@ -242,7 +243,7 @@ type CocoAnnotationOut = Record<string, unknown>;
 
 export function exportCoco(ds: Dataset2D, opts: CocoExportOptions = {}): FormatFiles {
   const warn = opts.onWarning ?? (() => {});
-  const categoryIds = assignCategoryIds(ds.ontology.labels);
+  const categoryIds = assignExternalIds(ds.ontology.labels, 'coco', 1);
   const labelOf = labelIndex(ds.ontology);
   const images: Array<Record<string, unknown>> = [];
   const annotations: CocoAnnotationOut[] = [];
@@ -269,26 +270,6 @@ export function exportCoco(ds: Dataset2D, opts: CocoExportOptions = {}): FormatF
   return new Map([[opts.file ?? 'annotations/instances_default.json', JSON.stringify(coco)]]);
 }
 
-/** Keep imported category ids; labels without one get the smallest unused ids. */
-function assignCategoryIds(labels: readonly LabelSpec[]): Map<string, number> {
-  const ids = new Map<string, number>();
-  const used = new Set<number>();
-  for (const label of labels) {
-    const id = label.externalIds?.coco;
-    if (id !== undefined && !used.has(id)) {
-      ids.set(label.id, id);
-      used.add(id);
-    }
-  }
-  let next = 1;
-  for (const label of labels) {
-    if (ids.has(label.id)) continue;
-    while (used.has(next)) next++;
-    ids.set(label.id, next);
-    used.add(next);
-  }
-  return ids;
-}
 
 /** Objects of one COCO annotation: same group and label; ungrouped objects stand alone. */
 function groupObjects(objects: readonly AnnotationObject[]): AnnotationObject[][] {

@@ -173,3 +173,28 @@ export function attributeFromText(text: string, spec?: AttributeSpec): Attribute
 export function attributeToText(value: AttributeValue): string {
   return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
 }
+
+/**
+ * Ids for a format's own numbering (COCO category ids, YOLO class indices): ids kept from an
+ * earlier import (`externalIds[key]`) are reused, other labels take the smallest unused ones
+ * from `firstFree`, so a re-export keeps the numbers other tools already know.
+ */
+export function assignExternalIds(labels: readonly LabelSpec[], key: string, firstFree: number): Map<string, number> {
+  const ids = new Map<string, number>();
+  const used = new Set<number>();
+  for (const label of labels) {
+    const id = label.externalIds?.[key];
+    if (id !== undefined && !used.has(id)) {
+      ids.set(label.id, id);
+      used.add(id);
+    }
+  }
+  let next = firstFree;
+  for (const label of labels) {
+    if (ids.has(label.id)) continue;
+    while (used.has(next)) next++;
+    ids.set(label.id, next);
+    used.add(next);
+  }
+  return ids;
+}

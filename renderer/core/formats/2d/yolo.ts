@@ -21,6 +21,7 @@ import {
   newDocument,
   stripExtension,
   textOf,
+  assignExternalIds,
 } from './dataset';
 import { IMAGE_EXTENSIONS, imageSize } from './imageSize';
 
@@ -163,7 +164,7 @@ export type YoloExportOptions = ExportOptions & {
 export function exportYolo(ds: Dataset2D, opts: YoloExportOptions = {}): FormatFiles {
   const warn = opts.onWarning ?? (() => {});
   const task = opts.task ?? 'auto';
-  const classIndex = assignClassIndices(ds.ontology.labels);
+  const classIndex = assignExternalIds(ds.ontology.labels, 'yolo', 0);
   const labelOf = labelIndex(ds.ontology);
   const out: FormatFiles = new Map();
   out.set('data.yaml', dataYaml(ds.ontology.labels, classIndex));
@@ -188,26 +189,6 @@ function labelPathFor(imageName: string): string {
   return labelPathCandidates(imageName)[0];
 }
 
-/** Keep imported class indices; other labels take the smallest unused ones. */
-function assignClassIndices(labels: readonly LabelSpec[]): Map<string, number> {
-  const indices = new Map<string, number>();
-  const used = new Set<number>();
-  for (const label of labels) {
-    const index = label.externalIds?.yolo;
-    if (index !== undefined && !used.has(index)) {
-      indices.set(label.id, index);
-      used.add(index);
-    }
-  }
-  let next = 0;
-  for (const label of labels) {
-    if (indices.has(label.id)) continue;
-    while (used.has(next)) next++;
-    indices.set(label.id, next);
-    used.add(next);
-  }
-  return indices;
-}
 
 /** The index -> name map form, which unlike a list survives gaps in the indices. */
 function dataYaml(labels: readonly LabelSpec[], classIndex: Map<string, number>): string {

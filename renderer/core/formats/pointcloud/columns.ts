@@ -388,3 +388,21 @@ export function dropNonFinite(parts: CloudParts): CloudParts {
   const { width: _w, height: _h, bounds: _b, ...rest } = parts;
   return { ...rest, count: kept, positions: compactPositions, fields };
 }
+
+/**
+ * float64 coordinates (from ascii readers) to Float32 positions, recentred by `chooseOffset` so
+ * large coordinates (UTM) keep their precision; the offset is returned with them.
+ */
+export function recenterFloat64(xyz: Float64Array, n: number): { positions: Float32Array; offset: Vec3 } {
+  const min: Vec3 = [Infinity, Infinity, Infinity];
+  const max: Vec3 = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xyz.length; i++) {
+    const a = i % 3;
+    if (xyz[i] < min[a]) min[a] = xyz[i];
+    if (xyz[i] > max[a]) max[a] = xyz[i];
+  }
+  const offset = chooseOffset(min, max);
+  const positions = new Float32Array(n * 3);
+  for (let i = 0; i < xyz.length; i++) positions[i] = xyz[i] - offset[i % 3];
+  return { positions, offset };
+}

@@ -3,9 +3,9 @@
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
 import { lzfDecompress, LzfError } from './lzf';
-import { chooseOffset, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import { recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
-import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
+import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray } from './types';
 
 /** A PCD header is a few hundred bytes; anything without DATA in the first 64 KiB is not a PCD. */
 const HEADER_SCAN_LIMIT = 64 * 1024;
@@ -290,16 +290,7 @@ function readAscii(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: s
   if (row < n) throw new PointCloudError(fileName, `truncated DATA section: header says ${n} points, ascii data has ${row} rows`, 'truncated');
   if (extraValues) warnings.push(`${fileName}: some ascii rows have more values than FIELDS/COUNT describe; extras ignored`);
 
-  const min: Vec3 = [Infinity, Infinity, Infinity];
-  const max: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < xyz.length; i++) {
-    const a = i % 3;
-    if (xyz[i] < min[a]) min[a] = xyz[i];
-    if (xyz[i] > max[a]) max[a] = xyz[i];
-  }
-  const offset = chooseOffset(min, max);
-  const positions = new Float32Array(n * 3);
-  for (let i = 0; i < xyz.length; i++) positions[i] = xyz[i] - offset[i % 3];
+  const { positions, offset } = recenterFloat64(xyz, n);
 
   const fields: PointField[] = [];
   for (const t of targets) {

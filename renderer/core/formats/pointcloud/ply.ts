@@ -2,9 +2,9 @@
  * PLY reader (ascii, binary_little_endian, binary_big_endian). Only the `vertex` element is read;
  * faces and other elements are skipped. red/green/blue uchar properties become one `rgb` field.
  */
-import { chooseOffset, extractColumns, type CloudParts, type ColumnSource } from './columns';
+import { recenterFloat64, extractColumns, type CloudParts, type ColumnSource } from './columns';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
-import { BYTES_PER_ELEMENT, createTypedArray, PointCloudError, type PointField, type ScalarType, type Vec3 } from './types';
+import { BYTES_PER_ELEMENT, createTypedArray, PointCloudError, type PointField, type ScalarType } from './types';
 
 const HEADER_SCAN_LIMIT = 64 * 1024;
 
@@ -170,16 +170,7 @@ function readAscii(bytes: Uint8Array, dataStart: number, before: PlyElement[], v
     row++;
   }
   if (row < n) throw new PointCloudError(fileName, `truncated vertex data: header says ${n} vertices, file has ${Math.max(0, row)}`, 'truncated');
-  const min: Vec3 = [Infinity, Infinity, Infinity];
-  const max: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < xyz.length; i++) {
-    const a = i % 3;
-    if (xyz[i] < min[a]) min[a] = xyz[i];
-    if (xyz[i] > max[a]) max[a] = xyz[i];
-  }
-  const offset = chooseOffset(min, max);
-  const positions = new Float32Array(n * 3);
-  for (let i = 0; i < xyz.length; i++) positions[i] = xyz[i] - offset[i % 3];
+  const { positions, offset } = recenterFloat64(xyz, n);
   const fields: PointField[] = [];
   props.forEach((p, i) => {
     if (data[i]) fields.push({ name: p.name, type: p.type, count: 1, data: data[i]! });
