@@ -8,6 +8,7 @@
  * float32 x y z take a single fused pass that also computes the bounds.
  */
 import { BYTES_PER_ELEMENT, createTypedArray, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
+import { packXyzWasm } from './wasm/xyzKernel';
 
 /** Where one column lives: component 0 of point i starts at byte `start + i * stride` of the source. */
 export interface ColumnSource {
@@ -203,8 +204,20 @@ function fusedTypedExtra(f32: Float32Array, offsets: [number, number, number], s
   acc[0] = x0; acc[1] = y0; acc[2] = z0; acc[3] = x1; acc[4] = y1; acc[5] = z1;
 }
 
+/**
+ * The wasm SIMD kernel (wasm/xyzKernel.ts) when x y z are consecutive in each record, which is
+ * how every sensor pipeline we know writes them; null when it does not apply.
+ */
+function fusedWasm(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array, extraOffset: number, extra: Uint32Array | null): Bounds | null {
+  if (!HOST_LITTLE_ENDIAN || offsets[1] !== offsets[0] + 4 || offsets[2] !== offsets[0] + 8) return null;
+  const raw = packXyzWasm(src, offsets[0], stride, n, positions, extraOffset, extra);
+  return raw && finiteBounds(raw.min[0], raw.min[1], raw.min[2], raw.max[0], raw.max[1], raw.max[2]);
+}
+
 function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
-  return fusedAligned(src, offsets, stride, n, positions, -1, null) ?? fusedFloat32PositionsWithExtra(src, offsets, -1, stride, n, positions, null);
+  return fusedWasm(src, offsets, stride, n, positions, -1, null)
+    ?? fusedAligned(src, offsets, stride, n, positions, -1, null)
+    ?? fusedFloat32PositionsWithExtra(src, offsets, -1, stride, n, positions, null);
 }
 
 /**
@@ -213,7 +226,7 @@ function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number
  */
 function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array | null): Bounds {
   if (extra) {
-    const fast = fusedAligned(src, offsets, stride, n, positions, extraOffset, extra);
+    const fast = fusedWasm(src, offsets, stride, n, positions, extraOffset, extra) ?? fusedAligned(src, offsets, stride, n, positions, extraOffset, extra);
     if (fast) return fast;
   }
   const view = viewOf(src);
