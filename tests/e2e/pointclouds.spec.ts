@@ -48,6 +48,8 @@ test('real PCD, PLY, LAS, LAZ and KITTI files load in the worker and render', as
     await expect
       .poll(async () => Number((await page.getByTestId('point-count').innerText()).replace(/\D/g, '')), { message: f, timeout: 30_000 })
       .toBe(expected);
+    // The worker parsed with the wasm SIMD kernels: Chromium has them and the CSP lets wasm compile.
+    await expect(page.getByTestId('point-count'), f).toHaveAttribute('data-simd', 'true');
     if (f.endsWith('milk_color.pcd')) await page.screenshot({ path: 'test-results/screens/pcd-rgb.png' });
     await page.getByTestId('back').click();
   }

@@ -689,7 +689,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             </Canvas>
           </div>
           <div className="viewer-hud">
-            <span className="muted small" data-testid="point-count">
+            <span
+              className="muted small"
+              data-testid="point-count"
+              data-simd={cloud?.decode ? String(cloud.decode.simd) : undefined}
+              title={cloud?.decode ? t('viewer.parsed', { ms: Math.round(cloud.decode.ms), kernel: t(cloud.decode.simd ? 'viewer.kernelSimd' : 'viewer.kernelJs') }) : undefined}
+            >
               {cloud ? t('viewer.points', { count: cloud.count }) : t('viewer.loading')}
             </span>
             <label className="small">

@@ -16,6 +16,8 @@ export interface LoadedCloud {
   rgb?: Float32Array;
   format: string;
   warnings: string[];
+  /** Parse time in the worker and whether its wasm SIMD kernels ran (shown in the HUD tooltip). */
+  decode?: { ms: number; simd: boolean };
 }
 
 let client: PointCloudWorkerClient | null = null;
@@ -37,7 +39,7 @@ export async function loadCloud(url: string, fileName: string, signal?: AbortSig
 
 /** Picks the fields the viewer uses (no copy when they already have the right type). */
 export function fromPointCloud(cloud: PointCloud): LoadedCloud {
-  const out: LoadedCloud = { count: cloud.count, positions: cloud.positions, offset: cloud.offset, format: cloud.format, warnings: cloud.warnings };
+  const out: LoadedCloud = { count: cloud.count, positions: cloud.positions, offset: cloud.offset, format: cloud.format, warnings: cloud.warnings, decode: cloud.decode };
   const intensity = cloud.fields.find((f) => f.name === 'intensity' || f.name === 'reflectance' || f.name === 'scalar_intensity');
   if (intensity && intensity.count === 1) out.intensity = intensity.data instanceof Float32Array ? intensity.data : Float32Array.from(intensity.data);
   const rgb = cloud.fields.find((f) => f.name === 'rgb' && f.count === 3);

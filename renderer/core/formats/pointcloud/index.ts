@@ -2,6 +2,7 @@
  * Point-cloud parsing entry point. Pure: operates on bytes only, so it serves the browser worker,
  * the Node worker thread and the CLI alike.
  */
+import { wasmKernelsAvailable } from './wasm/available';
 import { parseBin, KITTI_LAYOUT, NUSCENES_LAYOUT } from './bin';
 import { computeBounds, dropNonFinite, type CloudParts } from './columns';
 import { parseLas, parseLaz } from './las';
@@ -11,6 +12,7 @@ import { latin1 } from './text';
 import { PointCloudError, type ParseOptions, type PointCloud, type PointCloudFormat } from './types';
 
 export * from './types';
+export { wasmKernelsAvailable } from './wasm/available';
 export { lzfDecompress, LzfError } from './lzf';
 export { KITTI_LAYOUT, NUSCENES_LAYOUT } from './bin';
 
@@ -42,6 +44,7 @@ export function detectPointCloudFormat(fileName: string, bytes: Uint8Array | Arr
  * internal failures (e.g. an allocation too large) are wrapped with the file name too.
  */
 export async function parsePointCloud(bytes: Uint8Array | ArrayBuffer, fileName: string, options: ParseOptions = {}): Promise<PointCloud> {
+  const started = performance.now();
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data.length === 0) throw new PointCloudError(fileName, 'file is empty', 'missing-header');
   let format = detectPointCloudFormat(fileName, data);
@@ -69,6 +72,7 @@ export async function parsePointCloud(bytes: Uint8Array | ArrayBuffer, fileName:
     ...(parts.viewpoint ? { viewpoint: parts.viewpoint } : {}),
     bounds: parts.bounds ?? computeBounds(parts.positions, parts.offset),
     warnings: parts.warnings,
+    decode: { ms: performance.now() - started, simd: wasmKernelsAvailable() },
   };
 }
 

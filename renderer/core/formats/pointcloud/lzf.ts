@@ -3,10 +3,35 @@
  * so corrupt input ends in a `LzfError` instead of garbage or an out-of-range loop.
  */
 
+import { lzfDecompressWasm, type LzfFailure } from './wasm/lzfKernel';
+
 export class LzfError extends Error {}
 
-/** Decompresses `input` into exactly `outputLength` bytes; throws LzfError on any inconsistency. */
+/**
+ * Decompresses `input` into exactly `outputLength` bytes; throws LzfError on any inconsistency.
+ * Uses the wasm kernel (wasm/lzfKernel.ts) where WebAssembly SIMD is available, else the
+ * JavaScript decoder below; both give the same bytes and the same errors.
+ */
 export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Array {
+  const result = lzfDecompressWasm(input, outputLength);
+  if (result === null) return lzfDecompressJs(input, outputLength);
+  if (result instanceof Uint8Array) return result;
+  throw new LzfError(failureMessage(result, outputLength));
+}
+
+function failureMessage(failure: LzfFailure, outputLength: number): string {
+  switch (failure.kind) {
+    case 'literal-overruns-input': return `literal run overruns the input at byte ${failure.at}`;
+    case 'overruns-output': return `run at input byte ${failure.at} overruns the ${outputLength}-byte output`;
+    case 'length-byte-missing': return 'back reference length byte missing at end of input';
+    case 'offset-byte-missing': return 'back reference offset byte missing at end of input';
+    case 'reference-before-start': return `back reference at input byte ${failure.at} points before the start of the output`;
+    case 'short-output': return `decompressed ${failure.produced} bytes, expected ${outputLength}`;
+  }
+}
+
+/** The portable decoder: one bounds-checked byte loop. */
+export function lzfDecompressJs(input: Uint8Array, outputLength: number): Uint8Array {
   const out = new Uint8Array(outputLength);
   const inEnd = input.length;
   let ip = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packedRgbFloat, writePcd, type PcdColumnSpec, type PcdData } from '../../../../tests/helpers/pointcloudWriters';
-import { parsePointCloud, PointCloudError } from './index';
+import { parsePointCloud, PointCloudError, transferablesOf } from './index';
 
 const ALL_TYPES: PcdColumnSpec[] = [
   { name: 'x', type: 'F', size: 4 },
@@ -144,6 +144,17 @@ describe('PCD: malformed input', () => {
     const wrongSize = bytes.slice();
     new DataView(wrongSize.buffer).setUint32(headerEnd + 4, 15996, true);
     await expect(parsePointCloud(wrongSize, 'lzf.pcd')).rejects.toThrow(/holds 15996 bytes/);
+  });
+
+  it('hands back binary_compressed clouds that own their buffers (none left in the LZF kernel memory)', async () => {
+    for (const data of ['binary', 'binary_compressed'] as const) {
+      const cloud = await parsePointCloud(writePcd(ALL_TYPES, allTypesRows(50), data), `own-${data}.pcd`);
+      expect(cloud.decode?.simd).toBe(true);
+      // A WebAssembly memory's buffer cannot be transferred, so this would throw DataCloneError.
+      const copy = structuredClone(cloud, { transfer: transferablesOf(cloud) });
+      expect(copy.count).toBe(50);
+      expect(cloud.positions.byteLength).toBe(0); // moved, not copied
+    }
   });
 
   it('reads with a warning when the data is unambiguous (trailing bytes, WIDTH x HEIGHT mismatch)', async () => {

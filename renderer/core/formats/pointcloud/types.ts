@@ -44,6 +44,8 @@ export interface PointCloud {
   /** In original coordinates (offset included); non-finite points are ignored. */
   bounds: { min: Vec3; max: Vec3 };
   warnings: string[];
+  /** How the parse went: wall time, and whether the wasm SIMD kernels were available to it. */
+  decode?: { ms: number; simd: boolean };
 }
 
 /** Layout of a headerless binary file: `stride` bytes per point, little-endian fields at `offset`. */

@@ -31,6 +31,8 @@ function getKernel(): XyzExports | null {
   return kernel;
 }
 
+export const xyzKernelAvailable = (): boolean => getKernel() !== null;
+
 /** For tests: force the JavaScript path (false) or the kernel (true, when available). */
 export function setXyzKernelEnabled(enabled: boolean): void {
   kernel = enabled ? instantiateKernel(base64)?.exports as unknown as XyzExports | null ?? null : null;
