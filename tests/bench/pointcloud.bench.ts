@@ -3,7 +3,7 @@
  * Speed targets are ratios against baselines measured in the same run (three.js PCDLoader for PCD,
  * a plain typed-array copy of the same bytes for KITTI .bin), so noisy shared machines matter less.
  *
- * Run: npx tsx -e "import('./tests/bench/pointcloud.bench.ts').then(m=>m.default()).then(r=>console.table(r))"
+ * Run: npm run bench pointcloud
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
