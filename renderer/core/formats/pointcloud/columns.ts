@@ -5,7 +5,9 @@
  * integers (bit-exact, byte-swapped for big-endian sources) into the output typed array. TurboFan
  * inlines DataView accessors, so this matches typed-array views without requiring aligned input
  * (file headers have arbitrary lengths, and aligning by copying would cost a full memcpy and memory).
- * float32 x y z take a single fused pass that also computes the bounds.
+ * float32 x y z take a single fused pass that also computes the bounds: the wasm SIMD kernel
+ * (wasm/xyzKernel.ts) when they are consecutive in the record, else the typed-view or DataView loops
+ * below, which give identical results.
  */
 import { BYTES_PER_ELEMENT, createTypedArray, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
 import { packXyzWasm } from './wasm/xyzKernel';
