@@ -77,6 +77,53 @@ test('Segment (AI): click, Enter, polygon with source model on disk', async ({ p
   expect(errors).toEqual([]);
 });
 
+test('Segment (AI) with a box prompt: drag around the object, Enter, polygon on disk', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // What the renderer sends over the wire: the sam.segment request must carry the dragged box.
+  const sent: string[] = [];
+  page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.includes('sam.segment') && sent.push(f.payload)));
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('item-tile').filter({ hasText: 'shapes_02' }).dblclick();
+  const img = page.getByTestId('image-viewer').locator('img');
+  await expect(img).toHaveJSProperty('naturalWidth', 640);
+  await expect(page.getByTestId('editor-overlay')).toBeVisible();
+  await page.keyboard.press('4');
+  const segment = page.getByTestId('tool-segment');
+  await expect(segment).toBeEnabled({ timeout: 15_000 });
+  await segment.click();
+  await expect(page.getByTestId('tool-hint')).toContainText('drag a box');
+  // Measured after the tool is chosen: its hint line changes the layout above the image.
+  const box = (await img.boundingBox())!;
+  const k = box.width / 640;
+  const at = (x: number, y: number) => [box.x + x * k, box.y + y * k] as const;
+  await page.mouse.move(...at(rect[0] - 6, rect[1] - 6));
+  await page.mouse.down();
+  await page.mouse.move(...at((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2), { steps: 4 });
+  // while dragging, the prompt box is drawn
+  await expect(page.getByTestId('preview').locator('rect')).toHaveCount(1);
+  await page.mouse.move(...at(rect[2] + 6, rect[3] + 6), { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('preview').locator('polygon')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screens/sam-box.png' });
+  const request = JSON.parse(sent.at(-1)!);
+  const params = request.params ?? request.input ?? request;
+  expect(params.points).toEqual([]);
+  const [x1, y1, x2, y2] = params.box as number[];
+  // the box went out in image pixels, a few pixels around the object
+  expect(Math.abs(x1 - (rect[0] - 6))).toBeLessThan(2);
+  expect(Math.abs(y1 - (rect[1] - 6))).toBeLessThan(2);
+  expect(Math.abs(x2 - (rect[2] + 6))).toBeLessThan(2);
+  expect(Math.abs(y2 - (rect[3] + 6))).toBeLessThan(2);
+  await page.keyboard.press('Enter');
+  const rows = page.getByTestId('object-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-kind', 'polygon');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 20_000 });
+  expect(errors).toEqual([]);
+});
+
 test('without a promptable-segment model the tool is disabled with a hint', async ({ page }) => {
   const bare = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-sam-bare-')), 'demo');
   expect((await runCli(['demo', bare, '--json'])).code).toBe(0);

@@ -129,11 +129,11 @@ export function ImageEditor({
     if (modelId) void rpc.call('sam.embed', { itemId: item.id, modelId }).catch(reportError); // encoder once, cached by the host
     return {
       modelId,
-      segment: async (points: { x: number; y: number; label: 0 | 1 }[]) => {
+      segment: async (points: { x: number; y: number; label: 0 | 1 }[], box?: [number, number, number, number]) => {
         if (!modelId) return null;
         setSamBusy(true);
         try {
-          return await rpc.call('sam.segment', { itemId: item.id, modelId, points });
+          return await rpc.call('sam.segment', { itemId: item.id, modelId, points, ...(box ? { box } : {}) });
         } finally {
           setSamBusy(false);
         }
@@ -428,7 +428,7 @@ export function ImageEditor({
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
           </button>
         ))}
-        <span className="ie-hint muted small">
+        <span className="ie-hint muted small" data-testid="tool-hint">
           {toolName === 'skeleton' && !activeLabel?.skeleton?.points.length ? t('image.noSkeleton') : t(`image.toolHints.${toolName}`)}
           {toolName === 'segment' && samBusy ? ` · ${t('image.samThinking')}` : ''}
         </span>
