@@ -34,7 +34,7 @@ export const lidarEn = {
     readOnlyTrack: 'Imported track (interpolated from its keyframes); editing tracks is not supported yet',
     attributes: 'Attributes',
     hintSelect: 'Click a cuboid to select it · drag to orbit',
-    hintBox: 'Drag on the ground to draw a cuboid',
+    hintBox: 'Drag a rectangle around an object: the cuboid is fitted to its points (hold Alt to keep it as drawn)',
     hintFit: 'Click near an object to fit a cuboid to its points',
   },
   shortcutsLidar: {
@@ -85,7 +85,7 @@ export const lidarZh: Shape<typeof lidarEn> = {
     readOnlyTrack: '导入的轨迹（由关键帧插值）；暂不支持编辑轨迹',
     attributes: '属性',
     hintSelect: '点击立方体以选择 · 拖动以旋转视角',
-    hintBox: '在地面上拖动以画出立方体',
+    hintBox: '在物体周围拖出矩形：立方体按其点云拟合（按住 Alt 保持所画形状）',
     hintFit: '点击物体附近，按其点云拟合立方体',
   },
   shortcutsLidar: {

@@ -227,3 +227,82 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await seqHost.stop();
   }
 });
+
+test('draw box: a rectangle dragged around a car is fitted to its points; Alt keeps it as drawn', async ({ page }) => {
+  const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-draw-')), 'demo');
+  expect((await runCli(['demo', demo, '--json'])).code).toBe(0);
+  const drawHost = await startHost([demo]);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(drawHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await page.waitForTimeout(300);
+    // The user drags a loose rectangle around car-1: 0.5 m of slack, and off-centre by 0.3 m.
+    const truth = (JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8')) as Truth[]).find((b) => b.trackId === 'car-1')!;
+    const [cx, cy, cz] = truth.center;
+    const [l, w, h] = truth.size;
+    const hx = (l / 2) * Math.abs(Math.cos(truth.yaw)) + (w / 2) * Math.abs(Math.sin(truth.yaw)) + 0.5;
+    const hy = (l / 2) * Math.abs(Math.sin(truth.yaw)) + (w / 2) * Math.abs(Math.cos(truth.yaw)) + 0.5;
+    const screen = (x: number, y: number) =>
+      page.evaluate(([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z), [x, y, cz - h / 2]);
+    const a = await screen(cx - hx + 0.3, cy - hy + 0.3);
+    const b = await screen(cx + hx + 0.3, cy + hy + 0.3);
+    const drag = async (alt: boolean) => {
+      if (alt) await page.keyboard.down('Alt');
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 3 });
+      await page.mouse.move(b.x, b.y, { steps: 3 });
+      await page.mouse.up();
+      if (alt) await page.keyboard.up('Alt');
+    };
+    const annDir = path.join(demo, 'annotations');
+    const boxes = () => {
+      if (!existsSync(annDir) || !readdirSync(annDir).length) return [];
+      const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
+      return (doc.objects as { geometry: { center: number[]; size: number[]; yaw: number } }[]).map((o) => o.geometry);
+    };
+
+    await page.keyboard.press('b');
+    await page.keyboard.press('1');
+    await drag(false);
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    await expect.poll(() => boxes().length, { timeout: 15_000 }).toBe(1);
+    const fitted = boxes()[0];
+    const yawErr = Math.abs(((fitted.yaw - truth.yaw + Math.PI / 2) % Math.PI + Math.PI) % Math.PI - Math.PI / 2);
+    expect(yawErr).toBeLessThan(0.1);
+    // Snapped onto the car (the rectangle's centre was 0.42 m off) and as tight as the car.
+    expect(Math.hypot(fitted.center[0] - cx, fitted.center[1] - cy)).toBeLessThan(0.2);
+    expect(fitted.size[0]).toBeLessThan(l + 0.3);
+    expect(fitted.size[1]).toBeLessThan(w + 0.3);
+    expect(Math.abs(fitted.size[2] - h)).toBeLessThan(0.2);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-draw-fit.png') });
+
+    // Alt: kept exactly as drawn, axis-aligned.
+    await drag(true);
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(2);
+    await expect.poll(() => boxes().length, { timeout: 15_000 }).toBe(2);
+    const drawn = boxes()[1];
+    expect(drawn.yaw).toBe(0);
+    expect(Math.hypot(drawn.center[0] - cx - 0.3, drawn.center[1] - cy - 0.3)).toBeLessThan(0.2);
+    expect(Math.abs(drawn.size[0] - 2 * hx)).toBeLessThan(0.3);
+    expect(Math.abs(drawn.size[1] - 2 * hy)).toBeLessThan(0.3);
+    // One undo step per drawn box.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => boxes().length, { timeout: 15_000 }).toBe(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await drawHost.stop();
+  }
+});
+
+interface Truth {
+  trackId: string;
+  center: [number, number, number];
+  size: [number, number, number];
+  yaw: number;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBoxAtClick } from './fit';
+import { fitBoxAtClick, fitBoxInRegion } from './fit';
 import { buildFrameIndex, frameIndexFor, groundHeight } from './frameIndex';
 import { makeCuboid, normalizeAngle, pointsInBox } from './box';
 import { bevIoU } from './iou';
@@ -82,6 +82,62 @@ describe('fitBoxAtClick (synthetic)', () => {
     const r = fitBoxAtClick(pts, pts.length / 3, [2, 2])!;
     expect(r.method).toBe('pca');
     expect(r.pointCount).toBe(4);
+  });
+});
+
+describe('fitBoxInRegion (synthetic): the Draw box tool', () => {
+  it('a rough axis-aligned rectangle around a rotated car becomes a fitted, oriented box', () => {
+    const { positions, count } = syntheticScene([car, pedestrian]);
+    // The car's footprint (yaw 1 rad) spans about x 10.2..13.8, y 2.8..7.2; drawn with slack.
+    const r = fitBoxInRegion(positions, count, { x0: 14.5, y0: 2, x1: 9.5, y1: 8 }, { minSize: [4.2, 1.8] })!;
+    expect(yawError(r.box.yaw, car.yaw)).toBeLessThan((2 * Math.PI) / 180);
+    expect(bevIoU(r.box, car)).toBeGreaterThan(0.85);
+    expect(r.box.center[2] - r.box.size[2] / 2).toBeCloseTo(-1.7, 1);
+    expect(r.box.size[2]).toBeCloseTo(1.5, 0);
+  });
+
+  it('ignores objects outside the rectangle and declines a rectangle of bare ground', () => {
+    const { positions, count } = syntheticScene([car, pedestrian]);
+    // Around the pedestrian only: the car (4 m away) must not pull the box.
+    const ped = fitBoxInRegion(positions, count, { x0: 7, y0: -7, x1: 9, y1: -5 })!;
+    expect(Math.hypot(ped.box.center[0] - 8, ped.box.center[1] + 6)).toBeLessThan(0.5);
+    expect(ped.box.size[0]).toBeLessThan(1);
+    expect(fitBoxInRegion(positions, count, { x0: -12, y0: -12, x1: -8, y1: -8 })).toBeNull();
+    expect(fitBoxInRegion(positions, count, { x0: 400, y0: 400, x1: 410, y1: 410 })).toBeNull();
+  });
+});
+
+describe('fitBoxInRegion (real data)', () => {
+  /** The axis-aligned rectangle a user would drag around a box in bird's-eye view, with slack. */
+  const dragAround = (b: { center: number[]; size: number[]; yaw: number }, slack: number) => {
+    const hx = (b.size[0] / 2) * Math.abs(Math.cos(b.yaw)) + (b.size[1] / 2) * Math.abs(Math.sin(b.yaw)) + slack;
+    const hy = (b.size[0] / 2) * Math.abs(Math.sin(b.yaw)) + (b.size[1] / 2) * Math.abs(Math.cos(b.yaw)) + slack;
+    return { x0: b.center[0] - hx, y0: b.center[1] - hy, x1: b.center[0] + hx, y1: b.center[1] + hy };
+  };
+
+  it.skipIf(!HAS_DATA)('KITTI 000002: a rectangle dragged around the labelled car (0.2 to 1.2 m slack) fits it at IoU >= 0.7', () => {
+    const calib = parseKittiCalib(readText('kitti/calib/000002.txt'));
+    const label = parseKittiLabels(readText('kitti/label_2/000002.txt')).find((l) => l.type === 'Car')!;
+    const gt = kittiLabelToCuboid(label, calib);
+    const { positions, count } = readKittiCloud('000002');
+    for (const slack of [0.2, 0.5, 1.2]) {
+      const r = fitBoxInRegion(positions, count, dragAround(gt, slack), { minSize: [3.9, 1.6] })!;
+      expect(yawError(r.box.yaw, gt.yaw)).toBeLessThan((10 * Math.PI) / 180);
+      expect(bevIoU(r.box, gt)).toBeGreaterThanOrEqual(0.7);
+    }
+  });
+
+  it.skipIf(!HAS_DATA)('SUSTech 000950: most cars with 50+ points fit at IoU >= 0.7 from a dragged rectangle', () => {
+    const { positions, count } = readSustechCloud('000950');
+    const index = buildFrameIndex(positions, count);
+    const cars = parseSustechFrame(readText('sustech', 'label', '000950.json'), '000950.json')
+      .filter((o) => o.label === 'Car' && pointsInBox(positions, count, o.box) >= 50);
+    const good = cars.filter((o) => {
+      const r = fitBoxInRegion(positions, count, dragAround(o.box, 0.5), { index, minSize: [3.9, 1.6] });
+      return r !== null && bevIoU(r.box, o.box) >= 0.7;
+    });
+    console.log(`fitBoxInRegion SUSTech 000950: ${good.length}/${cars.length} cars at BEV IoU >= 0.7`);
+    expect(good.length / cars.length).toBeGreaterThanOrEqual(0.7);
   });
 });
 

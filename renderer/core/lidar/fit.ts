@@ -141,3 +141,83 @@ export function fitBoxAtClick(
     method: rect.method,
   };
 }
+
+/** A bird's-eye rectangle drawn by the user, axis-aligned in the LiDAR frame (metres). */
+export interface RegionRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Fits a cuboid to the object inside a drawn rectangle (the Draw box tool): the user chose the
+ * object by region instead of by a click, and the box gets the same L-shape heading, extents,
+ * size-prior completion and ground snap as a one-click fit. An axis-aligned rectangle around a
+ * rotated car also covers bits of kerb, hedge or a neighbour in its corners, so the occupied cells
+ * inside are split into linked clusters (cluster.ts) and the one nearest the rectangle's centre
+ * is fitted, seeded as a one-click fit at the centre would be. Cells of the frame grid count when their centre is inside (0.2 m granularity, well under
+ * the slack of a drawn box). Returns null with fewer than `minPoints` (default 10) points, so the
+ * caller keeps the box as drawn.
+ */
+export function fitBoxInRegion(
+  positions: Float32Array, count: number, region: RegionRect, options: FitOptions = {},
+): FitResult | null {
+  const index = options.index ?? frameIndexFor(positions, count);
+  const { cellSize, originX, originY, nx, ny, cellStart } = index;
+  const x0 = Math.min(region.x0, region.x1), x1 = Math.max(region.x0, region.x1);
+  const y0 = Math.min(region.y0, region.y1), y1 = Math.max(region.y0, region.y1);
+  const cx0 = Math.max(0, Math.ceil((x0 - originX) / cellSize - 0.5));
+  const cx1 = Math.min(nx - 1, Math.floor((x1 - originX) / cellSize - 0.5));
+  const cy0 = Math.max(0, Math.ceil((y0 - originY) / cellSize - 0.5));
+  const cy1 = Math.min(ny - 1, Math.floor((y1 - originY) / cellSize - 0.5));
+  if (cx0 > cx1 || cy0 > cy1) return null;
+  const inside = (c: number) => {
+    const cx = c % nx, cy = (c - cx) / nx;
+    return cx >= cx0 && cx <= cx1 && cy >= cy0 && cy <= cy1;
+  };
+  const midX = (x0 + x1) / 2, midY = (y0 + y1) / 2;
+  const radius = Math.hypot(x1 - x0, y1 - y0) / 2 + cellSize;
+  // Seeded like a one-click fit at the rectangle's centre (users draw around the object they
+  // mean): nearest dense cell first, the next seeds not yet reached when a cluster has too few
+  // points inside; the largest tried wins. Lone returns never seed (see seedCandidates).
+  const pointsInside = (grown: number) => {
+    let n = 0;
+    for (let k = 0; k < grown; k++) {
+      const g = index.scratch.queue[k];
+      if (inside(g)) n += cellStart[g + 1] - cellStart[g];
+    }
+    return n;
+  };
+  const candidates = seedCandidates(index, midX, midY, radius).filter(inside);
+  const wanted = options.minClusterPoints ?? 10;
+  const firstStamp = index.scratch.stamp + 1;
+  let bestSeed = -1;
+  let bestPoints = 0;
+  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
+    if (tries > 0 && visitedSince(index, candidates[t], firstStamp)) continue;
+    tries++;
+    const points = pointsInside(growCluster(index, candidates[t], midX, midY, radius, options));
+    if (points > bestPoints) {
+      bestPoints = points;
+      bestSeed = candidates[t];
+    }
+    if (points >= wanted) break;
+  }
+  if (bestSeed < 0 || bestPoints < (options.minPoints ?? 10)) return null;
+  const grown = growCluster(index, bestSeed, midX, midY, radius, options);
+  const cells: number[] = [];
+  for (let k = 0; k < grown; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
+  const ground = groundHeight(index, midX, midY);
+  const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const bottom = groundHeight(index, r.cx, r.cy);
+  const height = Math.max(pts.maxZ - bottom, 0.1);
+  return {
+    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
+    pointCount: pts.count,
+    indices: pts.indices,
+    method: rect.method,
+  };
+}

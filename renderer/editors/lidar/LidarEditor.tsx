@@ -21,7 +21,7 @@ import { interpolateCuboidTrack } from '../../core/lidar/interpolate';
 import { History } from '../../core/history/history';
 import { diffRecords, invertDiff, type RecordDiff, type RecordMap } from '../../core/history/diff';
 import { pointsInBox } from '../../core/lidar/box';
-import { fitBoxAtClick } from '../../core/lidar/fit';
+import { fitBoxAtClick, fitBoxInRegion } from '../../core/lidar/fit';
 import { frameIndexFor, groundHeight, type FrameIndex } from '../../core/lidar/frameIndex';
 import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
 import { checkExtrinsic, type CameraModel } from '../../core/calib/camera';
@@ -481,7 +481,22 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
         gestureStart.current = null;
         return;
       }
-      endLive('draw cuboid', d.drawId);
+      // The drawn rectangle picks the object; its points give the heading, extents and height
+      // (as a one-click fit would). Alt keeps the box exactly as drawn, as does an empty region.
+      const fit = !e.altKey && cloud && index
+        ? fitBoxInRegion(cloud.positions, cloud.count, { x0: g.center[0] - g.size[0] / 2, y0: g.center[1] - g.size[1] / 2, x1: g.center[0] + g.size[0] / 2, y1: g.center[1] + g.size[1] / 2 }, {
+            index,
+            minSize: (() => {
+              const prior = priorFor(labelById.get(activeLabel));
+              return prior ? [prior.size[0], prior.size[1]] as [number, number] : undefined;
+            })(),
+          })
+        : null;
+      if (fit && made && gestureStart.current && recordsRef.current) {
+        const before = gestureStart.current;
+        gestureStart.current = null;
+        commit(before, { ...recordsRef.current, [d.drawId]: { ...made, geometry: fit.box } }, 'draw cuboid', d.drawId);
+      } else endLive('draw cuboid', d.drawId);
       setSelected(d.drawId);
       return;
     }
