@@ -6,12 +6,16 @@ import { ProjectService } from '../projectService';
 import { PathGuard } from '../pathGuard';
 import type { AnnotationObject, Cuboid3D } from '../../../renderer/core/document/schema';
 import { decodeSemanticKittiLabels } from '../../../renderer/core/formats/semantickitti/labels';
+import { parsePointCloud } from '../../../renderer/core/formats/pointcloud';
 import { encodeLabels } from '../../../renderer/editors/lidar/pointLabels';
 import { getFormat } from '.';
 
 const KITTI = path.resolve(__dirname, '../../../../shared/data/kitti');
 const haveKitti = existsSync(path.join(KITTI, 'label_2'));
 if (!haveKitti) console.warn(`semantickitti instance tests skipped: ${KITTI} is absent`);
+const SUSTECH = path.resolve(__dirname, '../../../../shared/data/sustech');
+const haveSustech = existsSync(path.join(SUSTECH, 'label'));
+if (!haveSustech) console.warn(`semantickitti sequence instance test skipped: ${SUSTECH} is absent`);
 
 /** A copy of the KITTI sample as a project, label_2 imported (cuboids in the LiDAR frame). */
 async function kittiProject() {
@@ -35,10 +39,10 @@ async function kittiProject() {
  * Where point i lies with respect to a box, written out independently of pointsInBox, with a 1 cm
  * band around the faces left undecided so float rounding cannot make the test flaky.
  */
-function side(xyzi: Float32Array, i: number, b: Cuboid3D, grow = 0): 'in' | 'out' | 'edge' {
-  const dx = xyzi[i * 4] - b.center[0];
-  const dy = xyzi[i * 4 + 1] - b.center[1];
-  const dz = xyzi[i * 4 + 2] - b.center[2];
+function side(xyzi: Float32Array, i: number, b: Cuboid3D, grow = 0, stride = 4): 'in' | 'out' | 'edge' {
+  const dx = xyzi[i * stride] - b.center[0];
+  const dy = xyzi[i * stride + 1] - b.center[1];
+  const dz = xyzi[i * stride + 2] - b.center[2];
   const along = Math.abs(dx * Math.cos(b.yaw) + dy * Math.sin(b.yaw));
   const across = Math.abs(-dx * Math.sin(b.yaw) + dy * Math.cos(b.yaw));
   const slack = [along - b.size[0] / 2 - grow, across - b.size[1] / 2 - grow, Math.abs(dz) - b.size[2] / 2 - grow];
@@ -179,6 +183,46 @@ describe('semantickitti exchange format', () => {
       // Truck (first without one) gets 1002 and the Cyclist 1003; then 000002's Misc gets 1004.
       check('000001', [['truck', 1002], ['car', 1001], ['cyclist', 1003]]);
       check('000002', [['car', 1000], ['misc', 1004]]);
+    });
+  });
+
+  it.skipIf(!haveSustech)('a sequence keeps one instance id per track across frames (real SUSTech frames)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'skitti-seq-'));
+    const data = path.join(root, 'project', 'sustech');
+    cpSync(SUSTECH, data, { recursive: true });
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(path.join(root, 'project'));
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    await getFormat('sustech')!.import!(data, { projects });
+    const seqItem = projects.listItems({ offset: 0, limit: 10, modality: ['pointcloud-sequence'] }).items[0];
+    const doc = await projects.loadAnnotations(seqItem.id);
+    const frames = ['000950', '000965'];
+    // Positions of the two frames (float32 PCD: no recentring), every point labelled class 1.
+    const clouds = await Promise.all(frames.map((f) => parsePointCloud(readFileSync(path.join(data, 'lidar', `${f}.pcd`)), `${f}.pcd`)));
+    expect(clouds.map((c) => c.offset)).toEqual([[0, 0, 0], [0, 0, 0]]);
+    const pointLabels = clouds.map((c, frame) => ({ frame, count: c.count, data: encodeLabels(new Uint16Array(c.count).fill(1)) }));
+    await projects.saveAnnotations(seqItem.id, { ...doc, pointLabels });
+
+    const out = path.join(root, 'out');
+    const e = await getFormat('semantickitti')!.export!(out, { projects });
+    expect(e.warnings).toEqual([]);
+    frames.forEach((stem, frame) => {
+      const { instance } = decodeSemanticKittiLabels(readFileSync(path.join(out, 'sequences', 'sustech', 'labels', `${stem}.label`)));
+      const boxes = doc.objects.filter((o) => o.frame === frame && o.geometry.kind === 'cuboid3d');
+      const ids = new Set(boxes.map((o) => Number(o.attributes.track_id)));
+      // SUSTech obj_ids are numeric: only they may appear, no generated id.
+      for (const v of new Set(instance)) if (v !== 0) expect(ids.has(v), `frame ${frame} instance ${v}`).toBe(true);
+      // Track 8 (a car on every frame): its points that lie in no other box carry 8 on both frames.
+      const car8 = boxes.find((o) => o.attributes.track_id === '8')!.geometry as Cuboid3D;
+      const others = boxes.filter((o) => o.attributes.track_id !== '8').map((o) => o.geometry as Cuboid3D);
+      let hits = 0;
+      for (let i = 0; i < instance.length; i++) {
+        if (side(clouds[frame].positions, i, car8, 0, 3) !== 'in' || others.some((b) => side(clouds[frame].positions, i, b, 0, 3) !== 'out')) continue;
+        expect(instance[i], `frame ${frame} point ${i}`).toBe(8);
+        hits++;
+      }
+      expect(hits, `frame ${frame} track 8 points`).toBeGreaterThan(20);
+      expect(instance.filter((v) => v === 0).length).toBeGreaterThan(instance.length / 2); // most points are in no box
     });
   });
 });
