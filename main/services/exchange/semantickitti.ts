@@ -4,8 +4,14 @@
  * Every point-cloud item whose document has `pointLabels` (editors/lidar/pointLabels.ts: one
  * Uint16 per point, 0 = unlabelled, k = the ontology's k-th label) gets
  * `<out>/labels/<stem>.label`: one little-endian uint32 per point, the class in the lower 16 bits,
- * the instance in the upper 16 (0: the editor paints classes, not instances). Frames of a
- * point-cloud sequence go to `<out>/sequences/<sequence>/labels/<frame stem>.label`.
+ * the instance in the upper 16. Frames of a point-cloud sequence go to
+ * `<out>/sequences/<sequence>/labels/<frame stem>.label`.
+ *
+ * Instances come from cuboids (semantickittiInstances.ts): a labelled point (class != 0) inside a
+ * cuboid of its frame gets the cuboid's `track_id` when that is an integer in 1..65535, else an id
+ * generated for this export (1000 + order of first appearance, never a track id in use); the first
+ * box in document order wins where boxes overlap. Unlabelled points and points in no box keep 0.
+ * The cloud is read and parsed here only for frames that have both labelled points and cuboids.
  *
  * Class mapping (written to `<out>/classes.json`): 0 = unlabeled, k = the ontology's k-th label
  * (ontology order at export time), i.e. the stored class ids unchanged. The file lists
@@ -16,10 +22,41 @@ import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
 import { encodeSemanticKittiLabels, semanticKittiLabelBytes } from '../../../renderer/core/formats/semantickitti/labels';
 import { decodeLabels } from '../../../renderer/editors/lidar/pointLabels';
+import { parsePointCloud } from '../../../renderer/core/formats/pointcloud';
+import type { ItemDocument } from '../../../renderer/core/document/schema';
 import { registerFormat, type ExchangeContext, type ExportResult } from './registry';
 import { itemsOf, readIfExists, slug } from './lidarCommon';
+import { documentTrackIds, FIRST_GENERATED_INSTANCE, frameCuboids, frameInstanceIds, InstanceIds } from './semantickittiInstances';
 
 const stem = (f: string) => path.basename(f).replace(/(\.pcd)?\.[^.]+$/i, '');
+
+/**
+ * Instance ids of one labelled frame, or undefined (all 0) when it has no cuboid, no labelled
+ * point, or its cloud cannot be used. The cloud is parsed without options, as the editor's worker
+ * does, so point i here is the point i the labels were painted on.
+ */
+async function frameInstances(
+  cloudFile: string | null, doc: ItemDocument, frame: number, classIds: Uint16Array, ids: InstanceIds, warn: (w: string) => void,
+): Promise<Uint16Array | undefined> {
+  const cuboids = frameCuboids(doc, frame);
+  if (!cuboids.length || !classIds.some((c) => c !== 0)) return undefined;
+  if (!cloudFile) {
+    warn(`frame ${frame}: no point cloud file; instance ids left 0`);
+    return undefined;
+  }
+  let cloud;
+  try {
+    cloud = await parsePointCloud(await fs.readFile(cloudFile), path.basename(cloudFile));
+  } catch (e) {
+    warn(`${cloudFile}: ${(e as Error).message}; instance ids left 0`);
+    return undefined;
+  }
+  if (cloud.count !== classIds.length) {
+    warn(`${cloudFile}: ${classIds.length} point labels but ${cloud.count} points; instance ids left 0`);
+    return undefined;
+  }
+  return frameInstanceIds(cloud.positions, cloud.offset, classIds, cuboids, ids);
+}
 
 async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<ExportResult> {
   const { projects } = ctx;
@@ -31,6 +68,13 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
   const warnings: string[] = [];
   const items = itemsOf(projects, ['pointcloud', 'pointcloud-sequence']);
   const used = new Set<string>();
+  // Every track id is reserved before the first id is generated, so that a generated id never
+  // takes a number a track uses in a later item (this reads each document twice).
+  const ids = new InstanceIds();
+  for (const item of items) {
+    if (ctx.signal?.aborted) throw new Error('cancelled');
+    ids.reserve(documentTrackIds(await projects.loadAnnotations(item.id)));
+  }
   let done = 0;
   for (const item of items) {
     if (ctx.signal?.aborted) throw new Error('cancelled');
@@ -38,21 +82,24 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
     const doc = await projects.loadAnnotations(item.id);
     if (!doc.pointLabels.length) continue;
     let frameStem = (_frame: number) => stem(item.name);
+    let cloudFile = (_frame: number): string | null => projects.itemPath(item.id);
     let dir = path.join(out, 'labels');
     if (item.modality === 'pointcloud-sequence') {
       const text = await readIfExists(projects.itemPath(item.id, 'sequence.json'));
       const frames = text ? ((JSON.parse(text) as { frames?: { cloud: string }[] }).frames ?? []) : [];
       frameStem = (f) => (frames[f] ? stem(frames[f].cloud) : String(f).padStart(6, '0'));
+      cloudFile = (f) => (frames[f]?.cloud ? projects.itemPath(item.id, frames[f].cloud) : null);
       dir = path.join(out, 'sequences', slug(item.name), 'labels');
     } else if (doc.pointLabels.some((p) => p.frame !== 0)) warnings.push(`${item.name}: point labels on frames other than 0 ignored`);
     await fs.mkdir(dir, { recursive: true });
     for (const p of doc.pointLabels) {
       if (item.modality !== 'pointcloud-sequence' && p.frame !== 0) continue;
       // KITTI .bin: 16 bytes a point; a mismatch means the labels belong to another cloud.
-      if (item.modality === 'pointcloud' && /\.bin$/i.test(item.name) && !/\.pcd\.bin$/i.test(item.name) && item.size / 16 !== p.count)
-        warnings.push(`${item.name}: ${p.count} point labels but ${item.size / 16} points`);
+      const mismatch = item.modality === 'pointcloud' && /\.bin$/i.test(item.name) && !/\.pcd\.bin$/i.test(item.name) && item.size / 16 !== p.count;
+      if (mismatch) warnings.push(`${item.name}: ${p.count} point labels but ${item.size / 16} points`);
       const classIds = decodeLabels(p.data, p.count);
-      const bytes = semanticKittiLabelBytes(encodeSemanticKittiLabels(classIds, mapping));
+      const instances = mismatch ? undefined : await frameInstances(cloudFile(p.frame), doc, p.frame, classIds, ids, (w) => warnings.push(`${item.name}: ${w}`));
+      const bytes = semanticKittiLabelBytes(encodeSemanticKittiLabels(classIds, mapping, instances));
       let name = frameStem(p.frame);
       if (dir === path.join(out, 'labels')) {
         if (used.has(name)) name = `${slug(path.dirname(item.name))}_${name}`;
@@ -65,14 +112,18 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
   }
   await fs.mkdir(out, { recursive: true });
   const classesFile = path.join(out, 'classes.json');
-  await fs.writeFile(classesFile, JSON.stringify({ note: 'semantic id = lower 16 bits of each uint32 in labels/*.label; instance (upper 16 bits) is 0', classes }, null, 1));
+  const note =
+    'semantic id = lower 16 bits of each uint32 in labels/*.label; instance id = upper 16 bits: for a labelled point inside a cuboid of its frame, ' +
+    `the cuboid's track_id when that is an integer in 1..65535, else an id generated from ${FIRST_GENERATED_INSTANCE} up (the first cuboid in document order where boxes overlap); 0 otherwise`;
+  await fs.writeFile(classesFile, JSON.stringify({ note, classes }, null, 1));
   files.push(classesFile);
+  if (ids.exhausted) warnings.push('more than 65535 instances: some cuboids got instance 0');
   if (files.length === 1) warnings.push('no point cloud in the project has point labels');
   return { files, objects: files.length - 1, warnings };
 }
 
 registerFormat({
   name: 'semantickitti',
-  description: 'SemanticKITTI .label files (uint32 per point: class | instance << 16) from point labels; classes.json maps ids to ontology labels',
+  description: 'SemanticKITTI .label files (uint32 per point: class | instance << 16) from point labels, instances from cuboids (track_id); classes.json maps ids to ontology labels',
   export: exportSemanticKitti,
 });
