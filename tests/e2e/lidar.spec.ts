@@ -3,12 +3,13 @@
  * keyboard nudge, undo/redo, the document on disk, the camera projection and `datum export kitti`.
  */
 import { expect, test } from '@playwright/test';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runCli, startHost, type RunningHost } from './host';
 import { parseKittiCalib } from '../../renderer/core/calib/kitti';
 import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
+import { writePcd } from '../helpers/pointcloudWriters';
 
 const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti');
 const STEM = '000002';
@@ -306,3 +307,64 @@ interface Truth {
   size: [number, number, number];
   yaw: number;
 }
+
+test('UTM-scale cloud: the scene is recentred, but cuboids are fitted, shown and saved in the file\'s coordinates', async ({ page }) => {
+  // The demo's first LiDAR frame moved to UTM-like coordinates and written as float64 PCD, which
+  // the parser recentres (float32 would lose centimetres at 5.4 million metres).
+  const base = mkdtempSync(path.join(os.tmpdir(), 'e2e-utm-'));
+  const demo = path.join(base, 'demo');
+  expect((await runCli(['demo', demo, '--json'])).code).toBe(0);
+  const raw = readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'velodyne', '000000.bin'));
+  const f = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const shift = [500_000, 5_400_000, 100];
+  const rows: number[][] = [];
+  for (let i = 0; i < f.length; i += 4) rows.push([f[i] + shift[0], f[i + 1] + shift[1], f[i + 2] + shift[2], f[i + 3]]);
+  const project = path.join(base, 'utm');
+  mkdirSync(project);
+  writeFileSync(
+    path.join(project, 'survey.pcd'),
+    writePcd([{ name: 'x', type: 'F', size: 8 }, { name: 'y', type: 'F', size: 8 }, { name: 'z', type: 'F', size: 8 }, { name: 'intensity', type: 'F', size: 4 }], rows, 'binary'),
+  );
+  const truth = (JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8')) as Truth[]).find((b) => b.trackId === 'car-1')!;
+  const utm = truth.center.map((v, i) => v + shift[i]);
+  const utmHost = await startHost([project, '--create']);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(utmHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').first().dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('c');
+    await page.keyboard.press('1');
+    const at = await page.evaluate(
+      ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
+      [utm[0], utm[1], utm[2] - truth.size[2] / 2],
+    );
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
+    // The fit ran on the recentred points (a car's worth inside) ...
+    expect(Number((await page.getByTestId('points-inside').innerText()).replace(/\D/g, ''))).toBeGreaterThan(100);
+    // ... and the box is shown and saved where the car is in the file.
+    await expect(page.getByTestId('box-center')).toContainText(`${(utm[0]).toFixed(0).slice(0, 4)}`);
+    const annDir = path.join(project, 'annotations');
+    await expect.poll(() => (existsSync(annDir) ? readdirSync(annDir).length : 0), { timeout: 15_000 }).toBe(1);
+    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    const saved = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8')).objects[0].geometry;
+    expect(Math.hypot(saved.center[0] - utm[0], saved.center[1] - utm[1])).toBeLessThan(0.3);
+    expect(Math.abs(saved.center[2] - utm[2])).toBeLessThan(0.3);
+    // Selecting by clicking the box and nudging it keeps file coordinates (0.1 m forward).
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('v');
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByTestId('lidar-selected')).toBeVisible();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8')).objects[0].geometry.center[0], { timeout: 15_000 }).toBeGreaterThan(saved.center[0] + 0.05);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-utm.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    await utmHost.stop();
+  }
+});

@@ -34,6 +34,7 @@ import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
 import { loadCloud, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { Timeline } from '../../viewports/Timeline';
+import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';
@@ -206,6 +207,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const gestureStart = useRef<Records | null>(null);
   const sceneApi = useRef<SceneApi | null>(null);
 
+  // Cuboids are stored in file coordinates; the scene is recentred by the cloud's offset (sceneFrame.ts).
+  const offset: SceneOffset = cloud?.offset ?? ZERO_OFFSET;
+  const offsetRef = useRef(offset);
+  offsetRef.current = offset;
+
   const labelById = useMemo(() => new Map(labels.map((l) => [l.id, l])), [labels]);
   const colorOf = useCallback((id: string) => labelById.get(id)?.color ?? '#e6edf3', [labelById]);
 
@@ -228,8 +234,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     return out;
   }, [tracks, frame]);
   const shownObjects = useMemo(() => (trackObjects.length ? [...frameObjects, ...trackObjects] : frameObjects), [frameObjects, trackObjects]);
+  const sceneFrameObjects = useMemo(() => objectsToScene(frameObjects, offset), [frameObjects, offset]);
+  const sceneShownObjects = useMemo(() => objectsToScene(shownObjects, offset), [shownObjects, offset]);
   const selectedObj = selected && records?.[selected]?.geometry.kind === 'cuboid3d' ? records[selected] : null;
-  const selectedBox = (selectedObj?.geometry as Cuboid3D | undefined) ?? null;
+  /** The selected cuboid in scene coordinates (sub-views, points inside); file coordinates are in selectedObj. */
+  const selectedBox = useMemo(() => (selectedObj ? boxToScene(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
 
   const persist = useCallback(
     (next: Records, label: string, diff: RecordDiff<AnnotationObject>) => {
@@ -294,7 +303,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const beginLive = useCallback(() => {
     gestureStart.current = recordsRef.current;
   }, []);
-  const live = useCallback((id: string, box: Cuboid3D | null, create?: AnnotationObject) => {
+  /** `box` is in scene coordinates (from the pointer, a fit or a sub-view); it is stored in file coordinates. */
+  const live = useCallback((id: string, sceneBox: Cuboid3D | null, create?: AnnotationObject) => {
+    const box = sceneBox && boxFromScene(sceneBox, offsetRef.current);
     setRecords((cur) => {
       if (!cur) return cur;
       if (box === null) {
@@ -369,7 +380,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     (clientX: number, clientY: number): string | null => {
       let best: string | null = null;
       let bestD = Infinity;
-      for (const o of frameObjects) {
+      for (const o of sceneFrameObjects) {
         const b = o.geometry as Cuboid3D;
         const p = rayToGround(clientX, clientY, b.center[2]);
         if (!p || !footprintContains(b, p[0], p[1], 0.3)) continue;
@@ -381,7 +392,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       }
       return best;
     },
-    [frameObjects, rayToGround],
+    [sceneFrameObjects, rayToGround],
   );
 
   const fitAt = useCallback(
@@ -397,11 +408,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       }
       setNotice(null);
       const cur = recordsRef.current ?? {};
-      const obj: AnnotationObject = { id: newId(), label: activeLabel, geometry: fit.box, frame, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedAt: Date.now() };
+      const obj: AnnotationObject = { id: newId(), label: activeLabel, geometry: boxFromScene(fit.box, offset), frame, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedAt: Date.now() };
       commit(cur, { ...cur, [obj.id]: obj }, 'fit cuboid', obj.id);
       setSelected(obj.id);
     },
-    [cloud, index, rayToGround, labelById, activeLabel, frame, commit, t],
+    [cloud, index, rayToGround, labelById, activeLabel, frame, commit, t, offset],
   );
 
   const down = useRef<{ x: number; y: number; drawId?: string; start?: [number, number, number]; lasso?: number[]; erase?: boolean } | null>(null);
@@ -475,7 +486,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     }
     if (d.drawId) {
       const made = recordsRef.current?.[d.drawId];
-      const g = made?.geometry as Cuboid3D | undefined;
+      const g = made && boxToScene(made.geometry as Cuboid3D, offset);
       if (!g || g.size[0] < 0.3 || g.size[1] < 0.3) {
         live(d.drawId, null);
         gestureStart.current = null;
@@ -495,7 +506,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (fit && made && gestureStart.current && recordsRef.current) {
         const before = gestureStart.current;
         gestureStart.current = null;
-        commit(before, { ...recordsRef.current, [d.drawId]: { ...made, geometry: fit.box } }, 'draw cuboid', d.drawId);
+        commit(before, { ...recordsRef.current, [d.drawId]: { ...made, geometry: boxFromScene(fit.box, offset) } }, 'draw cuboid', d.drawId);
       } else endLive('draw cuboid', d.drawId);
       setSelected(d.drawId);
       return;
@@ -547,7 +558,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (k === 'c') return setTool('fit');
       if (k === 'p') return setTool('lasso');
       if (k === 't') return setBev((b) => !b);
-      if (k === 'f') return focusOn(selected ? (recordsRef.current?.[selected]?.geometry as Cuboid3D | undefined) : undefined);
+      if (k === 'f') {
+        const g = selected ? (recordsRef.current?.[selected]?.geometry as Cuboid3D | undefined) : undefined;
+        return focusOn(g && boxToScene(g, offsetRef.current));
+      }
       if (isSeq && (k === 'a' || k === 'd')) {
         setFrame((f) => Math.max(0, Math.min(frameCount - 1, f + (k === 'd' ? 1 : -1))));
         return;
@@ -695,10 +709,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
               style={{ cursor: tool === 'select' ? 'default' : 'crosshair' }}
             >
               <color attach="background" args={['#0b0f14']} />
-              <Bridge api={sceneApi} />
+              <Bridge api={sceneApi} offset={offset} />
               {showRings ? <RangeRings /> : null}
               {cloud ? <Points cloud={cloud} mode={mode} size={pointSize} pointLabels={pointLabels} labelColors={labelColors} inside={scratch?.inside ?? null} insideCount={insideCount} highlight="#ffe14d" /> : null}
-              <Boxes objects={shownObjects} selected={selected} colorOf={colorOf} />
+              <Boxes objects={sceneShownObjects} selected={selected} colorOf={colorOf} />
               <OrbitControls makeDefault enableDamping={false} />
               {cloud ? <FitSmallCloud cloud={cloud} /> : null}
             </Canvas>
@@ -785,8 +799,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                     <span>
                       {t('lidar.yaw')} {((selectedBox.yaw * 180) / Math.PI).toFixed(1)}°
                     </span>
-                    <span>
-                      ({selectedBox.center.map((v) => v.toFixed(2)).join(', ')})
+                    <span data-testid="box-center">
+                      ({(selectedObj?.geometry as Cuboid3D | undefined)?.center.map((v) => v.toFixed(2)).join(', ')})
                     </span>
                     {selectedObj?.attributes[INTERPOLATED_ATTR] ? <span className="muted">{t('lidar.interpolated')}</span> : null}
                   </>
@@ -887,7 +901,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                     <span className="dot" style={{ background: colorOf(o.label) }} />
                     <span>{labelById.get(o.label)?.name ?? o.label}</span>
                     {o.attributes.track_id ? <span className="muted mono">#{String(o.attributes.track_id)}</span> : null}
-                    <span className="muted mono small">{Math.hypot(g.center[0], g.center[1]).toFixed(1)} m</span>
+                    {/* range from the sensor; survey clouds in map coordinates (recentred) have no sensor at the origin */}
+                    {offset === ZERO_OFFSET || (offset[0] === 0 && offset[1] === 0) ? <span className="muted mono small">{Math.hypot(g.center[0], g.center[1]).toFixed(1)} m</span> : null}
                     {o.id === selected ? <Provenance record={o} /> : null}
                   </li>
                 );
@@ -902,7 +917,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 }
 
 /** Hands the r3f camera, canvas and controls to the DOM-side pointer tools (and to E2E tests). */
-function Bridge({ api }: { api: React.MutableRefObject<SceneApi | null> }) {
+function Bridge({ api, offset }: { api: React.MutableRefObject<SceneApi | null>; offset: SceneOffset }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
   const controls = useThree((s) => s.controls) as SceneApi['controls'];
@@ -914,15 +929,15 @@ function Bridge({ api }: { api: React.MutableRefObject<SceneApi | null> }) {
     }
     const v = new THREE.Vector3();
     (window as unknown as { __datumLidar?: unknown }).__datumLidar = {
-      /** World (LiDAR) point -> client pixel coordinates of the main canvas. */
+      /** Point in the cloud file's coordinates -> client pixel coordinates of the main canvas. */
       toScreen(x: number, y: number, z: number) {
         camera.updateMatrixWorld();
-        v.set(x, y, z).project(camera);
+        v.set(x - offset[0], y - offset[1], z - offset[2]).project(camera);
         const r = gl.domElement.getBoundingClientRect();
         return { x: r.left + ((v.x + 1) / 2) * r.width, y: r.top + ((1 - v.y) / 2) * r.height };
       },
     };
-  }, [api, camera, gl, controls, invalidate]);
+  }, [api, camera, gl, controls, invalidate, offset]);
   return null;
 }
 
@@ -1009,7 +1024,8 @@ function Boxes({ objects, selected, colorOf }: { objects: AnnotationObject[]; se
 
 /**
  * LiDAR scans keep the driving view. Anything much smaller (a scanned object, an indoor RGB-D
- * cloud) is framed once when it loads: camera and orbit target moved to its bounding sphere.
+ * cloud), or a cloud away from the scene origin (survey data in map coordinates, whose height is
+ * not recentred), is framed once when it loads: camera and orbit target moved to its bounding sphere.
  */
 function FitSmallCloud({ cloud }: { cloud: LoadedCloud }) {
   const { camera, controls, invalidate } = useThree() as unknown as {
@@ -1029,7 +1045,7 @@ function FitSmallCloud({ cloud }: { cloud: LoadedCloud }) {
     }
     if (box.isEmpty()) return;
     box.getBoundingSphere(sphere);
-    if (sphere.radius > 25) return;
+    if (sphere.radius > 25 && sphere.center.length() < sphere.radius) return; // sensor-centred scan
     const r = Math.max(sphere.radius, 1e-3);
     camera.near = r / 200;
     camera.far = r * 200;
