@@ -39,6 +39,7 @@ export const lidarEn = {
   },
   shortcutsLidar: {
     tools: 'LiDAR: select / draw box / one-click fit / label points (lasso)',
+    drawRaw: 'LiDAR: draw a box and keep it as drawn (without Alt it is fitted to the points inside)',
     view: 'LiDAR: toggle top / 3D view',
     labels: 'LiDAR: class of the new or selected cuboid',
     move: 'LiDAR: move the cuboid (Shift: fine)',
@@ -90,6 +91,7 @@ export const lidarZh: Shape<typeof lidarEn> = {
   },
   shortcutsLidar: {
     tools: 'LiDAR：选择 / 画框 / 一键拟合 / 圈选标注点',
+    drawRaw: 'LiDAR：画框并保持所画形状（不按 Alt 时按框内点云拟合）',
     view: 'LiDAR：切换俯视 / 3D 视图',
     labels: 'LiDAR：新建或所选立方体的类别',
     move: 'LiDAR：移动立方体（Shift：精细）',

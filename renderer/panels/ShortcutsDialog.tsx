@@ -40,6 +40,7 @@ export const SHORTCUTS: { section: string; rows: { keys: string; action: string 
     section: 'shortcuts.sections.lidar',
     rows: [
       { keys: 'V / B / C / P', action: 'shortcutsLidar.tools' },
+      { keys: 'B, Alt+drag', action: 'shortcutsLidar.drawRaw' },
       { keys: 'T', action: 'shortcutsLidar.view' },
       { keys: '1 … 9', action: 'shortcutsLidar.labels' },
       { keys: '↑ ↓ ← →', action: 'shortcutsLidar.move' },
