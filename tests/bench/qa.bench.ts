@@ -35,7 +35,7 @@ export function generateSequence(frames = 1000, objects = 50, seed = 1): QaItem 
         attributes: {},
       });
     }
-    tracks.push({ id: `t${k}`, label: ped ? 'pedestrian' : 'car', attributes: {}, keyframes, source: { kind: 'human' } });
+    tracks.push({ id: `t${k}`, label: ped ? 'pedestrian' : 'car', attributes: {}, keyframes, source: { kind: 'human' }, zOrder: 0 });
   }
   // injected errors: a 3 m shift on tracks 1..10, a deleted keyframe on tracks 11..20
   for (let k = 1; k <= 10; k++) {

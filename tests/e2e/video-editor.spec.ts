@@ -1,7 +1,8 @@
 /**
  * Video annotation end to end on the shared 1.5 s H.264 MP4: frame-exact frames, a track drawn on
  * frame 0 and moved on frame 10 (a keyframe), interpolation on frame 5, saved to disk, exported as
- * CVAT for video by the CLI. Then the VP9 WebM: decoded frame-exactly by WebCodecs from our EBML
+ * CVAT for video by the CLI; the track locked (Shift+L: a drag and Delete leave it as it is on
+ * disk), unlocked, hidden (H: not drawn, still listed) and shown again. Then the VP9 WebM: decoded frame-exactly by WebCodecs from our EBML
  * demuxer, a box propagated forward (button, undo/redo, Shift+P) and an interpolated frame checked.
  * Skipped when ../shared/data is absent.
  */
@@ -91,12 +92,65 @@ test('track a box over frames with keyframes and interpolation, save, export CVA
   await expect(rect).toHaveAttribute('x', '100');
 
   await expect(page.getByTestId('save-state')).toHaveText('Saved');
-  await step(page, 'd', 5, 5);
-  await page.screenshot({ path: 'test-results/screens/video-editor.png' });
 
-  const files = readdirSync(path.join(dir, 'annotations')).filter((f) => f.endsWith('.json'));
-  const doc = JSON.parse(readFileSync(path.join(dir, 'annotations', files[0]), 'utf8'));
+  // lock the track (Shift+L, as for still images): the select tool's drag and Delete leave it alone
+  const savedDoc = () => {
+    const names = readdirSync(path.join(dir, 'annotations')).filter((f) => f.endsWith('.json'));
+    return JSON.parse(readFileSync(path.join(dir, 'annotations', names[0]), 'utf8'));
+  };
+  const row = page.getByTestId('object-row');
+  const shape = page.locator('[data-testid=shape][data-kind=box2d]');
+  await row.click();
+  await page.keyboard.press('Shift+L');
+  await expect(row.getByTestId('toggle-locked')).toHaveClass(/\bon\b/);
+  await expect.poll(() => savedDoc().tracks[0].locked).toBe(true);
+  await page.mouse.move(...at(200, 375));
+  await page.mouse.down();
+  await page.mouse.move(...at(400, 420), { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.press('Delete');
+  await expect(rect).toHaveAttribute('x', '100');
+  await expect(row).toHaveCount(1);
+  // and on an interpolated frame a drag would have added a keyframe
+  await step(page, 'd', 5, 5);
+  await row.click();
+  await page.mouse.move(...at(x5 + 100, 375));
+  await page.mouse.down();
+  await page.mouse.move(...at(x5 + 300, 420), { steps: 5 });
+  await page.mouse.up();
+  await expect(rect).toHaveAttribute('x', String(x5));
+  await expect(page.getByTestId('track-panel')).toContainText('Interpolated');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  await page.getByTestId('image-editor').locator('.ie-side').screenshot({ path: 'test-results/screens/video-editor-track-locked.png' });
+  const locked = savedDoc().tracks[0];
+  expect(locked.keyframes.map((k: { frame: number }) => k.frame)).toEqual([0, 10]);
+  expect(locked.keyframes[0].geometry).toMatchObject({ x1: 100, y1: 300, x2: 300, y2: 450 });
+  await page.keyboard.press('Shift+L');
+  await expect(row.getByTestId('toggle-locked')).not.toHaveClass(/\bon\b/);
+  await expect.poll(() => savedDoc().tracks[0].locked).toBeUndefined();
+
+  // hide (H): not drawn, still in the list; H again shows it
+  await page.keyboard.press('h');
+  await expect(shape).toHaveCount(0);
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveClass(/\bhidden\b/);
+  await expect(row.getByTestId('toggle-hidden')).toHaveClass(/\bon\b/);
+  await expect.poll(() => savedDoc().tracks[0].hidden).toBe(true);
+  await page.keyboard.press('h');
+  await expect(shape).toHaveCount(1);
+  await expect(rect).toHaveAttribute('x', String(x5));
+  await expect.poll(() => savedDoc().tracks[0].hidden).toBeUndefined();
+  // the list toggles do the same
+  await row.getByTestId('toggle-hidden').click();
+  await expect(shape).toHaveCount(0);
+  await row.getByTestId('toggle-hidden').click();
+  await expect(shape).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screens/video-editor.png' });
+  await page.getByTestId('image-editor').locator('.ie-side').screenshot({ path: 'test-results/screens/video-editor-track-list.png' });
+
+  const doc = savedDoc();
   expect(doc.tracks).toHaveLength(1);
+  expect(doc.tracks[0].hidden ?? doc.tracks[0].locked).toBeUndefined();
   expect(doc.tracks[0].keyframes.map((k: { frame: number }) => k.frame)).toEqual([0, 10]);
 
   const out = path.join(dir, '..', path.basename(dir) + '-cvat');

@@ -59,9 +59,9 @@ describe('datum qa', () => {
       ...emptyDocument(seq.id),
       tracks: [
         // keyed on every frame but 2: a gap; its points are there
-        { id: 't1', label: 'car', attributes: {}, source: { kind: 'human' }, keyframes: [0, 1, 3, 4].map((f) => kf(f, car(10 + f * 0.5, 0))) },
+        { id: 't1', label: 'car', attributes: {}, source: { kind: 'human' }, zOrder: 0, keyframes: [0, 1, 3, 4].map((f) => kf(f, car(10 + f * 0.5, 0))) },
         // a box over empty space: too few points on every frame
-        { id: 't2', label: 'car', attributes: {}, source: { kind: 'human' }, keyframes: [0, 1, 2, 3, 4].map((f) => kf(f, car(-20, 15))) },
+        { id: 't2', label: 'car', attributes: {}, source: { kind: 'human' }, zOrder: 0, keyframes: [0, 1, 2, 3, 4].map((f) => kf(f, car(-20, 15))) },
       ],
     });
     const box = (x1: number, y1: number, x2: number, y2: number) => ({ kind: 'box2d' as const, x1, y1, x2, y2 });

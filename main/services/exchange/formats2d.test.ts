@@ -110,6 +110,8 @@ describe.skipIf(!existsSync(VIDEO))('CVAT for video export (needs ../shared/data
       label: labelId,
       attributes: {},
       source: { kind: 'human' },
+      zOrder: 3, // drawing order: CVAT z_order on every shape, read back onto the track
+      locked: true, // app-only: not exported
       keyframes: [
         { frame: 0, geometry: box(10), outside: false, occluded: false, attributes: {} },
         { frame: 10, geometry: box(110), outside: false, occluded: false, attributes: {} },
@@ -128,6 +130,7 @@ describe.skipIf(!existsSync(VIDEO))('CVAT for video export (needs ../shared/data
     // 38 frames: 0..37 held after the last keyframe, each a <box>.
     expect(xml.match(/<box /g)?.length).toBe(38);
     expect(xml).toMatch(/frame="5" keyframe="0"[^>]*xtl="60\.00"/);
+    expect(xml.match(/z_order="3"/g)?.length).toBe(38);
 
     // Import the file into a second copy of the project.
     const dir2 = mkdtempSync(path.join(os.tmpdir(), 'fmt2d-video2-'));
@@ -140,5 +143,7 @@ describe.skipIf(!existsSync(VIDEO))('CVAT for video export (needs ../shared/data
     const [item2] = p2.listItems({ offset: 0, limit: 10 }).items;
     const back = await p2.loadAnnotations(item2.id);
     expect(back.tracks[0].keyframes.map((k) => k.frame)).toContain(10);
+    expect(back.tracks[0].zOrder).toBe(3);
+    expect(back.tracks[0].locked).toBeUndefined();
   });
 });

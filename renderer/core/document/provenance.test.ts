@@ -32,7 +32,7 @@ describe('provenance of edited predictions', () => {
     const poly = { kind: 'polygon' as const, points: [0, 0, 10, 0, 5, 5] };
     const r2 = objectOps.update({ a: pred(poly) }, 'a', { ...poly, points: [1, 1, 10, 0, 5, 5] }, 0);
     expect(r2.a.source.kind).toBe('model-edited');
-    const track = { id: 't', label: 'car', attributes: {}, keyframes: [{ frame: 0, geometry: box, outside: false, occluded: false, attributes: {} }], source: { kind: 'model' as const, model: 'm', score: 0.7 } };
+    const track = { id: 't', label: 'car', attributes: {}, keyframes: [{ frame: 0, geometry: box, outside: false, occluded: false, attributes: {} }], source: { kind: 'model' as const, model: 'm', score: 0.7 }, zOrder: 0 };
     const r3 = trackOps.update({ t: track }, 't', { ...box, x1: 3 }, 0);
     expect(r3.t.source).toEqual({ kind: 'model-edited', model: 'm', score: 0.7 });
   });

@@ -147,6 +147,15 @@ export const Track = z.object({
   source: Source.default({ kind: 'human' }),
   /** Same meaning as AnnotationObject.group (CVAT group_id on tracks). */
   group: z.string().optional(),
+  /**
+   * View/edit flags of the whole track (never per keyframe), as on AnnotationObject: drawing order
+   * (CVAT z_order), hidden (not drawn, not hit) and locked (not moved, deleted or edited). They
+   * reach the per-frame shapes through trackOps.frameObjects. zOrder defaults to 0 so documents
+   * written before these fields existed still parse.
+   */
+  zOrder: z.number().int().default(0),
+  hidden: z.boolean().optional(),
+  locked: z.boolean().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
   createdAt: z.number().optional(),

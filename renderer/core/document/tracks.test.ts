@@ -19,6 +19,7 @@ function track(...keyframes: Array<{ frame: number; geometry: Geometry; outside?
     label: 'car',
     attributes: {},
     source: { kind: 'human' },
+    zOrder: 0,
     keyframes: keyframes.map((k) => ({ outside: false, occluded: false, attributes: {}, ...k })),
   };
 }

@@ -20,6 +20,7 @@ export function track(id: string, label: string, keyframes: Array<Partial<Keyfra
     label,
     attributes: {},
     source: { kind: 'human' },
+    zOrder: 0,
     keyframes: keyframes.map((k) => ({ outside: false, occluded: false, attributes: {}, ...k })),
     ...extra,
   };

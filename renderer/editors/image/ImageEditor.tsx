@@ -283,10 +283,10 @@ export function ImageEditor({
       return void propagateSelected(sel[0]);
     }
     if (tracks && k === 'o' && sel.length === 1) return void edit(setOutside(doc.recordsRef.current as TrackRecords, sel[0], frame), 'outside');
-    if (tracks && (k === 'h' || k === 'L' || k === '[' || k === ']')) return;
-    if ((k === 'h' || k === 'H') && !e.shiftKey && sel.length) return void edit(model.toggle(doc.recordsRef.current, sel, 'hidden'), 'hide');
-    if (k === 'L' && e.shiftKey && sel.length) return void edit(model.toggle(doc.recordsRef.current, sel, 'locked'), 'lock');
-    if ((k === ']' || k === '[') && sel.length) return void edit(model.reorder(doc.recordsRef.current, sel, k === ']' ? 1 : -1), 'reorder');
+    // hide / lock / z-order: on objects, or on whole tracks (never a keyframe) in videos and sequences
+    if ((k === 'h' || k === 'H') && !e.shiftKey && sel.length) return void edit(ops.toggle(doc.recordsRef.current, sel, 'hidden'), 'hide');
+    if (k === 'L' && e.shiftKey && sel.length) return void edit(ops.toggle(doc.recordsRef.current, sel, 'locked'), 'lock');
+    if ((k === ']' || k === '[') && sel.length) return void edit(ops.reorder(doc.recordsRef.current, sel, k === ']' ? 1 : -1, frame), 'reorder');
     if (k === '{' || k === '}') return void setBrushRadius((r) => Math.max(1, Math.min(200, Math.round(k === '}' ? r * 1.25 + 1 : r / 1.25))));
     const label = ontology.labels.find((l) => l.hotkey && l.hotkey === k);
     if (label) {
@@ -328,23 +328,24 @@ export function ImageEditor({
   // memoised: a drag re-renders the editor on every move, and the list may hold thousands of rows
   const objectRows = useMemo(
     () =>
-      [...shapes]
-                .sort((a, b) => b.zOrder - a.zOrder)
-                .map((o) => (
+      // top of the list = drawn on top (ties: the later record, as paintOrder draws it)
+      shapes
+                .map((o, i) => [o, i] as const)
+                .sort((a, b) => b[0].zOrder - a[0].zOrder || (tracks ? b[1] - a[1] : 0))
+                .map(([o]) => (
                   <ObjectRow
                     key={o.id}
                     o={o}
                     label={labels.get(o.label)}
-                    tracks={tracks}
                     selected={selection.includes(o.id)}
                     onSelect={(add) => select(add ? (selection.includes(o.id) ? selection.filter((i) => i !== o.id) : [...selection, o.id]) : [o.id])}
-                    onToggle={(flag) => edit(model.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
+                    onToggle={(flag) => edit(ops.toggle(doc.recordsRef.current, [o.id], flag), flag === 'hidden' ? 'hide' : 'lock')}
                     onDelete={() => edit(ops.remove(doc.recordsRef.current, [o.id]), 'delete', selection.filter((i) => i !== o.id))}
-                    onOrder={(d) => edit(model.reorder(doc.recordsRef.current, [o.id], d), 'reorder')}
+                    onOrder={(d) => edit(ops.reorder(doc.recordsRef.current, [o.id], d, frame), 'reorder')}
                   />
                 )),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [shapes, selection, labels, tracks, ops, doc.apply],
+    [shapes, selection, labels, tracks, ops, doc.apply, frame],
   );
 
   const overlay = (v: ViewTransform, s: { w: number; h: number }) => {
@@ -521,15 +522,15 @@ export function ImageEditor({
                   {onKeyframe ? t('image.video.keyframe') : t('image.video.interpolated')} · {t('image.video.keyframes', { count: selectedTrack.keyframes.length })}
                 </p>
                 <div className="ie-row">
-                  <button className="ghost small" onClick={() => edit(setOutside(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'outside', [])} data-testid="track-outside">
+                  <button className="ghost small" disabled={!!selectedTrack.locked} onClick={() => edit(setOutside(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'outside', [])} data-testid="track-outside">
                     {t('image.video.outside')}
                   </button>
-                  <button className="ghost small" disabled={!onKeyframe} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
+                  <button className="ghost small" disabled={!onKeyframe || !!selectedTrack.locked} onClick={() => edit(deleteKeyframe(doc.recordsRef.current as TrackRecords, selectedTrack.id, frame), 'delete keyframe')} data-testid="delete-keyframe">
                     {t('image.video.deleteKeyframe')}
                   </button>
                 </div>
                 <div className="ie-row">
-                  <button className="ghost small" onClick={() => propagateSelected(selectedTrack.id)} data-testid="propagate">
+                  <button className="ghost small" disabled={!!selectedTrack.locked} onClick={() => propagateSelected(selectedTrack.id)} data-testid="propagate">
                     {t('image.video.propagate')}
                   </button>
                   <input
@@ -575,7 +576,6 @@ function Icon({ d }: { d: string }) {
 function ObjectRow(props: {
   o: AnnotationObject;
   label: LabelSpec | undefined;
-  tracks: boolean;
   selected: boolean;
   onSelect(add: boolean): void;
   onToggle(flag: 'hidden' | 'locked'): void;
@@ -596,8 +596,6 @@ function ObjectRow(props: {
       <span className="kind muted small">{t(`image.kinds.${o.geometry.kind}`)}</span>
       {o.source.kind !== 'human' ? <span className="badge small">{Math.round(o.source.score * 100)}%</span> : null}
       <span className="actions" onClick={(e) => e.stopPropagation()}>
-        {props.tracks ? null : (
-        <>
         <button className="icon" title={t('image.backward')} onClick={() => props.onOrder(-1)}>
           <Icon d={ICON.down} />
         </button>
@@ -610,8 +608,6 @@ function ObjectRow(props: {
         <button className={`icon${o.locked ? ' on' : ''}`} title={t('image.lock')} onClick={() => props.onToggle('locked')} data-testid="toggle-locked">
           <Icon d={o.locked ? ICON.locked : ICON.unlocked} />
         </button>
-        </>
-        )}
         <button className="icon danger" title={t('image.remove')} onClick={props.onDelete} data-testid="delete-object">
           <Icon d={ICON.remove} />
         </button>

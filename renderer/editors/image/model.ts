@@ -96,21 +96,34 @@ export function toggle(records: Records, ids: readonly string[], flag: 'hidden' 
   return patch(records, ids, () => ({ [flag]: on || undefined }));
 }
 
+/**
+ * Ids in drawing order (bottom first): zOrder, then record order, as paintOrder draws them.
+ * Shared by objects and tracks, which both carry zOrder.
+ */
+export function drawingOrder<T extends { id: string; zOrder?: number }>(items: readonly T[]): string[] {
+  return items
+    .map((o, i) => [o, i] as const)
+    .sort((a, b) => (a[0].zOrder ?? 0) - (b[0].zOrder ?? 0) || a[1] - b[1])
+    .map(([o]) => o.id);
+}
+
+/**
+ * Bubble the ids in `moving` one place up (1) or down (-1) in `ordered`, in place. Neighbours
+ * that move too keep their relative order, so a multi-selection moves as a block.
+ */
+export function bubble(ordered: string[], moving: ReadonlySet<string>, direction: 1 | -1): string[] {
+  if (direction === 1) {
+    for (let i = ordered.length - 2; i >= 0; i--) if (moving.has(ordered[i]) && !moving.has(ordered[i + 1])) [ordered[i], ordered[i + 1]] = [ordered[i + 1], ordered[i]];
+  } else {
+    for (let i = 1; i < ordered.length; i++) if (moving.has(ordered[i]) && !moving.has(ordered[i - 1])) [ordered[i], ordered[i - 1]] = [ordered[i - 1], ordered[i]];
+  }
+  return ordered;
+}
+
 /** Move objects one step up or down in drawing order among the objects of the same frame. */
 export function reorder(records: Records, ids: readonly string[], direction: 1 | -1): Records {
-  const set = new Set(ids);
   const frame = records[ids[0]]?.frame ?? 0;
-  const ordered = Object.values(records)
-    .filter((o) => o.frame === frame)
-    .map((o, i) => [o, i] as const)
-    .sort((a, b) => a[0].zOrder - b[0].zOrder || a[1] - b[1])
-    .map(([o]) => o.id);
-  // bubble the selected ones one place in the given direction
-  if (direction === 1) {
-    for (let i = ordered.length - 2; i >= 0; i--) if (set.has(ordered[i]) && !set.has(ordered[i + 1])) [ordered[i], ordered[i + 1]] = [ordered[i + 1], ordered[i]];
-  } else {
-    for (let i = 1; i < ordered.length; i++) if (set.has(ordered[i]) && !set.has(ordered[i - 1])) [ordered[i], ordered[i - 1]] = [ordered[i - 1], ordered[i]];
-  }
+  const ordered = bubble(drawingOrder(Object.values(records).filter((o) => o.frame === frame)), new Set(ids), direction);
   let next = records;
   ordered.forEach((id, z) => {
     if (next[id].zOrder !== z) next = { ...next, [id]: { ...next[id], zOrder: z } };

@@ -29,6 +29,7 @@ function videoDataset(): Dataset2D {
       label: car,
       attributes: { color: 'blue' },
       source: { kind: 'human' },
+      zOrder: 0,
       keyframes: [
         key(0, box(0), { attributes: { moving: true } }),
         key(4, box(8), { occluded: true, attributes: { moving: false } }),
@@ -42,6 +43,7 @@ function videoDataset(): Dataset2D {
       attributes: { color: 'red' },
       source: { kind: 'model', model: 'cvat', score: 1 },
       group: 'g1',
+      zOrder: 2, // drawn above track c: z_order on every shape of the track
       keyframes: [key(1, { kind: 'polygon', points: [0, 0, 4, 0, 4, 4, 0, 4] }), key(5, { kind: 'polygon', points: [0, 0, 6, 0, 3, 5] })],
     },
     {
@@ -49,6 +51,7 @@ function videoDataset(): Dataset2D {
       label: person,
       attributes: {},
       source: { kind: 'human' },
+      zOrder: -1,
       keyframes: [
         key(2, { kind: 'skeleton', points: [1, 1, 3, 3], visibility: [2, 1] }),
         key(3, { kind: 'skeleton', points: [2, 2, 0, 0], visibility: [2, 0] }),
@@ -71,6 +74,18 @@ describe('CVAT for video 1.1', () => {
     expect(filesAsText(exportCvatVideo(back))).toEqual(filesAsText(files));
   });
 
+  it("writes each track's zOrder as z_order on all its shapes and reads it back", () => {
+    const ds = videoDataset();
+    const xml = exportCvatVideo(ds).get('annotations.xml') as string;
+    expect(xml).toContain('<polygon frame="3" keyframe="0" outside="0" occluded="0" z_order="2"');
+    expect(xml).toContain('<skeleton frame="2" keyframe="1" outside="0" occluded="0" z_order="-1"');
+    const back = importCvatVideo(new Map([['annotations.xml', xml]]));
+    expect(back.items[0].document.tracks.map((t) => t.zOrder)).toEqual([0, 2, -1]);
+    // hidden / locked are app-only view flags: not written
+    const flagged: Dataset2D = { ...ds, items: [{ ...ds.items[0], document: { ...ds.items[0].document, tracks: ds.items[0].document.tracks.map((t) => ({ ...t, hidden: true, locked: true })) } }] };
+    expect(exportCvatVideo(flagged).get('annotations.xml')).toEqual(xml);
+  });
+
   it('writes interpolated frames as keyframe="0", and none inside outside segments', () => {
     const xml = exportCvatVideo(videoDataset()).get('annotations.xml') as string;
     expect(xml).toContain('<box frame="2" keyframe="0" outside="0" occluded="0" z_order="0" xtl="4.00"');
@@ -89,6 +104,7 @@ describe('CVAT for video 1.1', () => {
     const ds = importCvatVideo(new Map([['v/annotations.xml', xml]]));
     expect(ds.items[0]).toMatchObject({ name: 'v/annotations.mp4', frames: 5 });
     expect(ds.items[0].document.tracks[0].keyframes.map((k) => k.frame)).toEqual([0, 1]);
+    expect(ds.items[0].document.tracks[0].zOrder).toBe(0); // no z_order attribute
   });
 
   it('names the file and the problem', () => {

@@ -90,6 +90,7 @@ function importTrack(path: string, node: XmlNode, size: { width: number; height:
   const hasKeyframeFlags = shapes.some((s) => s.attrs.keyframe !== undefined);
   const keyframes: Keyframe[] = [];
   let trackAttributes: Record<string, AttributeValue> = {};
+  let zOrder = 0;
   for (const shape of shapes) {
     const frame = Number(shape.attrs.frame);
     if (!Number.isInteger(frame) || frame < 0) throw new FormatError(path, `${where} <${shape.tag}> has no valid frame`);
@@ -97,7 +98,12 @@ function importTrack(path: string, node: XmlNode, size: { width: number; height:
     if (hasKeyframeFlags && shape.attrs.keyframe !== '1' && !outside) continue;
     const all = readShapeAttributes(shape, label);
     const [track, perFrame] = splitByScope(all, label);
-    if (keyframes.length === 0) trackAttributes = track;
+    // CVAT stores z_order per shape, we per track (a view flag, never keyframed): the first
+    // keyframe's value wins, as for track attributes.
+    if (keyframes.length === 0) {
+      trackAttributes = track;
+      zOrder = Math.trunc(Number(shape.attrs.z_order ?? 0)) || 0;
+    }
     if (keyframes.length && keyframes[keyframes.length - 1].frame >= frame) {
       throw new FormatError(path, `${where}: frames are not increasing at frame ${frame}`);
     }
@@ -116,6 +122,7 @@ function importTrack(path: string, node: XmlNode, size: { width: number; height:
     attributes: trackAttributes,
     keyframes,
     source: sourceFromCvat(node.attrs.source),
+    zOrder,
     ...(group ? { group } : {}),
   };
 }
@@ -200,7 +207,15 @@ function singleFrameTrack(object: AnnotationObject, frames: number | undefined):
   if (frames === undefined || object.frame + 1 < frames) {
     keyframes.push({ frame: object.frame + 1, geometry: object.geometry, outside: true, occluded: false, attributes: {} });
   }
-  return { id: object.id, label: object.label, attributes: object.attributes, keyframes, source: object.source, ...(object.group ? { group: object.group } : {}) };
+  return {
+    id: object.id,
+    label: object.label,
+    attributes: object.attributes,
+    keyframes,
+    source: object.source,
+    zOrder: object.zOrder,
+    ...(object.group ? { group: object.group } : {}),
+  };
 }
 
 /** Shape elements of a track: keyframes, plus interpolated frames when allFrames. */
@@ -225,7 +240,8 @@ function trackShapes(
       keyframe: shape.keyframe ? '1' : '0',
       outside: shape.outside ? '1' : '0',
       occluded: shape.occluded ? '1' : '0',
-      z_order: '0',
+      // the track's drawing order on each of its shapes, where CVAT keeps it
+      z_order: String(track.zOrder ?? 0),
     };
     const element_ = shapeFromGeometry(shape.geometry, common, label);
     if (!element_ || element_.tag === 'tag') {

@@ -91,6 +91,7 @@ function trackDifferences(
   const out: string[] = [];
   if (nameA.get(a.label) !== nameB.get(b.label)) out.push(`${where}: label differs`);
   if (JSON.stringify(sorted(a.attributes)) !== JSON.stringify(sorted(b.attributes))) out.push(`${where}: attributes differ`);
+  if ((a.zOrder ?? 0) !== (b.zOrder ?? 0)) out.push(`${where}: zOrder ${a.zOrder} vs ${b.zOrder}`);
   if (a.keyframes.length !== b.keyframes.length) return [...out, `${where}: ${a.keyframes.length} vs ${b.keyframes.length} keyframes`];
   a.keyframes.forEach((k: Keyframe, i) => {
     const l = b.keyframes[i];

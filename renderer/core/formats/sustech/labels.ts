@@ -66,7 +66,7 @@ export function importSustechSequence(files: ReadonlyArray<{ name: string; text:
       const kf: Keyframe = { frame, geometry: box, outside: false, occluded: false, attributes: {} };
       const track = tracks.get(trackId);
       if (!track) {
-        tracks.set(trackId, { id: trackId, label, attributes: {}, keyframes: [kf], source: { kind: 'human' } });
+        tracks.set(trackId, { id: trackId, label, attributes: {}, keyframes: [kf], source: { kind: 'human' }, zOrder: 0 });
         return;
       }
       const last = track.keyframes[track.keyframes.length - 1];
