@@ -79,6 +79,7 @@ export const imageEn = {
     shortcuts: {
       tools: 'Tools: select, box, rotated box, polygon, polyline, points, brush, eraser, segment (AI)',
       labels: 'Pick a label (relabels the selection)',
+      segment: 'Segment (AI): object point / background point / box around the object; Enter keeps the polygon',
       finish: 'Finish a polygon / polyline / points',
       cancel: 'Cancel drawing, clear the selection',
       remove: 'Delete the selection (while drawing: the last vertex)',
@@ -172,6 +173,7 @@ export const imageZh: Shape<typeof imageEn> = {
     shortcuts: {
       tools: '工具：选择、矩形框、旋转框、多边形、折线、点、画笔、橡皮擦、分割（AI）',
       labels: '选择标签（并修改所选对象的标签）',
+      segment: '分割（AI）：目标点 / 背景点 / 框住目标；Enter 保留多边形',
       finish: '完成多边形 / 折线 / 点',
       cancel: '取消绘制，清除选择',
       remove: '删除所选（绘制中：删除最后一个顶点）',
