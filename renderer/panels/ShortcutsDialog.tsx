@@ -23,7 +23,7 @@ export const SHORTCUTS: { section: string; rows: { keys: string; action: string 
     rows: [
       { keys: 'V / B / R / P / L / K / M / E / S', action: 'image.shortcuts.tools' },
       { keys: '1 … 9', action: 'image.shortcuts.labels' },
-      { keys: 'S: click / Shift+click / drag', action: 'image.shortcuts.segment' },
+      { keys: 'Click / Shift+Click / Drag', action: 'image.shortcuts.segment' },
       { keys: 'Enter / Double-click', action: 'image.shortcuts.finish' },
       { keys: 'Esc', action: 'image.shortcuts.cancel' },
       { keys: 'Del / Backspace', action: 'image.shortcuts.remove' },
