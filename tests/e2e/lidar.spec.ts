@@ -194,8 +194,16 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
     await page.getByTestId('track-id').fill('7');
     await page.getByTestId('track-id').press('Tab');
+    // The next frame was parsed ahead (frame cache): moving to it needs no new load.
+    type CacheProbe = { stats: { misses: number; hits: number } };
+    const cacheStats = () => page.evaluate(() => ({ ...(window as unknown as { __datumCloudCache: CacheProbe }).__datumCloudCache.stats }));
+    const before = await cacheStats();
     await page.getByRole('button', { name: 'Copy to next frame' }).click();
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/);
+    const after = await cacheStats();
+    expect(after.misses).toBe(before.misses);
+    expect(after.hits).toBeGreaterThan(before.hits);
     await page.getByRole('button', { name: 'Copy to next frame' }).click();
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
     // Frame 2: delete the copy, so frames 1 and 3 are the keyframes.

@@ -32,7 +32,11 @@ import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
-import { loadCloud, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
+import { loadCloud, loadedCloudBytes, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
+import { CloudCache } from '../../viewports/pointcloud/cloudCache';
+
+/** Parsed frames kept per item: about 16 frames of 1 M points, or 100+ KITTI frames. */
+const CLOUD_CACHE_BYTES = 256 * 2 ** 20;
 import { Timeline } from '../../viewports/Timeline';
 import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
@@ -122,21 +126,37 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const cloudUrl = isSeq ? (seq ? `/blob/item/${item.id}/${seq.frames[frame].cloud}` : null) : `/blob/item/${item.id}`;
   const cloudName = isSeq ? (seq ? seq.frames[frame].cloud.split('/').pop()! : '') : item.name.split('/').pop()!;
 
+  // Parsed frames of this item within a memory budget; neighbours are parsed ahead (cloudCache.ts).
+  const cache = useMemo(() => {
+    // Keys are "url\nfile name": the name (its extension) tells the parser the format.
+    const c = new CloudCache<LoadedCloud>((key) => loadCloud(key.split('\n')[0], key.split('\n')[1]), loadedCloudBytes, CLOUD_CACHE_BYTES);
+    (window as unknown as { __datumCloudCache?: unknown }).__datumCloudCache = c;
+    return c;
+  }, [item.id]);
+  const frameKey = useCallback(
+    (f: number) => (seq && f >= 0 && f < seq.frames.length ? `/blob/item/${item.id}/${seq.frames[f].cloud}\n${seq.frames[f].cloud.split('/').pop()}` : null),
+    [seq, item.id],
+  );
   useEffect(() => {
     if (!cloudUrl) return;
-    const ctrl = new AbortController();
-    loadCloud(cloudUrl, cloudName, ctrl.signal).then(
+    let live = true;
+    cache.get(`${cloudUrl}\n${cloudName}`).then(
       (c) => {
+        if (!live) return;
         setCloud(c);
         // Scanned objects and RGB-D clouds read best in their own colours (if the file has any:
         // some LAS files carry an all-zero colour field).
         if (c.rgb && hasColour(c.rgb)) setMode('rgb');
         setError(null);
+        // The frames the annotator is likely to open next: forward first (playback, D), then back.
+        if (isSeq) cache.prefetch([frameKey(frame + 1), frameKey(frame - 1), frameKey(frame + 2)].filter((k): k is string => !!k));
       },
-      (e) => !ctrl.signal.aborted && setError(String(e.message ?? e)),
+      (e) => live && setError(String(e.message ?? e)),
     );
-    return () => ctrl.abort();
-  }, [cloudUrl, cloudName]);
+    return () => {
+      live = false;
+    };
+  }, [cloudUrl, cloudName, cache, frameKey, frame, isSeq]);
 
   useEffect(() => {
     let live = true;

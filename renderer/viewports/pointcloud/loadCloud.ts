@@ -51,3 +51,8 @@ export function fromPointCloud(cloud: PointCloud): LoadedCloud {
   }
   return out;
 }
+
+/** Bytes a loaded cloud holds (its typed arrays), for the frame cache's budget. */
+export function loadedCloudBytes(c: LoadedCloud): number {
+  return c.positions.byteLength + (c.intensity?.byteLength ?? 0) + (c.rgb?.byteLength ?? 0);
+}
