@@ -34,9 +34,6 @@ import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
 import { loadCloud, loadedCloudBytes, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { CloudCache } from '../../viewports/pointcloud/cloudCache';
-
-/** Parsed frames kept per item: about 16 frames of 1 M points, or 100+ KITTI frames. */
-const CLOUD_CACHE_BYTES = 256 * 2 ** 20;
 import { Timeline } from '../../viewports/Timeline';
 import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
@@ -47,6 +44,9 @@ import { decodeLabels, isPointLabelRecord, lassoPaint, pointLabelRecord, pointLa
 import './lidar.css';
 import { useSelection, useSharedFrame } from '../../state/selection';
 import { Provenance } from '../../panels/Provenance';
+
+/** Parsed frames kept per item: about 16 frames of 1 M points, or 100+ KITTI frames. */
+const CLOUD_CACHE_BYTES = 256 * 2 ** 20;
 
 type Tool = 'select' | 'box' | 'fit' | 'lasso';
 type Records = RecordMap<AnnotationObject>;
