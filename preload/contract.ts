@@ -54,6 +54,11 @@ export const ProjectSettings = z.object({
   /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
    * go to the label with the same name, created when missing. */
   classMappings: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /**
+   * Record layout of this project's headerless `.bin` clouds, e.g. "x:f32,y:f32,z:f32,intensity:f32,ring:u16,_:2"
+   * (renderer/core/formats/pointcloud/binLayout.ts); absent or "" = KITTI (x y z intensity float32).
+   */
+  binLayout: z.string().max(2000).optional(),
 });
 
 export const ProjectInfo = z.object({

@@ -5,6 +5,7 @@
  * (2D adapters and the built-in 3D proposals) and project pre-labelling with progress, cancel and
  * resume. Predictions become annotation objects with source = model and a score.
  */
+import { cloudParseOptions } from '../../renderer/core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +26,7 @@ import {
   type Prediction,
   type Predictor,
 } from './inference';
-import { parsePointCloud } from '../../renderer/core/formats/pointcloud';
+import { parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
 import { proposeBoxes } from '../../renderer/core/lidar/propose';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../renderer/core/document/schema';
 
@@ -182,11 +183,11 @@ export class ModelService {
   }
 
   /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
-  async propose3d(file: string, minScore = 0.3): Promise<Prediction3D[]> {
+  async propose3d(file: string, minScore = 0.3, parseOptions: ParseOptions = {}): Promise<Prediction3D[]> {
     const bytes = await fs.readFile(file).catch(() => {
       throw new DatumError('NOT_FOUND', `${file}: no such file`);
     });
-    const cloud = await parsePointCloud(bytes, path.basename(file)).catch((err: Error) => {
+    const cloud = await parsePointCloud(bytes, path.basename(file), parseOptions).catch((err: Error) => {
       throw new DatumError('BAD_FILE', err.message);
     });
     const [ox, oy, oz] = cloud.offset;
@@ -287,15 +288,17 @@ export class ModelService {
       const item = todo[k];
       try {
         let files: string[];
+        let pointFormat: string | undefined;
         if (item.modality === 'pointcloud-sequence') {
-          const seq = JSON.parse(await fs.readFile(projects.itemPath(item.id, 'sequence.json'), 'utf8')) as { frames?: { cloud?: string }[] };
+          const seq = JSON.parse(await fs.readFile(projects.itemPath(item.id, 'sequence.json'), 'utf8')) as { frames?: { cloud?: string }[]; pointFormat?: string };
           if (!Array.isArray(seq.frames) || !seq.frames.every((f) => typeof f?.cloud === 'string')) throw new Error('sequence.json: every frame needs a "cloud" path');
           files = seq.frames.map((f) => projects.itemPath(item.id, f.cloud!));
+          pointFormat = seq.pointFormat;
         } else files = [projects.itemPath(item.id)];
         const objects: AnnotationObject[] = [];
         for (let frame = 0; frame < files.length; frame++) {
           if (opts.signal?.aborted) throw new DatumError('CANCELLED', 'pre-labelling cancelled');
-          const preds = await this.propose3d(files[frame], minScore);
+          const preds = await this.propose3d(files[frame], minScore, cloudParseOptions(project.file.settings, pointFormat, files[frame]));
           const r = toObjects3d(preds, id, ontology, frame, opts.mapping);
           ontology = r.ontology;
           objects.push(...r.objects);

@@ -4,6 +4,7 @@
  * (main/services/review.ts). Point-cloud items (single clouds and pointcloud sequences) get their
  * points for the too-few-points check, 16 clouds at a time.
  */
+import { cloudParseOptions, projectCloudOptions } from '../../renderer/core/formats/pointcloud/projectLayout';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import type { ItemSummary } from '../../preload/contract';
 import type { ItemDocument } from '../../renderer/core/document/schema';
-import { KITTI_LAYOUT, NUSCENES_LAYOUT, parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
+import { parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
 import { QaConfig, documentToQaItem, runQa, type Finding, type QaItem, type QaPoints } from '../../renderer/core/qa';
 
 /** Frames of point clouds loaded at once for the points check (bounds memory on long sequences). */
@@ -56,7 +57,8 @@ interface CloudSource {
 }
 
 async function cloudSource(projects: ProjectService, item: ItemSummary): Promise<CloudSource | null> {
-  if (item.modality === 'pointcloud') return { files: [projects.itemPath(item.id)], options: {} };
+  const layout = projects.current()?.settings.binLayout;
+  if (item.modality === 'pointcloud') return { files: [projects.itemPath(item.id)], options: projectCloudOptions(layout, item.name) };
   if (item.modality !== 'pointcloud-sequence') return null;
   const seq = JSON.parse(await readFile(projects.itemPath(item.id, 'sequence.json'), 'utf8')) as {
     frames?: Array<{ cloud?: string } | string>;
@@ -66,8 +68,8 @@ async function cloudSource(projects: ProjectService, item: ItemSummary): Promise
     const rel = typeof f === 'string' ? f : f?.cloud;
     return typeof rel === 'string' ? projects.itemPath(item.id, rel) : null;
   });
-  const options: ParseOptions =
-    seq.pointFormat === 'kitti-bin' ? { binLayout: KITTI_LAYOUT } : seq.pointFormat === 'nuscenes-bin' ? { binLayout: NUSCENES_LAYOUT } : {};
+  const first = files.find((f): f is string => !!f) ?? '';
+  const options: ParseOptions = cloudParseOptions({ binLayout: layout }, seq.pointFormat, first);
   return { files, options };
 }
 

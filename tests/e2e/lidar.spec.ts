@@ -376,3 +376,61 @@ test('UTM-scale cloud: the scene is recentred, but cuboids are fitted, shown and
     await utmHost.stop();
   }
 });
+
+test('a headerless .bin with its own record layout: set the layout once for the project, the cloud reads right', async ({ page }) => {
+  // The demo's first frame rewritten as 20-byte records: x y z float32, ring uint16, 2 padding bytes, intensity float32.
+  const base = mkdtempSync(path.join(os.tmpdir(), 'e2e-binlayout-'));
+  const demo = path.join(base, 'demo');
+  expect((await runCli(['demo', demo, '--json'])).code).toBe(0);
+  const raw = readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'velodyne', '000000.bin'));
+  const src = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const n = src.length / 4;
+  const out = Buffer.alloc(n * 20);
+  for (let i = 0; i < n; i++) {
+    out.writeFloatLE(src[i * 4], i * 20);
+    out.writeFloatLE(src[i * 4 + 1], i * 20 + 4);
+    out.writeFloatLE(src[i * 4 + 2], i * 20 + 8);
+    out.writeUInt16LE(i % 64, i * 20 + 12);
+    out.writeFloatLE(src[i * 4 + 3], i * 20 + 16);
+  }
+  const project = path.join(base, 'scans');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'scan.bin'), out);
+  const spec = 'x:f32,y:f32,z:f32,ring:u16,_:2,intensity:f32';
+  const inspected = JSON.parse((await runCli(['inspect', path.join(project, 'scan.bin'), '--layout', spec, '--json'])).stdout);
+  expect(inspected.points).toBe(n);
+  expect(inspected.fields.map((f: { name: string }) => f.name)).toEqual(['x', 'y', 'z', 'ring', 'intensity']);
+
+  const binHost = await startHost([project, '--create']);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(binHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').first().dblclick();
+    const count = async () => Number((await page.getByTestId('point-count').innerText()).replace(/\D/g, ''));
+    // Read as KITTI (16-byte records) by default: the wrong count, and the parser says why.
+    await expect.poll(count, { timeout: 30_000 }).toBe(Math.floor((n * 20) / 16));
+    await expect(page.getByTestId('cloud-warning')).toContainText('not a multiple of the 16-byte record');
+    const field = page.getByTestId('bin-layout');
+    await expect(field).toHaveValue('x:f32,y:f32,z:f32,intensity:f32');
+    // A layout without z is refused before anything is saved.
+    await field.fill('x:f32,y:f32');
+    await field.press('Enter');
+    await expect(page.getByTestId('lidar-notice')).toContainText('no "z" field');
+    await field.fill(spec);
+    await field.press('Enter');
+    await expect.poll(count, { timeout: 30_000 }).toBe(n);
+    await expect(page.getByTestId('cloud-warning')).toHaveCount(0);
+    await expect(page.getByTestId('lidar-notice')).toHaveCount(0);
+    expect(JSON.parse(readFileSync(path.join(project, 'datum.json'), 'utf8')).settings.binLayout).toBe(spec);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-bin-layout.png') });
+    // The layout stays with the project: a reload reads the cloud right straight away.
+    await page.reload();
+    await page.getByTestId('item-tile').first().dblclick();
+    await expect.poll(count, { timeout: 30_000 }).toBe(n);
+    expect(errors).toEqual([]);
+  } finally {
+    await binHost.stop();
+  }
+});

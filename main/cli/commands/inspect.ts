@@ -3,14 +3,29 @@ import type { Command } from '../command';
 import { jsonOpt } from '../command';
 import { inspectPath } from '../../services/inspect';
 import { DatumError } from '../../rpc/errors';
+import { parseBinLayoutSpec } from '../../../renderer/core/formats/pointcloud/binLayout';
 
 export const inspect: Command = {
   summary: 'print the basic properties of a file or folder (point cloud, image, video, DICOM, NIfTI)',
-  usage: 'datum inspect <file> [--json]',
-  options: { ...jsonOpt },
+  usage: 'datum inspect <file> [--layout <spec>] [--json]',
+  options: {
+    ...jsonOpt,
+    layout: {
+      type: 'string',
+      description: 'record layout of a headerless .bin cloud, e.g. "x:f32,y:f32,z:f32,intensity:f32,ring:u16,_:2" (default: KITTI x y z intensity)',
+    },
+  },
   async run({ values, positionals }) {
     if (!positionals[0]) throw new DatumError('BAD_REQUEST', 'usage: datum inspect <file>');
-    const info = await inspectPath(path.resolve(positionals[0]));
+    let binLayout;
+    if (typeof values.layout === 'string') {
+      try {
+        binLayout = parseBinLayoutSpec(values.layout);
+      } catch (e) {
+        throw new DatumError('BAD_REQUEST', (e as Error).message);
+      }
+    }
+    const info = await inspectPath(path.resolve(positionals[0]), { binLayout });
     if (values.json) process.stdout.write(JSON.stringify(info) + '\n');
     else for (const [k, v] of Object.entries(info)) process.stdout.write(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
     return 0;

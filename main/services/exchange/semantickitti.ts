@@ -17,12 +17,13 @@
  * (ontology order at export time), i.e. the stored class ids unchanged. The file lists
  * `{ id, label, name }` per class so a consumer can remap to the official SemanticKITTI ids.
  */
+import { cloudParseOptions, isPlainBin, projectCloudOptions } from '../../../renderer/core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
 import { encodeSemanticKittiLabels, semanticKittiLabelBytes } from '../../../renderer/core/formats/semantickitti/labels';
 import { decodeLabels } from '../../../renderer/editors/lidar/pointLabels';
-import { parsePointCloud } from '../../../renderer/core/formats/pointcloud';
+import { parsePointCloud, type ParseOptions } from '../../../renderer/core/formats/pointcloud';
 import type { ItemDocument } from '../../../renderer/core/document/schema';
 import { registerFormat, type ExchangeContext, type ExportResult } from './registry';
 import { itemsOf, readIfExists, slug } from './lidarCommon';
@@ -37,6 +38,7 @@ const stem = (f: string) => path.basename(f).replace(/(\.pcd)?\.[^.]+$/i, '');
  */
 async function frameInstances(
   cloudFile: string | null, doc: ItemDocument, frame: number, classIds: Uint16Array, ids: InstanceIds, warn: (w: string) => void,
+  parseOptions: (file: string) => ParseOptions,
 ): Promise<Uint16Array | undefined> {
   const cuboids = frameCuboids(doc, frame);
   if (!cuboids.length || !classIds.some((c) => c !== 0)) return undefined;
@@ -46,7 +48,7 @@ async function frameInstances(
   }
   let cloud;
   try {
-    cloud = await parsePointCloud(await fs.readFile(cloudFile), path.basename(cloudFile));
+    cloud = await parsePointCloud(await fs.readFile(cloudFile), path.basename(cloudFile), parseOptions(cloudFile));
   } catch (e) {
     warn(`${cloudFile}: ${(e as Error).message}; instance ids left 0`);
     return undefined;
@@ -83,10 +85,13 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
     if (!doc.pointLabels.length) continue;
     let frameStem = (_frame: number) => stem(item.name);
     let cloudFile = (_frame: number): string | null => projects.itemPath(item.id);
+    let pointFormat: string | undefined;
     let dir = path.join(out, 'labels');
     if (item.modality === 'pointcloud-sequence') {
       const text = await readIfExists(projects.itemPath(item.id, 'sequence.json'));
-      const frames = text ? ((JSON.parse(text) as { frames?: { cloud: string }[] }).frames ?? []) : [];
+      const seqJson = text ? (JSON.parse(text) as { frames?: { cloud: string }[]; pointFormat?: string }) : {};
+      const frames = seqJson.frames ?? [];
+      pointFormat = seqJson.pointFormat;
       frameStem = (f) => (frames[f] ? stem(frames[f].cloud) : String(f).padStart(6, '0'));
       cloudFile = (f) => (frames[f]?.cloud ? projects.itemPath(item.id, frames[f].cloud) : null);
       dir = path.join(out, 'sequences', slug(item.name), 'labels');
@@ -94,11 +99,14 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
     await fs.mkdir(dir, { recursive: true });
     for (const p of doc.pointLabels) {
       if (item.modality !== 'pointcloud-sequence' && p.frame !== 0) continue;
-      // KITTI .bin: 16 bytes a point; a mismatch means the labels belong to another cloud.
-      const mismatch = item.modality === 'pointcloud' && /\.bin$/i.test(item.name) && !/\.pcd\.bin$/i.test(item.name) && item.size / 16 !== p.count;
-      if (mismatch) warnings.push(`${item.name}: ${p.count} point labels but ${item.size / 16} points`);
+      // A .bin has a fixed record size (16 bytes for KITTI, or the project's layout); a mismatch
+      // means the labels belong to another cloud.
+      const stride = projectCloudOptions(projects.current()!.settings.binLayout, item.name).binLayout?.stride ?? 16;
+      const mismatch = item.modality === 'pointcloud' && isPlainBin(item.name) && Math.floor(item.size / stride) !== p.count;
+      if (mismatch) warnings.push(`${item.name}: ${p.count} point labels but ${Math.floor(item.size / stride)} points`);
       const classIds = decodeLabels(p.data, p.count);
-      const instances = mismatch ? undefined : await frameInstances(cloudFile(p.frame), doc, p.frame, classIds, ids, (w) => warnings.push(`${item.name}: ${w}`));
+      const instances = mismatch ? undefined : await frameInstances(cloudFile(p.frame), doc, p.frame, classIds, ids, (w) => warnings.push(`${item.name}: ${w}`), (file) =>
+        cloudParseOptions(projects.current()!.settings, pointFormat, file));
       const bytes = semanticKittiLabelBytes(encodeSemanticKittiLabels(classIds, mapping, instances));
       let name = frameStem(p.frame);
       if (dir === path.join(out, 'labels')) {

@@ -1,6 +1,7 @@
 /**
  * `datum inspect`: dispatch on what the path is. Each modality's inspector lives beside this file.
  */
+import type { BinLayout } from '../../../renderer/core/formats/pointcloud';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -11,7 +12,8 @@ import { inspectPointCloud } from './pointcloud';
 import { inspectVideo } from './video';
 import { PointCloudError } from '../../../renderer/core/formats/pointcloud';
 
-export async function inspectPath(p: string): Promise<Record<string, unknown>> {
+/** `options.binLayout`: record layout for a headerless .bin cloud (see binLayout.ts). */
+export async function inspectPath(p: string, options: { binLayout?: BinLayout } = {}): Promise<Record<string, unknown>> {
   const st = await fs.stat(p).catch(() => null);
   if (!st) throw new DatumError('NOT_FOUND', `${p}: no such file or folder`);
   const modality = st.isDirectory() ? null : modalityOf(p);
@@ -28,7 +30,7 @@ export async function inspectPath(p: string): Promise<Record<string, unknown>> {
   }
   if (modality === 'pointcloud') {
     try {
-      return { modality: 'pointcloud', ...(await inspectPointCloud(p)) };
+      return { modality: 'pointcloud', ...(await inspectPointCloud(p, options)) };
     } catch (err) {
       if (err instanceof PointCloudError) throw new DatumError('BAD_FILE', err.message);
       throw err;

@@ -34,6 +34,8 @@ import { reportError } from '../../state/actions';
 import { colorize, type ColorMode } from '../../viewports/pointcloud/colorize';
 import { loadCloud, loadedCloudBytes, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { CloudCache } from '../../viewports/pointcloud/cloudCache';
+import { cloudParseOptions, declaredLayout, isPlainBin } from '../../core/formats/pointcloud/projectLayout';
+import { BinLayoutField } from './BinLayoutField';
 import { Timeline } from '../../viewports/Timeline';
 import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
@@ -54,6 +56,8 @@ type Records = RecordMap<AnnotationObject>;
 interface PointSequence {
   kind: 'pointcloud';
   fps?: number;
+  /** How the frames are stored when they are headerless .bin files (kitti-bin, nuscenes-bin). */
+  pointFormat?: string;
   calibration?: string;
   frames: { cloud: string; images?: Record<string, string> }[];
 }
@@ -127,12 +131,23 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const cloudName = isSeq ? (seq ? seq.frames[frame].cloud.split('/').pop()! : '') : item.name.split('/').pop()!;
 
   // Parsed frames of this item within a memory budget; neighbours are parsed ahead (cloudCache.ts).
+  // The project's record layout for headerless .bin clouds (datum.json settings.binLayout); a new
+  // layout starts a new cache, so every frame is read again with it.
+  const binLayout = useApp((s) => s.project?.settings.binLayout ?? '');
+  const pointFormat = seq?.pointFormat;
   const cache = useMemo(() => {
     // Keys are "url\nfile name": the name (its extension) tells the parser the format.
-    const c = new CloudCache<LoadedCloud>((key) => loadCloud(key.split('\n')[0], key.split('\n')[1]), loadedCloudBytes, CLOUD_CACHE_BYTES);
+    const c = new CloudCache<LoadedCloud>(
+      async (key) => {
+        const [url, name] = key.split('\n');
+        return loadCloud(url, name, undefined, cloudParseOptions({ binLayout }, pointFormat, name));
+      },
+      loadedCloudBytes,
+      CLOUD_CACHE_BYTES,
+    );
     (window as unknown as { __datumCloudCache?: unknown }).__datumCloudCache = c;
     return c;
-  }, [item.id]);
+  }, [item.id, binLayout, pointFormat]);
   const frameKey = useCallback(
     (f: number) => (seq && f >= 0 && f < seq.frames.length ? `/blob/item/${item.id}/${seq.frames[f].cloud}\n${seq.frames[f].cloud.split('/').pop()}` : null),
     [seq, item.id],
@@ -762,7 +777,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             <label className="small">
               <input type="checkbox" checked={showRings} onChange={(e) => setShowRings(e.target.checked)} data-testid="range-rings" /> {t('viewer.rings')}
             </label>
-            <span className="muted small">{hint}</span>
+            {isPlainBin(cloudName) && !declaredLayout(pointFormat) ? <BinLayoutField saved={binLayout} onError={setNotice} /> : null}
+            <span className="muted small lidar-hint">{hint}</span>
           </div>
           {lassoPath ? (
             <svg className="lidar-lasso">
@@ -770,6 +786,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             </svg>
           ) : null}
           {notice ? <div className="lidar-notice" data-testid="lidar-notice">{notice}</div> : null}
+          {cloud?.warnings.length ? (
+            <div className="lidar-warning" data-testid="cloud-warning">⚠ {cloud.warnings.join(' ')}</div>
+          ) : null}
           {extrinsicWarnings.length ? (
             <div className="lidar-warning" data-testid="extrinsic-warning">⚠ {extrinsicWarnings.join(' ')}</div>
           ) : null}

@@ -4,6 +4,7 @@
  * transferred, so the UI thread never touches per-point work beyond picking fields.
  */
 import { PointCloudWorkerClient, type WorkerLike } from '../../workers/pointcloudClient';
+import type { WorkerParseOptions } from '../../workers/pointcloudProtocol';
 import type { PointCloud } from '../../core/formats/pointcloud/types';
 
 export interface LoadedCloud {
@@ -28,11 +29,11 @@ function workerClient(): PointCloudWorkerClient {
   return client;
 }
 
-export async function loadCloud(url: string, fileName: string, signal?: AbortSignal): Promise<LoadedCloud> {
+export async function loadCloud(url: string, fileName: string, signal?: AbortSignal, options?: WorkerParseOptions): Promise<LoadedCloud> {
   const res = await fetch(url, { signal });
   if (!res.ok) throw new Error(`${fileName}: HTTP ${res.status} ${await res.text()}`);
   const buf = await res.arrayBuffer();
-  const cloud = await workerClient().parse(buf, fileName);
+  const cloud = await workerClient().parse(buf, fileName, options);
   signal?.throwIfAborted();
   return fromPointCloud(cloud);
 }

@@ -15,6 +15,7 @@ export * from './types';
 export { wasmKernelsAvailable } from './wasm/available';
 export { lzfDecompress, LzfError } from './lzf';
 export { KITTI_LAYOUT, NUSCENES_LAYOUT } from './bin';
+export { BinLayoutError, formatBinLayoutSpec, parseBinLayoutSpec } from './binLayout';
 
 /**
  * Decides the format from the content first (PCD / PLY / LAS headers are unambiguous), then from the
