@@ -34,6 +34,18 @@ test('inspect --json on real files, and a clean error for a broken one', async (
   if (video.format) expect(video).toMatchObject({ width: 1280, height: 720 });
   const nifti = JSON.parse((await runCli(['inspect', path.join(DATA, 'nifti', 'FLAIR.nii.gz'), '--json'])).stdout);
   expect(nifti).toMatchObject({ format: 'nifti', slices: 140 });
+  // An organized cloud with NaN points: kept by default (640 x 480), left out on request.
+  const mug = path.join(DATA, 'pcd', 'table_scene_mug_stereo_textured.pcd');
+  const organized = JSON.parse((await runCli(['inspect', mug, '--json'])).stdout);
+  expect(organized).toMatchObject({ points: 307200, width: 640, height: 480 });
+  const dense = JSON.parse((await runCli(['inspect', mug, '--drop-nan', '--json'])).stdout);
+  expect(dense.points).toBeGreaterThan(100_000);
+  expect(dense.points).toBeLessThan(307200);
+  expect(dense.width).toBeUndefined();
+  // A .bin layout that does not parse is a usage error naming the problem.
+  const badLayout = await runCli(['inspect', path.join(DATA, 'kitti', 'velodyne', '000001.bin'), '--layout', 'x:f32,y:f32', '--json']);
+  expect(badLayout.code).not.toBe(0);
+  expect(JSON.parse(badLayout.stdout).error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('no "z" field') });
   const missing = await runCli(['inspect', '/definitely/not/here.pcd', '--json']);
   expect(missing.code).toBe(1);
   expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: '/definitely/not/here.pcd: no such file or folder' } });

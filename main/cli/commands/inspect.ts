@@ -7,13 +7,14 @@ import { parseBinLayoutSpec } from '../../../renderer/core/formats/pointcloud/bi
 
 export const inspect: Command = {
   summary: 'print the basic properties of a file or folder (point cloud, image, video, DICOM, NIfTI)',
-  usage: 'datum inspect <file> [--layout <spec>] [--json]',
+  usage: 'datum inspect <file> [--layout <spec>] [--drop-nan] [--json]',
   options: {
     ...jsonOpt,
     layout: {
       type: 'string',
       description: 'record layout of a headerless .bin cloud, e.g. "x:f32,y:f32,z:f32,intensity:f32,ring:u16,_:2" (default: KITTI x y z intensity)',
     },
+    'drop-nan': { type: 'boolean', description: 'point clouds: leave out points with NaN or infinite coordinates (organized clouds become unorganized)' },
   },
   async run({ values, positionals }) {
     if (!positionals[0]) throw new DatumError('BAD_REQUEST', 'usage: datum inspect <file>');
@@ -25,7 +26,7 @@ export const inspect: Command = {
         throw new DatumError('BAD_REQUEST', (e as Error).message);
       }
     }
-    const info = await inspectPath(path.resolve(positionals[0]), { binLayout });
+    const info = await inspectPath(path.resolve(positionals[0]), { binLayout, dropNaN: values['drop-nan'] === true });
     if (values.json) process.stdout.write(JSON.stringify(info) + '\n');
     else for (const [k, v] of Object.entries(info)) process.stdout.write(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
     return 0;

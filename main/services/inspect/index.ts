@@ -12,8 +12,8 @@ import { inspectPointCloud } from './pointcloud';
 import { inspectVideo } from './video';
 import { PointCloudError } from '../../../renderer/core/formats/pointcloud';
 
-/** `options.binLayout`: record layout for a headerless .bin cloud (see binLayout.ts). */
-export async function inspectPath(p: string, options: { binLayout?: BinLayout } = {}): Promise<Record<string, unknown>> {
+/** Point-cloud options: `binLayout` for a headerless .bin (see binLayout.ts), `dropNaN` to leave out non-finite points. */
+export async function inspectPath(p: string, options: { binLayout?: BinLayout; dropNaN?: boolean } = {}): Promise<Record<string, unknown>> {
   const st = await fs.stat(p).catch(() => null);
   if (!st) throw new DatumError('NOT_FOUND', `${p}: no such file or folder`);
   const modality = st.isDirectory() ? null : modalityOf(p);
