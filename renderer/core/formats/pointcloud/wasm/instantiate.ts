@@ -5,11 +5,20 @@
  * unavailable; callers then use their JavaScript path, which gives identical results.
  */
 export function instantiateKernel(base64: string): WebAssembly.Instance | null {
+  const module = compileKernel(base64);
+  try {
+    return module && new WebAssembly.Instance(module, {});
+  } catch {
+    return null;
+  }
+}
+
+/** The compiled module alone, for kernels that import a memory made per call (see lzfKernel.ts). */
+export function compileKernel(base64: string): WebAssembly.Module | null {
   if (typeof WebAssembly !== 'object') return null;
   try {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
     return null;
   }

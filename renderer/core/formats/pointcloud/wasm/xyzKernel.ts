@@ -4,7 +4,8 @@
  * values, optionally with one 4-byte attribute. Records are staged block by block into the wasm
  * kernel's memory (one memcpy of ~64 KiB that stays in cache), the SIMD kernel packs x y z (and
  * the attribute) and folds the bounds, and the packed block is copied out with one memcpy. This is
- * about twice as fast as the best JavaScript loop we measured (`npm run bench pointcloud`), and
+ * about 1.6x faster than the best JavaScript loop we measured (a 1.2 M-point binary PCD: 7.2 vs
+ * 11.6 ms, `npm run bench pointcloud`), and
  * it needs neither aligned input nor a copy of the file.
  */
 import type { Vec3 } from '../types';
