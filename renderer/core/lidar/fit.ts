@@ -90,6 +90,61 @@ export function completeRect(
 }
 
 /**
+ * Grows clusters from `candidates` (nearest first): from the nearest seed, and while that gives
+ * fewer than `minClusterPoints` (clutter next to the object: a kerb stone, a lone return) from the
+ * next seeds not yet reached, up to `maxSeedTries`; the cluster with the most points (as `score`
+ * counts them) wins. Returns its seed and size, with its cells in index.scratch.queue[0..cells),
+ * or null when no seed grew any points.
+ */
+function bestCluster(
+  index: FrameIndex, candidates: readonly number[], cx: number, cy: number, radius: number, options: FitOptions,
+  score: (cells: number) => number,
+): { seed: number; points: number; cells: number } | null {
+  const wanted = options.minClusterPoints ?? 10;
+  const firstStamp = index.scratch.stamp + 1;
+  let best: { seed: number; points: number } | null = null;
+  let lastSeed = -1;
+  let cells = 0;
+  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
+    const seed = candidates[t];
+    if (tries > 0 && visitedSince(index, seed, firstStamp)) continue;
+    tries++;
+    lastSeed = seed;
+    cells = growCluster(index, seed, cx, cy, radius, options);
+    const points = score(cells);
+    if (points > (best?.points ?? 0)) best = { seed, points };
+    if (points >= wanted) break;
+  }
+  if (!best) return null;
+  // The scratch queue holds the last grown cluster; regrow the winner if it was an earlier one.
+  if (best.seed !== lastSeed) cells = growCluster(index, best.seed, cx, cy, radius, options);
+  return { ...best, cells };
+}
+
+/**
+ * The box of the given cells' points: L-shape (or PCA) heading and extents, completed to the size
+ * prior away from the sensor, bottom on the local ground, top at the highest point. `groundAt` is
+ * where the outline band (points low enough to show the body's sides) is measured from.
+ */
+function boxFromCells(
+  index: FrameIndex, cells: ArrayLike<number>, count: number, groundAt: [number, number], options: FitOptions,
+): FitResult | null {
+  const ground = groundHeight(index, groundAt[0], groundAt[1]);
+  const pts = gatherCells(index, cells, 0, count, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  if (pts.count < (options.minPoints ?? 3)) return null;
+  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const bottom = groundHeight(index, r.cx, r.cy);
+  const height = Math.max(pts.maxZ - bottom, 0.1);
+  return {
+    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
+    pointCount: pts.count,
+    indices: pts.indices,
+    method: rect.method,
+  };
+}
+
+/**
  * Fits a cuboid to the object under a click. `click` is [x, y] or [x, y, z] in the LiDAR frame
  * (z is ignored: the cluster is found in bird's-eye view). Returns null when no object points are
  * near the click.
@@ -102,44 +157,9 @@ export function fitBoxAtClick(
 ): FitResult | null {
   const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
-  const maxRadius = options.maxRadius ?? 6;
-  const wanted = options.minClusterPoints ?? 10;
   const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
-  // Grow from the nearest seed; if that gives only a scrap, try the next seeds not yet reached.
-  const firstStamp = index.scratch.stamp + 1;
-  let bestSeed = -1;
-  let bestPoints = 0;
-  let lastSeed = -1;
-  let cells = 0;
-  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
-    const seed = candidates[t];
-    if (tries > 0 && visitedSince(index, seed, firstStamp)) continue;
-    tries++;
-    lastSeed = seed;
-    cells = growCluster(index, seed, x, y, maxRadius, options);
-    const points = clusterPointCount(index, cells);
-    if (points > bestPoints) {
-      bestPoints = points;
-      bestSeed = seed;
-    }
-    if (points >= wanted) break;
-  }
-  if (bestSeed < 0) return null;
-  // The scratch queue holds the last grown cluster; regrow the winner if it was an earlier one.
-  if (bestSeed !== lastSeed) cells = growCluster(index, bestSeed, x, y, maxRadius, options);
-  const ground = groundHeight(index, x, y);
-  const pts = gatherCells(index, index.scratch.queue, 0, cells, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
-  if (pts.count < (options.minPoints ?? 3)) return null;
-  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
-  const bottom = groundHeight(index, r.cx, r.cy);
-  const height = Math.max(pts.maxZ - bottom, 0.1);
-  return {
-    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
-    pointCount: pts.count,
-    indices: pts.indices,
-    method: rect.method,
-  };
+  const found = bestCluster(index, candidates, x, y, options.maxRadius ?? 6, options, (cells) => clusterPointCount(index, cells));
+  return found && boxFromCells(index, index.scratch.queue, found.cells, [x, y], options);
 }
 
 /** A bird's-eye rectangle drawn by the user, axis-aligned in the LiDAR frame (metres). */
@@ -156,8 +176,8 @@ export interface RegionRect {
  * size-prior completion and ground snap as a one-click fit. An axis-aligned rectangle around a
  * rotated car also covers bits of kerb, hedge or a neighbour in its corners, so the occupied cells
  * inside are split into linked clusters (cluster.ts) and the one nearest the rectangle's centre
- * is fitted, seeded as a one-click fit at the centre would be. Cells of the frame grid count when their centre is inside (0.2 m granularity, well under
- * the slack of a drawn box). Returns null with fewer than `minPoints` (default 10) points, so the
+ * is fitted, seeded as a one-click fit at the centre would be. Cells of the frame grid count
+ * when their centre is inside (0.2 m granularity, well under the slack of a drawn box). Returns null with fewer than `minPoints` (default 10) points, so the
  * caller keeps the box as drawn.
  */
 export function fitBoxInRegion(
@@ -179,8 +199,7 @@ export function fitBoxInRegion(
   const midX = (x0 + x1) / 2, midY = (y0 + y1) / 2;
   const radius = Math.hypot(x1 - x0, y1 - y0) / 2 + cellSize;
   // Seeded like a one-click fit at the rectangle's centre (users draw around the object they
-  // mean): nearest dense cell first, the next seeds not yet reached when a cluster has too few
-  // points inside; the largest tried wins. Lone returns never seed (see seedCandidates).
+  // mean), counting only the points inside; lone returns never seed (see seedCandidates).
   const pointsInside = (grown: number) => {
     let n = 0;
     for (let k = 0; k < grown; k++) {
@@ -190,34 +209,9 @@ export function fitBoxInRegion(
     return n;
   };
   const candidates = seedCandidates(index, midX, midY, radius).filter(inside);
-  const wanted = options.minClusterPoints ?? 10;
-  const firstStamp = index.scratch.stamp + 1;
-  let bestSeed = -1;
-  let bestPoints = 0;
-  for (let t = 0, tries = 0; t < candidates.length && tries < (options.maxSeedTries ?? 4); t++) {
-    if (tries > 0 && visitedSince(index, candidates[t], firstStamp)) continue;
-    tries++;
-    const points = pointsInside(growCluster(index, candidates[t], midX, midY, radius, options));
-    if (points > bestPoints) {
-      bestPoints = points;
-      bestSeed = candidates[t];
-    }
-    if (points >= wanted) break;
-  }
-  if (bestSeed < 0 || bestPoints < (options.minPoints ?? 10)) return null;
-  const grown = growCluster(index, bestSeed, midX, midY, radius, options);
+  const found = bestCluster(index, candidates, midX, midY, radius, options, pointsInside);
+  if (!found || found.points < (options.minPoints ?? 10)) return null;
   const cells: number[] = [];
-  for (let k = 0; k < grown; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
-  const ground = groundHeight(index, midX, midY);
-  const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
-  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
-  const bottom = groundHeight(index, r.cx, r.cy);
-  const height = Math.max(pts.maxZ - bottom, 0.1);
-  return {
-    box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
-    pointCount: pts.count,
-    indices: pts.indices,
-    method: rect.method,
-  };
+  for (let k = 0; k < found.cells; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
+  return boxFromCells(index, cells, cells.length, [midX, midY], options);
 }
