@@ -13,7 +13,8 @@ import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import type { ItemSummary } from '../../preload/contract';
 import type { ItemDocument } from '../../renderer/core/document/schema';
-import { parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
+import type { ParseOptions } from '../../renderer/core/formats/pointcloud';
+import { readCloudFile } from './pointcloud/readCloudFile';
 import { QaConfig, documentToQaItem, runQa, type Finding, type QaItem, type QaPoints } from '../../renderer/core/qa';
 
 /** Frames of point clouds loaded at once for the points check (bounds memory on long sequences). */
@@ -75,7 +76,7 @@ async function cloudSource(projects: ProjectService, item: ItemSummary): Promise
 
 async function loadCloud(file: string, options: ParseOptions, warn: (w: string) => void): Promise<QaPoints | null> {
   try {
-    const c = await parsePointCloud(await readFile(file), path.basename(file), options);
+    const c = await readCloudFile(file, options);
     return { positions: c.positions, count: c.count, offset: c.offset };
   } catch (e) {
     warn(`${file}: ${(e as Error).message}`);

@@ -23,7 +23,8 @@ import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
 import { encodeSemanticKittiLabels, semanticKittiLabelBytes } from '../../../renderer/core/formats/semantickitti/labels';
 import { decodeLabels } from '../../../renderer/editors/lidar/pointLabels';
-import { parsePointCloud, type ParseOptions } from '../../../renderer/core/formats/pointcloud';
+import type { ParseOptions } from '../../../renderer/core/formats/pointcloud';
+import { readCloudFile } from '../pointcloud/readCloudFile';
 import type { ItemDocument } from '../../../renderer/core/document/schema';
 import { registerFormat, type ExchangeContext, type ExportResult } from './registry';
 import { itemsOf, readIfExists, slug } from './lidarCommon';
@@ -48,7 +49,7 @@ async function frameInstances(
   }
   let cloud;
   try {
-    cloud = await parsePointCloud(await fs.readFile(cloudFile), path.basename(cloudFile), parseOptions(cloudFile));
+    cloud = await readCloudFile(cloudFile, parseOptions(cloudFile));
   } catch (e) {
     warn(`${cloudFile}: ${(e as Error).message}; instance ids left 0`);
     return undefined;

@@ -2,9 +2,8 @@
  * `datum inspect <cloud> --json`: a summary of a point-cloud file. Parses in-process (the CLI is a
  * one-shot process with nothing else to keep responsive, and no worker entry to locate).
  */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { parsePointCloud, PointCloudError, type ParseOptions, type PointCloudFormat, type ScalarType, type Vec3 } from '../../../renderer/core/formats/pointcloud';
+import type { ParseOptions, PointCloudFormat, ScalarType, Vec3 } from '../../../renderer/core/formats/pointcloud';
+import { readCloudFile } from '../pointcloud/readCloudFile';
 
 export interface PointCloudInspection {
   format: PointCloudFormat;
@@ -17,14 +16,7 @@ export interface PointCloudInspection {
 }
 
 export async function inspectPointCloud(path: string, options: Omit<ParseOptions, 'lazPerf'> = {}): Promise<PointCloudInspection> {
-  const fileName = basename(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new PointCloudError(fileName, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'io');
-  }
-  const cloud = await parsePointCloud(bytes, fileName, options);
+  const cloud = await readCloudFile(path, options);
   return {
     format: cloud.format,
     points: cloud.count,

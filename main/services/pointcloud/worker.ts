@@ -3,10 +3,10 @@
  * arrays back. Reading happens here too, so the file bytes never cross the thread boundary.
  * Build note: this file is its own esbuild entry point (see pool.ts for how it is located).
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { parsePointCloud, PointCloudError, transferablesOf } from '../../../renderer/core/formats/pointcloud';
+import { PointCloudError, transferablesOf } from '../../../renderer/core/formats/pointcloud';
+import { readCloudFile } from './readCloudFile';
 import type { NodeParseRequest, NodeParseResponse } from './protocol';
 
 async function handle({ id, path, options }: NodeParseRequest): Promise<void> {
@@ -14,13 +14,7 @@ async function handle({ id, path, options }: NodeParseRequest): Promise<void> {
   let response: NodeParseResponse;
   let transfer: ArrayBuffer[] = [];
   try {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (e) {
-      throw new PointCloudError(fileName, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'io');
-    }
-    const cloud = await parsePointCloud(bytes, fileName, options);
+    const cloud = await readCloudFile(path, options);
     response = { id, cloud };
     transfer = transferablesOf(cloud);
   } catch (e) {

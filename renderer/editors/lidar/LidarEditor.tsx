@@ -127,9 +127,6 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   }, [item.id, isSeq]);
 
   const frameCount = seq?.frames.length ?? 1;
-  const cloudUrl = isSeq ? (seq ? `/blob/item/${item.id}/${seq.frames[frame].cloud}` : null) : `/blob/item/${item.id}`;
-  const cloudName = isSeq ? (seq ? seq.frames[frame].cloud.split('/').pop()! : '') : item.name.split('/').pop()!;
-
   // Parsed frames of this item within a memory budget; neighbours are parsed ahead (cloudCache.ts).
   // The project's record layout for headerless .bin clouds (datum.json settings.binLayout); a new
   // layout starts a new cache, so every frame is read again with it.
@@ -152,10 +149,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     (f: number) => (seq && f >= 0 && f < seq.frames.length ? `/blob/item/${item.id}/${seq.frames[f].cloud}\n${seq.frames[f].cloud.split('/').pop()}` : null),
     [seq, item.id],
   );
+  const cloudKey = isSeq ? frameKey(frame) : `/blob/item/${item.id}\n${item.name.split('/').pop()}`;
+  const cloudName = cloudKey?.split('\n')[1] ?? '';
   useEffect(() => {
-    if (!cloudUrl) return;
+    if (!cloudKey) return;
     let live = true;
-    cache.get(`${cloudUrl}\n${cloudName}`).then(
+    cache.get(cloudKey).then(
       (c) => {
         if (!live) return;
         setCloud(c);
@@ -171,7 +170,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     return () => {
       live = false;
     };
-  }, [cloudUrl, cloudName, cache, frameKey, frame, isSeq]);
+  }, [cloudKey, cache, frameKey, frame, isSeq]);
 
   useEffect(() => {
     let live = true;
