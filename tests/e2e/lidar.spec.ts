@@ -2,7 +2,7 @@
  * The LiDAR editor end to end on real KITTI data: one-click fit of a car, a side-view drag, a
  * keyboard nudge, undo/redo, the document on disk, the camera projection and `datum export kitti`.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,18 @@ import { writePcd } from '../helpers/pointcloudWriters';
 
 const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti');
 const STEM = '000002';
+
+type LidarProbe = { __datumLidar?: { toScreen(x: number, y: number, z: number): { x: number; y: number } } };
+
+/** The editor's scene is up (its test hook is installed). */
+async function lidarReady(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as LidarProbe).__datumLidar)).toBe(true);
+}
+
+/** Client pixel of a point given in the cloud file's coordinates. */
+function toScreen(page: Page, x: number, y: number, z: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(([x, y, z]) => (window as unknown as Required<LidarProbe>).__datumLidar.toScreen(x, y, z), [x, y, z]);
+}
 
 let dir: string;
 let host: RunningHost;
@@ -58,12 +70,9 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   // One click (fit tool, Car active) on the car's bottom centre.
   await page.keyboard.press('c');
   await page.keyboard.press('1');
-  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+  await lidarReady(page);
   await page.waitForTimeout(500);
-  const at = await page.evaluate(
-    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
-    [gt.center[0], gt.center[1], gt.center[2] - gt.size[2] / 2],
-  );
+  const at = await toScreen(page, gt.center[0], gt.center[1], gt.center[2] - gt.size[2] / 2);
   await page.mouse.click(at.x, at.y);
   await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
   await expect(page.getByTestId('lidar-selected')).toBeVisible();
@@ -129,10 +138,7 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   await expect(page.getByTestId('lidar-selected')).toBeVisible();
   // Point labels: a lasso around the car gives its points the Car class (id 1 = first label).
   await page.keyboard.press('p');
-  const c = await page.evaluate(
-    ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
-    [gt.center[0], gt.center[1], gt.center[2]],
-  );
+  const c = await toScreen(page, gt.center[0], gt.center[1], gt.center[2]);
   await page.mouse.move(c.x - 30, c.y - 30);
   await page.mouse.down();
   for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(c.x + dx, c.y + dy, { steps: 3 });
@@ -183,13 +189,10 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
     await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
     await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
-    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await lidarReady(page);
     await page.waitForTimeout(300);
     const truth = JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8'))[0];
-    const at = await page.evaluate(
-      ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
-      [truth.center[0], truth.center[1], truth.center[2] - truth.size[2] / 2],
-    );
+    const at = await toScreen(page, truth.center[0], truth.center[1], truth.center[2] - truth.size[2] / 2);
     await page.mouse.click(at.x, at.y);
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
     await page.getByTestId('track-id').fill('7');
@@ -248,7 +251,7 @@ test('draw box: a rectangle dragged around a car is fitted to its points; Alt ke
     await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
     await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
     await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
-    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await lidarReady(page);
     await page.waitForTimeout(300);
     // The user drags a loose rectangle around car-1: 0.5 m of slack, and off-centre by 0.3 m.
     const truth = (JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', '000000.json'), 'utf8')) as Truth[]).find((b) => b.trackId === 'car-1')!;
@@ -256,8 +259,7 @@ test('draw box: a rectangle dragged around a car is fitted to its points; Alt ke
     const [l, w, h] = truth.size;
     const hx = (l / 2) * Math.abs(Math.cos(truth.yaw)) + (w / 2) * Math.abs(Math.sin(truth.yaw)) + 0.5;
     const hy = (l / 2) * Math.abs(Math.sin(truth.yaw)) + (w / 2) * Math.abs(Math.cos(truth.yaw)) + 0.5;
-    const screen = (x: number, y: number) =>
-      page.evaluate(([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z), [x, y, cz - h / 2]);
+    const screen = (x: number, y: number) => toScreen(page, x, y, cz - h / 2);
     const a = await screen(cx - hx + 0.3, cy - hy + 0.3);
     const b = await screen(cx + hx + 0.3, cy + hy + 0.3);
     const drag = async (alt: boolean) => {
@@ -343,14 +345,11 @@ test('UTM-scale cloud: the scene is recentred, but cuboids are fitted, shown and
     await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
     await page.getByTestId('item-tile').first().dblclick();
     await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
-    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar)).toBe(true);
+    await lidarReady(page);
     await page.waitForTimeout(300);
     await page.keyboard.press('c');
     await page.keyboard.press('1');
-    const at = await page.evaluate(
-      ([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z),
-      [utm[0], utm[1], utm[2] - truth.size[2] / 2],
-    );
+    const at = await toScreen(page, utm[0], utm[1], utm[2] - truth.size[2] / 2);
     await page.mouse.click(at.x, at.y);
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
     // The fit ran on the recentred points (a car's worth inside) ...
