@@ -51,22 +51,12 @@ test('track a box over frames with keyframes and interpolation, save, export CVA
   const decoder = await page.getByTestId('video-editor').getAttribute('data-decoder');
   console.log(`video decoder: ${decoder}`);
   await expect(page.getByTestId('frame-label')).toHaveText('Frame 1 / 38');
-  const pixelsOf = () =>
-    page.getByTestId('frame-canvas').evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let sum = 0;
-      for (let i = 0; i < d.length; i += 997) sum += d[i];
-      return sum;
-    });
+  const pixelsOf = () => framePixelSum(page);
   const frame0 = await pixelsOf();
   expect(frame0).toBeGreaterThan(0);
 
   const at = await mapper(page);
-  await page.keyboard.press('b');
-  await page.mouse.move(...at(100, 300));
-  await page.mouse.down();
-  await page.mouse.move(...at(300, 450), { steps: 4 });
-  await page.mouse.up();
+  await drawBox(page, at);
   await expect(page.getByTestId('object-row')).toHaveCount(1);
 
   await step(page, 'd', 10, 10);
@@ -178,22 +168,12 @@ test('WebM (VP9): frame-exact frames, a box propagated forward, an interpolated 
     await expect(editor).toHaveAttribute('data-shown-frame', '0', { timeout: 30_000 });
     await expect(editor).toHaveAttribute('data-decoder', 'webcodecs'); // VP9 decodes in every Chromium
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 1 / 38');
-    const pixelsOf = () =>
-      page.getByTestId('frame-canvas').evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let sum = 0;
-        for (let i = 0; i < d.length; i += 997) sum += d[i];
-        return sum;
-      });
+    const pixelsOf = () => framePixelSum(page);
     const frame0 = await pixelsOf();
     expect(frame0).toBeGreaterThan(0);
 
     const at = await mapper(page);
-    await page.keyboard.press('b');
-    await page.mouse.move(...at(100, 300));
-    await page.mouse.down();
-    await page.mouse.move(...at(300, 450), { steps: 4 });
-    await page.mouse.up();
+    await drawBox(page, at);
     await expect(page.getByTestId('object-row')).toHaveCount(1);
     const ticks = page.getByTestId('keyframe-ticks').locator('i');
     await expect(ticks).toHaveCount(1);
@@ -248,3 +228,22 @@ test('WebM (VP9): frame-exact frames, a box propagated forward, an interpolated 
     await webmHost.stop();
   }
 });
+
+/** A sample of the shown frame's pixels: changes when another frame is drawn. */
+function framePixelSum(page: Page): Promise<number> {
+  return page.getByTestId('frame-canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 997) sum += d[i];
+    return sum;
+  });
+}
+
+/** Box tool (B), drag from (100, 300) to (300, 450) in frame pixels. */
+async function drawBox(page: Page, at: (x: number, y: number) => readonly [number, number]): Promise<void> {
+  await page.keyboard.press('b');
+  await page.mouse.move(...at(100, 300));
+  await page.mouse.down();
+  await page.mouse.move(...at(300, 450), { steps: 4 });
+  await page.mouse.up();
+}
