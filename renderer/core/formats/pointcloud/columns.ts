@@ -9,7 +9,7 @@
  * (wasm/xyzKernel.ts) when they are consecutive in the record, else the typed-view or DataView loops
  * below, which give identical results.
  */
-import { BYTES_PER_ELEMENT, createTypedArray, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
+import { BYTES_PER_ELEMENT, createTypedArray, type PointCloud, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
 import { packXyzWasm } from './wasm/xyzKernel';
 
 /** Where one column lives: component 0 of point i starts at byte `start + i * stride` of the source. */
@@ -29,19 +29,11 @@ export interface Bounds {
   max: Vec3;
 }
 
-/** What a format parser hands to `finishCloud`. */
-export interface CloudParts {
-  count: number;
-  positions: Float32Array;
-  offset: Vec3;
-  fields: PointField[];
-  width?: number;
-  height?: number;
-  viewpoint?: number[];
-  /** Original-coordinate bounds when the parser already computed them in its main pass. */
-  bounds?: Bounds;
-  warnings: string[];
-}
+/**
+ * What a format parser hands to parsePointCloud: the cloud without its format (known by the
+ * caller) and with bounds optional (given when the parser already computed them in its main pass).
+ */
+export type CloudParts = Omit<PointCloud, 'format' | 'bounds' | 'decode'> & { bounds?: Bounds };
 
 const viewOf = (src: Uint8Array) => new DataView(src.buffer, src.byteOffset, src.byteLength);
 
