@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
 import { Profile } from '../renderer/core/review/schema';
+import { parseBinLayoutSpec } from '../renderer/core/formats/pointcloud/binLayout';
 
 export const Modality = z.enum([
   'image',
@@ -58,7 +59,19 @@ export const ProjectSettings = z.object({
    * Record layout of this project's headerless `.bin` clouds, e.g. "x:f32,y:f32,z:f32,intensity:f32,ring:u16,_:2"
    * (renderer/core/formats/pointcloud/binLayout.ts); absent or "" = KITTI (x y z intensity float32).
    */
-  binLayout: z.string().max(2000).optional(),
+  binLayout: z
+    .string()
+    .max(2000)
+    .optional()
+    .superRefine((spec, ctx) => {
+      // Checked here, so a bad layout is refused both in a request and in a hand-edited datum.json.
+      if (!spec?.trim()) return;
+      try {
+        parseBinLayoutSpec(spec);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
 });
 
 export const ProjectInfo = z.object({

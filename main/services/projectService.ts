@@ -2,7 +2,6 @@
  * The open project: its manifest, its item index (in memory, cached on disk under .datum/) and
  * its annotation documents. One instance per host process; hosts inject userData and grants.
  */
-import { parseBinLayoutSpec } from '../../renderer/core/formats/pointcloud/binLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -102,14 +101,6 @@ export class ProjectService {
 
   async updateSettings(settings: ProjectFile['settings']): Promise<ProjectInfo> {
     const p = this.requireProject();
-    // A layout that does not parse would break every .bin cloud of the project: refuse it here.
-    if (settings.binLayout?.trim()) {
-      try {
-        parseBinLayoutSpec(settings.binLayout);
-      } catch (e) {
-        throw new DatumError('BAD_REQUEST', (e as Error).message);
-      }
-    }
     const next = { ...p.file, settings: { ...p.file.settings, ...settings } };
     await writeProjectFile(p.dir, next);
     p.file = next;
