@@ -5,6 +5,7 @@
  * (2D adapters and the built-in 3D proposals) and project pre-labelling with progress, cancel and
  * resume. Predictions become annotation objects with source = model and a score.
  */
+import { cuboidInFile } from '../../renderer/core/lidar/box';
 import { cloudParseOptions } from '../../renderer/core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -190,14 +191,12 @@ export class ModelService {
     const cloud = await parsePointCloud(bytes, path.basename(file), parseOptions).catch((err: Error) => {
       throw new DatumError('BAD_FILE', err.message);
     });
-    const [ox, oy, oz] = cloud.offset;
     return proposeBoxes(cloud.positions, cloud.count)
       .filter((p) => p.score >= minScore)
-      .map((p) => ({
-        label: p.label,
-        score: round(p.score),
-        cuboid: { center: [p.box.center[0] + ox, p.box.center[1] + oy, p.box.center[2] + oz], size: p.box.size, yaw: p.box.yaw },
-      }));
+      .map((p) => {
+        const { center, size, yaw } = cuboidInFile(p.box, cloud.offset);
+        return { label: p.label, score: round(p.score), cuboid: { center, size, yaw } };
+      });
   }
 
   /**

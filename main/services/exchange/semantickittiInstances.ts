@@ -16,7 +16,7 @@
  * - A point inside several boxes keeps the first box in the order above (document order).
  */
 import type { AttributeValue, Cuboid3D, ItemDocument } from '../../../renderer/core/document/schema';
-import { pointsInBox } from '../../../renderer/core/lidar/box';
+import { cuboidInCloud, pointsInBox } from '../../../renderer/core/lidar/box';
 import { interpolateCuboidTrack } from '../../../renderer/core/lidar/interpolate';
 import { TRACK_ATTR } from '../../../renderer/editors/lidar/tracks';
 
@@ -128,11 +128,9 @@ export function frameInstanceIds(
   const out = new Uint16Array(count);
   const inside = new Uint32Array(count);
   for (const c of cuboids) {
-    const [cx, cy, cz] = c.box.center;
     // Every cuboid of the frame takes its id, points or not: generated ids follow document order.
     const id = ids.of(c);
-    const box: Cuboid3D = { ...c.box, center: [cx - offset[0], cy - offset[1], cz - offset[2]] };
-    const n = pointsInBox(positions, count, box, inside);
+    const n = pointsInBox(positions, count, cuboidInCloud(c.box, offset), inside);
     for (let k = 0; k < n; k++) {
       const i = inside[k];
       if (classIds[i] !== 0 && out[i] === 0) out[i] = id;

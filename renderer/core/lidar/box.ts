@@ -11,6 +11,21 @@ export function makeCuboid(center: Vec3, size: Vec3, yaw: number): Cuboid3D {
   return { kind: 'cuboid3d', center, size, yaw };
 }
 
+/**
+ * Cuboids are stored in a cloud file's own coordinates, while the parser may recentre the points
+ * by an `offset` (large UTM-like coordinates) so float32 keeps their precision. These move a
+ * cuboid into the recentred frame of the points and back; with a zero offset they return the box.
+ */
+export function cuboidInCloud(b: Cuboid3D, offset: readonly [number, number, number]): Cuboid3D {
+  if (offset[0] === 0 && offset[1] === 0 && offset[2] === 0) return b;
+  return { ...b, center: [b.center[0] - offset[0], b.center[1] - offset[1], b.center[2] - offset[2]] };
+}
+
+export function cuboidInFile(b: Cuboid3D, offset: readonly [number, number, number]): Cuboid3D {
+  if (offset[0] === 0 && offset[1] === 0 && offset[2] === 0) return b;
+  return { ...b, center: [b.center[0] + offset[0], b.center[1] + offset[1], b.center[2] + offset[2]] };
+}
+
 /** Wraps an angle into (-PI, PI]. */
 export function normalizeAngle(a: number): number {
   const twoPi = Math.PI * 2;

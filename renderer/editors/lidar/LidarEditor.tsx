@@ -20,7 +20,7 @@ import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, LabelSpe
 import { interpolateCuboidTrack } from '../../core/lidar/interpolate';
 import { History } from '../../core/history/history';
 import { diffRecords, invertDiff, type RecordDiff, type RecordMap } from '../../core/history/diff';
-import { pointsInBox } from '../../core/lidar/box';
+import { cuboidInCloud, cuboidInFile, pointsInBox } from '../../core/lidar/box';
 import { fitBoxAtClick, fitBoxInRegion } from '../../core/lidar/fit';
 import { frameIndexFor, groundHeight, type FrameIndex } from '../../core/lidar/frameIndex';
 import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
@@ -37,7 +37,7 @@ import { CloudCache } from '../../viewports/pointcloud/cloudCache';
 import { cloudParseOptions, declaredLayout, isPlainBin } from '../../core/formats/pointcloud/projectLayout';
 import { BinLayoutField } from './BinLayoutField';
 import { Timeline } from '../../viewports/Timeline';
-import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
+import { objectsToScene, ZERO_OFFSET, type SceneOffset } from './sceneFrame';
 import { applyBoxEdit, footprintContains, hexToRgb, moveLocal, resize, rotate, VERTS_PER_BOX, writeBoxLines } from './boxEdit';
 import { SubView } from './SubView';
 import { CameraPanel } from './CameraPanel';
@@ -272,7 +272,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const sceneShownObjects = useMemo(() => objectsToScene(shownObjects, offset), [shownObjects, offset]);
   const selectedObj = selected && records?.[selected]?.geometry.kind === 'cuboid3d' ? records[selected] : null;
   /** The selected cuboid in scene coordinates (sub-views, points inside); file coordinates are in selectedObj. */
-  const selectedBox = useMemo(() => (selectedObj ? boxToScene(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
+  const selectedBox = useMemo(() => (selectedObj ? cuboidInCloud(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
 
   const persist = useCallback(
     (next: Records, label: string, diff: RecordDiff<AnnotationObject>) => {
@@ -339,7 +339,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   }, []);
   /** `box` is in scene coordinates (from the pointer, a fit or a sub-view); it is stored in file coordinates. */
   const live = useCallback((id: string, sceneBox: Cuboid3D | null, create?: AnnotationObject) => {
-    const box = sceneBox && boxFromScene(sceneBox, offsetRef.current);
+    const box = sceneBox && cuboidInFile(sceneBox, offsetRef.current);
     setRecords((cur) => {
       if (!cur) return cur;
       if (box === null) {
@@ -442,7 +442,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       }
       setNotice(null);
       const cur = recordsRef.current ?? {};
-      const obj: AnnotationObject = { id: newId(), label: activeLabel, geometry: boxFromScene(fit.box, offset), frame, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedAt: Date.now() };
+      const obj: AnnotationObject = { id: newId(), label: activeLabel, geometry: cuboidInFile(fit.box, offset), frame, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedAt: Date.now() };
       commit(cur, { ...cur, [obj.id]: obj }, 'fit cuboid', obj.id);
       setSelected(obj.id);
     },
@@ -520,7 +520,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     }
     if (d.drawId) {
       const made = recordsRef.current?.[d.drawId];
-      const g = made && boxToScene(made.geometry as Cuboid3D, offset);
+      const g = made && cuboidInCloud(made.geometry as Cuboid3D, offset);
       if (!g || g.size[0] < 0.3 || g.size[1] < 0.3) {
         live(d.drawId, null);
         gestureStart.current = null;
@@ -540,7 +540,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (fit && made && gestureStart.current && recordsRef.current) {
         const before = gestureStart.current;
         gestureStart.current = null;
-        commit(before, { ...recordsRef.current, [d.drawId]: { ...made, geometry: boxFromScene(fit.box, offset) } }, 'draw cuboid', d.drawId);
+        commit(before, { ...recordsRef.current, [d.drawId]: { ...made, geometry: cuboidInFile(fit.box, offset) } }, 'draw cuboid', d.drawId);
       } else endLive('draw cuboid', d.drawId);
       setSelected(d.drawId);
       return;
@@ -594,7 +594,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (k === 't') return setBev((b) => !b);
       if (k === 'f') {
         const g = selected ? (recordsRef.current?.[selected]?.geometry as Cuboid3D | undefined) : undefined;
-        return focusOn(g && boxToScene(g, offsetRef.current));
+        return focusOn(g && cuboidInCloud(g, offsetRef.current));
       }
       if (isSeq && (k === 'a' || k === 'd')) {
         setFrame((f) => Math.max(0, Math.min(frameCount - 1, f + (k === 'd' ? 1 : -1))));

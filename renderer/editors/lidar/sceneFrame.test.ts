@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Cuboid3D } from '../../core/document/schema';
-import { boxFromScene, boxToScene, objectsToScene, ZERO_OFFSET } from './sceneFrame';
+import { cuboidInCloud as boxToScene, cuboidInFile as boxFromScene } from '../../core/lidar/box';
+import { objectsToScene, ZERO_OFFSET } from './sceneFrame';
 
 const utm: Cuboid3D = { kind: 'cuboid3d', center: [500_012.25, 5_400_003.5, 101.2], size: [4, 1.8, 1.5], yaw: 0.3 };
 const offset = [500_000, 5_400_000, 100] as const;

@@ -1,16 +1,12 @@
 /** 3D boxes with too few LiDAR points inside (needs the item's points provider). */
-import { pointsInBox } from '../../lidar/box';
+import { cuboidInCloud, pointsInBox } from '../../lidar/box';
 import type { Cuboid3D } from '../../document/schema';
 import type { QaConfig } from '../config';
 import type { NormalizedItem } from '../collect';
 import type { Finding, QaPoints } from '../types';
 
 export function countPointsInCuboid(points: QaPoints, box: Cuboid3D): number {
-  const o = points.offset;
-  const b = o && (o[0] !== 0 || o[1] !== 0 || o[2] !== 0)
-    ? { ...box, center: [box.center[0] - o[0], box.center[1] - o[1], box.center[2] - o[2]] as [number, number, number] }
-    : box;
-  return pointsInBox(points.positions, points.count, b);
+  return pointsInBox(points.positions, points.count, points.offset ? cuboidInCloud(box, points.offset) : box);
 }
 
 export function checkPoints(n: NormalizedItem, config: QaConfig['points']): Finding[] {
