@@ -1,46 +1,115 @@
-// Bundles the Node side: the CLI/headless host (ESM), the Electron main process and the
-// sandboxed preload (CommonJS; a sandboxed preload cannot require node_modules, so it is
-// self-contained). npm dependencies stay external for the Node bundles: they are installed.
+// Bundles the Node side: the CLI/headless host (ESM), its worker-thread entries (ESM), the
+// Electron main process (CommonJS) and the sandboxed preload (CommonJS; a sandboxed preload cannot
+// require node_modules, so it is self-contained).
+//
+// npm packages are bundled in, except RUNTIME_EXTERNALS: packages that must stay files on disk at
+// run time (native addons, Emscripten modules that read their .wasm beside themselves). Those are
+// the only production `dependencies`, so the packaged app carries nothing else. After building,
+// every external import left in a bundle is resolved the way that bundle loads it (require() for
+// CommonJS, import for ESM) from dist/main: a package whose `exports` do not answer that condition
+// (nifti-reader-js only answers `import`, which crashed the Electron main process at start) fails
+// the build instead of the user's launch. dist/main/externals.json records what each bundle loads
+// from node_modules, for the packaging test.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Packages loaded from node_modules at run time, and why they cannot be bundled. */
+export const RUNTIME_EXTERNALS = {
+  electron: 'provided by the Electron runtime',
+  sharp: 'native addon (libvips)',
+  'onnxruntime-node': 'native addon (ONNX Runtime)',
+  'laz-perf': 'Emscripten module that reads laz-perf.wasm beside itself',
+  '@cornerstonejs/codec-charls': 'Emscripten module that reads its .wasm beside itself',
+  '@cornerstonejs/codec-openjpeg': 'Emscripten module that reads its .wasm beside itself',
+  '@cornerstonejs/codec-libjpeg-turbo-8bit': 'Emscripten module that reads its .wasm beside itself',
+  // ws's optional native speed-ups, required inside try/catch; absent is fine.
+  bufferutil: 'optional (ws)',
+  'utf-8-validate': 'optional (ws)',
+};
+const OPTIONAL = new Set(['bufferutil', 'utf-8-validate']);
+
+const external = Object.keys(RUNTIME_EXTERNALS).flatMap((p) => [p, `${p}/*`]);
+const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 rmSync('dist/main', { recursive: true, force: true });
 rmSync('dist/preload', { recursive: true, force: true });
+mkdirSync('dist/main', { recursive: true });
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', metafile: true, external };
+// ESM bundles that pull in CommonJS packages need a real `require` for their dynamic requires.
+const esmBanner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+/** bundle file name -> module system it is loaded with */
+const bundles = {};
+const externalsOf = {};
+
+function record(result, format) {
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    if (out.endsWith('.map')) continue;
+    const name = path.basename(out);
+    bundles[name] = format;
+    externalsOf[name] = [...new Set(meta.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
+  }
+}
 
 // Worker-thread entries are separate files next to the CLI so `new URL('./x.js', import.meta.url)` finds them.
-const nodeEntries = {
-  cli: 'main/cli/index.ts',
-  'pointcloud-worker': 'main/services/pointcloud/worker.ts',
-  'inference-worker': 'main/services/inference/worker.ts',
-};
-
+record(
+  await build({
+    ...common,
+    entryPoints: { cli: 'main/cli/index.ts', 'pointcloud-worker': 'main/services/pointcloud/worker.ts', 'inference-worker': 'main/services/inference/worker.ts' },
+    outdir: 'dist/main',
+    format: 'esm',
+    banner: { js: esmBanner },
+  }),
+  'esm',
+);
+record(
+  await build({
+    ...common,
+    entryPoints: { electron: 'main/electron/main.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  }),
+  'cjs',
+);
 await build({
   ...common,
-  entryPoints: nodeEntries,
-  outdir: 'dist/main',
-  format: 'esm',
-  packages: 'external',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
-await build({
-  ...common,
-  entryPoints: { electron: 'main/electron/main.ts' },
-  outdir: 'dist/main',
-  outExtension: { '.js': '.cjs' },
-  format: 'cjs',
-  packages: 'external',
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-});
-await build({
-  ...common,
+  metafile: false,
+  external: ['electron'],
   entryPoints: { preload: 'preload/preload.ts' },
   outdir: 'dist/preload',
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
-  external: ['electron'],
   platform: 'browser',
 });
+
+// Every external must load the way its bundle loads it, and be a production dependency.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const problems = [];
+for (const [name, format] of Object.entries(bundles)) {
+  const file = path.resolve('dist/main', name);
+  for (const spec of externalsOf[name]) {
+    const owner = packageOf(spec);
+    if (!(owner in RUNTIME_EXTERNALS)) problems.push(`${name}: imports ${spec}, which is not in RUNTIME_EXTERNALS`);
+    if (owner === 'electron' || OPTIONAL.has(owner)) continue;
+    if (!pkg.dependencies?.[owner]) problems.push(`${name}: loads ${spec} at run time but ${owner} is not in package.json "dependencies" (it would be missing from the packaged app)`);
+    try {
+      if (format === 'cjs') createRequire(file).resolve(spec);
+      else import.meta.resolve(spec, pathToFileURL(file).href);
+    } catch (e) {
+      problems.push(`${name} (${format === 'cjs' ? 'require' : 'import'}): cannot load ${spec}: ${e.code ?? ''} ${e.message.split('\n')[0]}`);
+    }
+  }
+}
+if (problems.length) {
+  console.error(`build-main: external packages that would fail at run time:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+writeFileSync('dist/main/externals.json', JSON.stringify({ bundles, externals: externalsOf }, null, 2) + '\n');
 console.log('built dist/main and dist/preload');

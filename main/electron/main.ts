@@ -29,6 +29,38 @@ const preloadPath = path.join(distDir, 'preload', 'preload.cjs');
 
 let mainWindow: BrowserWindow | null = null;
 
+/** True for URLs of the app itself: the whole origin (scheme and host) must match, not a prefix. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${SCHEME}:` && u.host === 'app' && !u.username && !u.password && !u.port;
+  } catch {
+    return false;
+  }
+}
+
+/** Schemes a link in the app may open in the operating system, after the user confirms. */
+const EXTERNAL_SCHEMES = new Set(['https:', 'http:', 'mailto:']);
+
+async function openExternalWithConsent(url: string): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return;
+  }
+  if (!EXTERNAL_SCHEMES.has(parsed.protocol)) return;
+  const answer = await dialog.showMessageBox(mainWindow ?? undefined!, {
+    type: 'question',
+    buttons: ['Open', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Open this link outside Datum?',
+    detail: parsed.href,
+  });
+  if (answer.response === 0) await shell.openExternal(parsed.href);
+}
+
 async function pickFolder(): Promise<string | null> {
   const res = await dialog.showOpenDialog(mainWindow ?? undefined!, { properties: ['openDirectory', 'createDirectory'] });
   return res.canceled || !res.filePaths[0] ? null : res.filePaths[0];
@@ -93,10 +125,13 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   // No navigation away from the app and no new windows; external links open in the OS browser.
   win.webContents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(ORIGIN)) e.preventDefault();
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  win.webContents.on('will-redirect', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    void openExternalWithConsent(url);
     return { action: 'deny' };
   });
   void win.loadURL(`${ORIGIN}/`);
@@ -134,7 +169,8 @@ function buildMenu() {
         ],
       },
       { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }] },
-      { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { role: 'togglefullscreen' }] },
+      // DevTools only for developers running from source, never in a packaged build.
+      { label: 'View', submenu: app.isPackaged ? [{ role: 'reload' }, { role: 'togglefullscreen' }] : [{ role: 'reload' }, { role: 'toggleDevTools' }, { role: 'togglefullscreen' }] },
       { label: 'Help', submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'Shift+/', click: () => send('shortcuts') }] },
     ]),
   );
@@ -146,11 +182,11 @@ app.whenReady().then(() => {
     cb({ cancel: true }),
   );
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle(SCHEME, handleProtocol);
   ipcMain.handle(RPC_CHANNEL, async (event, msg: { method?: unknown; params?: unknown }) => {
     // Only our own page may call: check the sending frame's origin.
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!frameUrl.startsWith(`${ORIGIN}/`)) return { error: { code: 'FORBIDDEN', message: 'IPC from an unexpected origin' } };
+    if (!isAppUrl(event.senderFrame?.url ?? '')) return { error: { code: 'FORBIDDEN', message: 'IPC from an unexpected origin' } };
     if (!msg || typeof msg !== 'object') return { error: { code: 'BAD_REQUEST', message: 'malformed IPC message' } };
     return connectionFor(event.sender).call(String(msg.method), msg.params);
   });

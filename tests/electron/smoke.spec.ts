@@ -45,5 +45,18 @@ test('desktop shell opens the start screen with a sandboxed renderer', async () 
   expect(await win.evaluate(() => fetch('http://127.0.0.1:9/').then(() => 'reached', () => 'blocked'))).toBe('blocked');
   await win.getByTestId('open-demo').click();
   await expect(win.getByTestId('item-count')).toHaveText('8 items', { timeout: 60_000 });
+  // One demo item in each editor: image, image sequence, LiDAR sequence (bytes over datum://).
+  await win.getByTestId('item-tile').filter({ hasText: 'shapes_01' }).dblclick();
+  await expect(win.getByTestId('image-editor')).toBeVisible();
+  await expect(win.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 640);
+  await win.getByTestId('back').click();
+  await win.getByTestId('item-tile').filter({ hasText: 'gliding_square' }).dblclick();
+  await expect(win.getByTestId('frame-label')).toHaveText('Frame 1 / 12');
+  await win.keyboard.press('d');
+  await expect(win.getByTestId('frame-label')).toHaveText('Frame 2 / 12');
+  await win.getByTestId('back').click();
+  await win.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
+  await expect(win.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 60_000 });
+  expect(Number((await win.getByTestId('point-count').innerText()).replace(/\D/g, ''))).toBeGreaterThan(20000);
   await app.close();
 });

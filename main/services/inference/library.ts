@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { atomicWriteJson } from '../atomicWrite';
 import { parseManifest, type ModelManifest, type ModelManifestInput } from './manifest';
 import type { IoInfo } from './protocol';
+import { unpackedPath } from '../packaging/asar';
 
 export type ModelSource = 'app' | 'user' | 'project';
 
@@ -75,10 +76,8 @@ function resolveFile(m: ModelManifest, dir: string, rel: string | undefined, man
     if (!pd) throw new Error(`${manifestPath}: package ${m.package} (for ${rel}) is not installed`);
     base = pd;
   }
-  let abs = path.join(base, rel);
   // packaged app: ONNX Runtime reads files natively, so use the copy electron-builder unpacked
-  const unpacked = abs.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-  if (unpacked !== abs && existsSync(unpacked)) abs = unpacked;
+  const abs = unpackedPath(path.join(base, rel));
   if (!existsSync(abs)) throw new Error(`${manifestPath}: model file ${abs} does not exist`);
   return abs;
 }

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IoInfo, LoadResult, Provider, WorkerReply, WorkerRequest } from './protocol';
 import type { TensorData, Tensors } from './types';
+import { unpackedUrl } from '../packaging/asar';
 
 export type { Provider, IoInfo, LoadResult } from './protocol';
 
@@ -52,7 +53,9 @@ export function abortError(): Error {
 }
 
 function defaultWorkerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./inference-worker.js', import.meta.url);
+  if (import.meta.url.endsWith('.ts')) return new URL('./worker.ts', import.meta.url);
+  // Bundled: beside the bundle; a packaged app runs it from app.asar.unpacked.
+  return unpackedUrl(new URL('./inference-worker.js', import.meta.url));
 }
 
 function spawn(url: URL): Worker {

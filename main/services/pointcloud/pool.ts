@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PointCloudError, type PointCloud, type PointCloudErrorCode } from '../../../renderer/core/formats/pointcloud';
 import type { NodeParseRequest, NodeParseResponse, NodeWorkerParseOptions } from './protocol';
+import { unpackedUrl } from '../packaging/asar';
 
 export interface PointCloudPoolOptions {
   /** Worker threads at most; default: cores - 1, between 1 and 4. */
@@ -42,9 +43,10 @@ const isTypeScript = (url: URL) => /\.[cm]?ts$/.test(url.pathname);
 export function defaultWorkerUrl(): URL {
   const here = typeof import.meta !== 'undefined' ? (import.meta as { url?: string }).url : undefined;
   if (here && isTypeScript(new URL(here))) return new URL('./worker.ts', here);
-  // In the bundle (dist/main/) the worker is emitted beside it as pointcloud-worker.js.
-  if (here) return new URL('./pointcloud-worker.js', here);
-  return pathToFileURL(join(__dirname, 'pointcloud-worker.js'));
+  // In the bundle (dist/main/) the worker is emitted beside it as pointcloud-worker.js; a packaged
+  // app runs it from app.asar.unpacked (worker threads cannot load scripts from inside app.asar).
+  if (here) return unpackedUrl(new URL('./pointcloud-worker.js', here));
+  return unpackedUrl(pathToFileURL(join(__dirname, 'pointcloud-worker.js')));
 }
 
 function startWorker(url: URL, execArgv: string[]): Worker {
