@@ -34,6 +34,7 @@ export function createHostServices(opts: {
   const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(
     createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, demoDir }, models),
+    projects.events,
   );
   return { projects, grants, guard, router, models };
 }

@@ -217,9 +217,19 @@ export const contract = {
   'items.get': { input: z.object({ id: z.string().min(1).max(64) }), output: ItemSummary },
   'annotations.load': { input: z.object({ itemId: z.string().min(1).max(64) }), output: ItemDocument },
   'annotations.save': {
-    /** `author` (the local profile's name) stamps new and changed objects with who and when. */
-    input: z.object({ itemId: z.string().min(1).max(64), document: ItemDocument, author: z.string().max(120).optional() }),
-    output: z.object({ savedAt: z.number() }),
+    /**
+     * `author` (the local profile's name) stamps new and changed objects with who and when.
+     * `baseRevision`: the document revision the edit started from; when the file has moved on
+     * since, the save is refused with CONFLICT and nothing is written (the editor merges and saves
+     * again). Without it the save merges review fields only (older clients, scripts).
+     */
+    input: z.object({
+      itemId: z.string().min(1).max(64),
+      document: ItemDocument,
+      author: z.string().max(120).optional(),
+      baseRevision: z.number().int().nonnegative().optional(),
+    }),
+    output: z.object({ savedAt: z.number(), revision: z.number().int() }),
   },
   /**
    * Size of an image item read from its header (nothing decoded) and the levels of its tile
@@ -346,7 +356,8 @@ export const contract = {
     output: z.object({ document: ItemDocument }),
   },
   /** Submitted items in the order a reviewer should take them. */
-  'review.queue': { input: z.object({}), output: z.object({ items: z.array(QueueRow) }) },
+  /** `unreadable`: annotation files that could not be read (file: problem); those items are left out. */
+  'review.queue': { input: z.object({}), output: z.object({ items: z.array(QueueRow), unreadable: z.array(z.string()).default([]) }) },
   /** Objects, items, rejection rate and open issues per annotator and per label. */
   'review.metrics': {
     input: z.object({}),
@@ -361,6 +372,8 @@ export const contract = {
         openIssues: z.number(),
         byStatus: z.record(z.string(), z.number()),
       }),
+      /** Annotation files that could not be read (file: problem); their items are not counted. */
+      unreadable: z.array(z.string()).default([]),
     }),
   },
 } as const;
@@ -379,6 +392,8 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number().nullable(), phase: z.string() }),
   'project.changed': z.object({ reason: z.string() }),
+  /** An item's annotation document was written (by any connection, an import or pre-labelling). */
+  'item.changed': z.object({ itemId: z.string(), revision: z.number().int(), status: z.string() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

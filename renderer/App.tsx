@@ -13,6 +13,7 @@ import { ModelsPanel } from './panels/models/ModelsPanel';
 import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
+import { ConflictDialog } from './panels/ConflictDialog';
 import i18n from './i18n';
 
 export function App() {
@@ -73,6 +74,7 @@ export function App() {
         {project && view === 'review' ? <ReviewPage /> : null}
       </main>
       <ShortcutsDialog />
+      <ConflictDialog />
       <Notices />
     </div>
   );

@@ -43,7 +43,9 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   };
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
-  const reviewed = <T>(ctx: { emit: (e: 'project.changed', d: { reason: string }) => void }, r: T) => (ctx.emit('project.changed', { reason: 'review' }), r);
+  // Project-wide changes are told to every connection (other tabs, the reviewer's screen), not only the caller.
+  const changed = (reason: string) => projects.events.publish('project.changed', { reason });
+  const reviewed = <T>(_ctx: unknown, r: T) => (changed('review'), r);
   return {
     'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
     'project.current': async () => projects.current(),
@@ -71,25 +73,36 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       projects.close();
       return { ok: true as const };
     },
-    'project.updateOntology': async ({ ontology }) => projects.updateOntology(ontology),
-    'project.updateSettings': async ({ settings }) => projects.updateSettings(settings),
+    'project.updateOntology': async ({ ontology }) => {
+      const info = await projects.updateOntology(ontology);
+      changed('ontology');
+      return info;
+    },
+    'project.updateSettings': async ({ settings }) => {
+      const info = await projects.updateSettings(settings);
+      changed('settings');
+      return info;
+    },
     'index.refresh': async (_input, ctx) => {
       const r = await projects.refreshIndex(ctx.progress, ctx.signal);
-      if (r.added || r.removed || r.changed) ctx.emit('project.changed', { reason: 'index' });
+      if (r.added || r.removed || r.changed) changed('index');
       return { items: r.items.length, added: r.added, removed: r.removed, changed: r.changed };
     },
     'items.list': async (q) => projects.listItems(q),
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     // Review fields saved meanwhile by review.* survive an editor's save of an older document.
-    'annotations.save': async ({ itemId, document, author }) => ({ savedAt: await review.saveFromEditor(itemId, document, author) }),
+    'annotations.save': async ({ itemId, document, author, baseRevision }) => review.saveFromEditor(itemId, document, author, baseRevision),
     'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
     'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
     'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),
     'review.commentIssue': async ({ itemId, issueId, author, text }) => ({ document: await review.commentIssue(itemId, issueId, author, text) }),
     'review.resolveIssue': async ({ itemId, issueId, author, text }, ctx) => reviewed(ctx, { document: await review.resolveIssue(itemId, issueId, author, text) }),
     'review.reopenIssue': async ({ itemId, issueId, author, text }, ctx) => reviewed(ctx, { document: await review.reopenIssue(itemId, issueId, author, text) }),
-    'review.queue': async () => ({ items: await review.queue() }),
+    'review.queue': async () => {
+      const unreadable: string[] = [];
+      return { items: await review.queue(unreadable), unreadable };
+    },
     'review.metrics': async () => review.metrics(),
     'models.list': async () => models.info(projects.current()?.path),
     'models.import': async ({ path: p, preset, classesPath, id }) => {
@@ -107,7 +120,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     },
     'prelabel.run': async ({ modelId, itemIds }, ctx) => {
       const r = await models.prelabel(projects, modelId, { itemIds, signal: ctx.signal, progress: (d, t, phase) => ctx.progress(d, t, phase) });
-      ctx.emit('project.changed', { reason: 'prelabel' });
+      changed('prelabel');
       return r;
     },
     'sam.embed': async ({ itemId, modelId }, ctx) => {

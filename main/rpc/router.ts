@@ -13,6 +13,7 @@ import {
   type RpcErrorShape,
 } from '../../preload/contract';
 import { DatumError, toErrorShape } from './errors';
+import type { EventHub } from './events';
 
 /** Per-connection context: where events go and which jobs are running. */
 export interface CallContext {
@@ -36,11 +37,13 @@ export interface Router {
   connect(emit: (event: EventName, data: unknown) => void): Connection;
 }
 
-export function createRouter(handlers: Handlers): Router {
+/** `hub`: events published to every connection (see events.ts). */
+export function createRouter(handlers: Handlers, hub?: EventHub): Router {
   return {
     connect(emitRaw) {
       const jobs = new Map<string, AbortController>();
       const closed = new AbortController();
+      const unsubscribe = hub?.subscribe(emitRaw);
       const emit = <E extends EventName>(event: E, data: EventPayload<E>) => emitRaw(event, data);
 
       const call: Connection['call'] = async (method, params) => {
@@ -87,6 +90,7 @@ export function createRouter(handlers: Handlers): Router {
       return {
         call,
         close() {
+          unsubscribe?.();
           closed.abort();
         },
       };

@@ -9,6 +9,7 @@ import type { ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../..
 import { ItemDocument, emptyDocument, type Ontology } from '../../renderer/core/document/schema';
 import { migrateDocument } from './documentFile';
 import { DatumError } from '../rpc/errors';
+import { EventHub } from '../rpc/events';
 import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
 import { indexSources, type IndexResult } from './indexer';
 import { PathGuard, canonical } from './pathGuard';
@@ -35,6 +36,9 @@ interface OpenProject {
 export class ProjectService {
   private project: OpenProject | null = null;
   private indexWrite: Promise<void> = Promise.resolve();
+
+  /** Events every connection hears (item documents written, ...); the router subscribes. */
+  readonly events = new EventHub();
 
   constructor(readonly guard: PathGuard) {}
 
@@ -174,18 +178,51 @@ export class ProjectService {
     return migrateDocument(text, file);
   }
 
+  /**
+   * Writes an item's document atomically as the next revision of `doc` (callers pass a document
+   * based on what they loaded, so its `revision` is the one on disk) and tells every connection.
+   */
   async saveAnnotations(itemId: string, doc: ItemDocument): Promise<number> {
     const p = this.requireProject();
     const item = this.getItem(itemId);
     if (doc.itemId !== itemId) throw new DatumError('BAD_REQUEST', `document is for item ${doc.itemId}, not ${itemId}`);
     const savedAt = Date.now();
-    await atomicWriteJson(this.annotationFile(p, itemId), { ...doc, updatedAt: savedAt });
+    const revision = (doc.revision ?? 0) + 1;
+    await atomicWriteJson(this.annotationFile(p, itemId), { ...doc, updatedAt: savedAt, revision });
     if (item.status !== doc.status) {
       item.status = doc.status;
       this.persistIndex(p).catch(() => {});
     }
+    this.events.publish('item.changed', { itemId, revision, status: doc.status });
     return savedAt;
   }
+
+  /**
+   * For project-wide passes (QA, review queue, metrics): one unreadable annotation file is
+   * reported by name and skipped, instead of failing the whole pass.
+   */
+  async loadAnnotationsOrProblem(itemId: string): Promise<{ document: ItemDocument; problem?: undefined } | { document?: undefined; problem: string }> {
+    try {
+      return { document: await this.loadAnnotations(itemId) };
+    } catch (e) {
+      if (e instanceof DatumError && (e.code === 'BAD_FILE' || e.code === 'UNSUPPORTED')) return { problem: e.message };
+      throw e;
+    }
+  }
+
+  /** Keeps the bytes of an unreadable annotation file as `<id>.json.corrupt-<time>` before it is replaced. */
+  async quarantineAnnotations(itemId: string): Promise<string | null> {
+    const file = this.annotationFile(this.requireProject(), itemId);
+    const kept = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      await fs.copyFile(file, kept);
+      return kept;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
 
   private annotationFile(p: OpenProject, itemId: string): string {
     if (!/^[0-9a-f]{16}$/.test(itemId)) throw new DatumError('BAD_REQUEST', `invalid item id "${itemId}"`);

@@ -139,12 +139,18 @@ export async function runQaOnProject(projects: ProjectService, config: QaConfig,
   const summaries = opts.itemIds ? opts.itemIds.map((id) => projects.getItem(id)) : allItems(projects);
   const docs = new Map<string, ItemDocument>();
   const items: QaItem[] = [];
+  const unreadable: Finding[] = [];
   let done = 0;
   for (const s of summaries) {
     check();
     if (done % 50 === 0) progress(done, summaries.length, 'loading');
     done++;
-    const doc = await projects.loadAnnotations(s.id);
+    const loaded = await projects.loadAnnotationsOrProblem(s.id);
+    if (loaded.problem !== undefined) {
+      unreadable.push({ check: 'unreadable-document', severity: 'error', item: s.id, frame: null, object: null, message: loaded.problem });
+      continue;
+    }
+    const doc = loaded.document;
     if (doc.objects.length === 0 && doc.tracks.length === 0) continue;
     docs.set(s.id, doc);
     const size = s.modality === 'image' && hasKind(doc, ['box2d', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton']) ? await imageSize(projects.itemPath(s.id)) : {};
@@ -183,6 +189,6 @@ export async function runQaOnProject(projects: ProjectService, config: QaConfig,
   }
   return {
     items: items.length,
-    findings: findings.map(({ check, severity, item, frame, object, message }) => ({ check, severity, item, frame, object, message })),
+    findings: [...unreadable, ...findings].map(({ check, severity, item, frame, object, message }) => ({ check, severity, item, frame, object, message })),
   };
 }

@@ -168,3 +168,27 @@ describe('review service', () => {
     expect((await review.runQa({ itemIds: [c] })).findings.some((f) => f.check === 'duplicate')).toBe(false);
   });
 });
+
+describe('one corrupt annotation file', () => {
+  it('is named and skipped by QA, the reviewer queue and metrics instead of failing them', async () => {
+    for (const id of ids.slice(0, 2)) {
+      await review.saveFromEditor(id, cuboidDoc(id, 'Ann', 2));
+      await review.transition(id, 'in_progress', ann);
+      await review.transition(id, 'submitted', ann);
+    }
+    const broken = path.join(dir, 'annotations', `${ids[1]}.json`);
+    writeFileSync(broken, '{"schemaVersion": 1, "objects": [');
+    const unreadable: string[] = [];
+    const queue = await review.queue(unreadable);
+    expect(queue.map((r) => r.itemId)).toEqual([ids[0]]);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]).toContain(broken);
+    const metrics = await review.metrics();
+    expect(metrics.totals.objects).toBe(2);
+    expect(metrics.unreadable[0]).toContain(broken);
+    const qa = await review.runQa({});
+    const finding = qa.findings.find((f) => f.check === 'unreadable-document');
+    expect(finding?.item).toBe(ids[1]);
+    expect(finding?.message).toContain(broken);
+  });
+});

@@ -58,6 +58,8 @@ export interface Metrics {
   annotators: MetricsRow[];
   labels: MetricsRow[];
   totals: { items: number; objects: number; reviews: number; rejections: number; openIssues: number; byStatus: Record<ItemStatus, number> };
+  /** Annotation files that could not be read (named, with the problem); their items are not counted. */
+  unreadable: string[];
 }
 
 export type IssueWhere = Omit<NewIssue, 'id' | 'itemId' | 'text'>;
@@ -91,16 +93,23 @@ export class ReviewService {
 
   constructor(private readonly projects: ProjectService) {}
 
-  /** Run `f` on the freshly loaded document of one item, save what it returns; one at a time per item. */
+  /**
+   * Run `f` on the freshly loaded document of one item, save what it returns as the next revision;
+   * one at a time per item.
+   */
   private async update(itemId: string, f: (doc: ItemDocument) => ItemDocument, unreadable?: () => ItemDocument): Promise<ItemDocument> {
     const prev = this.locks.get(itemId) ?? Promise.resolve();
     const job = prev
       .catch(() => {})
       .then(async () => {
-        // An unreadable document on disk must not block an editor from saving over it.
-        const doc = await this.projects.loadAnnotations(itemId).catch((e) => {
-          if (unreadable) return unreadable();
-          throw e;
+        // An unreadable document on disk must not block an editor from saving over it; its bytes
+        // are kept beside it first (<id>.json.corrupt-<time>).
+        let quarantined = false;
+        const doc = await this.projects.loadAnnotations(itemId).catch(async (e) => {
+          if (!unreadable || !(e instanceof DatumError) || (e.code !== 'BAD_FILE' && e.code !== 'UNSUPPORTED')) throw e;
+          if (e.code === 'UNSUPPORTED') throw e; // written by a newer Datum: never overwrite it
+          quarantined = true;
+          return unreadable();
         });
         let next: ItemDocument;
         try {
@@ -108,8 +117,9 @@ export class ReviewService {
         } catch (e) {
           conflict(e);
         }
-        const savedAt = await this.projects.saveAnnotations(itemId, next);
-        return { ...next, updatedAt: savedAt };
+        if (quarantined) await this.projects.quarantineAnnotations(itemId);
+        const savedAt = await this.projects.saveAnnotations(itemId, { ...next, revision: doc.revision ?? 0 });
+        return { ...next, updatedAt: savedAt, revision: (doc.revision ?? 0) + 1 };
       });
     this.locks.set(itemId, job);
     try {
@@ -124,9 +134,21 @@ export class ReviewService {
    * made meanwhile. Review fields on disk win unless the incoming history is longer (the sender
    * made the transition itself); issues are merged by id, the disk's copy winning.
    */
-  async saveFromEditor(itemId: string, incoming: ItemDocument, author?: string): Promise<number> {
-    const saved = await this.update(itemId, (disk) => stampProvenance(disk, mergeEditorSave(incoming, disk), author), () => emptyDocument(itemId));
-    return saved.updatedAt ?? Date.now();
+  async saveFromEditor(itemId: string, incoming: ItemDocument, author?: string, baseRevision?: number): Promise<{ savedAt: number; revision: number }> {
+    const saved = await this.update(
+      itemId,
+      (disk) => {
+        // The editor started from another revision: someone else saved meanwhile. Refuse, so the
+        // editor merges (renderer/core/document/merge.ts) instead of overwriting their edits.
+        const onDisk = disk.revision ?? 0;
+        if (baseRevision !== undefined && baseRevision !== onDisk) {
+          throw new DatumError('CONFLICT', `item ${itemId} was changed by someone else (revision ${onDisk} on disk, the edit started from ${baseRevision})`);
+        }
+        return stampProvenance(disk, mergeEditorSave(incoming, disk), author);
+      },
+      () => emptyDocument(itemId),
+    );
+    return { savedAt: saved.updatedAt ?? Date.now(), revision: saved.revision ?? 1 };
   }
 
   transition(itemId: string, to: ItemStatus, profile: Profile, opts: { note?: string; force?: boolean; now?: number } = {}): Promise<ItemDocument> {
@@ -153,11 +175,18 @@ export class ReviewService {
     return this.update(itemId, (doc) => reopenIssue(doc, issueId, by, now, text?.trim() || undefined));
   }
 
-  /** Submitted items in review order (resubmissions first, then oldest submission). */
-  async queue(): Promise<QueueRow[]> {
+  /**
+   * Submitted items in review order (resubmissions first, then oldest submission). Items whose
+   * annotation file cannot be read are left out and named in `unreadable`.
+   */
+  async queue(unreadable: string[] = []): Promise<QueueRow[]> {
     const submitted = this.projects.listItems({ offset: 0, limit: 1_000_000, status: ['submitted'] }).items;
     const docs = new Map<string, ItemDocument>();
-    for (const s of submitted) docs.set(s.id, await this.projects.loadAnnotations(s.id));
+    for (const s of submitted) {
+      const loaded = await this.projects.loadAnnotationsOrProblem(s.id);
+      if (loaded.document) docs.set(s.id, loaded.document);
+      else unreadable.push(loaded.problem);
+    }
     const order = reviewerQueue([...docs.values()].map((d) => ({ itemId: d.itemId, status: d.status, history: d.history, updatedAt: d.updatedAt })));
     return order.map((id) => {
       const doc = docs.get(id)!;
@@ -196,9 +225,15 @@ export class ReviewService {
     const byStatus: Record<ItemStatus, number> = { new: 0, in_progress: 0, submitted: 0, accepted: 0, rejected: 0 };
     const totals = { items: 0, objects: 0, reviews: 0, rejections: 0, openIssues: 0, byStatus };
 
+    const unreadable: string[] = [];
     for (const s of allItems(this.projects)) {
       byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-      const doc = await this.projects.loadAnnotations(s.id);
+      const loaded = await this.projects.loadAnnotationsOrProblem(s.id);
+      if (loaded.problem !== undefined) {
+        unreadable.push(loaded.problem);
+        continue;
+      }
+      const doc = loaded.document;
       const shapes = [
         ...doc.objects.map((o) => ({ id: o.id, label: o.label, by: o.updatedBy })),
         ...doc.tracks.map((t) => ({ id: t.id, label: t.label, by: t.updatedBy })),
@@ -253,7 +288,7 @@ export class ReviewService {
       [...m.values()]
         .map(({ itemSet, ...r }) => ({ ...r, items: itemSet.size, rejectionRate: r.reviews ? r.rejections / r.reviews : null }))
         .sort((a, b) => b.objects - a.objects || b.items - a.items || a.name.localeCompare(b.name));
-    return { annotators: finish(annotators), labels: finish(labels), totals };
+    return { annotators: finish(annotators), labels: finish(labels), totals, unreadable };
   }
 
   /** QA over the project (or some items) with the project's qa.json, else the defaults. */

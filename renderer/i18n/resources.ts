@@ -113,6 +113,22 @@ const coreEn = {
   },
   recovered: 'Recovered unsaved edits from the last session.',
   provenance: { model: 'model', modelEdited: 'edited model', created: 'Created', updated: 'Last changed' },
+  conflicts: {
+    title: 'Someone else changed the same objects',
+    explain: 'This item was saved elsewhere while you edited it. Their other changes and yours are merged; for these {{count}} object(s) both sides made different changes. Choose which version to keep.',
+    object: 'Object',
+    mine: 'Mine',
+    theirs: 'Theirs',
+    deleted: 'deleted',
+    track: 'track',
+    frame: 'Point labels, frame {{frame}}',
+    pointLabels: '{{count}} labelled points',
+    allMine: 'Keep all mine',
+    allTheirs: 'Keep all theirs',
+    apply: 'Apply',
+    merged: 'Merged {{count}} change(s) saved elsewhere into this item.',
+    reloaded: 'This item was changed elsewhere; showing the saved version.',
+  },
 } as const;
 
 const coreZh: Shape<typeof coreEn> = {
@@ -218,6 +234,22 @@ const coreZh: Shape<typeof coreEn> = {
   },
   recovered: '已恢复上次会话中未保存的编辑。',
   provenance: { model: '模型', modelEdited: '人工修改的模型结果', created: '创建', updated: '最后修改' },
+  conflicts: {
+    title: '其他人修改了相同的对象',
+    explain: '在你编辑期间，此条目已在别处保存。双方的其他修改已合并；以下 {{count}} 个对象双方做了不同的修改，请选择保留哪个版本。',
+    object: '对象',
+    mine: '我的',
+    theirs: '对方的',
+    deleted: '已删除',
+    track: '轨迹',
+    frame: '点标签，第 {{frame}} 帧',
+    pointLabels: '{{count}} 个已标注点',
+    allMine: '全部保留我的',
+    allTheirs: '全部保留对方的',
+    apply: '应用',
+    merged: '已将别处保存的 {{count}} 处修改合并到此条目。',
+    reloaded: '此条目已在别处修改，现显示已保存的版本。',
+  },
 };
 
 // Feature string modules are spread here (one line each in en and zh).

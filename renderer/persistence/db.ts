@@ -21,6 +21,8 @@ export interface Draft {
   document: ItemDocument;
   /** Journal sequence number of the last edit folded into this draft. */
   seq: number;
+  /** Host revision of the document these edits started from (a later one on disk means: merge). */
+  baseRevision?: number;
   updatedAt: number;
 }
 

@@ -8,39 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { createHostServices } from '../../main/hostServices';
 import { startHeadlessHost, type HeadlessHost } from '../../main/server/headlessHost';
-import { createClient, type Transport } from '../transport/client';
+import { createClient } from '../transport/client';
+import { nodeWsTransport } from './testing/nodeWsTransport';
 import { DatumDB } from './db';
 import { DocumentStore } from './documentStore';
 import type { ItemDocument } from '../core/document/schema';
-
-function nodeWsTransport(url: string): Transport {
-  const ws = new WebSocket(url);
-  const open = new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  open.catch(() => {}); // a refused connection is answered per call below
-  let next = 1;
-  const pending = new Map<number, (v: any) => void>();
-  ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw));
-    pending.get(m.id)?.(m);
-  });
-  ws.on('close', () => pending.forEach((p) => p({ error: { code: 'INTERNAL', message: 'closed' } })));
-  return {
-    kind: 'websocket',
-    async invoke(method, params) {
-      await open.catch(() => {});
-      if (ws.readyState !== ws.OPEN) return { error: { code: 'INTERNAL', message: 'closed' } };
-      const id = next++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ id, method, params }));
-      });
-    },
-    onEvent: () => () => {},
-  };
-}
 
 const projectDir = mkdtempSync(path.join(os.tmpdir(), 'recover-'));
 writeFileSync(path.join(projectDir, 'a.png'), 'x');

@@ -79,7 +79,17 @@ export function subscribeHostEvents(): void {
     const p = d as { jobId: string; done: number; total: number | null; phase: string };
     updateJob(p.jobId, p.done, p.total, p.phase);
   });
-  rpc.on('project.changed', () => useApp.setState((s) => ({ indexVersion: s.indexVersion + 1 })));
+  rpc.on('project.changed', (d) => {
+    useApp.setState((s) => ({ indexVersion: s.indexVersion + 1 }));
+    // The ontology or settings changed in another window: take the host's copy.
+    const reason = (d as { reason?: string }).reason;
+    if (reason === 'ontology' || reason === 'settings') {
+      rpc.call('project.current', {}).then((project) => {
+        const open = useApp.getState().project;
+        if (project && open && project.path === open.path) useApp.getState().set({ project });
+      }, reportError);
+    }
+  });
   rpc.on('connection' as never, (d) => useApp.getState().set({ connected: (d as { connected: boolean }).connected }));
   rpc.on('menu', (d) => {
     const action = (d as { action: string }).action;

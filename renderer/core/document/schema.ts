@@ -186,6 +186,12 @@ export const ItemDocument = z.object({
   history: z.array(StatusChange).optional(),
   issues: z.array(IssueMarker).optional(),
   updatedAt: z.number().optional(),
+  /**
+   * Incremented by the host on every write of the document (absent = 0, never saved). An editor's
+   * save names the revision it started from; a different revision on disk is a CONFLICT, and the
+   * editor merges (core/document/merge.ts) instead of overwriting someone else's edits.
+   */
+  revision: z.number().int().nonnegative().optional(),
 });
 export type ItemDocument = z.infer<typeof ItemDocument>;
 

@@ -22,7 +22,9 @@ export type CheckId =
   | 'outside-image'
   | 'tiny-box'
   | 'possibly-missed'
-  | 'unsupported-label';
+  | 'unsupported-label'
+  /** The item's annotation file cannot be read (corrupt, or written by a newer Datum): not checked. */
+  | 'unreadable-document';
 
 export interface Finding {
   check: CheckId;

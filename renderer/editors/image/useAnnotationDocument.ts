@@ -12,6 +12,7 @@ import { DocumentStore } from '../../persistence/documentStore';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
+import { editorStoreHooks } from '../../state/conflicts';
 import type { EditOps } from './ops';
 
 export type SaveState = 'saved' | 'saving' | 'error';
@@ -28,14 +29,31 @@ export function useAnnotationDocument<R>(itemId: string, ops: EditOps<R>, onRest
   const restore = useRef(onRestoreSelection);
   restore.current = onRestoreSelection;
 
+  // Someone else's save merged into (or reloaded) this item: show that document. Undo entries are
+  // per-record diffs, so undoing one's own edits still works after a merge.
+  const showRemote = useRef<(id: string, doc: ItemDocument) => void>(() => {});
+  showRemote.current = (id, doc) => {
+    if (id !== itemId) return;
+    baseRef.current = doc;
+    recordsRef.current = ops.read(doc);
+    setRecords(recordsRef.current);
+  };
   const store = useMemo(
     () =>
-      new DocumentStore(rpc, projectPath, undefined, 300, (err) => {
-        setSaveState('error');
-        reportError(err);
-      }),
+      new DocumentStore(
+        rpc,
+        projectPath,
+        undefined,
+        300,
+        (err) => {
+          setSaveState('error');
+          reportError(err);
+        },
+        editorStoreHooks((id, doc) => showRemote.current(id, doc)),
+      ),
     [projectPath],
   );
+  useEffect(() => () => store.dispose(), [store]);
 
   useEffect(() => {
     let live = true;

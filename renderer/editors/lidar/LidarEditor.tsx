@@ -27,6 +27,7 @@ import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
 import { checkExtrinsic, type CameraModel } from '../../core/calib/camera';
 import { kittiCameraModel, parseKittiCalib, type KittiCalib } from '../../core/calib/kitti';
 import { DocumentStore } from '../../persistence/documentStore';
+import { editorStoreHooks } from '../../state/conflicts';
 import { db } from '../../persistence/db';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
@@ -86,6 +87,11 @@ function toRecords(objects: AnnotationObject[]): Records {
   return Object.fromEntries(objects.map((o) => [o.id, o]));
 }
 
+/** The editor's records of a document: its objects, and each frame's point labels as one record. */
+function documentRecords(document: ItemDocument): Records {
+  return { ...toRecords(document.objects), ...Object.fromEntries(document.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])) };
+}
+
 export function LidarEditor({ item }: { item: ItemSummary }) {
   const { t } = useTranslation();
   const project = useApp((s) => s.project)!;
@@ -107,13 +113,30 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   recordsRef.current = records;
   const history = useRef(new History<AnnotationObject>());
   const i18nRecovered = useRef(t('recovered'));
+  // Someone else's save merged into (or reloaded) this item: show that document.
+  const showRemote = useRef<(id: string, doc: ItemDocument) => void>(() => {});
+  showRemote.current = (id, document) => {
+    if (id !== item.id) return;
+    meta.current = document;
+    setTracks(document.tracks);
+    setRecords(documentRecords(document));
+  };
   const store = useMemo(
-    () => new DocumentStore(rpc, project.path, db, 400, (e) => {
-      setSaveState('unsaved');
-      reportError(e);
-    }),
+    () =>
+      new DocumentStore(
+        rpc,
+        project.path,
+        db,
+        400,
+        (e) => {
+          setSaveState('unsaved');
+          reportError(e);
+        },
+        editorStoreHooks((id, doc) => showRemote.current(id, doc)),
+      ),
     [project.path],
   );
+  useEffect(() => () => store.dispose(), [store]);
 
   useEffect(() => {
     if (!isSeq) return;
@@ -180,7 +203,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       if (recovered) useApp.getState().set({ notice: i18nRecovered.current });
       meta.current = document;
       setTracks(document.tracks);
-      setRecords({ ...toRecords(document.objects), ...Object.fromEntries(document.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])) });
+      setRecords(documentRecords(document));
     }, reportError);
     return () => {
       live = false;

@@ -7,6 +7,7 @@ import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { DocumentStore } from '../../persistence/documentStore';
+import { editorStoreHooks } from '../../state/conflicts';
 import { pendingRows, type Row } from './reviewRows';
 
 const key = (itemId: string, objectId: string) => `${itemId}|${objectId}`;
@@ -24,7 +25,20 @@ export function ReviewStrip({ version }: { version: number }) {
   const [threshold, setThreshold] = useState(0.5);
   const [cursor, setCursor] = useState(0);
   const history = useRef(new History<AnnotationObject>());
-  const store = useMemo(() => new DocumentStore(rpc, project.path, undefined, 300, reportError), [project.path]);
+  const store = useMemo(
+    () =>
+      new DocumentStore(
+        rpc,
+        project.path,
+        undefined,
+        300,
+        reportError,
+        // Another window saved one of these items (merged with ours, or reloaded): show its predictions as saved.
+        editorStoreHooks((itemId, doc) => setDocs((prev) => (itemId in prev ? { ...prev, [itemId]: doc } : prev))),
+      ),
+    [project.path],
+  );
+  useEffect(() => () => store.dispose(), [store]);
   const [, bump] = useState(0);
 
   useEffect(() => {

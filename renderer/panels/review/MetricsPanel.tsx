@@ -42,6 +42,11 @@ export function MetricsPanel() {
           ⟳ {t('review.refresh')}
         </button>
       </header>
+      {m.unreadable.length ? (
+        <p className="warn small" data-testid="unreadable-files">
+          {t('review.unreadable', { count: m.unreadable.length, files: m.unreadable.join('; ') })}
+        </p>
+      ) : null}
       <div className="kpis">
         <Kpi label={t('review.kpiItems')} value={m.totals.items} />
         <Kpi label={t('review.kpiObjects')} value={m.totals.objects} />

@@ -53,7 +53,10 @@ function QueuePanel() {
   const [rows, setRows] = useState<QueueRow[] | null>(null);
   const [sel, setSel] = useState(0);
   useEffect(() => {
-    rpc.call('review.queue', {}).then((r) => setRows(r.items), reportError);
+    rpc.call('review.queue', {}).then((r) => {
+      setRows(r.items);
+      if (r.unreadable.length) useApp.getState().set({ error: t('review.unreadable', { count: r.unreadable.length, files: r.unreadable.join('; ') }) });
+    }, reportError);
   }, [version]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
