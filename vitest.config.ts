@@ -7,5 +7,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',
+    // In CI, a missing ../shared/data fails the run instead of skipping every real-data test.
+    globalSetup: ['tests/helpers/sharedDataGate.ts'],
   },
 });

@@ -9,6 +9,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
 export default defineConfig({
   testDir: '.',
   testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
+  // In CI, a missing ../shared/data fails the run instead of skipping every real-data test.
+  globalSetup: './helpers/sharedDataGate.ts',
   timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,

@@ -91,7 +91,12 @@ async function handleProtocol(request: Request): Promise<Response> {
       blob.body == null ? null : Buffer.isBuffer(blob.body) ? new Uint8Array(blob.body) : (Readable.toWeb(blob.body) as ReadableStream);
     return new Response(body, { status: blob.status, headers: blob.headers });
   }
-  const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  let rel: string;
+  try {
+    rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  } catch {
+    return new Response('malformed percent-encoding in the path', { status: 400 }); // URIError: the request's fault
+  }
   let file = path.resolve(rendererDir, rel);
   if (path.relative(rendererDir, file).startsWith('..')) return new Response('forbidden', { status: 403 });
   const exists = await fs.stat(file).then((s) => s.isFile()).catch(() => false);

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { RpcRequest } from '../../preload/contract';
+import { WebSocketServer } from 'ws';
 import type { Router } from '../rpc/router';
 import type { ProjectService } from '../services/projectService';
 import { serveBlob, type BlobResponse } from '../services/blobs';
 import { contentSecurityPolicy } from './contentSecurity';
+import { attachRpcSocket, MAX_MESSAGE_BYTES } from './rpcSocket';
 
 export interface HeadlessHostOptions {
   router: Router;
@@ -34,7 +34,11 @@ export interface HeadlessHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'datum_token';
+/**
+ * Browsers send a host's cookies to every port on it, so two `datum serve` on one machine would
+ * overwrite each other's `datum_token`; the name carries the port instead.
+ */
+const cookieName = (port: number) => `datum_token_${port}`;
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -52,9 +56,10 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
   const bindHost = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   let allowedHosts = new Set<string>();
+  let cookie = cookieName(0); // set once listening
 
   const tokenOk = (req: http.IncomingMessage, url: URL): boolean => {
-    const candidates = [url.searchParams.get('token'), readCookie(req.headers.cookie, COOKIE)];
+    const candidates = [url.searchParams.get('token'), readCookie(req.headers.cookie, cookie)];
     return candidates.some((c) => c != null && safeEqual(c, token));
   };
   const hostOk = (req: http.IncomingMessage): boolean => {
@@ -71,6 +76,12 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (!decodable(url.pathname)) {
+      // Checked before the token, like a proxy would: it says nothing about the app.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('400 bad request: malformed percent-encoding in the path');
+      return;
+    }
     if (!hostOk(req) || !tokenOk(req, url)) {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('403 forbidden: missing or wrong token, or a foreign origin');
@@ -78,7 +89,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     }
     if (url.searchParams.has('token')) {
       // Trade the query token for a cookie so <img>, <video> and workers authenticate too.
-      res.setHeader('set-cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('set-cookie', `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -96,7 +107,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     if (url.pathname !== '/rpc' || !hostOk(req) || !tokenOk(req, url)) {
@@ -104,27 +115,8 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attachRpcSocket(ws, opts.router, log));
   });
-
-  const attach = (ws: WebSocket) => {
-    const conn = opts.router.connect((event, data) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, data }));
-    });
-    ws.on('message', async (raw) => {
-      let req: RpcRequest;
-      try {
-        req = JSON.parse(String(raw));
-        if (typeof req !== 'object' || req === null || typeof req.id !== 'number') throw new Error('not an RPC request');
-      } catch (err) {
-        ws.send(JSON.stringify({ id: -1, error: { code: 'BAD_REQUEST', message: `malformed message: ${(err as Error).message}` } }));
-        return;
-      }
-      const reply = await conn.call(req.method, req.params);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: req.id, ...reply }));
-    });
-    ws.on('close', () => conn.close());
-  };
 
   const serveStatic = async (res: http.ServerResponse, pathname: string, host: string) => {
     const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
@@ -156,6 +148,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     server.listen(opts.port ?? 0, bindHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  cookie = cookieName(port);
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${hostForUrl(bindHost)}:${port}`].map((h) => h.toLowerCase()));
   const url = `http://${hostForUrl(bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost)}:${port}/?token=${token}`;
   log(`datum serve listening on ${url}`);
@@ -180,6 +173,16 @@ function send(res: http.ServerResponse, blob: BlobResponse, headOnly: boolean) {
     res.end();
   } else if (Buffer.isBuffer(blob.body)) res.end(blob.body);
   else blob.body.pipe(res);
+}
+
+/** `decodeURIComponent` throws URIError on `%E0%A4%A`; such a path is the client's mistake (400). */
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isFile(p: string): Promise<boolean> {

@@ -72,6 +72,8 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
       const status = err.code === 'FORBIDDEN' ? 403 : err.code === 'NO_PROJECT' ? 409 : err.code === 'NOT_FOUND' ? 404 : 400;
       return text(status, err.message);
     }
+    // decodeURIComponent on `%E0%A4%A`: the URL is malformed, the client's mistake.
+    if (err instanceof URIError) return text(400, 'malformed percent-encoding in the path');
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return text(404, 'file not found');
     return text(500, (err as Error).message);
   }

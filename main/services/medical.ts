@@ -59,7 +59,12 @@ export class MedicalService {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { segments: [], runs: null };
       throw e;
     }
-    const doc = JSON.parse(text) as { segments: MedicalSegment[]; runs: string };
+    let doc: { segments?: MedicalSegment[]; runs?: string };
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new DatumError('BAD_FILE', `${path.basename(file)}: the saved label map is not valid JSON (${errMsg(e)})`);
+    }
     return { segments: doc.segments ?? [], runs: doc.runs ?? null };
   }
 

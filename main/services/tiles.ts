@@ -10,6 +10,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DatumError } from '../rpc/errors';
 import sharp from 'sharp';
 import type { ItemSummary } from '../../preload/contract';
 
@@ -29,8 +30,14 @@ export function levelCount(width: number, height: number, tile = TILE_SIZE): num
 }
 
 export async function imageInfo(file: string): Promise<ImageInfo> {
-  const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' }).metadata();
-  if (!meta.width || !meta.height) throw new Error(`${path.basename(file)}: unknown image size`);
+  // A file sharp cannot read is the dataset's problem (BAD_FILE), not a Datum bug.
+  const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' })
+    .metadata()
+    .catch((e: Error) => {
+      if ((e as NodeJS.ErrnoException).code) throw e; // ENOENT and friends keep their own codes
+      throw new DatumError('BAD_FILE', `${path.basename(file)}: not a readable image (${e.message})`);
+    });
+  if (!meta.width || !meta.height) throw new DatumError('BAD_FILE', `${path.basename(file)}: unknown image size`);
   // EXIF orientations 5-8 turn the image a quarter: the pyramid is made upright (like the <img> path)
   const [width, height] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
   return { width, height, levels: levelCount(width, height), tileSize: TILE_SIZE };

@@ -58,6 +58,9 @@ export function expectSafeStartup(r: StartupReport): void {
     expect(byUrl[escape].status, escape).toBe(403);
   }
   expect(byUrl['datum://other/index.html'].status).toBe(404);
+  // Malformed percent-encoding is the request's fault: 400, not a failed protocol handler.
+  expect(byUrl['datum://app/%E0%A4%A'].status).toBe(400);
+  expect(byUrl['datum://app/blob/item/%E0%A4%A'].status).toBe(400);
   // No network requests of its own.
   expect(p.webRequestFilter.urls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*']));
   for (const answer of Object.values(p.webRequest)) expect(answer).toEqual({ cancel: true });

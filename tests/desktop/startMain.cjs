@@ -154,7 +154,7 @@ async function probe() {
   if (win) p.preloadExists = require('node:fs').existsSync(win.options.webPreferences.preload);
   p.privileged = protocol.privileged;
   p.protocol = [];
-  for (const url of ['datum://app/', 'datum://app/index.html', 'datum://app/..%2F..%2Fpackage.json', 'datum://app/%2e%2e%2fmain%2felectron.cjs', 'datum://app/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd', 'datum://other/index.html']) {
+  for (const url of ['datum://app/', 'datum://app/index.html', 'datum://app/..%2F..%2Fpackage.json', 'datum://app/%2e%2e%2fmain%2felectron.cjs', 'datum://app/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd', 'datum://other/index.html', 'datum://app/%E0%A4%A', 'datum://app/blob/item/%E0%A4%A']) {
     try { p.protocol.push(await fetchApp(url)); } catch (e) { p.protocol.push({ url, error: String(e) }); }
   }
   p.webRequestFilter = webRequest.filter;

@@ -30,8 +30,10 @@ test('inspect --json on real files, and a clean error for a broken one', async (
   const kitti = JSON.parse((await runCli(['inspect', path.join(DATA, 'kitti', 'velodyne', '000001.bin'), '--json'])).stdout);
   expect(kitti).toMatchObject({ format: 'kitti-bin', points: 120268 });
   expect(kitti.fields.map((f: { name: string }) => f.name)).toEqual(['x', 'y', 'z', 'intensity']);
-  const video = JSON.parse((await runCli(['inspect', path.join(DATA, 'video', 'highway_720p.mp4'), '--json'])).stdout.trim() || '{}');
-  if (video.format) expect(video).toMatchObject({ width: 1280, height: 720 });
+  // The MP4 must be described, not merely not fail: printing nothing is a failure.
+  const mp4 = await runCli(['inspect', path.join(DATA, 'video', 'highway_720p.mp4'), '--json']);
+  expect(mp4.code, mp4.stderr).toBe(0);
+  expect(JSON.parse(mp4.stdout)).toMatchObject({ format: 'mp4', modality: 'video', width: 1280, height: 720, frames: 38, codec: expect.stringMatching(/^avc1\./) });
   const nifti = JSON.parse((await runCli(['inspect', path.join(DATA, 'nifti', 'FLAIR.nii.gz'), '--json'])).stdout);
   expect(nifti).toMatchObject({ format: 'nifti', slices: 140 });
   // An organized cloud with NaN points: kept by default (640 x 480), left out on request.

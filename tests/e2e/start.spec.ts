@@ -31,3 +31,20 @@ test('start screen: demo, recents, refused folder', async ({ page }) => {
   await page.getByRole('button', { name: /Datum demo/ }).click();
   await expect(page.getByTestId('item-count')).toHaveText('8 items');
 });
+
+test('the token leaves the address bar once traded for the cookie; a reload still works', async ({ page }) => {
+  const own = await startHost([]); // a fresh server: the start screen, whatever the test above left open
+  try {
+    await page.goto(`${own.url}#/`);
+    await expect(page.getByTestId('open-demo')).toBeVisible();
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('');
+    expect(page.url()).not.toContain('token');
+    expect(page.url()).toContain('#/'); // the route survives
+    // The page and its WebSocket authenticate with the cookie alone.
+    await page.reload();
+    await page.getByTestId('open-demo').click();
+    await expect(page.getByTestId('project-name')).toHaveText('Datum demo', { timeout: 60_000 });
+  } finally {
+    await own.stop();
+  }
+});

@@ -104,6 +104,35 @@ describe('PCD: every FIELDS/SIZE/TYPE/COUNT combination', () => {
   });
 });
 
+describe('PCD: field names from other writers', () => {
+  // PDAL's writers.pcd names the fields after its dimensions: X Y Z Intensity.
+  const PDAL: PcdColumnSpec[] = [
+    { name: 'X', type: 'F', size: 8 },
+    { name: 'Y', type: 'F', size: 8 },
+    { name: 'Z', type: 'F', size: 8 },
+    { name: 'Intensity', type: 'U', size: 2 },
+  ];
+  for (const data of ['ascii', 'binary', 'binary_compressed'] as PcdData[]) {
+    it(`matches X Y Z case-insensitively (${data})`, async () => {
+      const rows = [
+        [1, 2, 3, 100],
+        [4.5, -5, 6, 200],
+      ];
+      const cloud = await parsePointCloud(writePcd(PDAL, rows, data), `pdal-${data}.pcd`);
+      expect(cloud.count).toBe(2);
+      expect(cloud.warnings).toEqual([]);
+      const p = Array.from(cloud.positions).map((v, i) => v + cloud.offset[i % 3]);
+      expect(p).toEqual([1, 2, 3, 4.5, -5, 6]);
+      expect(cloud.fields.map((f) => [f.name, Array.from(f.data)])).toEqual([['Intensity', [100, 200]]]);
+    });
+  }
+  it('takes the first of x and X as the coordinate and keeps the other as a field', async () => {
+    const cols: PcdColumnSpec[] = ['x', 'y', 'z', 'X'].map((name) => ({ name, type: 'F', size: 4 }));
+    const cloud = await parsePointCloud(writePcd(cols, [[1, 2, 3, 9]], 'ascii'), 'both.pcd');
+    expect(cloud.fields.map((f) => f.name)).toEqual(['X_1']);
+  });
+});
+
 describe('PCD: malformed input', () => {
   const xyzi: PcdColumnSpec[] = ['x', 'y', 'z', 'intensity'].map((name) => ({ name, type: 'F', size: 4 }));
   const rows = Array.from({ length: 1000 }, (_, i) => [i, i, i, i]);

@@ -150,21 +150,22 @@ function unpackColor(field: PointField, n: number): PointField[] {
 
 const isPackedColor = (c: PcdColumn) => (c.name === 'rgb' || c.name === 'rgba') && c.size === 4 && c.count === 1;
 
-/** Makes names unique (a second `normal` becomes `normal_1`) and reports which columns hold x, y, z. */
+/** Makes names unique (a second `normal` becomes `normal_1`) and reports which columns hold x, y, z (any case). */
 function planColumns(header: PcdHeader, fileName: string) {
   const seen = new Set<string>();
   const attributes: { index: number; name: string }[] = [];
   const axes: number[] = [-1, -1, -1];
   header.columns.forEach((c, index) => {
     if (c.name === '_' || c.count === 0) return;
-    const axis = ['x', 'y', 'z'].indexOf(c.name);
+    // Case-insensitive: PDAL writes `X Y Z`, PCL `x y z`; other names keep their spelling.
+    const axis = ['x', 'y', 'z'].indexOf(c.name.toLowerCase());
     if (axis >= 0 && axes[axis] < 0) {
       if (c.count !== 1) throw new PointCloudError(fileName, `coordinate field "${c.name}" has COUNT ${c.count}, expected 1`, 'unsupported');
       axes[axis] = index;
       return;
     }
     let name = c.name;
-    for (let k = 1; seen.has(name) || ['x', 'y', 'z'].includes(name); k++) name = `${c.name}_${k}`;
+    for (let k = 1; seen.has(name) || ['x', 'y', 'z'].includes(name.toLowerCase()); k++) name = `${c.name}_${k}`;
     if (name !== c.name) header.warnings.push(`${fileName}: duplicate field "${c.name}" renamed to "${name}"`);
     seen.add(name);
     attributes.push({ index, name });
