@@ -28,6 +28,7 @@ import {
   importYolo,
 } from '../../../renderer/core/formats/2d';
 import { atomicWrite } from '../atomicWrite';
+import { exportFolders, inExportFolder } from '../exportRecord';
 import { DatumError } from '../../rpc/errors';
 import type { ProjectService } from '../projectService';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
@@ -92,7 +93,7 @@ const FORMATS: Format2D[] = [
 const MAX_SOURCE_FILES = 200_000;
 
 /** Read the annotation files of `src` (a file, or a folder searched recursively) into a map. */
-export async function readSourceFiles(src: string, extensions: string[]): Promise<FormatFiles> {
+export async function readSourceFiles(src: string, extensions: string[], skipFolders: string[] = []): Promise<FormatFiles> {
   const files: FormatFiles = new Map();
   const st = await fs.stat(src).catch(() => null);
   if (!st) throw new DatumError('NOT_FOUND', `${src}: no such file or folder`);
@@ -107,7 +108,10 @@ export async function readSourceFiles(src: string, extensions: string[]): Promis
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const childRel = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) queue.push(childRel);
+      // Our own exports inside a project folder are not the dataset's annotations.
+      if (e.isDirectory()) {
+        if (!inExportFolder(skipFolders, path.join(src, childRel))) queue.push(childRel);
+      }
       else if (e.isFile() && extensions.some((x) => e.name.toLowerCase().endsWith(x))) {
         // A project folder holds datum.json and annotations/<item-id>.json: those are ours, not the dataset's.
         if (childRel === 'datum.json' || /^annotations\/[0-9a-f]{16}\.json$/.test(childRel)) continue;
@@ -218,7 +222,7 @@ async function planImport(format: Format2D, src: string, ctx: ExchangeContext): 
   const warnings: string[] = [];
   const modality: ItemSummary['modality'][] = format.kind === 'video' ? ['video'] : ['image'];
   const items = allItems(projects, modality);
-  const files = await readSourceFiles(src, format.extensions);
+  const files = await readSourceFiles(src, format.extensions, await exportFolders(projects.current()!.path));
   ctx.progress?.(0, null, 'parsing');
   const images = async () => {
     const out: Array<{ name: string; width: number; height: number }> = [];
