@@ -76,6 +76,14 @@ describe.skipIf(!have)('exports leave unreviewed predictions out', () => {
     await getFormat('yolo')!.export!(y1, { projects, warn: () => {} });
     expect(lines(y1)).toHaveLength(total - 5);
     expect(lines(y1).every((l) => l.split(' ').length !== 6)).toBe(true);
+    // A pending predicted box keeps its confidence as the 6th column, on request only.
+    const d2 = await projects.loadAnnotations(item.id);
+    d2.objects.push({ id: 'pred-box', label: d2.objects[0].label, geometry: { kind: 'box2d', x1: 10, y1: 10, x2: 50, y2: 60 }, frame: 0, attributes: {}, source: { kind: 'model', model: 'yolox-nano', score: PENDING }, zOrder: 0 });
+    await projects.saveAnnotations(item.id, d2);
+    const y2 = tmp('pred-yolo-all-');
+    await getFormat('yolo')!.export!(y2, { projects, includePredictions: true, warn: () => {} });
+    expect(lines(y2)).toHaveLength(total + 1);
+    expect(lines(y2).filter((l) => l.split(' ').length === 6 && l.endsWith(' 0.310000'))).toHaveLength(1);
   });
 
   it('KITTI: a pending predicted cuboid is not in label_2 unless asked for, then with its score column', async () => {
