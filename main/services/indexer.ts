@@ -41,7 +41,10 @@ export async function indexSources(
   previous: ItemSummary[],
   onProgress: IndexProgress,
   signal: AbortSignal,
+  /** Absolute folders never indexed: export output inside the project (exportRecord.ts). */
+  exclude: string[] = [],
 ): Promise<IndexResult> {
+  const excluded = new Set(exclude.map((f) => path.resolve(f)));
   const prevById = new Map(previous.map((i) => [i.id, i]));
   const items: ItemSummary[] = [];
   let scanned = 0;
@@ -87,7 +90,7 @@ export async function indexSources(
         if (d.name.startsWith('.')) continue;
         const rel = relDir ? `${relDir}/${d.name}` : d.name;
         if (d.isDirectory()) {
-          if (!(relDir === '' && SKIP_DIRS.has(d.name))) queue.push(rel);
+          if (!(relDir === '' && SKIP_DIRS.has(d.name)) && !excluded.has(path.join(absPath, rel))) queue.push(rel);
         } else if (d.isFile()) {
           files.push(rel);
           const modality = modalityOf(d.name);

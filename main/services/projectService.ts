@@ -12,6 +12,7 @@ import { DatumError } from '../rpc/errors';
 import { EventHub } from '../rpc/events';
 import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
 import { indexSources, type IndexResult } from './indexer';
+import { exportFolders } from './exportRecord';
 import { PathGuard, canonical } from './pathGuard';
 import {
   PROJECT_FILE,
@@ -114,7 +115,8 @@ export class ProjectService {
   async refreshIndex(progress: (done: number, total: number | null, phase: string) => void, signal: AbortSignal): Promise<IndexResult> {
     const p = this.requireProject();
     const sources = p.file.sources.map((spec) => ({ spec, absPath: this.sourcePath(p.dir, spec) }));
-    const result = await indexSources(sources, p.items, (scanned, found) => progress(scanned, null, `indexing: ${found} items`), signal);
+    const exclude = await exportFolders(p.dir);
+    const result = await indexSources(sources, p.items, (scanned, found) => progress(scanned, null, `indexing: ${found} items`), signal, exclude);
     if (this.project !== p) throw new DatumError('CANCELLED', 'the project was closed during indexing');
     p.items = result.items;
     p.byId = new Map(result.items.map((i) => [i.id, i]));

@@ -2,7 +2,8 @@
  * The built `datum` command: help everywhere, JSON for scripting, clean errors.
  */
 import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runCli } from './host';
 
@@ -51,4 +52,38 @@ test('inspect --json on real files, and a clean error for a broken one', async (
   const missing = await runCli(['inspect', '/definitely/not/here.pcd', '--json']);
   expect(missing.code).toBe(1);
   expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: '/definitely/not/here.pcd: no such file or folder' } });
+});
+
+test('import: a project without the source\'s items is an error that leaves the folder as it was; a second import adds nothing', async () => {
+  test.skip(!existsSync(DATA), `../shared/data is absent (${DATA})`);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cli-import-'));
+  const src = path.join(DATA, 'images', 'coco139', 'instances_val2017_image139.json');
+  const empty = path.join(root, 'empty');
+  mkdirSync(empty);
+  const none = await runCli(['import', 'coco', src, empty, '--create', '--json']);
+  expect(none.code).toBe(1);
+  const err = JSON.parse(none.stdout).error;
+  expect(err.code).toBe('NOT_FOUND');
+  expect(err.message).toContain('nothing imported');
+  expect(err.message).toContain(`datum import coco ${src} ${path.dirname(src)} --create`);
+  expect(readdirSync(empty)).toEqual([]); // --create's datum.json and .datum/ removed again
+
+  const ds = path.join(root, 'coco139');
+  cpSync(path.join(DATA, 'images', 'coco139'), ds, { recursive: true });
+  const first = await runCli(['import', 'coco', path.join(ds, 'instances_val2017_image139.json'), ds, '--create', '--json']);
+  expect(first.code).toBe(0);
+  const a = JSON.parse(first.stdout);
+  expect(a).toMatchObject({ items: 1, added: a.objects });
+  const second = await runCli(['import', 'coco', path.join(ds, 'instances_val2017_image139.json'), ds]);
+  expect(second.code).toBe(0);
+  expect(second.stdout).toContain(`imported ${a.objects} objects into 1 items (0 new, ${a.objects} updated)`);
+  const both = await runCli(['import', 'coco', src, ds, '--merge', '--replace']);
+  expect(both.code).toBe(1);
+  expect(both.stderr).toContain('--merge and --replace exclude each other');
+
+  const exported = await runCli(['export', 'coco', ds, path.join(ds, 'exports', 'coco'), '--json']);
+  expect(exported.code).toBe(0);
+  expect(JSON.parse(exported.stdout)).toMatchObject({ objects: a.objects, predictionsLeftOut: 0 });
+  const listed = JSON.parse((await runCli(['import', 'coco', ds, ds, '--json'])).stdout);
+  expect(listed).toMatchObject({ objects: a.objects, added: 0 }); // the export is not read back
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import type { ItemSummary } from '../../../preload/contract';
-import type { AnnotationObject, ItemDocument, LabelSpec, Ontology } from '../../../renderer/core/document/schema';
+import type { LabelSpec, Ontology } from '../../../renderer/core/document/schema';
 import {
   type Dataset2D,
   type Dataset2DItem,
@@ -28,9 +28,12 @@ import {
   importYolo,
 } from '../../../renderer/core/formats/2d';
 import { atomicWrite } from '../atomicWrite';
+import { exportFolders, inExportFolder } from '../exportRecord';
 import { DatumError } from '../../rpc/errors';
 import type { ProjectService } from '../projectService';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
+import { exportableDocument, leftOutWarning } from './predictions';
+import { applyPlan, badFile, importKey, type ImportPlan, type PlannedItem } from './importPlan';
 
 type Kind = 'image' | 'video';
 
@@ -90,7 +93,7 @@ const FORMATS: Format2D[] = [
 const MAX_SOURCE_FILES = 200_000;
 
 /** Read the annotation files of `src` (a file, or a folder searched recursively) into a map. */
-export async function readSourceFiles(src: string, extensions: string[]): Promise<FormatFiles> {
+export async function readSourceFiles(src: string, extensions: string[], skipFolders: string[] = []): Promise<FormatFiles> {
   const files: FormatFiles = new Map();
   const st = await fs.stat(src).catch(() => null);
   if (!st) throw new DatumError('NOT_FOUND', `${src}: no such file or folder`);
@@ -105,7 +108,10 @@ export async function readSourceFiles(src: string, extensions: string[]): Promis
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const childRel = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) queue.push(childRel);
+      // Our own exports inside a project folder are not the dataset's annotations.
+      if (e.isDirectory()) {
+        if (!inExportFolder(skipFolders, path.join(src, childRel))) queue.push(childRel);
+      }
       else if (e.isFile() && extensions.some((x) => e.name.toLowerCase().endsWith(x))) {
         // A project folder holds datum.json and annotations/<item-id>.json: those are ours, not the dataset's.
         if (childRel === 'datum.json' || /^annotations\/[0-9a-f]{16}\.json$/.test(childRel)) continue;
@@ -205,72 +211,55 @@ export async function videoInfo(file: string): Promise<{ width: number; height: 
   return { width: track.video.width, height: track.video.height, frames: track.nb_samples };
 }
 
-function freshId(used: Set<string>, base: string): string {
-  let id = base;
-  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
-  used.add(id);
-  return id;
-}
-
-async function importInto(format: Format2D, src: string, ctx: ExchangeContext): Promise<ImportResult> {
+/**
+ * Phase 1 (nothing is written): read and parse the source, match its items, merge its labels.
+ * Every object gets the key `<format>:<dataset item name>#<importer id>`: the importers derive
+ * ids from the source (COCO annotation id, YOLO line, CVAT shape index), so they are stable
+ * across runs.
+ */
+async function planImport(format: Format2D, src: string, ctx: ExchangeContext): Promise<ImportPlan> {
   const { projects } = ctx;
   const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-  };
   const modality: ItemSummary['modality'][] = format.kind === 'video' ? ['video'] : ['image'];
   const items = allItems(projects, modality);
-  const files = await readSourceFiles(src, format.extensions);
+  const files = await readSourceFiles(src, format.extensions, await exportFolders(projects.current()!.path));
   ctx.progress?.(0, null, 'parsing');
   const images = async () => {
     const out: Array<{ name: string; width: number; height: number }> = [];
     for (const i of items) {
       const size = await imageSizeOf(projects.itemPath(i.id));
       if (size) out.push({ name: i.name, ...size });
-      else warn(`${i.name}: cannot read the image size; skipped`);
+      else warnings.push(`${i.name}: cannot read the image size; skipped`);
     }
     return out;
   };
-  let ds: Dataset2D;
-  try {
-    ds = await format.read(files, images);
-  } catch (err) {
-    throw new DatumError('BAD_FILE', (err as Error).message);
-  }
+  const ds = await format.read(files, images).catch(badFile);
   const match = itemMatcher(items);
   const info = projects.current()!;
-  const { ontology, idMap, added } = mergeOntology(info.ontology, ds.ontology);
-  // Labels arrive only with annotations: a dataset that matches nothing leaves the ontology alone.
-  const anyMatch = ds.items.some((i) => match(i.name));
-  if (anyMatch && (added || JSON.stringify(ontology) !== JSON.stringify(info.ontology))) await projects.updateOntology(ontology);
-  let done = 0;
-  let objects = 0;
-  let matched = 0;
+  const { ontology, idMap } = mergeOntology(info.ontology, ds.ontology);
+  const relabel = (id: string) => idMap.get(id) ?? id;
+  const planned: PlannedItem[] = [];
   for (const dsItem of ds.items) {
-    if (ctx.signal?.aborted) throw new DatumError('CANCELLED', 'import cancelled');
     const item = match(dsItem.name);
     if (!item) {
-      warn(`${dsItem.name}: no item in the project has this name; its annotations were skipped`);
+      warnings.push(`${dsItem.name}: no item in the project has this name; its annotations were skipped`);
       continue;
     }
-    const current = await projects.loadAnnotations(item.id);
-    const used = new Set([...current.objects.map((o) => o.id), ...current.tracks.map((t) => t.id)]);
-    const relabel = (id: string) => idMap.get(id) ?? id;
-    const newObjects: AnnotationObject[] = dsItem.document.objects.map((o) => ({ ...o, id: freshId(used, o.id), label: relabel(o.label) }));
-    const newTracks = dsItem.document.tracks.map((t) => ({ ...t, id: freshId(used, t.id), label: relabel(t.label) }));
-    const next: ItemDocument = {
-      ...current,
-      status: current.status === 'new' && (newObjects.length || newTracks.length) ? 'in_progress' : current.status,
-      objects: [...current.objects, ...newObjects],
-      tracks: [...current.tracks, ...newTracks],
-    };
-    await projects.saveAnnotations(item.id, next);
-    objects += newObjects.length + newTracks.length;
-    matched++;
-    ctx.progress?.(++done, ds.items.length, 'saving');
+    const key = (id: string) => importKey(format.name, dsItem.name, id);
+    planned.push({
+      itemId: item.id,
+      objects: dsItem.document.objects.map((o) => ({ ...o, label: relabel(o.label), importKey: key(o.id) })),
+      tracks: dsItem.document.tracks.map((t) => ({ ...t, label: relabel(t.label), importKey: key(t.id) })),
+    });
   }
-  for (const w of warnings) ctx.warn?.(w);
-  return { items: matched, objects, warnings: ctx.warn ? [] : warnings };
+  // Labels arrive only with annotations: a dataset that matches nothing leaves the ontology alone.
+  const changed = JSON.stringify(ontology) !== JSON.stringify(info.ontology);
+  return { format: format.name, ontology: changed ? ontology : null, items: planned, warnings };
+}
+
+async function importInto(format: Format2D, src: string, ctx: ExchangeContext): Promise<ImportResult> {
+  const plan = await planImport(format, src, ctx);
+  return applyPlan(plan, ctx);
 }
 
 /** The project as a Dataset2D: every item of the format's modality with its size and document. */
@@ -308,7 +297,16 @@ async function exportFrom(format: Format2D, out: string, ctx: ExchangeContext): 
   const warnings: string[] = [];
   const warn = (m: string) => (ctx.warn ? ctx.warn(m) : warnings.push(m));
   ctx.progress?.(0, null, 'reading');
-  const ds = await projectDataset(ctx.projects, format.kind, warn);
+  const all = await projectDataset(ctx.projects, format.kind, warn);
+  let leftOut = 0;
+  const ds: Dataset2D = {
+    ...all,
+    items: all.items.map((item) => {
+      const e = exportableDocument(item.document, ctx.includePredictions);
+      leftOut += e.leftOut;
+      return { ...item, document: e.doc };
+    }),
+  };
   const files = format.write(ds, warn);
   const written: string[] = [];
   for (const [rel, content] of files) {
@@ -318,7 +316,9 @@ async function exportFrom(format: Format2D, out: string, ctx: ExchangeContext): 
     await atomicWrite(target, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content));
     written.push(target);
   }
-  return { files: written, objects: countObjects(ds), warnings };
+  const note = leftOutWarning(leftOut);
+  if (note) warn(note);
+  return { files: written, objects: countObjects(ds), predictionsLeftOut: leftOut, warnings };
 }
 
 for (const f of FORMATS) {

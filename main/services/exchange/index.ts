@@ -3,7 +3,7 @@
  * per format here.
  */
 export { getFormat, listFormats, registerFormat } from './registry';
-export type { ExchangeContext, ExchangeFormat, ExportResult, ImportResult } from './registry';
+export type { ExchangeContext, ExchangeFormat, ExportResult, ImportMode, ImportResult } from './registry';
 import './kitti';
 import './formats2d';
 import './sustech';

@@ -17,6 +17,10 @@ import { parseKittiCalib, kittiCameraModel, type KittiCalib } from '../../../ren
 import { importKittiLabels, exportKittiLabels } from '../../../renderer/core/formats/kitti/labels';
 import type { ProjectService } from '../projectService';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
+import { applyPlan, badFile, importKey, type PlannedItem } from './importPlan';
+import { DatumError } from '../../rpc/errors';
+import { atomicWrite } from '../atomicWrite';
+import { exportableDocument, leftOutWarning } from './predictions';
 
 const PALETTE = ['#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#008080', '#9a6324', '#800000', '#808000', '#000075', '#a9a9a9'];
 
@@ -95,6 +99,10 @@ function kittiType(labelId: string, ontology: Ontology): string {
   return (l?.name ?? labelId).trim().replace(/\s+/g, '_');
 }
 
+/**
+ * Every label file is read and parsed before anything is written: one malformed file fails the
+ * import with the file and line, and the project is left as it was (importPlan.ts).
+ */
 async function importKitti(src: string, ctx: ExchangeContext): Promise<ImportResult> {
   const { projects } = ctx;
   const info = projects.current()!;
@@ -102,12 +110,11 @@ async function importKitti(src: string, ctx: ExchangeContext): Promise<ImportRes
   const before = ontology.labels.length;
   const items = await kittiItems(projects);
   const warnings: string[] = [];
+  const planned: PlannedItem[] = [];
   let done = 0;
-  let objects = 0;
-  let imported = 0;
   for (const item of items) {
-    if (ctx.signal?.aborted) throw new Error('cancelled');
-    ctx.progress?.(done++, items.length, 'importing KITTI labels');
+    if (ctx.signal?.aborted) throw new DatumError('CANCELLED', 'import cancelled');
+    ctx.progress?.(done++, items.length, 'reading KITTI labels');
     const stem = stemOf(item);
     let labelFile = path.join(src, 'label_2', `${stem}.txt`);
     let text = await readIfExists(labelFile);
@@ -116,25 +123,30 @@ async function importKitti(src: string, ctx: ExchangeContext): Promise<ImportRes
       text = await readIfExists(labelFile);
     }
     if (text === null) continue;
-    const calib = await itemCalib(projects, item, src);
+    const calib = await itemCalib(projects, item, src).catch(badFile);
     if (!calib) {
       warnings.push(`${item.name}: no calibration (calib/${stem}.txt); labels skipped`);
       continue;
     }
-    const frame = importKittiLabels(text, calib.calib, { file: labelFile, name: stem });
-    for (const obj of frame.objects) {
-      obj.attributes.kitti_type = obj.label;
-      obj.label = labelFor(obj.label, ontology).id;
+    let frame;
+    try {
+      frame = importKittiLabels(text, calib.calib, { file: labelFile, name: stem });
+    } catch (err) {
+      badFile(err);
     }
-    const doc = await projects.loadAnnotations(item.id);
-    await projects.saveAnnotations(item.id, { ...doc, objects: frame.objects });
-    objects += frame.objects.length;
-    imported++;
+    const objects = frame.objects.map((obj, i) => ({
+      ...obj,
+      label: labelFor(obj.label, ontology).id,
+      attributes: { ...obj.attributes, kitti_type: obj.label },
+      // Keyed by the item (KITTI label files are per item) and the line's position.
+      importKey: importKey('kitti', `${item.name}`, i),
+    }));
+    planned.push({ itemId: item.id, objects, tracks: [] });
   }
-  if (ontology.labels.length !== before) await projects.updateOntology(ontology);
-  ctx.progress?.(items.length, items.length, 'done');
   if (!items.length) warnings.push('the project has no KITTI point clouds (velodyne/N.bin with calib/ and label_2/ beside it)');
-  return { items: imported, objects, warnings };
+  const r = await applyPlan({ format: 'kitti', ontology: ontology.labels.length !== before ? ontology : null, items: planned, warnings }, { ...ctx, warn: undefined });
+  ctx.progress?.(items.length, items.length, 'done');
+  return r;
 }
 
 async function exportKitti(out: string, ctx: ExchangeContext): Promise<ExportResult> {
@@ -146,9 +158,10 @@ async function exportKitti(out: string, ctx: ExchangeContext): Promise<ExportRes
   const files: string[] = [];
   const warnings: string[] = [];
   let objects = 0;
+  let leftOut = 0;
   let done = 0;
   for (const item of items) {
-    if (ctx.signal?.aborted) throw new Error('cancelled');
+    if (ctx.signal?.aborted) throw new DatumError('CANCELLED', 'export cancelled');
     ctx.progress?.(done++, items.length, 'exporting KITTI labels');
     const calib = await itemCalib(projects, item);
     if (!calib) {
@@ -157,17 +170,21 @@ async function exportKitti(out: string, ctx: ExchangeContext): Promise<ExportRes
     }
     const size = item.companions?.image ? await pngSize(projects.sourceFile(item.source, item.companions.image)) : null;
     const camera = kittiCameraModel(calib.calib, 2, size?.[0], size?.[1]);
-    const doc = await projects.loadAnnotations(item.id);
+    const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
+    leftOut += exportable.leftOut;
+    const doc = exportable.doc;
     // KITTI has no tracks: frame 0 of every object (still point clouds have one frame).
     const objs = doc.objects
       .filter((o) => o.frame === 0 && (o.geometry.kind === 'cuboid3d' || o.geometry.kind === 'box2d'))
       .map((o) => ({ ...o, label: kittiType(o.label, ontology) }));
     const file = path.join(dir, `${stemOf(item)}.txt`);
-    await fs.writeFile(file, exportKittiLabels(objs, calib.calib, camera));
+    await atomicWrite(file, exportKittiLabels(objs, calib.calib, camera));
     files.push(file);
     objects += objs.length;
   }
-  return { files, objects, warnings };
+  const note = leftOutWarning(leftOut);
+  if (note) warnings.push(note);
+  return { files, objects, predictionsLeftOut: leftOut, warnings };
 }
 
 registerFormat({

@@ -19,6 +19,10 @@ import { parseInfoJson } from '../../../renderer/core/formats/nuscenes/infoJson'
 import type { LidarFrame } from '../../../renderer/core/lidar/item';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
 import { itemsOf, labelFor, readIfExists, slug } from './lidarCommon';
+import { applyPlan, badFile, importKey, type PlannedItem } from './importPlan';
+import { exportableDocument, leftOutWarning } from './predictions';
+import { atomicWrite } from '../atomicWrite';
+import { DatumError } from '../../rpc/errors';
 
 export const NUSCENES_CATEGORY_ATTR = 'nuscenes_category';
 const KEEP_DIR = '.datum/nuscenes';
@@ -35,43 +39,49 @@ function byFileName(items: ItemSummary[]): Map<string, ItemSummary> {
   return m;
 }
 
+/**
+ * The info file is parsed and matched before anything is written; then the documents (boxes
+ * keyed by point cloud and box index, so a second import updates them), then the kept copy.
+ */
 async function importNuScenes(src: string, ctx: ExchangeContext): Promise<ImportResult> {
   const { projects } = ctx;
   const info = projects.current()!;
-  const text = await fs.readFile(src, 'utf8');
-  const parsed = importNuScenesInfo(text, src);
-  const raw = parseInfoJson(text, src) as NuScenesInfo;
+  const text = await fs.readFile(src, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new DatumError(e.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_FILE', `${src}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+  let parsed: ReturnType<typeof importNuScenesInfo>;
+  let raw: NuScenesInfo;
+  try {
+    parsed = importNuScenesInfo(text, src);
+    raw = parseInfoJson(text, src) as NuScenesInfo;
+  } catch (err) {
+    badFile(err);
+  }
   const ontology: Ontology = { labels: info.ontology.labels.map((l) => ({ ...l })) };
   const before = ontology.labels.length;
   const items = byFileName(itemsOf(projects, ['pointcloud']));
   const warnings: string[] = [];
-  let imported = 0;
-  let objects = 0;
+  const planned: PlannedItem[] = [];
   for (let i = 0; i < parsed.frames.length; i++) {
-    if (ctx.signal?.aborted) throw new Error('cancelled');
-    ctx.progress?.(i, parsed.frames.length, 'importing nuScenes boxes');
+    if (ctx.signal?.aborted) throw new DatumError('CANCELLED', 'import cancelled');
     const name = lidarName(raw.data_list[i], i);
     const item = items.get(name);
     if (!item) {
       warnings.push(`data_list[${i}]: no point cloud named ${name} in the project`);
       continue;
     }
-    const objs: AnnotationObject[] = parsed.frames[i].objects.map((o) => ({
+    const objects: AnnotationObject[] = parsed.frames[i].objects.map((o, k) => ({
       ...o,
       frame: 0,
       label: labelFor(o.label, ontology, 'nuscenes').id,
       attributes: { ...o.attributes, [NUSCENES_CATEGORY_ATTR]: o.label },
+      importKey: importKey('nuscenes', name, k),
     }));
-    const doc = await projects.loadAnnotations(item.id);
-    await projects.saveAnnotations(item.id, { ...doc, objects: [...doc.objects.filter((o) => o.geometry.kind !== 'cuboid3d'), ...objs] });
-    imported++;
-    objects += objs.length;
+    planned.push({ itemId: item.id, objects, tracks: [] });
   }
-  if (ontology.labels.length !== before) await projects.updateOntology(ontology);
-  const keep = path.join(info.path, KEEP_DIR);
-  await fs.mkdir(keep, { recursive: true });
-  await fs.writeFile(path.join(keep, path.basename(src)), text);
-  return { items: imported, objects, warnings };
+  const r = await applyPlan({ format: 'nuscenes', ontology: ontology.labels.length !== before ? ontology : null, items: planned, warnings }, { ...ctx, warn: undefined });
+  if (planned.length) await atomicWrite(path.join(info.path, KEEP_DIR, path.basename(src)), text);
+  return r;
 }
 
 async function exportNuScenes(out: string, ctx: ExchangeContext): Promise<ExportResult> {
@@ -79,6 +89,7 @@ async function exportNuScenes(out: string, ctx: ExchangeContext): Promise<Export
   const info = projects.current()!;
   const ontology = info.ontology;
   const warnings: string[] = [];
+  let leftOut = 0;
   const keepDir = path.join(info.path, KEEP_DIR);
   const kept = (await fs.readdir(keepDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
   if (kept.length > 1) warnings.push(`several imported info files under ${KEEP_DIR}; using ${kept[0]}`);
@@ -98,7 +109,9 @@ async function exportNuScenes(out: string, ctx: ExchangeContext): Promise<Export
   const items = itemsOf(projects, ['pointcloud']);
   const named = byFileName(items);
   const frameOf = async (item: ItemSummary, frame: number, name: string): Promise<LidarFrame> => {
-    const doc = await projects.loadAnnotations(item.id);
+    const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
+    leftOut += exportable.leftOut;
+    const doc = exportable.doc;
     const objects: AnnotationObject[] = [];
     for (const o of doc.objects) {
       if (o.frame !== 0 || o.geometry.kind !== 'cuboid3d') continue;
@@ -133,8 +146,10 @@ async function exportNuScenes(out: string, ctx: ExchangeContext): Promise<Export
     json.data_list.forEach((e, i) => (e.lidar_points = { lidar_path: frames[i].name }));
     text = JSON.stringify(json, null, 1);
   }
-  await fs.writeFile(file, text);
-  return { files: [file], objects, warnings };
+  await atomicWrite(file, text);
+  const note = leftOutWarning(leftOut);
+  if (note) warnings.push(note);
+  return { files: [file], objects, predictionsLeftOut: leftOut, warnings };
 }
 
 registerFormat({

@@ -11,17 +11,36 @@ export interface ExchangeContext {
   progress?: (done: number, total: number | null, phase: string) => void;
   signal?: AbortSignal;
   warn?: (message: string) => void;
+  /**
+   * Import: 'merge' (default) updates the objects an earlier import of the same source wrote
+   * (matched by importKey) and adds the new ones; 'replace' also removes objects imported earlier
+   * in this format that the source no longer has. Hand-made objects are kept either way.
+   */
+  mode?: ImportMode;
+  /** Export: also write pending model predictions (source model, not accepted). */
+  includePredictions?: boolean;
 }
 
+export type ImportMode = 'merge' | 'replace';
+
 export interface ImportResult {
+  /** Items whose documents the source has annotations for. */
   items: number;
+  /** Objects and tracks in the source for those items. */
   objects: number;
+  /** Of those, new to the project / already there from an earlier import (updated in place). */
+  added?: number;
+  updated?: number;
+  /** Removed by mode 'replace'. */
+  removed?: number;
   warnings: string[];
 }
 
 export interface ExportResult {
   files: string[];
   objects: number;
+  /** Pending model predictions not written (no includePredictions). */
+  predictionsLeftOut?: number;
   warnings: string[];
 }
 

@@ -28,6 +28,8 @@ import { readCloudFile } from '../pointcloud/readCloudFile';
 import type { ItemDocument } from '../../../renderer/core/document/schema';
 import { registerFormat, type ExchangeContext, type ExportResult } from './registry';
 import { itemsOf, readIfExists, slug } from './lidarCommon';
+import { exportableDocument, leftOutWarning } from './predictions';
+import { atomicWrite } from '../atomicWrite';
 import { documentTrackIds, FIRST_GENERATED_INSTANCE, frameCuboids, frameInstanceIds, InstanceIds } from './semantickittiInstances';
 
 const stem = (f: string) => path.basename(f).replace(/(\.pcd)?\.[^.]+$/i, '');
@@ -79,10 +81,14 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
     ids.reserve(documentTrackIds(await projects.loadAnnotations(item.id)));
   }
   let done = 0;
+  let leftOut = 0;
   for (const item of items) {
     if (ctx.signal?.aborted) throw new Error('cancelled');
     ctx.progress?.(done++, items.length, 'exporting SemanticKITTI labels');
-    const doc = await projects.loadAnnotations(item.id);
+    // Pending predicted cuboids give no instance ids (they are not ground truth yet).
+    const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
+    const doc = exportable.doc;
+    if (doc.pointLabels.length) leftOut += exportable.leftOut;
     if (!doc.pointLabels.length) continue;
     let frameStem = (_frame: number) => stem(item.name);
     let cloudFile = (_frame: number): string | null => projects.itemPath(item.id);
@@ -115,7 +121,7 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
         used.add(name);
       }
       const file = path.join(dir, `${name}.label`);
-      await fs.writeFile(file, bytes);
+      await atomicWrite(file, bytes);
       files.push(file);
     }
   }
@@ -124,11 +130,13 @@ async function exportSemanticKitti(out: string, ctx: ExchangeContext): Promise<E
   const note =
     'semantic id = lower 16 bits of each uint32 in labels/*.label; instance id = upper 16 bits: for a labelled point inside a cuboid of its frame, ' +
     `the cuboid's track_id when that is an integer in 1..65535, else an id generated from ${FIRST_GENERATED_INSTANCE} up (the first cuboid in document order where boxes overlap); 0 otherwise`;
-  await fs.writeFile(classesFile, JSON.stringify({ note, classes }, null, 1));
+  await atomicWrite(classesFile, JSON.stringify({ note, classes }, null, 1));
   files.push(classesFile);
   if (ids.exhausted) warnings.push('more than 65535 instances: some cuboids got instance 0');
   if (files.length === 1) warnings.push('no point cloud in the project has point labels');
-  return { files, objects: files.length - 1, warnings };
+  const left = leftOutWarning(leftOut);
+  if (left) warnings.push(left);
+  return { files, objects: files.length - 1, predictionsLeftOut: leftOut, warnings };
 }
 
 registerFormat({

@@ -18,6 +18,11 @@ import type { AnnotationObject, Ontology } from '../../../renderer/core/document
 import { parseSustechFrame } from '../../../renderer/core/formats/sustech/labels';
 import { parseSustechCalib } from '../../../renderer/core/calib/sustech';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
+import { applyPlan, badFile, importKey } from './importPlan';
+import { exportableDocument, leftOutWarning } from './predictions';
+import { atomicWrite } from '../atomicWrite';
+import { DatumError } from '../../rpc/errors';
+import type { ProjectInfo } from '../../../preload/contract';
 import { itemsOf, jpegSize, labelFor, readIfExists, slug } from './lidarCommon';
 import { TRACK_ATTR } from '../../../renderer/editors/lidar/tracks';
 
@@ -80,75 +85,145 @@ const inside = (root: string, p: string) => {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : null;
 };
 
+/** Where the sequence item lives: `src` itself when it is a sub-folder of one of the sources. */
+async function sourceHolding(src: string, info: ProjectInfo): Promise<{ sourceId: string; rel: string } | null> {
+  const real = await fs.realpath(src).catch(() => src);
+  for (const s of info.sources) {
+    const root = await fs.realpath(path.resolve(info.path, s.path)).catch(() => path.resolve(info.path, s.path));
+    const rel = inside(root, real);
+    if (rel) return { sourceId: s.id, rel };
+  }
+  return null;
+}
+
+/** Lidar file names and sizes: a folder is a copy of `src` made by an earlier import when they match. */
+async function lidarSignature(dir: string): Promise<string> {
+  const names = await listDir(path.join(dir, 'lidar'));
+  const sizes = await Promise.all(names.map((n) => fs.stat(path.join(dir, 'lidar', n)).then((st) => st.size, () => -1)));
+  return JSON.stringify(names.map((n, i) => [n, sizes[i]]));
+}
+
+/**
+ * The folder under the main source that holds (or will hold) the copy of an outside `src`: an
+ * earlier copy of the same scene is reused, so importing twice does not make a second copy.
+ */
+async function copyTarget(src: string, root: string): Promise<{ dir: string; exists: boolean }> {
+  const want = await lidarSignature(src);
+  let name = path.basename(src);
+  for (;;) {
+    const dir = path.join(root, name);
+    if (!(await fs.stat(dir).catch(() => null))) return { dir, exists: false };
+    const seq = await readIfExists(path.join(dir, 'sequence.json'));
+    if (seq !== null && seq.includes('"sustech"') && (await lidarSignature(dir)) === want) return { dir, exists: true };
+    name += '-sustech';
+  }
+}
+
+function parseSequence(text: string, file: string): SeqFile {
+  try {
+    const seq = JSON.parse(text) as SeqFile;
+    if (!Array.isArray(seq?.frames) || seq.frames.some((f) => typeof f?.cloud !== 'string')) throw new Error('expected {frames: [{cloud, ...}]}');
+    return seq;
+  } catch (e) {
+    throw new DatumError('BAD_FILE', `${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Phase 1 reads everything from the user's folder (so errors name the user's files) and writes
+ * nothing. Phase 2 places the sequence (a copy is staged in a hidden folder and renamed into
+ * place), indexes it and writes the document; if phase 2 fails, what it made is removed again.
+ */
 async function importSustech(src: string, ctx: ExchangeContext): Promise<ImportResult> {
   const { projects } = ctx;
   const warnings: string[] = [];
-  if (!(await fs.stat(path.join(src, 'lidar')).catch(() => null))) throw new Error(`${src}: not a SUSTechPOINTS folder (no lidar/)`);
+  if (!(await fs.stat(path.join(src, 'lidar')).catch(() => null))) throw new DatumError('BAD_FILE', `${src}: not a SUSTechPOINTS folder (no lidar/)`);
   const info = projects.current()!;
-  // Where the sequence lives: src itself when it is a sub-folder of a source.
-  let seqDir: string | null = null;
-  let sourceId = '';
-  let rel = '';
-  for (const s of info.sources) {
-    const root = await fs.realpath(path.resolve(info.path, s.path)).catch(() => path.resolve(info.path, s.path));
-    const r = inside(root, await fs.realpath(src).catch(() => src));
-    if (r) {
-      seqDir = src;
-      sourceId = s.id;
-      rel = r;
-      break;
-    }
-  }
-  if (!seqDir) {
-    const main = info.sources[0];
-    const root = path.resolve(info.path, main.path);
-    let name = path.basename(src);
-    while (await fs.stat(path.join(root, name)).catch(() => null)) name += '-sustech';
-    seqDir = path.join(root, name);
-    for (const d of ['lidar', 'camera', 'calib', 'label'])
-      if (await fs.stat(path.join(src, d)).catch(() => null)) await fs.cp(path.join(src, d), path.join(seqDir, d), { recursive: true });
-    sourceId = main.id;
-    rel = name;
-    warnings.push(`${src} is not inside the project's sources: copied to ${seqDir}`);
-  }
-  const seqFile = path.join(seqDir, 'sequence.json');
-  let seq: SeqFile;
-  const existing = await readIfExists(seqFile);
-  if (existing !== null) seq = JSON.parse(existing) as SeqFile;
-  else {
-    const built = await buildSequence(seqDir);
-    seq = built.seq;
-    if (built.calibration) await fs.writeFile(path.join(seqDir, 'calibration.json'), JSON.stringify(built.calibration, null, 1));
-    await fs.writeFile(seqFile, JSON.stringify(seq, null, 1));
-  }
-  await projects.refreshIndex(() => {}, ctx.signal ?? new AbortController().signal);
-  const item = itemsOf(projects, ['pointcloud-sequence']).find((i) => i.source === sourceId && i.name === rel);
-  if (!item) throw new Error(`${seqDir}: the sequence was not indexed`);
 
+  // Phase 1: sequence, calibration and every label file, from src.
+  const seqFile = path.join(src, 'sequence.json');
+  const existing = await readIfExists(seqFile);
+  let seq: SeqFile;
+  let calibration: object | null = null;
+  if (existing !== null) seq = parseSequence(existing, seqFile);
+  else ({ seq, calibration } = await buildSequence(src).catch(badFile));
   const ontology: Ontology = { labels: info.ontology.labels.map((l) => ({ ...l })) };
   const before = ontology.labels.length;
   const objects: AnnotationObject[] = [];
   for (let frame = 0; frame < seq.frames.length; frame++) {
-    if (ctx.signal?.aborted) throw new Error('cancelled');
-    ctx.progress?.(frame, seq.frames.length, 'importing SUSTech labels');
+    if (ctx.signal?.aborted) throw new DatumError('CANCELLED', 'import cancelled');
+    ctx.progress?.(frame, seq.frames.length, 'reading SUSTech labels');
     const f = seq.frames[frame];
     const labelRel = f.labels ?? `label/${stem(f.cloud)}.json`;
-    const file = path.join(seqDir, labelRel);
+    const file = path.join(src, labelRel);
     const text = await readIfExists(file);
     if (text === null) continue;
-    parseSustechFrame(text, file).forEach(({ label, trackId, box }, i) => {
+    let boxes: ReturnType<typeof parseSustechFrame>;
+    try {
+      boxes = parseSustechFrame(text, file);
+    } catch (err) {
+      badFile(err);
+    }
+    boxes.forEach(({ label, trackId, box }, i) => {
       const attributes: AnnotationObject['attributes'] = { [SUSTECH_TYPE_ATTR]: label };
       if (trackId !== undefined) attributes[TRACK_ATTR] = trackId;
-      objects.push({ id: `sustech-${frame}-${i}`, label: labelFor(label || 'Unknown', ontology, 'sustech').id, geometry: box, frame, attributes, source: { kind: 'human' }, zOrder: 0 });
+      const id = `sustech-${frame}-${i}`;
+      objects.push({ id, label: labelFor(label || 'Unknown', ontology, 'sustech').id, geometry: box, frame, attributes, source: { kind: 'human' }, zOrder: 0, importKey: importKey('sustech', labelRel, i) });
     });
   }
-  if (ontology.labels.length !== before) await projects.updateOntology(ontology);
-  const doc = await projects.loadAnnotations(item.id);
-  await projects.saveAnnotations(item.id, { ...doc, objects, tracks: [] });
-  ctx.progress?.(seq.frames.length, seq.frames.length, 'done');
-  return { items: 1, objects: objects.length, warnings };
-}
 
+  // Phase 2: place the sequence where the indexer finds it.
+  const made: string[] = []; // files and folders this import created, removed if it fails
+  let sourceId: string;
+  let rel: string;
+  const holder = await sourceHolding(src, info);
+  try {
+    if (holder) {
+      ({ sourceId, rel } = holder);
+      if (existing === null) {
+        if (calibration) {
+          await atomicWrite(path.join(src, 'calibration.json'), JSON.stringify(calibration, null, 1));
+          made.push(path.join(src, 'calibration.json'));
+        }
+        await atomicWrite(seqFile, JSON.stringify(seq, null, 1));
+        made.push(seqFile);
+      }
+    } else {
+      const main = info.sources[0];
+      const root = path.resolve(info.path, main.path);
+      const target = await copyTarget(src, root);
+      if (!target.exists) {
+        // Copied under a hidden name (the indexer skips dot folders), then renamed into place.
+        const staging = path.join(root, `.${path.basename(target.dir)}.importing-${process.pid}-${Date.now()}`);
+        made.push(staging);
+        for (const d of ['lidar', 'camera', 'calib', 'label', 'sequence.json', 'calibration.json'])
+          if (await fs.stat(path.join(src, d)).catch(() => null)) await fs.cp(path.join(src, d), path.join(staging, d), { recursive: true });
+        if (existing === null) {
+          if (calibration) await atomicWrite(path.join(staging, 'calibration.json'), JSON.stringify(calibration, null, 1));
+          await atomicWrite(path.join(staging, 'sequence.json'), JSON.stringify(seq, null, 1));
+        }
+        await fs.rename(staging, target.dir);
+        made[made.length - 1] = target.dir;
+        warnings.push(`${src} is not inside the project's sources: copied to ${target.dir}`);
+      }
+      sourceId = main.id;
+      rel = path.relative(root, target.dir).split(path.sep).join('/');
+    }
+    await projects.refreshIndex(() => {}, ctx.signal ?? new AbortController().signal);
+    const item = itemsOf(projects, ['pointcloud-sequence']).find((i) => i.source === sourceId && i.name === rel);
+    if (!item) throw new DatumError('INTERNAL', `${src}: the sequence was not indexed`);
+    const r = await applyPlan(
+      { format: 'sustech', ontology: ontology.labels.length !== before ? ontology : null, items: [{ itemId: item.id, objects, tracks: [] }], warnings },
+      { ...ctx, warn: undefined },
+    );
+    ctx.progress?.(seq.frames.length, seq.frames.length, 'done');
+    return { ...r, items: 1 };
+  } catch (err) {
+    for (const p of made.reverse()) await fs.rm(p, { recursive: true, force: true });
+    if (made.length) await projects.refreshIndex(() => {}, new AbortController().signal).catch(() => {});
+    throw err;
+  }
+}
 
 async function exportSustech(out: string, ctx: ExchangeContext): Promise<ExportResult> {
   const { projects } = ctx;
@@ -156,6 +231,7 @@ async function exportSustech(out: string, ctx: ExchangeContext): Promise<ExportR
   const files: string[] = [];
   const warnings: string[] = [];
   let objects = 0;
+  let leftOut = 0;
   const seqs: { item: ReturnType<typeof itemsOf>[number]; seq: SeqFile }[] = [];
   for (const item of itemsOf(projects, ['pointcloud-sequence'])) {
     const text = await readIfExists(projects.itemPath(item.id, 'sequence.json'));
@@ -170,7 +246,9 @@ async function exportSustech(out: string, ctx: ExchangeContext): Promise<ExportR
   for (const { item, seq } of seqs) {
     const dir = seqs.length > 1 ? path.join(out, slug(item.name), 'label') : path.join(out, 'label');
     await fs.mkdir(dir, { recursive: true });
-    const doc = await projects.loadAnnotations(item.id);
+    const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
+    leftOut += exportable.leftOut;
+    const doc = exportable.doc;
     let nextId = 1 + Math.max(0, ...doc.objects.map((o) => Number(o.attributes[TRACK_ATTR])).filter(Number.isFinite));
     for (let frame = 0; frame < seq.frames.length; frame++) {
       const f = seq.frames[frame];
@@ -195,13 +273,15 @@ async function exportSustech(out: string, ctx: ExchangeContext): Promise<ExportR
           };
         });
       const file = path.join(dir, `${f.labels ? stem(f.labels) : stem(f.cloud)}.json`);
-      await fs.writeFile(file, JSON.stringify(boxes));
+      await atomicWrite(file, JSON.stringify(boxes));
       files.push(file);
       objects += boxes.length;
     }
   }
   if (!seqs.length) warnings.push('the project has no SUSTech point-cloud sequences (folders with a sequence.json of format "sustech")');
-  return { files, objects, warnings };
+  const note = leftOutWarning(leftOut);
+  if (note) warnings.push(note);
+  return { files, objects, predictionsLeftOut: leftOut, warnings };
 }
 
 registerFormat({

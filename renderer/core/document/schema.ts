@@ -119,6 +119,12 @@ export const AnnotationObject = z.object({
   group: z.string().optional(),
   /** COCO iscrowd: the shape covers a crowd of instances and is ignored by most evaluations. */
   crowd: z.boolean().optional(),
+  /**
+   * Where an imported object came from, `<format>:<source file or item>#<id in the source>`
+   * (main/services/exchange/importPlan.ts). Importing the same source again updates the object
+   * with this key instead of adding a copy. Absent on hand-made objects and older documents.
+   */
+  importKey: z.string().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
   createdAt: z.number().optional(),
@@ -156,6 +162,8 @@ export const Track = z.object({
   zOrder: z.number().int().default(0),
   hidden: z.boolean().optional(),
   locked: z.boolean().optional(),
+  /** Same meaning as AnnotationObject.importKey. */
+  importKey: z.string().optional(),
   updatedAt: z.number().optional(),
   updatedBy: z.string().optional(),
   createdAt: z.number().optional(),

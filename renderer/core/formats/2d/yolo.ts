@@ -178,7 +178,12 @@ export function exportYolo(ds: Dataset2D, opts: YoloExportOptions = {}): FormatF
         warn(`${item.name}: object ${object.id} (${object.geometry.kind}) skipped, YOLO ${task} cannot store it`);
         continue;
       }
-      lines.push([index, ...values.map((v) => v.toFixed(6))].join(' '));
+      const fields = values.map((v) => v.toFixed(6));
+      // A pending prediction (only exported on request) keeps its confidence as the 6th column of
+      // a box line, the layout importYolo reads back as a model source. Reviewed objects are
+      // ground truth and get no confidence; polygon lines have no place for one.
+      if (object.source.kind === 'model' && !object.accepted && values.length === 4) fields.push(object.source.score.toFixed(6));
+      lines.push([index, ...fields].join(' '));
     }
     out.set(labelPathFor(item.name), lines.map((l) => `${l}\n`).join(''));
   }
