@@ -36,11 +36,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       );
     }
   };
-  // A model of the library by id (never a manifest path from the wire).
-  const libraryModel = async (id: string) => {
-    if (id.endsWith('.json')) throw new DatumError('BAD_REQUEST', `${id}: give a model id from the library`);
-    return models.resolve(id, projects.requireProject().dir);
-  };
+  // A model of the library by id (models.resolve accepts ids only, never a manifest path).
+  const libraryModel = async (id: string) => models.resolve(id, projects.requireProject().dir);
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
   const reviewed = <T>(ctx: { emit: (e: 'project.changed', d: { reason: string }) => void }, r: T) => (ctx.emit('project.changed', { reason: 'review' }), r);
