@@ -64,6 +64,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       if (picked) await grants.add(picked);
       return { path: picked };
     },
+    'project.grantSources': async ({ ids }) => projects.grantSources(ids),
+    'project.revokeSource': async ({ id }) => projects.revokeSource(id),
     'project.close': async () => {
       projects.close();
       return { ok: true as const };
