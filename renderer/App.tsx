@@ -13,6 +13,7 @@ import { ModelsPanel } from './panels/models/ModelsPanel';
 import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
+import { ProjectSettings, SourceConsentDialog } from './panels/project/SourceAccess';
 import i18n from './i18n';
 
 export function App() {
@@ -71,8 +72,10 @@ export function App() {
         {project && view === 'item' ? <ItemView /> : null}
         {project && view === 'models' ? <ModelsPanel /> : null}
         {project && view === 'review' ? <ReviewPage /> : null}
+        {project && view === 'settings' ? <ProjectSettings /> : null}
       </main>
       <ShortcutsDialog />
+      <SourceConsentDialog />
       <Notices />
     </div>
   );
