@@ -253,7 +253,8 @@ export const contract = {
     output: z.object({ savedAt: z.number() }),
   },
   /** Write the saved label map as DICOM SEG into <project>/exports/. */
-  'medical.exportSeg': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false) }), output: ExportResult },
+  /** `retainUids` (with `deidentify`): keep the study/series/instance UIDs (Retain UIDs option, code 113110). */
+  'medical.exportSeg': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false), retainUids: z.boolean().default(false) }), output: ExportResult },
   /** Write the saved label map as a NIfTI label volume into <project>/exports/. */
   'medical.exportNifti': { input: z.object({ itemId: ItemIdInput }), output: ExportResult },
   /** Read a DICOM SEG (path relative to the project, or absolute inside it) onto the item's volume. */

@@ -136,7 +136,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),
     'medical.saveLabelmap': async ({ itemId, segments, runs }) => ({ savedAt: await medical.saveLabelmap(itemId, segments, runs) }),
-    'medical.exportSeg': async ({ itemId, deidentify }) => medical.exportSeg(itemId, deidentify),
+    'medical.exportSeg': async ({ itemId, deidentify, retainUids }) => medical.exportSeg(itemId, deidentify, retainUids),
     'medical.exportNifti': async ({ itemId }) => medical.exportNifti(itemId),
     'medical.importSeg': async ({ itemId, path: p }) => medical.importSeg(itemId, p),
     'medical.importNifti': async ({ itemId, path: p }) => medical.importNifti(itemId, p),
