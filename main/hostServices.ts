@@ -28,8 +28,8 @@ export function createHostServices(opts: {
   demoDir?: string;
 }): HostServices {
   const guard = new PathGuard();
-  const projects = new ProjectService(guard);
   const grants = new GrantStore(opts.userDataDir);
+  const projects = new ProjectService(guard, grants);
   const demoDir = opts.demoDir ?? path.join(opts.userDataDir ?? os.tmpdir(), 'demo-project');
   const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(

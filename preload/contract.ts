@@ -74,6 +74,15 @@ export const ProjectSettings = z.object({
     }),
 });
 
+/** A source outside the project folder: readable once granted (stored) or allowed (--allow, this run). */
+export const ExternalSource = z.object({
+  id: z.string(),
+  /** Resolved absolute folder (symlinks followed). */
+  path: z.string(),
+  status: z.enum(['granted', 'allowed', 'pending']),
+});
+export type ExternalSource = z.infer<typeof ExternalSource>;
+
 export const ProjectInfo = z.object({
   path: z.string(),
   name: z.string(),
@@ -84,6 +93,8 @@ export const ProjectInfo = z.object({
   itemCount: z.number().int().nonnegative(),
   /** True when the index came from the on-disk cache and a refresh has not run yet. */
   indexStale: z.boolean(),
+  /** Sources outside the project folder; `pending` ones are neither read nor indexed. */
+  externalSources: z.array(ExternalSource).optional(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
@@ -202,6 +213,10 @@ export const contract = {
   'project.openDemo': { input: z.object({}), output: ProjectInfo },
   /** Native folder picker; only the desktop host has one. Returns null when cancelled. */
   'project.pickFolder': { input: z.object({}), output: z.object({ path: z.string().nullable() }) },
+  /** The user consents to reading these outside sources (stored per project in userData). */
+  'project.grantSources': { input: z.object({ ids: z.array(z.string().min(1).max(256)).min(1).max(100) }), output: ProjectInfo },
+  /** Withdraw a stored source grant. */
+  'project.revokeSource': { input: z.object({ id: z.string().min(1).max(256) }), output: ProjectInfo },
   'project.close': { input: z.object({}), output: z.object({ ok: z.literal(true) }) },
   'project.updateOntology': { input: z.object({ ontology: Ontology }), output: ProjectInfo },
   'project.updateSettings': { input: z.object({ settings: ProjectSettings }), output: ProjectInfo },
@@ -248,7 +263,8 @@ export const contract = {
     output: z.object({ savedAt: z.number() }),
   },
   /** Write the saved label map as DICOM SEG into <project>/exports/. */
-  'medical.exportSeg': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false) }), output: ExportResult },
+  /** `retainUids` (with `deidentify`): keep the study/series/instance UIDs (Retain UIDs option, code 113110). */
+  'medical.exportSeg': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false), retainUids: z.boolean().default(false) }), output: ExportResult },
   /** Write the saved label map as a NIfTI label volume into <project>/exports/. */
   'medical.exportNifti': { input: z.object({ itemId: ItemIdInput }), output: ExportResult },
   /** Read a DICOM SEG (path relative to the project, or absolute inside it) onto the item's volume. */

@@ -14,6 +14,7 @@ import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
 import { ConflictDialog } from './panels/ConflictDialog';
+import { ProjectSettings, SourceConsentDialog } from './panels/project/SourceAccess';
 import i18n from './i18n';
 
 export function App() {
@@ -72,9 +73,11 @@ export function App() {
         {project && view === 'item' ? <ItemView /> : null}
         {project && view === 'models' ? <ModelsPanel /> : null}
         {project && view === 'review' ? <ReviewPage /> : null}
+        {project && view === 'settings' ? <ProjectSettings /> : null}
       </main>
       <ShortcutsDialog />
       <ConflictDialog />
+      <SourceConsentDialog />
       <Notices />
     </div>
   );

@@ -36,11 +36,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       );
     }
   };
-  // A model of the library by id (never a manifest path from the wire).
-  const libraryModel = async (id: string) => {
-    if (id.endsWith('.json')) throw new DatumError('BAD_REQUEST', `${id}: give a model id from the library`);
-    return models.resolve(id, projects.requireProject().dir);
-  };
+  // A model of the library by id (models.resolve accepts ids only, never a manifest path).
+  const libraryModel = async (id: string) => models.resolve(id, projects.requireProject().dir);
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
   // Project-wide changes are told to every connection (other tabs, the reviewer's screen), not only the caller.
@@ -69,6 +66,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       if (picked) await grants.add(picked);
       return { path: picked };
     },
+    'project.grantSources': async ({ ids }) => projects.grantSources(ids),
+    'project.revokeSource': async ({ id }) => projects.revokeSource(id),
     'project.close': async () => {
       projects.close();
       return { ok: true as const };
@@ -150,7 +149,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),
     'medical.saveLabelmap': async ({ itemId, segments, runs }) => ({ savedAt: await medical.saveLabelmap(itemId, segments, runs) }),
-    'medical.exportSeg': async ({ itemId, deidentify }) => medical.exportSeg(itemId, deidentify),
+    'medical.exportSeg': async ({ itemId, deidentify, retainUids }) => medical.exportSeg(itemId, deidentify, retainUids),
     'medical.exportNifti': async ({ itemId }) => medical.exportNifti(itemId),
     'medical.importSeg': async ({ itemId, path: p }) => medical.importSeg(itemId, p),
     'medical.importNifti': async ({ itemId, path: p }) => medical.importNifti(itemId, p),

@@ -81,14 +81,14 @@ export class MedicalService {
     return savedAt;
   }
 
-  async exportSeg(itemId: string, deidentify: boolean): Promise<{ path: string; relPath: string; bytes: number }> {
+  async exportSeg(itemId: string, deidentify: boolean, retainUids = false): Promise<{ path: string; relPath: string; bytes: number }> {
     const { volume, header } = await this.load(itemId, false);
     if (!header.canExportSeg) throw new DatumError('UNSUPPORTED', 'DICOM SEG export needs a DICOM source; export this label map as NIfTI');
     const { map, segments } = await this.savedMap(itemId, volume);
     const present = new Set(map.data);
     const used = segments.filter((s) => present.has(s.number));
     if (used.length === 0) throw new DatumError('BAD_REQUEST', 'the label map is empty: paint a segment first');
-    const bytes = writeDicomSeg(map, volume, used.map((s) => ({ number: s.number, label: s.label, color: s.color })), { deidentify });
+    const bytes = writeDicomSeg(map, volume, used.map((s) => ({ number: s.number, label: s.label, color: s.color })), { deidentify, retainUids });
     return this.writeExport(itemId, deidentify ? 'seg-deid.dcm' : 'seg.dcm', bytes);
   }
 
@@ -177,8 +177,9 @@ export class MedicalService {
   private async writeExport(itemId: string, suffix: string, bytes: Uint8Array) {
     const p = this.projects.requireProject();
     const item = this.projects.getItem(itemId);
-    const stem = path.basename(item.name).replace(/\.(dcm|nii|nii\.gz)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || itemId;
-    const relPath = `${EXPORT_DIR}/${stem}-${itemId.slice(0, 6)}.${suffix}`;
+    // Named by item id only: DICOM files and folders are often named after the patient's name or
+    // ID (`77654033/CT2`), and an export's name must not carry them out.
+    const relPath = `${EXPORT_DIR}/${item.id}.${suffix}`;
     const abs = this.projects.guard.check(path.join(p.dir, relPath));
     await atomicWrite(abs, bytes);
     return { path: abs, relPath, bytes: bytes.length };

@@ -19,7 +19,7 @@ import {
   defaultProviders,
   openPredictor,
   openSam,
-  parseManifest,
+  readManifestFile,
   type SamPrompt,
   type SamSession,
   type ImportManifest,
@@ -30,6 +30,9 @@ import {
 import { parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
 import { proposeBoxes } from '../../renderer/core/lidar/propose';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../renderer/core/document/schema';
+
+/** What a model id may look like (the manifest schema's id rule). */
+const MODEL_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Input settings of well-known exports, so `--preset yolox` is all a user has to say. */
 export const PRESETS: Record<string, Omit<ImportManifest, 'classes'>> = {
@@ -89,26 +92,30 @@ export class ModelService {
     };
   }
 
-  /** Resolve a model id (searching the library) or a manifest.json path. */
-  async resolve(idOrManifest: string, projectDir?: string): Promise<ModelEntry> {
-    if (idOrManifest.endsWith('.json')) {
-      const text = await fs.readFile(idOrManifest, 'utf8').catch(() => {
-        throw new DatumError('NOT_FOUND', `${idOrManifest}: no such manifest`);
-      });
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (err) {
-        throw new DatumError('BAD_FILE', `${idOrManifest}: invalid JSON (${(err as Error).message})`);
-      }
-      const manifest = parseManifest(raw, idOrManifest);
-      const dir = path.dirname(path.resolve(idOrManifest));
-      return { manifest, source: 'user', dir, manifestPath: idOrManifest, modelPath: manifest.file ? path.join(dir, manifest.file) : undefined, decoderPath: manifest.decoderFile ? path.join(dir, manifest.decoderFile) : undefined };
-    }
+  /**
+   * A model of the library by id. Ids are plain names (`manifest.ts`'s id pattern), so anything
+   * that looks like a path is refused before touching the disk: the answer is the same whether
+   * such a file exists or not.
+   */
+  async resolve(id: string, projectDir?: string): Promise<ModelEntry> {
+    if (!MODEL_ID.test(id)) throw new DatumError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a model id (letters, digits, ".", "_" and "-"); models are referenced by their library id`);
     const { models } = await this.list(projectDir);
-    const entry = models.find((m) => m.manifest.id === idOrManifest);
-    if (!entry) throw new DatumError('NOT_FOUND', `no model "${idOrManifest}" (known: ${models.map((m) => m.manifest.id).join(', ') || 'none'})`);
+    const entry = models.find((m) => m.manifest.id === id);
+    if (!entry) throw new DatumError('NOT_FOUND', `no model "${id}" (known: ${models.map((m) => m.manifest.id).join(', ') || 'none'})`);
     return entry;
+  }
+
+  /**
+   * CLI only (`datum models run <manifest.json>`): the user owns the machine and names the file on
+   * the command line. The manifest's own files must still stay inside its folder.
+   */
+  async resolveManifestPath(manifestPath: string): Promise<ModelEntry> {
+    try {
+      return await readManifestFile(path.resolve(manifestPath), 'user');
+    } catch (err) {
+      const msg = (err as Error).message;
+      throw new DatumError(/: missing$/.test(msg) ? 'NOT_FOUND' : 'BAD_FILE', msg);
+    }
   }
 
   async import(onnxPath: string, opts: { preset?: string; manifest?: Partial<ImportManifest>; classesFile?: string; id?: string; name?: string; destRoot: string }): Promise<ModelEntry> {

@@ -14,6 +14,10 @@ export class PathGuard {
     this.roots.add(canonical(root));
   }
 
+  revoke(root: string): void {
+    this.roots.delete(canonical(root));
+  }
+
   revokeAll(): void {
     this.roots.clear();
   }

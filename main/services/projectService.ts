@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../../preload/contract';
+import type { ExternalSource, ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../../preload/contract';
 import { ItemDocument, emptyDocument, type Ontology } from '../../renderer/core/document/schema';
 import { migrateDocument } from './documentFile';
 import { DatumError } from '../rpc/errors';
@@ -13,7 +13,8 @@ import { EventHub } from '../rpc/events';
 import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
 import { indexSources, type IndexResult } from './indexer';
 import { exportFolders } from './exportRecord';
-import { PathGuard, canonical } from './pathGuard';
+import { PathGuard, canonical, isInside } from './pathGuard';
+import type { SourceConsent } from './grants';
 import {
   PROJECT_FILE,
   PROJECT_SCHEMA_VERSION,
@@ -32,6 +33,8 @@ interface OpenProject {
   items: ItemSummary[];
   byId: Map<string, ItemSummary>;
   indexStale: boolean;
+  /** Sources outside the project folder and whether the user let the app read them. */
+  external: ExternalSource[];
 }
 
 export class ProjectService {
@@ -41,7 +44,14 @@ export class ProjectService {
   /** Events every connection hears (item documents written, ...); the router subscribes. */
   readonly events = new EventHub();
 
-  constructor(readonly guard: PathGuard) {}
+  /**
+   * `consent` decides about sources outside the project folder; without it (tests, tools that
+   * only touch the project folder) every such source stays pending.
+   */
+  constructor(
+    readonly guard: PathGuard,
+    private readonly consent: SourceConsent | null = null,
+  ) {}
 
   current(): ProjectInfo | null {
     return this.project ? this.info(this.project) : null;
@@ -52,17 +62,69 @@ export class ProjectService {
     return this.project;
   }
 
-  /** Open a folder holding datum.json. The caller has checked the grant. */
+  /**
+   * Open a folder holding datum.json. The caller has checked the grant. Sources inside the
+   * project folder are readable at once; a source elsewhere (datum.json is the dataset author's,
+   * so `"path": "/etc"` must not expose /etc) stays pending (not readable, not indexed, its cached
+   * items hidden) until the user consents with `grantSources`.
+   */
   async open(dir: string): Promise<ProjectInfo> {
     const abs = canonical(dir);
     const file = await readProjectFile(abs);
     await removeStaleTemps(abs);
     await removeStaleTemps(path.join(abs, 'annotations'));
-    const items = await this.readIndexCache(abs);
-    this.project = { dir: abs, file, items, byId: new Map(items.map((i) => [i.id, i])), indexStale: true };
+    const external = await this.externalSources(abs, file.sources);
+    const readable = (sourceId: string) => !external.some((e) => e.id === sourceId && e.status === 'pending');
+    const items = (await this.readIndexCache(abs)).filter((i) => readable(i.source));
+    // The previous project's roots go: only this project and its readable sources are reachable.
+    this.guard.revokeAll();
     this.guard.grant(abs);
-    for (const s of file.sources) this.guard.grant(this.sourcePath(abs, s));
+    for (const s of file.sources) if (readable(s.id)) this.guard.grant(this.sourcePath(abs, s));
+    this.project = { dir: abs, file, items, byId: new Map(items.map((i) => [i.id, i])), indexStale: true, external };
     return this.info(this.project);
+  }
+
+  private async externalSources(dir: string, sources: SourceSpec[]): Promise<ExternalSource[]> {
+    const out: ExternalSource[] = [];
+    for (const s of sources) {
+      const abs = this.sourcePath(dir, s);
+      if (isInside(abs, dir)) continue;
+      out.push({ id: s.id, path: abs, status: this.consent ? await this.consent.sourceStatus(dir, abs) : 'pending' });
+    }
+    return out;
+  }
+
+  /** The user consents to reading these outside sources of the open project (stored per project). */
+  async grantSources(ids: string[]): Promise<ProjectInfo> {
+    const p = this.requireProject();
+    if (!this.consent) throw new DatumError('UNSUPPORTED', 'this host cannot store source grants');
+    const wanted = ids.map((id) => {
+      const e = p.external.find((x) => x.id === id);
+      if (!e) throw new DatumError('NOT_FOUND', `no source "${id}" outside the project folder`);
+      return e;
+    });
+    await this.consent.grantSources(p.dir, wanted.map((e) => e.path));
+    for (const e of wanted) this.guard.grant(e.path);
+    p.external = await this.externalSources(p.dir, p.file.sources);
+    p.indexStale = true; // its items appear with the next index refresh
+    return this.info(p);
+  }
+
+  /** Withdraw the stored consent: the source is unreadable again and its items leave the index. */
+  async revokeSource(id: string): Promise<ProjectInfo> {
+    const p = this.requireProject();
+    const e = p.external.find((x) => x.id === id);
+    if (!e) throw new DatumError('NOT_FOUND', `no source "${id}" outside the project folder`);
+    if (e.status !== 'granted') throw new DatumError('BAD_REQUEST', `source "${id}" has no stored grant to revoke${e.status === 'allowed' ? ' (it is allowed by --allow for this run only)' : ''}`);
+    await this.consent!.revokeSource(p.dir, e.path);
+    p.external = await this.externalSources(p.dir, p.file.sources);
+    if (p.external.find((x) => x.id === id)?.status === 'pending') {
+      this.guard.revoke(e.path);
+      p.items = p.items.filter((i) => i.source !== id);
+      p.byId = new Map(p.items.map((i) => [i.id, i]));
+      await this.persistIndex(p);
+    }
+    return this.info(p);
   }
 
   /**
@@ -89,6 +151,7 @@ export class ProjectService {
 
   close(): void {
     this.project = null;
+    this.guard.revokeAll();
   }
 
   async updateOntology(ontology: Ontology): Promise<ProjectInfo> {
@@ -114,7 +177,9 @@ export class ProjectService {
 
   async refreshIndex(progress: (done: number, total: number | null, phase: string) => void, signal: AbortSignal): Promise<IndexResult> {
     const p = this.requireProject();
-    const sources = p.file.sources.map((spec) => ({ spec, absPath: this.sourcePath(p.dir, spec) }));
+    // Pending sources (outside the project, no consent yet) are not scanned.
+    const pending = new Set(p.external.filter((e) => e.status === 'pending').map((e) => e.id));
+    const sources = p.file.sources.filter((spec) => !pending.has(spec.id)).map((spec) => ({ spec, absPath: this.sourcePath(p.dir, spec) }));
     const exclude = await exportFolders(p.dir);
     const result = await indexSources(sources, p.items, (scanned, found) => progress(scanned, null, `indexing: ${found} items`), signal, exclude);
     if (this.project !== p) throw new DatumError('CANCELLED', 'the project was closed during indexing');
@@ -163,6 +228,9 @@ export class ProjectService {
     const p = this.requireProject();
     const spec = p.file.sources.find((s) => s.id === sourceId);
     if (!spec) throw new DatumError('NOT_FOUND', `no source ${sourceId}`);
+    if (p.external.some((e) => e.id === sourceId && e.status === 'pending')) {
+      throw new DatumError('FORBIDDEN', `source "${sourceId}" is outside the project folder and has not been allowed`);
+    }
     return this.guard.check(path.join(this.sourcePath(p.dir, spec), rel));
   }
 
@@ -245,6 +313,7 @@ export class ProjectService {
       settings: p.file.settings,
       itemCount: p.items.length,
       indexStale: p.indexStale,
+      externalSources: p.external,
     };
   }
 

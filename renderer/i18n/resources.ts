@@ -9,6 +9,7 @@ import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
 import { imageEn, imageZh } from './image';
 import { reviewEn, reviewZh } from './review';
+import { projectEn, projectZh } from './project';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -253,5 +254,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn, ...projectEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh, ...projectZh };

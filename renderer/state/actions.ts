@@ -30,6 +30,26 @@ export async function refreshIndex(): Promise<void> {
   }
 }
 
+/** The user consents to reading these source folders outside the project; their items are indexed. */
+export async function grantSources(ids: string[]): Promise<void> {
+  try {
+    useApp.getState().set({ project: await rpc.call('project.grantSources', { ids }) });
+    await refreshIndex();
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** Withdraw the stored consent for one outside source; its items leave the dataset. */
+export async function revokeSource(id: string): Promise<void> {
+  try {
+    const project = await rpc.call('project.revokeSource', { id });
+    useApp.setState((s) => ({ project, indexVersion: s.indexVersion + 1 }));
+  } catch (err) {
+    reportError(err);
+  }
+}
+
 export async function cancelJob(id: string): Promise<void> {
   await rpc.call('jobs.cancel', { jobId: id }).catch(reportError);
 }

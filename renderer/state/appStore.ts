@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { MethodOutput, ProjectInfo } from '../../preload/contract';
 
-export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review';
+export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review' | 'settings';
 
 export interface JobState {
   id: string;

@@ -70,7 +70,8 @@ export const models: Command = {
         const [id, file] = args;
         if (!id || !file) throw new DatumError('BAD_REQUEST', 'usage: datum models run <model-id|manifest.json> <file>');
         if (!existsSync(file)) throw new DatumError('NOT_FOUND', `${file}: no such file`);
-        const entry = await service.resolve(id, projectDirOpt(values));
+        // The CLI user owns the machine, so a manifest path is fine here (never over RPC).
+        const entry = id.endsWith('.json') ? await service.resolveManifestPath(id) : await service.resolve(id, projectDirOpt(values));
         const predictions = entry.manifest.adapter === 'proposals3d' ? await service.propose3d(path.resolve(file), entry.manifest.thresholds.score) : await service.predictImage(entry, path.resolve(file));
         const provider = entry.manifest.adapter === 'proposals3d' ? 'cpu' : (await service.info(projectDirOpt(values))).models.find((m) => m.id === entry.manifest.id)?.provider;
         print(values, { model: entry.manifest.id, provider, predictions }, predictions.map((p) => `${p.label} ${p.score}`).join('\n') || 'no predictions');

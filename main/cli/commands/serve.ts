@@ -22,16 +22,22 @@ export const serve: Command = {
     const dir = positionals[0] ? path.resolve(positionals[0]) : null;
     const userData = defaultUserDataDir();
     const services = createHostServices({ userDataDir: userData, host: 'headless' });
+    // Command-line grants hold for this process only (memory, never userData), and are given
+    // before the project opens so an --allow'ed folder named as a source is readable. A start
+    // that fails below ends the process, so it leaves nothing granted.
+    for (const a of (values.allow as string[] | undefined) ?? []) services.grants.addSession(path.resolve(a));
     if (dir) {
-      await services.grants.add(dir);
       const hasProject = existsSync(path.join(dir, 'datum.json'));
       if (!hasProject && !values.create) {
         throw new DatumError('NOT_FOUND', `${dir} has no datum.json: pass --create to make a project over this folder, or run "datum demo ${positionals[0]}"`);
       }
-      if (hasProject) await services.projects.open(dir);
-      else await services.projects.create(dir);
+      services.grants.addSession(dir);
+      const info = hasProject ? await services.projects.open(dir) : await services.projects.create(dir);
+      const pending = (info.externalSources ?? []).filter((s) => s.status === 'pending');
+      if (pending.length) {
+        process.stderr.write(`note: ${pending.length} source folder(s) outside the project are not read until allowed: ${pending.map((s) => s.path).join(', ')} (pass --allow DIR, or allow them in the page)\n`);
+      }
     }
-    for (const a of (values.allow as string[] | undefined) ?? []) await services.grants.add(path.resolve(a));
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
       process.stderr.write(`warning: binding ${host} makes Datum reachable from other machines; the token is the only protection. Prefer an SSH tunnel.\n`);

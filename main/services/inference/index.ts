@@ -6,6 +6,7 @@ export {
   discoverModels,
   importModel,
   inspectOnnx,
+  readManifestFile,
   readModelFolder,
   sha256File,
   verifyModel,

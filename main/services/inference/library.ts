@@ -4,7 +4,7 @@
  * model overrides a user model of the same id, which overrides an app model.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { atomicWriteJson } from '../atomicWrite';
 import { parseManifest, type ModelManifest, type ModelManifestInput } from './manifest';
 import type { IoInfo } from './protocol';
 import { unpackedPath } from '../packaging/asar';
+import { isInside } from '../pathGuard';
 
 export type ModelSource = 'app' | 'user' | 'project';
 
@@ -67,9 +68,16 @@ function packageDir(pkg: string, from: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Absolute path of a manifest's `file` / `decoderFile`. The file must stay inside the model folder
+ * (or the named npm package): the manifest may come from a downloaded project's `models/`, so
+ * `../../etc/x` or an absolute path is refused, and so is a symlink whose target leaves the folder
+ * (checked on the resolved path, after every link).
+ */
 function resolveFile(m: ModelManifest, dir: string, rel: string | undefined, manifestPath: string): string | undefined {
   if (!rel) return undefined;
-  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) throw new Error(`${manifestPath}: file ${rel} must be relative to the model folder`);
+  const outside = () => new Error(`${manifestPath}: file ${rel} must be a file inside the model folder`);
+  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || rel.includes('\0')) throw outside();
   let base = dir;
   if (m.package) {
     const pd = packageDir(m.package, [dir, path.dirname(fileURLToPath(import.meta.url)), process.cwd()]);
@@ -78,18 +86,41 @@ function resolveFile(m: ModelManifest, dir: string, rel: string | undefined, man
   }
   // packaged app: ONNX Runtime reads files natively, so use the copy electron-builder unpacked
   const abs = unpackedPath(path.join(base, rel));
-  if (!existsSync(abs)) throw new Error(`${manifestPath}: model file ${abs} does not exist`);
-  return abs;
+  if (!lexists(abs)) throw new Error(`${manifestPath}: model file ${abs} does not exist`);
+  // A link that leaves the folder and a dangling link get the same answer, so the message does
+  // not tell whether the target exists.
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    throw outside();
+  }
+  if (!isInside(real, realpathSync(unpackedPath(base))) || !statSync(real).isFile()) throw outside();
+  return real;
 }
 
-/** Read one model folder. */
-export async function readModelFolder(dir: string, source: ModelSource): Promise<ModelEntry> {
-  const manifestPath = path.join(dir, 'manifest.json');
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Read a manifest file and resolve its model files. `manifestPath` must be a real file (a link to a
+ * manifest elsewhere would let a model folder borrow someone else's files).
+ */
+export async function readManifestFile(manifestPath: string, source: ModelSource): Promise<ModelEntry> {
+  const dir = path.dirname(manifestPath);
   let json: unknown;
   try {
+    if (lstatSync(manifestPath).isSymbolicLink() && !isInside(realpathSync(manifestPath), realpathSync(dir))) throw Object.assign(new Error('a link out of the model folder'), { code: 'ELINK' });
     json = JSON.parse(await readFile(manifestPath, 'utf8'));
   } catch (e) {
-    throw new Error(`${manifestPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `not valid JSON (${(e as Error).message})`}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${manifestPath}: ${code === 'ENOENT' ? 'missing' : code === 'ELINK' ? 'a link out of the model folder' : `not valid JSON (${(e as Error).message})`}`);
   }
   const manifest = parseManifest(json, manifestPath);
   return {
@@ -100,6 +131,11 @@ export async function readModelFolder(dir: string, source: ModelSource): Promise
     modelPath: resolveFile(manifest, dir, manifest.file, manifestPath),
     decoderPath: resolveFile(manifest, dir, manifest.decoderFile, manifestPath),
   };
+}
+
+/** Read one model folder. */
+export async function readModelFolder(dir: string, source: ModelSource): Promise<ModelEntry> {
+  return readManifestFile(path.join(dir, 'manifest.json'), source);
 }
 
 async function scan(root: string, source: ModelSource, out: Map<string, ModelEntry>, problems: DiscoverResult['problems']) {

@@ -8,41 +8,20 @@
 import { concat, el, type DicomElement } from './dicom-writer';
 import { parseDataSet, TRANSFER_SYNTAX } from './dicom';
 import { MedicalFormatError } from './types';
+import { CONFIDENTIALITY_PROFILE } from './confidentiality';
 
 type Action = 'remove' | 'empty' | 'dummy';
 
-/** Basic-profile attributes, their action and (for 'dummy') the replacement value. */
-export const BASIC_PROFILE: Record<number, { name: string; action: Action; dummy?: string }> = {
-  0x00100010: { name: 'PatientName', action: 'dummy', dummy: 'ANONYMOUS' },
-  0x00100020: { name: 'PatientID', action: 'dummy', dummy: 'ANON' },
-  0x00100030: { name: 'PatientBirthDate', action: 'empty' },
-  0x00100032: { name: 'PatientBirthTime', action: 'remove' },
-  0x00101000: { name: 'OtherPatientIDs', action: 'remove' },
-  0x00101001: { name: 'OtherPatientNames', action: 'remove' },
-  0x00101040: { name: 'PatientAddress', action: 'remove' },
-  0x00102154: { name: 'PatientTelephoneNumbers', action: 'remove' },
-  0x00080050: { name: 'AccessionNumber', action: 'empty' },
-  0x00080080: { name: 'InstitutionName', action: 'remove' },
-  0x00080081: { name: 'InstitutionAddress', action: 'remove' },
-  0x00080090: { name: 'ReferringPhysicianName', action: 'empty' },
-  0x00081050: { name: 'PerformingPhysicianName', action: 'remove' },
-  0x00081070: { name: 'OperatorsName', action: 'remove' },
-  0x00200010: { name: 'StudyID', action: 'empty' },
-  0x00080092: { name: 'ReferringPhysicianAddress', action: 'remove' },
-  0x00080094: { name: 'ReferringPhysicianTelephoneNumbers', action: 'remove' },
-  0x00081010: { name: 'StationName', action: 'remove' },
-  0x00081048: { name: 'PhysiciansOfRecord', action: 'remove' },
-  0x00081060: { name: 'NameOfPhysiciansReadingStudy', action: 'remove' },
-  0x00101010: { name: 'PatientAge', action: 'remove' },
-  0x00101020: { name: 'PatientSize', action: 'remove' },
-  0x00101030: { name: 'PatientWeight', action: 'remove' },
-  0x00102160: { name: 'EthnicGroup', action: 'remove' },
-  0x00104000: { name: 'PatientComments', action: 'remove' },
-  0x00181000: { name: 'DeviceSerialNumber', action: 'remove' },
-  0x00321032: { name: 'RequestingPhysician', action: 'remove' },
-  0x00080020: { name: 'StudyDate', action: 'empty' },
-  0x00080030: { name: 'StudyTime', action: 'empty' },
-};
+/**
+ * The top-level, non-UID rows of the profile table (confidentiality.ts) as byte-splice actions
+ * for `deidentifyPart10` (which cannot follow UIDs into sequences; see its limits).
+ */
+export const BASIC_PROFILE: Record<number, { name: string; action: Action; dummy?: string }> = Object.fromEntries(
+  CONFIDENTIALITY_PROFILE.filter((r) => r.action !== 'U' && r.action !== 'K').map((r) => [
+    r.tag,
+    { name: r.name, action: r.action === 'X' ? 'remove' : r.dummy ? 'dummy' : 'empty', dummy: r.dummy },
+  ]),
+);
 
 /** Apply the profile to a list of elements (top level; our exports keep PHI only there). */
 export function deidentifyElements(elements: DicomElement[]): DicomElement[] {

@@ -70,8 +70,11 @@ describe.skipIf(!HAS_DATA)('DICOM SEG (highdicom examples on pydicom CT2)', () =
     expect(ds.string('x00100010')).toBe('ANONYMOUS');
     expect(ds.string('x00100030') ?? '').toBe('');
     expect(ds.string('x00120062')).toBe('YES');
-    expect(ds.string('x0020000d')).toBe(ct.source!.studyInstanceUid);
-    expect(ds.elements.x00081115.items![0].dataSet!.string('x0020000e')).toBe(ct.source!.seriesInstanceUid);
+    // UIDs are replaced (the reader falls back to plane positions); Retain UIDs keeps them.
+    expect(ds.string('x0020000d')).not.toBe(ct.source!.studyInstanceUid);
+    const kept = dicomParser.parseDicom(writeDicomSeg(map, ct, [{ number: 1, label: 'first' }], { deidentify: true, retainUids: true }));
+    expect(kept.string('x0020000d')).toBe(ct.source!.studyInstanceUid);
+    expect(kept.elements.x00081115.items![0].dataSet!.string('x0020000e')).toBe(ct.source!.seriesInstanceUid);
     const back = await readDicomSeg(bytes, 'written.dcm', ct);
     expect(back.masks.get(1)).toEqual(imported.masks.get(1));
     expect(count(back.masks.get(2)!)).toBe(1);

@@ -9,7 +9,7 @@
 import { column, cross, dot, norm, scale, sub, transformPoint } from './affine';
 import { firstItem, items, parseDicomImage, SOP_CLASS } from './dicom';
 import { el, newUid, writePart10, type DicomElement, type DicomItem } from './dicom-writer';
-import { deidentifyElements } from './deidentify';
+import { applyConfidentialityProfile } from './confidentiality';
 import { decodeFrame } from './pixel-data';
 import { PATIENT_STUDY_TAGS } from './series';
 import type { Labelmap } from './segmentation';
@@ -151,8 +151,14 @@ export function masksToLabelmap(seg: Pick<SegImport, 'masks'>, volume: Pick<Volu
 }
 
 export interface SegExportOptions {
-  /** Apply the basic de-identification profile to copied patient/study attributes. */
+  /**
+   * Apply the Basic Application Confidentiality Profile (confidentiality.ts) to the whole object:
+   * patient/study attributes, dates, and every UID including the references to the source series,
+   * its instances and frame of reference (mapped consistently), unless `retainUids`.
+   */
   deidentify?: boolean;
+  /** With `deidentify`: the Retain UIDs option (UIDs kept, declared with code 113110). */
+  retainUids?: boolean;
   seriesDescription?: string;
   /** Fixed UIDs (tests); generated when absent. */
   seriesInstanceUid?: string;
@@ -213,8 +219,7 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
   const now = new Date();
   const date = now.toISOString().slice(0, 10).replace(/-/g, '');
   const time = now.toISOString().slice(11, 19).replace(/:/g, '');
-  let patient: DicomElement[] = Object.entries(PATIENT_STUDY_TAGS).map(([tag, vr]) => el(parseInt(tag.slice(1), 16), vr, src.patient?.[tag] ?? ''));
-  if (options.deidentify) patient = deidentifyElements(patient);
+  const patient: DicomElement[] = Object.entries(PATIENT_STUDY_TAGS).map(([tag, vr]) => el(parseInt(tag.slice(1), 16), vr, src.patient?.[tag] ?? ''));
 
   const elements: DicomElement[] = [
     ...patient,
@@ -263,5 +268,7 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
     el(0x52009230, 'SQ', perFrame),
     el(0x7fe00010, 'OB', packBits(frames, plane)),
   ];
-  return writePart10(elements, SOP_CLASS.segmentation, sopInstanceUid);
+  if (!options.deidentify) return writePart10(elements, SOP_CLASS.segmentation, sopInstanceUid);
+  const { elements: clean, uidMap } = applyConfidentialityProfile(elements, { retainUids: options.retainUids, newUid });
+  return writePart10(clean, SOP_CLASS.segmentation, uidMap.get(sopInstanceUid) ?? sopInstanceUid);
 }

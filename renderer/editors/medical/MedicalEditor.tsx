@@ -115,6 +115,8 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved'>('saved');
   const [message, setMessage] = useState<string | null>(null);
   const [deidentify, setDeidentify] = useState(true);
+  // PS3.15 Retain UIDs option: off by default, so UIDs are replaced unless the user asks.
+  const [retainUids, setRetainUids] = useState(false);
   const [importPath, setImportPath] = useState('');
   const [thr, setThr] = useState<[number, number]>(() => [Math.round(header.window.center), Math.round(header.range[1])]);
   const history = useRef(new LabelHistory()).current;
@@ -254,7 +256,7 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
     try {
       dirty.current = true; // make sure the host has the latest voxels and names
       await save();
-      const r = kind === 'seg' ? await rpc.call('medical.exportSeg', { itemId: item.id, deidentify }) : await rpc.call('medical.exportNifti', { itemId: item.id });
+      const r = kind === 'seg' ? await rpc.call('medical.exportSeg', { itemId: item.id, deidentify, retainUids: deidentify && retainUids }) : await rpc.call('medical.exportNifti', { itemId: item.id });
       setMessage(t('medical.exported', { path: r.relPath }));
       if (!importPath) setImportPath(r.relPath);
     } catch (e) {
@@ -465,6 +467,12 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
             <input type="checkbox" checked={deidentify} onChange={(e) => setDeidentify(e.target.checked)} data-testid="deidentify" />
             {t('medical.deidentify')}
           </label>
+          {deidentify ? (
+            <label className="mv-check small" title={t('medical.retainUidsHint')}>
+              <input type="checkbox" checked={retainUids} onChange={(e) => setRetainUids(e.target.checked)} data-testid="retain-uids" />
+              {t('medical.retainUids')}
+            </label>
+          ) : null}
           <div className="mv-row">
             <button className="small" onClick={() => void exportAs('seg')} disabled={!header.canExportSeg} title={header.canExportSeg ? '' : t('medical.segNeedsDicom')} data-testid="export-seg">
               {t('medical.exportSeg')}
