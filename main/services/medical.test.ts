@@ -117,6 +117,12 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
     expect(decodeLabelRuns(Buffer.from(importedSeg.runs!, 'base64'), map.data.length)).toEqual(map.data);
     // Paths outside the project are refused.
     await expect(medical.importNifti(series.id, '/etc/passwd')).rejects.toThrow(/outside/);
+    // Our exports are not indexed as new items by the next rescan.
+    const before = projects.listItems({ offset: 0, limit: 1000 }).total;
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const after = projects.listItems({ offset: 0, limit: 1000 }).items;
+    expect(after.filter((i) => i.name.startsWith('exports/'))).toEqual([]);
+    expect(after).toHaveLength(before);
   });
 
   it('opens FLAIR and imports lesion.nii.gz; imports the highdicom SEGs over their CT2 series', async () => {

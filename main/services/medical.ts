@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LabelmapPayload, MedicalSegment, VolumeHeader } from '../../preload/contract';
 import { DatumError } from '../rpc/errors';
 import { atomicWrite, atomicWriteJson } from './atomicWrite';
+import { recordProjectExport } from './exchange/run';
 import type { ProjectService } from './projectService';
 import { readNifti } from '../../renderer/core/medical/nifti';
 import { writeLabelmapNifti } from '../../renderer/core/medical/nifti-writer';
@@ -182,6 +183,8 @@ export class MedicalService {
     const relPath = `${EXPORT_DIR}/${item.id}.${suffix}`;
     const abs = this.projects.guard.check(path.join(p.dir, relPath));
     await atomicWrite(abs, bytes);
+    // exports/ holds our own output (SEG, NIfTI): the next rescan must not index it as new items.
+    await recordProjectExport(this.projects, path.dirname(abs));
     return { path: abs, relPath, bytes: bytes.length };
   }
 

@@ -17,10 +17,15 @@ export async function runExport(format: ExchangeFormat, out: string, ctx: Exchan
   if (!format.export) throw new Error(`${format.name} cannot export`);
   const r = await format.export(out, ctx);
   const folder = out.toLowerCase().endsWith('.json') ? path.dirname(out) : out; // nuScenes writes one file
-  const info = ctx.projects.current()!;
-  const roots = info.sources.map((s) => path.resolve(info.path, s.path));
-  await recordExportFolder(info.path, roots, folder, (dir) => holdsItems(ctx.projects, dir));
+  await recordProjectExport(ctx.projects, folder);
   return r;
+}
+
+/** Record an export folder of the open project (medical exports use it too), so rescans skip it. */
+export async function recordProjectExport(projects: ProjectService, folder: string): Promise<boolean> {
+  const info = projects.current()!;
+  const roots = info.sources.map((s) => path.resolve(info.path, s.path));
+  return recordExportFolder(info.path, roots, folder, (dir) => holdsItems(projects, dir));
 }
 
 /** Whether any indexed item lies in `dir` (then it is the user's data, not only our output). */
