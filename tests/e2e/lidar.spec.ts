@@ -233,7 +233,7 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     expect(doc.objects).toEqual([]);
     expect(doc.tracks).toHaveLength(1);
     expect(doc.tracks[0].id).toBe('7');
-    const byFrame = (f: number) => cuboidsOnFrame(doc, f)[0];
+    const byFrame = (f: number) => cuboidsOnFrame(doc, f)[0] as { geometry: { center: number[] } };
     expect(doc.tracks[0].keyframes.filter((k: { outside: boolean }) => !k.outside).map((k: { frame: number }) => k.frame)).toEqual([0, 2]);
     const x0 = byFrame(0).geometry.center[0], x1 = byFrame(1).geometry.center[0], x2 = byFrame(2).geometry.center[0];
     expect(Math.abs(x1 - (x0 + x2) / 2)).toBeLessThan(0.05);
