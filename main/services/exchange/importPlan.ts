@@ -10,6 +10,7 @@
  * a key (drawn by hand, pre-labelled) are never touched. `mode: 'replace'` also removes objects
  * an earlier import of the same format left on the item that the source no longer has.
  */
+import { tracksFromTrackIds } from '../../../renderer/core/document/cuboidTracks';
 import type { AnnotationObject, ItemDocument, Ontology, Track } from '../../../renderer/core/document/schema';
 import { DatumError } from '../../rpc/errors';
 import type { ExchangeContext, ImportMode, ImportResult } from './registry';
@@ -81,11 +82,14 @@ export function mergeDocument(current: ItemDocument, planned: PlannedItem, forma
   const objects = upsert(current.objects, planned.objects, format, mode);
   const tracks = upsert(current.tracks, planned.tracks, format, mode);
   const any = objects.list.length + tracks.list.length > 0;
+  // Per-frame cuboids with a track_id (SUSTech) imported into a document whose tracks the LiDAR
+  // editor already made from them update those tracks' keyframes (core/document/cuboidTracks.ts).
+  const folded = tracksFromTrackIds({ objects: objects.list, tracks: tracks.list }, { onlyExisting: true });
   const doc: ItemDocument = {
     ...current,
     status: current.status === 'new' && any ? 'in_progress' : current.status,
-    objects: objects.list.map(stripUndefined),
-    tracks: tracks.list.map(stripUndefined),
+    objects: folded.objects.map(stripUndefined),
+    tracks: folded.tracks.map(stripUndefined),
   };
   return { doc, added: objects.added + tracks.added, removed: objects.removed + tracks.removed };
 }

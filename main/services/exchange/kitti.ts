@@ -9,6 +9,7 @@
  *    box2d objects so an unedited export reproduces the file (see core/formats/kitti/labels.ts).
  *  - export: `<out>/label_2/N.txt` for every KITTI item that has a calibration.
  */
+import { cuboidsOnFrame } from '../../../renderer/core/document/cuboidTracks';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
@@ -173,9 +174,9 @@ async function exportKitti(out: string, ctx: ExchangeContext): Promise<ExportRes
     const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
     leftOut += exportable.leftOut;
     const doc = exportable.doc;
-    // KITTI has no tracks: frame 0 of every object (still point clouds have one frame).
-    const objs = doc.objects
-      .filter((o) => o.frame === 0 && (o.geometry.kind === 'cuboid3d' || o.geometry.kind === 'box2d'))
+    // KITTI has no tracks: frame 0 of every object (still point clouds have one frame), then any
+    // cuboid track's shape on frame 0 (core/document/cuboidTracks.ts).
+    const objs = [...doc.objects.filter((o) => o.frame === 0 && (o.geometry.kind === 'cuboid3d' || o.geometry.kind === 'box2d')), ...cuboidsOnFrame({ objects: [], tracks: doc.tracks }, 0)]
       .map((o) => ({ ...o, label: kittiType(o.label, ontology) }));
     const file = path.join(dir, `${stemOf(item)}.txt`);
     await atomicWrite(file, exportKittiLabels(objs, calib.calib, camera));

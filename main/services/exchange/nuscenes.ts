@@ -10,6 +10,7 @@
  *    (or `<out>/nuscenes_infos.pkl.json`). Entries follow the kept file's order; without one,
  *    every point cloud with cuboids becomes an entry and the table is the nuScenes 10 classes.
  */
+import { cuboidsOnFrame } from '../../../renderer/core/document/cuboidTracks';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AnnotationObject, Ontology } from '../../../renderer/core/document/schema';
@@ -113,8 +114,8 @@ async function exportNuScenes(out: string, ctx: ExchangeContext): Promise<Export
     leftOut += exportable.leftOut;
     const doc = exportable.doc;
     const objects: AnnotationObject[] = [];
-    for (const o of doc.objects) {
-      if (o.frame !== 0 || o.geometry.kind !== 'cuboid3d') continue;
+    // frame 0's cuboids: objects, then any cuboid track's shape there (core/document/cuboidTracks.ts)
+    for (const o of cuboidsOnFrame(doc, 0)) {
       const c = categoryOf(o);
       if (c === undefined) warnings.push(`${item.name}: label "${o.label}" has no nuScenes category; box skipped`);
       else objects.push({ ...o, label: c });

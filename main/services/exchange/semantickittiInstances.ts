@@ -18,7 +18,7 @@
 import type { AttributeValue, Cuboid3D, ItemDocument } from '../../../renderer/core/document/schema';
 import { cuboidInCloud, pointsInBox } from '../../../renderer/core/lidar/box';
 import { interpolateCuboidTrack } from '../../../renderer/core/lidar/interpolate';
-import { TRACK_ATTR } from '../../../renderer/editors/lidar/tracks';
+import { TRACK_ATTR } from '../../../renderer/core/document/cuboidTracks';
 
 /** First generated id: clear of the small track ids annotators type by hand. */
 export const FIRST_GENERATED_INSTANCE = 1000;

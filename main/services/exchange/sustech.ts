@@ -7,7 +7,8 @@
  *    `{name, cloud, images, labels}`) and `calibration.json` (`cameras.<name>.{width, height,
  *    intrinsic, lidarToCamera}`, front camera first) are written there when absent, so the indexer
  *    makes it one `pointcloud-sequence` item. Every box becomes a per-frame `cuboid3d` with the
- *    attribute `track_id` = `obj_id` (the LiDAR editor's track convention, editors/lidar/tracks.ts)
+ *    attribute `track_id` = `obj_id` (the per-frame track convention; the LiDAR editor turns these into
+ *    document.tracks, core/document/cuboidTracks.ts)
  *    and `sustech_type` = `obj_type`; classes map to ontology labels (missing ones are added).
  *  - export: `<out>/label/<frame>.json` for every SUSTech sequence item (`<out>/<item>/label/`
  *    when there are several).
@@ -24,7 +25,7 @@ import { atomicWrite } from '../atomicWrite';
 import { DatumError } from '../../rpc/errors';
 import type { ProjectInfo } from '../../../preload/contract';
 import { itemsOf, jpegSize, labelFor, readIfExists, slug } from './lidarCommon';
-import { TRACK_ATTR } from '../../../renderer/editors/lidar/tracks';
+import { cuboidsOnFrame, TRACK_ATTR } from '../../../renderer/core/document/cuboidTracks';
 
 export const SUSTECH_TYPE_ATTR = 'sustech_type';
 
@@ -249,11 +250,13 @@ async function exportSustech(out: string, ctx: ExchangeContext): Promise<ExportR
     const exportable = exportableDocument(await projects.loadAnnotations(item.id), ctx.includePredictions);
     leftOut += exportable.leftOut;
     const doc = exportable.doc;
-    let nextId = 1 + Math.max(0, ...doc.objects.map((o) => Number(o.attributes[TRACK_ATTR])).filter(Number.isFinite));
+    // Each frame's cuboids as the editor shows them: objects, then tracks (document.tracks, with
+    // track_id = the track's id; documents from before tracks carry it as an attribute).
+    const perFrame = seq.frames.map((_, frame) => cuboidsOnFrame(doc, frame));
+    let nextId = 1 + Math.max(0, ...perFrame.flat().map((o) => Number(o.attributes[TRACK_ATTR])).filter(Number.isFinite));
     for (let frame = 0; frame < seq.frames.length; frame++) {
       const f = seq.frames[frame];
-      const boxes = doc.objects
-        .filter((o) => o.frame === frame && o.geometry.kind === 'cuboid3d')
+      const boxes = perFrame[frame]
         .map((o) => {
           const g = o.geometry as Extract<AnnotationObject['geometry'], { kind: 'cuboid3d' }>;
           const l = ontology.labels.find((x) => x.id === o.label);

@@ -10,7 +10,8 @@
  * - After the last keyframe, unless it is outside, the shape holds until the end of the video
  *   (the track knows nothing about the video length; callers bound it).
  */
-import type { AttributeValue, Geometry, Keyframe, Track } from './schema';
+import type { AttributeValue, Cuboid3D, Geometry, Keyframe, Track } from './schema';
+import { lerpAngle } from '../geometry/angle';
 
 export type TrackShape = {
   geometry: Geometry;
@@ -24,7 +25,7 @@ export type TrackShape = {
 };
 
 /** Index of the last keyframe at or before frame, or -1. Keyframes are sorted by frame. */
-function indexAtOrBefore(keyframes: readonly Keyframe[], frame: number): number {
+function indexAtOrBefore(keyframes: readonly Pick<Keyframe, 'frame'>[], frame: number): number {
   let lo = 0, hi = keyframes.length - 1, found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
@@ -37,12 +38,18 @@ function indexAtOrBefore(keyframes: readonly Keyframe[], frame: number): number 
 }
 
 /** The track's shape on a frame, or null where the object is absent (before it starts, outside). */
-export function shapeAtFrame(track: Track, frame: number): TrackShape | null {
-  const { keyframes } = track;
+export function shapeAtFrame(track: Pick<Track, 'keyframes'>, frame: number): TrackShape | null {
+  return keyframeShape(track.keyframes, frame);
+}
+
+type KeyframeLike = Pick<Keyframe, 'frame' | 'geometry' | 'outside'> & Partial<Pick<Keyframe, 'occluded' | 'attributes'>>;
+
+/** shapeAtFrame over bare keyframes (sorted by frame); the one interpolation of tracks. */
+export function keyframeShape(keyframes: readonly KeyframeLike[], frame: number): TrackShape | null {
   const i = indexAtOrBefore(keyframes, frame);
   if (i < 0) return null;
   const previous = keyframes[i];
-  const base = { occluded: previous.occluded, attributes: previous.attributes };
+  const base = { occluded: previous.occluded ?? false, attributes: previous.attributes ?? {} };
   if (previous.frame === frame) {
     return { ...base, geometry: previous.geometry, outside: previous.outside, keyframe: true };
   }
@@ -130,13 +137,8 @@ export function propagate(track: Track, fromFrame: number, n: number): Track {
 
 const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
 
-/** Interpolate angles along the shorter way round, so 350 deg -> 10 deg passes through 0. */
-export function lerpAngle(a: number, b: number, t: number): number {
-  let delta = (b - a) % (2 * Math.PI);
-  if (delta > Math.PI) delta -= 2 * Math.PI;
-  if (delta < -Math.PI) delta += 2 * Math.PI;
-  return a + delta * t;
-}
+/** The one angle rule (core/geometry/angle.ts): shortest way round, result in (-PI, PI]. */
+export { lerpAngle };
 
 function lerpArray(a: readonly number[], b: readonly number[], t: number): number[] {
   return a.map((value, i) => lerp(value, b[i], t));
@@ -172,24 +174,25 @@ export function interpolateGeometry(a: Geometry, b: Geometry, t: number): Geomet
       // keypoints correspond by index; visibility cannot be blended, so it holds
       if (b.kind !== 'skeleton' || b.points.length !== a.points.length) return a;
       return { kind: 'skeleton', points: lerpArray(a.points, b.points, t), visibility: a.visibility };
-    case 'cuboid3d': {
-      if (b.kind !== 'cuboid3d') return a;
-      const rollPitch =
-        a.rollPitch && b.rollPitch
-          ? ([lerpAngle(a.rollPitch[0], b.rollPitch[0], t), lerpAngle(a.rollPitch[1], b.rollPitch[1], t)] as [number, number])
-          : a.rollPitch;
-      return {
-        kind: 'cuboid3d',
-        center: lerpArray(a.center, b.center, t) as [number, number, number],
-        size: lerpArray(a.size, b.size, t) as [number, number, number],
-        yaw: lerpAngle(a.yaw, b.yaw, t),
-        ...(rollPitch ? { rollPitch } : {}),
-      };
-    }
+    case 'cuboid3d':
+      return b.kind === 'cuboid3d' ? lerpCuboid(a, b, t) : a;
     case 'mask':
     case 'tag':
       return a;
   }
+}
+
+/** Cuboids: centre and size lerped, yaw (and roll / pitch when both have them) by the angle rule. */
+export function lerpCuboid(a: Cuboid3D, b: Cuboid3D, t: number): Cuboid3D {
+  const rollPitch =
+    a.rollPitch && b.rollPitch ? ([lerpAngle(a.rollPitch[0], b.rollPitch[0], t), lerpAngle(a.rollPitch[1], b.rollPitch[1], t)] as [number, number]) : a.rollPitch;
+  return {
+    kind: 'cuboid3d',
+    center: lerpArray(a.center, b.center, t) as [number, number, number],
+    size: lerpArray(a.size, b.size, t) as [number, number, number],
+    yaw: lerpAngle(a.yaw, b.yaw, t),
+    ...(rollPitch ? { rollPitch } : {}),
+  };
 }
 
 /**

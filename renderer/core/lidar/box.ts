@@ -27,13 +27,7 @@ export function cuboidInFile(b: Cuboid3D, offset: readonly [number, number, numb
 }
 
 /** Wraps an angle into (-PI, PI]. */
-export function normalizeAngle(a: number): number {
-  const twoPi = Math.PI * 2;
-  let r = a % twoPi;
-  if (r <= -Math.PI) r += twoPi;
-  else if (r > Math.PI) r -= twoPi;
-  return r;
-}
+export { normalizeAngle } from '../geometry/angle';
 
 /**
  * The 8 corners as a flat Float64Array [x0,y0,z0, ...]. Order: bottom face 0-3 then top face 4-7,

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import type { LabelSpec } from '../../core/document/schema';
+import { LIDAR_TOOLS, type LidarToolName } from './tools';
+import type { SaveState } from './useLidarDocument';
+
+const TOOL_KEYS: Record<LidarToolName, string> = { select: 'V', box: 'B', fit: 'C', lasso: 'P' };
+
+export function LidarToolbar(p: {
+  tool: LidarToolName;
+  setTool(t: LidarToolName): void;
+  bev: boolean;
+  setBev(b: boolean): void;
+  labels: readonly LabelSpec[];
+  activeLabel: string;
+  pickLabel(id: string): void;
+  saveState: SaveState;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="lidar-toolbar">
+      <div className="lidar-seg">
+        {LIDAR_TOOLS.map((tl) => (
+          <button key={tl} className={p.tool === tl ? 'active' : ''} onClick={() => p.setTool(tl)} data-testid={`tool-${tl}`}>
+            {t(`lidar.${tl}`)} <kbd>{TOOL_KEYS[tl]}</kbd>
+          </button>
+        ))}
+      </div>
+      <div className="lidar-seg">
+        <button className={!p.bev ? 'active' : ''} onClick={() => p.setBev(false)}>{t('lidar.view3d')}</button>
+        <button className={p.bev ? 'active' : ''} onClick={() => p.setBev(true)} data-testid="view-bev">{t('lidar.viewBev')}</button>
+      </div>
+      <div className="lidar-labels">
+        {p.labels.map((l, i) => (
+          <button key={l.id} className={`lidar-chip ${p.activeLabel === l.id ? 'active' : ''}`} style={{ ['--chip' as string]: l.color }} onClick={() => p.pickLabel(l.id)} data-testid={`label-chip-${l.id}`}>
+            <span className="dot" />
+            {l.name}
+            {(l.hotkey ?? (i < 9 ? String(i + 1) : '')) && <kbd>{l.hotkey ?? i + 1}</kbd>}
+          </button>
+        ))}
+      </div>
+      <span className="spacer" />
+      <span className={`lidar-save ${p.saveState}`} data-testid="lidar-save-state">{t(`lidar.${p.saveState}`)}</span>
+    </div>
+  );
+}

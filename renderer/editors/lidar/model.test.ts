@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../core/document/schema';
+import { boxAt, copyToNextFrame, documentOf, fillGaps, frameBoxes, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
+
+const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });
+const obj = (id: string, frame: number, x: number, attributes: AnnotationObject['attributes'] = {}): AnnotationObject => ({ id, label: 'car', frame, zOrder: 0, source: { kind: 'human' }, attributes, geometry: box(x) });
+const doc = (objects: AnnotationObject[], tracks: Track[] = []): ItemDocument => ({ schemaVersion: 1, itemId: 'i', status: 'new', objects, tracks, pointLabels: [] });
+const count = (r: Records, f: number) => frameBoxes(r, f).length;
+
+describe('LiDAR records', () => {
+  it('the sequence workflow: track id, copy forward twice, delete on the middle frame, edit, interpolate', () => {
+    let r = recordsOf(doc([obj('abcdefgh-1', 0, 0)]), true);
+    const set = setTrackId(r, 'abcdefgh-1', 0, '7');
+    r = set.records;
+    expect(set.key).toBe(trackKey('7'));
+    expect([0, 1].map((f) => count(r, f))).toEqual([1, 0]);
+    r = copyToNextFrame(r, 0);
+    r = copyToNextFrame(r, 1);
+    expect([0, 1, 2, 3].map((f) => count(r, f))).toEqual([1, 1, 1, 0]);
+    r = removeAt(r, set.key, 1);
+    expect([0, 1, 2, 3].map((f) => count(r, f))).toEqual([1, 0, 1, 0]);
+    r = setBox(r, set.key, 2, box(1));
+    r = fillGaps(r, set.key);
+    expect([0, 1, 2, 3].map((f) => count(r, f))).toEqual([1, 1, 1, 0]);
+    const mid = frameBoxes(r, 1)[0];
+    expect(mid.attributes).toMatchObject({ track_id: '7', interpolated: true });
+    expect((mid.geometry as Cuboid3D).center[0]).toBeCloseTo(0.5);
+    const saved = documentOf(doc([]), r);
+    expect(saved.objects).toEqual([]);
+    expect(saved.tracks[0].keyframes.map((k) => [k.frame, k.outside])).toEqual([[0, false], [2, false], [3, true]]);
+    expect(saved.status).toBe('in_progress');
+  });
+
+  it('loads per-frame track_id objects of a sequence as tracks, single clouds as they are', () => {
+    const d = doc([obj('a', 0, 0, { track_id: '8' }), obj('b', 1, 1, { track_id: '8' }), obj('c', 0, 5)]);
+    const r = recordsOf(d, true);
+    expect(Object.keys(r).sort()).toEqual(['c', 'track:8']);
+    expect([0, 1, 2].map((f) => count(r, f))).toEqual([2, 1, 0]);
+    expect(Object.keys(recordsOf(d, false)).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('copy to next frame makes an object a track and leaves tracks already there alone', () => {
+    let r: Records = { a: obj('a', 0, 0) };
+    r = copyToNextFrame(r, 0);
+    expect(Object.keys(r)).toEqual(['track:a']);
+    expect(boxAt(r, 'track:a', 1)?.center[0]).toBe(0);
+    const again = copyToNextFrame(r, 0);
+    expect((again['track:a'] as Track).keyframes).toEqual((r['track:a'] as Track).keyframes);
+  });
+
+  it('deleting the last frame of a one-frame track removes the track; editing an object keeps it an object', () => {
+    let r: Records = { a: obj('a', 0, 0) };
+    r = setBox(r, 'a', 0, box(3));
+    expect((r.a as AnnotationObject).geometry).toEqual(box(3));
+    r = setTrackId(r, 'a', 0, 't').records;
+    expect(removeAt(r, 'track:t', 0)).toEqual({});
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The LiDAR editor's records, pure: one map holding untracked cuboid objects (by id), tracks
+ * (`track:<id>`, the document's Track with keyframes, as video) and each frame's point labels
+ * (`pointlabels:<frame>`). Every edit is a function from records to records, so one gesture is
+ * one history diff. In a sequence, per-frame objects sharing a `track_id` (documents from before
+ * tracks) are turned into tracks on load (core/document/cuboidTracks.ts).
+ *
+ * A track here is on exactly the frames it was put on: every run of keyframes ends with an
+ * `outside` keyframe, deleting it on a frame leaves a gap, and "Interpolate track" closes the gaps
+ * (frames between two keyframes are interpolated by the one track interpolation, core/document/tracks.ts).
+ */
+import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, Track } from '../../core/document/schema';
+import { editedSource } from '../../core/document/provenance';
+import { keyframeShape, removeKeyframe, setKeyframe } from '../../core/document/tracks';
+import { INTERPOLATED_ATTR, TRACK_ATTR, trackObjectAt, tracksFromTrackIds } from '../../core/document/cuboidTracks';
+import type { RecordMap } from '../../core/history/diff';
+import { isPointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from './pointLabels';
+
+export { INTERPOLATED_ATTR, TRACK_ATTR };
+export type LidarRecord = AnnotationObject | Track;
+export type Records = RecordMap<LidarRecord>;
+export const TRACK_PREFIX = 'track:';
+
+export const isTrackKey = (key: string) => key.startsWith(TRACK_PREFIX);
+export const trackKey = (id: string) => `${TRACK_PREFIX}${id}`;
+const asTrack = (r: Records, key: string) => (isTrackKey(key) ? (r[key] as Track | undefined) : undefined);
+const asObject = (r: Records, key: string) => (isTrackKey(key) ? undefined : (r[key] as AnnotationObject | undefined));
+
+/** The records of a document; in a sequence, per-frame track_id objects become tracks. */
+export function recordsOf(document: ItemDocument, sequence: boolean): Records {
+  const doc = sequence ? tracksFromTrackIds(document) : document;
+  return {
+    ...Object.fromEntries(doc.objects.map((o) => [o.id, o])),
+    ...Object.fromEntries(doc.tracks.map((t) => [trackKey(t.id), t])),
+    ...Object.fromEntries(doc.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])),
+  };
+}
+
+export function documentOf(base: ItemDocument, records: Records): ItemDocument {
+  const objects: AnnotationObject[] = [];
+  const tracks: Track[] = [];
+  const pointLabels: ItemDocument['pointLabels'] = [];
+  for (const [key, r] of Object.entries(records)) {
+    if (isTrackKey(key)) tracks.push(r as Track);
+    else if (isPointLabelRecord(r as AnnotationObject)) pointLabels.push(recordToPointLabels(r as AnnotationObject));
+    else objects.push(r as AnnotationObject);
+  }
+  return { ...base, objects, tracks, pointLabels, status: base.status === 'new' ? 'in_progress' : base.status };
+}
+
+/** A cuboid shown on a frame: `id` is its record key; tracks carry track_id, and `interpolated` off their keyframes. */
+export function frameBoxes(records: Records, frame: number): AnnotationObject[] {
+  const out: AnnotationObject[] = [];
+  for (const [key, r] of Object.entries(records)) {
+    if (isTrackKey(key)) {
+      const o = trackObjectAt(r as Track, frame);
+      if (!o) continue;
+      const kf = keyframeShape((r as Track).keyframes, frame)?.keyframe;
+      out.push({ ...o, id: key, attributes: kf ? o.attributes : { ...o.attributes, [INTERPOLATED_ATTR]: true } });
+    } else {
+      const o = r as AnnotationObject;
+      if (o.frame === frame && o.geometry.kind === 'cuboid3d' && !isPointLabelRecord(o)) out.push(o);
+    }
+  }
+  return out;
+}
+
+/** The box of a record on a frame (file coordinates), or null where it is not shown. */
+export function boxAt(records: Records, key: string, frame: number): Cuboid3D | null {
+  const t = asTrack(records, key);
+  if (t) return (trackObjectAt(t, frame)?.geometry as Cuboid3D | undefined) ?? null;
+  const o = asObject(records, key);
+  return o && o.frame === frame && o.geometry.kind === 'cuboid3d' ? o.geometry : null;
+}
+
+/** Ends the run a keyframe at `frame` starts, unless another keyframe follows. */
+function endRun(t: Track, frame: number, geometry: Cuboid3D): Track {
+  return t.keyframes.some((k) => k.frame > frame) ? t : setKeyframe(t, { frame: frame + 1, geometry, outside: true });
+}
+
+/** Outside markers that follow another outside marker (or start the track) say nothing. */
+function tidy(t: Track): Track | null {
+  const keyframes = t.keyframes.filter((k, i) => !k.outside || (i > 0 && !t.keyframes[i - 1].outside));
+  return keyframes.some((k) => !k.outside) ? { ...t, keyframes } : null;
+}
+
+/** A new geometry for a record on a frame: an object changes; a track gets a keyframe there. */
+export function setBox(records: Records, key: string, frame: number, box: Cuboid3D): Records {
+  const t = asTrack(records, key);
+  if (t) {
+    const s = keyframeShape(t.keyframes, frame);
+    const next = setKeyframe(t, { frame, geometry: box, occluded: s?.occluded, attributes: s?.attributes });
+    return { ...records, [key]: { ...endRun(next, frame, box), source: editedSource(t.source), updatedAt: Date.now() } };
+  }
+  const o = asObject(records, key);
+  if (!o) return records;
+  const attributes = { ...o.attributes };
+  delete attributes[INTERPOLATED_ATTR];
+  return { ...records, [key]: { ...o, geometry: box, attributes, source: editedSource(o.source), updatedAt: Date.now() } };
+}
+
+export function relabel(records: Records, key: string, label: string): Records {
+  const r = records[key];
+  return r ? { ...records, [key]: { ...r, label, updatedAt: Date.now() } } : records;
+}
+
+/** An attribute of the record (a track: the track's, or the keyframe's for frame-scoped ones). */
+export function setAttribute(records: Records, key: string, frame: number, attr: string, value: AttributeValue, scope: 'track' | 'frame' = 'track'): Records {
+  const t = asTrack(records, key);
+  if (t && scope === 'frame') {
+    const s = keyframeShape(t.keyframes, frame);
+    if (!s) return records;
+    return { ...records, [key]: setKeyframe(t, { frame, geometry: s.geometry, occluded: s.occluded, attributes: { ...s.attributes, [attr]: value } }) };
+  }
+  const r = records[key];
+  return r ? { ...records, [key]: { ...r, attributes: { ...r.attributes, [attr]: value }, updatedAt: Date.now() } } : records;
+}
+
+/** Removes the box from this frame only: an object is deleted, a track leaves a gap (or goes when nothing is left). */
+export function removeAt(records: Records, key: string, frame: number): Records {
+  const next = { ...records };
+  const t = asTrack(records, key);
+  if (!t) {
+    delete next[key];
+    return next;
+  }
+  let cut = removeKeyframe(t, frame);
+  if (cut && keyframeShape(cut.keyframes, frame) && !keyframeShape(cut.keyframes, frame)!.outside) {
+    cut = setKeyframe(cut, { frame, geometry: keyframeShape(cut.keyframes, frame)!.geometry, outside: true });
+  }
+  const tidied = cut && tidy(cut);
+  if (tidied) next[key] = { ...tidied, updatedAt: Date.now() };
+  else delete next[key];
+  return next;
+}
+
+/** A fresh track id: `base` when free, else `base-2`, `base-3`, ... */
+function freeTrackId(records: Records, base: string): string {
+  let id = base;
+  for (let n = 2; records[trackKey(id)]; n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** An object made into a track (keyframe on its frame, ending there). */
+function objectToTrack(o: AnnotationObject, id: string): Track {
+  const attributes = { ...o.attributes };
+  delete attributes[TRACK_ATTR];
+  delete attributes[INTERPOLATED_ATTR];
+  const t: Track = { id, label: o.label, attributes, source: o.source, zOrder: o.zOrder ?? 0, keyframes: [{ frame: o.frame, geometry: o.geometry, outside: false, occluded: !!o.occluded, attributes: {} }], createdAt: o.createdAt, createdBy: o.createdBy, updatedAt: Date.now() };
+  return endRun(t, o.frame, o.geometry as Cuboid3D);
+}
+
+/**
+ * Sets the track id of the box on `frame`. An object becomes (part of) the track of that id; a
+ * track is renamed (not onto another track's id). Returns the box's new record key.
+ */
+export function setTrackId(records: Records, key: string, frame: number, id: string): { records: Records; key: string } {
+  id = id.trim();
+  const t = asTrack(records, key);
+  if (!id || (t && t.id === id)) return { records, key };
+  const target = trackKey(id);
+  if (t) {
+    if (records[target]) return { records, key };
+    const next = { ...records, [target]: { ...t, id, updatedAt: Date.now() } };
+    delete next[key];
+    return { records: next, key: target };
+  }
+  const o = asObject(records, key);
+  if (!o) return { records, key };
+  const next = { ...records };
+  delete next[key];
+  const existing = next[target] as Track | undefined;
+  if (existing && existing.label === o.label) {
+    next[target] = { ...endRun(setKeyframe(existing, { frame, geometry: o.geometry }), frame, o.geometry as Cuboid3D), updatedAt: Date.now() };
+  } else if (existing) return { records, key };
+  else next[target] = objectToTrack(o, id);
+  return { records: next, key: target };
+}
+
+/**
+ * Copies the frame's boxes to the next frame: an object becomes a track on both frames (track id
+ * = its first 8 characters); a track not already on the next frame gets a keyframe there.
+ */
+export function copyToNextFrame(records: Records, frame: number): Records {
+  let next = { ...records };
+  for (const box of frameBoxes(records, frame)) {
+    if (box.hidden) continue;
+    const geometry = box.geometry as Cuboid3D;
+    let key = box.id;
+    if (!isTrackKey(key)) {
+      const made = objectToTrack(box, freeTrackId(next, box.id.slice(0, 8)));
+      delete next[key];
+      key = trackKey(made.id);
+      next[key] = made;
+    }
+    const t = next[key] as Track;
+    if (boxAt(next, key, frame + 1)) continue;
+    next = { ...next, [key]: { ...endRun(setKeyframe(t, { frame: frame + 1, geometry }), frame + 1, geometry), updatedAt: Date.now() } };
+  }
+  return next;
+}
+
+/** "Interpolate track": the gaps between the track's first and last keyframe are closed (interpolated). */
+export function fillGaps(records: Records, key: string): Records {
+  const t = asTrack(records, key);
+  if (!t) return records;
+  const shown = t.keyframes.filter((k) => !k.outside);
+  if (shown.length < 2) return records;
+  const first = shown[0].frame, last = shown[shown.length - 1].frame;
+  const keyframes = t.keyframes.filter((k) => !k.outside || k.frame <= first || k.frame > last);
+  return keyframes.length === t.keyframes.length ? records : { ...records, [key]: { ...t, keyframes, updatedAt: Date.now() } };
+}
+
+/** The id shared with the panels around the editor (issues, QA): a track's own id. */
+export function sharedId(key: string): string {
+  return isTrackKey(key) ? key.slice(TRACK_PREFIX.length) : key;
+}

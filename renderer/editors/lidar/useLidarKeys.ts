@@ -1,0 +1,81 @@
+/**
+ * Binds the LiDAR keymap table (keys.ts) with useKeymap: tools, views, frames, undo / redo,
+ * selection, and nudges of the selected cuboid (Shift: fine); class hotkeys 1-9 from the ontology
+ * (or the label order when no label has one) through the fallback.
+ */
+import type { MutableRefObject } from 'react';
+import type { Cuboid3D, LabelSpec } from '../../core/document/schema';
+import { cuboidInCloud } from '../../core/lidar/box';
+import type { KeyHandler } from '../../keymap/dispatcher';
+import { useKeymap } from '../../keymap/useKeymap';
+import { useApp } from '../../state/appStore';
+import { moveLocal, resize, rotate } from './boxEdit';
+import { lidarKeymap, NUDGES, type LidarKeyAction } from './keys';
+import { boxAt } from './model';
+import type { SceneApi } from './scene/Bridge';
+import { focusOn } from './scene/CameraFraming';
+import type { SceneOffset } from './sceneFrame';
+import type { LidarToolName } from './tools';
+import type { useLidarDocument } from './useLidarDocument';
+
+export function useLidarKeys(p: {
+  labels: readonly LabelSpec[];
+  isSeq: boolean;
+  frameCount: number;
+  frame: number;
+  selected: string | null;
+  setSelected(id: string | null): void;
+  setTool(t: LidarToolName): void;
+  setBev(f: (b: boolean) => boolean): void;
+  setFrame(f: (n: number) => number): void;
+  pickLabel(id: string): void;
+  editSelected(f: (b: Cuboid3D) => Cuboid3D, label: string): void;
+  removeSelected(): void;
+  doc: ReturnType<typeof useLidarDocument>;
+  sceneApi: MutableRefObject<SceneApi | null>;
+  offset: SceneOffset;
+}): void {
+  const shortcutsOpen = useApp((s) => s.shortcutsOpen);
+  const undoRedo = (redo: boolean) => {
+    const sel = p.doc.undoRedo(redo);
+    if (sel !== undefined) p.setSelected(sel);
+  };
+  const step = (delta: number) => (p.isSeq ? void p.setFrame((f) => Math.max(0, Math.min(p.frameCount - 1, f + delta))) : false);
+  const handlers: Partial<Record<LidarKeyAction, KeyHandler>> = {
+    undo: () => undoRedo(false),
+    redo: () => undoRedo(true),
+    select: () => p.setTool('select'),
+    box: () => p.setTool('box'),
+    fit: () => p.setTool('fit'),
+    lasso: () => p.setTool('lasso'),
+    view: () => p.setBev((b) => !b),
+    focus: () => {
+      const g = p.selected && p.doc.recordsRef.current ? boxAt(p.doc.recordsRef.current, p.selected, p.frame) : null;
+      focusOn(p.sceneApi.current, g ? cuboidInCloud(g, p.offset) : undefined);
+    },
+    prevFrame: () => step(-1),
+    nextFrame: () => step(1),
+    deselect: () => (p.selected ? void p.setSelected(null) : false),
+    delete: () => (p.selected ? void p.removeSelected() : false),
+  };
+  for (const [action, n] of Object.entries(NUDGES) as [LidarKeyAction, NonNullable<(typeof NUDGES)[LidarKeyAction]>][]) {
+    handlers[action] = (e) => {
+      if (!p.selected) return false;
+      const s = e.shiftKey ? 0.02 : 0.1;
+      const ang = ((e.shiftKey ? 0.5 : 2) * Math.PI) / 180;
+      if (n.move) p.editSelected((b) => moveLocal(b, n.move![0] * s, n.move![1] * s, n.move![2] * s), 'move');
+      else if (n.turn) p.editSelected((b) => rotate(b, n.turn! * ang), 'rotate');
+      else if (n.resize) p.editSelected((b) => resize(b, n.resize![0], n.resize![1] * s), 'resize');
+    };
+  }
+  useKeymap(lidarKeymap, handlers, {
+    enabled: !shortcutsOpen,
+    fallback: (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || !/^[1-9]$/.test(e.key)) return false;
+      const l = p.labels.find((x) => x.hotkey === e.key) ?? (p.labels.some((x) => x.hotkey) ? undefined : p.labels[Number(e.key) - 1]);
+      if (!l) return false;
+      p.pickLabel(l.id);
+      return true;
+    },
+  });
+}
