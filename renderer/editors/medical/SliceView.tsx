@@ -10,7 +10,8 @@ import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSli
 import { fillPolygon, paintDisc, type Labelmap } from '../../core/medical/segmentation';
 import type { Vec3, Volume, WindowLevel } from '../../core/medical/types';
 
-export type Tool = 'navigate' | 'pan' | 'brush' | 'eraser' | 'polygon' | 'measure';
+import type { Tool } from './types';
+export type { Tool };
 
 export interface SliceViewProps {
   orientation: Orientation;
