@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { declaredKeymaps } from './tables';
+import { declaredKeymaps, dialogTables } from './tables';
 import { chordOf, displayChord, displayKeys, duplicateChords, shortcutSections } from './keymap';
 import { dispatchKey, register, resetKeyDispatcher, type KeyboardEventLike } from './dispatcher';
 import { en, zh } from '../i18n/resources';
@@ -12,6 +12,12 @@ describe('declared key tables', () => {
     expect(real().map((t) => t.id)).toEqual(
       expect.arrayContaining(['app', 'shortcuts-dialog', 'viewer', 'playback', 'dataset', 'ontology', 'predictions', 'image', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue']),
     );
+  });
+
+  it('are shown in a fixed order whatever module declared them first', () => {
+    const sections = shortcutSections(dialogTables()).map((s) => s.section.replace('shortcuts.sections.', ''));
+    expect(sections.slice(0, 8)).toEqual(['general', 'dataset', 'image', 'lidar', 'medical', 'review', 'ontology', 'models']);
+    expect(dialogTables()[0].id).toBe('app');
   });
 
   it('have no chord twice within a table', () => {

@@ -9,4 +9,22 @@ import '../editors/medical/keys';
 import '../panels/keys';
 import '../panels/review/keys';
 
-export { declaredKeymaps } from './keymap';
+import { declaredKeymaps, type KeymapTable } from './keymap';
+
+export { declaredKeymaps };
+
+/**
+ * The dialog's order. Modules declare their tables when first imported, which depends on what the
+ * app imports first, so the order is fixed here by id; a table not named here comes after these,
+ * in declaration order.
+ */
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions'];
+
+/** Every declared table in the dialog's order. */
+export function dialogTables(): KeymapTable[] {
+  const rank = (t: KeymapTable) => {
+    const i = DIALOG_ORDER.indexOf(t.id);
+    return i < 0 ? DIALOG_ORDER.length : i;
+  };
+  return [...declaredKeymaps()].sort((a, b) => rank(a) - rank(b));
+}

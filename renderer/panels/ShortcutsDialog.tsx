@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useApp } from '../state/appStore';
-import { declaredKeymaps } from '../keymap/tables';
+import { dialogTables } from '../keymap/tables';
 import { shortcutSections } from '../keymap/keymap';
 import { shortcutsDialogKeys } from '../keymap/appKeys';
 import { useKeymap } from '../keymap/useKeymap';
@@ -30,7 +30,7 @@ function OpenDialog() {
   const set = useApp((s) => s.set);
   const close = () => set({ shortcutsOpen: false });
   useKeymap(shortcutsDialogKeys, { close });
-  const sections = useMemo(() => shortcutSections(declaredKeymaps()), []);
+  const sections = useMemo(() => shortcutSections(dialogTables()), []);
   return (
     <div className="modal-backdrop" onClick={close}>
       <div className="modal" role="dialog" aria-label={t('shortcuts.title')} onClick={(e) => e.stopPropagation()}>
