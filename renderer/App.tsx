@@ -16,6 +16,8 @@ import { Notices } from './panels/Notices';
 import { ConflictDialog } from './panels/ConflictDialog';
 import { ProjectSettings, SourceConsentDialog } from './panels/project/SourceAccess';
 import i18n from './i18n';
+import { useKeymap } from './keymap/useKeymap';
+import { appKeys } from './keymap/appKeys';
 
 export function App() {
   const view = useApp((s) => s.view);
@@ -41,23 +43,13 @@ export function App() {
     })();
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      const typing = target.closest('input, textarea, select, [contenteditable=true]');
-      if (e.key === '?' && !typing) {
-        e.preventDefault();
-        useApp.getState().set({ shortcutsOpen: !useApp.getState().shortcutsOpen });
-      } else if (e.key === 'Escape' && useApp.getState().shortcutsOpen) {
-        useApp.getState().set({ shortcutsOpen: false });
-      } else if (e.key.toLowerCase() === 'l' && e.altKey) {
-        const next = i18n.language === 'zh' ? 'en' : 'zh';
-        void i18n.changeLanguage(next).then(() => setPref('language', next));
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useKeymap(appKeys, {
+    help: () => useApp.getState().set({ shortcutsOpen: true }),
+    language: () => {
+      const next = i18n.language === 'zh' ? 'en' : 'zh';
+      void i18n.changeLanguage(next).then(() => setPref('language', next));
+    },
+  });
 
   useEffect(() => {
     document.title = project ? `${project.name} — Datum` : t('app.name');

@@ -113,6 +113,8 @@ export const reviewEn = {
     reject: 'Review: reject (with a note or an open issue)',
     next: 'Review: next item in the queue',
     openQueue: 'Review queue: open the selected item',
+    move: 'Review queue: move the selection',
+    first: 'Review queue: open the first item',
   },
 } as const;
 
@@ -229,5 +231,7 @@ export const reviewZh: Shape<typeof reviewEn> = {
     reject: '审核：驳回（需填写原因或有未解决问题）',
     next: '审核：队列中的下一个条目',
     openQueue: '审核队列：打开所选条目',
+    move: '审核队列：移动选择',
+    first: '审核队列：打开第一个条目',
   },
 };

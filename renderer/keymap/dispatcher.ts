@@ -2,7 +2,8 @@
  * The one key dispatcher. Screens register a table with handlers while they are mounted
  * (useKeymap.ts); one window listener hands each key to the registrations in layer order
  * (modal, tool, editor, view, global), the most recently registered first within a layer. The
- * first handler that takes the key stops it (preventDefault + stopPropagation). While a modal
+ * first handler that takes the key stops it (preventDefault, stopPropagation and, so that window
+ * listeners not yet moved onto tables do not also act on it, stopImmediatePropagation). While a modal
  * registration exists, nothing below it hears a key: Escape in a dialog closes the dialog only.
  *
  * The stack logic is plain TypeScript (tested without a DOM); `installKeyDispatcher` attaches it
@@ -16,8 +17,12 @@ export type KeyHandler = (e: KeyboardEventLike) => boolean | void;
 export interface KeyboardEventLike extends KeyEventLike {
   target?: unknown;
   repeat?: boolean;
+  /** An input method is composing (Chinese, Japanese): the key belongs to it. */
+  isComposing?: boolean;
   preventDefault(): void;
   stopPropagation(): void;
+  /** When present it is called too, so window listeners not yet on tables do not also act on a taken key. */
+  stopImmediatePropagation?(): void;
 }
 
 export interface Registration {
@@ -46,6 +51,7 @@ function ordered(): Registration[] {
 
 /** Hand one key event to the registrations; true when one of them took it. */
 export function dispatchKey(e: KeyboardEventLike): boolean {
+  if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return false;
   const chord = chordOf(e);
   const focus = focusKind(e.target as ElementLike | null);
   let active = ordered();
@@ -62,6 +68,7 @@ export function dispatchKey(e: KeyboardEventLike): boolean {
     if (took) {
       e.preventDefault();
       e.stopPropagation();
+      e.stopImmediatePropagation?.();
       return true;
     }
   }

@@ -31,6 +31,8 @@ export interface KeymapTable<A extends string = string> {
 
 export interface KeyEventLike {
   key: string;
+  /** Physical key ('KeyL'); used for Alt+letter, where macOS Option turns `key` into another character. */
+  code?: string;
   ctrlKey?: boolean;
   metaKey?: boolean;
   altKey?: boolean;
@@ -58,7 +60,8 @@ function chord(mods: { ctrl: boolean; alt: boolean; shift: boolean }, rawKey: st
 
 /** The chord of a key event. Ctrl and Cmd (meta) are one modifier, as users of both expect. */
 export function chordOf(e: KeyEventLike): string {
-  return chord({ ctrl: !!(e.ctrlKey || e.metaKey), alt: !!e.altKey, shift: !!e.shiftKey }, e.key);
+  const letter = e.altKey && e.code && /^Key[A-Z]$/.test(e.code) ? e.code.slice(3) : e.key;
+  return chord({ ctrl: !!(e.ctrlKey || e.metaKey), alt: !!e.altKey, shift: !!e.shiftKey }, letter);
 }
 
 /** A declared chord ('Shift+P', 'Ctrl+Shift+Z', 'Space') in the form `chordOf` produces. */
@@ -77,9 +80,38 @@ export function actionFor<A extends string>(table: KeymapTable<A>, chordString: 
   return undefined;
 }
 
-/** How a chord is shown in the dialog. */
+const SYMBOLS: Record<string, string> = { ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', ' ': 'Space', Space: 'Space', Escape: 'Esc', Esc: 'Esc' };
+
+/** One declared chord as shown to people: 'Shift+P', 'Ctrl+Z', '←', 'Esc'. */
+export function displayChord(spec: string): string {
+  if (spec.length === 1) return SYMBOLS[spec] ?? spec.toUpperCase();
+  const parts = spec.split(/(?<=.)\+(?=.)/);
+  const key = parts.pop()!;
+  return [...parts, SYMBOLS[key] ?? (key.length === 1 ? key.toUpperCase() : key)].join('+');
+}
+
+/** How an action's keys are shown in the dialog: alternatives separated by ' / '. */
 export function displayKeys(spec: KeySpec): string {
-  return spec.display ?? spec.keys.join(' / ');
+  return spec.display ?? spec.keys.map(displayChord).join(' / ');
+}
+
+export interface ShortcutSection {
+  /** i18n key of the section title. */
+  section: string;
+  rows: { id: string; keys: string; description: string }[];
+}
+
+/** The shortcuts dialog's content: tables grouped by section, in declaration order (pure). */
+export function shortcutSections(list: readonly KeymapTable[]): ShortcutSection[] {
+  const out: ShortcutSection[] = [];
+  for (const table of list) {
+    let sec = out.find((s) => s.section === table.section);
+    if (!sec) out.push((sec = { section: table.section, rows: [] }));
+    for (const [action, spec] of Object.entries(table.actions) as [string, KeySpec][]) {
+      sec.rows.push({ id: `${table.id}.${action}`, keys: displayKeys(spec), description: spec.description });
+    }
+  }
+  return out;
 }
 
 /**

@@ -7,6 +7,8 @@ import { useApp } from '../state/appStore';
 import { refreshIndex } from '../state/actions';
 import { useItemPages } from './useItemPages';
 import { Icon, type IconName } from './Icon';
+import { useKeymap } from '../keymap/useKeymap';
+import { datasetKeys } from './keys';
 
 const MODALITIES: Modality[] = ['image', 'video', 'image-sequence', 'pointcloud', 'pointcloud-sequence', 'dicom', 'dicom-series', 'nifti'];
 const STATUSES: ItemStatus[] = ['new', 'in_progress', 'submitted', 'accepted', 'rejected'];
@@ -65,32 +67,18 @@ export function DatasetBrowser() {
     if (item) set({ view: 'item', itemId: item.id, itemIndex: index });
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input, textarea, select')) {
-        if (e.key === 'Escape') (e.target as HTMLElement).blur();
-        return;
-      }
-      let next = selected;
-      if (e.key === 'ArrowRight') next = selected + 1;
-      else if (e.key === 'ArrowLeft') next = selected - 1;
-      else if (e.key === 'ArrowDown') next = selected + columns;
-      else if (e.key === 'ArrowUp') next = selected - columns;
-      else if (e.key === 'Enter') {
-        open(selected);
-        return;
-      } else if (e.key === '/') {
-        e.preventDefault();
-        searchBox.current?.focus();
-        return;
-      } else return;
-      e.preventDefault();
-      next = Math.max(0, Math.min(count - 1, next));
-      set({ itemIndex: next });
-      virtualizer.scrollToIndex(Math.floor(next / columns));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  const moveTo = (next: number) => {
+    next = Math.max(0, Math.min(count - 1, next));
+    set({ itemIndex: next });
+    virtualizer.scrollToIndex(Math.floor(next / columns));
+  };
+  useKeymap(datasetKeys, {
+    move: (e) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns }[e.key] ?? 0;
+      moveTo(selected + step);
+    },
+    open: () => open(selected),
+    search: () => searchBox.current?.focus(),
   });
 
   const toggleModality = (m: Modality | null) => {
@@ -104,7 +92,7 @@ export function DatasetBrowser() {
 
   return (
     <div className="browser">
-      <div className="toolbar">
+      <div className="toolbar" onKeyDown={(e) => e.key === 'Escape' && (e.target as HTMLElement).matches('input, select, textarea') && (e.target as HTMLElement).blur()}>
         <input ref={searchBox} className="search" placeholder={t('browser.search')} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="search" />
         <div className="chips" role="group" aria-label={t('browser.modality')}>
           <button className={!modality ? 'chip active' : 'chip'} onClick={() => toggleModality(null)}>

@@ -8,8 +8,11 @@ import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
 import { parseSkeleton } from '../editors/image/tools/skeleton';
 import { reportError } from '../state/actions';
+import { useKeymap } from '../keymap/useKeymap';
+import { ontologyKeys } from './keys';
 
 const KINDS: GeometryKind[] = ['box2d', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'mask', 'cuboid3d', 'tag'];
+const ATTRIBUTE_TYPES: AttributeSpec['type'][] = ['bool', 'enum', 'number', 'text'];
 
 /**
  * The ontology is small, so history entries hold it as one record ("ontology") per step; every
@@ -54,19 +57,7 @@ export function OntologyEditor() {
     [ontology, save],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey)) return;
-      if ((e.target as HTMLElement).closest('input, textarea')) return;
-      const k = e.key.toLowerCase();
-      if (k === 'z' || k === 'y') {
-        e.preventDefault();
-        undoRedo(k === 'y' || e.shiftKey);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undoRedo]);
+  useKeymap(ontologyKeys, { undo: () => undoRedo(false), redo: () => undoRedo(true) });
 
   const label = ontology.labels.find((l) => l.id === selected) ?? null;
 
@@ -124,7 +115,7 @@ export function OntologyEditor() {
                 <span className="swatch" style={{ background: l.color }} />
                 <span className="label-name">{l.name}</span>
                 {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
-                <span className="muted small">{l.attributes.length ? `${l.attributes.length} attr` : ''}</span>
+                <span className="muted small">{l.attributes.length ? t('ontology.attributeCount', { count: l.attributes.length }) : ''}</span>
               </button>
             </li>
           ))}
@@ -226,9 +217,11 @@ function LabelDetail({ label, ontology, apply, onRemoved }: DetailProps) {
           <button
             key={k}
             className={label.kinds.includes(k) ? 'chip active' : 'chip'}
+            title={k}
+            data-kind={k}
             onClick={() => upd({ kinds: label.kinds.includes(k) ? label.kinds.filter((x) => x !== k) : [...label.kinds, k] }, 'kinds')}
           >
-            {k}
+            {t(`ontology.kindNames.${k}`)}
           </button>
         ))}
       </div>
@@ -253,8 +246,10 @@ function LabelDetail({ label, ontology, apply, onRemoved }: DetailProps) {
               </td>
               <td>
                 <select value={a.type} onChange={(e) => updAttr(a, { type: e.target.value as AttributeSpec['type'] })}>
-                  {['bool', 'enum', 'number', 'text'].map((x) => (
-                    <option key={x}>{x}</option>
+                  {ATTRIBUTE_TYPES.map((x) => (
+                    <option key={x} value={x}>
+                      {t(`ontology.attributeTypes.${x}`)}
+                    </option>
                   ))}
                 </select>
               </td>

@@ -1,104 +1,54 @@
+/**
+ * The shortcuts dialog, rendered from the declared key tables (renderer/keymap/tables.ts), the
+ * same tables the screens bind with useKeymap: the list cannot drift from what the keys do.
+ * While open it is the modal keymap: Escape (or ?) closes the dialog and reaches nothing else.
+ */
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useApp } from '../state/appStore';
+import { dialogTables } from '../keymap/tables';
+import { shortcutSections } from '../keymap/keymap';
+import { shortcutsDialogKeys } from '../keymap/appKeys';
+import { useKeymap } from '../keymap/useKeymap';
 
-/** The shortcut tables, by screen; the key handlers live with the screens that own them. */
-export const SHORTCUTS: { section: string; rows: { keys: string; action: string }[] }[] = [
-  {
-    section: 'shortcuts.sections.general',
-    rows: [
-      { keys: '?', action: 'shortcuts.help' },
-      { keys: 'Esc', action: 'shortcuts.close' },
-      { keys: '← ↑ → ↓', action: 'shortcuts.navigate' },
-      { keys: 'Enter', action: 'shortcuts.open' },
-      { keys: '/', action: 'shortcuts.search' },
-      { keys: 'Ctrl+Z', action: 'shortcuts.undo' },
-      { keys: 'Ctrl+Shift+Z / Ctrl+Y', action: 'shortcuts.redo' },
-      { keys: 'A / D', action: 'shortcuts.frames' },
-      { keys: 'F', action: 'shortcuts.fit' },
-      { keys: 'Alt+L', action: 'shortcuts.language' },
-    ],
-  },
-  {
-    section: 'shortcuts.sections.image',
-    rows: [
-      { keys: 'V / B / R / P / L / K / M / E / S', action: 'image.shortcuts.tools' },
-      { keys: '1 … 9', action: 'image.shortcuts.labels' },
-      { keys: 'Click / Shift+Click / Drag', action: 'image.shortcuts.segment' },
-      { keys: 'Enter / Double-click', action: 'image.shortcuts.finish' },
-      { keys: 'Esc', action: 'image.shortcuts.cancel' },
-      { keys: 'Del / Backspace', action: 'image.shortcuts.remove' },
-      { keys: 'Ctrl+C / Ctrl+V', action: 'image.shortcuts.copyPaste' },
-      { keys: 'H / Shift+L', action: 'image.shortcuts.hideLock' },
-      { keys: '[ / ]', action: 'image.shortcuts.order' },
-      { keys: '{ / }', action: 'image.shortcuts.brush' },
-      { keys: 'Space', action: 'image.shortcuts.pan' },
-      { keys: '0', action: 'image.shortcuts.oneToOne' },
-      { keys: 'O', action: 'image.shortcuts.outside' },
-      { keys: 'Shift+P', action: 'image.shortcuts.propagate' },
-    ],
-  },
-  {
-    section: 'shortcuts.sections.lidar',
-    rows: [
-      { keys: 'V / B / C / P', action: 'shortcutsLidar.tools' },
-      { keys: 'B, Alt+drag', action: 'shortcutsLidar.drawRaw' },
-      { keys: 'T', action: 'shortcutsLidar.view' },
-      { keys: '1 … 9', action: 'shortcutsLidar.labels' },
-      { keys: '↑ ↓ ← →', action: 'shortcutsLidar.move' },
-      { keys: 'Q / E', action: 'shortcutsLidar.rotate' },
-      { keys: 'I / K', action: 'shortcutsLidar.length' },
-      { keys: 'J / L', action: 'shortcutsLidar.width' },
-      { keys: 'U / O', action: 'shortcutsLidar.height' },
-      { keys: 'PageUp / PageDown', action: 'shortcutsLidar.updown' },
-      { keys: 'Delete', action: 'shortcutsLidar.delete' },
-      { keys: 'F', action: 'shortcutsLidar.focus' },
-    ],
-  },
-  {
-    section: 'shortcuts.sections.medical',
-    rows: [
-      { keys: 'PageUp / PageDown / Wheel', action: 'shortcutsMedical.slices' },
-      { keys: 'C / B / E / P / M', action: 'shortcutsMedical.tools' },
-      { keys: '[ / ]', action: 'shortcutsMedical.brushSize' },
-      { keys: 'I', action: 'shortcutsMedical.invert' },
-      { keys: 'Right-drag / Ctrl+drag', action: 'shortcutsMedical.windowDrag' },
-    ],
-  },
-  {
-    section: 'shortcuts.sections.review',
-    rows: [
-      { keys: 'Shift+S', action: 'shortcutsReview.submit' },
-      { keys: 'Shift+A', action: 'shortcutsReview.accept' },
-      { keys: 'Shift+R', action: 'shortcutsReview.reject' },
-      { keys: 'N', action: 'shortcutsReview.next' },
-      { keys: 'Enter', action: 'shortcutsReview.openQueue' },
-    ],
-  },
-];
+/** One alternative ('Shift+Click', 'Right-drag') with its gesture words translated; key names stay as printed. */
+function chipText(t: TFunction, chip: string): string {
+  return chip
+    .split(/(?<=.)\+(?=.)/)
+    .map((part) => (/^[A-Za-z-]+$/.test(part) ? t(`keyNames.${part}`, { defaultValue: part }) : part))
+    .join('+');
+}
 
 export function ShortcutsDialog() {
-  const { t } = useTranslation();
   const open = useApp((s) => s.shortcutsOpen);
+  return open ? <OpenDialog /> : null;
+}
+
+function OpenDialog() {
+  const { t } = useTranslation();
   const set = useApp((s) => s.set);
-  if (!open) return null;
+  const close = () => set({ shortcutsOpen: false });
+  useKeymap(shortcutsDialogKeys, { close });
+  const sections = useMemo(() => shortcutSections(dialogTables()), []);
   return (
-    <div className="modal-backdrop" onClick={() => set({ shortcutsOpen: false })}>
+    <div className="modal-backdrop" onClick={close}>
       <div className="modal" role="dialog" aria-label={t('shortcuts.title')} onClick={(e) => e.stopPropagation()}>
         <h2>{t('shortcuts.title')}</h2>
         <div className="shortcut-sections">
-          {SHORTCUTS.map((sec) => (
-            <section key={sec.section}>
+          {sections.map((sec) => (
+            <section key={sec.section} data-section={sec.section}>
               <h3>{t(sec.section)}</h3>
               <table className="shortcuts">
                 <tbody>
-                  {sec.rows.map((r, i) => (
-                    <tr key={i}>
+                  {sec.rows.map((r) => (
+                    <tr key={r.id} data-action={r.id}>
                       <td>
-                        {r.keys.split(' / ').map((k) => (
-                          <kbd key={k}>{k}</kbd>
+                        {r.keys.split(' / ').map((k, i) => (
+                          <kbd key={i}>{chipText(t, k)}</kbd>
                         ))}
                       </td>
-                      <td>{t(r.action)}</td>
+                      <td>{t(r.description)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -106,7 +56,8 @@ export function ShortcutsDialog() {
             </section>
           ))}
         </div>
-        <button className="primary" onClick={() => set({ shortcutsOpen: false })}>
+        <p className="muted small">{t('shortcuts.generated')}</p>
+        <button className="primary" onClick={close}>
           OK
         </button>
       </div>

@@ -8,6 +8,9 @@ export interface ViewTransform {
   y: number;
 }
 import { useTranslation } from 'react-i18next';
+import { useKeymap } from '../keymap/useKeymap';
+import { parseChord } from '../keymap/keymap';
+import { viewerKeys } from './keys';
 
 /** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
 export interface TiledImage {
@@ -68,15 +71,14 @@ export function ImageViewer({
   }, [size]);
 
   useEffect(fit, [fit]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input, textarea, select')) return;
-      if (e.key === 'f' || e.key === 'F') fit();
-      if (e.key === oneToOneKey && !e.ctrlKey && !e.metaKey && !e.altKey) oneToOne();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [fit, size, oneToOneKey]);
+  // The table declares 1 for 1:1; an editor that uses digits for labels passes another key,
+  // handled as a dynamic key (its own table lists it).
+  const customOneToOne = oneToOneKey !== '1' ? parseChord(oneToOneKey) : null;
+  useKeymap(
+    viewerKeys,
+    { fit, oneToOne: () => (customOneToOne ? false : oneToOne()) },
+    { fallback: (_e, chord) => chord === customOneToOne && (oneToOne(), true) },
+  );
 
   function oneToOne() {
     if (box.current && size) setView({ scale: 1, x: Math.round((box.current.clientWidth - size.w) / 2), y: Math.round((box.current.clientHeight - size.h) / 2) });

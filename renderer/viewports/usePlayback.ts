@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'react';
+import { useKeymap } from '../keymap/useKeymap';
+import { playbackKeys } from './keys';
 
 /**
  * Frame stepping and playback shared by the frame-based editors: A / D and ← / → step frames
@@ -8,19 +10,14 @@ import { useEffect, useRef } from 'react';
 export function usePlayback(count: number, setFrame: (update: (f: number) => number) => void, playing: boolean, fps: number): void {
   const countRef = useRef(0);
   countRef.current = count;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest?.('input[type=text], input[type=number], input:not([type]), textarea, select')) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
+  useKeymap(playbackKeys, {
+    step: (e) => {
       const n = countRef.current;
-      if (!n) return;
-      const k = e.key.toLowerCase();
-      if (k === 'd' || e.key === 'ArrowRight') setFrame((f) => Math.min(n - 1, f + 1));
-      else if (k === 'a' || e.key === 'ArrowLeft') setFrame((f) => Math.max(0, f - 1));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [setFrame]);
+      if (!n) return false;
+      const forward = e.key === 'ArrowRight' || e.key.toLowerCase() === 'd';
+      setFrame((f) => (forward ? Math.min(n - 1, f + 1) : Math.max(0, f - 1)));
+    },
+  });
   useEffect(() => {
     if (!playing || !count) return;
     const id = setInterval(() => setFrame((f) => (f + 1) % count), 1000 / fps);

@@ -130,6 +130,43 @@ test('switch to Simplified Chinese at run time and show the shortcuts', async ({
   await expect(page.getByRole('dialog', { name: '键盘快捷键' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/shortcuts-zh.png' });
   await page.keyboard.press('Escape');
+  // The ontology's geometry kinds and attribute types are translated too.
+  await page.getByRole('tab', { name: '标签体系' }).click();
+  await expect(page.locator('[data-kind=box2d]')).toHaveText('矩形框');
+  await page.getByTestId('add-attribute').click();
+  await expect(page.getByTestId('attribute-row').last().locator('select').first().locator('option')).toHaveText(['是 / 否', '选项', '数字', '文本']);
+  await page.keyboard.press('Control+z');
   await page.getByLabel('语言').selectOption('en');
   await expect(page.getByRole('tab', { name: 'Dataset' })).toBeVisible();
+});
+
+test('the shortcuts dialog is generated from the key tables; Escape closes only the dialog', async ({ page }) => {
+  const errors = await openApp(page);
+  await page.getByTestId('item-tile').filter({ hasText: 'shapes_02' }).dblclick();
+  await expect(page.getByTestId('image-editor')).toBeVisible();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  // Every section is there before its editor was ever opened, the medical H (pan) row included.
+  const medical = dialog.locator('section[data-section="shortcuts.sections.medical"]');
+  await expect(medical.locator('tr[data-action="medical.pan"] kbd')).toHaveText('H');
+  await expect(medical.locator('tr[data-action="medical.pan"]')).toContainText('Pan tool');
+  await expect(dialog.locator('section[data-section="shortcuts.sections.lidar"]')).toBeVisible();
+  await expect(dialog).toContainText('Review: accept');
+  await page.screenshot({ path: 'test-results/screens/shortcuts-en.png' });
+  // Escape closes the dialog and nothing else: the editor stays.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('image-editor')).toBeVisible();
+  await expect(page.getByTestId('item-title')).toHaveText('images/shapes_02.png');
+  // While the dialog is open, editor keys do not reach the editor; ? closes it too.
+  await page.keyboard.press('?');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('?');
+  await expect(dialog).toHaveCount(0);
+  // Without a dialog, Escape goes back to the dataset as before.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('item-tile').first()).toBeVisible();
+  expect(errors).toEqual([]);
 });

@@ -10,7 +10,15 @@ import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSli
 import { fillPolygon, paintDisc, type Labelmap } from '../../core/medical/segmentation';
 import type { Vec3, Volume, WindowLevel } from '../../core/medical/types';
 
-export type Tool = 'navigate' | 'pan' | 'brush' | 'eraser' | 'polygon' | 'measure';
+import type { Tool } from './types';
+import { cursorInSlice, displayFlip, sliceIndexOf, withSliceIndex } from './orientation';
+import { blendLabels, drawOverlays } from './drawSlice';
+import { useKeymap } from '../../keymap/useKeymap';
+import { medicalPolygonKeys } from './keys';
+
+export type { Tool };
+// Pure helpers live in orientation.ts; re-exported for existing importers.
+export { cursorInSlice, displayFlip, edgeLetters, sliceIndexOf, withSliceIndex } from './orientation';
 
 export interface SliceViewProps {
   orientation: Orientation;
@@ -34,60 +42,6 @@ export interface SliceViewProps {
   onGestureStart(): void;
   onEdited(): void;
   onGestureEnd(): void;
-}
-
-/** Index of this view's slice in the cursor. */
-export function sliceIndexOf(orientation: Orientation, cursor: Vec3): number {
-  return orientation === 'axial' ? cursor[2] : orientation === 'coronal' ? cursor[1] : cursor[0];
-}
-
-/** Cursor position in this view's slice pixels. */
-function cursorInSlice(orientation: Orientation, dims: Vec3, c: Vec3): [number, number] {
-  const nz = dims[2];
-  if (orientation === 'axial') return [c[0], c[1]];
-  if (orientation === 'coronal') return [c[0], nz - 1 - c[2]];
-  return [c[1], nz - 1 - c[2]];
-}
-
-export function withSliceIndex(orientation: Orientation, cursor: Vec3, index: number): Vec3 {
-  const c: Vec3 = [...cursor];
-  c[orientation === 'axial' ? 2 : orientation === 'coronal' ? 1 : 0] = index;
-  return c;
-}
-
-/** Patient direction letter (LPS) of a direction vector: its dominant axis. */
-function letter(v: number[]): string {
-  let a = 0;
-  for (let i = 1; i < 3; i++) if (Math.abs(v[i]) > Math.abs(v[a])) a = i;
-  return (v[a] >= 0 ? 'LPS' : 'RAI')[a];
-}
-
-/** Letters at the left, right, top and bottom edges of a view, from the volume's affine. */
-export function edgeLetters(affine: number[], orientation: Orientation): { left: string; right: string; top: string; bottom: string } {
-  const col = (c: number) => [affine[c], affine[4 + c], affine[8 + c]];
-  const neg = (v: number[]) => v.map((x) => -x);
-  const xDir = orientation === 'sagittal' ? col(1) : col(0);
-  const yDir = orientation === 'axial' ? col(1) : neg(col(2));
-  return { left: letter(neg(xDir)), right: letter(xDir), top: letter(neg(yDir)), bottom: letter(yDir) };
-}
-
-/**
- * Display mirroring so views follow the radiological convention whatever the storage order:
- * patient right on the screen's left (axial, coronal), anterior on the left (sagittal), anterior
- * (axial) or superior (coronal, sagittal) on top. Only the display flips; slice pixel
- * coordinates, and so painting, stay the core's.
- */
-export function displayFlip(affine: number[], orientation: Orientation): { flipX: boolean; flipY: boolean; letters: ReturnType<typeof edgeLetters> } {
-  const e = edgeLetters(affine, orientation);
-  const wantLeft = orientation === 'sagittal' ? 'A' : 'R';
-  const wantTop = orientation === 'axial' ? 'A' : 'S';
-  const flipX = e.left !== wantLeft && e.right === wantLeft;
-  const flipY = e.top !== wantTop && e.bottom === wantTop;
-  return {
-    flipX,
-    flipY,
-    letters: { left: flipX ? e.right : e.left, right: flipX ? e.left : e.right, top: flipY ? e.bottom : e.top, bottom: flipY ? e.top : e.bottom },
-  };
 }
 
 interface ViewXf {
@@ -157,21 +111,7 @@ export function SliceView(p: SliceViewProps) {
     }
     const ctx = off.getContext('2d')!;
     const img = ctx.createImageData(width, height);
-    const d = img.data;
-    const a = p.opacity;
-    const lut = p.lut;
-    for (let i = 0, o = 0; i < pixels.length; i++, o += 4) {
-      const g = pixels[i];
-      const l = labels[i];
-      if (l) {
-        d[o] = g * (1 - a) + lut[l * 3] * a;
-        d[o + 1] = g * (1 - a) + lut[l * 3 + 1] * a;
-        d[o + 2] = g * (1 - a) + lut[l * 3 + 2] * a;
-      } else {
-        d[o] = d[o + 1] = d[o + 2] = g;
-      }
-      d[o + 3] = 255;
-    }
+    blendLabels(pixels, labels, p.lut, p.opacity, img.data);
     ctx.putImageData(img, 0, 0);
     setComposeTick((n) => n + 1);
   }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision]);
@@ -210,78 +150,20 @@ export function SliceView(p: SliceViewProps) {
     ctx.drawImage(off, 0, 0, W, H);
     ctx.restore();
 
-    // Crosshair (gap around the centre so the anatomy under it stays visible).
-    const [cx, cy] = toScreen(...cursorInSlice(orientation, volume.dims, p.cursor));
-    const hColor = orientation === 'axial' ? '#60a5fa' : orientation === 'coronal' ? '#4ade80' : '#f472b6';
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = hColor;
-    ctx.globalAlpha = 0.8;
-    const gap = 10;
-    ctx.beginPath();
-    ctx.moveTo(0, cy);
-    ctx.lineTo(cx - gap, cy);
-    ctx.moveTo(cx + gap, cy);
-    ctx.lineTo(size.w, cy);
-    ctx.moveTo(cx, 0);
-    ctx.lineTo(cx, cy - gap);
-    ctx.moveTo(cx, cy + gap);
-    ctx.lineTo(cx, size.h);
-    ctx.stroke();
-    ctx.globalAlpha = 1;
-
-    if (polygon.length >= 2) {
-      ctx.strokeStyle = '#fbbf24';
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      for (let i = 0; i < polygon.length; i += 2) {
-        const [sx, sy] = toScreen(polygon[i], polygon[i + 1]);
-        if (i === 0) ctx.moveTo(sx, sy);
-        else ctx.lineTo(sx, sy);
-      }
-      if (hover) ctx.lineTo(...toScreen(...hover));
-      ctx.stroke();
-      ctx.fillStyle = '#fbbf24';
-      for (let i = 0; i < polygon.length; i += 2) {
-        const [sx, sy] = toScreen(polygon[i], polygon[i + 1]);
-        ctx.fillRect(sx - 2.5, sy - 2.5, 5, 5);
-      }
-    }
-
-    if (measure && measure.index === index) {
-      const [ax, ay] = toScreen(...measure.a);
-      const [bx, by] = toScreen(...measure.b);
-      ctx.strokeStyle = '#facc15';
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(bx, by);
-      ctx.stroke();
-      for (const [x, y] of [
-        [ax, ay],
-        [bx, by],
-      ]) {
-        ctx.beginPath();
-        ctx.arc(x, y, 3, 0, Math.PI * 2);
-        ctx.fillStyle = '#facc15';
-        ctx.fill();
-      }
-      const label = t('medical.distance', { mm: distanceMm(geom, measure.a, measure.b).toFixed(1) });
-      ctx.font = '600 12px Inter, system-ui, sans-serif';
-      const tw = ctx.measureText(label).width;
-      ctx.fillStyle = 'rgba(10,14,19,0.85)';
-      ctx.fillRect(bx + 8, by - 9, tw + 10, 18);
-      ctx.fillStyle = '#facc15';
-      ctx.fillText(label, bx + 13, by + 4);
-    }
-
-    if (hover && (p.tool === 'brush' || p.tool === 'eraser')) {
-      const [hx, hy] = toScreen(...hover);
-      ctx.strokeStyle = p.tool === 'eraser' ? '#f87171' : `rgb(${p.lut[p.activeLabel * 3]},${p.lut[p.activeLabel * 3 + 1]},${p.lut[p.activeLabel * 3 + 2]})`;
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.ellipse(hx, hy, p.brushMm * xf.scale, p.brushMm * xf.scale, 0, 0, Math.PI * 2);
-      ctx.stroke();
-    }
+    const shownMeasure = measure && measure.index === index ? measure : null;
+    drawOverlays(ctx, {
+      size,
+      orientation,
+      toScreen,
+      cursor: cursorInSlice(orientation, volume.dims, p.cursor),
+      polygon,
+      hover,
+      measure: shownMeasure && { a: shownMeasure.a, b: shownMeasure.b, label: t('medical.distance', { mm: distanceMm(geom, shownMeasure.a, shownMeasure.b).toFixed(1) }) },
+      brush:
+        p.tool === 'brush' || p.tool === 'eraser'
+          ? { tool: p.tool, radiusPx: p.brushMm * xf.scale, color: p.tool === 'eraser' ? '#f87171' : `rgb(${p.lut[p.activeLabel * 3]},${p.lut[p.activeLabel * 3 + 1]},${p.lut[p.activeLabel * 3 + 2]})` }
+          : null,
+    });
   }, [composeTick, size, xf, hover, polygon, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t, flipX, flipY]);
 
   const toSlice = (e: { clientX: number; clientY: number }): [number, number] => {
@@ -320,21 +202,8 @@ export function SliceView(p: SliceViewProps) {
     setPolygon([]);
   };
 
-  // Enter closes / Escape cancels a polygon of the active view (before ItemView sees Escape).
-  useEffect(() => {
-    if (!polygon.length) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopImmediatePropagation();
-        setPolygon([]);
-      } else if (e.key === 'Enter') {
-        e.preventDefault();
-        closePolygon();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  });
+  // Enter closes / Escape cancels a polygon of this view (the tool layer: before the editor or ItemView sees Escape).
+  useKeymap(medicalPolygonKeys, { close: closePolygon, cancel: () => setPolygon([]) }, { enabled: polygon.length > 0 });
   useEffect(() => setPolygon([]), [index, p.tool]);
 
   const onPointerDown = (e: React.PointerEvent) => {

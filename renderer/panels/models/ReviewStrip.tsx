@@ -9,6 +9,8 @@ import { reportError } from '../../state/actions';
 import { DocumentStore } from '../../persistence/documentStore';
 import { editorStoreHooks } from '../../state/conflicts';
 import { pendingRows, type Row } from './reviewRows';
+import { useKeymap } from '../../keymap/useKeymap';
+import { predictionReviewKeys } from '../keys';
 
 const key = (itemId: string, objectId: string) => `${itemId}|${objectId}`;
 
@@ -104,22 +106,12 @@ export function ReviewStrip({ version }: { version: number }) {
     bump((n) => n + 1);
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input, textarea, select')) return;
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
-        e.preventDefault();
-        undoRedo(e.shiftKey);
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
-        e.preventDefault();
-        undoRedo(true);
-      } else if (e.key === 'ArrowDown') setCursor((c) => Math.min(rows.length - 1, c + 1));
-      else if (e.key === 'ArrowUp') setCursor((c) => Math.max(0, c - 1));
-      else if (e.key === 'Enter' && rows[cursor]) act([rows[cursor]], 'accept');
-      else if ((e.key === 'Delete' || e.key === 'Backspace') && rows[cursor]) act([rows[cursor]], 'reject');
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeymap(predictionReviewKeys, {
+    undo: () => undoRedo(false),
+    redo: () => undoRedo(true),
+    move: (e) => void setCursor((c) => (e.key === 'ArrowDown' ? Math.min(rows.length - 1, c + 1) : Math.max(0, c - 1))),
+    accept: () => !!rows[cursor] && void act([rows[cursor]], 'accept'),
+    reject: () => !!rows[cursor] && void act([rows[cursor]], 'reject'),
   });
 
   const above = rows.filter((r) => r.score >= threshold);

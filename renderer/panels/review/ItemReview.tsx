@@ -14,9 +14,9 @@ import { useSelection } from '../../state/selection';
 import { moveItem, openNextInQueue, runQa, useActiveProfile, useItemReview, useQa } from '../../state/review';
 import { useApp } from '../../state/appStore';
 import { PinIcon } from './PinIcon';
+import { useKeymap } from '../../keymap/useKeymap';
+import { reviewBarKeys } from './keys';
 import './review.css';
-
-const typing = (e: KeyboardEvent) => !!(e.target as HTMLElement).closest('input, textarea, select, [contenteditable=true]');
 
 /** Path of transitions for "Submit" from where the item is. */
 function submitPath(status: ItemStatus, p: Profile): ItemStatus[] | null {
@@ -69,22 +69,8 @@ export function ReviewBar({ item }: { item: ItemSummary }) {
   };
   const next = () => void openNextInQueue(item.id);
 
-  // Capture phase: Shift+A must not also step the frame (the viewers' A / D keys).
-  const keys = useRef({ doSubmit, doAccept, startReject, next });
-  keys.current = { doSubmit, doAccept, startReject, next };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (typing(e) || e.ctrlKey || e.metaKey || e.altKey || useApp.getState().shortcutsOpen) return;
-      const k = keys.current;
-      const hit = e.shiftKey && e.key.toUpperCase() === 'A' ? k.doAccept : e.shiftKey && e.key.toUpperCase() === 'R' ? k.startReject : e.shiftKey && e.key.toUpperCase() === 'S' ? k.doSubmit : !e.shiftKey && e.key.toLowerCase() === 'n' ? k.next : null;
-      if (!hit) return;
-      e.preventDefault();
-      e.stopPropagation();
-      hit();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  // The review bar's table is on the editor layer: Shift+A accepts and does not also step a frame.
+  useKeymap(reviewBarKeys, { submit: () => void doSubmit(), accept: () => void doAccept(), reject: startReject, next });
 
   return (
     <div className="review-bar" data-testid="review-bar">

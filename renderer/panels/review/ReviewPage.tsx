@@ -10,6 +10,8 @@ import { dismissFinding, findingKey, loadDismissed, runQa, useActiveProfile, use
 import { issueFromFinding } from '../../core/review/workflow';
 import { MetricsPanel } from './MetricsPanel';
 import { PinIcon } from './PinIcon';
+import { useKeymap } from '../../keymap/useKeymap';
+import { reviewQueueKeys } from './keys';
 import './review.css';
 
 
@@ -58,19 +60,12 @@ function QueuePanel() {
       if (r.unreadable.length) useApp.getState().set({ error: t('review.unreadable', { count: r.unreadable.length, files: r.unreadable.join('; ') }) });
     }, reportError);
   }, [version]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!rows?.length || (e.target as HTMLElement).closest('input, textarea, select') || e.ctrlKey || e.altKey || e.metaKey) return;
-      if (e.key === 'ArrowDown') setSel((s) => Math.min(rows.length - 1, s + 1));
-      else if (e.key === 'ArrowUp') setSel((s) => Math.max(0, s - 1));
-      else if (e.key === 'Enter') openItem(rows[Math.min(sel, rows.length - 1)].itemId);
-      else if (e.key.toLowerCase() === 'n' && !e.shiftKey) openItem(rows[0].itemId);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [rows, sel]);
+  // Each handler passes the key on (returns false) while the queue is empty.
+  useKeymap(reviewQueueKeys, {
+    move: (e) => !!rows?.length && void setSel((s) => (e.key === 'ArrowDown' ? Math.min(rows.length - 1, s + 1) : Math.max(0, s - 1))),
+    open: () => !!rows?.length && void openItem(rows[Math.min(sel, rows.length - 1)].itemId),
+    first: () => !!rows?.length && void openItem(rows[0].itemId),
+  });
   return (
     <section className="review-card" data-testid="queue-panel">
       <header>

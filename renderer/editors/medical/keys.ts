@@ -1,0 +1,42 @@
+/** Keys of the medical editor (bound in MedicalEditor.tsx and SliceView.tsx; listed by the shortcuts dialog). */
+import { defineKeymap } from '../../keymap/keymap';
+import type { Tool } from './types';
+
+export const medicalKeys = defineKeymap({
+  id: 'medical',
+  section: 'shortcuts.sections.medical',
+  layer: 'editor',
+  actions: {
+    slices: { keys: ['PageUp', 'PageDown', 'ArrowUp', 'ArrowDown'], display: 'PageUp / PageDown / ↑ / ↓ / Wheel', description: 'shortcutsMedical.slices' },
+    navigate: { keys: ['C'], description: 'shortcutsMedical.navigate' },
+    pan: { keys: ['H'], description: 'shortcutsMedical.pan' },
+    brush: { keys: ['B'], description: 'shortcutsMedical.brush' },
+    eraser: { keys: ['E'], description: 'shortcutsMedical.eraser' },
+    polygon: { keys: ['P'], description: 'shortcutsMedical.polygon' },
+    measure: { keys: ['M'], description: 'shortcutsMedical.measure' },
+    smallerBrush: { keys: ['['], description: 'shortcutsMedical.smallerBrush' },
+    largerBrush: { keys: [']'], description: 'shortcutsMedical.largerBrush' },
+    invert: { keys: ['I'], description: 'shortcutsMedical.invert' },
+    fit: { keys: ['F'], description: 'shortcutsMedical.fit' },
+    undo: { keys: ['Ctrl+Z'], description: 'shortcuts.undo' },
+    redo: { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'shortcuts.redo' },
+    // Pointer gestures, handled by SliceView; listed so the dialog shows them.
+    windowDrag: { keys: [], display: 'Right-drag / Ctrl+drag', description: 'shortcutsMedical.windowDrag' },
+    zoom: { keys: [], display: 'Ctrl+Wheel', description: 'shortcutsMedical.zoom' },
+    panDrag: { keys: [], display: 'Shift+drag / Middle-drag', description: 'shortcutsMedical.panDrag' },
+  },
+});
+
+/** The tool each tool key picks (the action names of `medicalKeys` that are tools). */
+export const TOOL_ACTIONS: readonly Tool[] = ['navigate', 'pan', 'brush', 'eraser', 'polygon', 'measure'];
+
+/** While a polygon is being drawn in a view. */
+export const medicalPolygonKeys = defineKeymap({
+  id: 'medical-polygon',
+  section: 'shortcuts.sections.medical',
+  layer: 'tool',
+  actions: {
+    close: { keys: ['Enter'], display: 'Enter / Double-click', description: 'shortcutsMedical.polygonClose' },
+    cancel: { keys: ['Escape'], description: 'shortcutsMedical.polygonCancel' },
+  },
+});

@@ -1,0 +1,30 @@
+/**
+ * Every keymap table, imported in one place so the shortcuts dialog lists them all even before a
+ * screen or editor has been opened. Import order is the dialog's section order.
+ */
+import './appKeys';
+import '../viewports/keys';
+import './pendingTables'; // TEMPORARY: image, LiDAR and item rows until their editors declare tables
+import '../editors/medical/keys';
+import '../panels/keys';
+import '../panels/review/keys';
+
+import { declaredKeymaps, type KeymapTable } from './keymap';
+
+export { declaredKeymaps };
+
+/**
+ * The dialog's order. Modules declare their tables when first imported, which depends on what the
+ * app imports first, so the order is fixed here by id; a table not named here comes after these,
+ * in declaration order.
+ */
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions'];
+
+/** Every declared table in the dialog's order. */
+export function dialogTables(): KeymapTable[] {
+  const rank = (t: KeymapTable) => {
+    const i = DIALOG_ORDER.indexOf(t.id);
+    return i < 0 ? DIALOG_ORDER.length : i;
+  };
+  return [...declaredKeymaps()].sort((a, b) => rank(a) - rank(b));
+}
