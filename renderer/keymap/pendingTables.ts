@@ -36,24 +36,3 @@ defineKeymap({
     propagate: { keys: [], display: 'Shift+P', description: 'image.shortcuts.propagate' },
   },
 });
-defineKeymap({
-  id: 'lidar',
-  section: 'shortcuts.sections.lidar',
-  layer: 'editor',
-  actions: {
-    tools: { keys: [], display: 'V / B / C / P', description: 'shortcutsLidar.tools' },
-    drawRaw: { keys: [], display: 'B, Alt+drag', description: 'shortcutsLidar.drawRaw' },
-    view: { keys: [], display: 'T', description: 'shortcutsLidar.view' },
-    labels: { keys: [], display: '1 … 9', description: 'shortcutsLidar.labels' },
-    move: { keys: [], display: '↑ / ↓ / ← / →', description: 'shortcutsLidar.move' },
-    rotate: { keys: [], display: 'Q / E', description: 'shortcutsLidar.rotate' },
-    length: { keys: [], display: 'I / K', description: 'shortcutsLidar.length' },
-    width: { keys: [], display: 'J / L', description: 'shortcutsLidar.width' },
-    height: { keys: [], display: 'U / O', description: 'shortcutsLidar.height' },
-    updown: { keys: [], display: 'PageUp / PageDown', description: 'shortcutsLidar.updown' },
-    remove: { keys: [], display: 'Delete', description: 'shortcutsLidar.delete' },
-    focus: { keys: [], display: 'F', description: 'shortcutsLidar.focus' },
-    undo: { keys: [], display: 'Ctrl+Z', description: 'shortcuts.undo' },
-    redo: { keys: [], display: 'Ctrl+Shift+Z / Ctrl+Y', description: 'shortcuts.redo' },
-  },
-});

@@ -4,7 +4,8 @@
  */
 import './appKeys';
 import '../viewports/keys';
-import './pendingTables'; // TEMPORARY: image, LiDAR and item rows until their editors declare tables
+import './pendingTables'; // TEMPORARY: image and item rows until their editors declare tables
+import '../editors/lidar/keys';
 import '../editors/medical/keys';
 import '../panels/keys';
 import '../panels/review/keys';
