@@ -63,6 +63,12 @@ export class DocumentStore {
   private lineage = new Map<string, Lineage>();
   /** Newest committed document and its journal sequence, per item. */
   private latest = new Map<string, { document: ItemDocument; seq: number }>();
+  /**
+   * Items with edits not yet confirmed saved, kept synchronously (a commit marks its item before
+   * its first await): a reload on someone else's save must never replace a document while one of
+   * our edits is on its way, or that edit would be saved on top of their revision without theirs.
+   */
+  private edits = new Map<string, { inFlight: number; committed: number; saved: number }>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -94,6 +100,7 @@ export class DocumentStore {
       // The draft's base is gone; only its revision was kept. Saving it merges if the file moved on.
       this.lineage.set(itemId, { base: null, revision: draft.baseRevision });
       this.latest.set(itemId, { document: draft.document, seq: draft.seq });
+      this.editsOf(itemId).committed = draft.seq;
       await this.flush(itemId, draft.document, draft.seq);
       return { document: this.latest.get(itemId)?.document ?? draft.document, recovered: true };
     }
@@ -105,11 +112,18 @@ export class DocumentStore {
   async commit(itemId: string, document: ItemDocument, label: string, diff: unknown): Promise<void> {
     const projectPath = this.projectPath;
     const baseRevision = this.lineage.get(itemId)?.revision;
+    const edits = this.editsOf(itemId);
+    edits.inFlight++;
     let seq = 0;
-    await this.database.transaction('rw', this.database.journal, this.database.drafts, async () => {
-      seq = await this.database.journal.add({ projectPath, itemId, label, diff, at: Date.now() });
-      await this.database.drafts.put({ key: this.key(itemId), projectPath, itemId, document, seq, baseRevision, updatedAt: Date.now() });
-    });
+    try {
+      await this.database.transaction('rw', this.database.journal, this.database.drafts, async () => {
+        seq = await this.database.journal.add({ projectPath, itemId, label, diff, at: Date.now() });
+        await this.database.drafts.put({ key: this.key(itemId), projectPath, itemId, document, seq, baseRevision, updatedAt: Date.now() });
+      });
+    } finally {
+      edits.inFlight--;
+    }
+    edits.committed = Math.max(edits.committed, seq);
     this.latest.set(itemId, { document, seq });
     clearTimeout(this.timers.get(itemId));
     this.timers.set(
@@ -135,6 +149,8 @@ export class DocumentStore {
       try {
         const r = await this.rpc.call('annotations.save', { itemId, document, author: documentAuthor(), baseRevision: lineage.revision });
         this.lineage.set(itemId, { base: { ...document, revision: r.revision }, revision: r.revision });
+        const edits = this.editsOf(itemId);
+        edits.saved = Math.max(edits.saved, seq);
         await this.dropSaved(itemId, seq);
         return;
       } catch (err) {
@@ -167,16 +183,27 @@ export class DocumentStore {
   private async remoteChanged({ itemId, revision }: { itemId: string; revision: number }): Promise<void> {
     const lineage = this.lineage.get(itemId);
     if (!lineage || lineage.revision === undefined || revision <= lineage.revision) return; // not open here, or our own save
-    if (await this.hasUnsaved(itemId)) return; // the next save merges
+    if (this.isDirty(itemId) || (await this.pendingEdits(itemId)) > 0) return; // the next save merges
     const theirs = await this.rpc.call('annotations.load', { itemId });
-    if (await this.hasUnsaved(itemId)) return;
+    // Checked again with no await before the swap: an edit begun meanwhile was built on the
+    // document on screen, and its save will merge; and a reply older than what we hold is stale.
+    const now = this.lineage.get(itemId);
+    if (this.isDirty(itemId) || !now || (now.revision !== undefined && (theirs.revision ?? 0) <= now.revision)) return;
     this.lineage.set(itemId, { base: theirs, revision: theirs.revision ?? 0 });
     this.latest.delete(itemId);
     this.hooks.onRemoteChange?.(itemId, theirs, { takenFromTheirs: 0, conflicts: 0, reloaded: true });
   }
 
-  private async hasUnsaved(itemId: string): Promise<boolean> {
-    return (await this.pendingEdits(itemId)) > 0;
+  private editsOf(itemId: string) {
+    let e = this.edits.get(itemId);
+    if (!e) this.edits.set(itemId, (e = { inFlight: 0, committed: 0, saved: 0 }));
+    return e;
+  }
+
+  /** Edits begun or committed here and not yet confirmed saved by the host (synchronous). */
+  private isDirty(itemId: string): boolean {
+    const e = this.edits.get(itemId);
+    return !!e && (e.inFlight > 0 || e.committed > e.saved);
   }
 
   private async dropSaved(itemId: string, seq: number): Promise<void> {
