@@ -40,6 +40,12 @@ function afterEditor(e: KeyboardEventLike, run: () => void): false {
   return false;
 }
 
+/** ← / → on a focused slider (the brush size) move the slider, not the item. */
+function arrowOnSlider(e: KeyboardEventLike): boolean {
+  const el = e.target as { tagName?: string; type?: string } | null;
+  return e.key.startsWith('Arrow') && el?.tagName === 'INPUT' && el.type === 'range';
+}
+
 export function ItemView() {
   const { t } = useTranslation();
   const itemId = useApp((s) => s.itemId);
@@ -63,8 +69,8 @@ export function ItemView() {
     {
       nextItem: (e) => act(e, nav.next),
       prevItem: (e) => act(e, nav.prev),
-      nextImage: () => (single ? (nav.next(), true) : false),
-      prevImage: () => (single ? (nav.prev(), true) : false),
+      nextImage: (e) => (single && !arrowOnSlider(e) ? (nav.next(), true) : false),
+      prevImage: (e) => (single && !arrowOnSlider(e) ? (nav.prev(), true) : false),
       back: (e) => act(e, back),
     },
     { enabled: !shortcutsOpen },
