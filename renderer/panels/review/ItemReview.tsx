@@ -14,6 +14,7 @@ import { useSelection } from '../../state/selection';
 import { moveItem, openNextInQueue, runQa, useActiveProfile, useItemReview, useQa } from '../../state/review';
 import { useApp } from '../../state/appStore';
 import { PinIcon } from './PinIcon';
+import { flushOpenEditor } from '../../editors/shell/shellStore';
 import './review.css';
 
 const typing = (e: KeyboardEvent) => !!(e.target as HTMLElement).closest('input, textarea, select, [contenteditable=true]');
@@ -67,7 +68,8 @@ export function ReviewBar({ item }: { item: ItemSummary }) {
       setNote('');
     }
   };
-  const next = () => void openNextInQueue(item.id);
+  // the open editor saves first, as for the shell's next / previous item
+  const next = () => void flushOpenEditor().then(() => openNextInQueue(item.id));
 
   // Capture phase: Shift+A must not also step the frame (the viewers' A / D keys).
   const keys = useRef({ doSubmit, doAccept, startReject, next });
