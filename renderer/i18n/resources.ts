@@ -10,6 +10,7 @@ import { medicalEn, medicalZh } from './medical';
 import { imageEn, imageZh } from './image';
 import { reviewEn, reviewZh } from './review';
 import { projectEn, projectZh } from './project';
+import { shellEn, shellZh } from './shell';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -327,5 +328,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn, ...projectEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh, ...projectZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh };

@@ -4,7 +4,8 @@
  */
 import './appKeys';
 import '../viewports/keys';
-import './pendingTables'; // TEMPORARY: image and item rows until their editors declare tables
+import '../editors/shell/keys';
+import '../editors/image/keys';
 import '../editors/lidar/keys';
 import '../editors/medical/keys';
 import '../panels/keys';
@@ -19,7 +20,7 @@ export { declaredKeymaps };
  * app imports first, so the order is fixed here by id; a table not named here comes after these,
  * in declaration order.
  */
-const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions'];
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions'];
 
 /** Every declared table in the dialog's order. */
 export function dialogTables(): KeymapTable[] {

@@ -64,7 +64,7 @@ export function DatasetBrowser() {
 
   // Open by id, captured where the user acted: the list may refetch underneath (a rescan).
   const open = (index: number, item = itemAt(index)) => {
-    if (item) set({ view: 'item', itemId: item.id, itemIndex: index });
+    if (item) set({ view: 'item', itemId: item.id, itemIndex: index, browseFilter: filter });
   };
 
   const moveTo = (next: number) => {

@@ -1,6 +1,14 @@
 /** App-level state: which project, which screen, running jobs, errors. No heavy data here. */
 import { create } from 'zustand';
-import type { MethodOutput, ProjectInfo } from '../../preload/contract';
+import type { MethodOutput, Modality, ProjectInfo } from '../../preload/contract';
+import type { ItemStatus } from '../core/document/schema';
+
+/** The dataset browser's list query (same fields as items.list takes). */
+export interface BrowseFilter {
+  modality?: Modality[];
+  status?: ItemStatus[];
+  search?: string;
+}
 
 export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review' | 'settings';
 
@@ -19,6 +27,8 @@ export interface AppState {
   itemId: string | null;
   /** Position of the item in the current browser list, for next/previous navigation. */
   itemIndex: number;
+  /** The dataset browser's filter when an item was opened: next / previous item follow that list. */
+  browseFilter: BrowseFilter;
   jobs: Record<string, JobState>;
   error: string | null;
   notice: string | null;
@@ -35,6 +45,7 @@ export const useApp = create<AppState>((set) => ({
   view: 'start',
   itemId: null,
   itemIndex: 0,
+  browseFilter: {},
   jobs: {},
   error: null,
   notice: null,

@@ -8,7 +8,7 @@ export function Timeline(props: { count: number; frame: number; setFrame(f: numb
       <button className="ghost" onClick={() => props.setPlaying(!props.playing)}>
         {props.playing ? `❚❚ ${t('viewer.pause')}` : `▶ ${t('viewer.play')}`}
       </button>
-      <input type="range" min={0} max={Math.max(0, props.count - 1)} value={props.frame} onChange={(e) => props.setFrame(Number(e.target.value))} aria-label="frame" />
+      <input type="range" min={0} max={Math.max(0, props.count - 1)} value={props.frame} onChange={(e) => props.setFrame(Number(e.target.value))} aria-label={t('shell.frames')} />
       <span className="muted small mono" data-testid="frame-label">
         {t('viewer.frame', { n: props.frame + 1, total: props.count })}
       </span>

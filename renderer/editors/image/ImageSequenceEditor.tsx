@@ -1,6 +1,7 @@
 /**
  * A folder of frames behaves like a video: the image editor in track mode (a shape drawn is a
- * track, an edit on another frame is a keyframe, frames between interpolate) plus the timeline.
+ * track, an edit on another frame is a keyframe, frames between interpolate) plus the timeline and
+ * the shell's filmstrip of the frames around the current one.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,7 @@ import { ImageEditor } from './ImageEditor';
 import { trackOps } from './ops';
 import { useSharedFrame } from '../../state/selection';
 import { usePlayback } from '../../viewports/usePlayback';
+import { Filmstrip } from '../shell/Filmstrip';
 
 interface SequenceManifest {
   kind: string;
@@ -47,7 +49,19 @@ export function ImageSequenceEditor({ item }: { item: ItemSummary }) {
       frameCount={count}
       frame={frame}
       src={`/blob/item/${item.id}/${encodeURIComponent(manifest.frames[frame])}`}
-      footer={<Timeline count={count} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} />}
+      footer={
+        <>
+          <Timeline count={count} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} />
+          <Filmstrip
+            count={count}
+            current={frame}
+            onPick={setFrame}
+            thumb={(i) => `/blob/item/${item.id}/${encodeURIComponent(manifest.frames[i])}`}
+            label={(i) => `${t('shell.frame', { n: i + 1 })} · ${manifest.frames[i]}`}
+            ariaLabel={t('shell.frames')}
+          />
+        </>
+      }
     />
   );
 }

@@ -16,6 +16,7 @@ import { useApp } from '../../state/appStore';
 import { PinIcon } from './PinIcon';
 import { useKeymap } from '../../keymap/useKeymap';
 import { reviewBarKeys } from './keys';
+import { flushOpenEditor } from '../../editors/shell/shellStore';
 import './review.css';
 
 /** Path of transitions for "Submit" from where the item is. */
@@ -67,7 +68,8 @@ export function ReviewBar({ item }: { item: ItemSummary }) {
       setNote('');
     }
   };
-  const next = () => void openNextInQueue(item.id);
+  // the open editor saves first, as for the shell's next / previous item
+  const next = () => void flushOpenEditor().then(() => openNextInQueue(item.id));
 
   // The review bar's table is on the editor layer: Shift+A accepts and does not also step a frame.
   useKeymap(reviewBarKeys, { submit: () => void doSubmit(), accept: () => void doAccept(), reject: startReject, next });
