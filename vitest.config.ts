@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit tests sit next to their code (*.test.ts). E2E lives in tests/e2e and runs under Playwright.
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'renderer/**/*.test.ts', 'preload/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/desktop/**/*.test.ts'],
+    include: ['core/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'preload/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/desktop/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',

@@ -10,9 +10,9 @@
  * This module is pure (zod only) so the preload bundle, the renderer and Node can all import it.
  */
 import { z } from 'zod';
-import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../renderer/core/document/schema';
-import { Profile } from '../renderer/core/review/schema';
-import { parseBinLayoutSpec } from '../renderer/core/formats/pointcloud/binLayout';
+import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../core/document/schema';
+import { Profile } from '../core/review/schema';
+import { parseBinLayoutSpec } from '../core/formats/pointcloud/binLayout';
 
 export const Modality = z.enum([
   'image',
@@ -57,7 +57,7 @@ export const ProjectSettings = z.object({
   classMappings: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /**
    * Record layout of this project's headerless `.bin` clouds, e.g. "x:f32,y:f32,z:f32,intensity:f32,ring:u16,_:2"
-   * (renderer/core/formats/pointcloud/binLayout.ts); absent or "" = KITTI (x y z intensity float32).
+   * (core/formats/pointcloud/binLayout.ts); absent or "" = KITTI (x y z intensity float32).
    */
   binLayout: z
     .string()
@@ -144,7 +144,7 @@ export const VolumeHeader = z.object({
 });
 export type VolumeHeader = z.infer<typeof VolumeHeader>;
 
-/** A label map on the wire: segments and base64 of the run-length bytes (renderer/core/medical/labelmap-rle.ts). */
+/** A label map on the wire: segments and base64 of the run-length bytes (core/medical/labelmap-rle.ts). */
 export const LabelmapPayload = z.object({
   segments: z.array(MedicalSegment).max(255),
   runs: z.string().max(200 * 1024 * 1024).nullable(),
@@ -340,7 +340,7 @@ export const contract = {
     input: z.object({ ...JobInput, itemIds: z.array(ItemIdInput).max(100_000).optional() }),
     output: z.object({ items: z.number().int(), findings: z.array(QaFinding), warnings: z.array(z.string()) }),
   },
-  /** Move an item through the review workflow as a local profile (renderer/core/review rules). */
+  /** Move an item through the review workflow as a local profile (core/review rules). */
   'review.transition': {
     input: z.object({ itemId: ItemIdInput, to: ItemStatus, profile: Profile, note: z.string().max(4000).optional(), force: z.boolean().optional() }),
     output: z.object({ document: ItemDocument }),

@@ -8,7 +8,7 @@ import { TopBar } from './panels/TopBar';
 import { StartScreen } from './panels/StartScreen';
 import { DatasetBrowser } from './panels/DatasetBrowser';
 import { OntologyEditor } from './panels/OntologyEditor';
-import { ItemView } from './viewports/ItemView';
+import { ItemView } from './panels/item/ItemView';
 import { ModelsPanel } from './panels/models/ModelsPanel';
 import { ReviewPage } from './panels/review/ReviewPage';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';

@@ -1,4 +1,4 @@
-// Compiles the hand-written WebAssembly kernels (renderer/core/formats/pointcloud/wasm/*.wat) with
+// Compiles the hand-written WebAssembly kernels (core/formats/pointcloud/wasm/*.wat) with
 // wabt and writes each as a TypeScript module holding the bytes (`<name>.wasm.ts`), so Vite, esbuild,
 // tsx and vitest all load them the same way, with no fetch and nothing to download at run time.
 // The generated files are committed; wasm.test.ts fails when one no longer matches its .wat.

@@ -2,7 +2,7 @@
 // proposals our kernels use (fixed-width SIMD, bulk memory).
 import wabtInit from 'wabt';
 
-export const WASM_DIR = 'renderer/core/formats/pointcloud/wasm';
+export const WASM_DIR = 'core/formats/pointcloud/wasm';
 
 /** @returns {Promise<Uint8Array>} */
 export async function compileWat(text, fileName) {

@@ -10,7 +10,7 @@ export default defineConfig({
   testDir: '.',
   testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
   // In CI, a missing ../shared/data fails the run instead of skipping every real-data test.
-  globalSetup: './helpers/sharedDataGate.ts',
+  globalSetup: './helpers/e2eSetup.ts',
   timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,

@@ -132,7 +132,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     },
     'review.pending': async ({ limit }) => {
       const items = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image', 'image-sequence', 'video', 'pointcloud', 'pointcloud-sequence'] } as never).items;
-      const out: { itemId: string; name: string; objects: import('../../renderer/core/document/schema').AnnotationObject[] }[] = [];
+      const out: { itemId: string; name: string; objects: import('../../core/document/schema').AnnotationObject[] }[] = [];
       for (const item of items) {
         if (out.length >= limit) break;
         const doc = await projects.loadAnnotations(item.id);

@@ -1,5 +1,5 @@
 /** Reading per-item annotation documents, migrating older schema versions forward. */
-import { DOCUMENT_SCHEMA_VERSION, ItemDocument } from '../../renderer/core/document/schema';
+import { DOCUMENT_SCHEMA_VERSION, ItemDocument } from '../../core/document/schema';
 import { DatumError } from '../rpc/errors';
 import { formatZodError } from '../rpc/router';
 

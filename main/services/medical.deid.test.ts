@@ -1,6 +1,6 @@
 /**
  * De-identified DICOM SEG export of the real series in ../shared/data, checked attribute by
- * attribute against the profile table (PS3.15 E.1-1, renderer/core/medical/confidentiality.ts):
+ * attribute against the profile table (PS3.15 E.1-1, core/medical/confidentiality.ts):
  * every row's action on the exported object, UIDs mapped consistently across the SEG's own
  * references, (0012,0062/0063/0064) with codes 113100 (+ 113110 when UIDs are retained), and a
  * file name that carries neither the patient's name nor ID.
@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { MedicalService } from './medical';
 import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
-import { encodeLabelRuns } from '../../renderer/core/medical/labelmap-rle';
-import { CONFIDENTIALITY_PROFILE } from '../../renderer/core/medical/confidentiality';
+import { encodeLabelRuns } from '../../core/medical/labelmap-rle';
+import { CONFIDENTIALITY_PROFILE } from '../../core/medical/confidentiality';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
 const CT2 = path.join(DATA, 'dicom/series/77654033/CT2');

@@ -7,11 +7,11 @@ import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { serveBlob } from './blobs';
 import { numberedDicomSeries } from './indexer';
-import { readNifti } from '../../renderer/core/medical/nifti';
-import { loadDicomVolume } from '../../renderer/core/medical/series';
-import { readDicomSeg } from '../../renderer/core/medical/seg';
-import { decodeLabelRuns, encodeLabelRuns } from '../../renderer/core/medical/labelmap-rle';
-import { createLabelmap, paintDisc } from '../../renderer/core/medical/segmentation';
+import { readNifti } from '../../core/medical/nifti';
+import { loadDicomVolume } from '../../core/medical/series';
+import { readDicomSeg } from '../../core/medical/seg';
+import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
+import { createLabelmap, paintDisc } from '../../core/medical/segmentation';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
 const hasData = existsSync(path.join(DATA, 'dicom/mr3slice')) && existsSync(path.join(DATA, 'nifti/FLAIR.nii.gz'));

@@ -11,13 +11,17 @@ import { DatumError } from '../rpc/errors';
 import { atomicWrite, atomicWriteJson } from './atomicWrite';
 import { recordProjectExport } from './exchange/run';
 import type { ProjectService } from './projectService';
-import { readNifti } from '../../renderer/core/medical/nifti';
-import { writeLabelmapNifti } from '../../renderer/core/medical/nifti-writer';
-import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../renderer/core/medical/series';
-import { readDicomSeg, writeDicomSeg } from '../../renderer/core/medical/seg';
-import { decodeLabelRuns, encodeLabelRuns } from '../../renderer/core/medical/labelmap-rle';
-import { MedicalFormatError, type FileError, type Volume } from '../../renderer/core/medical/types';
-import { SEGMENT_COLORS } from '../../renderer/core/medical/segmentation';
+import { readNifti } from '../../core/medical/nifti';
+import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
+import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../core/medical/series';
+import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
+import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
+import { MedicalFormatError, type FileError, type Volume } from '../../core/medical/types';
+import { SEGMENT_COLORS } from '../../core/medical/segmentation';
+import { registerHostCodecs } from './medicalCodecs';
+
+// 12-bit JPEG and other host-only decoders for core/medical (see medicalCodecs.ts).
+registerHostCodecs();
 
 export const VOLUME_DIR = '.datum/volumes';
 export const EXPORT_DIR = 'exports';

@@ -6,7 +6,7 @@ import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { ModelService } from './models';
 import { DATA, NEEDS_DATA } from './inference/testing/fixtures';
-import type { AnnotationObject, Cuboid3D } from '../../renderer/core/document/schema';
+import type { AnnotationObject, Cuboid3D } from '../../core/document/schema';
 
 const KITTI = path.join(DATA, 'kitti');
 const HAVE_KITTI = existsSync(path.join(KITTI, 'velodyne', '000000.bin'));
@@ -76,7 +76,7 @@ describe('click-to-segment over RPC (sam.embed / sam.segment)', () => {
     const { writeTinySam } = await import('./inference/testing/samModel');
     const { createHandlers } = await import('../rpc/handlers');
     const sharp = (await import('sharp')).default;
-    const { decodeRle } = await import('../../renderer/core/geometry/rle');
+    const { decodeRle } = await import('../../core/geometry/rle');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sam-rpc-'));
     mkdirSync(path.join(dir, 'images'));
     await sharp({ create: { width: 160, height: 120, channels: 3, background: '#336699' } }).png().toFile(path.join(dir, 'images', 'a.png'));

@@ -5,8 +5,8 @@
  * (2D adapters and the built-in 3D proposals) and project pre-labelling with progress, cancel and
  * resume. Predictions become annotation objects with source = model and a score.
  */
-import { cuboidInFile } from '../../renderer/core/lidar/box';
-import { cloudParseOptions } from '../../renderer/core/formats/pointcloud/projectLayout';
+import { cuboidInFile } from '../../core/lidar/box';
+import { cloudParseOptions } from '../../core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -27,9 +27,9 @@ import {
   type Prediction,
   type Predictor,
 } from './inference';
-import { parsePointCloud, type ParseOptions } from '../../renderer/core/formats/pointcloud';
-import { proposeBoxes } from '../../renderer/core/lidar/propose';
-import type { AnnotationObject, LabelSpec, Ontology } from '../../renderer/core/document/schema';
+import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
+import { proposeBoxes } from '../../core/lidar/propose';
+import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
 const MODEL_ID = /^[A-Za-z0-9._-]{1,64}$/;

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Ontology } from '../../renderer/core/document/schema';
+import { Ontology } from '../../core/document/schema';
 import { ProjectSettings, SourceSpec } from '../../preload/contract';
 import { DatumError } from '../rpc/errors';
 import { formatZodError } from '../rpc/router';

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { ExternalSource, ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../../preload/contract';
-import { ItemDocument, emptyDocument, type Ontology } from '../../renderer/core/document/schema';
+import { ItemDocument, emptyDocument, type Ontology } from '../../core/document/schema';
 import { migrateDocument } from './documentFile';
 import { DatumError } from '../rpc/errors';
 import { EventHub } from '../rpc/events';

@@ -1,10 +1,10 @@
 /**
- * Project QA: run the checks (renderer/core/qa) over the annotation documents of the open
+ * Project QA: run the checks (core/qa) over the annotation documents of the open
  * project. Shared by `datum qa` (main/cli/commands/qa.ts) and the app's `qa.run`
  * (main/services/review.ts). Point-cloud items (single clouds and pointcloud sequences) get their
  * points for the too-few-points check, 16 clouds at a time.
  */
-import { cloudParseOptions, projectCloudOptions } from '../../renderer/core/formats/pointcloud/projectLayout';
+import { cloudParseOptions, projectCloudOptions } from '../../core/formats/pointcloud/projectLayout';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,10 +12,10 @@ import sharp from 'sharp';
 import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import type { ItemSummary } from '../../preload/contract';
-import type { ItemDocument } from '../../renderer/core/document/schema';
-import type { ParseOptions } from '../../renderer/core/formats/pointcloud';
+import type { ItemDocument } from '../../core/document/schema';
+import type { ParseOptions } from '../../core/formats/pointcloud';
 import { readCloudFile } from './pointcloud/readCloudFile';
-import { QaConfig, documentToQaItem, runQa, type Finding, type QaItem, type QaPoints } from '../../renderer/core/qa';
+import { QaConfig, documentToQaItem, runQa, type Finding, type QaItem, type QaPoints } from '../../core/qa';
 
 /** Frames of point clouds loaded at once for the points check (bounds memory on long sequences). */
 const CLOUD_CHUNK = 16;

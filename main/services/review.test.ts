@@ -6,8 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { ReviewService, mergeEditorSave } from './review';
-import { emptyDocument, type ItemDocument } from '../../renderer/core/document/schema';
-import type { Profile } from '../../renderer/core/review/schema';
+import { emptyDocument, type ItemDocument } from '../../core/document/schema';
+import type { Profile } from '../../core/review/schema';
 
 const ann: Profile = { id: 'a', name: 'Ann', roles: ['annotator'] };
 const bob: Profile = { id: 'b', name: 'Bob', roles: ['annotator'] };

@@ -1,6 +1,6 @@
 /**
  * Review passes and AI QA on the host: workflow transitions and issue markers saved atomically
- * into the item's annotation document (renderer/core/review holds the rules), the reviewer queue,
+ * into the item's annotation document (core/review holds the rules), the reviewer queue,
  * per-annotator and per-label metrics, and QA runs (main/services/qa.ts, shared with `datum qa`).
  *
  * Writes to one item are serialized, and every operation reads the document from disk first, so
@@ -8,13 +8,13 @@
  * the review fields (status, assignee, history, issues) belong to this service, and
  * `mergeEditorSave` keeps them when an editor saves a document loaded before the review action.
  */
-import { stampProvenance } from '../../renderer/core/document/provenance';
+import { stampProvenance } from '../../core/document/provenance';
 import { randomUUID } from 'node:crypto';
 import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import { allItems, loadQaConfig, runQaOnProject, type QaReport } from './qa';
-import { emptyDocument, type ItemDocument, type ItemStatus } from '../../renderer/core/document/schema';
-import type { IssueMarker, Profile } from '../../renderer/core/review/schema';
+import { emptyDocument, type ItemDocument, type ItemStatus } from '../../core/document/schema';
+import type { IssueMarker, Profile } from '../../core/review/schema';
 import {
   WorkflowError,
   addIssue,
@@ -26,7 +26,7 @@ import {
   reviewerQueue,
   transition,
   type NewIssue,
-} from '../../renderer/core/review';
+} from '../../core/review';
 
 export interface QueueRow {
   itemId: string;
@@ -139,7 +139,7 @@ export class ReviewService {
       itemId,
       (disk) => {
         // The editor started from another revision: someone else saved meanwhile. Refuse, so the
-        // editor merges (renderer/core/document/merge.ts) instead of overwriting their edits.
+        // editor merges (core/document/merge.ts) instead of overwriting their edits.
         const onDisk = disk.revision ?? 0;
         if (baseRevision !== undefined && baseRevision !== onDisk) {
           throw new DatumError('CONFLICT', `item ${itemId} was changed by someone else (revision ${onDisk} on disk, the edit started from ${baseRevision})`);

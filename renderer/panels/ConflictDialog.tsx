@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MergeConflict, Resolution } from '../core/document/merge';
+import type { MergeConflict, Resolution } from '../../core/document/merge';
 import { useApp } from '../state/appStore';
 import { conflictKey, useConflicts } from '../state/conflicts';
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary, Modality } from '../../preload/contract';
-import type { ItemStatus } from '../core/document/schema';
+import type { ItemStatus } from '../../core/document/schema';
 import { useApp } from '../state/appStore';
 import { refreshIndex } from '../state/actions';
 import { useItemPages } from './useItemPages';

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AttributeSpec, GeometryKind, LabelSpec, Ontology } from '../core/document/schema';
-import { History } from '../core/history/history';
-import { diffRecords } from '../core/history/diff';
-import * as edit from '../core/ontology/ontology';
+import type { AttributeSpec, GeometryKind, LabelSpec, Ontology } from '../../core/document/schema';
+import { History } from '../../core/history/history';
+import { diffRecords } from '../../core/history/diff';
+import * as edit from '../../core/ontology/ontology';
 import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
 import { parseSkeleton } from '../editors/image/tools/skeleton';

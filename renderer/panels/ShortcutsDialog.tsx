@@ -1,5 +1,5 @@
 /**
- * The shortcuts dialog, rendered from the declared key tables (renderer/keymap/tables.ts), the
+ * The shortcuts dialog, rendered from the declared key tables (renderer/panels/shortcutTables.ts), the
  * same tables the screens bind with useKeymap: the list cannot drift from what the keys do.
  * While open it is the modal keymap: Escape (or ?) closes the dialog and reaches nothing else.
  */
@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useApp } from '../state/appStore';
-import { dialogTables } from '../keymap/tables';
+import { dialogTables } from './shortcutTables';
 import { shortcutSections } from '../keymap/keymap';
 import { shortcutsDialogKeys } from '../keymap/appKeys';
 import { useKeymap } from '../keymap/useKeymap';

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemSummary, Modality } from '../../preload/contract';
-import type { ItemStatus } from '../core/document/schema';
+import type { ItemStatus } from '../../core/document/schema';
 import { rpc } from '../transport';
 import { reportError } from '../state/actions';
 

@@ -5,7 +5,7 @@
  * Records are per document, not per object: IndexedDB is slow per record.
  */
 import Dexie, { type Table } from 'dexie';
-import type { ItemDocument } from '../core/document/schema';
+import type { ItemDocument } from '../../core/document/schema';
 
 export interface RecentProject {
   path: string;

@@ -14,8 +14,8 @@ import { createClient, RpcError, type RpcClient } from '../transport/client';
 import { DatumDB } from './db';
 import { DocumentStore, type DocumentStoreHooks } from './documentStore';
 import { nodeWsTransport } from './testing/nodeWsTransport';
-import type { AnnotationObject, ItemDocument } from '../core/document/schema';
-import type { MergeConflict } from '../core/document/merge';
+import type { AnnotationObject, ItemDocument } from '../../core/document/schema';
+import type { MergeConflict } from '../../core/document/merge';
 
 const hosts: HeadlessHost[] = [];
 const closers: Array<() => void> = [];

@@ -14,7 +14,7 @@ import { createClient } from '../transport/client';
 import { nodeWsTransport } from './testing/nodeWsTransport';
 import { DatumDB } from './db';
 import { DocumentStore } from './documentStore';
-import type { ItemDocument } from '../core/document/schema';
+import type { ItemDocument } from '../../core/document/schema';
 
 const projectDir = mkdtempSync(path.join(os.tmpdir(), 'recover-'));
 writeFileSync(path.join(projectDir, 'a.png'), 'x');

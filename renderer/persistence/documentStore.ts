@@ -15,8 +15,8 @@
  * always saves the newest committed document, based on the newest host revision that document
  * is known to include (`lineage`).
  */
-import { mergeDocuments, resolveConflicts, type MergeConflict, type MergeResult, type Resolution } from '../core/document/merge';
-import type { ItemDocument } from '../core/document/schema';
+import { mergeDocuments, resolveConflicts, type MergeConflict, type MergeResult, type Resolution } from '../../core/document/merge';
+import type { ItemDocument } from '../../core/document/schema';
 import { RpcError, type RpcClient } from '../transport/client';
 import { db, type DatumDB } from './db';
 

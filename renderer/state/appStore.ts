@@ -1,7 +1,7 @@
 /** App-level state: which project, which screen, running jobs, errors. No heavy data here. */
 import { create } from 'zustand';
 import type { MethodOutput, Modality, ProjectInfo } from '../../preload/contract';
-import type { ItemStatus } from '../core/document/schema';
+import type { ItemStatus } from '../../core/document/schema';
 
 /** The dataset browser's list query (same fields as items.list takes). */
 export interface BrowseFilter {

@@ -5,8 +5,8 @@
  */
 import i18next from 'i18next';
 import { create } from 'zustand';
-import type { MergeConflict, Resolution } from '../core/document/merge';
-import type { ItemDocument } from '../core/document/schema';
+import type { MergeConflict, Resolution } from '../../core/document/merge';
+import type { ItemDocument } from '../../core/document/schema';
 import type { DocumentStoreHooks, RemoteChange } from '../persistence/documentStore';
 import { useApp } from './appStore';
 

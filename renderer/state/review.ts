@@ -4,8 +4,8 @@
  */
 import { create } from 'zustand';
 import type { QaFinding } from '../../preload/contract';
-import type { ItemDocument, ItemStatus } from '../core/document/schema';
-import { ProfilePrefs, type Profile, type Role } from '../core/review/schema';
+import type { ItemDocument, ItemStatus } from '../../core/document/schema';
+import { ProfilePrefs, type Profile, type Role } from '../../core/review/schema';
 import { getPref, setPref } from '../persistence/db';
 import { setDocumentAuthor } from '../persistence/documentStore';
 import { rpc, newJobId } from '../transport';

@@ -7,7 +7,7 @@
  */
 import { createLazPerf } from 'laz-perf/lib/web/index.js';
 import lazPerfWasmUrl from 'laz-perf/lib/web/laz-perf.wasm?url';
-import type { LazPerfModule } from '../core/formats/pointcloud';
+import type { LazPerfModule } from '../../core/formats/pointcloud';
 import { handlePointCloudRequest, type PointCloudRequest } from './pointcloudProtocol';
 
 interface WorkerScope {

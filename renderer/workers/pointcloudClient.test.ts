@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PointCloudError } from '../core/formats/pointcloud';
+import { PointCloudError } from '../../core/formats/pointcloud';
 import { parseInWorker, PointCloudWorkerClient, type WorkerLike } from './pointcloudClient';
 import { handlePointCloudRequest, type PointCloudRequest, type PointCloudResponse } from './pointcloudProtocol';
 

@@ -2,7 +2,7 @@
  * Promise API over the point-cloud worker. The Worker is created through a factory so tests (and
  * hosts with their own bundling) can substitute it.
  */
-import { PointCloudError, type PointCloud, type PointCloudErrorCode } from '../core/formats/pointcloud';
+import { PointCloudError, type PointCloud, type PointCloudErrorCode } from '../../core/formats/pointcloud';
 import type { PointCloudRequest, PointCloudResponse, WorkerParseOptions } from './pointcloudProtocol';
 
 /** The part of the DOM Worker interface the client uses. */

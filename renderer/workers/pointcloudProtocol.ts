@@ -2,7 +2,7 @@
  * Messages between the renderer and the point-cloud worker, plus the request handler itself (kept
  * free of worker globals so it can be unit-tested in Node).
  */
-import { parsePointCloud, PointCloudError, transferablesOf, type ParseOptions, type PointCloud } from '../core/formats/pointcloud';
+import { parsePointCloud, PointCloudError, transferablesOf, type ParseOptions, type PointCloud } from '../../core/formats/pointcloud';
 
 /** Options that survive structured clone (the laz-perf factory is a function, so it stays out). */
 export type WorkerParseOptions = Omit<ParseOptions, 'lazPerf'>;

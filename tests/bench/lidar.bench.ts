@@ -7,17 +7,17 @@
  * Run: npx tsx -e "import('./tests/bench/lidar.bench.ts').then(m=>m.default()).then(r=>console.table(r))"
  */
 import { readdirSync } from 'node:fs';
-import type { Cuboid3D } from '../../renderer/core/document/schema';
-import { parseKittiCalib } from '../../renderer/core/calib/kitti';
-import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
-import { importNuScenesInfo } from '../../renderer/core/formats/nuscenes/boxes';
-import { parseSustechFrame } from '../../renderer/core/formats/sustech/labels';
-import { pointsInBox } from '../../renderer/core/lidar/box';
-import { fitBoxAtClick, fitBoxInRegion } from '../../renderer/core/lidar/fit';
-import { buildFrameIndex, type FrameIndex } from '../../renderer/core/lidar/frameIndex';
-import { bevIoU } from '../../renderer/core/lidar/iou';
-import { proposeBoxes } from '../../renderer/core/lidar/propose';
-import { CLASS_PRIORS } from '../../renderer/core/lidar/sizePrior';
+import type { Cuboid3D } from '../../core/document/schema';
+import { parseKittiCalib } from '../../core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/labels';
+import { importNuScenesInfo } from '../../core/formats/nuscenes/boxes';
+import { parseSustechFrame } from '../../core/formats/sustech/labels';
+import { pointsInBox } from '../../core/lidar/box';
+import { fitBoxAtClick, fitBoxInRegion } from '../../core/lidar/fit';
+import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
+import { bevIoU } from '../../core/lidar/iou';
+import { proposeBoxes } from '../../core/lidar/propose';
+import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
 import {
   HAS_DATA, KITTI_FRAMES, NUSCENES_INFO, SKIP_MESSAGE, dataPath, readKittiCloud, readNuScenesCloud, readSustechCloud, readText,
   type Cloud,

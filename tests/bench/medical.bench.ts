@@ -6,10 +6,10 @@
  *  - slice extraction + window/level per slice for each orientation, as a ratio of a 16.7 ms
  *    display frame (target <= 1).
  */
-import { groupDicomFiles, buildVolume, rescaledFrame, sliceCount } from '../../renderer/core/medical/series';
-import { syntheticCtSeries } from '../../renderer/core/medical/synthetic';
-import { windowedSlice, type Orientation } from '../../renderer/core/medical/slicing';
-import { applyWindow } from '../../renderer/core/medical/window';
+import { groupDicomFiles, buildVolume, rescaledFrame, sliceCount } from '../../core/medical/series';
+import { syntheticCtSeries } from '../../core/medical/synthetic';
+import { windowedSlice, type Orientation } from '../../core/medical/slicing';
+import { applyWindow } from '../../core/medical/window';
 import { medianMs, type BenchRow } from './types';
 
 const FRAME_MS = 16.7;

@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
-import { parsePointCloud } from '../../renderer/core/formats/pointcloud';
+import { parsePointCloud } from '../../core/formats/pointcloud';
 import { lzfCompress } from '../helpers/lzfCompress';
 import { concat } from '../helpers/pointcloudWriters';
 import { medianMs, type BenchRow } from './types';

@@ -6,10 +6,10 @@
  *
  * npx tsx -e "import('./tests/bench/qa.bench.ts').then(m=>m.default()).then(r=>console.table(r))"
  */
-import type { Track } from '../../renderer/core/document/schema';
-import { runQa, type QaItem } from '../../renderer/core/qa';
+import type { Track } from '../../core/document/schema';
+import { runQa, type QaItem } from '../../core/qa';
 import type { BenchRow } from './types';
-import { mulberry32 as rng } from '../../renderer/core/random';
+import { mulberry32 as rng } from '../../core/random';
 
 
 export function generateSequence(frames = 1000, objects = 50, seed = 1): QaItem {

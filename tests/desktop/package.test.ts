@@ -139,6 +139,15 @@ describe('packaged desktop app (electron-builder --dir, stand-in Electron)', () 
     expect(ortBin).toEqual([`${process.platform}/${process.arch}`]);
   });
 
+  it('carries no E2E test hooks in its renderer (renderer/testHooks.ts is compiled out)', () => {
+    const view = mkdtempSync(path.join(os.tmpdir(), 'datum-renderer-'));
+    extractAll(path.join(resources, 'app.asar'), view);
+    const scripts = readdirSync(path.join(view, 'dist/renderer/assets')).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const withHooks = scripts.filter((f) => readFileSync(path.join(view, 'dist/renderer/assets', f), 'utf8').includes('__datum'));
+    expect(withHooks).toEqual([]);
+  });
+
   it(`is under ${SIZE_LIMIT_MB} MB unpacked (app.asar + app.asar.unpacked, Electron itself not counted)`, () => {
     const mb = (sizeOf(path.join(resources, 'app.asar')) + sizeOf(path.join(resources, 'app.asar.unpacked'))) / 2 ** 20;
     console.log(`[package] app.asar + app.asar.unpacked = ${mb.toFixed(1)} MB`);

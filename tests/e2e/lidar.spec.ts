@@ -7,10 +7,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runCli, startHost, type RunningHost } from './host';
-import { parseKittiCalib } from '../../renderer/core/calib/kitti';
-import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
+import { parseKittiCalib } from '../../core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/labels';
 import { writePcd } from '../helpers/pointcloudWriters';
-import { cuboidsOnFrame } from '../../renderer/core/document/cuboidTracks';
+import { cuboidsOnFrame } from '../../core/document/cuboidTracks';
 
 const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti');
 const STEM = '000002';

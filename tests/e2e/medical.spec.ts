@@ -9,9 +9,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
-import { readNifti } from '../../renderer/core/medical/nifti';
-import { loadDicomVolume } from '../../renderer/core/medical/series';
-import { readDicomSeg } from '../../renderer/core/medical/seg';
+import { readNifti } from '../../core/medical/nifti';
+import { loadDicomVolume } from '../../core/medical/series';
+import { readDicomSeg } from '../../core/medical/seg';
 
 const DATA = path.resolve(ROOT, '..', 'shared', 'data');
 const HAS_DATA = existsSync(path.join(DATA, 'dicom/mr3slice')) && existsSync(path.join(DATA, 'nifti/FLAIR.nii.gz'));

@@ -1,6 +1,6 @@
 /**
  * Test/bench access to the shared real data (../shared/data beside the repository root). Node-only;
- * the product code under renderer/core never imports this.
+ * the product code under core never imports this.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

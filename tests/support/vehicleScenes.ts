@@ -6,11 +6,11 @@
  * Test/bench only.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import type { Cuboid3D } from '../../renderer/core/document/schema';
-import { parseKittiCalib } from '../../renderer/core/calib/kitti';
-import { kittiLabelToCuboid, parseKittiLabels } from '../../renderer/core/formats/kitti/labels';
-import { parseSustechFrame } from '../../renderer/core/formats/sustech/labels';
-import { pointsInBox } from '../../renderer/core/lidar/box';
+import type { Cuboid3D } from '../../core/document/schema';
+import { parseKittiCalib } from '../../core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/labels';
+import { parseSustechFrame } from '../../core/formats/sustech/labels';
+import { pointsInBox } from '../../core/lidar/box';
 import { dataPath, readFloatRecords, readSustechCloud, readText, type Cloud } from './lidarData';
 
 export interface Vehicle {

@@ -3,10 +3,10 @@
  * true centre and from clicks on the vehicle's own points (first, middle and last point inside
  * its box), per dataset, with n. `npx tsx tests/tools/fit-eval.ts [minPoints=50]`
  */
-import { fitBoxAtClick } from '../../renderer/core/lidar/fit';
-import { buildFrameIndex } from '../../renderer/core/lidar/frameIndex';
-import { bevIoU } from '../../renderer/core/lidar/iou';
-import { CLASS_PRIORS } from '../../renderer/core/lidar/sizePrior';
+import { fitBoxAtClick } from '../../core/lidar/fit';
+import { buildFrameIndex } from '../../core/lidar/frameIndex';
+import { bevIoU } from '../../core/lidar/iou';
+import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
 import { loadVehicleScenes } from '../support/vehicleScenes';
 
 const minPoints = Number(process.argv[2] ?? 50);

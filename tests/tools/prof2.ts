@@ -1,5 +1,5 @@
-import { parsePointCloud } from '../../renderer/core/formats/pointcloud';
-import { extractColumns } from '../../renderer/core/formats/pointcloud/columns';
+import { parsePointCloud } from '../../core/formats/pointcloud';
+import { extractColumns } from '../../core/formats/pointcloud/columns';
 const N = 1_200_000;
 const rec = new Float32Array(N * 4);
 let s = 12345;

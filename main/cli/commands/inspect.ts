@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { jsonOpt } from '../command';
 import { inspectPath } from '../../services/inspect';
 import { DatumError } from '../../rpc/errors';
-import { parseBinLayoutSpec } from '../../../renderer/core/formats/pointcloud/binLayout';
+import { parseBinLayoutSpec } from '../../../core/formats/pointcloud/binLayout';
 
 export const inspect: Command = {
   summary: 'print the basic properties of a file or folder (point cloud, image, video, DICOM, NIfTI)',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../index';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
-import { emptyDocument, type Cuboid3D, type Ontology } from '../../../renderer/core/document/schema';
+import { emptyDocument, type Cuboid3D, type Ontology } from '../../../core/document/schema';
 
 const car = (x: number, y: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, y, 0.8], size: [4.2, 1.8, 1.6], yaw: 0 });
 

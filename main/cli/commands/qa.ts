@@ -1,6 +1,6 @@
 /**
  * `datum qa <project> [--json] [--config file] [--fail-on error|warning]`: run the QA checks
- * (renderer/core/qa) over every item's annotation document. Point-cloud items (single clouds and
+ * (core/qa) over every item's annotation document. Point-cloud items (single clouds and
  * pointcloud sequences) get their points for the too-few-points check. The configuration comes
  * from --config, else from qa.json in the project folder, else the defaults.
  */
@@ -12,7 +12,7 @@ import { DatumError } from '../../rpc/errors';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
 import { loadQaConfig, runQaOnProject } from '../../services/qa';
-import { summarize, type Finding, type QaConfig } from '../../../renderer/core/qa';
+import { summarize, type Finding, type QaConfig } from '../../../core/qa';
 
 export interface QaReport {
   findings: Finding[];

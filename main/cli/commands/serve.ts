@@ -62,6 +62,13 @@ export const serve: Command = {
 };
 
 function rendererDir(): string {
+  // DATUM_RENDERER_DIR: another build of the renderer (the E2E tests serve dist/renderer-test,
+  // the variant with test hooks; see renderer/testHooks.ts).
+  const override = process.env.DATUM_RENDERER_DIR;
+  if (override) {
+    if (!existsSync(path.join(override, 'index.html'))) throw new DatumError('NOT_FOUND', `DATUM_RENDERER_DIR=${override} holds no index.html`);
+    return path.resolve(override);
+  }
   // dist/main/cli.js -> dist/renderer
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const candidate of [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'dist', 'renderer'), path.join(here, '..', '..', '..', 'dist', 'renderer')]) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { atomicWriteJson } from '../atomicWrite';
 import { PROJECT_SCHEMA_VERSION, writeProjectFile } from '../projectFile';
-import type { Ontology } from '../../../renderer/core/document/schema';
+import type { Ontology } from '../../../core/document/schema';
 import { demoCamera, drawShapes, lidarScan, renderCamera, sceneAt } from './scene';
 
 export const DEMO_IMAGE_COUNT = 6;

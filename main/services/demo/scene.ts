@@ -3,7 +3,7 @@
  * camera, so the demo project has point clouds, images and calibration that agree exactly.
  * Deterministic (seeded), pure math, no dependencies.
  */
-import { mulberry32 } from '../../../renderer/core/random';
+import { mulberry32 } from '../../../core/random';
 export { mulberry32 };
 
 export interface SceneBox {

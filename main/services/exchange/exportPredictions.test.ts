@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ItemDocument } from '../../../renderer/core/document/schema';
+import { ItemDocument } from '../../../core/document/schema';
 import { ProjectService } from '../projectService';
 import { PathGuard } from '../pathGuard';
 import { getFormat } from './index';

@@ -1,6 +1,6 @@
 /**
  * The 2D exchange formats (COCO, YOLO, Pascal VOC, CVAT for images, CVAT for video) bound to
- * project I/O. The converters themselves are pure (renderer/core/formats/2d); this module reads
+ * project I/O. The converters themselves are pure (core/formats/2d); this module reads
  * the source files into a map, matches dataset items to the project's indexed items by relative
  * path (then by unique file name), merges labels into the ontology by name and saves documents
  * through the ProjectService (atomic writes). Export builds a Dataset2D from the project and writes
@@ -11,7 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import type { ItemSummary } from '../../../preload/contract';
-import type { LabelSpec, Ontology } from '../../../renderer/core/document/schema';
+import type { LabelSpec, Ontology } from '../../../core/document/schema';
 import {
   type Dataset2D,
   type Dataset2DItem,
@@ -26,7 +26,7 @@ import {
   importCvatVideo,
   importVoc,
   importYolo,
-} from '../../../renderer/core/formats/2d';
+} from '../../../core/formats/2d';
 import { atomicWrite } from '../atomicWrite';
 import { exportFolders, inExportFolder } from '../exportRecord';
 import { DatumError } from '../../rpc/errors';

@@ -10,8 +10,8 @@
  * a key (drawn by hand, pre-labelled) are never touched. `mode: 'replace'` also removes objects
  * an earlier import of the same format left on the item that the source no longer has.
  */
-import { tracksFromTrackIds } from '../../../renderer/core/document/cuboidTracks';
-import type { AnnotationObject, ItemDocument, Ontology, Track } from '../../../renderer/core/document/schema';
+import { tracksFromTrackIds } from '../../../core/document/cuboidTracks';
+import type { AnnotationObject, ItemDocument, Ontology, Track } from '../../../core/document/schema';
 import { DatumError } from '../../rpc/errors';
 import type { ExchangeContext, ImportMode, ImportResult } from './registry';
 

@@ -9,13 +9,13 @@
  *    box2d objects so an unedited export reproduces the file (see core/formats/kitti/labels.ts).
  *  - export: `<out>/label_2/N.txt` for every KITTI item that has a calibration.
  */
-import { cuboidsOnFrame } from '../../../renderer/core/document/cuboidTracks';
+import { cuboidsOnFrame } from '../../../core/document/cuboidTracks';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
-import type { LabelSpec, Ontology } from '../../../renderer/core/document/schema';
-import { parseKittiCalib, kittiCameraModel, type KittiCalib } from '../../../renderer/core/calib/kitti';
-import { importKittiLabels, exportKittiLabels } from '../../../renderer/core/formats/kitti/labels';
+import type { LabelSpec, Ontology } from '../../../core/document/schema';
+import { parseKittiCalib, kittiCameraModel, type KittiCalib } from '../../../core/calib/kitti';
+import { importKittiLabels, exportKittiLabels } from '../../../core/formats/kitti/labels';
 import type { ProjectService } from '../projectService';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
 import { applyPlan, badFile, importKey, type PlannedItem } from './importPlan';

@@ -3,7 +3,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { ItemSummary, Modality } from '../../../preload/contract';
-import type { LabelSpec, Ontology } from '../../../renderer/core/document/schema';
+import type { LabelSpec, Ontology } from '../../../core/document/schema';
 import type { ProjectService } from '../projectService';
 
 const PALETTE = ['#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#008080', '#9a6324', '#800000', '#808000', '#000075', '#a9a9a9'];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProjectService } from '../projectService';
 import { PathGuard } from '../pathGuard';
-import { parseInfoJson } from '../../../renderer/core/formats/nuscenes/infoJson';
+import { parseInfoJson } from '../../../core/formats/nuscenes/infoJson';
 import { getFormat } from '.';
 
 const DATA = path.resolve(__dirname, '../../../../shared/data/nuscenes');

@@ -10,14 +10,14 @@
  *    (or `<out>/nuscenes_infos.pkl.json`). Entries follow the kept file's order; without one,
  *    every point cloud with cuboids becomes an entry and the table is the nuScenes 10 classes.
  */
-import { cuboidsOnFrame } from '../../../renderer/core/document/cuboidTracks';
+import { cuboidsOnFrame } from '../../../core/document/cuboidTracks';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AnnotationObject, Ontology } from '../../../renderer/core/document/schema';
+import type { AnnotationObject, Ontology } from '../../../core/document/schema';
 import type { ItemSummary } from '../../../preload/contract';
-import { exportNuScenesInfo, importNuScenesInfo, type NuScenesInfo } from '../../../renderer/core/formats/nuscenes/boxes';
-import { parseInfoJson } from '../../../renderer/core/formats/nuscenes/infoJson';
-import type { LidarFrame } from '../../../renderer/core/lidar/item';
+import { exportNuScenesInfo, importNuScenesInfo, type NuScenesInfo } from '../../../core/formats/nuscenes/boxes';
+import { parseInfoJson } from '../../../core/formats/nuscenes/infoJson';
+import type { LidarFrame } from '../../../core/lidar/item';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
 import { itemsOf, labelFor, readIfExists, slug } from './lidarCommon';
 import { applyPlan, badFile, importKey, type PlannedItem } from './importPlan';

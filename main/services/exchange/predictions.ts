@@ -5,7 +5,7 @@
  * edited (`model-edited`) are reviewed and always exported. Rejected predictions are deleted by
  * the review strip, so they never reach an export.
  */
-import type { ItemDocument } from '../../../renderer/core/document/schema';
+import type { ItemDocument } from '../../../core/document/schema';
 
 type Sourced = { source: { kind: string }; accepted?: boolean };
 

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProjectService } from '../projectService';
 import { PathGuard } from '../pathGuard';
-import type { AnnotationObject, Cuboid3D } from '../../../renderer/core/document/schema';
-import { decodeSemanticKittiLabels } from '../../../renderer/core/formats/semantickitti/labels';
-import { parsePointCloud } from '../../../renderer/core/formats/pointcloud';
-import { encodeLabels } from '../../../renderer/editors/lidar/pointLabels';
+import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
+import { decodeSemanticKittiLabels } from '../../../core/formats/semantickitti/labels';
+import { parsePointCloud } from '../../../core/formats/pointcloud';
+import { encodeLabels } from '../../../core/editing/lidar/pointLabels';
 import { getFormat } from '.';
 
 const KITTI = path.resolve(__dirname, '../../../../shared/data/kitti');

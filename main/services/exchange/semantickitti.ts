@@ -17,15 +17,15 @@
  * (ontology order at export time), i.e. the stored class ids unchanged. The file lists
  * `{ id, label, name }` per class so a consumer can remap to the official SemanticKITTI ids.
  */
-import { cloudParseOptions, isPlainBin, projectCloudOptions } from '../../../renderer/core/formats/pointcloud/projectLayout';
+import { cloudParseOptions, isPlainBin, projectCloudOptions } from '../../../core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ItemSummary } from '../../../preload/contract';
-import { encodeSemanticKittiLabels, semanticKittiLabelBytes } from '../../../renderer/core/formats/semantickitti/labels';
-import { decodeLabels } from '../../../renderer/editors/lidar/pointLabels';
-import type { ParseOptions } from '../../../renderer/core/formats/pointcloud';
+import { encodeSemanticKittiLabels, semanticKittiLabelBytes } from '../../../core/formats/semantickitti/labels';
+import { decodeLabels } from '../../../core/editing/lidar/pointLabels';
+import type { ParseOptions } from '../../../core/formats/pointcloud';
 import { readCloudFile } from '../pointcloud/readCloudFile';
-import type { ItemDocument } from '../../../renderer/core/document/schema';
+import type { ItemDocument } from '../../../core/document/schema';
 import { registerFormat, type ExchangeContext, type ExportResult } from './registry';
 import { itemsOf, readIfExists, slug } from './lidarCommon';
 import { exportableDocument, leftOutWarning } from './predictions';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ItemDocument, type AnnotationObject, type Cuboid3D } from '../../../renderer/core/document/schema';
-import { parsePointCloud } from '../../../renderer/core/formats/pointcloud';
+import { ItemDocument, type AnnotationObject, type Cuboid3D } from '../../../core/document/schema';
+import { parsePointCloud } from '../../../core/formats/pointcloud';
 import { documentTrackIds, frameCuboids, frameInstanceIds, InstanceIds, trackInstanceId } from './semantickittiInstances';
 
 const box = (center: [number, number, number], size: [number, number, number] = [2, 2, 2]): Cuboid3D => ({ kind: 'cuboid3d', center, size, yaw: 0 });

@@ -15,10 +15,10 @@
  *   the points of the selected cuboid (faces inclusive, roll and pitch ignored).
  * - A point inside several boxes keeps the first box in the order above (document order).
  */
-import type { AttributeValue, Cuboid3D, ItemDocument } from '../../../renderer/core/document/schema';
-import { cuboidInCloud, pointsInBox } from '../../../renderer/core/lidar/box';
-import { interpolateCuboidTrack } from '../../../renderer/core/lidar/interpolate';
-import { TRACK_ATTR } from '../../../renderer/core/document/cuboidTracks';
+import type { AttributeValue, Cuboid3D, ItemDocument } from '../../../core/document/schema';
+import { cuboidInCloud, pointsInBox } from '../../../core/lidar/box';
+import { interpolateCuboidTrack } from '../../../core/lidar/interpolate';
+import { TRACK_ATTR } from '../../../core/document/cuboidTracks';
 
 /** First generated id: clear of the small track ids annotators type by hand. */
 export const FIRST_GENERATED_INSTANCE = 1000;

@@ -15,9 +15,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AnnotationObject, Ontology } from '../../../renderer/core/document/schema';
-import { parseSustechFrame } from '../../../renderer/core/formats/sustech/labels';
-import { parseSustechCalib } from '../../../renderer/core/calib/sustech';
+import type { AnnotationObject, Ontology } from '../../../core/document/schema';
+import { parseSustechFrame } from '../../../core/formats/sustech/labels';
+import { parseSustechCalib } from '../../../core/calib/sustech';
 import { registerFormat, type ExchangeContext, type ExportResult, type ImportResult } from './registry';
 import { applyPlan, badFile, importKey } from './importPlan';
 import { exportableDocument, leftOutWarning } from './predictions';
@@ -25,7 +25,7 @@ import { atomicWrite } from '../atomicWrite';
 import { DatumError } from '../../rpc/errors';
 import type { ProjectInfo } from '../../../preload/contract';
 import { itemsOf, jpegSize, labelFor, readIfExists, slug } from './lidarCommon';
-import { cuboidsOnFrame, TRACK_ATTR } from '../../../renderer/core/document/cuboidTracks';
+import { cuboidsOnFrame, TRACK_ATTR } from '../../../core/document/cuboidTracks';
 
 export const SUSTECH_TYPE_ATTR = 'sustech_type';
 

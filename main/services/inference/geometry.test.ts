@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRle } from '../../../renderer/core/geometry/rle';
+import { decodeRle } from '../../../core/geometry/rle';
 import { connectedComponents, convexHull, maskToPolygon, minAreaRect, polygonArea, rectCorners, traceOuterContour } from './contours';
 import { iou, nms } from './nms';
 

@@ -1,7 +1,7 @@
 /**
  * `datum inspect`: dispatch on what the path is. Each modality's inspector lives beside this file.
  */
-import type { BinLayout } from '../../../renderer/core/formats/pointcloud';
+import type { BinLayout } from '../../../core/formats/pointcloud';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -10,7 +10,7 @@ import { modalityOf } from '../modality';
 import { inspectMedical } from './medical';
 import { inspectPointCloud } from './pointcloud';
 import { inspectVideo } from './video';
-import { PointCloudError } from '../../../renderer/core/formats/pointcloud';
+import { PointCloudError } from '../../../core/formats/pointcloud';
 
 /** Point-cloud options: `binLayout` for a headerless .bin (see binLayout.ts), `dropNaN` to leave out non-finite points. */
 export async function inspectPath(p: string, options: { binLayout?: BinLayout; dropNaN?: boolean } = {}): Promise<Record<string, unknown>> {

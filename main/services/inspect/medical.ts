@@ -5,9 +5,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { readNifti } from '../../../renderer/core/medical/nifti';
-import { buildVolume, groupDicomFiles, sliceCount, type DicomInput } from '../../../renderer/core/medical/series';
-import { MedicalFormatError, type FileError, type Vec3 } from '../../../renderer/core/medical/types';
+import { readNifti } from '../../../core/medical/nifti';
+import { buildVolume, groupDicomFiles, sliceCount, type DicomInput } from '../../../core/medical/series';
+import { MedicalFormatError, type FileError, type Vec3 } from '../../../core/medical/types';
+import { registerHostCodecs } from '../medicalCodecs';
+
+// 12-bit JPEG and other host-only decoders for core/medical (see medicalCodecs.ts).
+registerHostCodecs();
 
 export interface MedicalSeriesSummary {
   studyInstanceUid: string;

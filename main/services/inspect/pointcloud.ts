@@ -2,7 +2,7 @@
  * `datum inspect <cloud> --json`: a summary of a point-cloud file. Parses in-process (the CLI is a
  * one-shot process with nothing else to keep responsive, and no worker entry to locate).
  */
-import type { ParseOptions, PointCloudFormat, ScalarType, Vec3 } from '../../../renderer/core/formats/pointcloud';
+import type { ParseOptions, PointCloudFormat, ScalarType, Vec3 } from '../../../core/formats/pointcloud';
 import { readCloudFile } from '../pointcloud/readCloudFile';
 
 export interface PointCloudInspection {

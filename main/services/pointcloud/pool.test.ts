@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePcd } from '../../../tests/helpers/pointcloudWriters';
-import { PointCloudError } from '../../../renderer/core/formats/pointcloud';
+import { PointCloudError } from '../../../core/formats/pointcloud';
 import { closePointCloudPool, defaultWorkerUrl, parsePointCloudFile, PointCloudWorkerPool } from './pool';
 
 const dir = mkdtempSync(join(tmpdir(), 'datum-pointcloud-'));

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PointCloudError, type PointCloud, type PointCloudErrorCode } from '../../../renderer/core/formats/pointcloud';
+import { PointCloudError, type PointCloud, type PointCloudErrorCode } from '../../../core/formats/pointcloud';
 import type { NodeParseRequest, NodeParseResponse, NodeWorkerParseOptions } from './protocol';
 import { unpackedUrl } from '../packaging/asar';
 

@@ -1,5 +1,5 @@
 /** Messages between the Node host and its point-cloud worker threads. */
-import type { ParseOptions, PointCloud } from '../../../renderer/core/formats/pointcloud';
+import type { ParseOptions, PointCloud } from '../../../core/formats/pointcloud';
 
 export type NodeWorkerParseOptions = Omit<ParseOptions, 'lazPerf'>;
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parsePointCloud, PointCloudError, type ParseOptions, type PointCloud } from '../../../renderer/core/formats/pointcloud';
+import { parsePointCloud, PointCloudError, type ParseOptions, type PointCloud } from '../../../core/formats/pointcloud';
 
 export async function readCloudFile(path: string, options: ParseOptions = {}): Promise<PointCloud> {
   const fileName = basename(path);

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { PointCloudError, transferablesOf } from '../../../renderer/core/formats/pointcloud';
+import { PointCloudError, transferablesOf } from '../../../core/formats/pointcloud';
 import { readCloudFile } from './readCloudFile';
 import type { NodeParseRequest, NodeParseResponse } from './protocol';
 

@@ -1,8 +1,8 @@
 /** The image editor's attribute panel: label and typed attributes of the selected object, its provenance. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec, Track } from '../../core/document/schema';
-import { Provenance } from '../../panels/Provenance';
+import type { AnnotationObject, AttributeSpec, AttributeValue, LabelSpec, Track } from '../../../core/document/schema';
+import { Provenance } from '../shell/Provenance';
 
 export function AttributesPanel(props: { o: AnnotationObject; labels: LabelSpec[]; onLabel(l: LabelSpec): void; onChange(attr: string, value: AttributeValue): void }) {
   const { t } = useTranslation();

@@ -5,10 +5,10 @@
  * DOM (tools test geometry), so nothing else changes.
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import type { AnnotationObject, Geometry, LabelSpec } from '../../core/document/schema';
-import { rotatedBoxCorners } from '../../core/geometry/shapes';
+import type { AnnotationObject, Geometry, LabelSpec } from '../../../core/document/schema';
+import { rotatedBoxCorners } from '../../../core/geometry/shapes';
 import type { ViewTransform } from '../../viewports/ImageViewer';
-import { extent } from './geometry';
+import { extent } from '../../../core/editing/image/geometry';
 
 /** Above this many visible objects the overlay draws the unselected ones on canvas. */
 export const CANVAS_THRESHOLD = 300;

@@ -4,20 +4,20 @@
  * tags and per-label attribute editing. Tools are pure state machines (./tools); edits are record
  * diffs with undo/redo and crash-safe saving through the editor shell's document hook
  * (../shell/useEditorDocument); keys are declared in ./keys.ts. Save state, provenance and item
- * navigation are the shell frame's (renderer/viewports/ItemView.tsx).
+ * navigation are the shell frame's (renderer/panels/item/ItemView.tsx).
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, LabelSpec, Track } from '../../core/document/schema';
+import type { AnnotationObject, LabelSpec, Track } from '../../../core/document/schema';
 import type { ItemSummary } from '../../../preload/contract';
 import { ImageViewer, type TiledImage, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
 import { createTool, type Command, type Mods, type Tool, type ToolContext, type ToolName } from './tools';
-import * as model from './model';
-import { roundGeometry } from './geometry';
+import * as model from '../../../core/editing/image/model';
+import { roundGeometry } from '../../../core/editing/image/geometry';
 import { Overlay } from './Overlay';
 import { useEditorDocument } from '../shell/useEditorDocument';
-import { objectOps, deleteKeyframe, propagateTrack, setOutside, type EditOps, type TrackRecords } from './ops';
+import { objectOps, deleteKeyframe, propagateTrack, setOutside, type EditOps, type TrackRecords } from '../../../core/editing/image/ops';
 import './imageEditor.css';
 import { useSelection } from '../../state/selection';
 import { ImageToolbar, LabelBar } from './Toolbar';

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
 import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from './ImageEditor';
-import { trackOps } from './ops';
+import { trackOps } from '../../../core/editing/image/ops';
 import { useSharedFrame } from '../../state/selection';
 import { usePlayback } from '../../viewports/usePlayback';
 import { Filmstrip } from '../shell/Filmstrip';

@@ -1,7 +1,7 @@
 /** The image editor's object list: one row per shape (label, kind, score) with z-order, hide, lock and delete. */
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, LabelSpec } from '../../core/document/schema';
+import type { AnnotationObject, LabelSpec } from '../../../core/document/schema';
 
 const ICON = {
   visible: 'M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8zM8 10a2 2 0 100-4 2 2 0 000 4z',

@@ -5,10 +5,10 @@
  */
 import { memo, useMemo } from 'react';
 import { CanvasLayer, CANVAS_THRESHOLD, onCanvas } from './CanvasLayer';
-import type { AnnotationObject, Geometry, LabelSpec } from '../../core/document/schema';
-import { rotatedBoxCorners } from '../../core/geometry/shapes';
+import type { AnnotationObject, Geometry, LabelSpec } from '../../../core/document/schema';
+import { rotatedBoxCorners } from '../../../core/geometry/shapes';
 import type { ViewTransform } from '../../viewports/ImageViewer';
-import { extent, handles, maskPixels, paintOrder } from './geometry';
+import { extent, handles, maskPixels, paintOrder } from '../../../core/editing/image/geometry';
 import type { Preview } from './tools';
 import { ROTATE_HANDLE_SCREEN_PX } from './tools/select';
 

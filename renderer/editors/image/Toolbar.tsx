@@ -1,7 +1,7 @@
 /** The image editor's tool bar (tools, brush size, undo / redo) and label bar (label chips with hotkeys, the tool's hint). */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LabelSpec } from '../../core/document/schema';
+import type { LabelSpec } from '../../../core/document/schema';
 import { TOOL_KEYS, type ToolName } from './tools';
 
 export const TOOLS: ToolName[] = ['select', 'box', 'rotatedBox', 'polygon', 'polyline', 'points', 'skeleton', 'brush', 'eraser', 'segment'];

@@ -5,13 +5,13 @@
  * button (the video timeline) does not swallow them (the keymap's focus rule).
  */
 import { useEffect, type MutableRefObject } from 'react';
-import type { AnnotationObject, LabelSpec } from '../../core/document/schema';
-import type { RecordMap } from '../../core/history/diff';
+import type { AnnotationObject, LabelSpec } from '../../../core/document/schema';
+import type { RecordMap } from '../../../core/history/diff';
 import { useKeymap } from '../../keymap/useKeymap';
 import { useApp } from '../../state/appStore';
 import { imageKeymap, imageToolKeymap } from './keys';
-import * as model from './model';
-import { setOutside, type EditOps, type TrackRecords } from './ops';
+import * as model from '../../../core/editing/image/model';
+import { setOutside, type EditOps, type TrackRecords } from '../../../core/editing/image/ops';
 import type { Command, Tool, ToolContext, ToolName } from './tools';
 
 export interface ImageEditorKeyDeps {

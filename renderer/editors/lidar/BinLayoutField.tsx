@@ -5,8 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatBinLayoutSpec, parseBinLayoutSpec } from '../../core/formats/pointcloud/binLayout';
-import { KITTI_LAYOUT } from '../../core/formats/pointcloud/bin';
+import { formatBinLayoutSpec, parseBinLayoutSpec } from '../../../core/formats/pointcloud/binLayout';
+import { KITTI_LAYOUT } from '../../../core/formats/pointcloud/bin';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';

@@ -3,8 +3,8 @@
  * near plane) on a 2D canvas overlay. Clicking near a projected edge selects that cuboid.
  */
 import { useEffect, useRef } from 'react';
-import type { Cuboid3D } from '../../core/document/schema';
-import { projectCuboidWireframe, type CameraModel } from '../../core/calib/camera';
+import type { Cuboid3D } from '../../../core/document/schema';
+import { projectCuboidWireframe, type CameraModel } from '../../../core/calib/camera';
 
 export interface ProjectedBox {
   id: string;

@@ -1,6 +1,6 @@
 /** Over the 3D view: point count, colour mode, point size, rings, .bin layout, the tool hint, lasso and warnings. */
 import { useTranslation } from 'react-i18next';
-import { declaredLayout, isPlainBin } from '../../core/formats/pointcloud/projectLayout';
+import { declaredLayout, isPlainBin } from '../../../core/formats/pointcloud/projectLayout';
 import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import type { LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { BinLayoutField } from './BinLayoutField';

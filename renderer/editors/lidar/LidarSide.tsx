@@ -1,13 +1,13 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../core/document/schema';
-import type { CameraModel } from '../../core/calib/camera';
-import { Provenance } from '../../panels/Provenance';
+import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
+import type { CameraModel } from '../../../core/calib/camera';
+import { Provenance } from '../shell/Provenance';
 import { CameraPanel } from './CameraPanel';
 import { SubView } from './SubView';
 import { INTERPOLATED_ATTR, isTrackKey, TRACK_ATTR } from './model';
-import { ZERO_OFFSET, type SceneOffset } from './sceneFrame';
+import { ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 
 export interface LidarSideProps {
   isSeq: boolean;

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { LabelSpec } from '../../core/document/schema';
+import type { LabelSpec } from '../../../core/document/schema';
 import { LIDAR_TOOLS, type LidarToolName } from './tools';
 import type { SaveState } from './useLidarDocument';
 

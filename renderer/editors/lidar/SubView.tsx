@@ -5,8 +5,8 @@
  * round handle in front of the box turns it. Redrawn only when its inputs change.
  */
 import { useEffect, useRef } from 'react';
-import type { Cuboid3D } from '../../core/document/schema';
-import { dragFace, moveLocal, rotate, toLocal } from './boxEdit';
+import type { Cuboid3D } from '../../../core/document/schema';
+import { dragFace, moveLocal, rotate, toLocal } from '../../../core/editing/lidar/boxEdit';
 
 export type SubViewKind = 'top' | 'side' | 'front';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../core/document/schema';
+import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
 import { boxAt, copyToNextFrame, documentOf, fillGaps, frameBoxes, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
 
 const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });

@@ -9,12 +9,12 @@
  * `outside` keyframe, deleting it on a frame leaves a gap, and "Interpolate track" closes the gaps
  * (frames between two keyframes are interpolated by the one track interpolation, core/document/tracks.ts).
  */
-import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, Track } from '../../core/document/schema';
-import { editedSource } from '../../core/document/provenance';
-import { keyframeShape, removeKeyframe, setKeyframe } from '../../core/document/tracks';
-import { INTERPOLATED_ATTR, TRACK_ATTR, trackObjectAt, tracksFromTrackIds } from '../../core/document/cuboidTracks';
-import type { RecordMap } from '../../core/history/diff';
-import { isPointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from './pointLabels';
+import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
+import { editedSource } from '../../../core/document/provenance';
+import { keyframeShape, removeKeyframe, setKeyframe } from '../../../core/document/tracks';
+import { INTERPOLATED_ATTR, TRACK_ATTR, trackObjectAt, tracksFromTrackIds } from '../../../core/document/cuboidTracks';
+import type { RecordMap } from '../../../core/history/diff';
+import { isPointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from '../../../core/editing/lidar/pointLabels';
 
 export { INTERPOLATED_ATTR, TRACK_ATTR };
 export type LidarRecord = AnnotationObject | Track;

@@ -1,5 +1,5 @@
-import type { LabelSpec } from '../../core/document/schema';
-import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
+import type { LabelSpec } from '../../../core/document/schema';
+import { CLASS_PRIORS } from '../../../core/lidar/sizePrior';
 
 /** The size prior [length, width, height] of a class, matched by label id / name (CLASS_PRIORS). */
 export function priorFor(label: LabelSpec | undefined): readonly [number, number, number] | undefined {

@@ -5,13 +5,14 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ItemSummary } from '../../../preload/contract';
-import { checkExtrinsic, type CameraModel } from '../../core/calib/camera';
-import { kittiCameraModel, parseKittiCalib, type KittiCalib } from '../../core/calib/kitti';
-import { cloudParseOptions } from '../../core/formats/pointcloud/projectLayout';
+import { checkExtrinsic, type CameraModel } from '../../../core/calib/camera';
+import { kittiCameraModel, parseKittiCalib, type KittiCalib } from '../../../core/calib/kitti';
+import { cloudParseOptions } from '../../../core/formats/pointcloud/projectLayout';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { CloudCache } from '../../viewports/pointcloud/cloudCache';
 import { loadCloud, loadedCloudBytes, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
+import { exposeTestHook } from '../../testHooks';
 
 /** Parsed frames kept per item: about 16 frames of 1 M points, or 100+ KITTI frames. */
 const CLOUD_CACHE_BYTES = 256 * 2 ** 20;
@@ -61,7 +62,7 @@ export function useLidarData(item: ItemSummary, frame: number, onRgb: () => void
       loadedCloudBytes,
       CLOUD_CACHE_BYTES,
     );
-    (window as unknown as { __datumCloudCache?: unknown }).__datumCloudCache = c;
+    exposeTestHook('__datumCloudCache', c);
     return c;
   }, [item.id, binLayout, pointFormat]);
   const frameKey = useCallback(

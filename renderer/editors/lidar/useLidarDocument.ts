@@ -6,9 +6,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemDocument } from '../../core/document/schema';
-import { History } from '../../core/history/history';
-import { diffRecords, invertDiff, type RecordDiff } from '../../core/history/diff';
+import type { ItemDocument } from '../../../core/document/schema';
+import { History } from '../../../core/history/history';
+import { diffRecords, invertDiff, type RecordDiff } from '../../../core/history/diff';
 import { DocumentStore } from '../../persistence/documentStore';
 import { editorStoreHooks } from '../../state/conflicts';
 import { db } from '../../persistence/db';

@@ -4,17 +4,17 @@
  * (or the label order when no label has one) through the fallback.
  */
 import type { MutableRefObject } from 'react';
-import type { Cuboid3D, LabelSpec } from '../../core/document/schema';
-import { cuboidInCloud } from '../../core/lidar/box';
+import type { Cuboid3D, LabelSpec } from '../../../core/document/schema';
+import { cuboidInCloud } from '../../../core/lidar/box';
 import type { KeyHandler } from '../../keymap/dispatcher';
 import { useKeymap } from '../../keymap/useKeymap';
 import { useApp } from '../../state/appStore';
-import { moveLocal, resize, rotate } from './boxEdit';
+import { moveLocal, resize, rotate } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap, NUDGES, type LidarKeyAction } from './keys';
 import { boxAt } from './model';
 import type { SceneApi } from './scene/Bridge';
 import { focusOn } from './scene/CameraFraming';
-import type { SceneOffset } from './sceneFrame';
+import type { SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import type { LidarToolName } from './tools';
 import type { useLidarDocument } from './useLidarDocument';
 

@@ -6,9 +6,9 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSlice, type Orientation } from '../../core/medical/slicing';
-import { fillPolygon, paintDisc, type Labelmap } from '../../core/medical/segmentation';
-import type { Vec3, Volume, WindowLevel } from '../../core/medical/types';
+import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSlice, type Orientation } from '../../../core/medical/slicing';
+import { fillPolygon, paintDisc, type Labelmap } from '../../../core/medical/segmentation';
+import type { Vec3, Volume, WindowLevel } from '../../../core/medical/types';
 
 import type { Tool } from './types';
 import { cursorInSlice, displayFlip, sliceIndexOf, withSliceIndex } from './orientation';

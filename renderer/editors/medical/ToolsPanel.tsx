@@ -2,8 +2,8 @@
 import type { Dispatch } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VolumeHeader } from '../../../preload/contract';
-import type { Volume } from '../../core/medical/types';
-import { WINDOW_PRESETS, type WindowPresetName } from '../../core/medical/window';
+import type { Volume } from '../../../core/medical/types';
+import { WINDOW_PRESETS, type WindowPresetName } from '../../../core/medical/window';
 import { displayChord } from '../../keymap/keymap';
 import { medicalKeys, TOOL_ACTIONS } from './keys';
 import type { WorkspaceAction, WorkspaceState } from './workspace';

@@ -2,7 +2,7 @@
  * Painting one medical view: the windowed slice blended with the label map (pure, on arrays), and
  * the overlays drawn on the view's canvas (crosshair, polygon in progress, measurement, brush).
  */
-import type { Orientation } from '../../core/medical/slicing';
+import type { Orientation } from '../../../core/medical/slicing';
 import type { Tool } from './types';
 
 /** Grey pixels blended with label colours (`lut`: 256 x RGB) at `opacity`, into RGBA `out`. */

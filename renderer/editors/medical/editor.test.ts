@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabelHistory } from './labelHistory';
-import { createLabelmap, paintDisc } from '../../core/medical/segmentation';
+import { createLabelmap, paintDisc } from '../../../core/medical/segmentation';
 
 describe('LabelHistory', () => {
   it('undoes and redoes gestures storing only the changed range', () => {

@@ -2,8 +2,8 @@
  * Where a view's slice sits in the volume and how it is shown: slice index <-> cursor, patient
  * direction letters at the edges and the display mirroring (radiological convention). Pure.
  */
-import type { Orientation } from '../../core/medical/slicing';
-import type { Vec3 } from '../../core/medical/types';
+import type { Orientation } from '../../../core/medical/slicing';
+import type { Vec3 } from '../../../core/medical/types';
 
 /** Index of this view's slice in the cursor. */
 export function sliceIndexOf(orientation: Orientation, cursor: Vec3): number {

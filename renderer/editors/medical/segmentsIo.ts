@@ -1,6 +1,6 @@
 /** Pure helpers of the medical editor's segments: transport encoding, colours, adding and importing. */
 import type { MedicalSegment } from '../../../preload/contract';
-import { SEGMENT_COLORS } from '../../core/medical/segmentation';
+import { SEGMENT_COLORS } from '../../../core/medical/segmentation';
 
 export function toBase64(u8: Uint8Array): string {
   let s = '';

@@ -6,8 +6,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MedicalSegment } from '../../../preload/contract';
 import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
-import { encodeLabelRuns } from '../../core/medical/labelmap-rle';
-import type { Labelmap } from '../../core/medical/segmentation';
+import { encodeLabelRuns } from '../../../core/medical/labelmap-rle';
+import type { Labelmap } from '../../../core/medical/segmentation';
 import { LabelHistory } from './labelHistory';
 import { nextSegment, toBase64 } from './segmentsIo';
 

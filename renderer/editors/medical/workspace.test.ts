@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialWorkspace, workspaceReducer, BRUSH_MM } from './workspace';
 import { applyImported, fromBase64, nextSegment, renumberImported, segmentLut, toBase64 } from './segmentsIo';
 import { blendLabels } from './drawSlice';
-import { SEGMENT_COLORS } from '../../core/medical/segmentation';
+import { SEGMENT_COLORS } from '../../../core/medical/segmentation';
 
 const init = () => initialWorkspace({ dims: [64, 48, 5], spacing: [1, 1, 2], window: { center: 40, width: 400 }, invert: false, range: [-1000, 3000], activeLabel: 1 });
 

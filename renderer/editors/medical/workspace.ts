@@ -2,8 +2,8 @@
  * The medical workspace's view state (crosshair, window, tool, brush, active segment and view,
  * threshold range, export options) as one reducer: pure, testable without a DOM.
  */
-import { sliceGeometry, type Orientation } from '../../core/medical/slicing';
-import type { Vec3, WindowLevel } from '../../core/medical/types';
+import { sliceGeometry, type Orientation } from '../../../core/medical/slicing';
+import type { Vec3, WindowLevel } from '../../../core/medical/types';
 import { sliceIndexOf, withSliceIndex } from './orientation';
 import type { Tool } from './types';
 

@@ -1,11 +1,11 @@
 /**
- * What the open editor tells the frame around it (renderer/viewports/ItemView.tsx): its save state,
+ * What the open editor tells the frame around it (renderer/panels/item/ItemView.tsx): its save state,
  * who last changed the document, and how to save at once before the frame moves to another item.
  * Editors publish through useEditorDocument; an editor that does not (yet) leaves it empty and the
  * frame shows nothing for it.
  */
 import { create } from 'zustand';
-import type { ItemDocument } from '../../core/document/schema';
+import type { ItemDocument } from '../../../core/document/schema';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 

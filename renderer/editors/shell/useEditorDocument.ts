@@ -15,9 +15,9 @@
  */
 import i18next from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ItemDocument } from '../../core/document/schema';
-import { History } from '../../core/history/history';
-import { diffRecords, invertDiff, isEmptyDiff, type RecordDiff, type RecordMap } from '../../core/history/diff';
+import type { ItemDocument } from '../../../core/document/schema';
+import { History } from '../../../core/history/history';
+import { diffRecords, invertDiff, isEmptyDiff, type RecordDiff, type RecordMap } from '../../../core/history/diff';
 import { DocumentStore } from '../../persistence/documentStore';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
 import { Timeline } from '../../viewports/Timeline';
 import { ImageEditor } from '../image/ImageEditor';
-import { trackOps } from '../image/ops';
+import { trackOps } from '../../../core/editing/image/ops';
 import { VideoFrames } from './videoFrames';
 import { SUPERSEDED, type VideoInfo } from './protocol';
 import { useSharedFrame } from '../../state/selection';

@@ -6,20 +6,8 @@
 import { createFile, DataStream, Endianness, MP4BoxBuffer } from 'mp4box';
 import { demuxWebm, isWebm } from './webm';
 
-export type VideoSample = { data: Uint8Array; cts: number; dts: number; duration: number; sync: boolean };
-
-export type DemuxedVideo = {
-  codec: string;
-  width: number;
-  height: number;
-  timescale: number;
-  description?: Uint8Array;
-  /** Decode order. */
-  samples: VideoSample[];
-  /** order[n] = index in `samples` of the n-th frame in presentation order. */
-  order: number[];
-  fps: number;
-};
+export type { DemuxedVideo, VideoSample } from './videoTypes';
+import type { DemuxedVideo, VideoSample } from './videoTypes';
 
 /** MP4 / MOV or WebM / Matroska (VP8, VP9), told apart by the first bytes. */
 export function demuxVideo(buffer: ArrayBuffer): DemuxedVideo {

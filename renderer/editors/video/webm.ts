@@ -5,7 +5,7 @@
  * ReferenceBlock). The result has the same shape as the MP4 demuxer's, with the timescale in
  * Matroska ticks per second, so the decoder worker treats both containers alike.
  */
-import type { DemuxedVideo, VideoSample } from './demux';
+import type { DemuxedVideo, VideoSample } from './videoTypes';
 
 const ID = {
   EBML: 0x1a45dfa3,

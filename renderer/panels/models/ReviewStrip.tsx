@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, ItemDocument } from '../../core/document/schema';
-import { History } from '../../core/history/history';
-import { applyDiff, diffRecords, type RecordDiff } from '../../core/history/diff';
+import type { AnnotationObject, ItemDocument } from '../../../core/document/schema';
+import { History } from '../../../core/history/history';
+import { applyDiff, diffRecords, type RecordDiff } from '../../../core/history/diff';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';

@@ -1,4 +1,4 @@
-import type { AnnotationObject, ItemDocument } from '../../core/document/schema';
+import type { AnnotationObject, ItemDocument } from '../../../core/document/schema';
 
 export interface Row {
   itemId: string;

@@ -6,9 +6,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../preload/contract';
-import type { ItemDocument, ItemStatus } from '../../core/document/schema';
-import type { IssueMarker, Profile } from '../../core/review/schema';
-import { allowedTransitions, openIssues } from '../../core/review/workflow';
+import type { ItemDocument, ItemStatus } from '../../../core/document/schema';
+import type { IssueMarker, Profile } from '../../../core/review/schema';
+import { allowedTransitions, openIssues } from '../../../core/review/workflow';
 import { rpc } from '../../transport';
 import { useSelection } from '../../state/selection';
 import { moveItem, openNextInQueue, runQa, useActiveProfile, useItemReview, useQa } from '../../state/review';

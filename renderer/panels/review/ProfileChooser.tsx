@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../core/review/schema';
+import type { Role } from '../../../core/review/schema';
 import { activeProfile, useProfiles } from '../../state/review';
 import './review.css';
 

@@ -7,7 +7,7 @@ import { useApp } from '../../state/appStore';
 import { cancelJob, reportError } from '../../state/actions';
 import { useSelection } from '../../state/selection';
 import { dismissFinding, findingKey, loadDismissed, runQa, useActiveProfile, useQa, type QaScope } from '../../state/review';
-import { issueFromFinding } from '../../core/review/workflow';
+import { issueFromFinding } from '../../../core/review/workflow';
 import { MetricsPanel } from './MetricsPanel';
 import { PinIcon } from './PinIcon';
 import { useKeymap } from '../../keymap/useKeymap';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePointCloud } from '../../core/formats/pointcloud';
+import { parsePointCloud } from '../../../core/formats/pointcloud';
 import { fromPointCloud } from './loadCloud';
 
 describe('fromPointCloud', () => {

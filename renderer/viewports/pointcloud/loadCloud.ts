@@ -5,7 +5,7 @@
  */
 import { PointCloudWorkerClient, type WorkerLike } from '../../workers/pointcloudClient';
 import type { WorkerParseOptions } from '../../workers/pointcloudProtocol';
-import type { PointCloud } from '../../core/formats/pointcloud/types';
+import type { PointCloud } from '../../../core/formats/pointcloud/types';
 
 export interface LoadedCloud {
   count: number;

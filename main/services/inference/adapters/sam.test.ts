@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { decodeRle } from '../../../../renderer/core/geometry/rle';
+import { decodeRle } from '../../../../core/geometry/rle';
 import type { ModelManifestInput } from '../manifest';
 import { InferenceRuntime } from '../runtime';
 import { constantModel } from '../testing/onnxGraph';

@@ -5,7 +5,7 @@
  * [1,1,256,256], has_mask_input [1], orig_im_size [2]; outputs masks [1,K,H,W] (logits at the
  * original size), iou_predictions [1,K], low_res_masks [1,K,256,256].
  */
-import { encodeRle } from '../../../../renderer/core/geometry/rle';
+import { encodeRle } from '../../../../core/geometry/rle';
 import { maskToPolygon } from '../contours';
 import type { ModelManifest } from '../manifest';
 import { preprocess, type ImageSource } from '../preprocess';

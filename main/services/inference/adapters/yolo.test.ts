@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeRle } from '../../../../renderer/core/geometry/rle';
+import { decodeRle } from '../../../../core/geometry/rle';
 import type { ModelManifestInput } from '../manifest';
 import { iou } from '../nms';
 import { openPredictor } from '../predictor';

@@ -3,7 +3,7 @@
  * YOLOv8/v11 ([1, 4 + C (+ 32 mask coefficients), N], transposed; segmentation with a
  * [1, 32, h, w] prototype tensor). All pure: typed arrays in, predictions in source pixels out.
  */
-import { encodeRle } from '../../../../renderer/core/geometry/rle';
+import { encodeRle } from '../../../../core/geometry/rle';
 import { maskToPolygon } from '../contours';
 import { clampBox, nms, type Candidate } from '../nms';
 import type { BoxPrediction, ImageTransform, MaskPrediction } from '../types';

@@ -1,6 +1,6 @@
 /** Box: press, drag, release. A click without a drag (under 2 screen pixels) draws nothing. */
-import type { Geometry } from '../../../core/document/schema';
-import { clampToImage } from '../geometry';
+import type { Geometry } from '../../../../core/document/schema';
+import { clampToImage } from '../../../../core/editing/image/geometry';
 import { type Command, type Pt, type Tool, type ToolContext, tolerance } from './types';
 
 export function createBoxTool(): Tool {

@@ -3,9 +3,9 @@
  * object), else the brush makes a new mask and the eraser works on the topmost mask under the
  * stroke's start. The result is one update (or create/delete) per stroke.
  */
-import type { AnnotationObject, Geometry } from '../../../core/document/schema';
-import { encodeRle, paintStroke } from '../../../core/geometry/rle';
-import { hits, maskPixels, paintOrder } from '../geometry';
+import type { AnnotationObject, Geometry } from '../../../../core/document/schema';
+import { encodeRle, paintStroke } from '../../../../core/geometry/rle';
+import { hits, maskPixels, paintOrder } from '../../../../core/editing/image/geometry';
 import type { Command, Pt, Tool, ToolContext } from './types';
 
 type Mask = Extract<Geometry, { kind: 'mask' }>;

@@ -3,7 +3,7 @@
  * double-click finishes; clicking the first vertex closes a polygon; Backspace removes the last
  * vertex; Escape cancels.
  */
-import { clampToImage } from '../geometry';
+import { clampToImage } from '../../../../core/editing/image/geometry';
 import { type Command, type Pt, type Tool, type ToolContext, tolerance } from './types';
 
 type Kind = 'polygon' | 'polyline' | 'points';

@@ -2,8 +2,8 @@
  * Rotated box in three clicks: the first two fix one edge (its direction is the box's angle), the
  * third sets the height on either side of that edge.
  */
-import type { Geometry } from '../../../core/document/schema';
-import { clampToImage } from '../geometry';
+import type { Geometry } from '../../../../core/document/schema';
+import { clampToImage } from '../../../../core/editing/image/geometry';
 import { type Pt, type Tool, tolerance } from './types';
 
 export function rotatedFromClicks(a: Pt, b: Pt, c: Pt): Extract<Geometry, { kind: 'rotatedBox' }> {

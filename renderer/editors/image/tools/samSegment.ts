@@ -7,8 +7,8 @@
  * Backspace removes the last point (then the box), Escape drops every prompt. The asynchronous
  * host call lives behind `segment`, so the tool stays testable.
  */
-import type { Source } from '../../../core/document/schema';
-import { clampToImage } from '../geometry';
+import type { Source } from '../../../../core/document/schema';
+import { clampToImage } from '../../../../core/editing/image/geometry';
 import { tolerance, type Command, type Preview, type Pt, type Tool } from './types';
 
 export interface SamPoint {

@@ -4,8 +4,8 @@
  * polygon vertices; a polygon's edge midpoint inserts a vertex, Alt+click on a vertex removes
  * it); dragging an object's body moves it. Locked objects select but do not change.
  */
-import type { AnnotationObject, Geometry } from '../../../core/document/schema';
-import { dragHandle, handleAt, hitTest, insertVertex, removeVertex, translate, type Handle } from '../geometry';
+import type { AnnotationObject, Geometry } from '../../../../core/document/schema';
+import { dragHandle, handleAt, hitTest, insertVertex, removeVertex, translate, type Handle } from '../../../../core/editing/image/geometry';
 import { type Command, type Pt, type Tool, type ToolContext, tolerance } from './types';
 
 type Drag = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnnotationObject, Geometry } from '../../../core/document/schema';
-import { dragHandle, extent, handles, hits } from '../geometry';
+import type { AnnotationObject, Geometry } from '../../../../core/document/schema';
+import { dragHandle, extent, handles, hits } from '../../../../core/editing/image/geometry';
 import { createTool, type ToolContext } from './index';
 import { parseSkeleton } from './skeleton';
 

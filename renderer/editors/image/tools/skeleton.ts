@@ -6,8 +6,8 @@
  * created when the last keypoint is decided, as one command. Afterwards the select tool drags
  * keypoints (vertex handles).
  */
-import type { Geometry, LabelSpec } from '../../../core/document/schema';
-import { clampToImage } from '../geometry';
+import type { Geometry, LabelSpec } from '../../../../core/document/schema';
+import { clampToImage } from '../../../../core/editing/image/geometry';
 import { type Command, type Pt, type Tool, type ToolContext, tolerance } from './types';
 
 type Skeleton = Extract<Geometry, { kind: 'skeleton' }>;

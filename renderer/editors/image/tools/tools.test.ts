@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnnotationObject, Geometry } from '../../../core/document/schema';
-import { maskBitmap } from '../../../core/geometry/rle';
+import type { AnnotationObject, Geometry } from '../../../../core/document/schema';
+import { maskBitmap } from '../../../../core/geometry/rle';
 import { createTool, type ToolContext } from './index';
 import { rotatedFromClicks } from './rotatedBox';
 

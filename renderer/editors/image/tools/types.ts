@@ -4,8 +4,8 @@
  * progress the tool exposes a preview the overlay draws. A tool never edits the document itself,
  * so each completed gesture is exactly one command (one undo step).
  */
-import type { AnnotationObject, Geometry, Source } from '../../../core/document/schema';
-import type { Pt } from '../geometry';
+import type { AnnotationObject, Geometry, Source } from '../../../../core/document/schema';
+import type { Pt } from '../../../../core/editing/image/geometry';
 
 export type { Pt };
 

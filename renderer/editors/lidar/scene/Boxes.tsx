@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useThree } from '@react-three/fiber';
 import * as THREE from 'three';
-import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
-import { hexToRgb, VERTS_PER_BOX, writeBoxLines } from '../boxEdit';
+import type { AnnotationObject, Cuboid3D } from '../../../../core/document/schema';
+import { hexToRgb, VERTS_PER_BOX, writeBoxLines } from '../../../../core/editing/lidar/boxEdit';
 
 /** Every cuboid of the frame as one LineSegments buffer, grown by doubling when needed. */
 export function Boxes({ objects, selected, colorOf }: { objects: AnnotationObject[]; selected: string | null; colorOf(label: string): string }) {

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { useThree } from '@react-three/fiber';
 import * as THREE from 'three';
-import type { SceneOffset } from '../sceneFrame';
+import type { SceneOffset } from '../../../../core/editing/lidar/sceneFrame';
+import { exposeTestHook } from '../../../testHooks';
 
 export interface SceneApi {
   camera: THREE.Camera;
@@ -22,7 +23,7 @@ export function Bridge({ api, offset }: { api: React.MutableRefObject<SceneApi |
       controls.maxPolarAngle = Math.PI / 2 - 0.02;
     }
     const v = new THREE.Vector3();
-    (window as unknown as { __datumLidar?: unknown }).__datumLidar = {
+    exposeTestHook('__datumLidar', {
       /** Point in the cloud file's coordinates -> client pixel coordinates of the main canvas. */
       toScreen(x: number, y: number, z: number) {
         camera.updateMatrixWorld();
@@ -30,7 +31,7 @@ export function Bridge({ api, offset }: { api: React.MutableRefObject<SceneApi |
         const r = gl.domElement.getBoundingClientRect();
         return { x: r.left + ((v.x + 1) / 2) * r.width, y: r.top + ((1 - v.y) / 2) * r.height };
       },
-    };
+    });
   }, [api, camera, gl, controls, invalidate, offset]);
   return null;
 }

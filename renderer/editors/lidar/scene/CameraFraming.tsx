@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useThree } from '@react-three/fiber';
 import * as THREE from 'three';
-import type { Cuboid3D } from '../../../core/document/schema';
+import type { Cuboid3D } from '../../../../core/document/schema';
 import type { LoadedCloud } from '../../../viewports/pointcloud/loadCloud';
 import type { SceneApi } from './Bridge';
 

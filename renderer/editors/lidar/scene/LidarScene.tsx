@@ -1,5 +1,5 @@
 /** The 3D scene's content: background, range rings, points, cuboids and the framing of small clouds. */
-import type { AnnotationObject } from '../../../core/document/schema';
+import type { AnnotationObject } from '../../../../core/document/schema';
 import type { ColorMode } from '../../../viewports/pointcloud/colorize';
 import type { LoadedCloud } from '../../../viewports/pointcloud/loadCloud';
 import { Boxes } from './Boxes';

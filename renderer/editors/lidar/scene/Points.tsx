@@ -3,7 +3,7 @@ import { useThree } from '@react-three/fiber';
 import * as THREE from 'three';
 import { colorize, type ColorMode } from '../../../viewports/pointcloud/colorize';
 import type { LoadedCloud } from '../../../viewports/pointcloud/loadCloud';
-import { hexToRgb } from '../boxEdit';
+import { hexToRgb } from '../../../../core/editing/lidar/boxEdit';
 
 /** The cloud in one BufferGeometry: the colour ramp, point labels, and the selected box's points highlighted. */
 export function Points({ cloud, mode, size, pointLabels, labelColors, inside, insideCount, highlight }: { cloud: LoadedCloud; mode: ColorMode; size: number; pointLabels: Uint16Array | null; labelColors: [number, number, number][]; inside: Uint32Array | null; insideCount: number; highlight: string }) {

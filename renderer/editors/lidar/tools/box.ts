@@ -4,8 +4,8 @@
  * Alt, or a rectangle with no object, keeps the box as drawn (yaw 0, the prior's height). A
  * rectangle under 0.3 m on a side draws nothing. The camera does not orbit with this tool.
  */
-import type { Cuboid3D } from '../../../core/document/schema';
-import { fitBoxInRegion } from '../../../core/lidar/fit';
+import type { Cuboid3D } from '../../../../core/document/schema';
+import { fitBoxInRegion } from '../../../../core/lidar/fit';
 import { rayAtHeight, rayToGround } from './ray';
 import type { LidarTool, Vec3 } from './types';
 

@@ -2,7 +2,7 @@
  * One-click fit (C): a click on a cuboid selects it; elsewhere `fitBoxAtClick` fits one to the
  * object's points at the ray's ground point, with the active class's size prior. A drag orbits.
  */
-import { fitBoxAtClick } from '../../../core/lidar/fit';
+import { fitBoxAtClick } from '../../../../core/lidar/fit';
 import { pickBox, rayToGround } from './ray';
 import { CLICK_SLOP, type LidarTool } from './types';
 

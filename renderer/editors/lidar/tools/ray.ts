@@ -1,7 +1,7 @@
 /** Ray picking in scene coordinates, pure: the ground under the pointer and the cuboid clicked. */
-import type { Cuboid3D } from '../../../core/document/schema';
-import { groundHeight, type FrameIndex } from '../../../core/lidar/frameIndex';
-import { footprintContains } from '../boxEdit';
+import type { Cuboid3D } from '../../../../core/document/schema';
+import { groundHeight, type FrameIndex } from '../../../../core/lidar/frameIndex';
+import { footprintContains } from '../../../../core/editing/lidar/boxEdit';
 import type { Ray, Vec3 } from './types';
 
 /** Where the ray meets the plane z = `z`, or null when it runs parallel or away. */

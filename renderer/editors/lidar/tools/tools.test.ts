@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Cuboid3D } from '../../../core/document/schema';
-import { frameIndexFor } from '../../../core/lidar/frameIndex';
-import { syntheticScene } from '../../../core/lidar/syntheticScene.test-helper';
+import type { Cuboid3D } from '../../../../core/document/schema';
+import { frameIndexFor } from '../../../../core/lidar/frameIndex';
+import { syntheticScene } from '../../../../core/lidar/syntheticScene.test-helper';
 import { createLidarTool, type LidarPointer, type LidarToolContext } from './index';
 
 const car: Cuboid3D = { kind: 'cuboid3d', center: [10, 2, -0.9], size: [4, 1.8, 1.6], yaw: 0.3 };

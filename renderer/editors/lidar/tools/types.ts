@@ -5,8 +5,8 @@
  * so each completed gesture is one command (one undo step). Boxes in and out are in scene
  * coordinates (the cloud recentred by its offset); the editor converts at the boundary.
  */
-import type { Cuboid3D } from '../../../core/document/schema';
-import type { FrameIndex } from '../../../core/lidar/frameIndex';
+import type { Cuboid3D } from '../../../../core/document/schema';
+import type { FrameIndex } from '../../../../core/lidar/frameIndex';
 
 export type LidarToolName = 'select' | 'box' | 'fit' | 'lasso';
 export type Vec3 = readonly [number, number, number];
