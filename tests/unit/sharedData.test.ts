@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,8 @@ describe('real-data gate', () => {
     expect(r.stderr).toBe('');
     const [v, p] = JSON.parse(r.stdout.trim()) as [string[] | string, string];
     expect([v].flat().some((f) => f.endsWith('tests/helpers/sharedDataGate.ts'))).toBe(true);
-    expect(p.endsWith('helpers/sharedDataGate.ts')).toBe(true);
+    // Playwright's setup also builds the test renderer; it runs the gate first.
+    expect(p.endsWith('helpers/e2eSetup.ts')).toBe(true);
+    expect(readFileSync(path.join(REPO_ROOT, 'tests/helpers/e2eSetup.ts'), 'utf8')).toMatch(/^\s*sharedDataGate\(\);/m);
   });
 });
