@@ -115,7 +115,7 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(h, 3);
   await page.keyboard.press('Control+Shift+Z');
   await page.keyboard.press('Control+Shift+Z');
-  await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
   const saved = readDoc()!.objects[0].geometry;
   expect(saved.size[0]).toBeCloseTo(l + 0.1, 3);
   expect(saved.size[2]).toBeCloseTo(taller, 1);
@@ -226,7 +226,7 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
     await expect(page.getByTestId('lidar-objects')).toContainText('#7');
-    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
     const annDir = path.join(demo, 'annotations');
     const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
     // The boxes are one track (document.tracks, keyframes on frames 0 and 2; frame 1 interpolated).
@@ -363,7 +363,7 @@ test('UTM-scale cloud: the scene is recentred, but cuboids are fitted, shown and
     await expect(page.getByTestId('box-center')).toContainText(`${(utm[0]).toFixed(0).slice(0, 4)}`);
     const annDir = path.join(project, 'annotations');
     await expect.poll(() => (existsSync(annDir) ? readdirSync(annDir).length : 0), { timeout: 15_000 }).toBe(1);
-    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
     const saved = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8')).objects[0].geometry;
     expect(Math.hypot(saved.center[0] - utm[0], saved.center[1] - utm[1])).toBeLessThan(0.3);
     expect(Math.abs(saved.center[2] - utm[2])).toBeLessThan(0.3);
