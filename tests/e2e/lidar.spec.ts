@@ -119,6 +119,13 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   const saved = readDoc()!.objects[0].geometry;
   expect(saved.size[0]).toBeCloseTo(l + 0.1, 3);
   expect(saved.size[2]).toBeCloseTo(taller, 1);
+  // With a cuboid selected, PageDown / PageUp lower / raise it (LiDAR keys come before the item keys).
+  const z = saved.center[2];
+  await page.keyboard.press('PageDown');
+  await expect.poll(() => readDoc()?.objects[0].geometry.center[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(z - 0.1, 3);
+  await expect(page.getByTestId('item-title')).toHaveText(`velodyne/${STEM}.bin`);
+  await page.keyboard.press('PageUp');
+  await expect.poll(() => readDoc()?.objects[0].geometry.center[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(z, 3);
 
   // Camera: the cuboid is projected; clicking its wireframe selects it.
   await page.keyboard.press('Escape');
@@ -437,4 +444,41 @@ test('a headerless .bin with its own record layout: set the layout once for the 
   } finally {
     await binHost.stop();
   }
+});
+
+test('item keys in the frame: with nothing selected PageDown / PageUp open the next / previous cloud, Escape goes back; dialogs keep editor keys', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('search').fill('velodyne/00000');
+  await expect(page.getByTestId('item-tile')).toHaveCount(3);
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000000.bin');
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect(page.getByTestId('save-state')).toHaveText('Saved'); // the frame shows the LiDAR document's save state
+  mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-in-frame.png') });
+
+  // The shortcuts dialog is modal: B does not reach the editor.
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(dialog.getByTestId('shortcuts-ok')).toHaveText('OK');
+  await dialog.getByTestId('shortcuts-ok').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('tool-box')).not.toHaveClass(/active/);
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('tool-box')).toHaveClass(/active/);
+
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000001.bin');
+  await expect(page.getByTestId('lidar-editor')).toBeVisible();
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await page.keyboard.press('PageUp');
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000000.bin');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('item-tile').first()).toBeVisible();
+  expect(errors).toEqual([]);
 });
