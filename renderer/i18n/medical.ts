@@ -58,7 +58,7 @@ export const medicalEn = {
     info: '{{dims}} voxels · {{spacing}} mm · {{modality}}',
   },
   shortcutsMedical: {
-    slices: 'Previous / next slice of the view under the mouse',
+    slices: 'Previous / next slice of the view under the mouse (not the next item: use the header’s ‹ › buttons)',
     navigate: 'Crosshair tool (click sets the point shown in all views)',
     pan: 'Pan tool',
     brush: 'Brush',
@@ -134,7 +134,7 @@ export const medicalZh: Shape<typeof medicalEn> = {
     info: '{{dims}} 体素 · {{spacing}} 毫米 · {{modality}}',
   },
   shortcutsMedical: {
-    slices: '鼠标所在视图的上一层 / 下一层',
+    slices: '鼠标所在视图的上一层 / 下一层（不切换数据项：请用标题栏的 ‹ › 按钮）',
     navigate: '十字线工具（单击设置所有视图中显示的点）',
     pan: '平移工具',
     brush: '画笔',

@@ -125,6 +125,13 @@ const coreEn = {
     fit: 'Fit the view',
     language: 'Switch language',
     closeDialog: 'Close this dialog',
+    ok: 'OK',
+    dialogs: {
+      conflictApply: 'Conflict dialog: apply the choices',
+      conflictStay: 'Conflict dialog: nothing (a choice is needed; the dialog stays open)',
+      consentDecline: 'Outside source folders: Not now',
+      profileCancel: 'New profile: cancel',
+    },
     oneToOne: '1:1 pixel zoom',
     predictions: { move: 'Move through the pending predictions', accept: 'Accept the prediction', reject: 'Reject the prediction' },
     sections: {
@@ -136,6 +143,7 @@ const coreEn = {
       lidar: 'LiDAR editor',
       medical: 'Medical editor',
       review: 'Review',
+      dialogs: 'Dialogs',
     },
     generated: 'This list is generated from the key tables the screens bind.',
   },
@@ -283,6 +291,13 @@ const coreZh: Shape<typeof coreEn> = {
     fit: '适应视图',
     language: '切换语言',
     closeDialog: '关闭此对话框',
+    ok: '确定',
+    dialogs: {
+      conflictApply: '冲突对话框：应用所选',
+      conflictStay: '冲突对话框：无操作（需要做出选择，对话框保持打开）',
+      consentDecline: '项目外的源文件夹：暂不',
+      profileCancel: '新建档案：取消',
+    },
     oneToOne: '1:1 像素缩放',
     predictions: { move: '在待审核的预测间移动', accept: '接受该预测', reject: '拒绝该预测' },
     sections: {
@@ -294,6 +309,7 @@ const coreZh: Shape<typeof coreEn> = {
       lidar: '激光雷达编辑器',
       medical: '医学影像编辑器',
       review: '审核',
+      dialogs: '对话框',
     },
     generated: '此列表由各界面绑定的按键表生成。',
   },

@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MergeConflict, Resolution } from '../../core/document/merge';
 import { useApp } from '../state/appStore';
-import { conflictKey, useConflicts } from '../state/conflicts';
+import { conflictKey, useConflicts, type PendingConflicts } from '../state/conflicts';
+import { useKeymap } from '../keymap/useKeymap';
+import type { ElementLike } from '../keymap/keymap';
+import { conflictDialogKeys } from './dialogKeys';
 
 /** One line saying what a side's version of a record is. */
 function describe(record: MergeConflict['mine'], t: (k: string, o?: Record<string, unknown>) => string, labelName: (id: string) => string): string {
@@ -22,12 +25,26 @@ function describe(record: MergeConflict['mine'], t: (k: string, o?: Record<strin
 
 /** Someone else changed the same objects: keep mine or theirs, per object or for all. */
 export function ConflictDialog() {
-  const { t } = useTranslation();
   const pending = useConflicts((s) => s.pending);
+  return pending ? <OpenConflictDialog pending={pending} /> : null;
+}
+
+/** A focused button keeps Enter (it presses that button). */
+const onButton = (target: unknown) => (target as ElementLike | null)?.tagName?.toLowerCase() === 'button';
+
+/**
+ * The modal keymap (dialogKeys.ts): editor keys do not reach the editor behind it; Enter applies
+ * the choices, Escape does nothing (the dialog stays open: every way out of it decides records).
+ */
+function OpenConflictDialog({ pending }: { pending: PendingConflicts }) {
+  const { t } = useTranslation();
   const project = useApp((s) => s.project);
   const [choices, setChoices] = useState<Record<string, Resolution>>({});
-  useEffect(() => setChoices({}), [pending]);
-  if (!pending) return null;
+  useEffect(() => setChoices({}), [pending]); // each question starts with no choices made
+  useKeymap(conflictDialogKeys, {
+    apply: (e) => (onButton(e.target) ? false : void pending.answer(choices)),
+    stay: () => true,
+  });
   const labelName = (id: string) => project?.ontology.labels.find((l) => l.id === id)?.name ?? id;
   const all = (r: Resolution) => pending.answer(Object.fromEntries(pending.conflicts.map((c) => [conflictKey(c), r])));
   return (

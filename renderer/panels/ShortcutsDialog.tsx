@@ -57,8 +57,8 @@ function OpenDialog() {
           ))}
         </div>
         <p className="muted small">{t('shortcuts.generated')}</p>
-        <button className="primary" onClick={close}>
-          OK
+        <button className="primary" onClick={close} data-testid="shortcuts-ok">
+          {t('shortcuts.ok')}
         </button>
       </div>
     </div>

@@ -10,6 +10,7 @@ import '../editors/lidar/keys';
 import '../editors/medical/keys';
 import './keys';
 import './review/keys';
+import './dialogKeys';
 
 import { declaredKeymaps, type KeymapTable } from '../keymap/keymap';
 
@@ -20,7 +21,7 @@ export { declaredKeymaps };
  * app imports first, so the order is fixed here by id; a table not named here comes after these,
  * in declaration order.
  */
-const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions'];
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'ontology', 'predictions', 'conflict-dialog', 'source-consent', 'profile-dialog'];
 
 /** Every declared table in the dialog's order. */
 export function dialogTables(): KeymapTable[] {

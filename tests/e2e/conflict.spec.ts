@@ -100,6 +100,13 @@ test('two people on one image: edits merge, screens refresh, a real conflict is 
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('conflict-row')).toHaveCount(1);
   await b.screenshot({ path: 'test-results/screens/conflict-dialog.png' });
+  // The dialog is modal for keys: B does not switch the editor's tool, Escape decides nothing.
+  const boxPressed = await b.getByTestId('tool-box').getAttribute('aria-pressed');
+  await b.keyboard.press('b');
+  await b.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
+  await expect(b.getByTestId('tool-box')).toHaveAttribute('aria-pressed', boxPressed ?? 'false');
+  await expect(b.getByTestId('image-editor')).toBeVisible();
   await dialog.getByTestId('conflict-all-theirs').click();
   await expect(dialog).toHaveCount(0);
   await expect(b.getByTestId('save-state')).toHaveText('Saved');

@@ -115,10 +115,17 @@ test('fit a car with one click, adjust it, see it in the camera, save and export
   await expect.poll(() => readDoc()?.objects[0].geometry.size[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(h, 3);
   await page.keyboard.press('Control+Shift+Z');
   await page.keyboard.press('Control+Shift+Z');
-  await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
   const saved = readDoc()!.objects[0].geometry;
   expect(saved.size[0]).toBeCloseTo(l + 0.1, 3);
   expect(saved.size[2]).toBeCloseTo(taller, 1);
+  // With a cuboid selected, PageDown / PageUp lower / raise it (LiDAR keys come before the item keys).
+  const z = saved.center[2];
+  await page.keyboard.press('PageDown');
+  await expect.poll(() => readDoc()?.objects[0].geometry.center[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(z - 0.1, 3);
+  await expect(page.getByTestId('item-title')).toHaveText(`velodyne/${STEM}.bin`);
+  await page.keyboard.press('PageUp');
+  await expect.poll(() => readDoc()?.objects[0].geometry.center[2] ?? 0, { timeout: 15_000 }).toBeCloseTo(z, 3);
 
   // Camera: the cuboid is projected; clicking its wireframe selects it.
   await page.keyboard.press('Escape');
@@ -226,7 +233,7 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(1);
     await expect(page.getByTestId('lidar-objects')).toContainText('#7');
-    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
     const annDir = path.join(demo, 'annotations');
     const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
     // The boxes are one track (document.tracks, keyframes on frames 0 and 2; frame 1 interpolated).
@@ -363,7 +370,7 @@ test('UTM-scale cloud: the scene is recentred, but cuboids are fitted, shown and
     await expect(page.getByTestId('box-center')).toContainText(`${(utm[0]).toFixed(0).slice(0, 4)}`);
     const annDir = path.join(project, 'annotations');
     await expect.poll(() => (existsSync(annDir) ? readdirSync(annDir).length : 0), { timeout: 15_000 }).toBe(1);
-    await expect(page.getByTestId('lidar-save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
     const saved = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8')).objects[0].geometry;
     expect(Math.hypot(saved.center[0] - utm[0], saved.center[1] - utm[1])).toBeLessThan(0.3);
     expect(Math.abs(saved.center[2] - utm[2])).toBeLessThan(0.3);
@@ -437,4 +444,41 @@ test('a headerless .bin with its own record layout: set the layout once for the 
   } finally {
     await binHost.stop();
   }
+});
+
+test('item keys in the frame: with nothing selected PageDown / PageUp open the next / previous cloud, Escape goes back; dialogs keep editor keys', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('search').fill('velodyne/00000');
+  await expect(page.getByTestId('item-tile')).toHaveCount(3);
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000000.bin');
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect(page.getByTestId('save-state')).toHaveText('Saved'); // the frame shows the LiDAR document's save state
+  mkdirSync(path.join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-in-frame.png') });
+
+  // The shortcuts dialog is modal: B does not reach the editor.
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(dialog.getByTestId('shortcuts-ok')).toHaveText('OK');
+  await dialog.getByTestId('shortcuts-ok').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('tool-box')).not.toHaveClass(/active/);
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('tool-box')).toHaveClass(/active/);
+
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000001.bin');
+  await expect(page.getByTestId('lidar-editor')).toBeVisible();
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await page.keyboard.press('PageUp');
+  await expect(page.getByTestId('item-title')).toHaveText('velodyne/000000.bin');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('item-tile').first()).toBeVisible();
+  expect(errors).toEqual([]);
 });

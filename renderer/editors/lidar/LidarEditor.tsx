@@ -2,9 +2,10 @@
  * The LiDAR 3D annotation editor: cuboids over a point cloud (one frame, or a sequence).
  *
  * The shell only wires the parts together:
- * - data (useLidarData.ts): sequence manifest, frame cache, camera; document (useLidarDocument.ts):
- *   DocumentStore load / save, one History step per gesture; records and edits (model.ts):
- *   objects, document.tracks (keyframes, as video) and point labels;
+ * - data (useLidarData.ts): sequence manifest, frame cache, camera; the document through the
+ *   editor shell's hook (editors/shell/useEditorDocument.ts: load / save / merge, one undo step
+ *   per gesture, save state shown by the frame); records and edits (model.ts): objects,
+ *   document.tracks (keyframes, as video) and point labels, read and written by `lidarIO`;
  * - tools (tools/): select (V), draw box (B), one-click fit (C), lasso (P) as pure state machines
  *   fed with the picking ray; the commands they return are applied here;
  * - keys (keys.ts): a declared keymap table bound with useKeymap; class hotkeys from the ontology;
@@ -26,7 +27,7 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, copyToNextFrame, fillGaps, frameBoxes, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId } from './model';
+import { boxAt, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -36,7 +37,7 @@ import { LidarHud } from './LidarHud';
 import { LidarSide } from './LidarSide';
 import { LidarToolbar } from './LidarToolbar';
 import { useLidarData } from './useLidarData';
-import { useLidarDocument } from './useLidarDocument';
+import { useEditorDocument } from '../shell/useEditorDocument';
 import { useLidarKeys } from './useLidarKeys';
 import { priorFor } from './priors';
 import './lidar.css';
@@ -57,14 +58,21 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const toRgb = useCallback(() => setMode('rgb'), []);
   const data = useLidarData(item, frame, toRgb);
   const { isSeq, cloud, frameCount } = data;
-  const doc = useLidarDocument(item.id, project.path, isSeq, frame);
+  const [selected, setSelected] = useState<string | null>(null);
+  const doc = useEditorDocument(item.id, isSeq ? lidarSequenceIO : lidarIO, { onRestoreSelection: (ids) => setSelected(ids[0] ?? null), debounceMs: 400 });
   const { records, recordsRef } = doc;
+  /** One undo step applying `f` to the current records; `sel` is the selection the step restores. */
+  const edit = useCallback(
+    (f: (r: Records) => Records, label: string, sel: string | null) => {
+      if (doc.records) doc.apply(f(recordsRef.current), label, sel ? [sel] : []);
+    },
+    [doc, recordsRef],
+  );
 
   const [toolName, setToolName] = useState<LidarToolName>('fit');
   const tool = useMemo(() => createLidarTool(toolName), [toolName]);
   const [preview, setPreview] = useState<LidarPreview | null>(null);
   const [bev, setBev] = useState(false);
-  const [selected, setSelected] = useState<string | null>(null);
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [pointSize, setPointSize] = useState(2);
   const [showRings, setShowRings] = useState(true);
@@ -108,24 +116,23 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   // ------------------------------------------------------------- edits
   const editSelected = useCallback(
     (f: (b: Cuboid3D) => Cuboid3D, label: string) => {
-      const cur = recordsRef.current;
-      const b = selected && cur ? boxAt(cur, selected, frame) : null;
-      if (b && selected) doc.edit((r) => setBox(r, selected, frame, f(b)), label, selected);
+      const b = selected ? boxAt(recordsRef.current, selected, frame) : null;
+      if (b && selected) edit((r) => setBox(r, selected, frame, f(b)), label, selected);
     },
-    [selected, frame, doc, recordsRef],
+    [selected, frame, edit, recordsRef],
   );
   const pickLabel = useCallback(
     (id: string) => {
       setActiveLabel(id);
-      if (selected) doc.edit((r) => relabel(r, selected, id), 'set class', selected);
+      if (selected) edit((r) => relabel(r, selected, id), 'set class', selected);
     },
-    [selected, doc],
+    [selected, edit],
   );
   const removeSelected = useCallback(() => {
     if (!selected) return;
-    doc.edit((r) => removeAt(r, selected, frame), 'delete cuboid', selected);
+    edit((r) => removeAt(r, selected, frame), 'delete cuboid', selected);
     setSelected(null);
-  }, [selected, frame, doc]);
+  }, [selected, frame, edit]);
 
   const apply = (cmds: LidarCommand[]) => {
     for (const c of cmds) {
@@ -133,7 +140,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       else if (c.type === 'notice') setNotice(c.message ? t(c.message) : null);
       else if (c.type === 'create') {
         const obj: AnnotationObject = { id: newId(), label: activeLabel, geometry: cuboidInFile(c.box, offset), frame, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedAt: Date.now() };
-        doc.edit((r) => ({ ...r, [obj.id]: obj }), c.action, obj.id);
+        edit((r) => ({ ...r, [obj.id]: obj }), c.action, obj.id);
         setSelected(obj.id);
       } else if (c.type === 'lasso' && cloud && sceneApi.current) {
         const { m, width, height } = viewProjection(sceneApi.current);
@@ -141,7 +148,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
         const value = c.erase ? 0 : Math.max(0, labels.findIndex((l) => l.id === activeLabel)) + 1;
         if (!lassoPaint(cloud.positions, cloud.count, m, width, height, c.polygon, next, value)) continue;
         const rec = pointLabelRecord(frame, next);
-        doc.edit((r) => ({ ...r, [rec.id]: rec }), c.erase ? 'erase point labels' : 'label points', null);
+        edit((r) => ({ ...r, [rec.id]: rec }), c.erase ? 'erase point labels' : 'label points', null);
       }
     }
   };
@@ -155,11 +162,11 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
-  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, setBev, setFrame, pickLabel, editSelected, removeSelected, doc, sceneApi, offset, frame });
+  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, setBev, setFrame, pickLabel, editSelected, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {
-    setSelected((sel) => (sel && recordsRef.current && boxAt(recordsRef.current, sel, frame) ? sel : null));
+    setSelected((sel) => (sel && boxAt(recordsRef.current, sel, frame) ? sel : null));
   }, [frame, recordsRef]);
   useEffect(() => {
     if (!playing) return;
@@ -186,7 +193,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const pickId = (id: string | null) => setSelected(id && shown.some((o) => o.id === id) ? id : null);
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
-      <LidarToolbar tool={toolName} setTool={setToolName} bev={bev} setBev={setBev} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} saveState={doc.saveState} />
+      <LidarToolbar tool={toolName} setTool={setToolName} bev={bev} setBev={setBev} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} />
       <div className="lidar-body">
         <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')}>
           <div className="pc-canvas" data-testid="pointcloud-viewer">
@@ -251,23 +258,22 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           canCopyNext={frame + 1 < frameCount && shown.length > 0}
           onBegin={doc.beginLive}
           onLive={(b) => selected && doc.live((r) => setBox(r, selected, frame, cuboidInFile(b, offset)))}
-          onEnd={(view) => doc.endLive(`edit cuboid (${view} view)`, selected)}
-          relabel={(l) => selected && doc.edit((r) => relabel(r, selected, l), 'set class', selected)}
-          setAttribute={(a, v, scope) => selected && doc.edit((r) => setAttribute(r, selected, frame, a, v, scope), `set ${a}`, selected)}
+          onEnd={(view) => doc.endLive(`edit cuboid (${view} view)`, selected ? [selected] : [])}
+          relabel={(l) => selected && edit((r) => relabel(r, selected, l), 'set class', selected)}
+          setAttribute={(a, v, scope) => selected && edit((r) => setAttribute(r, selected, frame, a, v, scope), `set ${a}`, selected)}
           setTrackId={(id) => {
-            const cur = recordsRef.current;
-            if (!cur || !selected) return;
+            if (!doc.records || !selected) return;
             // A single cloud has no tracks: the id stays an attribute of the cuboid, as before.
-            if (!isSeq) return doc.edit((r) => setAttribute(r, selected, frame, 'track_id', id), 'set track id', selected);
-            const r = setTrackId(cur, selected, frame, id);
-            doc.commit(cur, r.records, 'set track id', r.key);
+            if (!isSeq) return edit((r) => setAttribute(r, selected, frame, 'track_id', id), 'set track id', selected);
+            const r = setTrackId(recordsRef.current, selected, frame, id);
+            doc.apply(r.records, 'set track id', [r.key]);
             setSelected(r.key);
           }}
           remove={removeSelected}
-          interpolate={() => selected && doc.edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
+          interpolate={() => selected && edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
           copyNext={() => {
             if (frame + 1 >= frameCount) return;
-            doc.edit((r) => copyToNextFrame(r, frame), 'copy to next frame', null);
+            edit((r) => copyToNextFrame(r, frame), 'copy to next frame', null);
             setFrame(frame + 1);
           }}
         />

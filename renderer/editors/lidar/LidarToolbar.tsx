@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { LabelSpec } from '../../../core/document/schema';
 import { LIDAR_TOOLS, type LidarToolName } from './tools';
-import type { SaveState } from './useLidarDocument';
 
 const TOOL_KEYS: Record<LidarToolName, string> = { select: 'V', box: 'B', fit: 'C', lasso: 'P' };
 
@@ -13,7 +12,6 @@ export function LidarToolbar(p: {
   labels: readonly LabelSpec[];
   activeLabel: string;
   pickLabel(id: string): void;
-  saveState: SaveState;
 }) {
   const { t } = useTranslation();
   return (
@@ -38,8 +36,6 @@ export function LidarToolbar(p: {
           </button>
         ))}
       </div>
-      <span className="spacer" />
-      <span className={`lidar-save ${p.saveState}`} data-testid="lidar-save-state">{t(`lidar.${p.saveState}`)}</span>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
-import { boxAt, copyToNextFrame, documentOf, fillGaps, frameBoxes, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
+import { boxAt, copyToNextFrame, documentOf, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
 
 const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });
 const obj = (id: string, frame: number, x: number, attributes: AnnotationObject['attributes'] = {}): AnnotationObject => ({ id, label: 'car', frame, zOrder: 0, source: { kind: 'human' }, attributes, geometry: box(x) });
@@ -54,5 +54,18 @@ describe('LiDAR records', () => {
     expect((r.a as AnnotationObject).geometry).toEqual(box(3));
     r = setTrackId(r, 'a', 0, 't').records;
     expect(removeAt(r, 'track:t', 0)).toEqual({});
+  });
+
+  it('reads and writes the document for the editor shell (lidarIO): objects, tracks and point labels in one map', () => {
+    const d = doc([obj('a', 0, 0), obj('b', 0, 5, { track_id: '3' }), obj('c', 1, 6, { track_id: '3' })]);
+    const single = lidarIO.read(d);
+    expect(Object.keys(single).sort()).toEqual(['a', 'b', 'c']);
+    const seq = lidarSequenceIO.read(d);
+    expect(Object.keys(seq).sort()).toEqual(['a', trackKey('3')]);
+    const back = lidarSequenceIO.write(d, seq);
+    expect(back.objects.map((o) => o.id)).toEqual(['a']);
+    expect(back.tracks.map((t) => t.id)).toEqual(['3']);
+    expect(back.status).toBe('in_progress');
+    expect(lidarSequenceIO.read(back)).toEqual(seq);
   });
 });

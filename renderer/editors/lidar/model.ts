@@ -48,6 +48,14 @@ export function documentOf(base: ItemDocument, records: Records): ItemDocument {
   return { ...base, objects, tracks, pointLabels, status: base.status === 'new' ? 'in_progress' : base.status };
 }
 
+/**
+ * What the editor shell's document hook (useEditorDocument) reads and writes: objects, tracks and
+ * point labels in one map. Module constants, so the hook does not reload on every render.
+ */
+export const lidarIO = { read: (d: ItemDocument): Records => recordsOf(d, false), write: documentOf };
+/** In a sequence: per-frame track_id objects become tracks on load. */
+export const lidarSequenceIO = { read: (d: ItemDocument): Records => recordsOf(d, true), write: documentOf };
+
 /** A cuboid shown on a frame: `id` is its record key; tracks carry track_id, and `interpolated` off their keyframes. */
 export function frameBoxes(records: Records, frame: number): AnnotationObject[] {
   const out: AnnotationObject[] = [];

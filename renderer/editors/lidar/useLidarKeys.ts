@@ -6,19 +6,18 @@
 import type { MutableRefObject } from 'react';
 import type { Cuboid3D, LabelSpec } from '../../../core/document/schema';
 import { cuboidInCloud } from '../../../core/lidar/box';
-import type { KeyHandler } from '../../keymap/dispatcher';
+import type { KeyboardEventLike, KeyHandler } from '../../keymap/dispatcher';
 import { useKeymap } from '../../keymap/useKeymap';
 import { useApp } from '../../state/appStore';
 import { moveLocal, resize, rotate } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap, NUDGES, type LidarKeyAction } from './keys';
-import { boxAt } from './model';
+import { boxAt, type Records } from './model';
 import type { SceneApi } from './scene/Bridge';
 import { focusOn } from './scene/CameraFraming';
 import type { SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import type { LidarToolName } from './tools';
-import type { useLidarDocument } from './useLidarDocument';
 
-export function useLidarKeys(p: {
+export interface LidarKeyDeps {
   labels: readonly LabelSpec[];
   isSeq: boolean;
   frameCount: number;
@@ -31,26 +30,30 @@ export function useLidarKeys(p: {
   pickLabel(id: string): void;
   editSelected(f: (b: Cuboid3D) => Cuboid3D, label: string): void;
   removeSelected(): void;
-  doc: ReturnType<typeof useLidarDocument>;
+  undo(): void;
+  redo(): void;
+  recordsRef: MutableRefObject<Records>;
   sceneApi: MutableRefObject<SceneApi | null>;
   offset: SceneOffset;
-}): void {
-  const shortcutsOpen = useApp((s) => s.shortcutsOpen);
-  const undoRedo = (redo: boolean) => {
-    const sel = p.doc.undoRedo(redo);
-    if (sel !== undefined) p.setSelected(sel);
-  };
+}
+
+/**
+ * The handlers, plain functions of the editor's state (tested in keys.test.ts). A key the editor
+ * does not use returns false and goes on to the item keys (editors/shell/keys.ts): with no cuboid
+ * selected PageUp / PageDown open the previous / next item and Escape goes back to the browser.
+ */
+export function lidarKeyHandlers(p: LidarKeyDeps): Partial<Record<LidarKeyAction, KeyHandler>> {
   const step = (delta: number) => (p.isSeq ? void p.setFrame((f) => Math.max(0, Math.min(p.frameCount - 1, f + delta))) : false);
   const handlers: Partial<Record<LidarKeyAction, KeyHandler>> = {
-    undo: () => undoRedo(false),
-    redo: () => undoRedo(true),
+    undo: () => p.undo(),
+    redo: () => p.redo(),
     select: () => p.setTool('select'),
     box: () => p.setTool('box'),
     fit: () => p.setTool('fit'),
     lasso: () => p.setTool('lasso'),
     view: () => p.setBev((b) => !b),
     focus: () => {
-      const g = p.selected && p.doc.recordsRef.current ? boxAt(p.doc.recordsRef.current, p.selected, p.frame) : null;
+      const g = p.selected ? boxAt(p.recordsRef.current, p.selected, p.frame) : null;
       focusOn(p.sceneApi.current, g ? cuboidInCloud(g, p.offset) : undefined);
     },
     prevFrame: () => step(-1),
@@ -68,14 +71,19 @@ export function useLidarKeys(p: {
       else if (n.resize) p.editSelected((b) => resize(b, n.resize![0], n.resize![1] * s), 'resize');
     };
   }
-  useKeymap(lidarKeymap, handlers, {
-    enabled: !shortcutsOpen,
-    fallback: (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || !/^[1-9]$/.test(e.key)) return false;
-      const l = p.labels.find((x) => x.hotkey === e.key) ?? (p.labels.some((x) => x.hotkey) ? undefined : p.labels[Number(e.key) - 1]);
-      if (!l) return false;
-      p.pickLabel(l.id);
-      return true;
-    },
-  });
+  return handlers;
+}
+
+/** Class hotkeys 1-9: the ontology's, or the label order when no label has one. */
+export function lidarLabelKey(p: Pick<LidarKeyDeps, 'labels' | 'pickLabel'>, e: KeyboardEventLike): boolean {
+  if (e.ctrlKey || e.metaKey || e.altKey || !/^[1-9]$/.test(e.key)) return false;
+  const l = p.labels.find((x) => x.hotkey === e.key) ?? (p.labels.some((x) => x.hotkey) ? undefined : p.labels[Number(e.key) - 1]);
+  if (!l) return false;
+  p.pickLabel(l.id);
+  return true;
+}
+
+export function useLidarKeys(p: LidarKeyDeps): void {
+  const shortcutsOpen = useApp((s) => s.shortcutsOpen);
+  useKeymap(lidarKeymap, lidarKeyHandlers(p), { enabled: !shortcutsOpen, fallback: (e) => lidarLabelKey(p, e) });
 }

@@ -9,6 +9,9 @@
  * The hook publishes its save state, the document's provenance and a `flush` to the shell store,
  * so the frame (ItemView) shows them and saves before it moves to another item.
  *
+ * A live gesture (`beginLive`, `live` on every move, `endLive`) shows records as they change
+ * and makes one undo step and one save at the end.
+ *
  * `io` says which records of the document the editor edits: objects (image), tracks (video,
  * image sequences) or any other map (LiDAR cuboids), and how to write them back. Pass a stable
  * object (module constant or useMemo): a new one reloads the document.
@@ -53,12 +56,15 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
   /** The whole document as last loaded or written (records and everything else). */
   const baseRef = useRef<ItemDocument | null>(null);
   const history = useRef(new History<R>());
+  /** Records when a live gesture began (null: none under way). */
+  const liveStart = useRef<Records | null>(null);
   const opts = useRef(options);
   opts.current = options;
   const publish = options.publish !== false;
   const [document, setDocument] = useState<ItemDocument | null>(null);
 
   const show = (doc: ItemDocument) => {
+    liveStart.current = null; // a gesture under way is dropped with the records it started from
     baseRef.current = doc;
     recordsRef.current = io.read(doc);
     setRecords(recordsRef.current);
@@ -150,10 +156,11 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
     setSaveState((s) => (s === 'error' ? s : 'saved'));
   }, [itemId, store]);
 
-  /** Apply an edit (new records) as one undo step. */
+  /** Apply an edit (new records) as one undo step (ignored before the document is loaded). */
   const apply = useCallback(
-    (next: Records, label: string, selection: string[] = []) => {
-      const diff = diffRecords(recordsRef.current, next);
+    (next: Records, label: string, selection: string[] = [], before: Records = recordsRef.current) => {
+      if (!baseRef.current) return;
+      const diff = diffRecords(before, next);
       if (isEmptyDiff(diff)) return;
       history.current.push({ diff, label, selection });
       recordsRef.current = next;
@@ -162,6 +169,27 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
       persist(next, label, diff);
     },
     [persist],
+  );
+
+  /**
+   * A live gesture (LiDAR's sub-view drags): `live` shows records on every move without a history
+   * step or a save; `endLive` makes the whole gesture one step.
+   */
+  const beginLive = useCallback(() => {
+    liveStart.current = recordsRef.current;
+  }, []);
+  const live = useCallback((f: (r: Records) => Records) => {
+    if (!liveStart.current) return;
+    recordsRef.current = f(recordsRef.current);
+    setRecords(recordsRef.current);
+  }, []);
+  const endLive = useCallback(
+    (label: string, selection: string[] = []) => {
+      const before = liveStart.current;
+      liveStart.current = null;
+      if (before) apply(recordsRef.current, label, selection, before);
+    },
+    [apply],
   );
 
   const undoRedo = useCallback(
@@ -199,6 +227,9 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
     /** The whole document as last loaded or written (status, review fields, other records). */
     document,
     apply,
+    beginLive,
+    live,
+    endLive,
     undo: () => undoRedo(false),
     redo: () => undoRedo(true),
     flush,

@@ -3,11 +3,13 @@
  * dataset browser's order, the item's name and kind, who changed it last, the save state), the
  * review bar, the editor for the item's modality (registry.tsx), the issues panel, and for single
  * images a filmstrip of the items around it. Item keys (PageUp / PageDown; for single images also
- * A / D and ← / →; Escape) are a declared keymap (editors/shell/keys.ts).
+ * A / D and ← / →; Escape) are a declared keymap on the view layer (editors/shell/keys.ts): the
+ * editor's tables come first and decline the keys they do not use (LiDAR: PageUp / PageDown move
+ * a selected cuboid, Escape drops the selection; medical: PageUp / PageDown are slice keys).
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemSummary, Modality } from '../../../preload/contract';
+import type { ItemSummary } from '../../../preload/contract';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
@@ -21,24 +23,6 @@ import { flushOpenEditor, useEditorShell } from '../../editors/shell/shellStore'
 import { Filmstrip } from '../../editors/shell/Filmstrip';
 import { relativeTime } from '../../editors/shell/Provenance';
 import '../../editors/shell/shell.css';
-
-/**
- * Editors that still listen for keys on the window themselves (LiDAR, medical: PageUp / PageDown
- * move a cuboid or a slice there, Escape drops a selection). For them the item keys act only when
- * the editor left the key alone, as the old bubble-phase listener did.
- */
-const OWN_KEY_LISTENERS = new Set<Modality>(['pointcloud', 'pointcloud-sequence', 'dicom', 'dicom-series', 'nifti']);
-
-function afterEditor(e: KeyboardEventLike, run: () => void): false {
-  const late = (ev: KeyboardEvent) => {
-    if ((ev as unknown) !== e || ev.defaultPrevented) return;
-    ev.preventDefault();
-    run();
-  };
-  window.addEventListener('keydown', late);
-  setTimeout(() => window.removeEventListener('keydown', late), 0);
-  return false;
-}
 
 /** ← / → on a focused slider (the brush size) move the slider, not the item. */
 function arrowOnSlider(e: KeyboardEventLike): boolean {
@@ -62,16 +46,14 @@ export function ItemView() {
 
   const back = () => void flushOpenEditor().then(() => set({ view: 'browser' }));
   const single = item?.modality === 'image';
-  const ownKeys = !!item && OWN_KEY_LISTENERS.has(item.modality);
-  const act = (e: KeyboardEventLike, run: () => void) => (ownKeys ? afterEditor(e, run) : (run(), true));
   useKeymap(
     itemKeymap,
     {
-      nextItem: (e) => act(e, nav.next),
-      prevItem: (e) => act(e, nav.prev),
+      nextItem: () => nav.next(),
+      prevItem: () => nav.prev(),
       nextImage: (e) => (single && !arrowOnSlider(e) ? (nav.next(), true) : false),
       prevImage: (e) => (single && !arrowOnSlider(e) ? (nav.prev(), true) : false),
-      back: (e) => act(e, back),
+      back: () => back(),
     },
     { enabled: !shortcutsOpen },
   );

@@ -9,6 +9,8 @@ import { useTranslation } from 'react-i18next';
 import type { ExternalSource } from '../../../preload/contract';
 import { useApp } from '../../state/appStore';
 import { grantSources, revokeSource } from '../../state/actions';
+import { useKeymap } from '../../keymap/useKeymap';
+import { sourceConsentKeys } from '../dialogKeys';
 
 function useExternal(): ExternalSource[] {
   return useApp((s) => s.project?.externalSources) ?? [];
@@ -20,7 +22,10 @@ export function SourceConsentDialog() {
   const pending = useExternal().filter((e) => e.status === 'pending');
   // Asked once per project path while the app runs; "Not now" is remembered for that path only.
   const [declined, setDeclined] = useState<string | null>(null);
-  if (!projectPath || !pending.length || declined === projectPath) return null;
+  const open = !!projectPath && pending.length > 0 && declined !== projectPath;
+  // While open it is the modal keymap (dialogKeys.ts): Escape is "Not now", editor keys do not pass.
+  useKeymap(sourceConsentKeys, { decline: () => setDeclined(projectPath) }, { enabled: open });
+  if (!open) return null;
   return (
     <div className="modal-backdrop">
       <div className="modal consent" role="dialog" aria-modal="true" aria-labelledby="consent-title" data-testid="source-consent">

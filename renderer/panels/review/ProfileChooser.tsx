@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../core/review/schema';
 import { activeProfile, useProfiles } from '../../state/review';
+import { useKeymap } from '../../keymap/useKeymap';
+import { profileDialogKeys } from '../dialogKeys';
 import './review.css';
 
 const NEW = '__new__';
@@ -48,6 +50,8 @@ function NewProfileDialog({ onClose }: { onClose(): void }) {
   const [roles, setRoles] = useState<Role[]>(['annotator']);
   const toggle = (r: Role) => setRoles((cur) => (cur.includes(r) ? cur.filter((x) => x !== r) : [...cur, r]));
   const ok = name.trim() && roles.length;
+  // The modal keymap (dialogKeys.ts): Escape cancels, even from the name field; nothing reaches the editor.
+  useKeymap(profileDialogKeys, { cancel: onClose });
   const submit = async () => {
     if (!ok) return;
     await add(name, roles);
@@ -64,7 +68,6 @@ function NewProfileDialog({ onClose }: { onClose(): void }) {
           e.preventDefault();
           void submit();
         }}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
       >
         <h2>{t('review.newProfile')}</h2>
         <label className="field">

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchKey, register, resetKeyDispatcher, type KeyboardEventLike } from '../../keymap/dispatcher';
+import { itemKeymap } from '../shell/keys';
+import { medicalKeys } from '../medical/keys';
+import { lidarKeymap } from './keys';
+import { lidarKeyHandlers, lidarLabelKey, type LidarKeyDeps } from './useLidarKeys';
+
+const key = (k: string, mods: Partial<KeyboardEventLike> = {}): KeyboardEventLike => ({ key: k, preventDefault() {}, stopPropagation() {}, ...mods });
+const on = { enabled: () => true };
+
+/** The LiDAR editor's handlers with the calls they make recorded. */
+function lidar(selected: string | null, calls: string[], over: Partial<LidarKeyDeps> = {}): LidarKeyDeps {
+  return {
+    labels: [{ id: 'car', name: 'Car', color: '#f00' } as LidarKeyDeps['labels'][number]],
+    isSeq: false,
+    frameCount: 1,
+    frame: 0,
+    selected,
+    setSelected: (id) => void calls.push(`select ${id}`),
+    setTool: (t) => void calls.push(`tool ${t}`),
+    setBev: () => void calls.push('bev'),
+    setFrame: () => void calls.push('frame'),
+    pickLabel: (id) => void calls.push(`label ${id}`),
+    editSelected: (_f, label) => void calls.push(`edit ${label}`),
+    removeSelected: () => void calls.push('remove'),
+    undo: () => void calls.push('undo'),
+    redo: () => void calls.push('redo'),
+    recordsRef: { current: {} },
+    sceneApi: { current: null },
+    offset: { x: 0, y: 0, z: 0 } as unknown as LidarKeyDeps['offset'],
+    ...over,
+  };
+}
+
+/** The frame's item keys (ItemView) below the editor. */
+function items(calls: string[]) {
+  register({ table: itemKeymap, handlers: { nextItem: () => void calls.push('next item'), prevItem: () => void calls.push('prev item'), back: () => void calls.push('back') }, ...on });
+}
+
+afterEach(() => resetKeyDispatcher());
+
+describe('LiDAR keys under the item keys', () => {
+  it('with no cuboid selected PageUp / PageDown / Escape reach the item keys', () => {
+    const calls: string[] = [];
+    items(calls);
+    const p = lidar(null, calls);
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(p), fallback: (e) => lidarLabelKey(p, e), ...on });
+    for (const k of ['PageDown', 'PageUp', 'Escape']) expect(dispatchKey(key(k)), k).toBe(true);
+    expect(calls).toEqual(['next item', 'prev item', 'back']);
+  });
+
+  it('with a cuboid selected PageUp / PageDown move it and Escape drops the selection', () => {
+    const calls: string[] = [];
+    items(calls);
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(lidar('c1', calls)), ...on });
+    dispatchKey(key('PageDown'));
+    dispatchKey(key('PageUp', { shiftKey: true }));
+    dispatchKey(key('Escape'));
+    expect(calls).toEqual(['edit move', 'edit move', 'select null']);
+  });
+
+  it('A / D step frames only in a sequence; label hotkeys pick a class', () => {
+    const calls: string[] = [];
+    const p = lidar(null, calls, { isSeq: true, frameCount: 3 });
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(p), fallback: (e) => lidarLabelKey(p, e), ...on });
+    dispatchKey(key('d'));
+    dispatchKey(key('1'));
+    expect(dispatchKey(key('2'))).toBe(false);
+    expect(calls).toEqual(['frame', 'label car']);
+  });
+});
+
+describe('medical keys under the item keys', () => {
+  it('PageUp / PageDown are slice keys there (next item is the frame buttons only)', () => {
+    const calls: string[] = [];
+    items(calls);
+    register({ table: medicalKeys, handlers: { slices: (e) => void calls.push(`slice ${e.key}`) }, ...on });
+    dispatchKey(key('PageDown'));
+    dispatchKey(key('PageUp'));
+    expect(calls).toEqual(['slice PageDown', 'slice PageUp']);
+  });
+});
