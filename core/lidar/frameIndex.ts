@@ -137,6 +137,7 @@ function buildGroundMap(
   }
   const robust = new Float32Array(n);
   for (let c = 0; c < n; c++) robust[c] = low2[c] !== Infinity ? low2[c] : low1[c];
+  dropSunkenCells(robust, gnx, gny);
   const filtered = minFilter2D(robust, gnx, gny, o.groundFilterRadius);
   const groundZ = new Float32Array(n);
   for (let c = 0; c < n; c++) {
@@ -145,6 +146,36 @@ function buildGroundMap(
   }
   fillUnknownFromNearest(groundZ, gnx, gny);
   return { groundCellSize: gs, groundNx: gnx, groundNy: gny, groundZ, originX: minX, originY: minY };
+}
+
+/**
+ * Returns below the road (reflections off wet asphalt or glass: KITTI drives show clusters of
+ * them metres under the street) would become the ground under a whole neighbourhood through the
+ * min filter, and everything standing on the real road would then count as obstacle, merging
+ * parked cars with the road between them. A cell far below most of its neighbours (more than
+ * SUNKEN_M under their lower quartile) is such an artefact: it takes that quartile instead. Real
+ * ground does not drop that much within two metres; a kerb is 0.15 m.
+ */
+const SUNKEN_M = 0.6;
+function dropSunkenCells(z: Float32Array, nx: number, ny: number): void {
+  const fixed: Array<[number, number]> = [];
+  const around: number[] = [];
+  for (let y = 0; y < ny; y++)
+    for (let x = 0; x < nx; x++) {
+      const c = x + y * nx;
+      if (z[c] === Infinity) continue;
+      around.length = 0;
+      for (let yy = Math.max(0, y - 2); yy <= Math.min(ny - 1, y + 2); yy++)
+        for (let xx = Math.max(0, x - 2); xx <= Math.min(nx - 1, x + 2); xx++) {
+          const v = z[xx + yy * nx];
+          if ((xx !== x || yy !== y) && v !== Infinity) around.push(v);
+        }
+      if (around.length < 6) continue;
+      around.sort((a, b) => a - b);
+      const q1 = around[Math.floor(around.length / 4)];
+      if (z[c] < q1 - SUNKEN_M) fixed.push([c, q1]);
+    }
+  for (const [c, v] of fixed) z[c] = v;
 }
 
 /** Breadth-first fill of Infinity cells from their nearest known neighbour (4-connected). */

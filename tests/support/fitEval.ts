@@ -1,0 +1,75 @@
+/**
+ * Fit and proposal quality on every labelled vehicle in ../shared/data (vehicleScenes.ts), per
+ * dataset with n: one-click fit from a click at the true centre and from clicks on the vehicle's
+ * own points (first, middle and last point inside its box), BEV IoU >= 0.7; proposals matching a
+ * vehicle within 40 m at BEV IoU >= 0.5. Used by tests/tools/fit-eval.ts and the LiDAR bench.
+ */
+import { fitBoxAtClick } from '../../core/lidar/fit';
+import { buildFrameIndex } from '../../core/lidar/frameIndex';
+import { bevIoU } from '../../core/lidar/iou';
+import { proposeBoxes } from '../../core/lidar/propose';
+import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
+import type { Cuboid3D } from '../../core/document/schema';
+import { loadVehicleScenes, type VehicleScene } from './vehicleScenes';
+
+export interface FitRow {
+  dataset: string;
+  /** Vehicles with at least minPoints points inside their box. */
+  n: number;
+  centre: number;
+  onPoints: number;
+  clicks: number;
+  /** Vehicles within 40 m (and >= minPoints) a proposal matched, of proposalN. */
+  proposed: number;
+  proposalN: number;
+}
+
+const car = CLASS_PRIORS.find((p) => p.label === 'car')!;
+const CAR_MIN_SIZE: [number, number] = [car.size[0], car.size[1]];
+
+function pointsIn(positions: Float32Array, count: number, box: Cuboid3D): number[] {
+  const out: number[] = [];
+  const c = Math.cos(-box.yaw), s = Math.sin(-box.yaw);
+  for (let i = 0; i < count; i++) {
+    const dx = positions[i * 3] - box.center[0], dy = positions[i * 3 + 1] - box.center[1], dz = positions[i * 3 + 2] - box.center[2];
+    const lx = dx * c - dy * s, ly = dx * s + dy * c;
+    if (Math.abs(lx) <= box.size[0] / 2 && Math.abs(ly) <= box.size[1] / 2 && Math.abs(dz) <= box.size[2] / 2) out.push(i);
+  }
+  return out;
+}
+
+export function evaluateFit(scenes: VehicleScene[] = loadVehicleScenes(), minPoints = 50): FitRow[] {
+  const rows = new Map<string, FitRow>();
+  for (const s of scenes) {
+    const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
+    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, proposed: 0, proposalN: 0 };
+    rows.set(s.dataset, r);
+    const proposals = proposeBoxes(s.cloud.positions, s.cloud.count, { index });
+    for (const v of s.vehicles) {
+      if (v.points < minPoints) continue;
+      r.n++;
+      const iouFrom = (x: number, y: number) => {
+        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, minSize: CAR_MIN_SIZE });
+        return f ? bevIoU(f.box, v.box) : 0;
+      };
+      if (iouFrom(v.box.center[0], v.box.center[1]) >= 0.7) r.centre++;
+      const pts = pointsIn(s.cloud.positions, s.cloud.count, v.box);
+      for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
+        r.clicks++;
+        if (iouFrom(s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]) >= 0.7) r.onPoints++;
+      }
+      if (Math.hypot(v.box.center[0], v.box.center[1]) <= 40) {
+        r.proposalN++;
+        if (proposals.some((p) => bevIoU(p.box, v.box) >= 0.5)) r.proposed++;
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+export function totalOf(rows: FitRow[]): FitRow {
+  return rows.reduce(
+    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
+    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, proposed: 0, proposalN: 0 },
+  );
+}
