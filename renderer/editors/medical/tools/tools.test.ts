@@ -5,7 +5,7 @@ import { applyLabelEdit, createMedicalTool, type MedicalCommand, type MedicalToo
 const ctx: MedicalToolContext = { plane: { orientation: 'axial', index: 2 }, dims: [20, 10, 4], width: 20, height: 10, pixelSpacing: [1, 1], brushMm: 2, label: 3 };
 const P = (x: number, y: number): SlicePointer => ({ x, y });
 const plane = ctx.plane;
-const volume = { dims: [20, 10, 4] as [number, number, number], spacing: [1, 1, 1] as [number, number, number], channels: 1, data: new Int16Array(800).map((_, i) => i % 20) };
+const volume = { dims: [20, 10, 4] as [number, number, number], spacing: [1, 1, 1] as [number, number, number], channels: 1 as const, data: new Int16Array(800).map((_, i) => i % 20) };
 
 describe('medical brush and eraser', () => {
   it('a press, two moves and the release are one gesture of stroke segments', () => {
