@@ -2,7 +2,8 @@
  * One orthogonal view (axial, coronal or sagittal) on a 2D canvas: the windowed slice blended
  * with the label map, the synchronized crosshair, the brush outline, a polygon in progress and
  * a distance measurement. The slice <-> voxel mapping is the core's (slicing.ts), so what is
- * painted here shows up in the other two views.
+ * painted here shows up in the other two views. Pointer events go to the active tool (tools/),
+ * whose commands this view applies; window, pan and zoom drags are the view's own.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
