@@ -12,7 +12,7 @@ import type { AnnotationObject, LabelSpec, Track } from '../../../core/document/
 import type { ItemSummary } from '../../../preload/contract';
 import { ImageViewer, type TiledImage, type ViewTransform } from '../../viewports/ImageViewer';
 import { useApp } from '../../state/appStore';
-import { createTool, type Command, type Mods, type Tool, type ToolContext, type ToolName } from './tools';
+import { createTool, type Command, type ImagePointer, type Tool, type ToolContext, type ToolName } from './tools';
 import * as model from '../../../core/editing/image/model';
 import { roundGeometry } from '../../../core/editing/image/geometry';
 import { Overlay } from './Overlay';
@@ -148,28 +148,28 @@ export function ImageEditor({
     const v = view.current;
     return { x: (e.clientX - rect.left - v.x) / v.scale, y: (e.clientY - rect.top - v.y) / v.scale };
   };
-  const mods = (e: React.PointerEvent | React.MouseEvent): Mods => ({ shift: e.shiftKey, alt: e.altKey, ctrl: e.ctrlKey || e.metaKey });
+  const pointer = (e: React.PointerEvent | React.MouseEvent): ImagePointer => ({ ...toImage(e), shift: e.shiftKey, alt: e.altKey, ctrl: e.ctrlKey || e.metaKey });
   const handlers: React.SVGProps<SVGSVGElement> = {
     onPointerDown: (e) => {
       if (e.button !== 0 || space.current || !doc.records || !size.current) return; // the viewer pans
       if (!activeLabel && toolName !== 'select') return;
       e.stopPropagation();
       (e.currentTarget as Element).setPointerCapture(e.pointerId);
-      run(tool.current.down(toImage(e), mods(e), context()));
+      run(tool.current.down(pointer(e), context()));
     },
     onPointerMove: (e) => {
-      const p = toImage(e);
-      if (toolName === 'brush' || toolName === 'eraser') setCursor(p);
-      tool.current.move(p, mods(e), context());
+      const p = pointer(e);
+      if (toolName === 'brush' || toolName === 'eraser') setCursor(toImage(e));
+      tool.current.move(p, context());
       if (tool.current.preview() || tool.current.busy()) rerender();
     },
     onPointerUp: (e) => {
       if (e.button !== 0 || !doc.records || !size.current) return;
       if (!activeLabel && toolName !== 'select') return;
-      run(tool.current.up(toImage(e), mods(e), context()));
+      run(tool.current.up(pointer(e), context()));
     },
     onPointerLeave: () => setCursor(null),
-    onDoubleClick: (e) => run(tool.current.dblclick(toImage(e), context())),
+    onDoubleClick: (e) => run(tool.current.dblclick(pointer(e), context())),
   };
 
   // ------------------------------------------------------------- keyboard

@@ -5,19 +5,21 @@
  * (`medical.open`) and serves its voxels at /blob/volume/<itemId>.
  *
  * Pieces: workspace.ts (view state reducer), useSegmentation.ts (label map, history, autosave),
- * ToolsPanel / SegmentsPanel (the sides), SliceView (one view), keys.ts (the key table).
+ * ToolsPanel / SegmentsPanel (the sides), SliceView (one view), tools/ (its tools and the label map
+ * edits they return), keys.ts (the key table).
  */
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary, MedicalSegment, VolumeHeader } from '../../../preload/contract';
 import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
-import { createLabelmap, interpolateSegment, SEGMENT_COLORS, segmentVolumesMl, thresholdFill, type Labelmap } from '../../../core/medical/segmentation';
+import { createLabelmap, interpolateSegment, SEGMENT_COLORS, segmentVolumesMl, type Labelmap } from '../../../core/medical/segmentation';
 import type { Orientation } from '../../../core/medical/slicing';
 import type { Volume } from '../../../core/medical/types';
 import { decodeLabelRuns } from '../../../core/medical/labelmap-rle';
 import { useKeymap } from '../../keymap/useKeymap';
 import { SliceView } from './SliceView';
+import { applyLabelEdit } from './tools';
 import { sliceIndexOf } from './orientation';
 import { medicalKeys } from './keys';
 import { initialWorkspace, workspaceReducer, type WorkspaceState } from './workspace';
@@ -126,8 +128,8 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
     if (n !== null) set({ activeLabel: n });
   };
   const fillThreshold = () => {
-    const [a, b] = state.threshold;
-    seg.applyEdit(() => thresholdFill(labelmap, volume, Math.min(a, b), Math.max(a, b), state.activeLabel, { orientation: state.activeView, index: activeIndex }));
+    const [min, max] = state.threshold;
+    seg.applyEdit(() => applyLabelEdit(labelmap, volume, { type: 'threshold', min, max, label: state.activeLabel, plane: { orientation: state.activeView, index: activeIndex } }));
   };
   const interpolate = () => {
     const n = seg.applyEdit(() => interpolateSegment(labelmap, state.activeLabel, state.activeView));

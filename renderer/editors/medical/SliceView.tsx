@@ -2,12 +2,13 @@
  * One orthogonal view (axial, coronal or sagittal) on a 2D canvas: the windowed slice blended
  * with the label map, the synchronized crosshair, the brush outline, a polygon in progress and
  * a distance measurement. The slice <-> voxel mapping is the core's (slicing.ts), so what is
- * painted here shows up in the other two views.
+ * painted here shows up in the other two views. Pointer events go to the active tool (tools/),
+ * whose commands this view applies; window, pan and zoom drags are the view's own.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { distanceMm, extractArraySlice, sliceGeometry, sliceToVoxel, windowedSlice, type Orientation } from '../../../core/medical/slicing';
-import { fillPolygon, paintDisc, type Labelmap } from '../../../core/medical/segmentation';
+import { distanceMm, extractArraySlice, sliceGeometry, windowedSlice, type Orientation } from '../../../core/medical/slicing';
+import type { Labelmap } from '../../../core/medical/segmentation';
 import type { Vec3, Volume, WindowLevel } from '../../../core/medical/types';
 
 import type { Tool } from './types';
@@ -15,6 +16,7 @@ import { cursorInSlice, displayFlip, sliceIndexOf, withSliceIndex } from './orie
 import { blendLabels, drawOverlays } from './drawSlice';
 import { useKeymap } from '../../keymap/useKeymap';
 import { medicalPolygonKeys } from './keys';
+import { applyLabelEdit, createMedicalTool, type MedicalCommand, type MedicalPreview, type MedicalToolContext, type SlicePointer } from './tools';
 
 export type { Tool };
 // Pure helpers live in orientation.ts; re-exported for existing importers.
@@ -50,12 +52,8 @@ interface ViewXf {
   y: number;
 }
 
-type Drag =
-  | { kind: 'window'; x: number; y: number; w0: WindowLevel }
-  | { kind: 'pan'; x: number; y: number; vx: number; vy: number }
-  | { kind: 'navigate' }
-  | { kind: 'paint'; last: [number, number] }
-  | { kind: 'measure' };
+/** A drag of the view itself (window, pan), or one the tool handles. */
+type Drag = { kind: 'window'; x: number; y: number; w0: WindowLevel } | { kind: 'pan'; x: number; y: number; vx: number; vy: number } | { kind: 'tool' };
 
 export function SliceView(p: SliceViewProps) {
   const { t } = useTranslation();
@@ -66,8 +64,11 @@ export function SliceView(p: SliceViewProps) {
   const [xf, setXf] = useState<ViewXf>({ scale: 1, x: 0, y: 0 });
   const [hover, setHover] = useState<[number, number] | null>(null);
   const [measure, setMeasure] = useState<{ a: [number, number]; b: [number, number]; index: number } | null>(null);
-  const [polygon, setPolygon] = useState<number[]>([]);
+  const tool = useMemo(() => createMedicalTool(p.tool), [p.tool]);
+  const [preview, setPreview] = useState<MedicalPreview | null>(null);
   const drag = useRef<Drag | null>(null);
+  /** A gesture (`begin` .. `end`) is open: one undo step. */
+  const gesture = useRef(false);
   const [composeTick, setComposeTick] = useState(0);
 
   const { orientation, volume, labelmap } = p;
@@ -156,7 +157,7 @@ export function SliceView(p: SliceViewProps) {
       orientation,
       toScreen,
       cursor: cursorInSlice(orientation, volume.dims, p.cursor),
-      polygon,
+      polygon: preview?.type === 'polygon' ? preview.points : [],
       hover,
       measure: shownMeasure && { a: shownMeasure.a, b: shownMeasure.b, label: t('medical.distance', { mm: distanceMm(geom, shownMeasure.a, shownMeasure.b).toFixed(1) }) },
       brush:
@@ -164,7 +165,7 @@ export function SliceView(p: SliceViewProps) {
           ? { tool: p.tool, radiusPx: p.brushMm * xf.scale, color: p.tool === 'eraser' ? '#f87171' : `rgb(${p.lut[p.activeLabel * 3]},${p.lut[p.activeLabel * 3 + 1]},${p.lut[p.activeLabel * 3 + 2]})` }
           : null,
     });
-  }, [composeTick, size, xf, hover, polygon, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t, flipX, flipY]);
+  }, [composeTick, size, xf, hover, preview, measure, p.cursor, p.tool, p.brushMm, p.activeLabel, p.lut, orientation, volume.dims, geom, psx, psy, index, toScreen, t, flipX, flipY]);
 
   const toSlice = (e: { clientX: number; clientY: number }): [number, number] => {
     const r = canvas.current!.getBoundingClientRect();
@@ -172,68 +173,60 @@ export function SliceView(p: SliceViewProps) {
     const dy = (e.clientY - r.top - xf.y) / (psy * xf.scale) - 0.5;
     return [flipX ? geom.width - 1 - dx : dx, flipY ? geom.height - 1 - dy : dy];
   };
-  const clampPx = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.round(v)));
-
-  const paintAt = (pt: [number, number], from?: [number, number]) => {
-    const plane = { orientation, index };
-    const erase = p.tool === 'eraser';
-    const steps = from ? Math.max(1, Math.ceil(Math.hypot((pt[0] - from[0]) * psx, (pt[1] - from[1]) * psy) / Math.max(0.5, p.brushMm / 2))) : 1;
-    let changed = 0;
-    for (let s = 1; s <= steps; s++) {
-      const f = from ? s / steps : 1;
-      const c: [number, number] = from ? [from[0] + (pt[0] - from[0]) * f, from[1] + (pt[1] - from[1]) * f] : pt;
-      changed += paintDisc(labelmap, plane, c, p.brushMm, p.activeLabel, erase);
-    }
-    if (changed) p.onEdited();
+  const pointer = (e: React.PointerEvent | React.MouseEvent): SlicePointer => {
+    const [x, y] = toSlice(e);
+    return { x, y, shift: e.shiftKey, alt: e.altKey, ctrl: e.ctrlKey || e.metaKey };
   };
+  const toolCtx = (): MedicalToolContext => ({
+    plane: { orientation, index },
+    dims: volume.dims,
+    width: geom.width,
+    height: geom.height,
+    pixelSpacing: [psx, psy],
+    brushMm: p.brushMm,
+    label: p.activeLabel,
+  });
 
-  const setCursorAt = (pt: [number, number]) => {
-    const v = sliceToVoxel(volume.dims, orientation, index, clampPx(pt[0], geom.width), clampPx(pt[1], geom.height));
-    p.onCursor(v);
-  };
-
-  const closePolygon = () => {
-    if (polygon.length >= 6) {
-      p.onGestureStart();
-      fillPolygon(labelmap, { orientation, index }, polygon, p.activeLabel);
-      p.onEdited();
-      p.onGestureEnd();
+  /** Applies a tool's commands: label map edits (one undo step per gesture), crosshair, measurement. */
+  const run = (cmds: MedicalCommand[] | null) => {
+    for (const c of cmds ?? []) {
+      if (c.type === 'begin') {
+        gesture.current = true;
+        p.onGestureStart();
+      } else if (c.type === 'end') {
+        if (gesture.current) p.onGestureEnd();
+        gesture.current = false;
+      } else if (c.type === 'cursor') p.onCursor(c.voxel);
+      else if (c.type === 'measure') setMeasure({ a: c.a, b: c.b, index });
+      else if (applyLabelEdit(labelmap, volume, c)) p.onEdited();
     }
-    setPolygon([]);
+    setPreview(tool.preview());
+    return !!cmds;
   };
 
   // Enter closes / Escape cancels a polygon of this view (the tool layer: before the editor or ItemView sees Escape).
-  useKeymap(medicalPolygonKeys, { close: closePolygon, cancel: () => setPolygon([]) }, { enabled: polygon.length > 0 });
-  useEffect(() => setPolygon([]), [index, p.tool]);
+  useKeymap(medicalPolygonKeys, { close: () => run(tool.key('Enter', toolCtx())), cancel: () => run(tool.key('Escape', toolCtx())) }, { enabled: preview?.type === 'polygon' });
+  useEffect(() => {
+    if (drag.current?.kind === 'tool') return;
+    tool.cancel();
+    setPreview(null);
+  }, [index, tool]);
 
   const onPointerDown = (e: React.PointerEvent) => {
     p.onActivate();
     (e.target as HTMLElement).setPointerCapture(e.pointerId);
-    const pt = toSlice(e);
     if (e.button === 2 || (e.button === 0 && (e.ctrlKey || e.metaKey))) {
       drag.current = { kind: 'window', x: e.clientX, y: e.clientY, w0: p.window };
     } else if (e.button === 1 || (e.button === 0 && (e.shiftKey || p.tool === 'pan'))) {
       drag.current = { kind: 'pan', x: e.clientX, y: e.clientY, vx: xf.x, vy: xf.y };
     } else if (e.button === 0) {
-      if (p.tool === 'navigate') {
-        drag.current = { kind: 'navigate' };
-        setCursorAt(pt);
-      } else if (p.tool === 'brush' || p.tool === 'eraser') {
-        p.onGestureStart();
-        drag.current = { kind: 'paint', last: pt };
-        paintAt(pt);
-      } else if (p.tool === 'measure') {
-        drag.current = { kind: 'measure' };
-        setMeasure({ a: pt, b: pt, index });
-      } else if (p.tool === 'polygon') {
-        setPolygon((q) => [...q, pt[0], pt[1]]);
-      }
+      drag.current = { kind: 'tool' };
+      run(tool.down(pointer(e), toolCtx()));
     }
   };
 
   const onPointerMove = (e: React.PointerEvent) => {
-    const pt = toSlice(e);
-    setHover(pt);
+    setHover(toSlice(e));
     const d = drag.current;
     if (!d) return;
     if (d.kind === 'window') {
@@ -242,20 +235,15 @@ export function SliceView(p: SliceViewProps) {
       p.onWindow({ width: Math.max(1, d.w0.width + (e.clientX - d.x) * k), center: d.w0.center - (e.clientY - d.y) * k });
     } else if (d.kind === 'pan') {
       setXf((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
-    } else if (d.kind === 'navigate') {
-      setCursorAt(pt);
-    } else if (d.kind === 'paint') {
-      paintAt(pt, d.last);
-      d.last = pt;
-    } else if (d.kind === 'measure') {
-      setMeasure((m) => (m ? { ...m, b: pt } : m));
-    }
+    } else run(tool.move(pointer(e), toolCtx()));
   };
 
-  const onPointerUp = () => {
+  const onPointerUp = (e: React.PointerEvent) => {
     const d = drag.current;
     drag.current = null;
-    if (d?.kind === 'paint') p.onGestureEnd();
+    if (d?.kind === 'tool') run(tool.up(pointer(e), toolCtx()));
+    // A gesture begun by a tool that was switched mid-drag still ends here.
+    if (gesture.current) run([{ type: 'end' }]);
   };
 
   const onWheel = (e: React.WheelEvent) => {
@@ -291,7 +279,7 @@ export function SliceView(p: SliceViewProps) {
         onPointerCancel={onPointerUp}
         onPointerLeave={() => setHover(null)}
         onWheel={onWheel}
-        onDoubleClick={() => p.tool === 'polygon' && closePolygon()}
+        onDoubleClick={(e) => run(tool.dblclick(pointer(e), toolCtx()))}
       />
       <div className="mv-corner tl">
         <span className={`mv-dot ${orientation}`} />

@@ -12,24 +12,24 @@ export function createBoxTool(): Tool {
       : null;
   return {
     name: 'box',
-    down(p, _m, ctx) {
+    down(p, ctx) {
       start = clampToImage(p, ctx.width, ctx.height);
       current = start;
       return [];
     },
-    move(p, mods, ctx) {
+    move(p, ctx) {
       if (!start) return [];
       current = clampToImage(p, ctx.width, ctx.height);
-      if (mods.shift) {
+      if (p.shift) {
         // square
         const d = Math.max(Math.abs(current.x - start.x), Math.abs(current.y - start.y));
         current = { x: start.x + Math.sign(current.x - start.x || 1) * d, y: start.y + Math.sign(current.y - start.y || 1) * d };
       }
       return [];
     },
-    up(p, mods, ctx: ToolContext): Command[] {
+    up(p, ctx: ToolContext): Command[] {
       if (!start) return [];
-      this.move(p, mods, ctx);
+      this.move(p, ctx);
       const g = geometry();
       start = current = null;
       if (!g || g.kind !== 'box2d') return [];

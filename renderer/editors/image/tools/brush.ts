@@ -24,7 +24,7 @@ export function createBrushTool(erase: boolean): Tool {
   let radius = 10;
   return {
     name: erase ? 'eraser' : 'brush',
-    down(p, _m, ctx) {
+    down(p, ctx) {
       stroke = [p.x, p.y];
       radius = ctx.brushRadius;
       return [];
@@ -33,7 +33,7 @@ export function createBrushTool(erase: boolean): Tool {
       if (stroke.length) stroke.push(p.x, p.y);
       return [];
     },
-    up(_p, _m, ctx): Command[] {
+    up(_p, ctx): Command[] {
       if (!stroke.length) return [];
       const pts = stroke;
       stroke = [];

@@ -27,11 +27,11 @@ export function createPolyTool(kind: Kind): Tool {
   return {
     name: kind,
     down: () => [],
-    move(p, _m, ctx) {
+    move(p, ctx) {
       cursor = clampToImage(p, ctx.width, ctx.height);
       return [];
     },
-    up(p, _m, ctx) {
+    up(p, ctx) {
       const q = clampToImage(p, ctx.width, ctx.height);
       if (kind === 'polygon' && pts.length >= 6 && Math.hypot(q.x - pts[0], q.y - pts[1]) < tolerance(ctx, 8)) return finish(ctx);
       pts.push(q.x, q.y);

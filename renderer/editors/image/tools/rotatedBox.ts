@@ -27,11 +27,11 @@ export function createRotatedBoxTool(): Tool {
   return {
     name: 'rotatedBox',
     down: () => [],
-    move(p, _m, ctx) {
+    move(p, ctx) {
       cursor = clampToImage(p, ctx.width, ctx.height);
       return [];
     },
-    up(p, _m, ctx) {
+    up(p, ctx) {
       const q = clampToImage(p, ctx.width, ctx.height);
       cursor = q;
       if (clicks.length === 1 && Math.hypot(q.x - clicks[0].x, q.y - clicks[0].y) < tolerance(ctx, 3)) return [];

@@ -7,8 +7,8 @@ const ctx: ToolContext = { objects: [], selection: [], scale: 1, width: 100, hei
 const tick = () => new Promise((r) => setTimeout(r, 0));
 /** A click: press and release at the same place. */
 const click = (tool: ReturnType<typeof createSamTool>, p: { x: number; y: number }, shift = false) => {
-  tool.down(p, { shift }, ctx);
-  tool.up(p, { shift }, ctx);
+  tool.down({ ...p, shift }, ctx);
+  tool.up({ ...p, shift }, ctx);
 };
 
 describe('Segment (AI) tool', () => {
@@ -53,7 +53,7 @@ describe('Segment (AI) tool', () => {
     expect(tool.key('Escape', ctx)).toEqual([]);
     expect(tool.busy()).toBe(false);
     const inert = createTool('segment');
-    expect(inert.down({ x: 1, y: 1 }, {}, ctx)).toEqual([]);
+    expect(inert.down({ x: 1, y: 1 }, ctx)).toEqual([]);
     expect(inert.busy()).toBe(false);
   });
 
@@ -64,12 +64,12 @@ describe('Segment (AI) tool', () => {
       segment: async (pts, box) => (calls.push([pts, box]), { polygon: [0, 0, 9, 0, 9, 9], score: 0.5 }),
       changed: () => {},
     });
-    tool.down({ x: 10, y: 12 }, {}, ctx);
-    tool.move({ x: 30, y: 20 }, {}, ctx);
+    tool.down({ x: 10, y: 12 }, ctx);
+    tool.move({ x: 30, y: 20 }, ctx);
     // while dragging, the box itself is previewed and nothing is asked yet
     expect(tool.preview()).toEqual({ type: 'shape', geometry: { kind: 'box2d', x1: 10, y1: 12, x2: 30, y2: 20 } });
     expect(calls).toEqual([]);
-    tool.up({ x: 130, y: -5 }, {}, ctx); // released outside the 100 x 80 image
+    tool.up({ x: 130, y: -5 }, ctx); // released outside the 100 x 80 image
     await tick();
     expect(calls).toEqual([[[], [10, 0, 100, 12]]]);
     expect(tool.box()).toEqual([10, 0, 100, 12]);
@@ -77,13 +77,13 @@ describe('Segment (AI) tool', () => {
     await tick();
     expect(calls[1]).toEqual([[{ x: 40, y: 6, label: 0 }], [10, 0, 100, 12]]);
     // a 2-pixel wiggle is a click, not a box
-    tool.down({ x: 50, y: 50 }, {}, ctx);
-    tool.move({ x: 51, y: 51 }, {}, ctx);
-    tool.up({ x: 51, y: 51 }, {}, ctx);
+    tool.down({ x: 50, y: 50 }, ctx);
+    tool.move({ x: 51, y: 51 }, ctx);
+    tool.up({ x: 51, y: 51 }, ctx);
     await tick();
     expect(calls[2][0]).toHaveLength(2);
-    tool.down({ x: 60, y: 60 }, {}, ctx);
-    tool.up({ x: 20, y: 30 }, {}, ctx); // a second box replaces the first
+    tool.down({ x: 60, y: 60 }, ctx);
+    tool.up({ x: 20, y: 30 }, ctx); // a second box replaces the first
     await tick();
     expect(calls[3][1]).toEqual([20, 30, 60, 60]);
     expect(tool.key('Backspace', ctx)).toEqual([]);
@@ -100,12 +100,12 @@ describe('Segment (AI) tool', () => {
 
   it('Enter keeps the box-prompted polygon; Escape mid-drag cancels the drag', async () => {
     const tool = createSamTool({ modelId: 'm', segment: async () => ({ polygon: [1, 1, 8, 1, 8, 8], score: 0.8 }), changed: () => {} });
-    tool.down({ x: 5, y: 5 }, {}, ctx);
-    tool.move({ x: 25, y: 25 }, {}, ctx);
+    tool.down({ x: 5, y: 5 }, ctx);
+    tool.move({ x: 25, y: 25 }, ctx);
     expect(tool.key('Escape', ctx)).toEqual([]);
     expect(tool.preview()).toBeNull();
-    tool.down({ x: 5, y: 5 }, {}, ctx);
-    tool.up({ x: 25, y: 25 }, {}, ctx);
+    tool.down({ x: 5, y: 5 }, ctx);
+    tool.up({ x: 25, y: 25 }, ctx);
     await tick();
     expect(tool.key('Enter', ctx)).toEqual([{ type: 'create', geometry: { kind: 'polygon', points: [1, 1, 8, 1, 8, 8] }, source: { kind: 'model', model: 'm', score: 0.8 } }]);
     expect(tool.box()).toBeNull();

@@ -80,21 +80,21 @@ export function createSamTool(deps: SamToolDeps): Tool & { points(): readonly Sa
   };
   return {
     name: 'segment',
-    down(p, mods, ctx) {
+    down(p, ctx) {
       if (!deps.modelId) return [];
       if (p.x < 0 || p.y < 0 || (ctx.width && p.x > ctx.width) || (ctx.height && p.y > ctx.height)) return [];
-      press = { start: p, current: p, shift: !!mods.shift, dragging: false };
+      press = { start: p, current: p, shift: !!p.shift, dragging: false };
       return [];
     },
-    move(p, _mods, ctx) {
+    move(p, ctx) {
       if (!press) return [];
       press.current = clampToImage(p, ctx.width, ctx.height);
       if (Math.hypot(press.current.x - press.start.x, press.current.y - press.start.y) >= tolerance(ctx, DRAG_PX)) press.dragging = true;
       return [];
     },
-    up(p, mods, ctx) {
+    up(p, ctx) {
       if (!press) return [];
-      this.move(p, mods, ctx);
+      this.move(p, ctx);
       const drawn = dragBox();
       const { start, shift } = press;
       press = null;

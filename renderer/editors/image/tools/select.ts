@@ -25,7 +25,7 @@ export function createSelectTool(): Tool {
   let drag: Drag | null = null;
   return {
     name: 'select',
-    down(p, mods, ctx): Command[] {
+    down(p, ctx): Command[] {
       const tol = tolerance(ctx);
       // a handle of the single selected object
       if (ctx.selection.length === 1) {
@@ -33,7 +33,7 @@ export function createSelectTool(): Tool {
         if (sel && !sel.hidden && !sel.locked) {
           const h = handleAt(sel.geometry, p, tol, ROTATE_HANDLE_SCREEN_PX / ctx.scale);
           if (h) {
-            if (h.kind === 'vertex' && mods.alt) {
+            if (h.kind === 'vertex' && p.alt) {
               const next = removeVertex(sel.geometry, Number(h.id.slice(1)));
               return next ? [{ type: 'update', id: sel.id, geometry: next, action: 'remove vertex' }] : [];
             }
@@ -49,22 +49,22 @@ export function createSelectTool(): Tool {
         }
       }
       const hit = hitTest(ctx.objects, p, tol);
-      if (!hit) return mods.shift ? [] : [{ type: 'select', ids: [] }];
+      if (!hit) return p.shift ? [] : [{ type: 'select', ids: [] }];
       const selected = ctx.selection.includes(hit.id);
-      if (mods.shift) return [{ type: 'select', ids: selected ? ctx.selection.filter((id) => id !== hit.id) : [...ctx.selection, hit.id] }];
+      if (p.shift) return [{ type: 'select', ids: selected ? ctx.selection.filter((id) => id !== hit.id) : [...ctx.selection, hit.id] }];
       if (!hit.locked) drag = { object: hit, start: p, handle: null, base: hit.geometry, current: hit.geometry, moved: false, action: 'move' };
       return selected ? [] : [{ type: 'select', ids: [hit.id] }];
     },
-    move(p, mods, ctx) {
+    move(p, ctx) {
       if (!drag) return [];
       if (!drag.moved && Math.hypot(p.x - drag.start.x, p.y - drag.start.y) < tolerance(ctx, 2)) return [];
       drag.moved = true;
-      drag.current = drag.handle ? dragHandle(drag.base, drag.handle.id, p, !!mods.shift) : translate(drag.base, p.x - drag.start.x, p.y - drag.start.y);
+      drag.current = drag.handle ? dragHandle(drag.base, drag.handle.id, p, !!p.shift) : translate(drag.base, p.x - drag.start.x, p.y - drag.start.y);
       return [];
     },
-    up(p, mods, ctx) {
+    up(p, ctx) {
       if (!drag) return [];
-      this.move(p, mods, ctx);
+      this.move(p, ctx);
       const d = drag;
       drag = null;
       if (!d.moved || d.current === d.object.geometry) return [];

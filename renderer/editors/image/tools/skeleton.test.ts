@@ -8,20 +8,20 @@ const skeleton = { points: ['head', 'l_hand', 'r_hand', 'hip'], edges: [[0, 1], 
 const ctx = (over: Partial<ToolContext> = {}): ToolContext => ({ objects: [], selection: [], scale: 1, width: 100, height: 80, brushRadius: 3, skeleton, ...over });
 const P = (x: number, y: number) => ({ x, y });
 const click = (t: ReturnType<typeof createTool>, x: number, y: number, mods = {}) => {
-  t.down(P(x, y), mods, ctx());
-  return t.up(P(x, y), mods, ctx());
+  t.down({ ...P(x, y), ...mods }, ctx());
+  return t.up({ ...P(x, y), ...mods }, ctx());
 };
 
 describe('skeleton tool', () => {
   it('places keypoints in order; X skips (visibility 0); Shift+click is occluded; the last one creates', () => {
     const t = createTool('skeleton');
-    t.move(P(5, 5), {}, ctx());
+    t.move(P(5, 5), ctx());
     expect(t.preview()).toMatchObject({ type: 'shape', note: { text: '1/4 head' } });
     expect(click(t, 50, 10)).toEqual([]);
     expect(t.busy()).toBe(true);
     expect(t.key('x', ctx())).toEqual([]); // l_hand skipped
     expect(click(t, 70, 30, { shift: true })).toEqual([]);
-    t.move(P(50, 60), {}, ctx());
+    t.move(P(50, 60), ctx());
     expect(t.preview()).toMatchObject({ note: { text: '4/4 hip' }, geometry: { visibility: [2, 0, 1, 0] } });
     expect(click(t, 50, 60)).toEqual([
       { type: 'create', geometry: { kind: 'skeleton', points: [50, 10, 0, 0, 70, 30, 50, 60], visibility: [2, 0, 1, 2] } },
@@ -52,9 +52,9 @@ describe('skeleton tool', () => {
   it('a placed keypoint can be dragged while drawing', () => {
     const t = createTool('skeleton');
     click(t, 10, 10);
-    t.down(P(11, 11), {}, ctx());
-    t.move(P(30, 40), {}, ctx());
-    expect(t.up(P(30, 40), {}, ctx())).toEqual([]); // a drag, not a new keypoint
+    t.down(P(11, 11), ctx());
+    t.move(P(30, 40), ctx());
+    expect(t.up(P(30, 40), ctx())).toEqual([]); // a drag, not a new keypoint
     click(t, 60, 10);
     click(t, 70, 10);
     const [cmd] = click(t, 80, 10);
@@ -64,8 +64,8 @@ describe('skeleton tool', () => {
   it('does nothing when the label declares no skeleton', () => {
     const t = createTool('skeleton');
     const c = ctx({ skeleton: undefined });
-    t.down(P(10, 10), {}, c);
-    expect(t.up(P(10, 10), {}, c)).toEqual([]);
+    t.down(P(10, 10), c);
+    expect(t.up(P(10, 10), c)).toEqual([]);
     expect(t.key('x', c)).toBeNull();
     expect(t.busy()).toBe(false);
   });
@@ -79,8 +79,8 @@ describe('skeleton tool', () => {
     const o: AnnotationObject = { id: 's', label: 'person', geometry: g, frame: 0, attributes: {}, source: { kind: 'human' }, zOrder: 0 };
     const sel = createTool('select');
     const c = ctx({ objects: [o], selection: ['s'] });
-    sel.down(P(70, 30), {}, c);
-    expect(sel.up(P(72, 28), {}, c)).toEqual([{ type: 'update', id: 's', action: 'reshape', geometry: { ...g, points: [50, 10, 0, 0, 72, 28] } }]);
+    sel.down(P(70, 30), c);
+    expect(sel.up(P(72, 28), c)).toEqual([{ type: 'update', id: 's', action: 'reshape', geometry: { ...g, points: [50, 10, 0, 0, 72, 28] } }]);
   });
 });
 

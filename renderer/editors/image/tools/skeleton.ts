@@ -63,13 +63,13 @@ export function createSkeletonTool(): Tool {
 
   return {
     name: 'skeleton',
-    down(p, _m, ctx) {
+    down(p, ctx) {
       sync(ctx);
       const tol = tolerance(ctx);
       for (let i = 0; i < vis.length; i++) if (vis[i] > 0 && Math.hypot(pts[2 * i] - p.x, pts[2 * i + 1] - p.y) <= tol) dragging = i;
       return [];
     },
-    move(p, _m, ctx) {
+    move(p, ctx) {
       sync(ctx);
       const q = clampToImage(p, ctx.width, ctx.height);
       cursor = q;
@@ -79,15 +79,15 @@ export function createSkeletonTool(): Tool {
       }
       return [];
     },
-    up(p, mods, ctx) {
+    up(p, ctx) {
       sync(ctx);
       if (dragging !== null) {
-        this.move(p, mods, ctx);
+        this.move(p, ctx);
         dragging = null;
         return [];
       }
       if (!names.length) return []; // the label declares no skeleton
-      return decide(clampToImage(p, ctx.width, ctx.height), mods.shift ? 1 : 2);
+      return decide(clampToImage(p, ctx.width, ctx.height), p.shift ? 1 : 2);
     },
     dblclick: () => [],
     key(key, ctx) {

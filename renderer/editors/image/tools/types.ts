@@ -1,21 +1,22 @@
 /**
- * Drawing and editing tools as small state machines, free of the DOM: the editor feeds pointer
- * events in image coordinates and applies the commands a tool returns; while a gesture is in
- * progress the tool exposes a preview the overlay draws. A tool never edits the document itself,
- * so each completed gesture is exactly one command (one undo step).
+ * Drawing and editing tools of the image / video editor, on the editors' one tool interface
+ * (editors/shell/tool.ts): the editor feeds pointer events in image coordinates and applies the
+ * commands a tool returns; while a gesture is in progress the tool exposes a preview the overlay
+ * draws. A tool never edits the document itself, so each completed gesture is exactly one command
+ * (one undo step).
  */
 import type { AnnotationObject, Geometry, Source } from '../../../../core/document/schema';
 import type { Pt } from '../../../../core/editing/image/geometry';
+import type { EditorTool, PointerMods } from '../../shell/tool';
 
 export type { Pt };
 
 export type ToolName = 'select' | 'box' | 'rotatedBox' | 'polygon' | 'polyline' | 'points' | 'skeleton' | 'brush' | 'eraser' | 'segment';
 
-export interface Mods {
-  shift?: boolean;
-  alt?: boolean;
-  ctrl?: boolean;
-}
+export type Mods = PointerMods;
+
+/** A pointer event in image pixels, with the modifiers held. */
+export interface ImagePointer extends Pt, Mods {}
 
 export interface ToolContext {
   /** Objects of the current frame. */
@@ -44,18 +45,10 @@ export type Preview =
   /** A brush or eraser stroke: centre line and radius. */
   | { type: 'stroke'; points: number[]; radius: number; erase: boolean };
 
-export interface Tool {
+export interface Tool extends EditorTool<ImagePointer, ToolContext, Command, Preview> {
   readonly name: ToolName;
-  down(p: Pt, mods: Mods, ctx: ToolContext): Command[];
-  move(p: Pt, mods: Mods, ctx: ToolContext): Command[];
-  up(p: Pt, mods: Mods, ctx: ToolContext): Command[];
-  dblclick(p: Pt, ctx: ToolContext): Command[];
-  /** Enter, Escape, Backspace... Returns null when the tool does not use the key. */
+  dblclick(p: ImagePointer, ctx: ToolContext): Command[];
   key(key: string, ctx: ToolContext): Command[] | null;
-  preview(): Preview | null;
-  /** True while a shape is half drawn (Escape cancels it instead of leaving the item). */
-  busy(): boolean;
-  cancel(): void;
 }
 
 /** Screen-pixel tolerance converted to image pixels. */

@@ -1,12 +1,13 @@
 /**
- * LiDAR tools as small state machines, free of the DOM and of three.js (as the image tools,
- * editors/image/tools): the editor feeds pointer events with the picking ray in scene
+ * LiDAR tools on the editors' one tool interface (editors/shell/tool.ts), free of the DOM and of
+ * three.js: the editor feeds pointer events with the picking ray in scene
  * coordinates and applies the commands a tool returns; a tool never edits the document itself,
  * so each completed gesture is one command (one undo step). Boxes in and out are in scene
  * coordinates (the cloud recentred by its offset); the editor converts at the boundary.
  */
 import type { Cuboid3D } from '../../../../core/document/schema';
 import type { FrameIndex } from '../../../../core/lidar/frameIndex';
+import type { EditorTool, PointerMods } from '../../shell/tool';
 
 export type LidarToolName = 'select' | 'box' | 'fit' | 'lasso';
 export type Vec3 = readonly [number, number, number];
@@ -16,14 +17,12 @@ export interface Ray {
   direction: Vec3;
 }
 
-export interface LidarPointer {
+export interface LidarPointer extends PointerMods {
   /** Canvas pixels (for drag thresholds and the lasso). */
   x: number;
   y: number;
   /** The picking ray through the pointer, in scene coordinates. */
   ray: Ray;
-  shift?: boolean;
-  alt?: boolean;
 }
 
 export interface LidarToolContext {
@@ -44,16 +43,10 @@ export type LidarCommand =
 
 export type LidarPreview = { type: 'box'; box: Cuboid3D } | { type: 'lasso'; points: number[] };
 
-export interface LidarTool {
+export interface LidarTool extends EditorTool<LidarPointer, LidarToolContext, LidarCommand, LidarPreview> {
   readonly name: LidarToolName;
   /** Whether dragging orbits the camera while this tool is active. */
   readonly orbits: boolean;
-  down(p: LidarPointer, ctx: LidarToolContext): LidarCommand[];
-  move(p: LidarPointer, ctx: LidarToolContext): LidarCommand[];
-  up(p: LidarPointer, ctx: LidarToolContext): LidarCommand[];
-  preview(): LidarPreview | null;
-  busy(): boolean;
-  cancel(): void;
 }
 
 /** A press and release further apart than this (pixels) was a drag (an orbit), not a click. */
