@@ -3,37 +3,20 @@
  * object's points at the ray's ground point, with the active class's size prior. A drag orbits.
  */
 import { fitBoxAtClick } from '../../../../core/lidar/fit';
+import { clickTool } from './click';
 import { pickBox, rayToGround } from './ray';
-import { CLICK_SLOP, type LidarTool } from './types';
+import type { LidarTool } from './types';
 
 export function createFitTool(): LidarTool {
-  let start: { x: number; y: number } | null = null;
-  return {
-    name: 'fit',
-    orbits: true,
-    down(p) {
-      start = { x: p.x, y: p.y };
-      return [];
-    },
-    move: () => [],
-    up(p, ctx) {
-      const s = start;
-      start = null;
-      if (!s || Math.hypot(p.x - s.x, p.y - s.y) > CLICK_SLOP) return [];
-      const hit = pickBox(p.ray, ctx.boxes);
-      if (hit) return [{ type: 'select', id: hit }];
-      if (!ctx.cloud) return [];
-      const g = rayToGround(p.ray, ctx.cloud.index);
-      if (!g) return [];
-      const { positions, count, index } = ctx.cloud;
-      const fit = fitBoxAtClick(positions, count, [g[0], g[1]], { index, minSize: ctx.prior ? [ctx.prior[0], ctx.prior[1]] : undefined });
-      if (!fit) return [{ type: 'notice', message: 'lidar.noFit' }];
-      return [{ type: 'notice', message: null }, { type: 'create', box: fit.box, action: 'fit cuboid' }];
-    },
-    preview: () => null,
-    busy: () => false,
-    cancel() {
-      start = null;
-    },
-  };
+  return clickTool('fit', (p, ctx) => {
+    const hit = pickBox(p.ray, ctx.boxes);
+    if (hit) return [{ type: 'select', id: hit }];
+    if (!ctx.cloud) return [];
+    const g = rayToGround(p.ray, ctx.cloud.index);
+    if (!g) return [];
+    const { positions, count, index } = ctx.cloud;
+    const fit = fitBoxAtClick(positions, count, [g[0], g[1]], { index, minSize: ctx.prior ? [ctx.prior[0], ctx.prior[1]] : undefined });
+    if (!fit) return [{ type: 'notice', message: 'lidar.noFit' }];
+    return [{ type: 'notice', message: null }, { type: 'create', box: fit.box, action: 'fit cuboid' }];
+  });
 }
