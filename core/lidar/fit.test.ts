@@ -177,3 +177,25 @@ describe.skipIf(!HAS_DATA)(`fit and proposals on real data (${HAS_DATA ? 'shared
     expect(good.length / cars.length).toBeGreaterThanOrEqual(0.7);
   });
 });
+
+describe('fitBoxAtClick: a near car seen as an outline with fragments inside', () => {
+  /** Road plus a car 4.4 x 1.8 m at (6, -3): dense sides and ends, a few window/roof returns inside split from them by empty cells. */
+  function outlineCar(): Float32Array {
+    const pts: number[] = [];
+    for (let x = -5; x < 20; x += 0.15) for (let y = -8; y < 4; y += 0.15) pts.push(x, y, -1.7);
+    for (let z = -1.4; z <= -0.3; z += 0.1) {
+      for (let x = 3.8; x <= 8.2; x += 0.05) pts.push(x, -2.1, z, x, -3.9, z);
+      for (let y = -3.9; y <= -2.1; y += 0.05) pts.push(3.8, y, z, 8.2, y, z);
+    }
+    // inside: a few loose returns (roof, through the windows) away from the outline
+    for (let i = 0; i < 30; i++) pts.push(5.5 + (i % 6) * 0.04, -3.0 + Math.floor(i / 6) * 0.04, -0.4);
+    return Float32Array.from(pts);
+  }
+  it('a click in the middle fits the whole car, not the fragment nearest the click', () => {
+    const positions = outlineCar();
+    const truth = makeCuboid([6, -3, -1.0], [4.4, 1.8, 1.4], 0);
+    const r = fitBoxAtClick(positions, positions.length / 3, [5.6, -2.95], { minSize: [3.9, 1.6] })!;
+    expect(r).not.toBeNull();
+    expect(bevIoU(r.box, truth)).toBeGreaterThan(0.7);
+  });
+});

@@ -158,8 +158,67 @@ export function fitBoxAtClick(
   const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
   const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
-  const found = bestCluster(index, candidates, x, y, options.maxRadius ?? 6, options, (cells) => clusterPointCount(index, cells));
-  return found && boxFromCells(index, index.scratch.queue, found.cells, [x, y], options);
+  const cells = clusterUnderClick(index, candidates, x, y, options);
+  return cells && boxFromCells(index, cells, cells.length, [x, y], options);
+}
+
+interface GrownCluster {
+  cells: Int32Array;
+  points: number;
+  /** Bird's-eye bounds in cell coordinates. */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/**
+ * The object under a click, as cells. A car seen from near by is an outline (its sides and roof
+ * edge) with loose fragments inside (returns through the windows, the roof), split from the
+ * outline by empty cells that the tight link (which keeps neighbours apart) does not bridge. So
+ * clusters are grown from several seeds near the click: the largest whose bounds contain the
+ * click is the object (a click inside the outline, or on it); if none contains it, the nearest
+ * cluster big enough to be one (as before); then fragments lying wholly inside the chosen
+ * cluster's bounds join it.
+ */
+function clusterUnderClick(index: FrameIndex, candidates: readonly number[], x: number, y: number, options: FitOptions): Int32Array | null {
+  const radius = options.maxRadius ?? 6;
+  const wanted = options.minClusterPoints ?? 10;
+  const firstStamp = index.scratch.stamp + 1;
+  const grown: GrownCluster[] = [];
+  const maxSeeds = Math.max(options.maxSeedTries ?? 4, 8);
+  for (let t = 0; t < candidates.length && grown.length < maxSeeds; t++) {
+    if (grown.length > 0 && visitedSince(index, candidates[t], firstStamp)) continue;
+    const n = growCluster(index, candidates[t], x, y, radius, options);
+    const cells = index.scratch.queue.slice(0, n);
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const c of cells) {
+      const cx = c % index.nx, cy = (c - cx) / index.nx;
+      if (cx < x0) x0 = cx;
+      if (cx > x1) x1 = cx;
+      if (cy < y0) y0 = cy;
+      if (cy > y1) y1 = cy;
+    }
+    grown.push({ cells, points: clusterPointCount(index, n), x0, x1, y0, y1 });
+  }
+  if (!grown.length) return null;
+  const fx = (x - index.originX) / index.cellSize, fy = (y - index.originY) / index.cellSize;
+  const slack = 1.5; // cells
+  const contains = (g: GrownCluster) => fx >= g.x0 - slack && fx <= g.x1 + 1 + slack && fy >= g.y0 - slack && fy <= g.y1 + 1 + slack;
+  let main: GrownCluster | undefined;
+  for (const g of grown) if (g.points >= wanted && contains(g) && (!main || g.points > main.points)) main = g;
+  // Nothing encloses the click: the nearest cluster that is big enough, else the biggest.
+  main ??= grown.find((g) => g.points >= wanted) ?? grown.reduce((a, b) => (b.points > a.points ? b : a));
+  const inside = (g: GrownCluster) => g.x0 >= main!.x0 - 1 && g.x1 <= main!.x1 + 1 && g.y0 >= main!.y0 - 1 && g.y1 <= main!.y1 + 1;
+  const parts = grown.filter((g) => g === main || inside(g));
+  if (parts.length === 1) return main.cells;
+  const out = new Int32Array(parts.reduce((n, g) => n + g.cells.length, 0));
+  let k = 0;
+  for (const g of parts) {
+    out.set(g.cells, k);
+    k += g.cells.length;
+  }
+  return out;
 }
 
 /** A bird's-eye rectangle drawn by the user, axis-aligned in the LiDAR frame (metres). */
