@@ -1,6 +1,7 @@
 /**
  * Fit and proposal quality on every labelled vehicle in ../shared/data (vehicleScenes.ts), per
- * dataset with n: one-click fit from a click at the true centre and from clicks on the vehicle's
+ * dataset with n: one-click fit (with the car size prior for cars and vans, none for trucks and
+ * buses, as the UI passes the active class's prior) from a click at the true centre and from clicks on the vehicle's
  * own points (first, middle and last point inside its box), BEV IoU >= 0.7; proposals matching a
  * vehicle within 40 m at BEV IoU >= 0.5. Used by tests/tools/fit-eval.ts and the LiDAR bench.
  */
@@ -26,6 +27,7 @@ export interface FitRow {
 
 const car = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const CAR_MIN_SIZE: [number, number] = [car.size[0], car.size[1]];
+const CAR_LIKE = /^(car|van|regular_vehicle)$/i;
 
 function pointsIn(positions: Float32Array, count: number, box: Cuboid3D): number[] {
   const out: number[] = [];
@@ -48,8 +50,11 @@ export function evaluateFit(scenes: VehicleScene[] = loadVehicleScenes(), minPoi
     for (const v of s.vehicles) {
       if (v.points < minPoints) continue;
       r.n++;
+      // The prior of the class the annotator would pick: the car prior for cars and vans; trucks,
+      // buses and trailers have no size prior in the default ontology, so none is passed.
+      const minSize = CAR_LIKE.test(v.label) ? CAR_MIN_SIZE : undefined;
       const iouFrom = (x: number, y: number) => {
-        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, minSize: CAR_MIN_SIZE });
+        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, minSize });
         return f ? bevIoU(f.box, v.box) : 0;
       };
       if (iouFrom(v.box.center[0], v.box.center[1]) >= 0.7) r.centre++;
