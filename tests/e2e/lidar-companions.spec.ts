@@ -5,7 +5,7 @@
  * camera JPGs are companions).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startHost } from './host';
@@ -58,6 +58,31 @@ test('SUSTech folder: one item per lidar frame, camera JPGs are not items', asyn
     await expect(page.getByTestId('item-tile').filter({ hasText: '.jpg' })).toHaveCount(0);
     await expectThumbnails(page, 4);
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'browser-sustech-thumbs.png') });
+  } finally {
+    await host.stop();
+  }
+});
+
+test('parser warnings are a dismissible strip above the 3D view, not drawn over it', async ({ page }) => {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-comp-')), 'scans');
+  mkdirSync(dir);
+  // A KITTI cloud with 4 stray bytes at the end: the parser reads it and warns.
+  writeFileSync(path.join(dir, 'scan.bin'), Buffer.concat([readFileSync(path.join(DATA, 'kitti', 'velodyne', '000001.bin')), Buffer.alloc(4)]));
+  const host = await startHost([dir, '--create']);
+  try {
+    await page.goto(host.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').first().dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    const warning = page.getByTestId('cloud-warning');
+    await expect(warning).toContainText('not a multiple of the 16-byte record');
+    const w = (await warning.boundingBox())!;
+    const view = (await page.getByTestId('pointcloud-viewer').boundingBox())!;
+    expect(w.y + w.height).toBeLessThanOrEqual(view.y + 1); // above the view, not over it
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'lidar-warning-strip.png') });
+    await page.getByTestId('cloud-warning-dismiss').click();
+    await expect(warning).toHaveCount(0);
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/);
   } finally {
     await host.stop();
   }
