@@ -39,9 +39,9 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
     if (parts[0] === 'thumb' && parts.length === 2) {
       const item = projects.getItem(parts[1]);
       const file = projects.itemPath(item.id);
-      const buf = await thumbnail(projects.requireProject().dir, item, file);
-      if (!buf) return text(404, 'no thumbnail for this item');
-      return { status: 200, headers: { 'content-type': 'image/webp', 'cache-control': 'private, max-age=3600' }, body: buf };
+      const thumb = await thumbnail(projects.requireProject().dir, item, file, projects.current()?.settings ?? {});
+      if (!thumb) return text(404, 'no thumbnail for this item');
+      return { status: 200, headers: { 'content-type': thumb.type, 'cache-control': 'private, max-age=3600' }, body: thumb.data };
     }
     if (parts[0] !== 'blob') return text(404, 'not found');
     let file: string;

@@ -9,7 +9,12 @@
  *  - a folder without subfolders whose .dcm files (two or more) are numbered with one shared
  *    prefix (`1-001.dcm`, `IM0001.dcm`, `slice_12.dcm`) is ONE dicom-series item (decided by
  *    names alone: indexing cannot afford to open files);
- *  - KITTI layout: `velodyne/N.bin` gets companions `image_2/N.png`, `calib/N.txt`, `label_2/N.txt`.
+ *  - KITTI layout: `velodyne/N.bin` gets companions `image_2/N.png` (`image`), `image_3/N.png`
+ *    (`image:image_3`), `calib/N.txt`, `label_2/N.txt`;
+ *  - SUSTech layout: `lidar/N.pcd` gets `camera/<cam>/N.jpg` (`image` for the front camera or the
+ *    first one, `image:<cam>` for the others) and `calib/camera/<cam>.json` (`calib:<cam>`).
+ *  Companion images are not items of their own: a point-cloud frame is listed once. Only these
+ *  layouts (same stem, sibling folders) count; a folder of plain images stays images.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -105,6 +110,23 @@ export async function indexSources(
     }
 
     const fileSet = new Set(files);
+    // Companions first: an image that belongs to a point-cloud frame is not an item.
+    const companionsOf = new Map<string, Record<string, string>>();
+    const companionImages = new Set<string>();
+    let cameras: CameraImageIndex | null = null; // built on the first SUSTech-looking cloud
+    for (const p of pending) {
+      if (p.modality !== 'pointcloud') continue;
+      let c = kittiCompanions(p.rel, fileSet);
+      if (!c && /(^|\/)lidar\/[^/]+\.pcd$/i.test(p.rel)) c = sustechCompanions(p.rel, fileSet, (cameras ??= cameraImageIndex(files)));
+      if (!c) continue;
+      companionsOf.set(p.rel, c);
+      for (const [key, rel] of Object.entries(c)) if (key === 'image' || key.startsWith('image:')) companionImages.add(rel);
+    }
+    if (companionImages.size) {
+      const kept = pending.filter((p) => !(p.modality === 'image' && companionImages.has(p.rel)));
+      pending.length = 0;
+      pending.push(...kept);
+    }
     for (let i = 0; i < pending.length; i += STAT_BATCH) {
       signal.throwIfAborted();
       const batch = pending.slice(i, i + STAT_BATCH);
@@ -126,7 +148,7 @@ export async function indexSources(
           status: prev?.status ?? 'new',
         };
         if (p.frames !== undefined) item.frames = p.frames;
-        const companions = p.modality === 'pointcloud' ? kittiCompanions(p.rel, fileSet) : undefined;
+        const companions = companionsOf.get(p.rel);
         if (companions) item.companions = companions;
         if (!prev) added++;
         else if (prev.mtime !== mtime || prev.size !== size) changed++;
@@ -177,19 +199,60 @@ async function sequenceItem(root: string, relDir: string): Promise<{ rel: string
   return { rel: relDir, modality: kind === 'pointcloud' ? 'pointcloud-sequence' : 'image-sequence', frames };
 }
 
-function kittiCompanions(rel: string, files: Set<string>): Record<string, string> | undefined {
+/** Companions of `velodyne/N.bin` in a KITTI layout (sibling folders of `velodyne`). */
+export function kittiCompanions(rel: string, files: Set<string>): Record<string, string> | undefined {
   const parts = rel.split('/');
-  if (parts.length < 2 || parts[parts.length - 2] !== 'velodyne') return undefined;
+  if (parts.length < 2 || parts[parts.length - 2] !== 'velodyne' || !/\.bin$/i.test(rel)) return undefined;
   const stem = parts[parts.length - 1].replace(/\.bin$/i, '');
   const base = parts.slice(0, -2).join('/');
   const join = (dir: string, name: string) => (base ? `${base}/${dir}/${name}` : `${dir}/${name}`);
   const out: Record<string, string> = {};
   for (const [key, candidate] of [
     ['image', join('image_2', `${stem}.png`)],
+    ['image:image_3', join('image_3', `${stem}.png`)],
     ['calib', join('calib', `${stem}.txt`)],
     ['labels', join('label_2', `${stem}.txt`)],
   ] as const) {
     if (files.has(candidate)) out[key] = candidate;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** `<base>\0<stem>` -> camera name -> image path, for every `<base>/camera/<cam>/<stem>.jpg|png`. */
+export type CameraImageIndex = Map<string, Map<string, string>>;
+
+export function cameraImageIndex(files: Iterable<string>): CameraImageIndex {
+  const out: CameraImageIndex = new Map();
+  for (const f of files) {
+    const m = /^(?:(.*)\/)?camera\/([^/]+)\/([^/]+)\.(?:jpe?g|png)$/i.exec(f);
+    if (!m) continue;
+    const key = `${m[1] ?? ''}\0${m[3]}`;
+    let cams = out.get(key);
+    if (!cams) out.set(key, (cams = new Map()));
+    if (!cams.has(m[2])) cams.set(m[2], f);
+  }
+  return out;
+}
+
+/**
+ * Companions of `lidar/N.pcd` in a SUSTechPOINTS layout: `camera/<cam>/N.jpg` (or .png) beside
+ * `lidar/`, and `calib/camera/<cam>.json` for each camera with an image. The front camera (else the
+ * first by name) is `image`, the one the LiDAR editor shows; the others are `image:<cam>`.
+ */
+export function sustechCompanions(rel: string, files: Set<string>, cameras: CameraImageIndex): Record<string, string> | undefined {
+  const parts = rel.split('/');
+  if (parts.length < 2 || parts[parts.length - 2] !== 'lidar' || !/\.pcd$/i.test(rel)) return undefined;
+  const stem = parts[parts.length - 1].replace(/\.pcd$/i, '');
+  const base = parts.slice(0, -2).join('/');
+  const images = cameras.get(`${base}\0${stem}`);
+  if (!images?.size) return undefined;
+  const names = [...images.keys()].sort();
+  const primary = names.includes('front') ? 'front' : names[0];
+  const out: Record<string, string> = { image: images.get(primary)! };
+  for (const name of names) if (name !== primary) out[`image:${name}`] = images.get(name)!;
+  for (const name of names) {
+    const calib = `${base ? `${base}/` : ''}calib/camera/${name}.json`;
+    if (files.has(calib)) out[`calib:${name}`] = calib;
+  }
+  return out;
 }

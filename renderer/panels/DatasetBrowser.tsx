@@ -157,14 +157,18 @@ interface RowProps {
   onSelect(): void;
 }
 
+/** Modalities the host makes thumbnails for (main/services/thumbnails.ts): images, and point clouds seen from above. */
+const THUMB_MODALITIES = new Set<Modality>(['image', 'pointcloud', 'pointcloud-sequence']);
+
 function Tile({ item, selected, onOpen, onSelect }: RowProps) {
   const { t } = useTranslation();
+  const [failed, setFailed] = useState<string | null>(null); // item id whose thumbnail did not load
   if (!item) return <div className="tile placeholder" />;
-  const hasThumb = item.modality === 'image';
+  const hasThumb = THUMB_MODALITIES.has(item.modality) && failed !== item.id;
   return (
     <button className={selected ? 'tile selected' : 'tile'} onClick={onSelect} onDoubleClick={onOpen} data-testid="item-tile" title={item.name}>
       <div className="thumb">
-        {hasThumb ? <img src={`/thumb/${item.id}`} loading="lazy" alt="" /> : <Icon className="thumb-icon" name={ICONS[item.modality]} size={56} />}
+        {hasThumb ? <img src={`/thumb/${item.id}`} loading="lazy" alt="" data-testid="item-thumb" onError={() => setFailed(item.id)} /> : <Icon className="thumb-icon" name={ICONS[item.modality]} size={56} />}
         <span className={`status-dot status-${item.status}`} title={t(`status.${item.status}`)} />
       </div>
       <div className="tile-name">{item.name.split('/').pop()}</div>

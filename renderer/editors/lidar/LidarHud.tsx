@@ -1,9 +1,10 @@
-/** Over the 3D view: point count, colour mode, point size, rings, .bin layout, the tool hint, lasso and warnings. */
+/** Over the 3D view: point count, colour mode, point size, rings, .bin layout, the tool hint and lasso; warnings above it (LidarWarnings). */
 import { useTranslation } from 'react-i18next';
 import { declaredLayout, isPlainBin } from '../../../core/formats/pointcloud/projectLayout';
 import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import type { LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { BinLayoutField } from './BinLayoutField';
+import { LidarWarnings } from './LidarWarnings';
 
 export function LidarHud(p: {
   cloud: LoadedCloud | null;
@@ -60,8 +61,7 @@ export function LidarHud(p: {
         </svg>
       ) : null}
       {p.notice ? <div className="lidar-notice" data-testid="lidar-notice">{p.notice}</div> : null}
-      {cloud?.warnings.length ? <div className="lidar-warning" data-testid="cloud-warning">⚠ {cloud.warnings.join(' ')}</div> : null}
-      {p.extrinsicWarnings.length ? <div className="lidar-warning" data-testid="extrinsic-warning">⚠ {p.extrinsicWarnings.join(' ')}</div> : null}
+      <LidarWarnings cloudWarnings={cloud?.warnings ?? []} extrinsicWarnings={p.extrinsicWarnings} />
     </>
   );
 }
