@@ -60,7 +60,8 @@ function chord(mods: { ctrl: boolean; alt: boolean; shift: boolean }, rawKey: st
 
 /** The chord of a key event. Ctrl and Cmd (meta) are one modifier, as users of both expect. */
 export function chordOf(e: KeyEventLike): string {
-  const letter = e.altKey && e.code && /^Key[A-Z]$/.test(e.code) ? e.code.slice(3) : e.key;
+  // Alt+letter / Alt+digit by the physical key: macOS Option turns `key` into another character.
+  const letter = e.altKey && e.code && /^(Key[A-Z]|Digit[0-9])$/.test(e.code) ? e.code.replace(/^(Key|Digit)/, '') : e.key;
   return chord({ ctrl: !!(e.ctrlKey || e.metaKey), alt: !!e.altKey, shift: !!e.shiftKey }, letter);
 }
 

@@ -39,6 +39,8 @@ import { LidarToolbar } from './LidarToolbar';
 import { useLidarData } from './useLidarData';
 import { useEditorDocument } from '../shell/useEditorDocument';
 import { useLidarKeys } from './useLidarKeys';
+import { useBevView } from './useBevView';
+import { BevCamera } from './scene/BevCamera';
 import { priorFor } from './priors';
 import './lidar.css';
 
@@ -72,7 +74,6 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const [toolName, setToolName] = useState<LidarToolName>('fit');
   const tool = useMemo(() => createLidarTool(toolName), [toolName]);
   const [preview, setPreview] = useState<LidarPreview | null>(null);
-  const [bev, setBev] = useState(false);
   const [activeLabel, setActiveLabel] = useState<string>(labels[0]?.id ?? 'object');
   const [pointSize, setPointSize] = useState(2);
   const [showRings, setShowRings] = useState(true);
@@ -98,6 +99,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const selectedObj = (selected && shown.find((o) => o.id === selected)) || null;
   /** The selected cuboid in scene coordinates (sub-views, points inside); file coordinates are in selectedObj. */
   const selectedBox = useMemo(() => (selectedObj ? cuboidInCloud(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
+  const sceneCuboids = useMemo(() => sceneShown.map((o) => o.geometry as Cuboid3D), [sceneShown]);
+  // The view (3D / bird's-eye, orientation, centre, range) is kept per item (viewStore.ts).
+  const bevView = useBevView(item.id, sceneApi, cloud, sceneCuboids, selectedBox);
+  const bev = bevView.view.bev;
   const pointLabelRec = records?.[`${POINT_LABELS_PREFIX}${frame}`] as AnnotationObject | undefined;
   const pointLabels = useMemo(
     () => (pointLabelRec && cloud && Number(pointLabelRec.attributes.count) === cloud.count ? decodeLabels(String(pointLabelRec.attributes.data), cloud.count) : null),
@@ -155,6 +160,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const toolCtx = () => ({ boxes: sceneShown.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D })), cloud: cloud && index ? { positions: cloud.positions, count: cloud.count, index } : null, prior: priorFor(labelById.get(activeLabel)) });
   const pointer = (e: React.PointerEvent, phase: 'down' | 'move' | 'up') => {
     const api = sceneApi.current;
+    if (bevView.onPointer(e, phase, tool.orbits)) return;
     if (!api || (phase === 'down' && e.button !== 0) || (phase !== 'down' && !tool.busy() && phase === 'move')) return;
     const p = { ...pointerRay(api, e.clientX, e.clientY), shift: e.shiftKey, alt: e.altKey };
     if (phase === 'down' && !tool.orbits) (e.target as HTMLElement).setPointerCapture?.(e.pointerId);
@@ -162,7 +168,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
-  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, setBev, setFrame, pickLabel, editSelected, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {
@@ -173,29 +179,21 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     const id = setInterval(() => setFrame((f) => (f + 1) % frameCount), 1000 / (data.seq?.fps ?? 10));
     return () => clearInterval(id);
   }, [playing, frameCount, data.seq]);
-  // Top view: lock the orbit to straight down; tools that drag on the ground do not orbit.
-  useEffect(() => {
-    const c = sceneApi.current?.controls;
-    if (!c) return;
-    c.minPolarAngle = 0;
-    c.maxPolarAngle = bev ? 0 : Math.PI / 2 - 0.02;
-    c.update();
-    sceneApi.current?.invalidate();
-  }, [bev, cloud]);
+  // Tools that drag on the ground do not orbit (the bird's-eye view has no orbit controls).
   useEffect(() => {
     tool.cancel();
     setPreview(null);
     const c = sceneApi.current?.controls;
     if (c) c.enabled = tool.orbits;
-  }, [tool, cloud]);
+  }, [tool, cloud, bev]);
 
   if (data.error) return <p className="error-text center">{data.error}</p>;
   const pickId = (id: string | null) => setSelected(id && shown.some((o) => o.id === id) ? id : null);
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
-      <LidarToolbar tool={toolName} setTool={setToolName} bev={bev} setBev={setBev} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} />
+      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} />
       <div className="lidar-body">
-        <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')}>
+        <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')} onWheel={bevView.onWheel} onContextMenu={(e) => bev && e.preventDefault()}>
           <div className="pc-canvas" data-testid="pointcloud-viewer">
             <Canvas
               frameloop="demand"
@@ -217,7 +215,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                 colorOf={colorOf}
                 showRings={showRings}
               />
-              <OrbitControls makeDefault enableDamping={false} />
+              {bev ? <BevCamera view={bevView.view} /> : <OrbitControls makeDefault enableDamping={false} />}
             </Canvas>
           </div>
           <LidarHud
@@ -259,6 +257,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           onBegin={doc.beginLive}
           onLive={(b) => selected && doc.live((r) => setBox(r, selected, frame, cuboidInFile(b, offset)))}
           onEnd={(view) => doc.endLive(`edit cuboid (${view} view)`, selected ? [selected] : [])}
+          setBox={(next, field) => selected && edit((r) => setBox(r, selected, frame, next), `set ${field}`, selected)}
           relabel={(l) => selected && edit((r) => relabel(r, selected, l), 'set class', selected)}
           setAttribute={(a, v, scope) => selected && edit((r) => setAttribute(r, selected, frame, a, v, scope), `set ${a}`, selected)}
           setTrackId={(id) => {

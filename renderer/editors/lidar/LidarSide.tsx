@@ -6,6 +6,8 @@ import type { CameraModel } from '../../../core/calib/camera';
 import { Provenance } from '../shell/Provenance';
 import { CameraPanel } from './CameraPanel';
 import { SubView } from './SubView';
+import { BoxFields } from './BoxFields';
+import type { BoxField } from './boxFields';
 import { INTERPOLATED_ATTR, isTrackKey, TRACK_ATTR } from './model';
 import { ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 
@@ -33,6 +35,8 @@ export interface LidarSideProps {
   onLive(sceneBox: Cuboid3D): void;
   onEnd(view: string): void;
   relabel(label: string): void;
+  /** A typed field committed: the cuboid in file coordinates (one undo step). */
+  setBox(next: Cuboid3D, field: BoxField): void;
   setAttribute(attr: string, value: AttributeValue, scope: 'track' | 'frame'): void;
   setTrackId(id: string): void;
   remove(): void;
@@ -122,6 +126,7 @@ export function LidarSide(p: LidarSideProps) {
               />
             </label>
           </div>
+          <BoxFields box={sel.geometry as Cuboid3D} boxKey={sel.id} onCommit={p.setBox} />
           {selLabel?.attributes.length ? (
             <div className="lidar-attrs">
               {selLabel.attributes.map((a) => {

@@ -1,14 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import type { LabelSpec } from '../../../core/document/schema';
 import { LIDAR_TOOLS, type LidarToolName } from './tools';
+import type { LidarViewState } from './bevView';
+import { BevControls } from './BevControls';
+import type { LidarViewCommands } from './useLidarKeys';
 
 const TOOL_KEYS: Record<LidarToolName, string> = { select: 'V', box: 'B', fit: 'C', lasso: 'P' };
 
 export function LidarToolbar(p: {
   tool: LidarToolName;
   setTool(t: LidarToolName): void;
-  bev: boolean;
-  setBev(b: boolean): void;
+  view: LidarViewState;
+  viewCommands: LidarViewCommands;
+  hasSelection: boolean;
   labels: readonly LabelSpec[];
   activeLabel: string;
   pickLabel(id: string): void;
@@ -23,10 +27,7 @@ export function LidarToolbar(p: {
           </button>
         ))}
       </div>
-      <div className="lidar-seg">
-        <button className={!p.bev ? 'active' : ''} onClick={() => p.setBev(false)}>{t('lidar.view3d')}</button>
-        <button className={p.bev ? 'active' : ''} onClick={() => p.setBev(true)} data-testid="view-bev">{t('lidar.viewBev')}</button>
-      </div>
+      <BevControls view={p.view} commands={p.viewCommands} hasSelection={p.hasSelection} />
       <div className="lidar-labels">
         {p.labels.map((l, i) => (
           <button key={l.id} className={`lidar-chip ${p.activeLabel === l.id ? 'active' : ''}`} style={{ ['--chip' as string]: l.color }} onClick={() => p.pickLabel(l.id)} data-testid={`label-chip-${l.id}`}>

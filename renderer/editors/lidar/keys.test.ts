@@ -18,7 +18,7 @@ function lidar(selected: string | null, calls: string[], over: Partial<LidarKeyD
     selected,
     setSelected: (id) => void calls.push(`select ${id}`),
     setTool: (t) => void calls.push(`tool ${t}`),
-    setBev: () => void calls.push('bev'),
+    view: { bev: false, toggle: () => void calls.push('bev'), toggleOrientation: () => void calls.push('orientation'), preset: (r) => void calls.push(`preset ${r}`), frameAll: () => void calls.push('frame all'), frameSelection: () => (calls.push('frame selection'), true), zoom: (n) => void calls.push(`zoom ${n}`) },
     setFrame: () => void calls.push('frame'),
     pickLabel: (id) => void calls.push(`label ${id}`),
     editSelected: (_f, label) => void calls.push(`edit ${label}`),
@@ -67,6 +67,38 @@ describe('LiDAR keys under the item keys', () => {
     dispatchKey(key('1'));
     expect(dispatchKey(key('2'))).toBe(false);
     expect(calls).toEqual(['frame', 'label car']);
+  });
+});
+
+describe('LiDAR view keys and fine steps', () => {
+  it('bird\'s-eye keys: T, H, Alt+1/2/3 (by the physical key), G, = / -, F frames the selection in BEV', () => {
+    const calls: string[] = [];
+    const p = lidar(null, calls);
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(p), fallback: (e) => lidarLabelKey(p, e), ...on });
+    for (const k of [key('t'), key('h'), key('1', { altKey: true, code: 'Digit1' }), key('¡', { altKey: true, code: 'Digit2' }), key('3', { altKey: true, code: 'Digit3' }), key('g'), key('='), key('-')]) expect(dispatchKey(k), k.key).toBe(true);
+    expect(calls).toEqual(['bev', 'orientation', 'preset 20', 'preset 40', 'preset 80', 'frame all', 'zoom -1', 'zoom 1']);
+    resetKeyDispatcher();
+    const calls2: string[] = [];
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(lidar('c1', calls2, { view: { ...p.view, bev: true, frameSelection: () => (calls2.push('frame selection'), true) } })), ...on });
+    dispatchKey(key('f'));
+    expect(calls2).toEqual(['frame selection']);
+  });
+
+  it('Shift or Alt nudges by 0.01 m / 0.5°, plain keys by 0.1 m / 2°', () => {
+    const boxes: number[] = [];
+    const deps = lidar('c1', [], {
+      editSelected: (f) => {
+        const b = f({ kind: 'cuboid3d', center: [0, 0, 0], size: [4, 2, 1.5], yaw: 0 });
+        boxes.push(b.center[0] || b.yaw);
+      },
+    });
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(deps), ...on });
+    dispatchKey(key('ArrowUp'));
+    dispatchKey(key('ArrowUp', { shiftKey: true }));
+    dispatchKey(key('ArrowUp', { altKey: true }));
+    dispatchKey(key('q', { altKey: true, code: 'KeyQ' }));
+    dispatchKey(key('q', { shiftKey: true }));
+    expect(boxes.map((v) => +v.toFixed(5))).toEqual([0.1, 0.01, 0.01, +((0.5 * Math.PI) / 180).toFixed(5), +((0.5 * Math.PI) / 180).toFixed(5)]);
   });
 });
 

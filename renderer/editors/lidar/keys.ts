@@ -1,11 +1,13 @@
 /**
  * The LiDAR editor's keys as data (renderer/keymap): what each chord does, shown by the shortcuts
  * dialog from this same table. Class hotkeys come from the ontology (the editor's `fallback`).
- * Shift is the fine step for moves, turns and sizes, so each of those lists both chords.
+ * Shift or Alt is the fine step (0.01 m, 0.5°) for moves, turns and sizes, so each of those lists
+ * the three chords. Bird's-eye view keys: T toggles it, H north-up / heading-up, Alt+1/2/3 the
+ * 20 / 40 / 80 m range, G frame all, F frame the selection, = / - zoom one step.
  */
 import { defineKeymap, type KeySpec } from '../../keymap/keymap';
 
-const fine = (keys: string[]) => keys.flatMap((k) => [k, `Shift+${k}`]);
+const fine = (keys: string[]) => keys.flatMap((k) => [k, `Shift+${k}`, `Alt+${k}`]);
 const spec = (keys: string[], description: string, display?: string): KeySpec => ({ keys, description, ...(display ? { display } : {}) });
 
 export const lidarKeymap = defineKeymap({
@@ -21,6 +23,13 @@ export const lidarKeymap = defineKeymap({
     lasso: spec(['p'], 'shortcutsLidar.lasso', 'P'),
     view: spec(['t'], 'shortcutsLidar.view', 'T'),
     focus: spec(['f'], 'shortcutsLidar.focus', 'F'),
+    orientation: spec(['h'], 'shortcutsLidar.orientation', 'H'),
+    range20: spec(['Alt+1'], 'shortcutsLidar.range20', 'Alt+1'),
+    range40: spec(['Alt+2'], 'shortcutsLidar.range40', 'Alt+2'),
+    range80: spec(['Alt+3'], 'shortcutsLidar.range80', 'Alt+3'),
+    frameAll: spec(['g'], 'shortcutsLidar.frameAll', 'G'),
+    zoomIn: spec(['=', '+'], 'shortcutsLidar.zoom', '= / -'),
+    zoomOut: spec(['-'], 'shortcutsLidar.zoom', '= / -'),
     prevFrame: spec(['a'], 'shortcutsLidar.prevFrame', 'A'),
     nextFrame: spec(['d'], 'shortcutsLidar.nextFrame', 'D'),
     deselect: spec(['Escape'], 'shortcutsLidar.deselect', 'Esc'),
@@ -63,3 +72,8 @@ export const NUDGES: Partial<Record<LidarKeyAction, { move?: [number, number, nu
   taller: { resize: [2, 1] },
   flatter: { resize: [2, -1] },
 };
+
+/** The nudge step of a key press: Shift or Alt give the fine step (0.01 m, 0.5°), else 0.1 m, 2°. */
+export function nudgeStep(e: { shiftKey?: boolean; altKey?: boolean }): { metres: number; degrees: number } {
+  return e.shiftKey || e.altKey ? { metres: 0.01, degrees: 0.5 } : { metres: 0.1, degrees: 2 };
+}

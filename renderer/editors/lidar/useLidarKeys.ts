@@ -1,6 +1,6 @@
 /**
  * Binds the LiDAR keymap table (keys.ts) with useKeymap: tools, views, frames, undo / redo,
- * selection, and nudges of the selected cuboid (Shift: fine); class hotkeys 1-9 from the ontology
+ * selection, and nudges of the selected cuboid (Shift or Alt: fine); class hotkeys 1-9 from the ontology
  * (or the label order when no label has one) through the fallback.
  */
 import type { MutableRefObject } from 'react';
@@ -10,12 +10,23 @@ import type { KeyboardEventLike, KeyHandler } from '../../keymap/dispatcher';
 import { useKeymap } from '../../keymap/useKeymap';
 import { useApp } from '../../state/appStore';
 import { moveLocal, resize, rotate } from '../../../core/editing/lidar/boxEdit';
-import { lidarKeymap, NUDGES, type LidarKeyAction } from './keys';
+import { lidarKeymap, nudgeStep, NUDGES, type LidarKeyAction } from './keys';
 import { boxAt, type Records } from './model';
 import type { SceneApi } from './scene/Bridge';
 import { focusOn } from './scene/CameraFraming';
 import type { SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import type { LidarToolName } from './tools';
+
+export interface LidarViewCommands {
+  bev: boolean;
+  toggle(): void;
+  toggleOrientation(): void;
+  preset(range: number): void;
+  frameAll(): void;
+  /** Frames the selected cuboid; false when nothing is selected. */
+  frameSelection(): boolean;
+  zoom(steps: number): void;
+}
 
 export interface LidarKeyDeps {
   labels: readonly LabelSpec[];
@@ -25,7 +36,8 @@ export interface LidarKeyDeps {
   selected: string | null;
   setSelected(id: string | null): void;
   setTool(t: LidarToolName): void;
-  setBev(f: (b: boolean) => boolean): void;
+  /** The view commands (useBevView.ts); `bev` tells whether the bird's-eye view is on. */
+  view: LidarViewCommands;
   setFrame(f: (n: number) => number): void;
   pickLabel(id: string): void;
   editSelected(f: (b: Cuboid3D) => Cuboid3D, label: string): void;
@@ -51,8 +63,17 @@ export function lidarKeyHandlers(p: LidarKeyDeps): Partial<Record<LidarKeyAction
     box: () => p.setTool('box'),
     fit: () => p.setTool('fit'),
     lasso: () => p.setTool('lasso'),
-    view: () => p.setBev((b) => !b),
+    view: () => p.view.toggle(),
+    orientation: () => p.view.toggleOrientation(),
+    range20: () => p.view.preset(20),
+    range40: () => p.view.preset(40),
+    range80: () => p.view.preset(80),
+    frameAll: () => p.view.frameAll(),
+    zoomIn: () => p.view.zoom(-1),
+    zoomOut: () => p.view.zoom(1),
     focus: () => {
+      // Bird's-eye view: frame the selection (or everything); 3D: orbit around it.
+      if (p.view.bev) return void (p.view.frameSelection() || p.view.frameAll());
       const g = p.selected ? boxAt(p.recordsRef.current, p.selected, p.frame) : null;
       focusOn(p.sceneApi.current, g ? cuboidInCloud(g, p.offset) : undefined);
     },
@@ -64,8 +85,8 @@ export function lidarKeyHandlers(p: LidarKeyDeps): Partial<Record<LidarKeyAction
   for (const [action, n] of Object.entries(NUDGES) as [LidarKeyAction, NonNullable<(typeof NUDGES)[LidarKeyAction]>][]) {
     handlers[action] = (e) => {
       if (!p.selected) return false;
-      const s = e.shiftKey ? 0.02 : 0.1;
-      const ang = ((e.shiftKey ? 0.5 : 2) * Math.PI) / 180;
+      const { metres: s, degrees } = nudgeStep(e);
+      const ang = (degrees * Math.PI) / 180;
       if (n.move) p.editSelected((b) => moveLocal(b, n.move![0] * s, n.move![1] * s, n.move![2] * s), 'move');
       else if (n.turn) p.editSelected((b) => rotate(b, n.turn! * ang), 'rotate');
       else if (n.resize) p.editSelected((b) => resize(b, n.resize![0], n.resize![1] * s), 'resize');

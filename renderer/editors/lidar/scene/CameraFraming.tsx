@@ -17,6 +17,7 @@ export function FitSmallCloud({ cloud }: { cloud: LoadedCloud }) {
     invalidate(): void;
   };
   useEffect(() => {
+    if (!camera.isPerspectiveCamera) return; // the bird's-eye view frames itself (bevView.ts)
     const sphere = new THREE.Sphere();
     const box = new THREE.Box3();
     const p = cloud.positions;
