@@ -43,6 +43,7 @@ import { useBevView } from './useBevView';
 import { BevCamera } from './scene/BevCamera';
 import { priorFor } from './priors';
 import './lidar.css';
+import { refitCuboid } from '../../../core/lidar/refit';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -133,6 +134,27 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     },
     [selected, edit],
   );
+  // Re-fit to the points (refit.ts): the selected cuboid, or every cuboid of the frame in one undo step.
+  const refit = useCallback(
+    (which: 'selected' | 'frame') => {
+      if (!cloud || !index) return;
+      const keys = which === 'selected' ? (selected ? [selected] : []) : frameBoxes(recordsRef.current, frame).map((o) => o.id);
+      let next = recordsRef.current;
+      let done = 0;
+      for (const key of keys) {
+        const b = boxAt(next, key, frame);
+        const label = frameBoxes(next, frame).find((o) => o.id === key)?.label;
+        const prior = priorFor(label ? labelById.get(label) : undefined);
+        const fitted = b && refitCuboid(cloud.positions, cloud.count, cuboidInCloud(b, offset), { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+        if (!fitted) continue;
+        next = setBox(next, key, frame, cuboidInFile(fitted, offset));
+        done++;
+      }
+      if (done) edit(() => next, which === 'selected' ? 're-fit cuboid' : 'fit all cuboids', selected);
+      setNotice(done ? t('lidar.refitDone', { done, total: keys.length }) : t('lidar.refitNone'));
+    },
+    [cloud, index, selected, frame, recordsRef, labelById, offset, edit, t],
+  );
   const removeSelected = useCallback(() => {
     if (!selected) return;
     edit((r) => removeAt(r, selected, frame), 'delete cuboid', selected);
@@ -168,7 +190,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
-  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {
@@ -191,7 +213,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const pickId = (id: string | null) => setSelected(id && shown.some((o) => o.id === id) ? id : null);
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
-      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} />
+      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} refit={refit} />
       <div className="lidar-body">
         <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')} onWheel={bevView.onWheel} onContextMenu={(e) => bev && e.preventDefault()}>
           <div className="pc-canvas" data-testid="pointcloud-viewer">

@@ -16,6 +16,7 @@ export function LidarToolbar(p: {
   labels: readonly LabelSpec[];
   activeLabel: string;
   pickLabel(id: string): void;
+  refit(which: 'selected' | 'frame'): void;
 }) {
   const { t } = useTranslation();
   return (
@@ -28,6 +29,14 @@ export function LidarToolbar(p: {
         ))}
       </div>
       <BevControls view={p.view} commands={p.viewCommands} hasSelection={p.hasSelection} />
+      <div className="lidar-seg">
+        <button disabled={!p.hasSelection} onClick={() => p.refit('selected')} title={t('shortcutsLidar.refit')} data-testid="refit-selected">
+          {t('lidar.refit')} <kbd>R</kbd>
+        </button>
+        <button onClick={() => p.refit('frame')} title={t('shortcutsLidar.refitAll')} data-testid="refit-all">
+          {t('lidar.refitAll')} <kbd>⇧R</kbd>
+        </button>
+      </div>
       <div className="lidar-labels">
         {p.labels.map((l, i) => (
           <button key={l.id} className={`lidar-chip ${p.activeLabel === l.id ? 'active' : ''}`} style={{ ['--chip' as string]: l.color }} onClick={() => p.pickLabel(l.id)} data-testid={`label-chip-${l.id}`}>

@@ -22,6 +22,7 @@ function lidar(selected: string | null, calls: string[], over: Partial<LidarKeyD
     setFrame: () => void calls.push('frame'),
     pickLabel: (id) => void calls.push(`label ${id}`),
     editSelected: (_f, label) => void calls.push(`edit ${label}`),
+    refit: (which) => void calls.push(`refit ${which}`),
     removeSelected: () => void calls.push('remove'),
     undo: () => void calls.push('undo'),
     redo: () => void calls.push('redo'),
@@ -110,5 +111,20 @@ describe('medical keys under the item keys', () => {
     dispatchKey(key('PageDown'));
     dispatchKey(key('PageUp'));
     expect(calls).toEqual(['slice PageDown', 'slice PageUp']);
+  });
+});
+
+describe('LiDAR re-fit keys', () => {
+  it('R re-fits the selected cuboid (and passes on with none); Shift+R fits every cuboid of the frame', () => {
+    const calls: string[] = [];
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(lidar('box1', calls)), ...on });
+    dispatchKey(key('r'));
+    dispatchKey(key('R', { shiftKey: true }));
+    expect(calls).toEqual(['refit selected', 'refit frame']);
+    resetKeyDispatcher();
+    const none: string[] = [];
+    register({ table: lidarKeymap, handlers: lidarKeyHandlers(lidar(null, none)), ...on });
+    expect(dispatchKey(key('r'))).toBe(false);
+    expect(none).toEqual([]);
   });
 });

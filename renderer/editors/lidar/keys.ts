@@ -28,6 +28,8 @@ export const lidarKeymap = defineKeymap({
     range40: spec(['Alt+2'], 'shortcutsLidar.range40', 'Alt+2'),
     range80: spec(['Alt+3'], 'shortcutsLidar.range80', 'Alt+3'),
     frameAll: spec(['g'], 'shortcutsLidar.frameAll', 'G'),
+    refit: spec(['r'], 'shortcutsLidar.refit', 'R'),
+    refitAll: spec(['Shift+R'], 'shortcutsLidar.refitAll', 'Shift+R'),
     zoomIn: spec(['=', '+'], 'shortcutsLidar.zoom', '= / -'),
     zoomOut: spec(['-'], 'shortcutsLidar.zoom', '= / -'),
     prevFrame: spec(['a'], 'shortcutsLidar.prevFrame', 'A'),

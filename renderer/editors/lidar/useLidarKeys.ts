@@ -41,6 +41,8 @@ export interface LidarKeyDeps {
   setFrame(f: (n: number) => number): void;
   pickLabel(id: string): void;
   editSelected(f: (b: Cuboid3D) => Cuboid3D, label: string): void;
+  /** Re-fit the selected cuboid / every cuboid of the frame to their points (refit.ts). */
+  refit(which: 'selected' | 'frame'): void;
   removeSelected(): void;
   undo(): void;
   redo(): void;
@@ -69,6 +71,8 @@ export function lidarKeyHandlers(p: LidarKeyDeps): Partial<Record<LidarKeyAction
     range40: () => p.view.preset(40),
     range80: () => p.view.preset(80),
     frameAll: () => p.view.frameAll(),
+    refit: () => (p.selected ? void p.refit('selected') : false),
+    refitAll: () => p.refit('frame'),
     zoomIn: () => p.view.zoom(-1),
     zoomOut: () => p.view.zoom(1),
     focus: () => {
