@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { declaredKeymaps, dialogTables } from './shortcutTables';
-import { chordOf, displayChord, displayKeys, duplicateChords, shortcutSections } from '../keymap/keymap';
+import { chordOf, displayChord, displayKeys, duplicateChords, parseChord, shortcutSections } from '../keymap/keymap';
 import { dispatchKey, register, resetKeyDispatcher, type KeyboardEventLike } from '../keymap/dispatcher';
 import { en, zh } from '../i18n/resources';
 
@@ -18,6 +18,17 @@ describe('declared key tables', () => {
     const sections = shortcutSections(dialogTables()).map((s) => s.section.replace('shortcuts.sections.', ''));
     expect(sections).toEqual(['general', 'shell.shortcuts.section', 'dataset', 'image', 'lidar', 'medical', 'review', 'ontology', 'models', 'dialogs']);
     expect(dialogTables()[0].id).toBe('app');
+  });
+
+  it('leave the review bar its keys in every editor (editor and tool tables are asked first)', () => {
+    const review = real().find((t) => t.id === 'review-bar')!;
+    const reviewChords = new Set(Object.values(review.actions).flatMap((a) => a.keys.map(parseChord)));
+    const clashes: string[] = [];
+    for (const t of real()) {
+      if (t === review || (t.layer !== 'editor' && t.layer !== 'tool')) continue;
+      for (const [action, spec] of Object.entries(t.actions)) for (const k of spec.keys) if (reviewChords.has(parseChord(k))) clashes.push(`${t.id}.${action}: ${k}`);
+    }
+    expect(clashes).toEqual([]);
   });
 
   it('have no chord twice within a table', () => {

@@ -2,7 +2,7 @@
  * Issue #14, views and exact numbers, on real KITTI data: the orthographic bird's-eye view (range
  * preset, frame all, wheel zoom, kept per item), a one-click fit in it, the typed centre / yaw
  * fields (saved on disk, one Ctrl+Z per field, invalid input refused), the 0.01 m fine nudge and
- * re-fitting a moved box to its points (R, Shift+R).
+ * re-fitting a moved box to its points (R, Shift+F).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -132,12 +132,12 @@ test('bird\'s-eye view: 40 m preset, frame all, wheel zoom; typed centre x and y
   await expect.poll(() => saved()!.center[0], { timeout: 15_000 }).toBeCloseTo(newX + 0.02 * Math.cos(fitted.yaw), 4);
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
 
-  // R: the box, now 0.52 m off, is re-fitted to the car's points (one undo step); Shift+R fits
+  // R: the box, now 0.52 m off, is re-fitted to the car's points (one undo step); Shift+F fits
   // every cuboid of the frame (here the same one: it stays put).
   await page.keyboard.press('r');
   await expect.poll(() => Math.hypot(saved()!.center[0] - fitted.center[0], saved()!.center[1] - fitted.center[1]), { timeout: 15_000 }).toBeLessThan(0.15);
   await expect(page.getByTestId('lidar-notice')).toContainText('Re-fitted 1 of 1');
-  await page.keyboard.press('Shift+R');
+  await page.keyboard.press('Shift+F');
   await expect(page.getByTestId('lidar-notice')).toContainText('Re-fitted 1 of 1');
   expect(Math.hypot(saved()!.center[0] - fitted.center[0], saved()!.center[1] - fitted.center[1])).toBeLessThan(0.15);
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });

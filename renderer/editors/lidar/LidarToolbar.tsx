@@ -34,7 +34,7 @@ export function LidarToolbar(p: {
           {t('lidar.refit')} <kbd>R</kbd>
         </button>
         <button onClick={() => p.refit('frame')} title={t('shortcutsLidar.refitAll')} data-testid="refit-all">
-          {t('lidar.refitAll')} <kbd>⇧R</kbd>
+          {t('lidar.refitAll')} <kbd>⇧F</kbd>
         </button>
       </div>
       <div className="lidar-labels">

@@ -115,11 +115,11 @@ describe('medical keys under the item keys', () => {
 });
 
 describe('LiDAR re-fit keys', () => {
-  it('R re-fits the selected cuboid (and passes on with none); Shift+R fits every cuboid of the frame', () => {
+  it('R re-fits the selected cuboid (and passes on with none); Shift+F fits every cuboid of the frame', () => {
     const calls: string[] = [];
     register({ table: lidarKeymap, handlers: lidarKeyHandlers(lidar('box1', calls)), ...on });
     dispatchKey(key('r'));
-    dispatchKey(key('R', { shiftKey: true }));
+    dispatchKey(key('F', { shiftKey: true }));
     expect(calls).toEqual(['refit selected', 'refit frame']);
     resetKeyDispatcher();
     const none: string[] = [];

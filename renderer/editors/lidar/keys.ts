@@ -29,7 +29,8 @@ export const lidarKeymap = defineKeymap({
     range80: spec(['Alt+3'], 'shortcutsLidar.range80', 'Alt+3'),
     frameAll: spec(['g'], 'shortcutsLidar.frameAll', 'G'),
     refit: spec(['r'], 'shortcutsLidar.refit', 'R'),
-    refitAll: spec(['Shift+R'], 'shortcutsLidar.refitAll', 'Shift+R'),
+    // Shift+F, not Shift+R: Shift+R is the review bar's reject in every editor.
+    refitAll: spec(['Shift+F'], 'shortcutsLidar.refitAll', 'Shift+F'),
     zoomIn: spec(['=', '+'], 'shortcutsLidar.zoom', '= / -'),
     zoomOut: spec(['-'], 'shortcutsLidar.zoom', '= / -'),
     prevFrame: spec(['a'], 'shortcutsLidar.prevFrame', 'A'),
