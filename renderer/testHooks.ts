@@ -5,7 +5,7 @@
  * condition is the constant `false` and the minifier drops the code, so shipped apps carry no
  * test hooks (tests/desktop/package.test.ts checks the packaged renderer).
  */
-export const TEST_HOOKS: boolean = import.meta.env.VITE_DATUM_TEST_HOOKS === '1';
+const TEST_HOOKS: boolean = import.meta.env.VITE_DATUM_TEST_HOOKS === '1';
 
 export function exposeTestHook(name: `__datum${string}`, value: unknown): void {
   if (TEST_HOOKS) (window as unknown as Record<string, unknown>)[name] = value;

@@ -24,8 +24,4 @@ export class EventHub {
       }
     }
   }
-
-  get size(): number {
-    return this.listeners.size;
-  }
 }

@@ -138,20 +138,18 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const refit = useCallback(
     (which: 'selected' | 'frame') => {
       if (!cloud || !index) return;
-      const keys = which === 'selected' ? (selected ? [selected] : []) : frameBoxes(recordsRef.current, frame).map((o) => o.id);
+      const boxes = frameBoxes(recordsRef.current, frame).filter((o) => which === 'frame' || o.id === selected);
       let next = recordsRef.current;
       let done = 0;
-      for (const key of keys) {
-        const b = boxAt(next, key, frame);
-        const label = frameBoxes(next, frame).find((o) => o.id === key)?.label;
-        const prior = priorFor(label ? labelById.get(label) : undefined);
-        const fitted = b && refitCuboid(cloud.positions, cloud.count, cuboidInCloud(b, offset), { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+      for (const o of boxes) {
+        const prior = priorFor(labelById.get(o.label));
+        const fitted = refitCuboid(cloud.positions, cloud.count, cuboidInCloud(o.geometry as Cuboid3D, offset), { index, minSize: prior ? [prior[0], prior[1]] : undefined });
         if (!fitted) continue;
-        next = setBox(next, key, frame, cuboidInFile(fitted, offset));
+        next = setBox(next, o.id, frame, cuboidInFile(fitted, offset));
         done++;
       }
       if (done) edit(() => next, which === 'selected' ? 're-fit cuboid' : 'fit all cuboids', selected);
-      setNotice(done ? t('lidar.refitDone', { done, total: keys.length }) : t('lidar.refitNone'));
+      setNotice(done ? t('lidar.refitDone', { done, total: boxes.length }) : t('lidar.refitNone'));
     },
     [cloud, index, selected, frame, recordsRef, labelById, offset, edit, t],
   );
