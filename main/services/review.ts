@@ -106,8 +106,8 @@ export class ReviewService {
         // are kept beside it first (<id>.json.corrupt-<time>).
         let quarantined = false;
         const doc = await this.projects.loadAnnotations(itemId).catch(async (e) => {
-          if (!unreadable || !(e instanceof DatumError) || (e.code !== 'BAD_FILE' && e.code !== 'UNSUPPORTED')) throw e;
-          if (e.code === 'UNSUPPORTED') throw e; // written by a newer Datum: never overwrite it
+          // Only a corrupt file is replaced; one written by a newer Datum (UNSUPPORTED) never is.
+          if (!unreadable || !(e instanceof DatumError) || e.code !== 'BAD_FILE') throw e;
           quarantined = true;
           return unreadable();
         });
