@@ -1,23 +1,47 @@
 /**
  * 3D box proposals without a trained network: ground removal and a bird's-eye obstacle grid
- * (frameIndex), connected components of the whole frame (cluster), an L-shape box per cluster
- * (rectFit), and a size-prior classifier (sizePrior). Meant to pre-fill a frame for a human to
- * correct, so it favours recall on vehicles and cheapness over precision.
+ * (frameIndex), connected components of the whole frame at two link strengths (cluster), an
+ * L-shape box per cluster (rectFit) completed to the class prior behind its visible faces, a
+ * calibrated classifier (classify.ts: score = estimated probability that a human keeps the box)
+ * and non-maximum suppression across the two clusterings.
+ *
+ * Why two clusterings: the range-scaled link that joins a far car's sparse rings also joins a
+ * near car to the car parked bumper to bumper in front of it, to a hedge, or to a pedestrian
+ * beside it. Rather than guessing per cluster which link is right, both partitions propose and
+ * the classifier with NMS keeps the box that looks most like one object.
  */
 import type { Cuboid3D } from '../document/schema';
-import { labelAllClusters, type LinkOptions } from './cluster';
+import { labelAllClusters, type CellComponents, type LinkOptions } from './cluster';
 import { completeRect } from './fit';
 import { buildFrameIndex, groundHeight, type FrameIndex, type FrameIndexOptions } from './frameIndex';
+import { bevIntersectionArea } from './iou';
 import { fitRect, type RectFitOptions } from './rectFit';
 import { gatherCells, headingSearchCount } from './gather';
-import { classifyBySize, type ProposalClass } from './sizePrior';
+import { carProbability, vruProbability, type LogisticModel } from './classify';
+import { clusterFeatures, heightStats } from './proposalFeatures';
+import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
   box: Cuboid3D;
   label: ProposalClass;
-  /** Size-prior score times a point-support factor, in [0, 1]. */
+  /** Estimated probability that a human keeps this box (calibrated on labelled frames). */
   score: number;
   pointCount: number;
+}
+
+/** Every cluster considered, with why it was dropped (diagnostics, classifier fitting). */
+export interface Candidate extends Proposal {
+  /** Clustering level (0 = range-scaled link, 1 = tight link) and component id there. */
+  level: number;
+  component: number;
+  dropped?: 'extent' | 'score' | 'suppressed';
+  features?: Float32Array;
+  /** The car hypothesis' box and probability, and the pedestrian/cyclist one. */
+  carBox?: Cuboid3D;
+  carScore?: number;
+  vruBox?: Cuboid3D;
+  vruLabel?: ProposalClass;
+  vruScore?: number;
 }
 
 export interface ProposeOptions extends LinkOptions, RectFitOptions {
@@ -28,70 +52,126 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
   minPoints?: number;
   /** Clusters whose grid bounding box is wider than this (metres; walls, hedges) are ignored. */
   maxExtent?: number;
-  /** Proposals scoring below this are dropped. */
+  /** Proposals whose probability is below this are dropped. */
   minScore?: number;
   sensorOrigin?: [number, number];
   /** Only points up to this height above the ground steer the heading search (see gather.ts). */
   outlineMaxHeight?: number;
+  /** The second, tight clustering's link (cells are linked only this close). */
+  tightLink?: LinkOptions;
+  /** A box overlapping a better one by more than this share of the smaller footprint is dropped. */
+  nmsOverlap?: number;
+  /** Classifier weights (default: the committed fit); the fitting script passes held-out folds. */
+  carModel?: LogisticModel;
+  vruModel?: LogisticModel;
 }
 
-export function proposeBoxes(positions: Float32Array, count: number, options: ProposeOptions = {}): Proposal[] {
-  const index = options.index ?? buildFrameIndex(positions, count, options.indexOptions);
-  const minPoints = options.minPoints ?? 10;
-  const maxExtentCells = (options.maxExtent ?? 8) / index.cellSize;
-  const minScore = options.minScore ?? 0.15;
-  const sensor = options.sensorOrigin ?? [0, 0];
-  const outlineMaxHeight = options.outlineMaxHeight ?? 1.1;
-  const { labels, count: components, pointCounts } = labelAllClusters(index, options);
-  const { nx } = index;
+/** Default second clustering: 8-neighbourhood of 0.2 m cells, nearly independent of range. */
+export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkAngle: 0.002, minLinkCells: 1, maxLinkCells: 2 };
 
-  // Bucket occupied cells by component (counting sort) and track each component's cell bounds.
-  const compStart = new Uint32Array(components + 2);
+const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
+const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
+
+export function proposeBoxes(positions: Float32Array, count: number, options: ProposeOptions = {}): Proposal[] {
+  return proposeCandidates(positions, count, options)
+    .filter((c) => !c.dropped)
+    .map(({ box, label, score, pointCount }) => ({ box, label, score, pointCount }));
+}
+
+/** Occupied cells bucketed by component (counting sort), with each component's cell bounds. */
+function bucket(index: FrameIndex, comps: CellComponents) {
+  const { labels, count: components } = comps;
+  const { nx } = index;
+  const start = new Uint32Array(components + 2);
   const minX = new Int32Array(components + 1).fill(2 ** 30), maxX = new Int32Array(components + 1).fill(-1);
   const minY = new Int32Array(components + 1).fill(2 ** 30), maxY = new Int32Array(components + 1).fill(-1);
   for (let c = 0; c < labels.length; c++) {
     const id = labels[c];
     if (id === 0) continue;
-    compStart[id + 1]++;
+    start[id + 1]++;
     const x = c % nx, y = (c - x) / nx;
     if (x < minX[id]) minX[id] = x;
     if (x > maxX[id]) maxX[id] = x;
     if (y < minY[id]) minY[id] = y;
     if (y > maxY[id]) maxY[id] = y;
   }
-  for (let id = 1; id <= components + 1; id++) compStart[id] += compStart[id - 1];
-  const fill = compStart.slice();
-  const cellsByComp = new Uint32Array(compStart[components + 1]);
-  for (let c = 0; c < labels.length; c++) if (labels[c] !== 0) cellsByComp[fill[labels[c]]++] = c;
+  for (let id = 1; id <= components + 1; id++) start[id] += start[id - 1];
+  const fill = start.slice();
+  const cells = new Uint32Array(start[components + 1]);
+  for (let c = 0; c < labels.length; c++) if (labels[c] !== 0) cells[fill[labels[c]]++] = c;
+  return { start, cells, minX, maxX, minY, maxY };
+}
 
-  const proposals: Proposal[] = [];
-  for (let id = 1; id <= components; id++) {
-    const n = pointCounts[id];
-    if (n < minPoints) continue;
-    if (maxX[id] - minX[id] > maxExtentCells || maxY[id] - minY[id] > maxExtentCells) continue;
-    // Ground under the component's grid centre: the reference for the outline band and the height.
-    const midX = index.originX + ((minX[id] + maxX[id] + 1) / 2) * index.cellSize;
-    const midY = index.originY + ((minY[id] + maxY[id] + 1) / 2) * index.cellSize;
-    const pts = gatherCells(index, cellsByComp, compStart[id], compStart[id + 1], groundHeight(index, midX, midY) + outlineMaxHeight);
-    const m = pts.count;
-    const maxZ = pts.maxZ;
-    // A lighter heading search than the interactive fit: many clusters per frame, 50 ms budget.
-    const rect = fitRect(pts.xy, m, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount: headingSearchCount(pts) });
-    const long = Math.max(rect.extent1, rect.extent2);
-    const short = Math.min(rect.extent1, rect.extent2);
-    const ground = groundHeight(index, rect.cx, rect.cy);
-    const seenHeight = maxZ - ground;
-    const { prior, score } = classifyBySize(long, short, seenHeight);
-    const support = 1 - Math.exp(-m / 25); // few points: weak evidence whatever the size
-    if (score * support < minScore) continue;
-    const r = completeRect(rect, [prior.size[0], prior.size[1]], sensor);
-    const height = Math.max(seenHeight, 0.1);
-    proposals.push({
-      box: { kind: 'cuboid3d', center: [r.cx, r.cy, ground + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
-      label: prior.label,
-      score: score * support,
-      pointCount: m,
-    });
+const NONE: Cuboid3D = { kind: 'cuboid3d', center: [0, 0, 0], size: [0, 0, 0], yaw: 0 };
+
+/**
+ * All candidates of both clusterings, scored; those not proposed carry `dropped`. Sorted by
+ * score. proposeBoxes keeps the undropped ones.
+ */
+export function proposeCandidates(positions: Float32Array, count: number, options: ProposeOptions = {}): Candidate[] {
+  const index = options.index ?? buildFrameIndex(positions, count, options.indexOptions);
+  const minPoints = options.minPoints ?? 10;
+  const maxExtentCells = (options.maxExtent ?? 8) / index.cellSize;
+  const minScore = options.minScore ?? 0.5;
+  const sensor = options.sensorOrigin ?? [0, 0];
+  const outlineMaxHeight = options.outlineMaxHeight ?? 1.1;
+  const nmsOverlap = options.nmsOverlap ?? 0.3;
+  const levels = [labelAllClusters(index, options), labelAllClusters(index, { ...TIGHT_LINK, ...options.tightLink })];
+  const out: Candidate[] = [];
+  levels.forEach((comps, level) => {
+    const { start, cells, minX, maxX, minY, maxY } = bucket(index, comps);
+    for (let id = 1; id <= comps.count; id++) {
+      const n = comps.pointCounts[id];
+      if (n < minPoints) continue;
+      if (maxX[id] - minX[id] > maxExtentCells || maxY[id] - minY[id] > maxExtentCells) {
+        if (level === 0) out.push({ box: NONE, label: 'car', score: 0, pointCount: n, level, component: id, dropped: 'extent' });
+        continue;
+      }
+      const midX = index.originX + ((minX[id] + maxX[id] + 1) / 2) * index.cellSize;
+      const midY = index.originY + ((minY[id] + maxY[id] + 1) / 2) * index.cellSize;
+      const pts = gatherCells(index, cells, start[id], start[id + 1], groundHeight(index, midX, midY) + outlineMaxHeight);
+      // A lighter heading search than the interactive fit: many clusters per frame, 50 ms budget.
+      const rect = fitRect(pts.xy, pts.count, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount: headingSearchCount(pts) });
+      const long = Math.max(rect.extent1, rect.extent2);
+      const short = Math.min(rect.extent1, rect.extent2);
+      const ground = groundHeight(index, rect.cx, rect.cy);
+      const h = heightStats(index, cells, start[id], start[id + 1], ground);
+      const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
+      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range }, h, index.cellSize);
+      const height = Math.max(h.max, 0.1);
+      const boxFor = (size: [number, number, number]): Cuboid3D => {
+        const r = completeRect(rect, [size[0], size[1]], sensor);
+        return { kind: 'cuboid3d', center: [r.cx, r.cy, ground + height / 2], size: [r.length, r.width, height], yaw: r.yaw };
+      };
+      const carBox = boxFor(CAR.size);
+      const carScore = carProbability(features, options.carModel);
+      let vru = VRU[0];
+      for (const p of VRU) if (classScore(p, long, short, height) > classScore(vru, long, short, height)) vru = p;
+      const vruBox = boxFor(vru.size);
+      const vruScore = vruProbability(features, options.vruModel);
+      const isCar = carScore >= vruScore;
+      out.push({
+        box: isCar ? carBox : vruBox, label: isCar ? 'car' : vru.label, score: isCar ? carScore : vruScore, pointCount: pts.count,
+        level, component: id, features, carBox, carScore, vruBox, vruLabel: vru.label, vruScore,
+      });
+    }
+  });
+  out.sort((a, b) => b.score - a.score);
+  // Greedy NMS over both levels: a box that overlaps a better one by a good share of the smaller
+  // footprint is a duplicate (the same object from the other clustering) or a fragment of it.
+  const kept: Cuboid3D[] = [];
+  for (const c of out) {
+    if (c.dropped) continue;
+    if (c.score < minScore) {
+      c.dropped = 'score';
+      continue;
+    }
+    const area = c.box.size[0] * c.box.size[1];
+    if (kept.some((k) => bevIntersectionArea(k, c.box) > nmsOverlap * Math.min(area, k.size[0] * k.size[1]))) {
+      c.dropped = 'suppressed';
+      continue;
+    }
+    kept.push(c.box);
   }
-  return proposals.sort((a, b) => b.score - a.score);
+  return out;
 }

@@ -1,0 +1,34 @@
+/**
+ * Calibrated proposal scores: logistic regression on cluster features (proposalFeatures.ts), one
+ * model for "a human keeps this car box" and one for "keeps this pedestrian / cyclist box". The
+ * weights are fitted offline on every labelled frame in the shared data by
+ * tests/tools/fit-proposal-classifier.ts (reproducible; it rewrites proposalWeights.ts), so a
+ * score is an estimate of the probability that the box is right, and a threshold means the same
+ * on every dataset.
+ */
+import { FEATURE_COUNT } from './proposalFeatures';
+import { CAR_MODEL, VRU_MODEL } from './proposalWeights';
+
+export interface LogisticModel {
+  /** Per-feature standardisation applied before the weights. */
+  mean: number[];
+  std: number[];
+  weights: number[];
+  bias: number;
+}
+
+export function logit(model: LogisticModel, f: ArrayLike<number>): number {
+  let z = model.bias;
+  for (let i = 0; i < FEATURE_COUNT; i++) z += model.weights[i] * ((f[i] - model.mean[i]) / model.std[i]);
+  return z;
+}
+
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+export function carProbability(f: ArrayLike<number>, model: LogisticModel = CAR_MODEL): number {
+  return sigmoid(logit(model, f));
+}
+
+export function vruProbability(f: ArrayLike<number>, model: LogisticModel = VRU_MODEL): number {
+  return sigmoid(logit(model, f));
+}

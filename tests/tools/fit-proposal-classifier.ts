@@ -1,0 +1,167 @@
+/**
+ * Fits the proposal classifier (core/lidar/classify.ts) on every labelled frame in
+ * ../shared/data and writes the weights to core/lidar/proposalWeights.ts. Reproducible: the data,
+ * the candidate generation and the fit (L2-regularised logistic regression by Newton's method
+ * from zero) are deterministic.
+ *
+ * Training examples: every candidate cluster of both clusterings (proposeCandidates), judged by
+ * the same rule as the evaluation (proposalScenes.ts). Car target: its car-completed box reaches
+ * BEV IoU >= 0.5 with a labelled car, van, truck, bus or trailer. Pedestrian/cyclist target: its
+ * pedestrian- or cyclist-completed box reaches BEV IoU >= 0.5 with a labelled object of that class.
+ *
+ * Then: leave-one-dataset-out (KITTI's three folders are one dataset) — fit on the others, run
+ * the whole pipeline on the held-out one — and print recall/precision per band with n, and a
+ * reliability table (score bins vs share of proposals that matched, with n) for the held-out
+ * scores and the final fit.
+ *
+ * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`
+ */
+import { writeFileSync } from 'node:fs';
+import { bevIoU } from '../../core/lidar/iou';
+import type { LogisticModel } from '../../core/lidar/classify';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../../core/lidar/proposalFeatures';
+import { proposeCandidates, type Candidate } from '../../core/lidar/propose';
+import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
+import { loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
+
+const LAMBDA = 2;
+const family = (dataset: string) => (dataset.startsWith('kitti') ? 'kitti' : dataset);
+
+interface Example { f: Float32Array; y: number; family: string }
+
+function examples(scene: LabelledScene, which: 'car' | 'vru'): Example[] {
+  const out: Example[] = [];
+  for (const c of proposeCandidates(scene.cloud.positions, scene.cloud.count, { minScore: 1.1 })) {
+    if (!c.features) continue;
+    const box = which === 'car' ? c.carBox! : c.vruBox!;
+    const label = which === 'car' ? 'car' : c.vruLabel!;
+    const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= 0.5) ? 1 : 0;
+    if (!y && !scene.judged(box)) continue;
+    out.push({ f: c.features, y, family: family(scene.dataset) });
+  }
+  return out;
+}
+
+/** Solves A x = b (small dense system, Gaussian elimination with partial pivoting). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(M[i][k]) > Math.abs(M[p][k])) p = i;
+    [M[k], M[p]] = [M[p], M[k]];
+    for (let i = k + 1; i < n; i++) {
+      const f = M[i][k] / M[k][k];
+      for (let j = k; j <= n; j++) M[i][j] -= f * M[k][j];
+    }
+  }
+  const x = new Array(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = M[i][n];
+    for (let j = i + 1; j < n; j++) s -= M[i][j] * x[j];
+    x[i] = s / M[i][i];
+  }
+  return x;
+}
+
+/** L2-regularised logistic regression (bias unpenalised) on standardised features, Newton steps. */
+function fitLogistic(data: Example[]): LogisticModel {
+  const d = FEATURE_COUNT;
+  const mean = new Array(d).fill(0), std = new Array(d).fill(0);
+  for (const e of data) for (let i = 0; i < d; i++) mean[i] += e.f[i] / data.length;
+  for (const e of data) for (let i = 0; i < d; i++) std[i] += (e.f[i] - mean[i]) ** 2 / data.length;
+  for (let i = 0; i < d; i++) std[i] = Math.sqrt(std[i]) || 1;
+  const X = data.map((e) => [...Array.from({ length: d }, (_, i) => (e.f[i] - mean[i]) / std[i]), 1]);
+  let w = new Array(d + 1).fill(0);
+  for (let iter = 0; iter < 30; iter++) {
+    const g = new Array(d + 1).fill(0);
+    const H = Array.from({ length: d + 1 }, () => new Array(d + 1).fill(0));
+    X.forEach((x, k) => {
+      const p = 1 / (1 + Math.exp(-x.reduce((s, v, i) => s + v * w[i], 0)));
+      const r = p - data[k].y, q = p * (1 - p);
+      for (let i = 0; i <= d; i++) {
+        g[i] += r * x[i];
+        for (let j = 0; j <= d; j++) H[i][j] += q * x[i] * x[j];
+      }
+    });
+    for (let i = 0; i < d; i++) {
+      g[i] += LAMBDA * w[i];
+      H[i][i] += LAMBDA;
+    }
+    const step = solve(H, g);
+    w = w.map((v, i) => v - step[i]);
+    if (Math.max(...step.map(Math.abs)) < 1e-6) break;
+  }
+  const r = (v: number) => Math.round(v * 1e5) / 1e5;
+  return { mean: mean.map(r), std: std.map(r), weights: w.slice(0, d).map(r), bias: r(w[d]) };
+}
+
+function reliability(rows: Array<{ score: number; tp: boolean }>): string {
+  const bins = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
+  const lines = ['score bin    n     matched   mean score'];
+  for (let b = 0; b + 1 < bins.length; b++) {
+    const inBin = rows.filter((r) => r.score >= bins[b] && r.score < bins[b + 1]);
+    if (!inBin.length) continue;
+    const m = inBin.filter((r) => r.tp).length;
+    const ms = inBin.reduce((s, r) => s + r.score, 0) / inBin.length;
+    lines.push(`${bins[b].toFixed(1)}-${Math.min(1, bins[b + 1]).toFixed(1)}  ${String(inBin.length).padStart(5)}  ${((100 * m) / inBin.length).toFixed(1).padStart(6)}%   ${ms.toFixed(2)}`);
+  }
+  return lines.join('\n');
+}
+
+/** Final proposals of every scene (no threshold), with greedy-match outcomes, for reliability. */
+function outcomes(scenes: LabelledScene[], models: (s: LabelledScene) => { carModel: LogisticModel; vruModel: LogisticModel }) {
+  const rows: Array<{ score: number; tp: boolean }> = [];
+  const props = new Map<LabelledScene, Candidate[]>();
+  for (const s of scenes) {
+    const c = proposeCandidates(s.cloud.positions, s.cloud.count, { ...models(s), minScore: 0.05 }).filter((x) => !x.dropped);
+    props.set(s, c);
+    for (const o of matchFrame(s, c).outcome) rows.push({ score: o.proposal.score, tp: o.tp });
+  }
+  return { rows, props };
+}
+
+const scenes = loadLabelledScenes();
+const families = [...new Set(scenes.map((s) => family(s.dataset)))];
+const car = scenes.flatMap((s) => examples(s, 'car'));
+const vru = scenes.flatMap((s) => examples(s, 'vru'));
+console.log(`training examples: car ${car.length} (${car.filter((e) => e.y).length} positive), pedestrian/cyclist ${vru.length} (${vru.filter((e) => e.y).length} positive)`);
+
+// Leave one dataset out.
+const folds = new Map(families.map((f) => [f, { carModel: fitLogistic(car.filter((e) => e.family !== f)), vruModel: fitLogistic(vru.filter((e) => e.family !== f)) }]));
+const held = outcomes(scenes, (s) => folds.get(family(s.dataset))!);
+const heldEval = evaluateProposals(scenes, (s) => held.props.get(s)!, 0.5);
+console.log('\n== held out (each dataset scored by a model fitted without it), threshold 0.5 ==');
+console.log(formatEval(heldEval));
+const hr = recallWithin40(heldEval), hp = precisionWithin40(heldEval);
+console.log(`within 40 m: recall ${hr.found}/${hr.n}, precision ${hp.tp}/${hp.n}`);
+console.log(reliability(held.rows));
+
+const final = { carModel: fitLogistic(car), vruModel: fitLogistic(vru) };
+const fin = outcomes(scenes, () => final);
+const finEval = evaluateProposals(scenes, (s) => fin.props.get(s)!, 0.5);
+console.log('\n== final fit on all datasets (in-sample), threshold 0.5 ==');
+console.log(formatEval(finEval));
+console.log(reliability(fin.rows));
+console.log('\ncar weights:', FEATURE_NAMES.map((n, i) => `${n}=${final.carModel.weights[i]}`).join(' '), `bias=${final.carModel.bias}`);
+console.log('vru weights:', FEATURE_NAMES.map((n, i) => `${n}=${final.vruModel.weights[i]}`).join(' '), `bias=${final.vruModel.bias}`);
+
+if (process.argv.includes('--write')) {
+  const fmt = (m: LogisticModel) => JSON.stringify(m, null, 2).replace(/"(\w+)":/g, '$1:');
+  writeFileSync(
+    new URL('../../core/lidar/proposalWeights.ts', import.meta.url),
+    `/**
+ * Proposal classifier weights, fitted by tests/tools/fit-proposal-classifier.ts --write on every
+ * labelled frame in the shared data (${car.length} car and ${vru.length} pedestrian/cyclist candidate clusters).
+ * Do not edit by hand; rerun the script. Feature order: proposalFeatures.ts FEATURE_NAMES
+ * (${FEATURE_NAMES.join(', ')}).
+ */
+import type { LogisticModel } from './classify';
+
+export const CAR_MODEL: LogisticModel = ${fmt(final.carModel)};
+
+export const VRU_MODEL: LogisticModel = ${fmt(final.vruModel)};
+`,
+  );
+  console.log('wrote core/lidar/proposalWeights.ts');
+}
