@@ -24,6 +24,7 @@ import {
 } from '../support/lidarData';
 import { medianMs, type BenchRow } from './types';
 import { evaluateFit, totalOf } from '../support/fitEval';
+import { loadHardScenes } from '../support/hardScenes';
 
 interface Scene {
   name: string;
@@ -153,6 +154,11 @@ export default async function lidarBench(): Promise<BenchRow[]> {
   const all = evaluateFit();
   for (const r of [...all, totalOf(all)]) {
     rows.push({ name: `fit from a click on the vehicle's points, BEV IoU>=0.7, ${r.dataset} (n=${r.n} vehicles, ${r.clicks} clicks)`, value: pct(r.onPoints / Math.max(1, r.clicks)), unit: '%', target: r.dataset === 'all' ? '>= 90 (#14, not yet met)' : undefined });
+  }
+  // Synthetic hard scenes (tests/support/hardScenes.ts): each family its own row, 3 seeds each.
+  const hard = evaluateFit(loadHardScenes(3));
+  for (const r of [...hard, { ...totalOf(hard), dataset: 'synthetic, all families' }]) {
+    rows.push({ name: `fit from a click on the vehicle's points, BEV IoU>=0.7, ${r.dataset} (n=${r.n} vehicles, ${r.clicks} clicks)`, value: pct(r.onPoints / Math.max(1, r.clicks)), unit: '%' });
   }
   const t = totalOf(all);
   rows.push({ name: `fit from the true centre, BEV IoU>=0.7, all vehicles (n=${t.n})`, value: pct(t.centre / Math.max(1, t.n)), unit: '%' });

@@ -12,6 +12,7 @@ import { proposeBoxes } from '../../core/lidar/propose';
 import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
 import type { Cuboid3D } from '../../core/document/schema';
 import { loadVehicleScenes, type VehicleScene } from './vehicleScenes';
+import type { HardScene } from './hardScenes';
 
 export interface FitRow {
   dataset: string;
@@ -40,7 +41,7 @@ function pointsIn(positions: Float32Array, count: number, box: Cuboid3D): number
   return out;
 }
 
-export function evaluateFit(scenes: VehicleScene[] = loadVehicleScenes(), minPoints = 50): FitRow[] {
+export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicleScenes(), minPoints = 50): FitRow[] {
   const rows = new Map<string, FitRow>();
   for (const s of scenes) {
     const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
