@@ -9,12 +9,12 @@ import type { FrameIndex } from './frameIndex';
 import { classScore, CLASS_PRIORS } from './sizePrior';
 
 export const FEATURE_NAMES = [
-  'logPoints', 'range10', 'seenHeight', 'long', 'short', 'highShare', 'bottomGap', 'zStd', 'fill',
-  'carSize', 'vruSize', 'logFaceDensity', 'heightDev2', 'longDev2',
+  'logPoints', 'logPointsR2', 'range10', 'seenHeight', 'heightLow', 'heightHigh', 'long', 'longLow', 'longHigh', 'short',
+  'shortHigh', 'highShare', 'bottomGap', 'zStd', 'fill', 'vruSize', 'logFaceDensity',
+  'seenHeight^2', 'long^2', 'short^2', 'highShare^2', 'fill^2', 'logPointsR2^2', 'long*short', 'seenHeight*highShare', 'zStd^2', 'bottomGap^2',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
-const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
 
 export interface ClusterShape {
@@ -56,23 +56,42 @@ export function heightStats(index: FrameIndex, cells: ArrayLike<number>, start: 
 export function clusterFeatures(shape: ClusterShape, h: ReturnType<typeof heightStats>, cellSize: number, out = new Float32Array(FEATURE_COUNT)): Float32Array {
   const seenHeight = Math.max(h.max, 0.05);
   const r = Math.max(shape.range, 1);
+  // Sizes enter as hinges around the range a car can show (seen partly it is smaller, never much
+  // larger), not as a Gaussian around one dataset's mean: SUVs and vans (AV2, SUSTech) are 1.8-2.2 m
+  // tall where KITTI's mean car is 1.5 m.
   out[0] = Math.log(shape.points);
-  out[1] = shape.range / 10;
-  out[2] = seenHeight;
-  out[3] = shape.long;
-  out[4] = shape.short;
-  out[5] = h.highShare;
-  out[6] = h.min;
-  out[7] = h.std;
+  // Points relative to what range allows (a spinning LiDAR's density falls with 1/r^2).
+  out[1] = Math.log(shape.points * r * r) / 10;
+  out[2] = shape.range / 10;
+  out[3] = seenHeight;
+  out[4] = Math.max(0, 1.2 - seenHeight);
+  out[5] = Math.max(0, seenHeight - 2.3);
+  out[6] = shape.long;
+  out[7] = Math.max(0, 1.3 - shape.long);
+  out[8] = Math.max(0, shape.long - 5.5);
+  out[9] = shape.short;
+  out[10] = Math.max(0, shape.short - 2.2);
+  out[11] = h.highShare;
+  out[12] = h.min;
+  out[13] = h.std;
   // Occupied area over rectangle area: a car's outline is an L (low fill when seen at an angle),
   // a blob of vegetation is filled; clamped because thin rectangles make the ratio explode.
-  out[8] = Math.min(2, (shape.cells * cellSize * cellSize) / Math.max(shape.long * shape.short, cellSize * cellSize));
-  out[9] = classScore(CAR, shape.long, shape.short, seenHeight);
-  out[10] = Math.max(...VRU.map((p) => classScore(p, shape.long, shape.short, seenHeight)));
-  // Points per square metre of the seen face, scaled by range squared (a spinning LiDAR's
-  // density falls with 1/r^2): solid surfaces (car bodies) versus sparse ones (foliage, railings).
-  out[11] = Math.log((shape.points * r * r) / Math.max(shape.long * seenHeight, 0.1)) / 10;
-  out[12] = (seenHeight - CAR.height[0]) ** 2;
-  out[13] = Math.max(0, shape.long - CAR.long[1]) ** 2;
+  out[14] = Math.min(2, (shape.cells * cellSize * cellSize) / Math.max(shape.long * shape.short, cellSize * cellSize));
+  out[15] = Math.max(...VRU.map((p) => classScore(p, shape.long, shape.short, seenHeight)));
+  // Points per square metre of the seen face, scaled by range squared: solid surfaces (car
+  // bodies) versus sparse ones (foliage, railings).
+  out[16] = Math.log((shape.points * r * r) / Math.max(shape.long * seenHeight, 0.1)) / 10;
+  // A few squares and products so the linear model can express "in this range" and "tall and
+  // filled" (the classifier stays a logistic regression, whose scores calibrate well).
+  out[17] = out[3] * out[3];
+  out[18] = out[6] * out[6];
+  out[19] = out[9] * out[9];
+  out[20] = out[11] * out[11];
+  out[21] = out[14] * out[14];
+  out[22] = out[1] * out[1];
+  out[23] = out[6] * out[9];
+  out[24] = out[3] * out[11];
+  out[25] = out[13] * out[13];
+  out[26] = out[12] * out[12];
   return out;
 }

@@ -28,7 +28,7 @@ import {
   type Predictor,
 } from './inference';
 import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
-import { proposeBoxes } from '../../core/lidar/propose';
+import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
@@ -191,14 +191,15 @@ export class ModelService {
   }
 
   /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
-  async propose3d(file: string, minScore = 0.3, parseOptions: ParseOptions = {}): Promise<Prediction3D[]> {
+  async propose3d(file: string, minScore = DEFAULT_PROPOSAL_THRESHOLD, parseOptions: ParseOptions = {}): Promise<Prediction3D[]> {
     const bytes = await fs.readFile(file).catch(() => {
       throw new DatumError('NOT_FOUND', `${file}: no such file`);
     });
     const cloud = await parsePointCloud(bytes, path.basename(file), parseOptions).catch((err: Error) => {
       throw new DatumError('BAD_FILE', err.message);
     });
-    return proposeBoxes(cloud.positions, cloud.count)
+    // Scores are calibrated probabilities (core/lidar/classify.ts); the threshold also drives NMS.
+    return proposeBoxes(cloud.positions, cloud.count, { minScore })
       .filter((p) => p.score >= minScore)
       .map((p) => {
         const { center, size, yaw } = cuboidInFile(p.box, cloud.offset);

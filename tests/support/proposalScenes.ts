@@ -18,6 +18,7 @@ import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/l
 import { importNuScenesInfo } from '../../core/formats/nuscenes/boxes';
 import { parseSustechFrame } from '../../core/formats/sustech/labels';
 import { pointsInBox } from '../../core/lidar/box';
+import { loadHardScenes } from './hardScenes';
 import { NUSCENES_INFO, dataPath, readFloatRecords, readNuScenesCloud, readSustechCloud, readText, type Cloud } from './lidarData';
 
 /** car: what the car proposals are for; vehicle: trucks, buses, trailers (a car proposal on one is not false). */
@@ -142,4 +143,19 @@ export function loadLabelledScenes(): LabelledScene[] {
     ...sustech(),
     ...nuscenes(),
   ];
+}
+
+/**
+ * The synthetic hard scenes (hardScenes.ts: parked rows, walls and hedges, near/far and occluded
+ * cars, large vehicles on sloped streets with kerbs), each family its own dataset row. Only
+ * vehicles are objects there; walls, hedges and kerbs are scenery, so every proposal is judged.
+ */
+export function loadHardLabelledScenes(perFamily = 3): LabelledScene[] {
+  return loadHardScenes(perFamily).map((s) => ({
+    dataset: s.dataset,
+    frame: s.frame,
+    cloud: s.cloud,
+    objects: s.vehicles.map((v) => ({ label: v.label, cls: v.label === 'car' || v.label === 'van' ? 'car' : 'vehicle', box: v.box, points: v.points })),
+    judged: judgeAll,
+  }));
 }
