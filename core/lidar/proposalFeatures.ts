@@ -6,12 +6,14 @@
  * and a 64-beam scanner differ in absolute counts, less in how counts fall with range).
  */
 import type { FrameIndex } from './frameIndex';
+import type { Rect2D } from './rectFit';
 import { classScore, CLASS_PRIORS } from './sizePrior';
 
 export const FEATURE_NAMES = [
   'logPoints', 'logPointsR2', 'range10', 'seenHeight', 'heightLow', 'heightHigh', 'long', 'longLow', 'longHigh', 'short',
   'shortHigh', 'highShare', 'bottomGap', 'zStd', 'fill', 'vruSize', 'logFaceDensity',
   'seenHeight^2', 'long^2', 'short^2', 'highShare^2', 'fill^2', 'logPointsR2^2', 'long*short', 'seenHeight*highShare', 'zStd^2', 'bottomGap^2',
+  'edgeDist', 'edgeDist/short',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -27,19 +29,57 @@ export interface ClusterShape {
   /** Ground height under the rectangle centre and the centre's range from the sensor. */
   ground: number;
   range: number;
+  /** edgeDistance of the low points. */
+  edgeDist: number;
+}
+
+/** Height bins (metres) and the largest empty stretch still counted as one object. */
+const BIN = 0.1;
+const BINS = 40;
+const MAX_GAP = 0.6;
+let hist = new Uint32Array(BINS);
+
+/**
+ * The top of the object: the cluster's point heights above `ground` are binned, and the object
+ * ends below the first empty stretch longer than 0.6 m. A canopy or an awning over a car (roof at
+ * 1.5-2 m, branches from 2.5 m) is cut off this way; car windows, which often return nothing, leave
+ * gaps shorter than that between the body and the roof.
+ */
+export function objectTop(index: FrameIndex, cells: ArrayLike<number>, start: number, end: number, ground: number): number {
+  const { cellStart, sorted, positions } = index;
+  if (hist.length !== BINS) hist = new Uint32Array(BINS);
+  hist.fill(0);
+  for (let k = start; k < end; k++) {
+    const c = cells[k];
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      const b = Math.floor((positions[sorted[j] * 3 + 2] - ground) / BIN);
+      hist[Math.min(BINS - 1, Math.max(0, b))]++;
+    }
+  }
+  let first = 0;
+  while (first < BINS && hist[first] === 0) first++;
+  let top = first, gap = 0;
+  for (let b = first; b < BINS; b++) {
+    if (hist[b] > 0) {
+      top = b;
+      gap = 0;
+    } else if (++gap * BIN > MAX_GAP) break;
+  }
+  return (top + 1) * BIN;
 }
 
 /**
- * Heights of the cluster's points above `ground`: min, mean, std and share above 1.1 m (a roof
- * or a person's torso is seen), from the cells' point runs in the index.
+ * Heights of the cluster's points above `ground` up to `top` (objectTop): min, max, mean, std and
+ * the share above 1.1 m (a roof or a person's torso is seen).
  */
-export function heightStats(index: FrameIndex, cells: ArrayLike<number>, start: number, end: number, ground: number) {
+export function heightStats(index: FrameIndex, cells: ArrayLike<number>, start: number, end: number, ground: number, top = Infinity) {
   const { cellStart, sorted, positions } = index;
   let n = 0, sum = 0, sum2 = 0, min = Infinity, max = -Infinity, high = 0;
   for (let k = start; k < end; k++) {
     const c = cells[k];
     for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
       const h = positions[sorted[j] * 3 + 2] - ground;
+      if (h > top) continue;
       n++;
       sum += h;
       sum2 += h * h;
@@ -50,6 +90,24 @@ export function heightStats(index: FrameIndex, cells: ArrayLike<number>, start: 
   }
   const mean = n ? sum / n : 0;
   return { min: n ? min : 0, max: n ? max : 0, mean, std: n ? Math.sqrt(Math.max(0, sum2 / n - mean * mean)) : 0, highShare: n ? high / n : 0 };
+}
+
+/**
+ * Mean distance (metres) of the first `n` points to the nearest side of the rectangle: a car's
+ * body is a surface, so its low points lie on the sides LiDAR sees (a few centimetres); a bush or
+ * a parked-bicycle rack scatters points through its footprint.
+ */
+export function edgeDistance(xy: Float32Array, n: number, rect: Rect2D): number {
+  if (n === 0) return 0;
+  const c = Math.cos(rect.angle), s = Math.sin(rect.angle);
+  const h1 = rect.extent1 / 2, h2 = rect.extent2 / 2;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xy[i * 2] - rect.cx, dy = xy[i * 2 + 1] - rect.cy;
+    const a = Math.abs(dx * c + dy * s), b = Math.abs(-dx * s + dy * c);
+    sum += Math.max(0, Math.min(h1 - a, h2 - b));
+  }
+  return sum / n;
 }
 
 /** Writes the feature vector of a cluster into `out` (length FEATURE_COUNT). */
@@ -64,7 +122,7 @@ export function clusterFeatures(shape: ClusterShape, h: ReturnType<typeof height
   out[1] = Math.log(shape.points * r * r) / 10;
   out[2] = shape.range / 10;
   out[3] = seenHeight;
-  out[4] = Math.max(0, 1.2 - seenHeight);
+  out[4] = Math.max(0, 0.9 - seenHeight);
   out[5] = Math.max(0, seenHeight - 2.3);
   out[6] = shape.long;
   out[7] = Math.max(0, 1.3 - shape.long);
@@ -93,5 +151,7 @@ export function clusterFeatures(shape: ClusterShape, h: ReturnType<typeof height
   out[24] = out[3] * out[11];
   out[25] = out[13] * out[13];
   out[26] = out[12] * out[12];
+  out[27] = shape.edgeDist;
+  out[28] = Math.min(1, shape.edgeDist / Math.max(shape.short, 0.1));
   return out;
 }

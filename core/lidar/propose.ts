@@ -16,9 +16,9 @@ import { completeRect } from './fit';
 import { buildFrameIndex, groundHeight, type FrameIndex, type FrameIndexOptions } from './frameIndex';
 import { bevIntersectionArea } from './iou';
 import { fitRect, type RectFitOptions } from './rectFit';
-import { gatherCells, headingSearchCount } from './gather';
+import { cellHeights, heightMask, labelMaskedClusters } from './maskedCluster';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
-import { clusterFeatures, heightStats } from './proposalFeatures';
+import { clusterFeatures, edgeDistance, heightStats, objectTop } from './proposalFeatures';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -31,7 +31,7 @@ export interface Proposal {
 
 /** Every cluster considered, with why it was dropped (diagnostics, classifier fitting). */
 export interface Candidate extends Proposal {
-  /** Clustering level (0 = range-scaled link, 1 = tight link) and component id there. */
+  /** Clustering level (see LEVELS in proposeCandidates) and component id there. */
   level: number;
   component: number;
   dropped?: 'extent' | 'score' | 'suppressed';
@@ -108,6 +108,40 @@ function bucket(index: FrameIndex, comps: CellComponents) {
   return { start, cells, minX, maxX, minY, maxY };
 }
 
+/** Cells whose lowest point is above this (metres over the ground) hold only canopy / awnings. */
+const CANOPY_LOW = 2.0;
+/** Cells with points above this belong to walls, trees, buses: no car reaches it. */
+const TALL_STRUCTURE = 2.5;
+
+let gxy = new Float32Array(8192);
+
+/**
+ * x,y of the cluster's points up to `top` above `ground` (objectTop: canopy over a car left out),
+ * those up to `lowTop` first (they steer the heading search). Valid until the next call.
+ */
+function gatherBelow(index: FrameIndex, cells: ArrayLike<number>, start: number, end: number, ground: number, lowTop: number, top: number) {
+  const { cellStart, sorted, positions } = index;
+  let n = 0;
+  for (let k = start; k < end; k++) n += cellStart[cells[k] + 1] - cellStart[cells[k]];
+  if (gxy.length < n * 2) gxy = new Float32Array(n * 4);
+  let low = 0, kept = 0;
+  // Two passes (low band, then the rest) keep the low points contiguous at the front.
+  for (let pass = 0; pass < 2; pass++)
+    for (let k = start; k < end; k++) {
+      const c = cells[k];
+      for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+        const p = sorted[j];
+        const h = positions[p * 3 + 2] - ground;
+        if (h > top || (pass === 0) !== (h <= lowTop)) continue;
+        gxy[kept * 2] = positions[p * 3];
+        gxy[kept * 2 + 1] = positions[p * 3 + 1];
+        kept++;
+        if (pass === 0) low++;
+      }
+    }
+  return { xy: gxy, count: kept, lowCount: low };
+}
+
 const NONE: Cuboid3D = { kind: 'cuboid3d', center: [0, 0, 0], size: [0, 0, 0], yaw: 0 };
 
 /**
@@ -122,7 +156,17 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const sensor = options.sensorOrigin ?? [0, 0];
   const outlineMaxHeight = options.outlineMaxHeight ?? 1.1;
   const nmsOverlap = options.nmsOverlap ?? 0.3;
-  const levels = [labelAllClusters(index, options), labelAllClusters(index, { ...TIGHT_LINK, ...options.tightLink })];
+  const tight = { ...TIGHT_LINK, ...options.tightLink };
+  const heights = cellHeights(index);
+  // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
+  // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
+  // (a car against a wall). See maskedCluster.ts.
+  const levels = [
+    labelAllClusters(index, options),
+    labelAllClusters(index, tight),
+    labelMaskedClusters(index, heightMask(heights, CANOPY_LOW, Infinity), options),
+    labelMaskedClusters(index, heightMask(heights, CANOPY_LOW, TALL_STRUCTURE), tight),
+  ];
   const out: Candidate[] = [];
   levels.forEach((comps, level) => {
     const { start, cells, minX, maxX, minY, maxY } = bucket(index, comps);
@@ -135,15 +179,21 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       }
       const midX = index.originX + ((minX[id] + maxX[id] + 1) / 2) * index.cellSize;
       const midY = index.originY + ((minY[id] + maxY[id] + 1) / 2) * index.cellSize;
-      const pts = gatherCells(index, cells, start[id], start[id + 1], groundHeight(index, midX, midY) + outlineMaxHeight);
+      const midGround = groundHeight(index, midX, midY);
+      const top = objectTop(index, cells, start[id], start[id + 1], midGround);
+      const pts = gatherBelow(index, cells, start[id], start[id + 1], midGround, outlineMaxHeight, top);
+      if (pts.count < minPoints) continue;
       // A lighter heading search than the interactive fit: many clusters per frame, 50 ms budget.
-      const rect = fitRect(pts.xy, pts.count, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount: headingSearchCount(pts) });
+      // Only the low band steers it when a roof is seen (roof returns fill the L; see gather.ts).
+      const searchCount = pts.count - pts.lowCount >= 0.3 * pts.count ? pts.lowCount : pts.count;
+      const rect = fitRect(pts.xy, pts.count, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount });
       const long = Math.max(rect.extent1, rect.extent2);
       const short = Math.min(rect.extent1, rect.extent2);
       const ground = groundHeight(index, rect.cx, rect.cy);
-      const h = heightStats(index, cells, start[id], start[id + 1], ground);
+      const h = heightStats(index, cells, start[id], start[id + 1], ground, top + midGround - ground);
       const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
-      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range }, h, index.cellSize);
+      const edgeDist = edgeDistance(pts.xy, pts.lowCount > 8 ? pts.lowCount : pts.count, rect);
+      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist }, h, index.cellSize);
       const height = Math.max(h.max, 0.1);
       const boxFor = (size: [number, number, number]): Cuboid3D => {
         const r = completeRect(rect, [size[0], size[1]], sensor);

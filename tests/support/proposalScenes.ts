@@ -39,6 +39,13 @@ export interface LabelledScene {
   objects: GtObject[];
   /** Whether a proposal with this box can be judged against the labels (see the file comment). */
   judged: (box: Cuboid3D) => boolean;
+  /**
+   * Whether every car, pedestrian and cyclist in the judged region is labelled. False for the
+   * SUSTech sample: its front camera shows unlabelled cars (e.g. a parked car 8 m away in
+   * 000965; tests/tools/prop-viz.mts draws it), so its "false positives" include real cars and its
+   * precision is a lower bound. Such frames are not used to fit the classifier.
+   */
+  exhaustive: boolean;
 }
 
 const CLASS_OF: Record<string, GtClass> = {
@@ -91,7 +98,7 @@ function kittiLayout(dataset: string, root: string[]): LabelledScene[] {
       const cloud = readFloatRecords(dataPath(...root, 'velodyne', n), 4);
       const objects = labels.filter((l) => l.type !== 'DontCare').map((l) => ({ label: l.type, box: kittiLabelToCuboid(l, calib) }));
       const dontCare = labels.filter((l) => l.type === 'DontCare').map((l) => l.bbox);
-      return { dataset, frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: kittiJudge(kittiCameraModel(calib, 2), dontCare) };
+      return { dataset, frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: kittiJudge(kittiCameraModel(calib, 2), dontCare), exhaustive: true };
     });
 }
 
@@ -108,7 +115,7 @@ function argoverse(): LabelledScene[] {
       };
       const cloud = readFloatRecords(dataPath('argoverse2', 'training', 'velodyne', `${f}.bin`), 4);
       const objects = doc.objects.map((o) => ({ label: o.category, box: { kind: 'cuboid3d' as const, center: o.center, size: o.size_lwh, yaw: o.yaw } }));
-      return { dataset: 'argoverse2', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll };
+      return { dataset: 'argoverse2', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: true };
     });
 }
 
@@ -122,7 +129,7 @@ function sustech(): LabelledScene[] {
       const f = n.replace('.json', '');
       const cloud = readSustechCloud(f);
       const objects = parseSustechFrame(readText('sustech', 'label', n), n).map((o) => ({ label: o.label, box: o.box }));
-      return { dataset: 'sustech', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll };
+      return { dataset: 'sustech', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: false };
     });
 }
 
@@ -131,7 +138,7 @@ function nuscenes(): LabelledScene[] {
   const item = importNuScenesInfo(readText('nuscenes', NUSCENES_INFO), NUSCENES_INFO);
   const cloud = readNuScenesCloud();
   const objects = item.frames[0].objects.flatMap((o) => (o.geometry.kind === 'cuboid3d' ? [{ label: o.label, box: o.geometry }] : []));
-  return [{ dataset: 'nuscenes', frame: item.frames[0].name, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll }];
+  return [{ dataset: 'nuscenes', frame: item.frames[0].name, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: true }];
 }
 
 export function loadLabelledScenes(): LabelledScene[] {
@@ -157,5 +164,6 @@ export function loadHardLabelledScenes(perFamily = 3): LabelledScene[] {
     cloud: s.cloud,
     objects: s.vehicles.map((v) => ({ label: v.label, cls: v.label === 'car' || v.label === 'van' ? 'car' : 'vehicle', box: v.box, points: v.points })),
     judged: judgeAll,
+    exhaustive: true,
   }));
 }
