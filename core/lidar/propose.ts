@@ -13,10 +13,11 @@
 import type { Cuboid3D } from '../document/schema';
 import { labelAllClusters, type CellComponents, type LinkOptions } from './cluster';
 import { completeRect } from './fit';
-import { buildFrameIndex, groundHeight, type FrameIndex, type FrameIndexOptions } from './frameIndex';
+import { buildFrameIndex, type FrameIndex, type FrameIndexOptions } from './frameIndex';
 import { bevIntersectionArea } from './iou';
 import { fitRect, type RectFitOptions } from './rectFit';
 import { cellHeights, heightMask, labelMaskedClusters } from './maskedCluster';
+import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, objectTop } from './proposalFeatures';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
@@ -158,6 +159,8 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const nmsOverlap = options.nmsOverlap ?? 0.3;
   const tight = { ...TIGHT_LINK, ...options.tightLink };
   const heights = cellHeights(index);
+  const plane = nearGroundPlane(index, sensor);
+  const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall). See maskedCluster.ts.
@@ -179,7 +182,7 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       }
       const midX = index.originX + ((minX[id] + maxX[id] + 1) / 2) * index.cellSize;
       const midY = index.originY + ((minY[id] + maxY[id] + 1) / 2) * index.cellSize;
-      const midGround = groundHeight(index, midX, midY);
+      const midGround = groundAt(midX, midY);
       const top = objectTop(index, cells, start[id], start[id + 1], midGround);
       const pts = gatherBelow(index, cells, start[id], start[id + 1], midGround, outlineMaxHeight, top);
       if (pts.count < minPoints) continue;
@@ -189,7 +192,7 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       const rect = fitRect(pts.xy, pts.count, { coarseStepDeg: 5, fineStepDeg: 1, maxSearchPoints: 300, ...options, searchCount });
       const long = Math.max(rect.extent1, rect.extent2);
       const short = Math.min(rect.extent1, rect.extent2);
-      const ground = groundHeight(index, rect.cx, rect.cy);
+      const ground = groundAt(rect.cx, rect.cy);
       const h = heightStats(index, cells, start[id], start[id + 1], ground, top + midGround - ground);
       const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
       const edgeDist = edgeDistance(pts.xy, pts.lowCount > 8 ? pts.lowCount : pts.count, rect);

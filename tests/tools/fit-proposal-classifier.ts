@@ -25,7 +25,7 @@ import { proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
 import { loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 
-const LAMBDA = 2;
+const LAMBDA = Number(process.env.LAMBDA ?? 2);
 const family = (dataset: string) => (dataset.startsWith('kitti') ? 'kitti' : dataset);
 
 interface Example { f: Float32Array; y: number; family: string }
