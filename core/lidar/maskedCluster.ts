@@ -5,59 +5,82 @@
  *    dropping cells with nothing low in them removes the bridge and keeps the cars' own cells;
  *  - a car against a wall, a bus stop or a tall hedge: the structure's cells reach far above any
  *    car; dropping cells with points above ~2.5 m leaves the car alone.
- * The link geometry is cluster.ts's (anisotropic, range-scaled, in cells); per-cell heights are
- * computed once per frame (cellHeights).
+ * The link geometry is cluster.ts's (anisotropic, range-scaled, in cells); the masks are computed
+ * once per frame (heightMasks), and only occupied cells are visited.
  */
 import type { CellComponents, LinkOptions } from './cluster';
 import { groundHeight, type FrameIndex } from './frameIndex';
 
-export interface CellHeights {
-  /** Lowest and highest obstacle point above the local ground, per fine cell (NaN when empty). */
-  min: Float32Array;
-  max: Float32Array;
+/** The occupied fine cells of an index, in cell order (the masked passes visit only these). */
+export function occupiedCells(index: FrameIndex): Uint32Array {
+  const { cellStart } = index;
+  const cells = index.nx * index.ny;
+  let n = 0;
+  for (let c = 0; c < cells; c++) if (cellStart[c + 1] !== cellStart[c]) n++;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (let c = 0; c < cells; c++) if (cellStart[c + 1] !== cellStart[c]) out[n++] = c;
+  return out;
 }
 
-export function cellHeights(index: FrameIndex): CellHeights {
+let maskScratch = { all: new Uint8Array(0), noCanopy: new Uint8Array(0), noTall: new Uint8Array(0) };
+
+/**
+ * Cell masks (valid until the next call): `all` occupied cells, and two from the heights of each occupied cell's points above the local ground:
+ * `noCanopy` keeps cells with a point below `canopyLow` (cells holding only canopy or awning are
+ * dropped); `noTall` additionally drops cells with a point above `tall` (walls, trunks, buses).
+ */
+export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow: number, tall: number) {
   const cells = index.nx * index.ny;
-  const min = new Float32Array(cells).fill(NaN);
-  const max = new Float32Array(cells).fill(NaN);
+  // Reused across frames of the same grid size (allocation and GC cost more than clearing).
+  if (maskScratch.all.length !== cells) maskScratch = { all: new Uint8Array(cells), noCanopy: new Uint8Array(cells), noTall: new Uint8Array(cells) };
+  else {
+    maskScratch.all.fill(0);
+    maskScratch.noCanopy.fill(0);
+    maskScratch.noTall.fill(0);
+  }
+  const { all, noCanopy, noTall } = maskScratch;
   const { cellStart, sorted, positions, nx, cellSize } = index;
-  for (let c = 0; c < cells; c++) {
-    const a = cellStart[c], b = cellStart[c + 1];
-    if (a === b) continue;
+  for (let k = 0; k < occupied.length; k++) {
+    const c = occupied[k];
+    all[c] = 1;
     const x = c % nx, y = (c - x) / nx;
     // One ground lookup per cell (the ground map is 1 m, the cell 0.2 m).
     const g = groundHeight(index, index.originX + (x + 0.5) * cellSize, index.originY + (y + 0.5) * cellSize);
     let lo = Infinity, hi = -Infinity;
-    for (let j = a; j < b; j++) {
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
       const h = positions[sorted[j] * 3 + 2] - g;
       if (h < lo) lo = h;
       if (h > hi) hi = h;
     }
-    min[c] = lo;
-    max[c] = hi;
+    if (lo < canopyLow) {
+      noCanopy[c] = 1;
+      if (hi < tall) noTall[c] = 1;
+    }
   }
-  return { min, max };
+  return { all, noCanopy, noTall };
 }
 
-/** Cells to keep: occupied, lowest point below `maxLow` and highest below `maxHigh` (metres above ground). */
-export function heightMask(h: CellHeights, maxLow: number, maxHigh: number): Uint8Array {
-  const mask = new Uint8Array(h.min.length);
-  for (let c = 0; c < mask.length; c++) mask[c] = h.min[c] < maxLow && h.max[c] < maxHigh ? 1 : 0;
-  return mask;
-}
+let scratchLabels = new Int32Array(0);
 
-/** Connected components of the masked cells, with cluster.ts's link rule; same result shape as labelAllClusters. */
-export function labelMaskedClusters(index: FrameIndex, mask: Uint8Array, link: LinkOptions = {}): CellComponents {
+/**
+ * Connected components of the masked cells, with cluster.ts's link rule; same result shape as
+ * labelAllClusters. The labels array is reused across calls (a frame grid is ~1M cells; fresh
+ * arrays per call cost more in garbage collection than the labelling itself): it is valid until
+ * the next call.
+ */
+export function labelMaskedClusters(index: FrameIndex, mask: Uint8Array, occupied: Uint32Array, link: LinkOptions = {}): CellComponents {
   const { nx, ny, cellStart, cellSize } = index;
-  const cells = nx * ny;
-  const labels = new Int32Array(cells);
+  if (scratchLabels.length !== nx * ny) scratchLabels = new Int32Array(nx * ny);
+  else scratchLabels.fill(0);
+  const labels = scratchLabels;
   let queue = new Int32Array(4096);
   const sizes: number[] = [0];
   const minL = link.minLinkCells ?? 1, maxL = link.maxLinkCells ?? 4;
   const radialAngle = link.radialLinkAngle ?? 0.02, tangentialAngle = link.tangentialLinkAngle ?? 0.005;
   let count = 0;
-  for (let start = 0; start < cells; start++) {
+  for (let k = 0; k < occupied.length; k++) {
+    const start = occupied[k];
     if (labels[start] !== 0 || !mask[start]) continue;
     const id = ++count;
     let points = 0, head = 0, tail = 0;

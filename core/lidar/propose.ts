@@ -11,12 +11,12 @@
  * the classifier with NMS keeps the box that looks most like one object.
  */
 import type { Cuboid3D } from '../document/schema';
-import { labelAllClusters, type CellComponents, type LinkOptions } from './cluster';
+import type { CellComponents, LinkOptions } from './cluster';
 import { completeRect } from './fit';
 import { buildFrameIndex, type FrameIndex, type FrameIndexOptions } from './frameIndex';
 import { bevIntersectionArea } from './iou';
 import { fitRect, type RectFitOptions } from './rectFit';
-import { cellHeights, heightMask, labelMaskedClusters } from './maskedCluster';
+import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster';
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, objectTop } from './proposalFeatures';
@@ -86,13 +86,14 @@ export function proposeBoxes(positions: Float32Array, count: number, options: Pr
 }
 
 /** Occupied cells bucketed by component (counting sort), with each component's cell bounds. */
-function bucket(index: FrameIndex, comps: CellComponents) {
+function bucket(index: FrameIndex, comps: CellComponents, occupied: Uint32Array) {
   const { labels, count: components } = comps;
   const { nx } = index;
   const start = new Uint32Array(components + 2);
   const minX = new Int32Array(components + 1).fill(2 ** 30), maxX = new Int32Array(components + 1).fill(-1);
   const minY = new Int32Array(components + 1).fill(2 ** 30), maxY = new Int32Array(components + 1).fill(-1);
-  for (let c = 0; c < labels.length; c++) {
+  for (let k = 0; k < occupied.length; k++) {
+    const c = occupied[k];
     const id = labels[c];
     if (id === 0) continue;
     start[id + 1]++;
@@ -105,7 +106,10 @@ function bucket(index: FrameIndex, comps: CellComponents) {
   for (let id = 1; id <= components + 1; id++) start[id] += start[id - 1];
   const fill = start.slice();
   const cells = new Uint32Array(start[components + 1]);
-  for (let c = 0; c < labels.length; c++) if (labels[c] !== 0) cells[fill[labels[c]]++] = c;
+  for (let k = 0; k < occupied.length; k++) {
+    const c = occupied[k];
+    if (labels[c] !== 0) cells[fill[labels[c]]++] = c;
+  }
   return { start, cells, minX, maxX, minY, maxY };
 }
 
@@ -158,24 +162,34 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const outlineMaxHeight = options.outlineMaxHeight ?? 1.1;
   const nmsOverlap = options.nmsOverlap ?? 0.3;
   const tight = { ...TIGHT_LINK, ...options.tightLink };
-  const heights = cellHeights(index);
+  const occupied = occupiedCells(index);
+  const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE);
   const plane = nearGroundPlane(index, sensor);
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall). See maskedCluster.ts.
+  // Labelled one at a time (they share one labels buffer). Level 0 is exactly labelAllClusters'
+  // partition; labelMaskedClusters visits only occupied cells, which is cheaper.
   const levels = [
-    labelAllClusters(index, options),
-    labelAllClusters(index, tight),
-    labelMaskedClusters(index, heightMask(heights, CANOPY_LOW, Infinity), options),
-    labelMaskedClusters(index, heightMask(heights, CANOPY_LOW, TALL_STRUCTURE), tight),
+    () => labelMaskedClusters(index, masks.all, occupied, options),
+    () => labelMaskedClusters(index, masks.all, occupied, tight),
+    () => labelMaskedClusters(index, masks.noCanopy, occupied, options),
+    () => labelMaskedClusters(index, masks.noTall, occupied, tight),
   ];
   const out: Candidate[] = [];
-  levels.forEach((comps, level) => {
-    const { start, cells, minX, maxX, minY, maxY } = bucket(index, comps);
+  // Most objects come out the same at every level; a component with the same points and cell
+  // bounds as one already seen is the same cell set (components partition the cells) and is skipped.
+  const seen = new Set<string>();
+  levels.forEach((labelLevel, level) => {
+    const comps = labelLevel();
+    const { start, cells, minX, maxX, minY, maxY } = bucket(index, comps, occupied);
     for (let id = 1; id <= comps.count; id++) {
       const n = comps.pointCounts[id];
       if (n < minPoints) continue;
+      const key = `${n} ${minX[id]} ${maxX[id]} ${minY[id]} ${maxY[id]} ${cells[start[id]]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (maxX[id] - minX[id] > maxExtentCells || maxY[id] - minY[id] > maxExtentCells) {
         if (level === 0) out.push({ box: NONE, label: 'car', score: 0, pointCount: n, level, component: id, dropped: 'extent' });
         continue;
