@@ -2,7 +2,7 @@
  * Proposal classifier weights, fitted by tests/tools/fit-proposal-classifier.ts --write on every
  * labelled frame in the shared data (2960 car and 2938 pedestrian/cyclist candidate clusters).
  * Do not edit by hand; rerun the script. Feature order: proposalFeatures.ts FEATURE_NAMES
- * (logPoints, logPointsR2, range10, seenHeight, heightLow, heightHigh, long, longLow, longHigh, short, shortHigh, highShare, bottomGap, zStd, fill, vruSize, logFaceDensity, seenHeight^2, long^2, short^2, highShare^2, fill^2, logPointsR2^2, long*short, seenHeight*highShare, zStd^2, bottomGap^2, edgeDist, edgeDist/short).
+ * (logPoints, logPointsR2, range10, seenHeight, heightLow, heightHigh, long, longLow, longHigh, short, shortHigh, highShare, bottomGap, zStd, fill, vruSize, logFaceDensity, seenHeight^2, long^2, short^2, highShare^2, fill^2, logPointsR2^2, long*short, seenHeight*highShare, zStd^2, bottomGap^2, edgeDist, edgeDist/short, stability).
  */
 import type { LogisticModel } from './classify';
 
@@ -36,7 +36,8 @@ export const CAR_MODEL: LogisticModel = {
     0.24036,
     0.47595,
     0.15295,
-    0.16947
+    0.16947,
+    0.42863
   ],
   std: [
     1.23042,
@@ -67,40 +68,42 @@ export const CAR_MODEL: LogisticModel = {
     0.20402,
     0.99723,
     0.17602,
-    0.07251
+    0.07251,
+    0.24897
   ],
   weights: [
-    0.33136,
-    0.64397,
-    -1.11516,
-    -0.47313,
-    -0.64692,
-    0.26836,
-    0.28032,
-    -1.1293,
-    -0.95663,
-    0.71586,
-    -0.76336,
-    0.37709,
-    0.91382,
-    1.028,
-    0.56609,
-    0.09819,
-    0.36611,
-    -1.15099,
-    0.06166,
-    -0.1016,
-    -1.05069,
-    -1.00178,
-    0.15693,
-    0.54482,
-    -0.94069,
-    -0.91641,
-    -0.91857,
-    -0.61253,
-    -1.37899
+    -0.29117,
+    0.88228,
+    -1.49238,
+    -0.30326,
+    -0.68934,
+    0.27223,
+    0.41446,
+    -1.15037,
+    -1.04974,
+    0.86267,
+    -0.75455,
+    0.36821,
+    0.62552,
+    0.71384,
+    0.33865,
+    0.07188,
+    0.38553,
+    -0.9019,
+    -0.02602,
+    -0.05994,
+    -0.97154,
+    -0.87812,
+    0.4794,
+    0.41205,
+    -0.75867,
+    -0.89025,
+    -0.82665,
+    -0.47892,
+    -1.46496,
+    0.81606
   ],
-  bias: -6.6898
+  bias: -6.99894
 };
 
 export const VRU_MODEL: LogisticModel = {
@@ -133,7 +136,8 @@ export const VRU_MODEL: LogisticModel = {
     0.24014,
     0.48139,
     0.15337,
-    0.16975
+    0.16975,
+    0.42759
   ],
   std: [
     1.22494,
@@ -164,38 +168,40 @@ export const VRU_MODEL: LogisticModel = {
     0.20358,
     1.00178,
     0.17676,
-    0.07258
+    0.07258,
+    0.24874
   ],
   weights: [
-    0.28832,
-    0.05954,
-    -0.32639,
-    -0.05971,
-    -0.71622,
-    -0.37342,
-    -0.64857,
-    -0.22561,
-    -0.01247,
-    -0.23123,
-    -0.03399,
-    -0.00966,
-    -0.49657,
-    -0.26008,
-    0.21356,
-    0.60677,
-    0.09567,
-    -0.23059,
-    -0.50858,
-    -0.38013,
-    -0.31474,
-    -0.54451,
-    -0.1379,
-    -0.44641,
-    -0.13558,
-    -0.58923,
-    -0.63719,
-    0.09799,
-    0.66644
+    0.13902,
+    0.09811,
+    -0.37541,
+    0.06205,
+    -0.73582,
+    -0.3387,
+    -0.59399,
+    -0.16336,
+    -0.01551,
+    -0.3132,
+    -0.01639,
+    0.03784,
+    -0.60298,
+    -0.35128,
+    0.03176,
+    0.59521,
+    0.09328,
+    -0.12075,
+    -0.48202,
+    -0.32827,
+    -0.2004,
+    -0.64258,
+    -0.10242,
+    -0.39762,
+    -0.07075,
+    -0.62894,
+    -0.63741,
+    -0.01326,
+    0.79501,
+    0.6908
   ],
-  bias: -7.32402
+  bias: -7.61913
 };

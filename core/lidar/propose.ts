@@ -19,7 +19,7 @@ import { fitRect, type RectFitOptions } from './rectFit';
 import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster';
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
-import { clusterFeatures, edgeDistance, heightStats, objectTop } from './proposalFeatures';
+import { clusterFeatures, edgeDistance, heightStats, objectTop, STABILITY } from './proposalFeatures';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -179,8 +179,10 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   ];
   const out: Candidate[] = [];
   // Most objects come out the same at every level; a component with the same points and cell
-  // bounds as one already seen is the same cell set (components partition the cells) and is skipped.
-  const seen = new Set<string>();
+  // bounds as one already seen is the same cell set (components partition the cells): it is not
+  // fitted again, but counted. How many of the four clusterings agree on a cluster is itself
+  // evidence (a lone parked car is the same everywhere; a merge or a fragment exists at one level).
+  const seen = new Map<string, Candidate | null>();
   levels.forEach((labelLevel, level) => {
     const comps = labelLevel();
     const { start, cells, minX, maxX, minY, maxY } = bucket(index, comps, occupied);
@@ -188,8 +190,12 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       const n = comps.pointCounts[id];
       if (n < minPoints) continue;
       const key = `${n} ${minX[id]} ${maxX[id]} ${minY[id]} ${maxY[id]} ${cells[start[id]]}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen.has(key)) {
+        const first = seen.get(key);
+        if (first?.features) first.features[STABILITY] += 1 / levels.length;
+        continue;
+      }
+      seen.set(key, null);
       if (maxX[id] - minX[id] > maxExtentCells || maxY[id] - minY[id] > maxExtentCells) {
         if (level === 0) out.push({ box: NONE, label: 'car', score: 0, pointCount: n, level, component: id, dropped: 'extent' });
         continue;
@@ -211,24 +217,32 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
       const edgeDist = edgeDistance(pts.xy, pts.lowCount > 8 ? pts.lowCount : pts.count, rect);
       const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist }, h, index.cellSize);
+      features[STABILITY] = 1 / levels.length;
       const height = Math.max(h.max, 0.1);
       const boxFor = (size: [number, number, number]): Cuboid3D => {
         const r = completeRect(rect, [size[0], size[1]], sensor);
         return { kind: 'cuboid3d', center: [r.cx, r.cy, ground + height / 2], size: [r.length, r.width, height], yaw: r.yaw };
       };
-      const carBox = boxFor(CAR.size);
-      const carScore = carProbability(features, options.carModel);
       let vru = VRU[0];
       for (const p of VRU) if (classScore(p, long, short, height) > classScore(vru, long, short, height)) vru = p;
-      const vruBox = boxFor(vru.size);
-      const vruScore = vruProbability(features, options.vruModel);
-      const isCar = carScore >= vruScore;
-      out.push({
-        box: isCar ? carBox : vruBox, label: isCar ? 'car' : vru.label, score: isCar ? carScore : vruScore, pointCount: pts.count,
-        level, component: id, features, carBox, carScore, vruBox, vruLabel: vru.label, vruScore,
-      });
+      const c: Candidate = {
+        box: NONE, label: 'car', score: 0, pointCount: pts.count, level, component: id, features,
+        carBox: boxFor(CAR.size), vruBox: boxFor(vru.size), vruLabel: vru.label,
+      };
+      seen.set(key, c);
+      out.push(c);
     }
   });
+  // Scores once every level has been seen (the stability feature is complete).
+  for (const c of out) {
+    if (!c.features) continue;
+    c.carScore = carProbability(c.features, options.carModel);
+    c.vruScore = vruProbability(c.features, options.vruModel);
+    const isCar = c.carScore >= c.vruScore;
+    c.box = isCar ? c.carBox! : c.vruBox!;
+    c.label = isCar ? 'car' : c.vruLabel!;
+    c.score = isCar ? c.carScore : c.vruScore;
+  }
   out.sort((a, b) => b.score - a.score);
   // Greedy NMS over both levels: a box that overlaps a better one by a good share of the smaller
   // footprint is a duplicate (the same object from the other clustering) or a fragment of it.
