@@ -4,7 +4,9 @@
  *  - cars under a tree: canopy cells (every point above ~2 m) bridge cars parked metres apart;
  *    dropping cells with nothing low in them removes the bridge and keeps the cars' own cells;
  *  - a car against a wall, a bus stop or a tall hedge: the structure's cells reach far above any
- *    car; dropping cells with points above ~2.5 m leaves the car alone.
+ *    car; dropping cells with points above ~2.1 m leaves the car alone;
+ *  - a car joined to its neighbours by low clutter (kerb stones, grass, low shrubs 0.25-0.7 m):
+ *    dropping cells that stay below 0.8 m leaves the car's body.
  * The link geometry is cluster.ts's (anisotropic, range-scaled, in cells); the masks are computed
  * once per frame (heightMasks), and only occupied cells are visited.
  */
@@ -23,23 +25,26 @@ export function occupiedCells(index: FrameIndex): Uint32Array {
   return out;
 }
 
-let maskScratch = { all: new Uint8Array(0), noCanopy: new Uint8Array(0), noTall: new Uint8Array(0) };
+let maskScratch = { all: new Uint8Array(0), noCanopy: new Uint8Array(0), noTall: new Uint8Array(0), raised: new Uint8Array(0) };
 
 /**
  * Cell masks (valid until the next call): `all` occupied cells, and two from the heights of each occupied cell's points above the local ground:
  * `noCanopy` keeps cells with a point below `canopyLow` (cells holding only canopy or awning are
- * dropped); `noTall` additionally drops cells with a point above `tall` (walls, trunks, buses).
+ * dropped); `noTall` additionally drops cells with a point above `tall` (walls, trunks, buses);
+ * `raised` keeps the noCanopy cells that reach `raisedMin` (drops kerbs, grass and low shrubs,
+ * which join a parked car to everything around it: KITTI tracking 0001 frame 12).
  */
-export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow: number, tall: number) {
+export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow: number, tall: number, raisedMin: number) {
   const cells = index.nx * index.ny;
   // Reused across frames of the same grid size (allocation and GC cost more than clearing).
-  if (maskScratch.all.length !== cells) maskScratch = { all: new Uint8Array(cells), noCanopy: new Uint8Array(cells), noTall: new Uint8Array(cells) };
+  if (maskScratch.all.length !== cells) maskScratch = { all: new Uint8Array(cells), noCanopy: new Uint8Array(cells), noTall: new Uint8Array(cells), raised: new Uint8Array(cells) };
   else {
     maskScratch.all.fill(0);
     maskScratch.noCanopy.fill(0);
     maskScratch.noTall.fill(0);
+    maskScratch.raised.fill(0);
   }
-  const { all, noCanopy, noTall } = maskScratch;
+  const { all, noCanopy, noTall, raised } = maskScratch;
   const { cellStart, sorted, positions, nx, cellSize } = index;
   for (let k = 0; k < occupied.length; k++) {
     const c = occupied[k];
@@ -56,9 +61,10 @@ export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow:
     if (lo < canopyLow) {
       noCanopy[c] = 1;
       if (hi < tall) noTall[c] = 1;
+      if (hi >= raisedMin) raised[c] = 1;
     }
   }
-  return { all, noCanopy, noTall };
+  return { all, noCanopy, noTall, raised };
 }
 
 let scratchLabels = new Int32Array(0);

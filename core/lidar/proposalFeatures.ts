@@ -15,7 +15,7 @@ export const FEATURE_NAMES = [
   'seenHeight^2', 'long^2', 'short^2', 'highShare^2', 'fill^2', 'logPointsR2^2', 'long*short', 'seenHeight*highShare', 'zStd^2', 'bottomGap^2',
   'edgeDist', 'edgeDist/short', 'stability',
 ] as const;
-/** Share of the four clusterings that produced exactly this cluster; set by proposeCandidates. */
+/** Share of the clusterings that produced exactly this cluster; set by proposeCandidates. */
 export const STABILITY = 29;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 

@@ -71,10 +71,11 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
 export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkAngle: 0.002, minLinkCells: 1, maxLinkCells: 2 };
 
 /**
- * Default review threshold, a probability: held out on each dataset in turn (fit-proposal-
- * classifier.ts), 0.4 is the lowest threshold whose precision within 40 m stays >= 60 %.
+ * Default review threshold, a probability: with every dataset scored by a classifier that never
+ * saw it (fit-proposal-classifier.ts), 0.5 is the lowest of 0.2 ... 0.6 whose precision within
+ * 40 m stays >= 60 %.
  */
-export const DEFAULT_PROPOSAL_THRESHOLD = 0.4;
+export const DEFAULT_PROPOSAL_THRESHOLD = 0.5;
 
 const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
@@ -117,6 +118,8 @@ function bucket(index: FrameIndex, comps: CellComponents, occupied: Uint32Array)
 const CANOPY_LOW = 2.0;
 /** Cells with points above this belong to walls, trees, buses: no car reaches it. */
 const TALL_STRUCTURE = 2.5;
+/** Cells whose points all stay below this are kerbs, grass, low shrubs (for the last level). */
+const RAISED = 0.8;
 
 let gxy = new Float32Array(8192);
 
@@ -163,12 +166,13 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const nmsOverlap = options.nmsOverlap ?? 0.3;
   const tight = { ...TIGHT_LINK, ...options.tightLink };
   const occupied = occupiedCells(index);
-  const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE);
+  const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE, RAISED);
   const plane = nearGroundPlane(index, sensor);
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
-  // (a car against a wall). See maskedCluster.ts.
+  // (a car against a wall); 4: without low clutter, tight link (a car linked to its surroundings by
+  // kerbs and shrubs). See maskedCluster.ts.
   // Labelled one at a time (they share one labels buffer). Level 0 is exactly labelAllClusters'
   // partition; labelMaskedClusters visits only occupied cells, which is cheaper.
   const levels = [
@@ -176,11 +180,12 @@ export function proposeCandidates(positions: Float32Array, count: number, option
     () => labelMaskedClusters(index, masks.all, occupied, tight),
     () => labelMaskedClusters(index, masks.noCanopy, occupied, options),
     () => labelMaskedClusters(index, masks.noTall, occupied, tight),
+    () => labelMaskedClusters(index, masks.raised, occupied, tight),
   ];
   const out: Candidate[] = [];
   // Most objects come out the same at every level; a component with the same points and cell
   // bounds as one already seen is the same cell set (components partition the cells): it is not
-  // fitted again, but counted. How many of the four clusterings agree on a cluster is itself
+  // fitted again, but counted. How many of the clusterings agree on a cluster is itself
   // evidence (a lone parked car is the same everywhere; a merge or a fragment exists at one level).
   const seen = new Map<string, Candidate | null>();
   levels.forEach((labelLevel, level) => {

@@ -74,8 +74,8 @@ for (const s of scenes) {
         : 'no candidate';
       return `comp ${c}: ${m} of its pts, comp ${pointCounts[c]} pts [${others.join(',')}] ${what}`;
     });
-    const tight = cands.filter((x) => x.level === 1 && x.carBox && bevIoU(x.carBox, o.box) >= 0.5);
-    parts.push(tight.length ? `tight level has a car box at IoU>=0.5 (p=${tight[0].carScore!.toFixed(2)}, ${tight[0].dropped ?? 'kept'})` : 'no tight-level car box at IoU>=0.5');
+    const good = cands.filter((x) => x.carBox && bevIoU(x.carBox, o.box) >= 0.5).sort((a, b) => b.carScore! - a.carScore!);
+    parts.push(good.length ? `best car box at IoU>=0.5: level ${good[0].level}, p=${good[0].carScore!.toFixed(2)}, ${good[0].dropped ?? 'kept'}` : 'no candidate car box at IoU>=0.5 at any level');
     console.log(
       `MISS ${s.dataset}/${s.frame} ${o.label}#${k} r=${f1(r)} pts=${o.points} obstacle=${obst} size=${o.box.size.map(f1).join('x')}\n    ${parts.join('\n    ')}`,
     );
