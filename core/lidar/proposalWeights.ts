@@ -103,7 +103,11 @@ export const CAR_MODEL: LogisticModel = {
     -1.2844,
     0.24545
   ],
-  bias: -6.20206
+  bias: -6.20206,
+  calibration: [
+    1.44843,
+    -0.36887
+  ]
 };
 
 export const VRU_MODEL: LogisticModel = {
@@ -203,5 +207,9 @@ export const VRU_MODEL: LogisticModel = {
     0.74124,
     0.46778
   ],
-  bias: -7.60555
+  bias: -7.60555,
+  calibration: [
+    1.61001,
+    0.59864
+  ]
 };

@@ -21,7 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { bevIoU } from '../../core/lidar/iou';
 import type { LogisticModel } from '../../core/lidar/classify';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../core/lidar/proposalFeatures';
-import { proposeCandidates, type Candidate } from '../../core/lidar/propose';
+import { DEFAULT_PROPOSAL_THRESHOLD, proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
 import { loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 
@@ -117,7 +117,8 @@ function outcomes(scenes: LabelledScene[], models: (s: LabelledScene) => { carMo
   for (const s of scenes) {
     const c = proposeCandidates(s.cloud.positions, s.cloud.count, { ...models(s), minScore: 0.05 }).filter((x) => !x.dropped);
     props.set(s, c);
-    for (const o of matchFrame(s, c).outcome) rows.push({ score: o.proposal.score, tp: o.tp });
+    // Reliability only where every object is labelled (a SUSTech "miss" may be an unlabelled car).
+    if (s.exhaustive) for (const o of matchFrame(s, c).outcome) rows.push({ score: o.proposal.score, tp: o.tp });
   }
   return { rows, props };
 }
@@ -133,11 +134,54 @@ const vru = training.flatMap((s) => examples(s, 'vru'));
 console.log(`training examples: car ${car.length} (${car.filter((e) => e.y).length} positive), pedestrian/cyclist ${vru.length} (${vru.filter((e) => e.y).length} positive)`);
 
 // Leave one dataset out.
-const folds = new Map(families.map((f) => [f, { carModel: fitLogistic(car.filter((e) => e.family !== f)), vruModel: fitLogistic(vru.filter((e) => e.family !== f)) }]));
-const final = { carModel: fitLogistic(car), vruModel: fitLogistic(vru) };
+/**
+ * Platt scaling of a fitted pair on the proposals that survive NMS in the given (training)
+ * scenes: a 1-D logistic regression of "matched" on the uncalibrated logit, per class.
+ */
+function calibrate(models: { carModel: LogisticModel; vruModel: LogisticModel }, on: LabelledScene[]) {
+  const rows = { car: [] as Array<[number, number]>, vru: [] as Array<[number, number]> };
+  for (const s of on) {
+    const props = proposeCandidates(s.cloud.positions, s.cloud.count, { ...models, minScore: 0.02 }).filter((x) => !x.dropped);
+    for (const o of matchFrame(s, props).outcome) {
+      const p = Math.min(1 - 1e-9, Math.max(1e-9, o.proposal.score));
+      rows[o.proposal.label === 'car' ? 'car' : 'vru'].push([Math.log(p / (1 - p)), o.tp ? 1 : 0]);
+    }
+  }
+  const platt = (data: Array<[number, number]>): [number, number] => {
+    let a = 1, b = 0;
+    for (let iter = 0; iter < 50; iter++) {
+      // Newton step with a small ridge towards the identity (a = 1, b = 0) for sparse classes.
+      let ga = 0.5 * (a - 1), gb = 0.5 * b, haa = 0.5, hab = 0, hbb = 0.5;
+      for (const [z, y] of data) {
+        const p = 1 / (1 + Math.exp(-(a * z + b)));
+        ga += (p - y) * z;
+        gb += p - y;
+        const q = p * (1 - p);
+        haa += q * z * z;
+        hab += q * z;
+        hbb += q;
+      }
+      const det = haa * hbb - hab * hab;
+      const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+      a -= da;
+      b -= db;
+      if (Math.abs(da) + Math.abs(db) < 1e-8) break;
+    }
+    return [Math.round(a * 1e5) / 1e5, Math.round(b * 1e5) / 1e5];
+  };
+  return {
+    carModel: { ...models.carModel, calibration: platt(rows.car) },
+    vruModel: { ...models.vruModel, calibration: platt(rows.vru) },
+  };
+}
+
+const fitPair = (keep: (e: Example) => boolean, on: LabelledScene[]) =>
+  calibrate({ carModel: fitLogistic(car.filter(keep)), vruModel: fitLogistic(vru.filter(keep)) }, on);
+const folds = new Map(families.map((f) => [f, fitPair((e) => e.family !== f, training.filter((s) => family(s.dataset) !== f))]));
+const final = fitPair(() => true, training);
 const held = outcomes(scenes, (s) => folds.get(family(s.dataset)) ?? final);
-const heldEval = evaluateProposals(scenes, (s) => held.props.get(s)!, 0.5);
-console.log(`\n== held out (each of ${families.join(', ')} scored by a model fitted without it; the rest by the final fit, which never saw them), threshold 0.5 ==`);
+const heldEval = evaluateProposals(scenes, (s) => held.props.get(s)!, DEFAULT_PROPOSAL_THRESHOLD);
+console.log(`\n== held out (each of ${families.join(', ')} scored by a model fitted without it; the rest by the final fit, which never saw them), threshold ${DEFAULT_PROPOSAL_THRESHOLD} ==`);
 console.log(formatEval(heldEval));
 const hr = recallWithin40(heldEval), hp = precisionWithin40(heldEval);
 console.log(`within 40 m: recall ${hr.found}/${hr.n}, precision ${hp.tp}/${hp.n}`);
@@ -146,12 +190,14 @@ for (const t of [0.2, 0.3, 0.4, 0.5, 0.6]) {
   const r = recallWithin40(e), p = precisionWithin40(e);
   console.log(`held out, threshold ${t}: recall <= 40 m ${r.found}/${r.n} = ${((100 * r.found) / r.n).toFixed(1)}%, precision <= 40 m ${p.tp}/${p.n} = ${((100 * p.tp) / p.n).toFixed(1)}%, cars >= 1000 pts ${e.denseFound}/${e.denseCars}`);
 }
+console.log('reliability, held out, exhaustively labelled frames (KITTI, AV2, nuScenes), proposals after NMS:');
 console.log(reliability(held.rows));
 
 const fin = outcomes(scenes, () => final);
-const finEval = evaluateProposals(scenes, (s) => fin.props.get(s)!, 0.5);
-console.log('\n== final fit on all datasets (in-sample), threshold 0.5 ==');
+const finEval = evaluateProposals(scenes, (s) => fin.props.get(s)!, DEFAULT_PROPOSAL_THRESHOLD);
+console.log(`\n== final fit on all datasets (in-sample), threshold ${DEFAULT_PROPOSAL_THRESHOLD} ==`);
 console.log(formatEval(finEval));
+console.log('reliability, final fit (in-sample), exhaustively labelled frames, proposals after NMS:');
 console.log(reliability(fin.rows));
 console.log('\ncar weights:', FEATURE_NAMES.map((n, i) => `${n}=${final.carModel.weights[i]}`).join(' '), `bias=${final.carModel.bias}`);
 console.log('vru weights:', FEATURE_NAMES.map((n, i) => `${n}=${final.vruModel.weights[i]}`).join(' '), `bias=${final.vruModel.bias}`);

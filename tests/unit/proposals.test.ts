@@ -1,0 +1,69 @@
+/**
+ * 3D proposal quality on every labelled frame in ../shared/data and on the synthetic hard scenes,
+ * at the default threshold, with the committed classifier (tests/support/proposalEval.ts defines
+ * recall and precision). The floors sit a few points under the figures measured when the
+ * classifier was last fitted (docs/lidar.md), so a regression in ground, clustering, box fitting
+ * or the classifier fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
+import { evaluateProposals, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
+import { loadHardLabelledScenes, loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
+import { HAS_DATA, SKIP_MESSAGE } from '../support/lidarData';
+
+const share = (a: number, b: number) => a / Math.max(1, b);
+
+describe.skipIf(!HAS_DATA)(`3D proposals on the real labelled frames (${HAS_DATA ? 'shared data' : SKIP_MESSAGE})`, () => {
+  const scenes = HAS_DATA ? loadLabelledScenes() : [];
+  const proposals = new Map<LabelledScene, ReturnType<typeof proposeBoxes>>();
+  const of = (s: LabelledScene) => {
+    if (!proposals.has(s)) proposals.set(s, proposeBoxes(s.cloud.positions, s.cloud.count));
+    return proposals.get(s)!;
+  };
+
+  it('default threshold: recall and precision of cars within 40 m, every car with 1,000+ points found', () => {
+    const r = evaluateProposals(scenes, of, DEFAULT_PROPOSAL_THRESHOLD);
+    const rec = recallWithin40(r), prec = precisionWithin40(r);
+    console.log(`[proposals] real, <= 40 m: recall ${rec.found}/${rec.n}, precision ${prec.tp}/${prec.n}, 1000+ pts ${r.denseFound}/${r.denseCars}`);
+    expect(rec.n).toBeGreaterThanOrEqual(120);
+    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.76); // 100/123 when fitted
+    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.72); // 112/144
+    expect(r.denseCars).toBeGreaterThanOrEqual(15);
+    expect(r.denseFound).toBe(r.denseCars);
+  });
+
+  it('SUSTech, never used to fit the classifier: recall of cars at any range', () => {
+    const r = evaluateProposals(scenes.filter((s) => s.dataset === 'sustech'), of, DEFAULT_PROPOSAL_THRESHOLD);
+    const all = r.cells.get('sustech|all')!;
+    expect(all.cars).toBeGreaterThanOrEqual(30);
+    expect(share(all.found, all.cars)).toBeGreaterThanOrEqual(0.75); // 26/31 when fitted
+  });
+
+  it('scores are calibrated on the exhaustively labelled frames: each score band with 30+ proposals matches about as often as it claims', () => {
+    const bins = Array.from({ length: 5 }, () => ({ n: 0, tp: 0, sum: 0 }));
+    for (const s of scenes.filter((x) => x.exhaustive)) {
+      const props = proposeBoxes(s.cloud.positions, s.cloud.count, { minScore: 0.05 });
+      for (const o of matchFrame(s, props).outcome) {
+        const b = bins[Math.min(4, Math.floor(o.proposal.score * 5))];
+        b.n++;
+        b.sum += o.proposal.score;
+        if (o.tp) b.tp++;
+      }
+    }
+    const used = bins.filter((b) => b.n >= 30);
+    expect(used.length).toBeGreaterThanOrEqual(4);
+    for (const b of used) expect(Math.abs(b.tp / b.n - b.sum / b.n)).toBeLessThan(0.15);
+  });
+});
+
+describe('3D proposals on the synthetic hard scenes (parked rows, walls and hedges, near/far, large vehicles)', () => {
+  it('default threshold: recall and precision of cars within 40 m', () => {
+    const scenes = loadHardLabelledScenes(3);
+    const r = evaluateProposals(scenes, (s) => proposeBoxes(s.cloud.positions, s.cloud.count), DEFAULT_PROPOSAL_THRESHOLD);
+    const rec = recallWithin40(r), prec = precisionWithin40(r);
+    console.log(`[proposals] synthetic, <= 40 m: recall ${rec.found}/${rec.n}, precision ${prec.tp}/${prec.n}, 1000+ pts ${r.denseFound}/${r.denseCars}`);
+    expect(rec.n).toBeGreaterThanOrEqual(200);
+    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.84); // 189/212 when fitted
+    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.8); // 197/227
+  });
+});
