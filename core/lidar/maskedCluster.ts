@@ -25,7 +25,9 @@ export function occupiedCells(index: FrameIndex): Uint32Array {
   return out;
 }
 
-let maskScratch = { all: new Uint8Array(0), noCanopy: new Uint8Array(0), noTall: new Uint8Array(0), raised: new Uint8Array(0) };
+let maskScratch: { all: Uint8Array; noCanopy: Uint8Array; noTall: Uint8Array; raised: Uint8Array; occupied?: Uint32Array } = {
+  all: new Uint8Array(0), noCanopy: new Uint8Array(0), noTall: new Uint8Array(0), raised: new Uint8Array(0),
+};
 
 /**
  * Cell masks (valid until the next call): `all` occupied cells, and two from the heights of each occupied cell's points above the local ground:
@@ -38,12 +40,13 @@ export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow:
   const cells = index.nx * index.ny;
   // Reused across frames of the same grid size (allocation and GC cost more than clearing).
   if (maskScratch.all.length !== cells) maskScratch = { all: new Uint8Array(cells), noCanopy: new Uint8Array(cells), noTall: new Uint8Array(cells), raised: new Uint8Array(cells) };
-  else {
-    maskScratch.all.fill(0);
-    maskScratch.noCanopy.fill(0);
-    maskScratch.noTall.fill(0);
-    maskScratch.raised.fill(0);
-  }
+  else if (maskScratch.occupied)
+    // Only occupied cells were ever set: clear the previous frame's.
+    for (let k = 0; k < maskScratch.occupied.length; k++) {
+      const c = maskScratch.occupied[k];
+      maskScratch.all[c] = maskScratch.noCanopy[c] = maskScratch.noTall[c] = maskScratch.raised[c] = 0;
+    }
+  maskScratch.occupied = occupied;
   const { all, noCanopy, noTall, raised } = maskScratch;
   const { cellStart, sorted, positions, nx, cellSize } = index;
   for (let k = 0; k < occupied.length; k++) {
@@ -68,6 +71,7 @@ export function heightMasks(index: FrameIndex, occupied: Uint32Array, canopyLow:
 }
 
 let scratchLabels = new Int32Array(0);
+let lastOccupied: Uint32Array | null = null;
 
 /**
  * Connected components of the masked cells, with cluster.ts's link rule; same result shape as
@@ -77,8 +81,12 @@ let scratchLabels = new Int32Array(0);
  */
 export function labelMaskedClusters(index: FrameIndex, mask: Uint8Array, occupied: Uint32Array, link: LinkOptions = {}): CellComponents {
   const { nx, ny, cellStart, cellSize } = index;
+  // Labels are only ever written on occupied cells, so clearing those is enough when the previous
+  // call labelled the same cells (the usual case: several levels of one frame); otherwise clear all.
   if (scratchLabels.length !== nx * ny) scratchLabels = new Int32Array(nx * ny);
+  else if (lastOccupied === occupied) for (let k = 0; k < occupied.length; k++) scratchLabels[occupied[k]] = 0;
   else scratchLabels.fill(0);
+  lastOccupied = occupied;
   const labels = scratchLabels;
   let queue = new Int32Array(4096);
   const sizes: number[] = [0];
