@@ -15,6 +15,8 @@ export const FEATURE_NAMES = [
   'seenHeight^2', 'long^2', 'short^2', 'highShare^2', 'fill^2', 'logPointsR2^2', 'long*short', 'seenHeight*highShare', 'zStd^2', 'bottomGap^2',
   'edgeDist', 'edgeDist/short', 'stability',
 ] as const;
+/** Index of the fitted rectangle's longer side. */
+export const LONG_FEATURE = 6;
 /** Share of the clusterings that produced exactly this cluster; set by proposeCandidates. */
 export const STABILITY = 29;
 export const FEATURE_COUNT = FEATURE_NAMES.length;

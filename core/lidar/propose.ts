@@ -19,7 +19,7 @@ import { fitRect, type RectFitOptions } from './rectFit';
 import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster';
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
-import { clusterFeatures, edgeDistance, heightStats, objectTop, STABILITY } from './proposalFeatures';
+import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, STABILITY } from './proposalFeatures';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -120,6 +120,14 @@ const CANOPY_LOW = 2.0;
 const TALL_STRUCTURE = 2.5;
 /** Cells whose points all stay below this are kerbs, grass, low shrubs (for the last level). */
 const RAISED = 0.8;
+
+/**
+ * A car shows at least one face whole unless occluded, and its narrowest face (the rear, ~1.4 m
+ * and up) is wider than this: a cluster whose longer side is shorter is not proposed as a car,
+ * however car-like its density (a dense, solid pedestrian-sized column scored 0.8 otherwise).
+ */
+export const MIN_CAR_LONG_SIDE = 1.1;
+export const isCarSized = (features: ArrayLike<number>): boolean => features[LONG_FEATURE] >= MIN_CAR_LONG_SIDE;
 
 let gxy = new Float32Array(8192);
 
@@ -241,7 +249,7 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   // Scores once every level has been seen (the stability feature is complete).
   for (const c of out) {
     if (!c.features) continue;
-    c.carScore = carProbability(c.features, options.carModel);
+    c.carScore = isCarSized(c.features) ? carProbability(c.features, options.carModel) : 0;
     c.vruScore = vruProbability(c.features, options.vruModel);
     const isCar = c.carScore >= c.vruScore;
     c.box = isCar ? c.carBox! : c.vruBox!;

@@ -19,9 +19,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { bevIoU } from '../../core/lidar/iou';
-import type { LogisticModel } from '../../core/lidar/classify';
+import type { LogisticModel } from '../../core/lidar/logistic';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../core/lidar/proposalFeatures';
-import { DEFAULT_PROPOSAL_THRESHOLD, proposeCandidates, type Candidate } from '../../core/lidar/propose';
+import { DEFAULT_PROPOSAL_THRESHOLD, isCarSized, proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
 import { loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 
@@ -34,6 +34,7 @@ function examples(scene: LabelledScene, which: 'car' | 'vru'): Example[] {
   const out: Example[] = [];
   for (const c of proposeCandidates(scene.cloud.positions, scene.cloud.count, { minScore: 1.1 })) {
     if (!c.features) continue;
+    if (which === 'car' && !isCarSized(c.features)) continue; // never scored as a car (propose.ts)
     const box = which === 'car' ? c.carBox! : c.vruBox!;
     const label = which === 'car' ? 'car' : c.vruLabel!;
     const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= 0.5) ? 1 : 0;
@@ -212,7 +213,7 @@ if (process.argv.includes('--write')) {
  * Do not edit by hand; rerun the script. Feature order: proposalFeatures.ts FEATURE_NAMES
  * (${FEATURE_NAMES.join(', ')}).
  */
-import type { LogisticModel } from './classify';
+import type { LogisticModel } from './logistic';
 
 export const CAR_MODEL: LogisticModel = ${fmt(final.carModel)};
 
