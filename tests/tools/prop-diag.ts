@@ -6,7 +6,7 @@
  * size / score, or a box with too low IoU). For a false positive: class, score, size, range, and
  * the nearest labelled object.
  *
- * `npx tsx tests/tools/prop-diag.ts [threshold] [dataset-filter] [--fp]`
+ * `npx tsx tests/tools/prop-diag.ts [threshold] [dataset-filter] [--fp] [--synthetic]` (--synthetic: the hard scenes)
  */
 import { pointsInBox } from '../../core/lidar/box';
 import { labelAllClusters } from '../../core/lidar/cluster';
@@ -14,12 +14,12 @@ import { buildFrameIndex } from '../../core/lidar/frameIndex';
 import { bevIoU } from '../../core/lidar/iou';
 import { proposeCandidates } from '../../core/lidar/propose';
 import { matchFrame, evaluateProposals, formatEval } from '../support/proposalEval';
-import { loadLabelledScenes } from '../support/proposalScenes';
+import { loadHardLabelledScenes, loadLabelledScenes } from '../support/proposalScenes';
 
 const threshold = Number(process.argv[2] ?? 0.5);
 const filter = process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : '';
 const showFp = process.argv.includes('--fp');
-const scenes = loadLabelledScenes().filter((s) => s.dataset.includes(filter));
+const scenes = (process.argv.includes('--synthetic') ? loadHardLabelledScenes(3) : loadLabelledScenes()).filter((s) => s.dataset.includes(filter));
 const f1 = (v: number) => v.toFixed(1);
 
 const cache = new Map<string, ReturnType<typeof proposeCandidates>>();
