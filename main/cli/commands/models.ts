@@ -10,6 +10,7 @@ import { defaultUserDataDir } from '../../hostServices';
 import { ModelService, PRESETS } from '../../services/models';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
+import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/propose';
 
 function userModels(): string {
   return path.join(defaultUserDataDir(), 'models');
@@ -87,11 +88,11 @@ export const models: Command = {
 export const propose3d: Command = {
   summary: 'built-in 3D box proposals for a point cloud (ground removal, clustering, box fitting, size priors)',
   usage: 'datum propose3d <cloud> [--min-score S] [--json]',
-  options: { 'min-score': { type: 'string', description: 'drop proposals below this score (default 0.3)' }, ...jsonOpt },
+  options: { 'min-score': { type: 'string', description: `drop proposals below this probability (default ${DEFAULT_PROPOSAL_THRESHOLD})` }, ...jsonOpt },
   async run({ values, positionals }) {
     if (!positionals[0]) throw new DatumError('BAD_REQUEST', 'usage: datum propose3d <cloud>');
     const service = new ModelService(null);
-    const predictions = await service.propose3d(path.resolve(positionals[0]), values['min-score'] ? Number(values['min-score']) : 0.3);
+    const predictions = await service.propose3d(path.resolve(positionals[0]), values['min-score'] ? Number(values['min-score']) : DEFAULT_PROPOSAL_THRESHOLD);
     print(values, { predictions }, predictions.map((p) => `${p.label} ${p.score} center=${p.cuboid.center.map((v) => v.toFixed(2)).join(',')}`).join('\n') || 'no proposals');
     return 0;
   },
