@@ -23,6 +23,13 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * at least this size, away from the sensor (the seen faces stay put).
    */
   minSize?: [number, number];
+  /**
+   * Size prior [length, width, height] of the class being annotated (what the UI has active).
+   * Sets minSize (when not given), the plausible footprint that steers the heading search
+   * (plausibleExtent) and the tallest cell the object may contain (maxCellTop = 1.6 x height:
+   * walls, trucks and poles beside a car are left out).
+   */
+  prior?: readonly [number, number, number];
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
@@ -90,6 +97,26 @@ export function completeRect(
 }
 
 /**
+ * The largest footprint [long, short] an object of a class with this size prior plausibly shows:
+ * class priors are means (KITTI's car 3.9 x 1.6 m) and real members run to about 1.45 x the
+ * length (large saloons, pickups) and 1.4 x the width, mirrors and noise included.
+ */
+/** FitOptions with what the class prior implies filled in. */
+export function withPrior(options: FitOptions): FitOptions {
+  const p = options.prior;
+  if (!p) return options;
+  return {
+    ...options,
+    minSize: options.minSize ?? [p[0], p[1]],
+    maxCellTop: options.maxCellTop ?? p[2] * 1.6,
+  };
+}
+
+export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
+  return minSize && [minSize[0] * 1.45, minSize[1] * 1.4];
+}
+
+/**
  * Grows clusters from `candidates` (nearest first): from the nearest seed, and while that gives
  * fewer than `minClusterPoints` (clutter next to the object: a kerb stone, a lone return) from the
  * next seeds not yet reached, up to `maxSeedTries`; the cluster with the most points (as `score`
@@ -132,7 +159,8 @@ function boxFromCells(
   const ground = groundHeight(index, groundAt[0], groundAt[1]);
   const pts = gatherCells(index, cells, 0, count, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
-  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
+  const maxExtent = options.maxExtent ?? plausibleExtent(options.minSize);
+  const rect = fitRect(pts.xy, pts.count, { ...options, maxExtent, searchCount: headingSearchCount(pts) });
   const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
@@ -153,11 +181,12 @@ export function fitBoxAtClick(
   positions: Float32Array,
   count: number,
   click: [number, number] | [number, number, number],
-  options: FitOptions = {},
+  fitOptions: FitOptions = {},
 ): FitResult | null {
+  const options = withPrior(fitOptions);
   const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
-  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
+  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5, 3, options.maxCellTop);
   const cells = clusterUnderClick(index, candidates, x, y, options);
   return cells && boxFromCells(index, cells, cells.length, [x, y], options);
 }
@@ -240,8 +269,9 @@ export interface RegionRect {
  * caller keeps the box as drawn.
  */
 export function fitBoxInRegion(
-  positions: Float32Array, count: number, region: RegionRect, options: FitOptions = {},
+  positions: Float32Array, count: number, region: RegionRect, fitOptions: FitOptions = {},
 ): FitResult | null {
+  const options = withPrior(fitOptions);
   const index = options.index ?? frameIndexFor(positions, count);
   const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const x0 = Math.min(region.x0, region.x1), x1 = Math.max(region.x0, region.x1);
@@ -267,7 +297,7 @@ export function fitBoxInRegion(
     }
     return n;
   };
-  const candidates = seedCandidates(index, midX, midY, radius).filter(inside);
+  const candidates = seedCandidates(index, midX, midY, radius, 3, options.maxCellTop).filter(inside);
   const found = bestCluster(index, candidates, midX, midY, radius, options, pointsInside);
   if (!found || found.points < (options.minPoints ?? 10)) return null;
   const cells: number[] = [];

@@ -30,7 +30,13 @@ const car = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const CAR_MIN_SIZE: [number, number] = [car.size[0], car.size[1]];
 const CAR_LIKE = /^(car|van|regular_vehicle)$/i;
 
-function pointsIn(positions: Float32Array, count: number, box: Cuboid3D): number[] {
+/** The fit options an annotator's active class gives for a vehicle label (see evaluateFit). */
+export function priorForVehicle(label: string): { prior?: readonly [number, number, number] } {
+  return { prior: CAR_LIKE.test(label) ? car.size : undefined };
+}
+
+/** Indices of the points inside a box (in cloud order), for clicks on a vehicle's own points. */
+export function vehiclePoints(positions: Float32Array, count: number, box: Cuboid3D): number[] {
   const out: number[] = [];
   const c = Math.cos(-box.yaw), s = Math.sin(-box.yaw);
   for (let i = 0; i < count; i++) {
@@ -53,13 +59,13 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
       r.n++;
       // The prior of the class the annotator would pick: the car prior for cars and vans; trucks,
       // buses and trailers have no size prior in the default ontology, so none is passed.
-      const minSize = CAR_LIKE.test(v.label) ? CAR_MIN_SIZE : undefined;
+      const { prior } = priorForVehicle(v.label);
       const iouFrom = (x: number, y: number) => {
-        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, minSize });
+        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, prior });
         return f ? bevIoU(f.box, v.box) : 0;
       };
       if (iouFrom(v.box.center[0], v.box.center[1]) >= 0.7) r.centre++;
-      const pts = pointsIn(s.cloud.positions, s.cloud.count, v.box);
+      const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
       for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
         r.clicks++;
         if (iouFrom(s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]) >= 0.7) r.onPoints++;
