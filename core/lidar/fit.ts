@@ -109,6 +109,8 @@ export function withPrior(options: FitOptions): FitOptions {
     ...options,
     minSize: options.minSize ?? [p[0], p[1]],
     maxCellTop: options.maxCellTop ?? p[2] * 1.6,
+    // A click on one end of a bus must reach the other end.
+    maxRadius: options.maxRadius ?? Math.max(6, p[0] * 1.3),
   };
 }
 

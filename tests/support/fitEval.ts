@@ -1,7 +1,7 @@
 /**
  * Fit and proposal quality on every labelled vehicle in ../shared/data (vehicleScenes.ts), per
- * dataset with n: one-click fit (with the car size prior for cars and vans, none for trucks and
- * buses, as the UI passes the active class's prior) from a click at the true centre and from clicks on the vehicle's
+ * dataset with n: one-click fit (with the size prior of the vehicle's class, as the UI passes the
+ * active class's prior, or the car prior for all: PriorMode) from a click at the true centre and from clicks on the vehicle's
  * own points (first, middle and last point inside its box), BEV IoU >= 0.7; proposals matching a
  * vehicle within 40 m at BEV IoU >= 0.5. Used by tests/tools/fit-eval.ts and the LiDAR bench.
  */
@@ -9,7 +9,7 @@ import { fitBoxAtClick } from '../../core/lidar/fit';
 import { buildFrameIndex } from '../../core/lidar/frameIndex';
 import { bevIoU } from '../../core/lidar/iou';
 import { proposeBoxes } from '../../core/lidar/propose';
-import { CLASS_PRIORS } from '../../core/lidar/sizePrior';
+import { CLASS_PRIORS, sizePriorFor } from '../../core/lidar/sizePrior';
 import type { Cuboid3D } from '../../core/document/schema';
 import { loadVehicleScenes, type VehicleScene } from './vehicleScenes';
 import type { HardScene } from './hardScenes';
@@ -27,12 +27,27 @@ export interface FitRow {
 }
 
 const car = CLASS_PRIORS.find((p) => p.label === 'car')!;
-const CAR_MIN_SIZE: [number, number] = [car.size[0], car.size[1]];
-const CAR_LIKE = /^(car|van|regular_vehicle)$/i;
+
+/**
+ * Which prior the fit gets for a vehicle:
+ *  - 'class': the size prior of the class an annotator would have active for it (SIZE_PRIORS):
+ *    car for cars (AV2 REGULAR_VEHICLE), van for vans, bus for buses, truck for every other large
+ *    vehicle (AV2 BOX_TRUCK, TRUCK, TRUCK_CAB, LARGE_VEHICLE, VEHICULAR_TRAILER);
+ *  - 'car': the car prior for every vehicle (an ontology with one vehicle class).
+ */
+export type PriorMode = 'class' | 'car';
+
+/** The annotation class of a dataset's vehicle label. */
+export function vehicleClass(label: string): 'car' | 'van' | 'truck' | 'bus' {
+  if (/^(car|regular_vehicle)$/i.test(label)) return 'car';
+  if (/^van$/i.test(label)) return 'van';
+  if (/^bus$/i.test(label)) return 'bus';
+  return 'truck';
+}
 
 /** The fit options an annotator's active class gives for a vehicle label (see evaluateFit). */
-export function priorForVehicle(label: string): { prior?: readonly [number, number, number] } {
-  return { prior: CAR_LIKE.test(label) ? car.size : undefined };
+export function priorForVehicle(label: string, mode: PriorMode = 'class'): { prior?: readonly [number, number, number] } {
+  return { prior: mode === 'car' ? car.size : sizePriorFor(vehicleClass(label)) };
 }
 
 /** Indices of the points inside a box (in cloud order), for clicks on a vehicle's own points. */
@@ -47,7 +62,7 @@ export function vehiclePoints(positions: Float32Array, count: number, box: Cuboi
   return out;
 }
 
-export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicleScenes(), minPoints = 50): FitRow[] {
+export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicleScenes(), minPoints = 50, mode: PriorMode = 'class'): FitRow[] {
   const rows = new Map<string, FitRow>();
   for (const s of scenes) {
     const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
@@ -57,9 +72,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
     for (const v of s.vehicles) {
       if (v.points < minPoints) continue;
       r.n++;
-      // The prior of the class the annotator would pick: the car prior for cars and vans; trucks,
-      // buses and trailers have no size prior in the default ontology, so none is passed.
-      const { prior } = priorForVehicle(v.label);
+      const { prior } = priorForVehicle(v.label, mode);
       const iouFrom = (x: number, y: number) => {
         const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, prior });
         return f ? bevIoU(f.box, v.box) : 0;

@@ -27,7 +27,7 @@ for (const s of scenes) {
     const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
     for (const [k, i] of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]].entries()) {
       const x = s.cloud.positions[i * 3], y = s.cloud.positions[i * 3 + 1];
-      const opts: FitOptions = { index, ...priorForVehicle(v.label) };
+      const opts: FitOptions = { index, ...priorForVehicle(v.label, (process.env.PRIOR_MODE as 'class' | 'car' | undefined) ?? 'class') };
       const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], opts);
       const box = f && 'box' in f ? f.box : null;
       const iou = box ? bevIoU(box, v.box) : 0;
