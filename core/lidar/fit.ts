@@ -155,42 +155,105 @@ function bestCluster(
  * prior away from the sensor, bottom on the local ground, top at the highest point. `groundAt` is
  * where the outline band (points low enough to show the body's sides) is measured from.
  */
-function boxFromCells(
-  index: FrameIndex, cells: ArrayLike<number>, count: number, groundAt: [number, number], options: FitOptions,
-): FitResult | null {
+function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number, number], options: FitOptions): Observed | null {
   const ground = groundHeight(index, groundAt[0], groundAt[1]);
-  const pts = gatherCells(index, cells, 0, count, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
-  const maxExtent = options.maxExtent ?? plausibleExtent(options.minSize);
-  const rect = fitRect(pts.xy, pts.count, { ...options, maxExtent, searchCount: headingSearchCount(pts) });
+  const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
+  const rect = fitRect(pts.xy, pts.count, { ...options, maxFootprint, searchCount: headingSearchCount(pts) });
   const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
-  return {
+  const fit: FitResult = {
     box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
     pointCount: pts.count,
     indices: pts.indices,
     method: rect.method,
   };
+  return { fit, long: Math.max(rect.extent1, rect.extent2), short: Math.min(rect.extent1, rect.extent2) };
+}
+
+/** Why a fit gave no box; the UI shows it (renderer/editors/lidar/tools/fit.ts). */
+export type FitRefusal =
+  /** No object points (above the ground) near the click. */
+  | 'nothing-here'
+  /** Object points, but fewer than minPoints: too far or too sparse to fit. */
+  | 'too-few-points';
+
+export type FitOutcome = (FitResult & { refused?: undefined }) | { refused: FitRefusal };
+
+/** Footprint of the cluster before completion, for the plausibility check. */
+interface Observed {
+  fit: FitResult;
+  long: number;
+  short: number;
 }
 
 /**
- * Fits a cuboid to the object under a click. `click` is [x, y] or [x, y, z] in the LiDAR frame
- * (z is ignored: the cluster is found in bird's-eye view). Returns null when no object points are
- * near the click.
+ * How far the observed footprint exceeds the plausible one of the class (0 = plausible): a car
+ * cluster 11 m long is a car joined to a hedge, a wall or the car in front.
  */
-export function fitBoxAtClick(
+function overflow(o: Observed, max: [number, number] | undefined): number {
+  if (!max) return 0;
+  return Math.max(0, o.long - max[0]) + 2 * Math.max(0, o.short - max[1]);
+}
+
+/**
+ * Link settings tried in turn when the cluster under the click is implausibly large for the
+ * class: links along the viewing ray shortened (they bridge the 0.3–0.8 m between a car and the
+ * hedge or car behind it), then every link one cell, and the tallest allowed cell lowered towards
+ * the class height (a wall or a van's side next to a car).
+ */
+function tighterLinks(o: FitOptions): FitOptions[] {
+  const h = o.prior?.[2];
+  return [
+    { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 2, maxLinkCells: 2, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.35) : o.maxCellTop },
+    { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.25) : o.maxCellTop },
+  ];
+}
+
+/**
+ * Fits a cuboid to the object under a click, or says why not. `click` is [x, y] or [x, y, z] in
+ * the LiDAR frame (z is ignored: the cluster is found in bird's-eye view).
+ *
+ * The object is segmented from its neighbours in three ways: cells are linked along the viewing
+ * ray and across it by range-dependent distances (cluster.ts, gaps in range and scan-line
+ * continuity); with a class prior, cells taller than the class (walls, trucks, poles) are not
+ * entered (gaps in height); and when the cluster is still larger than any member of the class,
+ * it is regrown with tighter links until it is plausible (tighterLinks).
+ */
+export function fitAtClick(
   positions: Float32Array,
   count: number,
   click: [number, number] | [number, number, number],
   fitOptions: FitOptions = {},
-): FitResult | null {
+): FitOutcome {
   const options = withPrior(fitOptions);
   const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
   const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5, 3, options.maxCellTop);
-  const cells = clusterUnderClick(index, candidates, x, y, options);
-  return cells && boxFromCells(index, cells, cells.length, [x, y], options);
+  if (!candidates.length) return { refused: 'nothing-here' };
+  const max = options.maxFootprint ?? plausibleExtent(options.minSize);
+  let best: Observed | null = null;
+  for (const o of [options, ...(max ? tighterLinks(options) : [])]) {
+    const cells = clusterUnderClick(index, candidates, x, y, o);
+    const got = cells && observe(index, cells, [x, y], o);
+    if (!got) continue;
+    if (!best || overflow(got, max) < overflow(best, max)) best = got;
+    if (overflow(best, max) === 0) break;
+  }
+  return best ? best.fit : { refused: 'too-few-points' };
+}
+
+/** fitAtClick without the reason: null when no box. */
+export function fitBoxAtClick(
+  positions: Float32Array,
+  count: number,
+  click: [number, number] | [number, number, number],
+  options: FitOptions = {},
+): FitResult | null {
+  const r = fitAtClick(positions, count, click, options);
+  return r.refused ? null : r;
 }
 
 interface GrownCluster {
@@ -304,5 +367,5 @@ export function fitBoxInRegion(
   if (!found || found.points < (options.minPoints ?? 10)) return null;
   const cells: number[] = [];
   for (let k = 0; k < found.cells; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
-  return boxFromCells(index, cells, cells.length, [midX, midY], options);
+  return observe(index, cells, [midX, midY], options)?.fit ?? null;
 }

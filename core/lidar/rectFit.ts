@@ -30,7 +30,7 @@ export interface RectFitOptions {
    * 25 m) turns its long side into a 2.5–3 m "width", which no car has. Soft, so an object larger
    * than its class still gets its best L-shape heading when no heading is plausible.
    */
-  maxExtent?: [number, number];
+  maxFootprint?: [number, number];
 }
 
 // Projections reused across calls: fitting runs on the UI thread and must not churn the GC.
@@ -45,7 +45,7 @@ function extentPenalty(e1: number, e2: number, max: [number, number] | undefined
   return Math.exp(-over * over);
 }
 
-function closenessScore(xy: Float32Array, n: number, step: number, angle: number, maxExtent?: [number, number]): number {
+function closenessScore(xy: Float32Array, n: number, step: number, angle: number, maxFootprint?: [number, number]): number {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   let m = 0;
@@ -82,7 +82,7 @@ function closenessScore(xy: Float32Array, n: number, step: number, angle: number
     const d2 = useMin2 ? proj2[k] - min2 : max2 - proj2[k];
     score += 1 / Math.max(Math.min(d1, d2), d0);
   }
-  return score * extentPenalty(max1 - min1, max2 - min2, maxExtent);
+  return score * extentPenalty(max1 - min1, max2 - min2, maxFootprint);
 }
 
 /** Best heading in [0, PI/2) by the closeness criterion. */
@@ -99,7 +99,7 @@ export function searchHeading(xy: Float32Array, n: number, options: RectFitOptio
   let best = 0;
   let bestScore = -Infinity;
   for (let a = 0; a < Math.PI / 2; a += coarse) {
-    const sc = closenessScore(xy, n, step, a, options.maxExtent);
+    const sc = closenessScore(xy, n, step, a, options.maxFootprint);
     if (sc > bestScore) {
       bestScore = sc;
       best = a;
@@ -107,7 +107,7 @@ export function searchHeading(xy: Float32Array, n: number, options: RectFitOptio
   }
   const center = best;
   for (let a = center - coarse; a <= center + coarse; a += fine) {
-    const sc = closenessScore(xy, n, step, a, options.maxExtent);
+    const sc = closenessScore(xy, n, step, a, options.maxFootprint);
     if (sc > bestScore) {
       bestScore = sc;
       best = a;
