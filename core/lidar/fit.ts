@@ -66,7 +66,7 @@ function clusterPointCount(index: FrameIndex, cells: number): number {
  * hidden extent runs away from the sensor.
  */
 export function completeRect(
-  rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number],
+  rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number], bound?: RegionRect,
 ): { cx: number; cy: number; length: number; width: number; yaw: number } {
   const axes = [rect.angle, rect.angle + Math.PI / 2];
   let ext = [rect.extent1, rect.extent2];
@@ -82,10 +82,16 @@ export function completeRect(
       if (ext[a] >= wanted[a]) continue;
       const ux = Math.cos(axes[a]), uy = Math.sin(axes[a]);
       const away = ux * rx + uy * ry >= 0 ? 1 : -1;
-      const grow = (wanted[a] - ext[a]) / 2;
+      let grow = (wanted[a] - ext[a]) / 2;
+      // A drawn rectangle is a hard bound: grow only as far as the box stays inside it.
+      if (bound) grow = largestInside(grow, (g) => {
+        const e = ext.slice();
+        e[a] += 2 * g;
+        return footprintInside(cx + away * g * ux, cy + away * g * uy, axes[0], e[0], e[1], bound);
+      });
       cx += away * grow * ux;
       cy += away * grow * uy;
-      ext[a] = wanted[a];
+      ext[a] += 2 * grow;
     }
   }
   return {
@@ -94,6 +100,26 @@ export function completeRect(
     width: ext[1 - lengthAxis],
     yaw: normalizeAngle(axes[lengthAxis]),
   };
+}
+
+/** True when the rectangle (centre, first axis angle, extents) lies inside `b`, with half a grid cell of slack (the cluster's own points may reach that far past it). */
+function footprintInside(cx: number, cy: number, angle: number, e1: number, e2: number, b: RegionRect): boolean {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  const hx = (Math.abs(c * e1) + Math.abs(s * e2)) / 2, hy = (Math.abs(s * e1) + Math.abs(c * e2)) / 2;
+  const x0 = Math.min(b.x0, b.x1) - 0.1, x1 = Math.max(b.x0, b.x1) + 0.1, y0 = Math.min(b.y0, b.y1) - 0.1, y1 = Math.max(b.y0, b.y1) + 0.1;
+  return cx - hx >= x0 && cx + hx <= x1 && cy - hy >= y0 && cy + hy <= y1;
+}
+
+/** The largest g in [0, max] with ok(g), by bisection (ok(0) is assumed; ok is monotone). */
+function largestInside(max: number, ok: (g: number) => boolean): number {
+  if (ok(max)) return max;
+  let lo = 0, hi = max;
+  for (let k = 0; k < 12; k++) {
+    const mid = (lo + hi) / 2;
+    if (ok(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -155,13 +181,13 @@ function bestCluster(
  * prior away from the sensor, bottom on the local ground, top at the highest point. `groundAt` is
  * where the outline band (points low enough to show the body's sides) is measured from.
  */
-function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number, number], options: FitOptions): Observed | null {
+function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number, number], options: FitOptions, bound?: RegionRect): Observed | null {
   const ground = groundHeight(index, groundAt[0], groundAt[1]);
   const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const rect = fitRect(pts.xy, pts.count, { ...options, maxFootprint, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0], bound);
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
   const fit: FitResult = {
@@ -367,5 +393,5 @@ export function fitBoxInRegion(
   if (!found || found.points < (options.minPoints ?? 10)) return null;
   const cells: number[] = [];
   for (let k = 0; k < found.cells; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
-  return observe(index, cells, [midX, midY], options)?.fit ?? null;
+  return observe(index, cells, [midX, midY], options, { x0, y0, x1, y1 })?.fit ?? null;
 }

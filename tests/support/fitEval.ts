@@ -5,7 +5,7 @@
  * own points (first, middle and last point inside its box), BEV IoU >= 0.7; proposals matching a
  * vehicle within 40 m at BEV IoU >= 0.5. Used by tests/tools/fit-eval.ts and the LiDAR bench.
  */
-import { fitBoxAtClick } from '../../core/lidar/fit';
+import { fitBoxAtClick, fitBoxInRegion } from '../../core/lidar/fit';
 import { buildFrameIndex } from '../../core/lidar/frameIndex';
 import { bevIoU } from '../../core/lidar/iou';
 import { proposeBoxes } from '../../core/lidar/propose';
@@ -21,6 +21,8 @@ export interface FitRow {
   centre: number;
   onPoints: number;
   clicks: number;
+  /** Vehicles fitted at BEV IoU >= 0.7 from a rectangle dragged around them (axis-aligned footprint + 0.3 m), the rectangle a hard bound. */
+  region: number;
   /** Vehicles within 40 m (and >= minPoints) a proposal matched, of proposalN. */
   proposed: number;
   proposalN: number;
@@ -66,7 +68,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
   const rows = new Map<string, FitRow>();
   for (const s of scenes) {
     const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
-    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, proposed: 0, proposalN: 0 };
+    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, region: 0, proposed: 0, proposalN: 0 };
     rows.set(s.dataset, r);
     const proposals = proposeBoxes(s.cloud.positions, s.cloud.count, { index });
     for (const v of s.vehicles) {
@@ -78,6 +80,11 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
         return f ? bevIoU(f.box, v.box) : 0;
       };
       if (iouFrom(v.box.center[0], v.box.center[1]) >= 0.7) r.centre++;
+      const b = v.box;
+      const hx = (b.size[0] / 2) * Math.abs(Math.cos(b.yaw)) + (b.size[1] / 2) * Math.abs(Math.sin(b.yaw)) + 0.3;
+      const hy = (b.size[0] / 2) * Math.abs(Math.sin(b.yaw)) + (b.size[1] / 2) * Math.abs(Math.cos(b.yaw)) + 0.3;
+      const drawn = fitBoxInRegion(s.cloud.positions, s.cloud.count, { x0: b.center[0] - hx, y0: b.center[1] - hy, x1: b.center[0] + hx, y1: b.center[1] + hy }, { index, prior });
+      if (drawn && bevIoU(drawn.box, b) >= 0.7) r.region++;
       const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
       for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
         r.clicks++;
@@ -94,7 +101,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
 
 export function totalOf(rows: FitRow[]): FitRow {
   return rows.reduce(
-    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
-    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, proposed: 0, proposalN: 0 },
+    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, region: t.region + r.region, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
+    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, region: 0, proposed: 0, proposalN: 0 },
   );
 }
