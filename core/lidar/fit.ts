@@ -204,7 +204,12 @@ export type FitRefusal =
   /** No object points (above the ground) near the click. */
   | 'nothing-here'
   /** Object points, but fewer than minPoints: too far or too sparse to fit. */
-  | 'too-few-points';
+  | 'too-few-points'
+  /**
+   * With a class prior: even the tightest links leave a cluster far larger than any member of the
+   * class (a car fused with the car beside it and a shrub): a box over both would be wrong.
+   */
+  | 'not-separable';
 
 export type FitOutcome = (FitResult & { refused?: undefined }) | { refused: FitRefusal };
 
@@ -268,8 +273,12 @@ export function fitAtClick(
     if (!best || overflow(got, max) < overflow(best, max)) best = got;
     if (overflow(best, max) === 0) break;
   }
-  return best ? best.fit : { refused: 'too-few-points' };
+  if (!best) return { refused: 'too-few-points' };
+  // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
+  return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
 }
+
+const NOT_SEPARABLE_M = 1.5;
 
 /** fitAtClick without the reason: null when no box. */
 export function fitBoxAtClick(

@@ -27,7 +27,7 @@ for (const s of scenes) {
     const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
     for (const [k, i] of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]].entries()) {
       const x = s.cloud.positions[i * 3], y = s.cloud.positions[i * 3 + 1];
-      const opts: FitOptions = { index, ...priorForVehicle(v.label, (process.env.PRIOR_MODE as 'class' | 'car' | undefined) ?? 'class') };
+      const opts: FitOptions = { index, returnIndices: true, ...priorForVehicle(v.label, (process.env.PRIOR_MODE as 'class' | 'car' | undefined) ?? 'class') };
       const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], opts);
       const box = f && 'box' in f ? f.box : null;
       const iou = box ? bevIoU(box, v.box) : 0;
@@ -50,6 +50,12 @@ for (const s of scenes) {
         const dx = box.center[0] - v.box.center[0], dy = box.center[1] - v.box.center[1];
         const along = dx * Math.cos(v.box.yaw) + dy * Math.sin(v.box.yaw), across = -dx * Math.sin(v.box.yaw) + dy * Math.cos(v.box.yaw);
         const merged = s.vehicles.some((o) => o !== v && bevIoU(box, o.box) > 0.05);
+        // Share of the vehicle's obstacle points the fitted cluster holds (low: a fragment was fitted).
+        const own = new Set(pts);
+        let held = 0, obstacleOwn = 0;
+        for (const j of f && 'indices' in f && f.indices ? f.indices : []) if (own.has(j)) held++;
+        for (let c = 0; c < index.sorted.length; c++) if (own.has(index.sorted[c])) obstacleOwn++;
+        line += ` cover=${(held / Math.max(1, obstacleOwn)).toFixed(2)}`;
         cause = merged ? 'merged' : yawErr > 10 ? 'heading' : Math.abs(fl - v.box.size[0]) > 0.8 || Math.abs(fw - v.box.size[1]) > 0.4 ? 'size' : 'offset';
         line += ` IoU=${iou.toFixed(2)} yawErr=${yawErr.toFixed(1).padStart(5)}° size ${fl.toFixed(2)}x${fw.toFixed(2)} (gt ${v.box.size[0].toFixed(2)}x${v.box.size[1].toFixed(2)}) off along=${along.toFixed(2)} across=${across.toFixed(2)} h ${box.size[2].toFixed(2)}/${v.box.size[2].toFixed(2)}${merged ? ' MERGED' : ''} -> ${cause}`;
       }

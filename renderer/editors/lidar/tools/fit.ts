@@ -11,6 +11,7 @@ import type { LidarTool, NoticeKey } from './types';
 const REFUSAL_NOTICE: Record<FitRefusal, NoticeKey> = {
   'nothing-here': 'lidar.noFit',
   'too-few-points': 'lidar.noFitSparse',
+  'not-separable': 'lidar.noFitMerged',
 };
 
 export function createFitTool(): LidarTool {

@@ -35,7 +35,7 @@ export interface LidarToolContext {
 }
 
 /** Notices a tool may show (i18n keys under `lidar.`): why a click or a drag made no fitted box. */
-export type NoticeKey = 'lidar.noFit' | 'lidar.noFitSparse' | 'lidar.noFitNoGround' | 'lidar.noFitNoCloud' | 'lidar.noFitRegion';
+export type NoticeKey = 'lidar.noFit' | 'lidar.noFitSparse' | 'lidar.noFitNoGround' | 'lidar.noFitNoCloud' | 'lidar.noFitRegion' | 'lidar.noFitMerged';
 
 export type LidarCommand =
   | { type: 'select'; id: string | null }
