@@ -196,7 +196,7 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
     indices: pts.indices,
     method: rect.method,
   };
-  return { fit, long: Math.max(rect.extent1, rect.extent2), short: Math.min(rect.extent1, rect.extent2) };
+  return { fit, long: Math.max(rect.extent1, rect.extent2), short: Math.min(rect.extent1, rect.extent2), cells, options };
 }
 
 /** Why a fit gave no box; the UI shows it (renderer/editors/lidar/tools/fit.ts). */
@@ -218,6 +218,8 @@ interface Observed {
   fit: FitResult;
   long: number;
   short: number;
+  cells: ArrayLike<number>;
+  options: FitOptions;
 }
 
 /**
@@ -274,11 +276,75 @@ export function fitAtClick(
     if (overflow(best, max) === 0) break;
   }
   if (!best) return { refused: 'too-few-points' };
+  if (max && options.minSize && overflow(best, max) === 0) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
 }
 
 const NOT_SEPARABLE_M = 1.5;
+
+/**
+ * A far car is seen as its near face plus, a few metres further along the same rays, its roof:
+ * the rings that would fall on the sloped bonnet and windscreen in between land on the roof
+ * instead, so the roof is a separate cluster beyond any link (KITTI cars at 25–35 m). Such a part
+ * lies wholly behind the near face along the viewing ray, within the class's length, inside the
+ * face's span across the ray, and keeps the footprint plausible: it joins. A neighbour behind is
+ * at least a car length plus a gap away and fails the first test; one beside fails the second.
+ */
+function joinHiddenParts(
+  index: FrameIndex, main: Observed, click: [number, number], minSize: [number, number], max: [number, number],
+): Observed | null {
+  const { positions, cellStart, sorted } = index;
+  const mainCells = new Set<number>(Array.from(main.cells));
+  let sx = 0, sy = 0, n = 0;
+  for (const c of mainCells)
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      sx += positions[sorted[j] * 3];
+      sy += positions[sorted[j] * 3 + 1];
+      n++;
+    }
+  if (!n) return null;
+  const mx = sx / n, my = sy / n;
+  const range = Math.hypot(mx, my) || 1;
+  const ux = mx / range, uy = my / range;
+  // Near face depth and span across the ray.
+  let near = Infinity, t0 = Infinity, t1 = -Infinity;
+  for (const c of mainCells)
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      const px = positions[sorted[j] * 3], py = positions[sorted[j] * 3 + 1];
+      near = Math.min(near, px * ux + py * uy);
+      const t = -px * uy + py * ux;
+      t0 = Math.min(t0, t);
+      t1 = Math.max(t1, t);
+    }
+  const reach = minSize[0] * 1.1;
+  const seen = new Set<number>();
+  const joined: number[] = [];
+  const seeds = seedCandidates(index, mx + ux * reach / 2, my + uy * reach / 2, reach / 2 + 0.5, 3, main.options.maxCellTop);
+  let grown = 0;
+  for (const seed of seeds) {
+    if (mainCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    grown++;
+    const count = growCluster(index, seed, mx, my, reach + 1, main.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, count));
+    for (const c of cells) seen.add(c);
+    if (cells.some((c) => mainCells.has(c))) continue;
+    let fits = true;
+    for (const c of cells) {
+      for (let j = cellStart[c]; j < cellStart[c + 1] && fits; j++) {
+        const px = positions[sorted[j] * 3], py = positions[sorted[j] * 3 + 1];
+        const d = px * ux + py * uy - near, t = -px * uy + py * ux;
+        if (d < 0.3 || d > reach || t < t0 - 0.3 || t > t1 + 0.3) fits = false;
+      }
+      if (!fits) break;
+    }
+    if (fits) joined.push(...cells);
+  }
+  if (!joined.length) return null;
+  const all = Int32Array.from([...mainCells, ...joined]);
+  const got = observe(index, all, click, main.options);
+  return got && overflow(got, max) === 0 ? got : null;
+}
 
 /** fitAtClick without the reason: null when no box. */
 export function fitBoxAtClick(

@@ -45,7 +45,7 @@ function extentPenalty(e1: number, e2: number, max: [number, number] | undefined
   return Math.exp(-over * over);
 }
 
-function closenessScore(xy: Float32Array, n: number, step: number, angle: number, maxFootprint?: [number, number]): number {
+function closenessScore(xy: Float32Array, n: number, nAll: number, step: number, angle: number, maxFootprint?: [number, number]): number {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   let m = 0;
@@ -82,11 +82,23 @@ function closenessScore(xy: Float32Array, n: number, step: number, angle: number
     const d2 = useMin2 ? proj2[k] - min2 : max2 - proj2[k];
     score += 1 / Math.max(Math.min(d1, d2), d0);
   }
+  if (!maxFootprint) return score;
+  // The footprint counts every point (nAll), not only the heading-steering ones: a far car's roof,
+  // left out of the search, still shows how long the car is.
+  for (let i = n; i < nAll; i += step) {
+    const x = xy[i * 2], y = xy[i * 2 + 1];
+    const a = x * c + y * s;
+    const b = -x * s + y * c;
+    if (a < min1) min1 = a;
+    if (a > max1) max1 = a;
+    if (b < min2) min2 = b;
+    if (b > max2) max2 = b;
+  }
   return score * extentPenalty(max1 - min1, max2 - min2, maxFootprint);
 }
 
 /** Best heading in [0, PI/2) by the closeness criterion. */
-export function searchHeading(xy: Float32Array, n: number, options: RectFitOptions = {}): number {
+export function searchHeading(xy: Float32Array, n: number, options: RectFitOptions = {}, nAll = n): number {
   const coarse = ((options.coarseStepDeg ?? 3) * Math.PI) / 180;
   const fine = ((options.fineStepDeg ?? 0.5) * Math.PI) / 180;
   const maxSearch = options.maxSearchPoints ?? 600;
@@ -99,7 +111,7 @@ export function searchHeading(xy: Float32Array, n: number, options: RectFitOptio
   let best = 0;
   let bestScore = -Infinity;
   for (let a = 0; a < Math.PI / 2; a += coarse) {
-    const sc = closenessScore(xy, n, step, a, options.maxFootprint);
+    const sc = closenessScore(xy, n, nAll, step, a, options.maxFootprint);
     if (sc > bestScore) {
       bestScore = sc;
       best = a;
@@ -107,7 +119,7 @@ export function searchHeading(xy: Float32Array, n: number, options: RectFitOptio
   }
   const center = best;
   for (let a = center - coarse; a <= center + coarse; a += fine) {
-    const sc = closenessScore(xy, n, step, a, options.maxFootprint);
+    const sc = closenessScore(xy, n, nAll, step, a, options.maxFootprint);
     if (sc > bestScore) {
       bestScore = sc;
       best = a;
@@ -164,5 +176,5 @@ export function fitRect(
   const minL = options.minLShapePoints ?? 8;
   if (n < minL) return { ...rectAtAngle(xy, n, principalAxis(xy, n)), method: 'pca' };
   const searchN = options.searchCount !== undefined && options.searchCount >= minL ? options.searchCount : n;
-  return { ...rectAtAngle(xy, n, searchHeading(xy, searchN, options)), method: 'l-shape' };
+  return { ...rectAtAngle(xy, n, searchHeading(xy, searchN, options, n)), method: 'l-shape' };
 }
