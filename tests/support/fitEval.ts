@@ -21,6 +21,8 @@ export interface FitRow {
   centre: number;
   onPoints: number;
   clicks: number;
+  /** Vehicles whose three clicks on their points gave the same box (pairwise BEV IoU >= 0.9). */
+  sameBox: number;
   /** Vehicles fitted at BEV IoU >= 0.7 from a rectangle dragged around them (axis-aligned footprint + 0.3 m), the rectangle a hard bound. */
   region: number;
   /** Vehicles within 40 m (and >= minPoints) a proposal matched, of proposalN. */
@@ -68,7 +70,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
   const rows = new Map<string, FitRow>();
   for (const s of scenes) {
     const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
-    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, region: 0, proposed: 0, proposalN: 0 };
+    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0 };
     rows.set(s.dataset, r);
     const proposals = proposeBoxes(s.cloud.positions, s.cloud.count, { index });
     for (const v of s.vehicles) {
@@ -86,10 +88,16 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
       const drawn = fitBoxInRegion(s.cloud.positions, s.cloud.count, { x0: b.center[0] - hx, y0: b.center[1] - hy, x1: b.center[0] + hx, y1: b.center[1] + hy }, { index, prior });
       if (drawn && bevIoU(drawn.box, b) >= 0.7) r.region++;
       const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
+      const boxes: Array<Cuboid3D | null> = [];
       for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
         r.clicks++;
-        if (iouFrom(s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]) >= 0.7) r.onPoints++;
+        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]], { index, prior });
+        boxes.push(f?.box ?? null);
+        if (f && bevIoU(f.box, v.box) >= 0.7) r.onPoints++;
       }
+      // "Click anywhere on the car's points -> same box": all three boxes overlap at BEV IoU >= 0.9 (or none is made).
+      const same = (a: Cuboid3D | null, b: Cuboid3D | null) => (a && b ? bevIoU(a, b) >= 0.9 : a === b);
+      if (same(boxes[0], boxes[1]) && same(boxes[0], boxes[2]) && same(boxes[1], boxes[2])) r.sameBox++;
       if (Math.hypot(v.box.center[0], v.box.center[1]) <= 40) {
         r.proposalN++;
         if (proposals.some((p) => bevIoU(p.box, v.box) >= 0.5)) r.proposed++;
@@ -101,7 +109,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
 
 export function totalOf(rows: FitRow[]): FitRow {
   return rows.reduce(
-    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, region: t.region + r.region, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
-    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, region: 0, proposed: 0, proposalN: 0 },
+    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, sameBox: t.sameBox + r.sameBox, region: t.region + r.region, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
+    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0 },
   );
 }
