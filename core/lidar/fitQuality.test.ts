@@ -5,7 +5,7 @@
  * few points under what the method reaches (docs/lidar.md), so a regression fails; n is asserted
  * so a shrinking data set cannot pass by itself.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFit, totalOf, type FitRow } from '../../tests/support/fitEval';
 import { HAS_DATA, SKIP_MESSAGE } from '../../tests/support/lidarData';
 import { loadHardScenes, parkedRowsScene, wallHedgeScene } from '../../tests/support/hardScenes';
@@ -39,7 +39,10 @@ describe.skipIf(!HAS_DATA)(`fit quality on every labelled vehicle of the real da
 });
 
 describe('fit quality on the synthetic hard scenes (3 seeds per family)', () => {
-  const rows = evaluateFit(loadHardScenes(3), 50, 'class');
+  let rows: FitRow[] = [];
+  beforeAll(() => {
+    rows = evaluateFit(loadHardScenes(3), 50, 'class');
+  });
   it.each([
     // [family, floor, reached]
     ['synth-parked-rows', 0.95, 1.0],
