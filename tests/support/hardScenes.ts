@@ -189,6 +189,8 @@ function sphere(x: number, y: number, z: number, r: number, porosity: number, de
 function hedge(g: Ground, x0: number, y0: number, x1: number, y1: number, height: number, rand: () => number): Solid[] {
   const len = Math.hypot(x1 - x0, y1 - y0);
   const out: Solid[] = [];
+  // Sphere centres stay within 0.225 m of the line and radii within 0.8 m (0.72 m for the second,
+  // lower sphere): the foliage envelope is at most 0.95 m either side.
   for (let t = 0; t <= len; t += 0.35 + rand() * 0.3) {
     const f = t / len;
     const jx = (rand() - 0.5) * 0.25, jy = (rand() - 0.5) * 0.25;
@@ -196,7 +198,7 @@ function hedge(g: Ground, x0: number, y0: number, x1: number, y1: number, height
     const r = 0.45 + rand() * 0.35;
     const top = height * (0.8 + rand() * 0.35);
     out.push(sphere(x, y, groundZ(g, x, y) + Math.max(r, top - r), r, 0.25, 0.35));
-    if (rand() < 0.6) out.push(sphere(x + (rand() - 0.5) * 0.4, y + (rand() - 0.5) * 0.4, groundZ(g, x, y) + r * 0.8, r * 0.9, 0.25, 0.35));
+    if (rand() < 0.6) out.push(sphere(x + (rand() - 0.5) * 0.2, y + (rand() - 0.5) * 0.2, groundZ(g, x, y) + r * 0.8, r * 0.9, 0.25, 0.35));
   }
   return out;
 }
@@ -205,7 +207,8 @@ function tree(g: Ground, x: number, y: number, rand: () => number): Solid[] {
   const z = groundZ(g, x, y);
   const trunk = poly(boxPlanes(-0.12, 0.12, -0.12, 0.12, 0, 3.2), x, y, z, rand() * Math.PI, 0.2);
   const r = 1.6 + rand() * 1.2;
-  return [trunk, sphere(x, y, z + 3.0 + r * 0.7, r, 0.4, 0.6)];
+  // Canopy bottom 2.6–3 m above the road: lorries pass under street trees.
+  return [trunk, sphere(x, y, z + 2.6 + rand() * 0.4 + r, r, 0.4, 0.6)];
 }
 
 function pole(g: Ground, x: number, y: number): Solid {
@@ -441,7 +444,8 @@ export function wallHedgeScene(seed: number): HardScene {
   while (true) {
     const spec = sizeOf('car', b.rand);
     if (x + spec.length > wx - 7) break;
-    const cx = x + spec.length / 2, y = right + 0.3 + b.rand() * 0.5 + spec.width / 2;
+    // The hedge's foliage reaches up to 0.95 m from its centre line (right - 0.6): gap from there.
+    const cx = x + spec.length / 2, y = right + 0.35 + 0.3 + b.rand() * 0.5 + spec.width / 2;
     if (Math.hypot(cx, y) > 3) addVehicle(b, spec, cx, y, (b.rand() < 0.5 ? 0 : Math.PI) + (b.rand() - 0.5) * 0.06);
     if (b.rand() < 0.5) b.solids.push(pole(b.g, x + spec.length + 0.8, right + 0.2));
     x += spec.length + 1.6 + b.rand() * 4;
