@@ -72,10 +72,10 @@ export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkA
 
 /**
  * Default review threshold, a probability: with every dataset scored by a classifier that never
- * saw it (fit-proposal-classifier.ts), 0.4 is the lowest of 0.2 ... 0.6 whose precision within
+ * saw it (fit-proposal-classifier.ts), 0.5 is the lowest of 0.2 ... 0.6 whose precision within
  * 40 m stays >= 60 %.
  */
-export const DEFAULT_PROPOSAL_THRESHOLD = 0.4;
+export const DEFAULT_PROPOSAL_THRESHOLD = 0.5;
 
 const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
