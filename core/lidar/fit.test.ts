@@ -3,7 +3,7 @@ import { fitBoxAtClick, fitBoxInRegion } from './fit';
 import { buildFrameIndex, frameIndexFor, groundHeight } from './frameIndex';
 import { makeCuboid, normalizeAngle, pointsInBox } from './box';
 import { bevIoU } from './iou';
-import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes, proposeCandidates } from './propose';
+import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from './propose';
 import { syntheticScene } from './syntheticScene.test-helper';
 import { parseKittiCalib } from '../calib/kitti';
 import { kittiLabelToCuboid, parseKittiLabels } from '../formats/kitti/labels';
@@ -158,17 +158,15 @@ describe('proposeBoxes (synthetic)', () => {
 });
 
 describe.skipIf(!HAS_DATA)(`fit and proposals on real data (${HAS_DATA ? 'shared data' : SKIP_MESSAGE})`, () => {
-  it('KITTI 000002: the car is fitted (IoU >= 0.7 with the car prior) and has a candidate car box (IoU >= 0.5)', () => {
+  it('KITTI 000002: the car is fitted (IoU >= 0.7 with the car prior) and proposed (IoU >= 0.5)', () => {
     const calib = parseKittiCalib(readText('kitti', 'calib', '000002.txt'));
     const gt = kittiLabelToCuboid(parseKittiLabels(readText('kitti', 'label_2', '000002.txt'))[1], calib);
     const { positions, count } = readKittiCloud('000002');
     const r = fitBoxAtClick(positions, count, [gt.center[0], gt.center[1]], { minSize: [3.9, 1.6] })!;
     expect(bevIoU(r.box, gt)).toBeGreaterThanOrEqual(0.7);
-    // A 67-point car 35 m away: its candidate box is right, but the classifier gives it 0.07 — a
-    // known miss at the default threshold (docs/lidar.md, Proposals: far cars that look like a
-    // hedge segment of the same size). The geometry is what this test holds.
-    const cands = proposeCandidates(positions, count);
-    expect(cands.some((c) => c.carBox !== undefined && bevIoU(c.carBox, gt) >= 0.5)).toBe(true);
+    // A 67-point car 35 m away, proposed at the default (calibrated) threshold.
+    const props = proposeBoxes(positions, count);
+    expect(props.some((p) => p.label === 'car' && bevIoU(p.box, gt) >= 0.5)).toBe(true);
   });
 
   it('SUSTech 000950: most cars with 50+ points fit at IoU >= 0.7', () => {

@@ -18,6 +18,7 @@ import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/l
 import { importNuScenesInfo } from '../../core/formats/nuscenes/boxes';
 import { parseSustechFrame } from '../../core/formats/sustech/labels';
 import { pointsInBox } from '../../core/lidar/box';
+import { bevIoU } from '../../core/lidar/iou';
 import { loadHardScenes } from './hardScenes';
 import { NUSCENES_INFO, dataPath, readFloatRecords, readNuScenesCloud, readSustechCloud, readText, type Cloud } from './lidarData';
 
@@ -64,8 +65,15 @@ export function gtClass(label: string): GtClass {
   return CLASS_OF[label.toLowerCase()] ?? 'other';
 }
 
+/**
+ * Labelled objects with their point counts. A label whose footprint coincides with an earlier one
+ * (BEV IoU >= 0.95) is the same object labelled twice and is dropped: Argoverse 2 sweeps 000000 and
+ * 000001 each carry one car twice (two track ids, centres 0.2 mm apart), which one proposal could
+ * never match both of.
+ */
 function objectsWithPoints(cloud: Cloud, objects: Array<{ label: string; box: Cuboid3D }>): GtObject[] {
-  return objects.map((o) => ({ ...o, cls: gtClass(o.label), points: pointsInBox(cloud.positions, cloud.count, o.box) }));
+  const kept = objects.filter((o, i) => !objects.slice(0, i).some((p) => bevIoU(p.box, o.box) >= 0.95));
+  return kept.map((o) => ({ ...o, cls: gtClass(o.label), points: pointsInBox(cloud.positions, cloud.count, o.box) }));
 }
 
 const judgeAll = () => true;
