@@ -13,6 +13,7 @@ import { parseManifest, type ModelManifest, type ModelManifestInput } from './ma
 import type { IoInfo } from './protocol';
 import { unpackedPath } from '../packaging/asar';
 import { isInside } from '../pathGuard';
+import { bindPointPillars } from './adapters/pointpillarsIo';
 
 export type ModelSource = 'app' | 'user' | 'project';
 
@@ -205,6 +206,8 @@ export function checkModelIo(m: ModelManifest, io: { inputs: IoInfo[]; outputs: 
     if (!io.outputs.some((o) => o.name === 'masks')) problems.push('decoder has no output masks');
     return problems;
   }
+  // LiDAR detectors take pillars, not an image: their own input/output rules
+  if (m.adapter === 'pointpillars') return bindPointPillars(m, io).problems;
   const inp = m.input!;
   const input = inp.name ? io.inputs.find((i) => i.name === inp.name) : io.inputs[0];
   if (!input) return [`no input named ${inp.name ?? '(any)'}; inputs: ${io.inputs.map((i) => i.name).join(', ')}`];
