@@ -98,6 +98,7 @@ export function checkPillarGrid(grid: PillarGrid): string[] {
   if (grid.voxelSize.length !== 3 || !grid.voxelSize.every((v) => Number.isFinite(v) && v > 0)) problems.push('voxelSize must be 3 positive numbers');
   if (problems.length) return problems;
   for (let a = 0; a < 3; a++) if (!(grid.range[a + 3] > grid.range[a])) problems.push(`pointCloudRange max ${'xyz'[a]} must be above its min`);
+  if (problems.length) return problems; // the grid size means nothing for an inverted range
   const { nx, ny, nz } = gridSize(grid);
   if (nx < 1 || ny < 1 || nz < 1) problems.push('voxelSize is larger than the range');
   else if (nx * ny * nz > 64_000_000) problems.push(`the grid has ${nx} x ${ny} x ${nz} cells; more than 64 million is not supported`);
