@@ -182,7 +182,11 @@ export async function inspectOnnx(file: string): Promise<{ inputs: IoInfo[]; out
   try {
     session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1, logSeverityLevel: 3 });
   } catch (e) {
-    throw new Error(`${file}: not a loadable ONNX model: ${(e as Error).message.split('\n')[0]}`);
+    const msg = (e as Error).message.split('\n')[0];
+    // e.g. CUDA-PointPillars' pointpillar.onnx scatters with a TensorRT plugin ONNX Runtime lacks
+    const op = /No Op registered for (\S+)/.exec(msg)?.[1];
+    const hint = op ? ` (${op} is not a standard ONNX operator, e.g. a TensorRT plugin: export the model with standard operators, see docs/models.md)` : '';
+    throw new Error(`${file}: not a loadable ONNX model: ${msg}${hint}`);
   }
   const io = (names: readonly string[], meta: readonly unknown[]): IoInfo[] =>
     names.map((name, i) => {

@@ -15,6 +15,7 @@ import { importModel } from '../library';
 import { parseManifest } from '../manifest';
 import { InferenceRuntime } from '../runtime';
 import { DATA, NEEDS_DATA, entry } from '../testing/fixtures';
+import { buildModel } from '../testing/onnxGraph';
 import { GRAPH, pointPillarsGraph, pointPillarsManifest, type TestGraphOptions } from '../testing/pointPillarsModel';
 import type { CuboidPrediction } from '../types';
 import { anchorCandidates, anchorGrid, featureMap, limitPeriod } from './pointpillars';
@@ -258,6 +259,9 @@ describe('importing a PointPillars export checks its signature', () => {
       ['classes.onnx', pointPillarsGraph(o), /classes\.onnx: .*output cls_preds \(class scores\) has shape \[1, 248, 216, 18\], expected \[1, 248, 216, 24\]/, { classes: ['Car', 'Pedestrian', 'Cyclist', 'Van'] }],
       ['grid.onnx', pointPillarsGraph(o), /grid\.onnx: .*output box_preds \(box residuals\) has shape \[1, 248, 216, 42\], expected \[1, 198, 173, 42\]/, { voxel: { ...partial().voxel, voxelSize: [0.2, 0.2, 4] } }],
     ];
+    // CUDA-PointPillars' own pointpillar.onnx scatters with a TensorRT plugin
+    const plugin = buildModel({ inputs: [{ name: 'voxels', dims: [1000, 32, 10] }], outputs: [{ name: 'cls_preds', dims: [1000, 32, 10] }], nodes: [{ op: 'PPScatterPlugin', inputs: ['voxels'], outputs: ['cls_preds'] }] });
+    cases.push(['plugin.onnx', plugin, /plugin\.onnx: not a loadable ONNX model: .*No Op registered for PPScatterPlugin.* \(PPScatterPlugin is not a standard ONNX operator, e\.g\. a TensorRT plugin/]);
     for (const [name, graph, message, extra] of cases) {
       const file = write(name, graph);
       await expect(importModel(file, { ...partial(), ...extra }, { destRoot: path.join(dir, 'lib') })).rejects.toThrow(message);
