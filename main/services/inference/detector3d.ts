@@ -43,7 +43,7 @@ export function decodeDetections(out: Tensors, b: PillarBinding, m: ModelManifes
     head.type === 'anchor'
       ? anchorCandidates({
           cls: { data: get(0), channels: A * m.classes.length, layout: b.outputLayout },
-          box: { data: get(1), channels: A * 7, layout: b.outputLayout },
+          box: { data: get(1), channels: A * head.boxCodeSize, layout: b.outputLayout },
           dir: head.numDirBins > 0 ? { data: get(2), channels: A * head.numDirBins, layout: b.outputLayout } : undefined,
           anchors: anchors!,
           map,

@@ -63,6 +63,8 @@ export const AnchorHead = z.object({
   alignCenter: z.boolean().default(false),
   /** Anchors per location in the head's order (OpenPCDet ANCHOR_GENERATOR_CONFIG order, rotations inner). */
   anchors: z.array(AnchorSpec).min(1),
+  /** Box residuals per anchor (BOX_CODER_CONFIG code_size; 9 with nuScenes velocity, which is not used). */
+  boxCodeSize: z.number().int().min(7).default(7),
   /** Direction classifier (DIR_OFFSET, DIR_LIMIT_OFFSET, NUM_DIR_BINS); numDirBins 0 = the model has none. */
   dirOffset: z.number().default(0.78539),
   dirLimitOffset: z.number().default(0),

@@ -88,6 +88,19 @@ describe('anchors (OpenPCDet KITTI PointPillars)', () => {
       scoreThreshold: 0.5,
     });
     expect(flipped.boxes[6]).toBeCloseTo(0.3 - Math.PI, 4);
+    // 9 residuals per anchor (nuScenes velocity): the two extra values are skipped, not read as the next anchor's
+    const nine = anchorCandidates({
+      cls: { data: Float32Array.of(2, 3), channels: 2, layout: 'nhwc' },
+      box: { data: Float32Array.from([...box[0], 9, 9, ...box[1], 9, 9]), channels: 18, layout: 'nhwc' },
+      dir: { data: Float32Array.from([0, 1, 1, 0]), channels: 4, layout: 'nhwc' },
+      anchors: Float32Array.from([...anchors.subarray(0, 7), ...anchors.subarray(0, 7)]),
+      map: { H: 1, W: 1 },
+      numClasses: 1,
+      head: { ...head, boxCodeSize: 9 },
+      scoreThreshold: 0.5,
+    });
+    expect(nine.count).toBe(2);
+    expect(Array.from(nine.boxes.subarray(7, 14)).map((v) => Number(v.toFixed(4)))).toEqual([1, 2, -1, 3.9, 1.6, 1.56, Number((0.3 - Math.PI).toFixed(4))]);
   });
 });
 

@@ -136,7 +136,7 @@ export interface AnchorDecodeInput {
   anchors: Float32Array;
   map: FeatureMap;
   numClasses: number;
-  head: Pick<AnchorHead, 'dirOffset' | 'dirLimitOffset' | 'numDirBins' | 'nms'>;
+  head: Pick<AnchorHead, 'dirOffset' | 'dirLimitOffset' | 'numDirBins' | 'nms'> & { boxCodeSize?: number };
   scoreThreshold: number;
 }
 
@@ -149,6 +149,7 @@ export function anchorCandidates(input: AnchorDecodeInput): BoxSet {
   const { map, anchors, numClasses: C, head } = input;
   const HW = map.H * map.W;
   const A = anchors.length / 7 / HW;
+  const code = head.boxCodeSize ?? 7; // values per anchor in box_preds; past the 7th (velocity) unused
   const cls = reader(input.cls, HW);
   const box = reader(input.box, HW);
   const dir = input.dir && head.numDirBins > 0 ? reader(input.dir, HW) : null;
@@ -162,7 +163,7 @@ export function anchorCandidates(input: AnchorDecodeInput): BoxSet {
     const xa = anchors[o], ya = anchors[o + 1], za = anchors[o + 2];
     const la = anchors[o + 3], wa = anchors[o + 4], ha = anchors[o + 5], ra = anchors[o + 6];
     const diag = Math.sqrt(la * la + wa * wa);
-    const b = a * 7;
+    const b = a * code;
     let yaw = box(loc, b + 6) + ra;
     if (dir) {
       let best = 0;

@@ -107,7 +107,7 @@ function checkOutputShapes(m: ModelManifest, infos: IoInfo[], outputs: string[],
   const C = m.classes.length;
   const channels =
     head.type === 'anchor'
-      ? [anchorsPerLocation(head) * C, anchorsPerLocation(head) * 7, anchorsPerLocation(head) * head.numDirBins]
+      ? [anchorsPerLocation(head) * C, anchorsPerLocation(head) * head.boxCodeSize, anchorsPerLocation(head) * head.numDirBins]
       : [C, 2, 1, 3, 2];
   const what = head.type === 'anchor' ? ['class scores', 'box residuals', 'direction scores'] : ['heatmap', 'centre offset', 'height', 'size', 'rotation'];
   const problems: string[] = [];
