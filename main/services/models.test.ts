@@ -82,6 +82,8 @@ describe.skipIf(!HAVE_KITTI)(`3D pre-labelling with a learned detector (pointpil
     writeFileSync(path.join(dir, 'drive', 'sequence.json'), JSON.stringify({ kind: 'pointcloud', frames: [{ cloud: '000001.bin' }, { cloud: '000002.bin' }] }));
     // a project model: Car where a 2 x 2 pillar block holds more than 40 points (see pointPillarsModel.ts)
     writePointPillarsModel(path.join(dir, 'models'), 'pp-kitti', { layout: 'openpcdet', head: 'anchor', threshold: 40, capacity: 16000 });
+    // and one whose file has the wrong input names for its manifest
+    writePointPillarsModel(path.join(dir, 'models'), 'pp-broken', { layout: 'openpcdet', head: 'anchor', threshold: 40, capacity: 100, inputOverride: { num: { name: 'num_voxels', dims: [1], type: 'int32' } } });
     const projects = new ProjectService(new PathGuard());
     await projects.create(dir, 'prelabel pointpillars');
     await projects.refreshIndex(() => {}, new AbortController().signal);
@@ -92,6 +94,7 @@ describe.skipIf(!HAVE_KITTI)(`3D pre-labelling with a learned detector (pointpil
     const models = new ModelService(null);
     try {
       expect((await models.info(dir)).models.find((m) => m.id === 'pp-kitti')).toMatchObject({ task: 'detect3d', adapter: 'pointpillars', source: 'project' });
+      await expect(models.prelabel(projects, 'pp-broken')).rejects.toThrow(/pp-broken[\\/]model\.onnx: does not fit a pointpillars model: no input voxel_num \(the openpcdet layout needs inputs voxels, voxel_num, voxel_idxs; the model has voxels, num_voxels, voxel_idxs\)/);
       const r = await models.prelabel(projects, 'pp-kitti');
       expect(r).toMatchObject({ items: 2, skipped: 0, failed: [] });
       const single = (await projects.loadAnnotations(cloud.id)).objects;

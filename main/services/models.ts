@@ -348,6 +348,11 @@ export class ModelService {
       if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === id)) skipped++;
       else todo.push(item);
     }
+    // a learned detector whose file does not fit its manifest fails the run once, not every item
+    if (entry.manifest.adapter === 'pointpillars' && todo.length)
+      await this.detector(entry).catch((err: Error) => {
+        throw new DatumError('BAD_FILE', err.message);
+      });
     opts.progress?.(0, todo.length, `${entry.manifest.name}: ${todo.length} point clouds`);
     let ontology = project.file.ontology;
     let predictions = 0;
