@@ -7,7 +7,9 @@
  *
  * Run: npx tsx tests/bench/run.ts pointpillars
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pillarize, type PillarGrid } from '../../core/lidar/pillars';
 import { decodeDetections, openDetector3d, pillarFeeds } from '../../main/services/inference/detector3d';
 import { anchorGrid, featureMap } from '../../main/services/inference/adapters/pointpillars';
@@ -17,9 +19,6 @@ import { pointPillarsGraph, pointPillarsManifest } from '../../main/services/inf
 import { parseManifest } from '../../main/services/inference/manifest';
 import { HAS_DATA, KITTI_FRAMES, SKIP_MESSAGE, dataPath } from '../support/lidarData';
 import { medianMs, type BenchRow } from './types';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 const GRID: PillarGrid = { range: [0, -39.68, -3, 69.12, 39.68, 1], voxelSize: [0.16, 0.16, 4], maxPointsPerPillar: 32, maxPillars: 40000 };
 

@@ -16,7 +16,7 @@ import { parseManifest } from '../manifest';
 import { InferenceRuntime } from '../runtime';
 import { DATA, NEEDS_DATA, entry } from '../testing/fixtures';
 import { buildModel } from '../testing/onnxGraph';
-import { GRAPH, pointPillarsGraph, pointPillarsManifest, type TestGraphOptions } from '../testing/pointPillarsModel';
+import { GRAPH, KITTI_ANCHORS, pointPillarsGraph, pointPillarsManifest, type TestGraphOptions } from '../testing/pointPillarsModel';
 import type { CuboidPrediction } from '../types';
 import { anchorCandidates, anchorGrid, featureMap, limitPeriod } from './pointpillars';
 
@@ -28,13 +28,12 @@ afterAll(async () => {
 });
 
 const KITTI = { pointCloudRange: [0, -39.68, -3, 69.12, 39.68, 1] as [number, number, number, number, number, number], voxelSize: [0.16, 0.16, 4] as [number, number, number] };
-const ANCHORS = pointPillarsManifest('x', { layout: 'openpcdet', head: 'anchor', threshold: 0, capacity: 1 }).head as { anchors: { size: [number, number, number]; rotations: number[]; bottomHeight: number }[] };
 
 describe('anchors (OpenPCDet KITTI PointPillars)', () => {
   it('spans the range on a 248 x 216 map, 6 anchors per location, z at the anchor centre', () => {
     const map = featureMap(KITTI, 2);
     expect(map).toEqual({ H: 248, W: 216 });
-    const a = anchorGrid({ anchors: ANCHORS.anchors, alignCenter: false }, KITTI, map);
+    const a = anchorGrid({ anchors: KITTI_ANCHORS, alignCenter: false }, KITTI, map);
     expect(a.length).toBe(248 * 216 * 6 * 7);
     const at = (r: number, c: number, k: number) => Array.from(a.subarray(((r * 216 + c) * 6 + k) * 7, ((r * 216 + c) * 6 + k + 1) * 7));
     const close = (got: number[], want: number[]) => got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
@@ -44,7 +43,7 @@ describe('anchors (OpenPCDet KITTI PointPillars)', () => {
     close(at(0, 1, 5), [69.12 / 215, -39.68, 0.265, 1.76, 0.6, 1.73, 1.57]);
     close(at(247, 215, 0), [69.12, 39.68, -1.0, 3.9, 1.6, 1.56, 0]);
     // align_center: cell centres
-    const b = anchorGrid({ anchors: ANCHORS.anchors, alignCenter: true }, KITTI, map);
+    const b = anchorGrid({ anchors: KITTI_ANCHORS, alignCenter: true }, KITTI, map);
     close(Array.from(b.subarray(0, 2)), [0.16, -39.52]);
   });
 
