@@ -11,7 +11,8 @@
  *  - the mean used by the cluster offsets (xc, yc, zc) is over the points the pillar kept;
  *  - rows past a pillar's point count stay all zero (PillarVFE multiplies them by its padding mask).
  * Pure: no Node, DOM or app imports; one Int32Array lookup table of the grid's size, no per-point
- * objects.
+ * objects. Voxel indices are computed in float64 where spconv uses float32, so a point within
+ * ~1e-6 m of a pillar border may land in the neighbouring pillar; nothing else differs.
  */
 
 /**
