@@ -20,7 +20,7 @@ export interface DepthOverlayOptions {
 export interface DepthOverlay {
   width: number;
   height: number;
-  rgba: Uint8ClampedArray;
+  rgba: Uint8ClampedArray<ArrayBuffer>;
   /** Points drawn (after decimation). */
   drawn: number;
   maxDepth: number;

@@ -152,3 +152,16 @@ export function rankCameras(box: Cuboid3D | null, cameras: ReadonlyArray<CameraM
   const score = cameras.map((c) => (c ? boxAreaInImage(box, c) / (c.width * c.height) : 0));
   return order.sort((a, b) => score[b] - score[a] || a - b);
 }
+
+/**
+ * The same camera for points in scene coordinates (the cloud recentred by `offset`, see
+ * core/editing/lidar/sceneFrame.ts): file = scene + offset, so the extrinsic is composed with
+ * that translation. Calibrations are in the file's coordinates; this avoids copying the cloud.
+ */
+export function cameraForScene(camera: CameraModel, offset: readonly [number, number, number]): CameraModel {
+  if (!offset[0] && !offset[1] && !offset[2]) return camera;
+  const T = camera.lidarToCamera;
+  const out = T.slice();
+  for (let r = 0; r < 3; r++) out[r * 4 + 3] = T[r * 4 + 3] + T[r * 4] * offset[0] + T[r * 4 + 1] * offset[1] + T[r * 4 + 2] * offset[2];
+  return { ...camera, lidarToCamera: out };
+}
