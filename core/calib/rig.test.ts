@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxAreaInImage, cameraSlots, rankCameras, resolveCameraModel } from './rig';
+import { boxAreaInImage, cameraForScene, cameraSlots, rankCameras, resolveCameraModel } from './rig';
 import { projectPoints, type CameraModel } from './camera';
 import { rasterizeDepth, turbo } from './depthOverlay';
 import { kittiCameraModel, parseKittiCalib } from './kitti';
@@ -28,7 +28,7 @@ describe('cameraSlots', () => {
     const companions: Record<string, string> = { info: 'x.pkl.json' };
     for (const c of cams) companions[`image:${c}`] = `log__${c}__123.jpg`;
     const slots = cameraSlots({ itemName: 'sub/log__LIDAR_TOP__9.pcd.bin', companions });
-    expect(slots.map((s) => s.name)).toEqual(['CAM_FRONT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_FRONT_LEFT']);
+    expect(slots.map((s) => s.name)).toEqual(['CAM_FRONT', 'CAM_FRONT_LEFT', 'CAM_BACK_LEFT', 'CAM_BACK']);
     expect(slots[0].calib).toEqual({ kind: 'nuscenes', file: 'x.pkl.json', camera: 'CAM_FRONT', lidar: 'log__LIDAR_TOP__9.pcd.bin' });
   });
   it('sequence frames: images relative to the item, calibration by camera name', () => {
@@ -38,6 +38,17 @@ describe('cameraSlots', () => {
       ['left', 'item', 'sequence'],
     ]);
     expect(cameraSlots({ frameImages: { cam: 'a.jpg' } })[0].calib).toBeNull();
+  });
+});
+
+describe('cameraForScene', () => {
+  it('projects recentred points as the file coordinates would', () => {
+    const cam: CameraModel = { width: 100, height: 50, K: [50, 0, 50, 0, 50, 25, 0, 0, 1], lidarToCamera: [0, -1, 0, 0.1, 0, 0, -1, 0.2, 1, 0, 0, 0.3, 0, 0, 0, 1] };
+    const offset = [1000, -2000, 5] as const;
+    const file = new Float32Array([1010, -1999, 5.5]);
+    const scene = new Float32Array([10, 1, 0.5]);
+    const a = projectPoints(file, 1, cam), b = projectPoints(scene, 1, cameraForScene(cam, offset));
+    for (let k = 0; k < 3; k++) expect(b[k]).toBeCloseTo(a[k], 3);
   });
 });
 

@@ -48,9 +48,14 @@ function baseName(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
+/** nuScenes' ring in strip order: front, then left / right pairs (they share a row), then back. */
+const NUSCENES_ORDER = ['CAM_FRONT', 'CAM_FRONT_LEFT', 'CAM_FRONT_RIGHT', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT', 'CAM_BACK'];
+
 /** Front cameras first (the one annotators look at), then the rest in their stored order. */
 function primaryFirst(slots: CameraSlot[]): CameraSlot[] {
-  const front = slots.findIndex((s) => /^(image_2|front|CAM_FRONT)$/.test(s.name));
+  if (slots.length && slots.every((s) => NUSCENES_ORDER.includes(s.name)))
+    return [...slots].sort((a, b) => NUSCENES_ORDER.indexOf(a.name) - NUSCENES_ORDER.indexOf(b.name));
+  const front = slots.findIndex((s) => /^(image_2|front)$/.test(s.name));
   return front > 0 ? [slots[front], ...slots.slice(0, front), ...slots.slice(front + 1)] : slots;
 }
 
