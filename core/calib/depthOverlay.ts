@@ -15,6 +15,8 @@ export interface DepthOverlayOptions {
   dot?: number;
   /** Colour range in metres; by default 0 .. the 98th percentile of the depths in the image. */
   maxDepth?: number;
+  /** Opacity of a drawn point, 0-255 (the picture shows through a little). */
+  alpha?: number;
 }
 
 export interface DepthOverlay {
@@ -47,9 +49,14 @@ const LUT = (() => {
 const HIST_BIN = 0.5; // metres
 const HIST_BINS = 400; // up to 200 m
 
+/** Depths below this share the nearest colour (metres). */
+const NEAR_COLOUR = 2;
+
 /**
  * Rasterizes the points that project into the image. Near points are red, far ones blue
- * (turbo reversed), so what is close to the camera stands out over the picture.
+ * (turbo reversed), so what is close to the camera stands out over the picture. The colour runs
+ * with log depth: most of a street scene lies within 20 m, and a linear scale over 80 m would
+ * paint all of it one red.
  */
 export function rasterizeDepth(positions: Float32Array, count: number, camera: CameraModel, options: DepthOverlayOptions = {}): DepthOverlay {
   const scale = options.scale ?? 1;
@@ -89,12 +96,15 @@ export function rasterizeDepth(positions: Float32Array, count: number, camera: C
   const rgba = new Uint8ClampedArray(width * height * 4);
   const zbuf = new Float32Array(width * height).fill(Infinity);
   const half = (dot - 1) >> 1;
+  const alpha = options.alpha ?? 230;
+  const logSpan = Math.log(Math.max(maxDepth, NEAR_COLOUR * 2) / NEAR_COLOUR);
   let drawn = 0;
   for (let k = 0; k < n; k++) {
     const u = px[k * 3];
     if (u !== u) continue; // NaN: not in the image
     const v = px[k * 3 + 1], depth = px[k * 3 + 2];
-    const c = Math.round(255 * (1 - Math.min(1, depth / maxDepth))) * 3;
+    const t = Math.min(1, Math.max(0, Math.log(depth / NEAR_COLOUR) / logSpan));
+    const c = Math.round(255 * (1 - t)) * 3;
     const cx = Math.floor(u) - half, cy = Math.floor(v) - half;
     drawn++;
     for (let yy = Math.max(0, cy); yy < Math.min(height, cy + dot); yy++)
@@ -105,7 +115,7 @@ export function rasterizeDepth(positions: Float32Array, count: number, camera: C
         rgba[p * 4] = LUT[c];
         rgba[p * 4 + 1] = LUT[c + 1];
         rgba[p * 4 + 2] = LUT[c + 2];
-        rgba[p * 4 + 3] = 255;
+        rgba[p * 4 + 3] = alpha;
       }
   }
   return { width, height, rgba, drawn, maxDepth };

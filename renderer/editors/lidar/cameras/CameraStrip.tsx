@@ -65,7 +65,7 @@ export function CameraStrip(p: CameraStripProps) {
         positions={p.positions}
         count={p.count}
         showPoints={p.showPoints}
-        maxOverlayWidth={isLarge ? 1600 : 640}
+        maxOverlayWidth={isLarge ? 2048 : 640}
         boxes={p.boxes}
         selectedId={p.selectedId}
         onImageSize={p.onImageSize}

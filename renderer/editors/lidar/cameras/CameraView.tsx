@@ -56,7 +56,7 @@ export function CameraView(p: Props) {
   // Points: one raster per (cloud, camera), redrawn only when either changes or the toggle is turned on.
   const overlay = useMemo(() => {
     if (!p.showPoints || !sceneCamera || !p.positions) return null;
-    return rasterizeDepth(p.positions, p.count, sceneCamera, { scale: Math.min(1, p.maxOverlayWidth / sceneCamera.width), dot: p.large ? 3 : 2 });
+    return rasterizeDepth(p.positions, p.count, sceneCamera, { scale: Math.min(1, p.maxOverlayWidth / sceneCamera.width), dot: p.large ? 2 : 1 });
   }, [p.showPoints, sceneCamera, p.positions, p.count, p.maxOverlayWidth, p.large]);
   useEffect(() => {
     const c = pointCanvas.current;
