@@ -209,7 +209,11 @@ test('nuScenes sample: one item with its six cameras, points on every image', as
   try {
     await page.goto(host.url);
     await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    // The six camera JPGs are companions, not items; the cloud gets a bird's-eye thumbnail.
     await expect(page.getByTestId('item-count')).toHaveText('1 items');
+    const thumb = page.getByTestId('item-thumb');
+    await expect.poll(() => thumb.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth), { timeout: 30_000 }).toBe(256);
+    await page.screenshot({ path: path.join(SCREENS, 'browser-nuscenes-thumb.png') });
     await openOnly(page, host.url, 'LIDAR_TOP');
     const strip = page.getByTestId('camera-strip');
     await expect(strip.locator('.lidar-camera')).toHaveCount(6);
