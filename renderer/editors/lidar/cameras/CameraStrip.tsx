@@ -20,7 +20,7 @@ import './cameras.css';
 
 export interface CameraStripProps {
   cameras: RigCamera[];
-  onImageSize(src: string, w: number, h: number): void;
+  onImageSize(name: string, w: number, h: number): void;
   boxes: ProjectedBox[];
   /** The selected cuboid in file coordinates (what the cameras are calibrated in). */
   selectedBox: Cuboid3D | null;

@@ -36,7 +36,8 @@ interface Props {
   maxOverlayWidth: number;
   boxes: ProjectedBox[];
   selectedId: string | null;
-  onImageSize(src: string, w: number, h: number): void;
+  /** The image's natural size, reported by camera name. */
+  onImageSize(name: string, w: number, h: number): void;
   onClick(c: CameraClick): void;
   large?: boolean;
 }
@@ -119,7 +120,7 @@ export function CameraView(p: Props) {
       data-camera={p.name}
       data-calibrated={camera ? 'yes' : 'no'}
     >
-      <img src={p.src} alt={p.name} onLoad={(e) => p.onImageSize(p.src, (e.target as HTMLImageElement).naturalWidth, (e.target as HTMLImageElement).naturalHeight)} />
+      <img src={p.src} alt={p.name} onLoad={(e) => p.onImageSize(p.name, (e.target as HTMLImageElement).naturalWidth, (e.target as HTMLImageElement).naturalHeight)} />
       {overlay ? <canvas ref={pointCanvas} className="camera-points" data-testid="camera-points" data-drawn={overlay.drawn} /> : null}
       <canvas ref={boxCanvas} onClick={onClick} data-testid="camera-overlay" />
     </div>

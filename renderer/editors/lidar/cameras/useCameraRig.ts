@@ -46,15 +46,18 @@ export function useCameraRig(item: ItemSummary, seq: PointSequence | null, frame
     };
   }, [calibUrls, calibs]);
 
+  // Image sizes by camera name: a camera keeps its size from frame to frame, so its model does not
+  // drop out while the next frame's image loads.
   const [sizes, setSizes] = useState<Record<string, [number, number]>>({});
-  const onImageSize = useCallback((src: string, w: number, h: number) => setSizes((s) => (s[src]?.[0] === w && s[src]?.[1] === h ? s : { ...s, [src]: [w, h] })), []);
+  useEffect(() => setSizes({}), [item.id]);
+  const onImageSize = useCallback((name: string, w: number, h: number) => setSizes((s) => (s[name]?.[0] === w && s[name]?.[1] === h ? s : { ...s, [name]: [w, h] })), []);
 
   const { cameras, errors } = useMemo(() => {
     const errors: string[] = [];
     const cameras: RigCamera[] = slots.map((slot) => {
       const src = urlOf(slot.base, slot.image);
       const content = slot.calib ? calibs[urlOf(slot.base, slot.calib.file)] : undefined;
-      const size = sizes[src];
+      const size = sizes[slot.name];
       let model: CameraModel | null = null;
       if (content instanceof Error) errors.push(content.message);
       else if (content !== undefined && size) {
