@@ -115,6 +115,11 @@ test('KITTI: the camera strip, points on the image, enlarge / Escape, and an ima
     await clickImage(page, view, cam, cam.width / 2, 4);
     await expect(page.getByText('No object under that pixel')).toBeVisible();
     expect(readDocs(dir).flatMap((d) => d.objects)).toHaveLength(1);
+    // The image-click fit is one undo step.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => readDocs(dir).flatMap((d) => d.objects).length, { timeout: 15_000 }).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => readDocs(dir).flatMap((d) => d.objects).length, { timeout: 15_000 }).toBe(1);
     expect(errors).toEqual([]);
   } finally {
     await host.stop();
@@ -155,6 +160,15 @@ test('SUSTech frame: three calibrated cameras, points on each, an image-click fi
     expect(bevIoU(saved.geometry, target.o.box)).toBeGreaterThanOrEqual(0.7);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SCREENS, 'lidar-cameras-sustech-fit.png') });
+    // With the select tool a click on a thumbnail (away from box edges) enlarges it; Escape returns.
+    await page.keyboard.press('v');
+    await clickImage(page, page.getByTestId('camera-view-right'), front, 1024, 60);
+    await expect(page.getByTestId('camera-large-view')).toHaveAttribute('data-camera', 'right');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SCREENS, 'lidar-cameras-sustech-large.png') });
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('camera-large')).toHaveCount(0);
+    await expect(page.getByTestId('lidar-editor')).toBeVisible();
     expect(errors).toEqual([]);
   } finally {
     await host.stop();
