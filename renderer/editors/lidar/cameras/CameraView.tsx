@@ -57,7 +57,10 @@ export function CameraView(p: Props) {
   // Points: one raster per (cloud, camera), redrawn only when either changes or the toggle is turned on.
   const overlay = useMemo(() => {
     if (!p.showPoints || !sceneCamera || !p.positions) return null;
-    return rasterizeDepth(p.positions, p.count, sceneCamera, { scale: Math.min(1, p.maxOverlayWidth / sceneCamera.width), dot: p.large ? 2 : 1 });
+    // Sparse clouds (a 32-beam sweep, ~35k points) need bigger dots to be seen; dense ones
+    // (KITTI's 64 beams, 120k) would carpet the picture with them.
+    const dot = (p.count < 80_000 ? 2 : 1) + (p.large ? 1 : 0);
+    return rasterizeDepth(p.positions, p.count, sceneCamera, { scale: Math.min(1, p.maxOverlayWidth / sceneCamera.width), dot });
   }, [p.showPoints, sceneCamera, p.positions, p.count, p.maxOverlayWidth, p.large]);
   useEffect(() => {
     const c = pointCanvas.current;
