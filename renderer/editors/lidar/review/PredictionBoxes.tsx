@@ -1,6 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
-import { useThree } from '@react-three/fiber';
-import { Html } from '@react-three/drei';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
 import * as THREE from 'three';
 import type { AnnotationObject, Cuboid3D } from '../../../../core/document/schema';
 import { hexToRgb, VERTS_PER_BOX, writeBoxLines } from '../../../../core/editing/lidar/boxEdit';
@@ -53,17 +52,48 @@ export function PredictionBoxes({ objects, selected, colorOf }: { objects: Annot
   return (
     <>
       <primitive object={lines} />
-      {objects.map((o) => {
-        const g = o.geometry as Cuboid3D;
-        const score = o.source.kind === 'human' ? null : o.source.score;
-        return (
-          <Html key={o.id} position={[g.center[0], g.center[1], g.center[2] + g.size[2] / 2 + 0.3]} center zIndexRange={[20, 0]} style={{ pointerEvents: 'none' }}>
-            <span className={o.id === selected ? 'lidar-pred-score sel' : 'lidar-pred-score'} data-testid="prediction-score">
-              {score === null ? '' : score.toFixed(2)}
-            </span>
-          </Html>
-        );
-      })}
+      <ScoreLabels objects={objects} selected={selected} />
     </>
   );
+}
+
+/**
+ * The score over each prediction: plain DOM labels beside the canvas, made and removed here and
+ * moved on every render of the scene (useFrame; the canvas renders on demand, so this costs
+ * nothing while the view is still). Not drei's <Html>: removing many of those at once (accept
+ * all) threw "removeChild ... not a child of this node" in Chromium.
+ */
+function ScoreLabels({ objects, selected }: { objects: AnnotationObject[]; selected: string | null }) {
+  const gl = useThree((s) => s.gl);
+  const invalidate = useThree((s) => s.invalidate);
+  const labels = useRef<{ el: HTMLSpanElement; at: THREE.Vector3 }[]>([]);
+  useEffect(() => {
+    const host = gl.domElement.parentElement;
+    if (!host) return;
+    const made = objects.map((o) => {
+      const g = o.geometry as Cuboid3D;
+      const el = document.createElement('span');
+      el.className = o.id === selected ? 'lidar-pred-score sel' : 'lidar-pred-score';
+      el.dataset.testid = 'prediction-score';
+      el.textContent = o.source.kind === 'human' ? '' : o.source.score.toFixed(2);
+      host.appendChild(el);
+      return { el, at: new THREE.Vector3(g.center[0], g.center[1], g.center[2] + g.size[2] / 2 + 0.3) };
+    });
+    labels.current = made;
+    invalidate();
+    return () => {
+      for (const l of made) l.el.remove();
+      labels.current = [];
+    };
+  }, [objects, selected, gl, invalidate]);
+  const v = useMemo(() => new THREE.Vector3(), []);
+  useFrame(({ camera, size }) => {
+    for (const l of labels.current) {
+      v.copy(l.at).project(camera);
+      const hidden = v.z < -1 || v.z > 1 || Math.abs(v.x) > 1.05 || Math.abs(v.y) > 1.05;
+      l.el.style.display = hidden ? 'none' : '';
+      if (!hidden) l.el.style.transform = `translate(${((v.x + 1) / 2) * size.width}px, ${((1 - v.y) / 2) * size.height}px) translate(-50%, -100%)`;
+    }
+  });
+  return null;
 }
