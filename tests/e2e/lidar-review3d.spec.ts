@@ -191,8 +191,20 @@ test('SUSTech sequence: next prediction across frames, accept / reject, accept a
     await expect(page.getByTestId('lidar-review')).toContainText('Threshold 0.75');
     await expect(page.getByTestId('accept-sequence-above')).toHaveText(`Accept ${high.length} ≥ 0.75 in the sequence`);
     await page.getByTestId('accept-sequence-above').click();
-    await expect(page.getByTestId('lidar-review-count')).toContainText(`${order.length - 2 - high.length} in all`);
+    const rest = order.length - 2 - high.length;
+    await expect(page.getByTestId('lidar-review-count')).toContainText(`${rest} in all`);
     await saved(page);
+
+    // The Models tab's strip: what is left, grouped by frame, each with its bird's-eye crop and,
+    // on the frames with camera images (not the first), the crop of the camera that sees it best.
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await expect(page.getByTestId('review-row')).toHaveCount(rest);
+    await expect(page.getByTestId('review-group')).toHaveCount(4);
+    await expect(page.getByTestId('review-group').nth(0)).toContainText('frame');
+    const loaded = (id: string) => page.getByTestId(id).evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
+    await expect.poll(() => loaded('review-3d-bev'), { timeout: 30_000 }).toBeGreaterThanOrEqual(Math.min(rest, 5));
+    await expect.poll(() => loaded('review-3d-camera'), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENS, 'lidar-review3d-strip.png') });
     expect(errors).toEqual([]);
   } finally {
     await host.stop();
