@@ -88,6 +88,16 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
     await expect(page.getByTestId('prediction-score').first()).toHaveText(/^0\.\d\d$|^1\.00$/);
     await expect(page.getByTestId('lidar-review-count')).toHaveText(`${order.length} to review in this frame, ${order.length} in all`);
     await expect(page.getByTestId('prediction-pending')).toHaveCount(order.length);
+    // The keys are in the shortcuts dialog (generated from review/keys.ts), in the LiDAR section.
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const next = dialog.locator('tr[data-action="lidar-review.next"]');
+    await expect(next).toContainText('LiDAR: next prediction to review');
+    await expect(next.locator('kbd')).toHaveText('Tab');
+    await next.scrollIntoViewIfNeeded();
+    await dialog.screenshot({ path: path.join(SCREENS, 'lidar-review3d-shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
 
     // Bird's-eye view, 80 m: Tab selects the most confident prediction and flies the view to it.
     await page.keyboard.press('t');
