@@ -18,12 +18,10 @@ export function ReviewPanel({ review, isSeq }: { review: LidarReview; isSeq: boo
   if (!review.all.length && !review.remembered) return null;
   return (
     <section className="lidar-card lidar-review" data-testid="lidar-review">
-      <h4>
-        {t('lidarReview.title')}
-        <span className="muted" data-testid="lidar-review-count">
-          {t('lidarReview.pending', { count: review.inFrame.length, total: review.all.length })}
-        </span>
-      </h4>
+      <h4>{t('lidarReview.title')}</h4>
+      <span className="small" data-testid="lidar-review-count">
+        {t('lidarReview.pending', { count: review.inFrame.length, total: review.all.length })}
+      </span>
       {review.all.length ? (
         <>
           <div className="row wrap">
