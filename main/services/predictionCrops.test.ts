@@ -61,3 +61,29 @@ describe.skipIf(!existsSync(path.join(KITTI, 'velodyne', '000000.bin')))(`3D pre
     expect((await get(`/thumb/prediction/no-such-item/${front.id}/bev`)).status).toBe(404);
   });
 });
+
+describe.skipIf(!existsSync(path.join(DATA, 'sustech', 'calib', 'camera', 'front.json')))(`camera crops of a raw SUSTech frame ${NEEDS_DATA}`, () => {
+  it('cuts the crop from the camera whose calibration shows the box (calib:<cam> + camera/<cam>/N.jpg)', { timeout: 120_000 }, async () => {
+    const src = path.join(DATA, 'sustech');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'crops-sustech-'));
+    mkdirSync(path.join(dir, 'lidar'));
+    copyFileSync(path.join(src, 'lidar', '000965.pcd'), path.join(dir, 'lidar', '000965.pcd'));
+    for (const cam of ['front', 'left', 'right']) {
+      mkdirSync(path.join(dir, 'camera', cam), { recursive: true });
+      copyFileSync(path.join(src, 'camera', cam, '000965.jpg'), path.join(dir, 'camera', cam, '000965.jpg'));
+      mkdirSync(path.join(dir, 'calib', 'camera'), { recursive: true });
+      copyFileSync(path.join(src, 'calib', 'camera', `${cam}.json`), path.join(dir, 'calib', 'camera', `${cam}.json`));
+    }
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir, 'crops sustech');
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const item = projects.listItems({ offset: 0, limit: 10 } as never).items.find((i) => i.modality === 'pointcloud')!;
+    expect(Object.keys(item.companions ?? {})).toEqual(expect.arrayContaining(['calib:front', 'calib:left', 'calib:right']));
+    await service.prelabel(projects, 'proposals3d', { itemIds: [item.id] });
+    const objects = (await projects.loadAnnotations(item.id)).objects;
+    const statuses = await Promise.all(objects.map(async (o) => (await serveBlob(projects, `/thumb/prediction/${item.id}/${o.id}/camera`, undefined)).status));
+    // Some predictions are seen by one of the three cameras, some by none (behind, out of view).
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 404)).toBe(true);
+  });
+});

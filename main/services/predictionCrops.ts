@@ -17,6 +17,7 @@ import type { AnnotationObject, Cuboid3D } from '../../core/document/schema';
 import { cuboidInCloud } from '../../core/lidar/box';
 import { cameraCropRect, rasterizeBoxCrop, type CropRect } from '../../core/lidar/boxCrop';
 import { kittiCameraModel, parseKittiCalib } from '../../core/calib/kitti';
+import { parseSustechCalib } from '../../core/calib/sustech';
 import type { CameraModel } from '../../core/calib/camera';
 import { cloudParseOptions } from '../../core/formats/pointcloud/projectLayout';
 import { DatumError } from '../rpc/errors';
@@ -79,11 +80,27 @@ async function bevCrop(projects: ProjectService, item: ReturnType<ProjectService
 /** Every calibrated camera image of the frame; the crop is cut from the one that shows the box largest. */
 async function cameras(projects: ProjectService, item: ReturnType<ProjectService['getItem']>, seq: SequenceManifest | null, frame: number): Promise<{ file: string; camera: CameraModel }[]> {
   if (!seq) {
-    const calib = item.companions?.calib, image = item.companions?.image;
-    if (!calib || !image || !calib.endsWith('.txt')) return []; // KITTI calib + image_2 (a SUSTech cloud alone has no extrinsic here)
-    const file = projects.sourceFile(item.source, image);
-    const meta = await sharp(file).metadata();
-    return [{ file, camera: kittiCameraModel(parseKittiCalib(await fs.readFile(projects.sourceFile(item.source, calib), 'utf8'), calib), 2, meta.width ?? 1242, meta.height ?? 375) }];
+    const comp = item.companions ?? {};
+    const calib = comp.calib, image = comp.image;
+    if (calib && image && calib.endsWith('.txt')) {
+      // KITTI: calib/N.txt + image_2/N.png
+      const file = projects.sourceFile(item.source, image);
+      const meta = await sharp(file).metadata();
+      return [{ file, camera: kittiCameraModel(parseKittiCalib(await fs.readFile(projects.sourceFile(item.source, calib), 'utf8'), calib), 2, meta.width ?? 1242, meta.height ?? 375) }];
+    }
+    // A SUSTech frame: calib:<cam> = calib/camera/<cam>.json, its image camera/<cam>/N.jpg (`image` or `image:<cam>`).
+    const images = Object.entries(comp).filter(([k]) => k === 'image' || k.startsWith('image:')).map(([, v]) => v);
+    const out: { file: string; camera: CameraModel }[] = [];
+    for (const [k, rel] of Object.entries(comp)) {
+      if (!k.startsWith('calib:')) continue;
+      const name = k.slice('calib:'.length);
+      const img = images.find((p) => p.split('/').includes(name));
+      if (!img) continue;
+      const file = projects.sourceFile(item.source, img);
+      const meta = await sharp(file).metadata();
+      out.push({ file, camera: parseSustechCalib(await fs.readFile(projects.sourceFile(item.source, rel), 'utf8'), rel, meta.width ?? 2048, meta.height ?? 1536, name) });
+    }
+    return out;
   }
   if (!seq.calibration) return [];
   const c = JSON.parse(await fs.readFile(projects.itemPath(item.id, seq.calibration), 'utf8')) as { cameras?: Record<string, { width: number; height: number; intrinsic: number[] | number[][]; lidarToCamera: number[] | number[][] }> };
