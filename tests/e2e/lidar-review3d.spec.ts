@@ -86,6 +86,7 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
     const errors = await openEditor(page, host.url);
     // Predictions are drawn dashed with a score label; the panel and the object list count them.
     await expect(page.getByTestId('prediction-score').first()).toHaveText(/^0\.\d\d$|^1\.00$/);
+    await expect(page.getByTestId('prediction-score')).toHaveCount(order.length); // one label per dashed box
     await expect(page.getByTestId('lidar-review-count')).toHaveText(`${order.length} to review in this frame, ${order.length} in all`);
     await expect(page.getByTestId('prediction-pending')).toHaveCount(order.length);
     // The keys are in the shortcuts dialog (generated from review/keys.ts), in the LiDAR section.
@@ -121,6 +122,7 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
     await page.keyboard.press('Delete');
     await expect(selectedRow(page)).toContainText(order[2].source.score!.toFixed(2));
     await expect(page.getByTestId('prediction-pending')).toHaveCount(order.length - 2);
+    await expect(page.getByTestId('prediction-score')).toHaveCount(order.length - 2); // the accepted box is drawn solid now
     await expect(page.getByTestId('lidar-review-remembered')).toHaveText('1 rejected (remembered)');
     await page.getByTestId('lidar-review').scrollIntoViewIfNeeded();
     await page.locator('.lidar-side').screenshot({ path: path.join(SCREENS, 'lidar-review3d-kitti-panel.png') });
