@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../../core/document/schema';
 import { useKeymap } from '../../../keymap/useKeymap';
 import { useApp } from '../../../state/appStore';
-import type { Records } from '../model';
+import { isRejectedKey, type Records } from '../model';
 import type { SceneApi } from '../scene/Bridge';
 import { focusOn } from '../scene/CameraFraming';
 import type { LidarViewCommands } from '../useLidarKeys';
@@ -50,7 +50,7 @@ export function useLidarReview(p: LidarReviewDeps): LidarReview {
   const [threshold, setThreshold] = useState(0.5);
   const all = useMemo(() => (p.records ? pendingPredictions(p.records) : []), [p.records]);
   const inFrame = useMemo(() => all.filter((x) => x.frame === p.frame), [all, p.frame]);
-  const remembered = useMemo(() => (p.records ? Object.keys(p.records).filter((k) => k.startsWith('rejected:')).length : 0), [p.records]);
+  const remembered = useMemo(() => (p.records ? Object.keys(p.records).filter(isRejectedKey).length : 0), [p.records]);
 
   // Fly once the prediction asked for is selected and shown (after a frame change too).
   const flyTo = useRef<string | null>(null);
