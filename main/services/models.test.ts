@@ -65,9 +65,47 @@ describe.skipIf(!HAVE_KITTI)(`3D pre-labelling on the KITTI sample ${NEEDS_DATA}
     const labels = projects.requireProject().file.ontology.labels;
     expect(labels.length).toBeGreaterThan(0);
 
-    // resumable: a second run skips both items
+    // resumable: a second run proposes again but adds nothing (every proposal matches its own prediction)
     const again = await service.prelabel(projects, 'proposals3d');
-    expect(again).toMatchObject({ items: 0, skipped: 2, predictions: 0 });
+    expect(again).toMatchObject({ items: 2, skipped: 2, predictions: 0, known: r.predictions });
+  });
+
+  it('re-running never brings back a rejected or deleted prediction and never duplicates an accepted one', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'prelabel3d-again-'));
+    for (const sub of ['velodyne', 'calib', 'image_2']) {
+      mkdirSync(path.join(dir, 'kitti', sub), { recursive: true });
+      for (const f of readdirSync(path.join(KITTI, sub)).slice(0, 1)) copyFileSync(path.join(KITTI, sub, f), path.join(dir, 'kitti', sub, f));
+    }
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir, 'prelabel twice');
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const item = projects.listItems({ offset: 0, limit: 10 } as never).items.find((i) => i.modality === 'pointcloud')!;
+    const first = await service.prelabel(projects, 'proposals3d');
+    expect(first.predictions).toBeGreaterThanOrEqual(4);
+    const { rejectionOf, acceptPrediction } = await import('../../core/review/predictions');
+    const doc = await projects.loadAnnotations(item.id);
+    const [rejected, accepted, deleted, ...rest] = [...doc.objects].sort((a, b) => (b.source as { score: number }).score - (a.source as { score: number }).score);
+    // What the review does: reject one (remembered), accept one, accept and then delete one (remembered as deleted).
+    await projects.saveAnnotations(item.id, {
+      ...doc,
+      objects: [acceptPrediction(accepted, 1), ...rest],
+      rejected: [rejectionOf(rejected, 2)!, rejectionOf(acceptPrediction(deleted, 1), 3)!],
+    });
+    const second = await service.prelabel(projects, 'proposals3d');
+    expect(second).toMatchObject({ items: 1, skipped: 1, predictions: 0, known: first.predictions, failed: [] });
+    const after = await projects.loadAnnotations(item.id);
+    expect(after.objects).toHaveLength(first.predictions - 2);
+    expect(after.objects.map((o) => o.id)).not.toContain(rejected.id);
+    expect(after.objects.filter((o) => o.accepted).map((o) => o.id)).toEqual([accepted.id]);
+    expect(after.rejected?.map((x) => [x.id, x.reason])).toEqual([
+      [rejected.id, 'rejected'],
+      [deleted.id, 'deleted'],
+    ]);
+
+    // Forgetting the rejections (a document without them) brings exactly those two back: the matching is what kept them out.
+    await projects.saveAnnotations(item.id, { ...after, rejected: [] });
+    const third = await service.prelabel(projects, 'proposals3d');
+    expect(third).toMatchObject({ predictions: 2 });
   });
 });
 
@@ -114,8 +152,8 @@ describe.skipIf(!HAVE_KITTI)(`3D pre-labelling with a learned detector (pointpil
       const seqObjects = (await projects.loadAnnotations(seq.id)).objects;
       expect([...new Set(seqObjects.map((o: AnnotationObject) => o.frame))].sort()).toEqual([0, 1]);
       expect(r.predictions).toBe(single.length + seqObjects.length);
-      // resumable
-      expect(await models.prelabel(projects, 'pp-kitti')).toMatchObject({ items: 0, skipped: 2, predictions: 0 });
+      // a second run predicts again but adds nothing: every box is known (core/review/predictions.ts)
+      expect(await models.prelabel(projects, 'pp-kitti')).toMatchObject({ items: 2, skipped: 2, predictions: 0 });
       // the same export imported with the preset: KITTI classes, anchors and grid filled in
       const onnx = path.join(dir, 'export.onnx');
       writeFileSync(onnx, pointPillarsGraph({ layout: 'openpcdet', head: 'anchor', threshold: 40, capacity: 10000 }));

@@ -32,6 +32,7 @@ import {
 } from './inference';
 import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
 import { proposeBoxes } from '../../core/lidar/propose';
+import { newPredictions } from '../../core/review/predictions';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
@@ -277,7 +278,7 @@ export class ModelService {
     projects: ProjectService,
     modelId: string,
     opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> } = {},
-  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+  ): Promise<{ items: number; skipped: number; predictions: number; known?: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const entry = await this.resolve(modelId, project.dir);
     // The project's saved class mapping for this model applies unless the caller passes one.
@@ -330,24 +331,23 @@ export class ModelService {
    * Pre-label point clouds with a 3D model (the built-in proposals or a learned detector, by
    * adapter: predict3d): every 'pointcloud' item and each frame of 'pointcloud-sequence' items
    * (frames from sequence.json). Cuboids are stored in the file's own frame (the parser's
-   * recentring undone). Resumable like the 2D path.
+   * recentring undone). Every run predicts again and adds only what the document does not know yet
+   * (core/review/predictions.ts: an object or track shape on that frame, or a remembered
+   * rejection, of the same class with BEV IoU >= 0.5), so re-running resumes an interrupted run,
+   * never duplicates a box and never brings a rejected one back. `skipped` counts items that got
+   * nothing new, `known` the predictions left out as known.
    */
   private async prelabel3d(
     projects: ProjectService,
     entry: ModelEntry,
     opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> },
-  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+  ): Promise<{ items: number; skipped: number; predictions: number; known: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const id = entry.manifest.id;
     const all = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['pointcloud', 'pointcloud-sequence'] } as never).items;
-    const wanted = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
-    const todo: typeof wanted = [];
+    const todo = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
     let skipped = 0;
-    for (const item of wanted) {
-      const doc = await projects.loadAnnotations(item.id);
-      if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === id)) skipped++;
-      else todo.push(item);
-    }
+    let known = 0;
     // a learned detector whose file does not fit its manifest fails the run once, not every item
     if (entry.manifest.adapter === 'pointpillars' && todo.length)
       await this.detector(entry).catch((err: Error) => {
@@ -377,9 +377,13 @@ export class ModelService {
           ontology = r.ontology;
           objects.push(...r.objects);
         }
-        predictions += objects.length;
+        // Read the document after proposing (a reviewer may have saved meanwhile) and add only what it does not know.
         const doc = await projects.loadAnnotations(item.id);
-        await projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] });
+        const { added, known: dropped } = newPredictions(doc, objects);
+        known += dropped.length;
+        predictions += added.length;
+        if (!added.length) skipped++;
+        else await projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...added] });
       } catch (err) {
         if (err instanceof DatumError && err.code === 'CANCELLED') throw err;
         if ((err as Error).name === 'AbortError') throw new DatumError('CANCELLED', 'pre-labelling cancelled');
@@ -388,7 +392,7 @@ export class ModelService {
       opts.progress?.(k + 1, todo.length, `${entry.manifest.name}: ${k + 1}/${todo.length}`);
     }
     if (ontology !== project.file.ontology) await projects.updateOntology(ontology);
-    return { items: todo.length, skipped, predictions, failed };
+    return { items: todo.length, skipped, predictions, known, failed };
   }
 
   async close(): Promise<void> {

@@ -98,7 +98,7 @@ export const propose3d: Command = {
 };
 
 export const prelabel: Command = {
-  summary: "pre-label a project's images (2D models) or point clouds (proposals3d, pointpillars) with a model (resumable: items already pre-labelled by it are skipped)",
+  summary: "pre-label a project's images (2D models) or point clouds (proposals3d, pointpillars) with a model (resumable: 2D models skip items already pre-labelled by them; 3D models add only boxes the document does not know, so rejected ones never come back)",
   usage: 'datum prelabel <project> --model <id> [--json]',
   options: { model: { type: 'string', description: 'model id from `datum models list`' }, ...jsonOpt },
   async run({ values, positionals }) {
@@ -117,7 +117,7 @@ export const prelabel: Command = {
         },
       });
       if (!values.json) process.stderr.write('\n');
-      print(values, r, `pre-labelled ${r.items} items (${r.predictions} predictions, ${r.skipped} already done, ${r.failed.length} failed)`);
+      print(values, r, `pre-labelled ${r.items} items (${r.predictions} predictions, ${r.skipped} ${r.known === undefined ? 'already done' : `with nothing new, ${r.known} proposals already known or rejected`}, ${r.failed.length} failed)`);
       return r.failed.length ? 1 : 0;
     } finally {
       await service.close();

@@ -27,7 +27,7 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -48,6 +48,10 @@ import { fitAtImageClick } from '../../../core/lidar/frustumFit';
 import type { CameraModel } from '../../../core/calib/camera';
 import { CameraStrip } from './cameras/CameraStrip';
 import { useCameraRig } from './cameras/useCameraRig';
+import { isPendingPrediction } from '../../../core/review/predictions';
+import { useLidarReview } from './review/useLidarReview';
+import { PredictionBoxes } from './review/PredictionBoxes';
+import { PredictionTag, ReviewPanel } from './review/ReviewPanel';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -100,10 +104,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   const shown = useMemo(() => (records ? frameBoxes(records, frame).filter((o) => !o.hidden) : []), [records, frame]);
   const sceneShown = useMemo(() => objectsToScene(shown, offset), [shown, offset]);
-  const sceneBoxes = useMemo<AnnotationObject[]>(
-    () => (preview?.type === 'box' ? [...sceneShown, { id: '', label: activeLabel, geometry: preview.box, frame, attributes: {}, source: { kind: 'human' }, zOrder: 0 }] : sceneShown),
-    [sceneShown, preview, activeLabel, frame],
-  );
+  // Predictions waiting for review are drawn dashed with their score (review/PredictionBoxes.tsx).
+  const scenePredictions = useMemo(() => sceneShown.filter((o) => !isTrackKey(o.id) && isPendingPrediction(o)), [sceneShown]);
+  const sceneBoxes = useMemo<AnnotationObject[]>(() => {
+    const reviewed = scenePredictions.length ? sceneShown.filter((o) => !scenePredictions.includes(o)) : sceneShown;
+    return preview?.type === 'box' ? [...reviewed, { id: '', label: activeLabel, geometry: preview.box, frame, attributes: {}, source: { kind: 'human' }, zOrder: 0 }] : reviewed;
+  }, [sceneShown, scenePredictions, preview, activeLabel, frame]);
   const selectedObj = (selected && shown.find((o) => o.id === selected)) || null;
   /** The selected cuboid in scene coordinates (sub-views, points inside); file coordinates are in selectedObj. */
   const selectedBox = useMemo(() => (selectedObj ? cuboidInCloud(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
@@ -205,6 +211,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   };
 
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
+  const review = useLidarReview({ records, recordsRef, frame, setFrame, selected, setSelected, edit, view: bevView.commands, sceneApi, selectedBox, setNotice });
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {
@@ -251,6 +259,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                 colorOf={colorOf}
                 showRings={showRings}
               />
+              <PredictionBoxes objects={scenePredictions} selected={selected} colorOf={colorOf} />
               {bev ? <BevCamera view={bevView.view} /> : <OrbitControls makeDefault enableDamping={false} />}
             </Canvas>
           </div>
@@ -318,6 +327,8 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             setSelected(r.key);
           }}
           remove={removeSelected}
+          review={<ReviewPanel review={review} isSeq={isSeq} />}
+          objectTag={(o) => <PredictionTag object={o} review={review} />}
           interpolate={() => selected && edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
           copyNext={() => {
             if (frame + 1 >= frameCount) return;

@@ -1,5 +1,5 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
 import { Provenance } from '../shell/Provenance';
@@ -39,6 +39,9 @@ export interface LidarSideProps {
   remove(): void;
   interpolate(): void;
   copyNext(): void;
+  /** Prediction review (review/): a card above the object list and a tag on each prediction in it. */
+  review?: ReactNode;
+  objectTag?(o: AnnotationObject): ReactNode;
 }
 
 export function LidarSide(p: LidarSideProps) {
@@ -145,6 +148,7 @@ export function LidarSide(p: LidarSideProps) {
           ) : null}
         </section>
       ) : null}
+      {p.review}
       <section className="lidar-card lidar-objects">
         <h4>
           {t('lidar.objects')} <span className="muted">({p.shown.length})</span>
@@ -165,6 +169,7 @@ export function LidarSide(p: LidarSideProps) {
                 {o.attributes[TRACK_ATTR] ? <span className="muted mono">#{String(o.attributes[TRACK_ATTR])}</span> : null}
                 {/* range from the sensor; survey clouds in map coordinates (recentred) have no sensor at the origin */}
                 {p.offset === ZERO_OFFSET || (p.offset[0] === 0 && p.offset[1] === 0) ? <span className="muted mono small">{Math.hypot(g.center[0], g.center[1]).toFixed(1)} m</span> : null}
+                {p.objectTag?.(o)}
                 {o.id === p.selected ? <Provenance record={o} /> : null}
               </li>
             );
