@@ -58,7 +58,9 @@ describe('faceCounts', () => {
     // The occluded front and left only get the ends of the walls the sensor sees.
     expect(a[FACE_FRONT]).toBeLessThan(a[FACE_BACK] / 5);
     expect(a[FACE_LEFT]).toBeLessThan(a[FACE_RIGHT] / 5);
-    expect(a[FACE_BOTTOM]).toBeGreaterThan(0); // the road under the car's box
+    // The box's bottom is 0.15 m above the road (-1.7): lowered onto it, its bottom slab fills with road.
+    const lowered = faceCounts(p, p.length / 3, { ...car, center: [10, 0, -0.9], size: [4.44, 1.84, 1.7] });
+    expect(lowered[FACE_BOTTOM]).toBeGreaterThan(a[FACE_BOTTOM] + 500);
   });
 
   it.skipIf(!HAS_DATA)('on every labelled car of the KITTI tracking drive equals six slab boxes counted by pointsInBox (n >= 30)', () => {
