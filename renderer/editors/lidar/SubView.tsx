@@ -296,6 +296,7 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
           data-testid={`subview-${kind}`}
           data-scale={xf ? xf.scale.toFixed(4) : ''}
           data-zoom={view.zoom.toFixed(3)}
+          data-pan={`${view.panA.toFixed(4)},${view.panB.toFixed(4)}`}
           data-face-counts={faceText}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}

@@ -1,0 +1,271 @@
+/**
+ * Issue #14 on a real street: the KITTI tracking drive 0001 (parked rows on both sides). In the
+ * bird's-eye view, with the fit tool (C) and the Car label, every labelled car with at least 30
+ * LiDAR points on five frames is clicked on one of its own points (found from the ground truth,
+ * put on screen by the test hook `__datumLidar.toScreen`); the saved documents are read from disk
+ * and each car's best BEV IoU against its label is computed. Then, on the last frame: the range
+ * presets (Alt+1/2/3, G, F) change the view measurably, typed edits are one undo step each, a
+ * sub-view face drag lands within 1 cm of what the pointer asked for (and its readout says so),
+ * a double-click fits a face back onto the points, and the per-face point counts shown equal
+ * `faceCounts` on the same cloud and box.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, startHost, type RunningHost } from './host';
+import { parseKittiCalib } from '../../core/calib/kitti';
+import { kittiLabelToCuboid, parseKittiLabels } from '../../core/formats/kitti/labels';
+import type { Cuboid3D } from '../../core/document/schema';
+import { pointsInBox } from '../../core/lidar/box';
+import { bevIoU } from '../../core/lidar/iou';
+import { faceCounts } from '../../core/lidar/faceCounts';
+import { footprintContains } from '../../core/editing/lidar/boxEdit';
+import { readFloatRecords, type Cloud } from '../support/lidarData';
+
+const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'kitti-tracking-0001', 'training');
+const FRAMES = ['000009', '000012', '000015', '000018', '000021'];
+const MIN_POINTS = 30;
+const SCREENS = path.join(ROOT, 'test-results', 'screens');
+
+type LidarProbe = { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } };
+const toScreen = (page: Page, x: number, y: number, z: number) => page.evaluate(([x, y, z]) => (window as unknown as LidarProbe).__datumLidar.toScreen(x, y, z), [x, y, z]);
+const range = async (page: Page) => Number(await page.getByTestId('bev-range').getAttribute('data-range'));
+
+let dir: string;
+let host: RunningHost;
+test.skip(!existsSync(path.join(DATA, 'velodyne')), `${DATA} is absent`);
+test.beforeAll(async () => {
+  dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-street-')), 'tracking');
+  cpSync(DATA, dir, { recursive: true });
+  host = await startHost([dir, '--create']);
+});
+test.afterAll(async () => host?.stop());
+
+interface Frame {
+  stem: string;
+  cloud: Cloud;
+  cars: Cuboid3D[];
+}
+function loadFrame(stem: string): Frame {
+  const calib = parseKittiCalib(readFileSync(path.join(DATA, 'calib', `${stem}.txt`), 'utf8'));
+  const cloud = readFloatRecords(path.join(DATA, 'velodyne', `${stem}.bin`), 4);
+  const cars = parseKittiLabels(readFileSync(path.join(DATA, 'label_2', `${stem}.txt`), 'utf8'))
+    .filter((l) => l.type === 'Car')
+    .map((l) => kittiLabelToCuboid(l, calib))
+    .filter((b) => pointsInBox(cloud.positions, cloud.count, b) >= MIN_POINTS);
+  return { stem, cloud, cars };
+}
+
+/** The saved document of a velodyne frame (item id as the indexer makes it: sha1 of source id and path). */
+function savedBoxes(stem: string): Cuboid3D[] {
+  const project = JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { sources: { id: string }[] };
+  const id = createHash('sha1').update(`${project.sources[0].id}\0velodyne/${stem}.bin`).digest('hex').slice(0, 16);
+  const file = path.join(dir, 'annotations', `${id}.json`);
+  if (!existsSync(file)) return [];
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { objects: { label: string; geometry: Cuboid3D }[] };
+  return doc.objects.filter((o) => o.geometry.kind === 'cuboid3d' && o.label === 'car').map((o) => o.geometry);
+}
+
+/** The selected box as the typed fields show it (file coordinates; KITTI .bin has no offset). */
+async function fieldBox(page: Page): Promise<Cuboid3D> {
+  const v = async (f: string) => Number(await page.getByTestId(`box-field-${f}`).inputValue());
+  return { kind: 'cuboid3d', center: [await v('x'), await v('y'), await v('z')], size: [await v('length'), await v('width'), await v('height')], yaw: ((await v('yaw')) * Math.PI) / 180 };
+}
+
+/** A point of the car to click: the one nearest its centre that is not under a box made before (a click there would select it). */
+function clickPoint(f: Frame, car: Cuboid3D, made: Cuboid3D[]): [number, number, number] | null {
+  const idx = new Uint32Array(f.cloud.count);
+  const n = pointsInBox(f.cloud.positions, f.cloud.count, car, idx);
+  const p = f.cloud.positions;
+  const order = Array.from(idx.subarray(0, n)).sort((a, b) => Math.hypot(p[a * 3] - car.center[0], p[a * 3 + 1] - car.center[1]) - Math.hypot(p[b * 3] - car.center[0], p[b * 3 + 1] - car.center[1]));
+  const i = order.find((k) => !made.some((m) => footprintContains(m, p[k * 3], p[k * 3 + 1], 0.4)));
+  return i === undefined ? null : [p[i * 3], p[i * 3 + 1], p[i * 3 + 2]];
+}
+
+test('street scene: cars fitted by clicks match the labels; BEV presets; typed edits; sub-view face drag to 1 cm, fit face, per-face counts', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  mkdirSync(SCREENS, { recursive: true });
+
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('search').fill('velodyne/');
+  await expect(page.getByTestId('item-tile')).toHaveCount(11);
+  await page.getByTestId('item-tile').filter({ hasText: FRAMES[0] }).dblclick();
+
+  // ------------------------------------------------------------------ one-click fits, five frames
+  const ious: number[] = [];
+  const perFrame: string[] = [];
+  let frame: Frame | null = null;
+  for (const [k, stem] of FRAMES.entries()) {
+    if (k > 0) {
+      await page.keyboard.press('Escape'); // no selection: PageDown moves to the next item
+      await expect(page.getByTestId('lidar-selected')).toHaveCount(0);
+      await page.keyboard.press('PageDown');
+    }
+    await expect(page.getByTestId('item-title')).toHaveText(`velodyne/${stem}.bin`);
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    frame = loadFrame(stem);
+    await page.keyboard.press('t'); // a new item opens in 3D
+    await expect(page.getByTestId('bev-range')).toBeVisible();
+    await page.keyboard.press('Alt+3'); // 80 m: the far parked row (x ≈ 41 m) is on screen
+    await expect.poll(() => range(page)).toBe(80);
+    await page.keyboard.press('c');
+    await page.keyboard.press('1'); // Car
+    await expect(page.getByTestId('label-chip-car')).toHaveClass(/active/);
+    const made: Cuboid3D[] = [];
+    for (const car of frame.cars) {
+      const at = clickPoint(frame, car, made);
+      if (!at) continue; // every point of this car is under a box fitted before: a miss
+      const before = await page.getByTestId('lidar-objects').locator('li').count();
+      const s = await toScreen(page, ...at);
+      await page.mouse.click(s.x, s.y);
+      // Either a new cuboid (selected, its fields shown) or the "nothing to fit" notice.
+      await expect.poll(async () => (await page.getByTestId('lidar-objects').locator('li').count()) > before || (await page.getByTestId('lidar-notice').count()) > 0).toBe(true);
+      if ((await page.getByTestId('lidar-objects').locator('li').count()) > before) made.push(await fieldBox(page));
+    }
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await expect.poll(() => savedBoxes(stem).length, { timeout: 15_000 }).toBe(made.length);
+    const saved = savedBoxes(stem);
+    // What the fields showed is what was saved (3 decimals).
+    for (const m of made) expect(Math.max(...saved.map((b) => bevIoU(b, m)))).toBeGreaterThan(0.99);
+    const frameIous = frame.cars.map((car) => Math.max(0, ...saved.map((b) => bevIoU(b, car))));
+    ious.push(...frameIous);
+    perFrame.push(`${stem}: ${frameIous.map((x) => x.toFixed(2)).join(' ')}`);
+    if (k === 1) await page.screenshot({ path: path.join(SCREENS, 'lidar-street-fits.png') });
+  }
+  const good = ious.filter((x) => x >= 0.7).length;
+  console.log(`[lidar-street] one-click fits vs KITTI labels: n=${ious.length} cars (>= ${MIN_POINTS} points), BEV IoU >= 0.7: ${good}/${ious.length} (${((100 * good) / ious.length).toFixed(0)} %), >= 0.5: ${ious.filter((x) => x >= 0.5).length}\n  ${perFrame.join('\n  ')}`);
+  expect(ious.length).toBeGreaterThanOrEqual(30);
+  // The fit measured 39/58 (67 %) on this drive in core (branch `fit` is improving it): a margin, not 100 %.
+  expect(good / ious.length).toBeGreaterThanOrEqual(0.55);
+  const f = frame!;
+
+  // ------------------------------------------------------------------ BEV presets change the view
+  const span = async () => {
+    const a = await toScreen(page, 0, 0, 0);
+    const b = await toScreen(page, 10, 0, 0);
+    return Math.hypot(a.x - b.x, a.y - b.y); // pixels for 10 m
+  };
+  await page.keyboard.press('Alt+1');
+  await expect.poll(() => range(page)).toBe(20);
+  const s20 = await span();
+  await page.keyboard.press('Alt+2');
+  await expect.poll(() => range(page)).toBe(40);
+  const s40 = await span();
+  await page.keyboard.press('Alt+3');
+  await expect.poll(() => range(page)).toBe(80);
+  const s80 = await span();
+  expect(s20 / s40).toBeCloseTo(2, 1);
+  expect(s40 / s80).toBeCloseTo(2, 1);
+  await page.keyboard.press('g'); // frame all: a KITTI scan reaches beyond 80 m
+  await expect.poll(() => range(page)).toBeGreaterThan(80);
+  expect(await span()).toBeLessThan(s80);
+  // Select the fitted box that best matches the nearest labelled car, then F frames it.
+  const saved = savedBoxes(f.stem);
+  const nearestCar = [...f.cars].sort((a, b) => Math.hypot(a.center[0], a.center[1]) - Math.hypot(b.center[0], b.center[1]))[0];
+  const target = saved.reduce((best, b) => (bevIoU(b, nearestCar) > bevIoU(best, nearestCar) ? b : best));
+  await page.keyboard.press('v');
+  const tc = await toScreen(page, target.center[0], target.center[1], target.center[2]);
+  await page.mouse.click(tc.x, tc.y);
+  await expect(page.getByTestId('lidar-selected')).toBeVisible();
+  await expect(page.getByTestId('box-field-x')).toHaveValue(target.center[0].toFixed(3));
+  await page.keyboard.press('f');
+  await expect.poll(() => range(page)).toBeLessThan(15);
+  const center = (await page.getByTestId('bev-range').getAttribute('data-center'))!.split(',').map(Number);
+  expect(Math.hypot(center[0] - target.center[0], center[1] - target.center[1])).toBeLessThan(1);
+
+  // ------------------------------------------------------------------ typed edits: one undo step each
+  const current = () => savedBoxes(f.stem).find((b) => Math.hypot(b.center[0] - target.center[0], b.center[1] - target.center[1]) < 2)!;
+  const type = async (field: string, value: number) => {
+    const input = page.getByTestId(`box-field-${field}`);
+    await input.fill(value.toFixed(3));
+    await input.press('Enter');
+  };
+  const L = Math.round((target.size[0] + 0.25) * 1000) / 1000;
+  const W = Math.round((target.size[1] - 0.1) * 1000) / 1000;
+  const Z = Math.round((target.center[2] + 0.05) * 1000) / 1000;
+  await type('length', L);
+  await type('width', W);
+  await type('z', Z);
+  await expect.poll(() => current().center[2], { timeout: 15_000 }).toBeCloseTo(Z, 4);
+  expect(current().size[0]).toBeCloseTo(L, 4);
+  expect(current().size[1]).toBeCloseTo(W, 4);
+  await page.keyboard.press('Control+z'); // z only
+  await expect.poll(() => current().center[2], { timeout: 15_000 }).toBeCloseTo(target.center[2], 4);
+  expect(current().size[1]).toBeCloseTo(W, 4);
+  await page.keyboard.press('Control+z'); // width only
+  await expect.poll(() => current().size[1], { timeout: 15_000 }).toBeCloseTo(target.size[1], 4);
+  expect(current().size[0]).toBeCloseTo(L, 4);
+  await page.keyboard.press('Control+z'); // length
+  await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(target.size[0], 4);
+  await expect(page.getByTestId('box-field-length')).toHaveValue(target.size[0].toFixed(3));
+
+  // ------------------------------------------------------------------ per-face counts
+  const side = page.getByTestId('subview-side');
+  const counts = async () => (await side.getAttribute('data-face-counts'))!.split(',').map(Number);
+  const expected = Array.from(faceCounts(f.cloud.positions, f.cloud.count, current()));
+  await expect.poll(counts).toEqual(expected);
+  expect(expected.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2); // the faces the sensor sees sit on points
+  await page.locator('.lidar-subviews').screenshot({ path: path.join(SCREENS, 'lidar-subviews-counts.png') });
+
+  // ------------------------------------------------------------------ sub-view face drag to 1 cm
+  const r = (await side.boundingBox())!;
+  const scale = Number(await side.getAttribute('data-scale')); // CSS px per metre, box centred at zoom 1
+  const start = current();
+  const frontX = r.x + r.width / 2 + (start.size[0] / 2) * scale;
+  const midY = r.y + r.height / 2;
+  const dx = 23; // px
+  await page.mouse.move(frontX, midY);
+  await expect(side).toHaveCSS('cursor', 'ew-resize');
+  await page.mouse.down();
+  for (let i = 1; i <= 4; i++) await page.mouse.move(frontX + (dx * i) / 4, midY);
+  const wantL = Math.round((start.size[0] + dx / scale) * 100) / 100;
+  await expect(page.getByTestId('subview-readout-side')).toHaveText(new RegExp(`^L ${wantL.toFixed(2)} m \\(\\+`));
+  await page.screenshot({ path: path.join(SCREENS, 'lidar-subview-drag.png') });
+  await page.mouse.up();
+  await expect(page.getByTestId('subview-readout-side')).toHaveCount(0);
+  await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(wantL, 6);
+  expect(Math.abs(current().size[0] - (start.size[0] + dx / scale))).toBeLessThanOrEqual(0.01);
+  // The back face stayed: the centre moved half the change along the heading.
+  const moved = Math.hypot(current().center[0] - start.center[0], current().center[1] - start.center[1]);
+  expect(moved).toBeCloseTo((wantL - start.size[0]) / 2, 3);
+  // The front face is now out in the air: no points in its slab.
+  await expect.poll(async () => (await counts())[0]).toBe(0);
+  await page.keyboard.press('Control+z'); // the whole drag is one step
+  await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(start.size[0], 6);
+
+  // ------------------------------------------------------------------ double-click fits a face to the points
+  // Raise the roof 0.3 m by typing, then double-click the top edge in the side view.
+  await type('height', Math.round((start.size[2] + 0.3) * 1000) / 1000);
+  await expect.poll(async () => (await counts())[4]).toBe(0);
+  const tall = current();
+  const topY = r.y + r.height / 2 - (tall.size[2] / 2) * Number(await side.getAttribute('data-scale'));
+  await page.mouse.move(r.x + r.width / 2, topY);
+  await expect(side).toHaveCSS('cursor', 'ns-resize');
+  await page.mouse.dblclick(r.x + r.width / 2, topY);
+  await expect.poll(async () => (await counts())[4], { timeout: 15_000 }).toBeGreaterThan(0);
+  const fitted = current();
+  expect(fitted.size[2]).toBeLessThan(tall.size[2] - 0.15);
+  // The bottom stayed where it was.
+  expect(fitted.center[2] - fitted.size[2] / 2).toBeCloseTo(tall.center[2] - tall.size[2] / 2, 3);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => current().size[2], { timeout: 15_000 }).toBeCloseTo(tall.size[2], 6);
+
+  // ------------------------------------------------------------------ wheel zoom and reset in a sub-view
+  const top = page.getByTestId('subview-top');
+  const tr = (await top.boundingBox())!;
+  await page.mouse.move(tr.x + tr.width * 0.3, tr.y + tr.height * 0.4);
+  await page.mouse.wheel(0, -100);
+  await expect(top).toHaveAttribute('data-zoom', '1.250');
+  await page.mouse.wheel(0, -100);
+  await expect(top).toHaveAttribute('data-zoom', '1.563');
+  await page.locator('.lidar-subviews').screenshot({ path: path.join(SCREENS, 'lidar-subviews-zoomed.png') });
+  await page.mouse.dblclick(tr.x + 4, tr.y + 4); // outside the box: back to the fitted view
+  await expect(top).toHaveAttribute('data-zoom', '1.000');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+  expect(errors).toEqual([]);
+});
