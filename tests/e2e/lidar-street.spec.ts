@@ -140,8 +140,9 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   const good = ious.filter((x) => x >= 0.7).length;
   console.log(`[lidar-street] one-click fits vs KITTI labels: n=${ious.length} cars (>= ${MIN_POINTS} points), BEV IoU >= 0.7: ${good}/${ious.length} (${((100 * good) / ious.length).toFixed(0)} %), >= 0.5: ${ious.filter((x) => x >= 0.5).length}\n  ${perFrame.join('\n  ')}`);
   expect(ious.length).toBeGreaterThanOrEqual(30);
-  // The fit measured 39/58 (67 %) on this drive in core (branch `fit` is improving it): a margin, not 100 %.
-  expect(good / ious.length).toBeGreaterThanOrEqual(0.55);
+  // Measured 25/33 (76 %) with the fit of main on 2026-12-06 (the same as fitBoxAtClick in Node at
+  // these points); branch `fit` is changing it, so a margin of 5 cars, not 100 %.
+  expect(good).toBeGreaterThanOrEqual(20);
   const f = frame!;
 
   // ------------------------------------------------------------------ BEV presets change the view
@@ -239,21 +240,34 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(start.size[0], 6);
 
   // ------------------------------------------------------------------ double-click fits a face to the points
-  // Raise the roof 0.3 m by typing, then double-click the top edge in the side view.
-  await type('height', Math.round((start.size[2] + 0.3) * 1000) / 1000);
-  await expect.poll(async () => (await counts())[4]).toBe(0);
-  const tall = current();
-  const topY = r.y + r.height / 2 - (tall.size[2] / 2) * Number(await side.getAttribute('data-scale'));
-  await page.mouse.move(r.x + r.width / 2, topY);
+  // Drag the roof 0.4 m up into the air, then double-click the top edge: it goes back onto the roof.
+  const fittedTop = (await counts())[4];
+  const topY = (b: Cuboid3D) => r.y + r.height / 2 - (b.size[2] / 2) * scale;
+  const dy = Math.round(0.4 * scale);
+  await page.mouse.move(r.x + r.width / 2, topY(start));
   await expect(side).toHaveCSS('cursor', 'ns-resize');
-  await page.mouse.dblclick(r.x + r.width / 2, topY);
-  await expect.poll(async () => (await counts())[4], { timeout: 15_000 }).toBeGreaterThan(0);
-  const fitted = current();
-  expect(fitted.size[2]).toBeLessThan(tall.size[2] - 0.15);
+  await page.mouse.down();
+  await page.mouse.move(r.x + r.width / 2, topY(start) - dy / 2);
+  await page.mouse.move(r.x + r.width / 2, topY(start) - dy);
+  await expect(page.getByTestId('subview-readout-side')).toHaveText(/^H [0-9.]+ m \(\+0\.[34]\d\)$/);
+  await page.mouse.up();
+  await expect.poll(() => current().size[2], { timeout: 15_000 }).toBeGreaterThan(start.size[2] + 0.3);
+  const tall = current();
+  const airTop = (await counts())[4];
+  expect(airTop).toBeLessThan(fittedTop);
+  await page.mouse.move(r.x + r.width / 2, topY(tall));
+  await expect(side).toHaveCSS('cursor', 'ns-resize');
+  await page.mouse.dblclick(r.x + r.width / 2, topY(tall));
+  await expect.poll(() => current().size[2], { timeout: 15_000 }).toBeLessThan(tall.size[2] - 0.2);
+  const snapped = current();
+  expect((await counts())[4]).toBeGreaterThan(airTop);
   // The bottom stayed where it was.
-  expect(fitted.center[2] - fitted.size[2] / 2).toBeCloseTo(tall.center[2] - tall.size[2] / 2, 3);
-  await page.keyboard.press('Control+z');
+  expect(snapped.center[2] - snapped.size[2] / 2).toBeCloseTo(tall.center[2] - tall.size[2] / 2, 3);
+  console.log(`[lidar-street] top face: fitted ${start.size[2].toFixed(2)} m (${fittedTop} points in its slab), dragged up ${tall.size[2].toFixed(2)} m (${airTop}), double-click fit ${snapped.size[2].toFixed(2)} m (${(await counts())[4]})`);
+  await page.keyboard.press('Control+z'); // the fit is one step
   await expect.poll(() => current().size[2], { timeout: 15_000 }).toBeCloseTo(tall.size[2], 6);
+  await page.keyboard.press('Control+z'); // the drag is one step
+  await expect.poll(() => current().size[2], { timeout: 15_000 }).toBeCloseTo(start.size[2], 6);
 
   // ------------------------------------------------------------------ wheel zoom and reset in a sub-view
   const top = page.getByTestId('subview-top');

@@ -195,11 +195,14 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
         const [x1, y1] = corners[i], [x2, y2] = corners[(i + 1) % 4];
         const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
         ctx.fillStyle = n > 0 ? '#4ade80' : '#f59e0b';
-        ctx.textAlign = i === 1 ? 'left' : i === 3 ? 'right' : 'center';
-        ctx.textBaseline = i === 0 ? 'top' : i === 2 ? 'bottom' : 'middle';
-        const off = 6;
-        const tx = i === 1 ? mx + off : i === 3 ? mx - off : mx;
-        const ty = i === 0 ? my + off : i === 2 ? my - off : my;
+        // Beside the edge's midpoint handle, never on it: top / bottom counts to the right of the
+        // handle, left / right counts outside the edge (in the top view the right one below the
+        // rotate handle).
+        const below = i === 1 && kind === 'top';
+        ctx.textAlign = i === 3 ? 'right' : 'left';
+        ctx.textBaseline = i === 0 || below ? 'top' : i === 2 ? 'bottom' : 'middle';
+        const tx = i === 3 ? mx - 7 : i === 1 ? mx + 7 : mx + 6;
+        const ty = i === 0 ? my + 2 : i === 2 ? my - 2 : below ? my + 7 : my;
         ctx.fillText(String(n), Math.min(size.w - 2, Math.max(2, tx)), Math.min(size.h - 2, Math.max(2, ty)));
       }
       ctx.textAlign = 'left';
