@@ -305,6 +305,7 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
           onPointerCancel={onPointerUp}
+          onPointerLeave={() => !drag.current && setHover(null)}
           onDoubleClick={onDoubleClick}
           onContextMenu={(e) => e.preventDefault()}
         />
