@@ -32,6 +32,20 @@ const SCREENS = path.join(ROOT, 'test-results', 'screens');
 type LidarProbe = { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } };
 const toScreen = (page: Page, x: number, y: number, z: number) => page.evaluate(([x, y, z]) => (window as unknown as LidarProbe).__datumLidar.toScreen(x, y, z), [x, y, z]);
 const range = async (page: Page) => Number(await page.getByTestId('bev-range').getAttribute('data-range'));
+/** Screen pixels between the sensor and a point 10 m ahead (the camera as drawn, not the toolbar's number). */
+async function span(page: Page): Promise<number> {
+  const a = await toScreen(page, 0, 0, 0);
+  const b = await toScreen(page, 10, 0, 0);
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+/** Waits until the bird's-eye camera shows `metres` around the centre across the canvas's shorter side. */
+async function settled(page: Page, metres: number): Promise<number> {
+  await expect.poll(() => range(page)).toBe(metres);
+  const c = (await page.getByTestId('pointcloud-viewer').boundingBox())!;
+  const want = (Math.min(c.width, c.height) / (2 * metres)) * 10;
+  await expect.poll(() => span(page)).toBeCloseTo(want, 0);
+  return span(page);
+}
 
 let dir: string;
 let host: RunningHost;
@@ -112,7 +126,7 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
     await page.keyboard.press('t'); // a new item opens in 3D
     await expect(page.getByTestId('bev-range')).toBeVisible();
     await page.keyboard.press('Alt+3'); // 80 m: the far parked row (x ≈ 41 m) is on screen
-    await expect.poll(() => range(page)).toBe(80);
+    await settled(page, 80); // the clicks below are placed with this camera
     await page.keyboard.press('c');
     await page.keyboard.press('1'); // Car
     await expect(page.getByTestId('label-chip-car')).toHaveClass(/active/);
@@ -146,29 +160,22 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   const f = frame!;
 
   // ------------------------------------------------------------------ BEV presets change the view
-  const span = async () => {
-    const a = await toScreen(page, 0, 0, 0);
-    const b = await toScreen(page, 10, 0, 0);
-    return Math.hypot(a.x - b.x, a.y - b.y); // pixels for 10 m
-  };
   await page.keyboard.press('Alt+1');
-  await expect.poll(() => range(page)).toBe(20);
-  const s20 = await span();
+  const s20 = await settled(page, 20);
   await page.keyboard.press('Alt+2');
-  await expect.poll(() => range(page)).toBe(40);
-  const s40 = await span();
+  const s40 = await settled(page, 40);
   await page.keyboard.press('Alt+3');
-  await expect.poll(() => range(page)).toBe(80);
-  const s80 = await span();
+  const s80 = await settled(page, 80);
   expect(s20 / s40).toBeCloseTo(2, 1);
   expect(s40 / s80).toBeCloseTo(2, 1);
   await page.keyboard.press('g'); // frame all: a KITTI scan reaches beyond 80 m
   await expect.poll(() => range(page)).toBeGreaterThan(80);
-  expect(await span()).toBeLessThan(s80);
-  // Select the fitted box that best matches the nearest labelled car, then F frames it.
+  await expect.poll(() => span(page)).toBeLessThan(s80 - 1);
+  // Select the fitted box of the nearest well-fitted car (BEV IoU >= 0.7), then F frames it.
   const saved = savedBoxes(f.stem);
-  const nearestCar = [...f.cars].sort((a, b) => Math.hypot(a.center[0], a.center[1]) - Math.hypot(b.center[0], b.center[1]))[0];
-  const target = saved.reduce((best, b) => (bevIoU(b, nearestCar) > bevIoU(best, nearestCar) ? b : best));
+  const bestOf = (car: Cuboid3D) => saved.reduce((best, b) => (bevIoU(b, car) > bevIoU(best, car) ? b : best));
+  const nearestCar = [...f.cars].sort((a, b) => Math.hypot(a.center[0], a.center[1]) - Math.hypot(b.center[0], b.center[1])).find((car) => bevIoU(bestOf(car), car) >= 0.7)!;
+  const target = bestOf(nearestCar);
   await page.keyboard.press('v');
   const tc = await toScreen(page, target.center[0], target.center[1], target.center[2]);
   await page.mouse.click(tc.x, tc.y);
@@ -236,7 +243,32 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   expect(moved).toBeCloseTo((wantL - start.size[0]) / 2, 3);
   // The front face is now out in the air: no points in its slab.
   await expect.poll(async () => (await counts())[0]).toBe(0);
-  await page.keyboard.press('Control+z'); // the whole drag is one step
+
+  // Ctrl while dragging that front face (now out in the air): it goes back onto the points and
+  // stays there wherever the pointer goes; one undo step.
+  const dragged = current();
+  const scale2 = Number(await side.getAttribute('data-scale')); // the view refits to the longer box
+  const frontX2 = r.x + r.width / 2 + (dragged.size[0] / 2) * scale2;
+  await page.mouse.move(frontX2, midY);
+  await expect(side).toHaveCSS('cursor', 'ew-resize');
+  await page.mouse.down();
+  await page.mouse.move(frontX2 + 10, midY);
+  await page.keyboard.down('Control');
+  await page.mouse.move(frontX2 + 20, midY);
+  await page.mouse.move(frontX2 + 21, midY);
+  await expect(page.getByTestId('subview-readout-side')).toHaveText(/^L [0-9.]+ m \(−/);
+  const ctrlReadout = await page.getByTestId('subview-readout-side').innerText();
+  await page.mouse.up();
+  await page.keyboard.up('Control');
+  await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeLessThan(dragged.size[0] - 0.3);
+  const held = current();
+  expect(Math.abs(held.size[0] - start.size[0])).toBeLessThan(0.3); // back at the car's front
+  expect(ctrlReadout).toContain(`L ${held.size[0].toFixed(2)} m`);
+  await expect.poll(async () => (await counts())[0]).toBeGreaterThan(0);
+  console.log(`[lidar-street] front face: fitted L ${start.size[0].toFixed(2)} m, dragged ${dragged.size[0].toFixed(2)} m (0 points in its slab), Ctrl+drag back onto the points ${held.size[0].toFixed(2)} m (${(await counts())[0]} points)`);
+  await page.keyboard.press('Control+z'); // the Ctrl drag
+  await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(dragged.size[0], 6);
+  await page.keyboard.press('Control+z'); // the first drag
   await expect.poll(() => current().size[0], { timeout: 15_000 }).toBeCloseTo(start.size[0], 6);
 
   // ------------------------------------------------------------------ double-click fits a face to the points
@@ -281,5 +313,15 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   await page.mouse.dblclick(tr.x + 4, tr.y + 4); // outside the box: back to the fitted view
   await expect(top).toHaveAttribute('data-zoom', '1.000');
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+
+  // The gestures are in the shortcuts dialog.
+  await page.keyboard.press('Escape'); // deselect, so ? is not taken by a field
+  await page.keyboard.press('?');
+  const section = page.locator('section[data-section="subview.section"]');
+  await expect(section).toContainText('LiDAR sub-views');
+  await expect(section).toContainText('fit the face to the outermost points');
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENS, 'lidar-subview-shortcuts.png') });
+  await page.getByTestId('shortcuts-ok').click();
   expect(errors).toEqual([]);
 });

@@ -13,6 +13,7 @@
  * hit-tested in CSS pixels, so the tolerance is the same at every zoom and screen.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../core/document/schema';
 import { toLocal } from '../../../core/editing/lidar/boxEdit';
 import { faceIndex, snapFaceToPoints } from '../../../core/lidar/faceCounts';
@@ -48,18 +49,28 @@ interface Drag {
   py0: number;
   /** A box gesture (begun with onBegin) rather than a pan. */
   edit: boolean;
+  /** The start box with the dragged face fitted to the points (Ctrl), once worked out; null: too few points. */
+  snap?: Cuboid3D | null;
 }
 
 const DEFAULT_SIZE = { w: 190, h: 127 };
 const WHEEL_STEP = 1.25;
 
 export function SubView({ kind, title, boxKey, box, color, positions, near, nearCount, counts, onBegin, onChange, onEnd }: Props) {
+  const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
   const drag = useRef<Drag | null>(null);
   const [size, setSize] = useState(DEFAULT_SIZE);
   const [view, setView] = useState({ zoom: 1, panA: 0, panB: 0 });
   const [hover, setHover] = useState<Handle | null>(null);
   const [live, setLive] = useState<string | null>(null);
+  /** A short message over the view (a face that has too few points to fit to), cleared after a moment. */
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    if (!note) return;
+    const id = setTimeout(() => setNote(null), 2000);
+    return () => clearTimeout(id);
+  }, [note]);
   const [ax, bx] = AXES[kind];
   const xf = box ? makeXf(box, kind, size.w, size.h, view.zoom, view.panA, view.panB) : null;
 
@@ -220,8 +231,8 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
 
   /** The box with face `f` fitted to the points, or null when too few points support it. */
   const snapped = (start: Cuboid3D, f: FaceRef): Cuboid3D | null => {
-    if (!positions || !near) return null;
-    const to = snapFaceToPoints(positions, start, f.axis, f.side, near, nearCount);
+    const to = positions && near ? snapFaceToPoints(positions, start, f.axis, f.side, near, nearCount) : null;
+    if (to === null) setNote(t('subview.noSnap'));
     return to === null ? null : faceTo(start, f, to);
   };
 
@@ -237,7 +248,7 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
     if (!edit) return;
     onBegin();
     if (e.ctrlKey && hit.op === 'face') {
-      const s = snapped(box, hit.face);
+      const s = (drag.current.snap = snapped(box, hit.face));
       if (s) {
         onChange(s);
         setLive(readout(box, s, kind, hit));
@@ -261,7 +272,8 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
       return;
     }
     const [a, b] = toMetres(g.xf, px, py);
-    const next = (e.ctrlKey && g.handle.op === 'face' && snapped(g.start, g.handle.face)) || dragBox(g.start, kind, g.handle, g.a0, g.b0, a, b);
+    if (e.ctrlKey && g.handle.op === 'face' && g.snap === undefined) g.snap = snapped(g.start, g.handle.face);
+    const next = (e.ctrlKey && g.snap) || dragBox(g.start, kind, g.handle, g.a0, g.b0, a, b);
     onChange(next);
     setLive(readout(g.start, next, kind, g.handle));
   };
@@ -290,6 +302,7 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
   };
 
   const faceText = counts ? Array.from(counts).join(',') : '';
+  const [front, back, left, right, top, bottom] = counts ? Array.from(counts) : [];
   return (
     <div className="lidar-subview">
       <div className="lidar-subview-title">{title}</div>
@@ -301,6 +314,7 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
           data-zoom={view.zoom.toFixed(3)}
           data-pan={`${view.panA.toFixed(4)},${view.panB.toFixed(4)}`}
           data-face-counts={faceText}
+          aria-label={counts ? t('subview.faceCounts', { front, back, left, right, top, bottom }) : title}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
@@ -312,6 +326,10 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
         {live ? (
           <div className="lidar-subview-readout mono" data-testid={`subview-readout-${kind}`}>
             {live}
+          </div>
+        ) : note ? (
+          <div className="lidar-subview-readout" data-testid={`subview-note-${kind}`}>
+            {note}
           </div>
         ) : null}
       </div>
