@@ -15,9 +15,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../core/document/schema';
-import { toLocal } from '../../../core/editing/lidar/boxEdit';
-import { faceIndex, snapFaceToPoints } from '../../../core/lidar/faceCounts';
-import { AXES, cursorFor, dragBox, faceTo, hitTest, makeXf, readout, rotateHandlePx, toMetres, toPx, zoomAbout, type FaceRef, type Handle, type SubViewKind, type SubViewXf } from './subViewGeometry';
+import { snapFaceToPoints } from '../../../core/lidar/faceCounts';
+import { drawSubView } from './subViewDraw';
+import { cursorFor, dragBox, faceTo, hitTest, makeXf, readout, toMetres, zoomAbout, type FaceRef, type Handle, type SubViewKind, type SubViewXf } from './subViewGeometry';
 
 export type { SubViewKind };
 
@@ -71,7 +71,6 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
     const id = setTimeout(() => setNote(null), 2000);
     return () => clearTimeout(id);
   }, [note]);
-  const [ax, bx] = AXES[kind];
   const xf = box ? makeXf(box, kind, size.w, size.h, view.zoom, view.panA, view.panB) : null;
 
   // Another box: back to the fitted view.
@@ -122,107 +121,8 @@ export function SubView({ kind, title, boxKey, box, color, positions, near, near
     if (!box || !xf) return;
     // During a drag: the frame of the box at its start and the view as it was.
     const g = drag.current;
-    const ref = g?.start ?? box;
-    const v = g?.xf ?? xf;
-    const P = (a: number, b: number) => toPx(v, a, b);
-    // Points, in the reference frame; those inside the current box in the label colour.
-    if (positions && near) {
-      const hl = box.size[0] / 2, hw = box.size[1] / 2, hh = box.size[2] / 2;
-      for (let k = 0; k < nearCount; k++) {
-        const i = near[k];
-        const x = positions[i * 3], y = positions[i * 3 + 1], z = positions[i * 3 + 2];
-        const l = toLocal(ref, x, y, z);
-        const c = ref === box ? l : toLocal(box, x, y, z);
-        const inside = Math.abs(c[0]) <= hl && Math.abs(c[1]) <= hw && Math.abs(c[2]) <= hh;
-        ctx.fillStyle = inside ? color : '#7d8b9c';
-        const [px, py] = P(l[ax], l[bx]);
-        ctx.fillRect(px - 1, py - 1, 2, 2);
-      }
-    }
-    // The box outline in the reference frame (turned in the top view while a turn is dragged).
-    const centre = toLocal(ref, box.center[0], box.center[1], box.center[2]);
-    const dyaw = box.yaw - ref.yaw;
-    const c = Math.cos(dyaw), sn = Math.sin(dyaw);
-    const ha = box.size[ax] / 2, hb = box.size[bx] / 2;
-    // Corners in screen order: bottom-left, bottom-right, top-right, top-left.
-    const corners = ([[-1, -1], [1, -1], [1, 1], [-1, 1]] as const).map(([sa, sb]) => {
-      let a = sa * ha, b = sb * hb;
-      if (kind === 'top') [a, b] = [a * c - b * sn, a * sn + b * c];
-      return P(centre[ax] + a, centre[bx] + b);
-    });
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    corners.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
-    ctx.closePath();
-    ctx.stroke();
-    // Edge handles (midpoints) and corner handles; the one under the cursor (or dragged) is lit.
-    const active = g?.handle ?? hover;
-    const lit = (f: FaceRef) =>
-      (active?.op === 'face' && active.face.axis === f.axis && active.face.side === f.side) ||
-      (active?.op === 'corner' && active.faces.some((x) => x.axis === f.axis && x.side === f.side));
-    // Edges in screen order: bottom (bx -), right (ax +), top (bx +), left (ax -).
-    const edges: FaceRef[] = [{ axis: bx, side: -1 }, { axis: ax, side: 1 }, { axis: bx, side: 1 }, { axis: ax, side: -1 }];
-    for (let i = 0; i < 4; i++) {
-      const [x1, y1] = corners[i], [x2, y2] = corners[(i + 1) % 4];
-      const on = lit(edges[i]);
-      if (on) {
-        ctx.strokeStyle = '#fbbf24';
-        ctx.lineWidth = 2.5;
-        ctx.beginPath();
-        ctx.moveTo(x1, y1);
-        ctx.lineTo(x2, y2);
-        ctx.stroke();
-      }
-      ctx.fillStyle = on ? '#fbbf24' : '#e6edf3';
-      ctx.fillRect((x1 + x2) / 2 - 3.5, (y1 + y2) / 2 - 3.5, 7, 7);
-      ctx.fillStyle = '#e6edf3';
-      ctx.fillRect(x1 - 2.5, y1 - 2.5, 5, 5);
-    }
-    if (ax === 0) {
-      // Heading: the front face is on the right.
-      const fx = (corners[1][0] + corners[2][0]) / 2, fy = (corners[1][1] + corners[2][1]) / 2;
-      const [cx, cy] = P(centre[0], centre[bx]);
-      ctx.strokeStyle = '#fbbf24';
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(cx, cy);
-      ctx.lineTo(fx, fy);
-      ctx.stroke();
-      if (kind === 'top') {
-        const [rx, ry] = g ? [fx + 18 * c, fy - 18 * sn] : rotateHandlePx(v, box);
-        ctx.beginPath();
-        ctx.arc(rx, ry, 5, 0, Math.PI * 2);
-        ctx.fillStyle = active?.op === 'rotate' ? '#fde68a' : '#fbbf24';
-        ctx.fill();
-      }
-    }
-    // Points per face, beside each edge outside the box: green where the face sits on points.
-    if (counts) {
-      ctx.font = '10px ui-monospace, monospace';
-      for (let i = 0; i < 4; i++) {
-        const f = edges[i];
-        const n = counts[faceIndex(f.axis, f.side)];
-        const [x1, y1] = corners[i], [x2, y2] = corners[(i + 1) % 4];
-        const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
-        ctx.fillStyle = n > 0 ? '#4ade80' : '#f59e0b';
-        // Beside the edge's midpoint handle, never on it: top / bottom counts to the right of the
-        // handle, left / right counts outside the edge (in the top view the right one below the
-        // rotate handle).
-        const below = i === 1 && kind === 'top';
-        ctx.textAlign = i === 3 ? 'right' : 'left';
-        ctx.textBaseline = i === 0 || below ? 'top' : i === 2 ? 'bottom' : 'middle';
-        const tx = i === 3 ? mx - 7 : i === 1 ? mx + 7 : mx + 6;
-        const ty = i === 0 ? my + 2 : i === 2 ? my - 2 : below ? my + 7 : my;
-        ctx.fillText(String(n), Math.min(size.w - 2, Math.max(2, tx)), Math.min(size.h - 2, Math.max(2, ty)));
-      }
-      ctx.textAlign = 'left';
-      ctx.textBaseline = 'alphabetic';
-    }
-    ctx.fillStyle = '#8b98a8';
-    ctx.font = '10px system-ui';
-    ctx.fillText(`${box.size[ax].toFixed(2)} × ${box.size[bx].toFixed(2)} m${view.zoom !== 1 ? `  ×${view.zoom.toFixed(1)}` : ''}`, 6, size.h - 6);
-  }, [box, xf?.scale, xf?.panA, xf?.panB, positions, near, nearCount, counts, color, kind, ax, bx, size, hover, view.zoom, live]);
+    drawSubView(ctx, { kind, w: size.w, h: size.h, box, ref: g?.start ?? box, xf: g?.xf ?? xf, dragging: !!g, active: g?.handle ?? hover, color, positions, near, nearCount, counts, zoom: view.zoom });
+  }, [box, xf?.scale, xf?.panA, xf?.panB, positions, near, nearCount, counts, color, kind, size, hover, view.zoom, live]);
 
   function cssPoint(e: { clientX: number; clientY: number }) {
     const r = canvas.current!.getBoundingClientRect();
