@@ -312,6 +312,34 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
   await page.locator('.lidar-subviews').screenshot({ path: path.join(SCREENS, 'lidar-subviews-zoomed.png') });
   await page.mouse.dblclick(tr.x + 4, tr.y + 4); // outside the box: back to the fitted view
   await expect(top).toHaveAttribute('data-zoom', '1.000');
+
+  // The round handle in the top view turns the box: 10° in 0.1° steps, one undo step.
+  const before = current();
+  const ts = Number(await top.getAttribute('data-scale'));
+  const cx = tr.x + tr.width / 2, cy = tr.y + tr.height / 2;
+  const R = (before.size[0] / 2) * ts + 18; // ROTATE_PX beyond the front face
+  await page.mouse.move(cx + R, cy);
+  await expect(top).toHaveCSS('cursor', 'grab');
+  await page.mouse.down();
+  for (const deg of [3, 6, 10]) await page.mouse.move(cx + R * Math.cos((deg * Math.PI) / 180), cy - R * Math.sin((deg * Math.PI) / 180));
+  await expect(page.getByTestId('subview-readout-top')).toHaveText(/\(\+10\.0°\)$/);
+  await page.mouse.up();
+  await expect.poll(() => (((current().yaw - before.yaw) * 180) / Math.PI + 540) % 360 - 180, { timeout: 15_000 }).toBeCloseTo(10, 1);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => current().yaw, { timeout: 15_000 }).toBeCloseTo(before.yaw, 6);
+
+  // A drag outside the box pans the sub-view (the box is not edited); a double-click outside resets.
+  await page.mouse.move(tr.x + 6, tr.y + 6);
+  await expect(top).toHaveCSS('cursor', 'default');
+  await page.mouse.down();
+  await page.mouse.move(tr.x + 26, tr.y + 16, { steps: 3 });
+  await page.mouse.up();
+  const pan = (await top.getAttribute('data-pan'))!.split(',').map(Number);
+  expect(pan[0]).toBeCloseTo(-20 / ts, 2);
+  expect(pan[1]).toBeCloseTo(10 / ts, 2);
+  expect(current().center[0]).toBeCloseTo(before.center[0], 6);
+  await page.mouse.dblclick(tr.x + 4, tr.y + 4);
+  await expect(top).toHaveAttribute('data-pan', '0.0000,0.0000');
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
 
   // The gestures are in the shortcuts dialog.
