@@ -44,6 +44,10 @@ import { BevCamera } from './scene/BevCamera';
 import { priorFor } from './priors';
 import './lidar.css';
 import { refitCuboid } from '../../../core/lidar/refit';
+import { fitAtImageClick } from '../../../core/lidar/frustumFit';
+import type { CameraModel } from '../../../core/calib/camera';
+import { CameraStrip } from './cameras/CameraStrip';
+import { useCameraRig } from './cameras/useCameraRig';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -61,6 +65,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const toRgb = useCallback(() => setMode('rgb'), []);
   const data = useLidarData(item, frame, toRgb);
   const { isSeq, cloud, frameCount } = data;
+  const rig = useCameraRig(item, data.seq, frame, cloud);
+  const [cameraPoints, setCameraPoints] = useState(false);
+  const toggleCameraPoints = useCallback(() => setCameraPoints((v) => !v), []);
   const [selected, setSelected] = useState<string | null>(null);
   const doc = useEditorDocument(item.id, isSeq ? lidarSequenceIO : lidarIO, { onRestoreSelection: (ids) => setSelected(ids[0] ?? null), debounceMs: 400 });
   const { records, recordsRef } = doc;
@@ -159,6 +166,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setSelected(null);
   }, [selected, frame, edit]);
 
+  // Image-guided fit (frustumFit.ts): a click on an object in a camera image, with the fit tool.
+  const fitFromImage = (sceneCamera: CameraModel, u: number, v: number) => {
+    if (!cloud || !index) return;
+    const prior = priorFor(labelById.get(activeLabel));
+    const r = fitAtImageClick(cloud.positions, cloud.count, sceneCamera, u, v, { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+    if (!r.ok) return setNotice(t('lidar.imageFitNone'));
+    apply([{ type: 'notice', message: null }, { type: 'create', box: r.fit.box, action: 'fit cuboid' }]);
+  };
+
   const apply = (cmds: LidarCommand[]) => {
     for (const c of cmds) {
       if (c.type === 'select') setSelected(c.id);
@@ -188,7 +204,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
-  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {
@@ -211,7 +227,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const pickId = (id: string | null) => setSelected(id && shown.some((o) => o.id === id) ? id : null);
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
-      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} refit={refit} />
+      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} refit={refit} cameraPoints={rig.cameras.length ? { on: cameraPoints, toggle: toggleCameraPoints } : undefined} />
       <div className="lidar-body">
         <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')} onWheel={bevView.onWheel} onContextMenu={(e) => bev && e.preventDefault()}>
           <div className="pc-canvas" data-testid="pointcloud-viewer">
@@ -253,16 +269,29 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             hint={t(`lidar.hint${toolName[0].toUpperCase()}${toolName.slice(1)}`)}
             lasso={preview?.type === 'lasso' ? preview.points : null}
             notice={notice}
-            extrinsicWarnings={data.extrinsicWarnings}
+            extrinsicWarnings={rig.extrinsicWarnings}
           />
         </div>
         <LidarSide
           isSeq={isSeq}
           labels={labels}
           colorOf={colorOf}
-          imageSrc={data.imageSrc}
-          camera={data.camera}
-          onImageSize={data.onImageSize}
+          cameras={
+            <CameraStrip
+              cameras={rig.cameras}
+              onImageSize={rig.onImageSize}
+              boxes={shown.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: colorOf(o.label) }))}
+              selectedBox={(selectedObj?.geometry as Cuboid3D | undefined) ?? null}
+              selectedId={selected}
+              select={pickId}
+              positions={cloud?.positions ?? null}
+              count={cloud?.count ?? 0}
+              offset={offset}
+              showPoints={cameraPoints}
+              fitMode={toolName === 'fit'}
+              fitAt={fitFromImage}
+            />
+          }
           shown={shown}
           selected={selected}
           select={pickId}

@@ -1,10 +1,8 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
-import { useMemo, useState } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
-import type { CameraModel } from '../../../core/calib/camera';
 import { Provenance } from '../shell/Provenance';
-import { CameraPanel } from './CameraPanel';
 import { SubView } from './SubView';
 import { faceCounts } from '../../../core/lidar/faceCounts';
 import { BoxFields } from './BoxFields';
@@ -16,9 +14,8 @@ export interface LidarSideProps {
   isSeq: boolean;
   labels: readonly LabelSpec[];
   colorOf(label: string): string;
-  imageSrc: string | null;
-  camera: CameraModel | null;
-  onImageSize(w: number, h: number): void;
+  /** The camera strip (cameras/CameraStrip.tsx), shown first. */
+  cameras?: ReactNode;
   /** The frame's cuboids (file coordinates), id = record key. */
   shown: AnnotationObject[];
   selected: string | null;
@@ -47,7 +44,6 @@ export interface LidarSideProps {
 
 export function LidarSide(p: LidarSideProps) {
   const { t } = useTranslation();
-  const [bigCamera, setBigCamera] = useState(false);
   const sel = p.selectedObj;
   const selLabel = sel ? p.labels.find((l) => l.id === sel.label) : undefined;
   const trackId = sel ? String(sel.attributes[TRACK_ATTR] ?? '') : '';
@@ -58,24 +54,7 @@ export function LidarSide(p: LidarSideProps) {
   );
   return (
     <aside className="lidar-side">
-      {p.imageSrc ? (
-        <section className={`lidar-card ${bigCamera ? 'lidar-camera-big' : ''}`}>
-          <h4>
-            {t('lidar.camera')}
-            <button className="small ghost" onClick={() => setBigCamera((b) => !b)} title={t('lidar.enlarge')} data-testid="camera-enlarge">
-              {bigCamera ? '⤡' : '⤢'}
-            </button>
-          </h4>
-          <CameraPanel
-            src={p.imageSrc}
-            camera={p.camera}
-            boxes={p.shown.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: p.colorOf(o.label) }))}
-            selectedId={p.selected}
-            onSelect={(id) => p.select(id)}
-            onImageSize={p.onImageSize}
-          />
-        </section>
-      ) : null}
+      {p.cameras}
       <section className="lidar-card">
         <div className="lidar-subviews" title={t('subview.hint')}>
           {(['top', 'side', 'front'] as const).map((kind) => (
