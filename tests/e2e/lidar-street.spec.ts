@@ -214,6 +214,7 @@ test('street scene: cars fitted by clicks match the labels; BEV presets; typed e
 
   // ------------------------------------------------------------------ per-face counts
   const side = page.getByTestId('subview-side');
+  await side.scrollIntoViewIfNeeded(); // the side panel scrolls (camera strip above); the mouse needs it on screen
   const counts = async () => (await side.getAttribute('data-face-counts'))!.split(',').map(Number);
   const expected = Array.from(faceCounts(f.cloud.positions, f.cloud.count, current()));
   await expect.poll(counts).toEqual(expected);

@@ -124,7 +124,7 @@ export function drawSubView(ctx: CanvasRenderingContext2D, o: SubViewDrawing): v
       const below = i === 1 && kind === 'top';
       ctx.textAlign = i === 3 ? 'right' : 'left';
       ctx.textBaseline = i === 0 || below ? 'top' : i === 2 ? 'bottom' : 'middle';
-      const tx = i === 3 ? mx - 7 : i === 1 ? mx + 7 : mx + 7;
+      const tx = i === 3 ? mx - 7 : mx + (i === 1 ? 7 : 9);
       const ty = i === 0 ? my + 2 : i === 2 ? my - 2 : below ? my + 7 : my;
       ctx.fillText(String(n), Math.min(o.w - 2, Math.max(2, tx)), Math.min(o.h - 2, Math.max(2, ty)));
     }
