@@ -47,6 +47,9 @@ async function settled(page: Page, metres: number): Promise<number> {
   return span(page);
 }
 
+// A HiDPI screen: the sub-views draw at the device pixel ratio but hit-test in CSS pixels.
+test.use({ deviceScaleFactor: 2 });
+
 let dir: string;
 let host: RunningHost;
 test.skip(!existsSync(path.join(DATA, 'velodyne')), `${DATA} is absent`);
