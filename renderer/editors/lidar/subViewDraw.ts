@@ -112,23 +112,28 @@ export function drawSubView(ctx: CanvasRenderingContext2D, o: SubViewDrawing): v
   // Points per face, beside each edge outside the box: green where the face sits on points.
   if (counts) {
     ctx.font = '10px ui-monospace, monospace';
+    ctx.textBaseline = 'top';
     for (let i = 0; i < 4; i++) {
       const f = edges[i];
       const n = counts[faceIndex(f.axis, f.side)];
       const [x1, y1] = corners[i], [x2, y2] = corners[(i + 1) % 4];
       const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
-      ctx.fillStyle = n > 0 ? '#4ade80' : '#f59e0b';
       // Beside the edge's midpoint handle, never on it: top / bottom counts to the right of the
       // handle, left / right counts outside the edge (in the top view the right one below the
       // rotate handle).
       const below = i === 1 && kind === 'top';
-      ctx.textAlign = i === 3 ? 'right' : 'left';
-      ctx.textBaseline = i === 0 || below ? 'top' : i === 2 ? 'bottom' : 'middle';
-      const tx = i === 3 ? mx - 7 : mx + (i === 1 ? 7 : 9);
-      const ty = i === 0 ? my + 2 : i === 2 ? my - 2 : below ? my + 7 : my;
-      ctx.fillText(String(n), Math.min(o.w - 2, Math.max(2, tx)), Math.min(o.h - 2, Math.max(2, ty)));
+      const tw = ctx.measureText(String(n)).width;
+      // Top-left of the number, kept on the canvas when the face is near or beyond its border.
+      const tx = i === 3 ? mx - 7 - tw : mx + (i === 1 ? 7 : 9);
+      const ty = i === 0 ? my + 2 : i === 2 ? my - 12 : below ? my + 7 : my - 5;
+      const left = Math.min(o.w - 2 - tw, Math.max(2, tx));
+      const top = Math.min(o.h - 12, Math.max(2, ty));
+      // A dark plate behind the number keeps it readable over the points around the box.
+      ctx.fillStyle = 'rgba(11, 15, 20, 0.8)';
+      ctx.fillRect(left - 1.5, top - 0.5, tw + 3, 11);
+      ctx.fillStyle = n > 0 ? '#4ade80' : '#f59e0b';
+      ctx.fillText(String(n), left, top);
     }
-    ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
   }
   ctx.fillStyle = '#8b98a8';
