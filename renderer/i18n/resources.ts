@@ -12,6 +12,7 @@ import { imageEn, imageZh } from './image';
 import { reviewEn, reviewZh } from './review';
 import { projectEn, projectZh } from './project';
 import { shellEn, shellZh } from './shell';
+import { subviewEn, subviewZh } from './subview';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -345,5 +346,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };

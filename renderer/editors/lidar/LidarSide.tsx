@@ -1,9 +1,10 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
 import { Provenance } from '../shell/Provenance';
 import { SubView } from './SubView';
+import { faceCounts } from '../../../core/lidar/faceCounts';
 import { BoxFields } from './BoxFields';
 import type { BoxField } from './boxFields';
 import { INTERPOLATED_ATTR, isTrackKey, TRACK_ATTR } from './model';
@@ -49,17 +50,24 @@ export function LidarSide(p: LidarSideProps) {
   const sel = p.selectedObj;
   const selLabel = sel ? p.labels.find((l) => l.id === sel.label) : undefined;
   const trackId = sel ? String(sel.attributes[TRACK_ATTR] ?? '') : '';
+  // Points in the slab inside each face of the selected box (shown beside the faces in the sub-views).
+  const counts = useMemo(
+    () => (p.selectedBox && p.positions && p.near ? faceCounts(p.positions, 0, p.selectedBox, undefined, undefined, p.near, p.nearCount) : null),
+    [p.selectedBox, p.positions, p.near, p.nearCount],
+  );
   return (
     <aside className="lidar-side">
       {p.cameras}
       <section className="lidar-card">
-        <div className="lidar-subviews">
+        <div className="lidar-subviews" title={t('subview.hint')}>
           {(['top', 'side', 'front'] as const).map((kind) => (
             <SubView
               key={kind}
               kind={kind}
               title={t(`lidar.${kind}`)}
+              boxKey={p.selected}
               box={p.selectedBox}
+              counts={counts}
               color={selLabel?.color ?? '#e6edf3'}
               positions={p.positions}
               near={p.near}
