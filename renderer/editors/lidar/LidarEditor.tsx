@@ -156,7 +156,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       let done = 0;
       for (const o of boxes) {
         const prior = priorFor(labelById.get(o.label));
-        const fitted = refitCuboid(cloud.positions, cloud.count, cuboidInCloud(o.geometry as Cuboid3D, offset), { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+        const fitted = refitCuboid(cloud.positions, cloud.count, cuboidInCloud(o.geometry as Cuboid3D, offset), { index, prior });
         if (!fitted) continue;
         next = setBox(next, o.id, frame, cuboidInFile(fitted, offset));
         done++;
