@@ -176,7 +176,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const fitFromImage = (sceneCamera: CameraModel, u: number, v: number) => {
     if (!cloud || !index) return;
     const prior = priorFor(labelById.get(activeLabel));
-    const r = fitAtImageClick(cloud.positions, cloud.count, sceneCamera, u, v, { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+    const r = fitAtImageClick(cloud.positions, cloud.count, sceneCamera, u, v, { index, prior });
     if (!r.ok) return setNotice(t('lidar.imageFitNone'));
     apply([{ type: 'notice', message: null }, { type: 'create', box: r.fit.box, action: 'fit cuboid' }]);
   };
