@@ -1,0 +1,89 @@
+/**
+ * Propagation evaluation: from a track's labelled box on a frame, propagate it along the sequence
+ * (core/lidar/propagate.ts, ego motion estimated between consecutive frames as the editor does)
+ * and compare with the labels N frames later: kept = BEV IoU ≥ 0.7 with the same object's label;
+ * an identity switch = the propagated box overlaps another labelled object more (BEV IoU ≥ 0.3)
+ * than its own. Each (track, start frame) pair whose object is labelled N frames later is one
+ * sample at N; vehicles only (the class the size prior and the fit are made for), with at least
+ * `minPoints` points on the start frame (a box without points cannot be followed by its points).
+ */
+import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
+import { estimateEgoMotion, type Rigid2D } from '../../core/lidar/egoMotion';
+import { bevIoU } from '../../core/lidar/iou';
+import { startTrack, stepTrack } from '../../core/lidar/propagate';
+import type { LabelledSequence } from './trackScenes';
+
+const VEHICLE = /^(car|van|bus|truck|regular_vehicle|large_vehicle|box_truck|truck_cab)$/i;
+
+export interface TrackEvalRow {
+  sequence: string;
+  /** Frames ahead of the start frame. */
+  n: number;
+  samples: number;
+  kept: number;
+  switches: number;
+  lost: number;
+}
+
+export interface TrackEvalOptions {
+  /** Only samples starting on the track's first labelled frame (the issue's protocol), else every frame. */
+  firstOnly?: boolean;
+  minPoints?: number;
+  maxN?: number;
+}
+
+export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOptions = {}): TrackEvalRow[] {
+  const minPoints = options.minPoints ?? 10;
+  const maxN = options.maxN ?? 10;
+  const indices: FrameIndex[] = seq.frames.map((f) => buildFrameIndex(f.cloud.positions, f.cloud.count));
+  const ego: Rigid2D[] = [];
+  for (let i = 0; i + 1 < seq.frames.length; i++) {
+    const dt = seq.frames[i + 1].time - seq.frames[i].time;
+    ego.push(estimateEgoMotion(indices[i], indices[i + 1], { maxShift: Math.min(25, 2 * Math.abs(dt) + 2) }).motion);
+  }
+  const rows = new Map<number, TrackEvalRow>();
+  const row = (n: number) => rows.get(n) ?? rows.set(n, { sequence: seq.name, n, samples: 0, kept: 0, switches: 0, lost: 0 }).get(n)!;
+  const firstFrame = new Map<string, number>();
+  seq.frames.forEach((f, i) => f.labels.forEach((l) => firstFrame.has(l.trackId) || firstFrame.set(l.trackId, i)));
+  for (let s = 0; s < seq.frames.length - 1; s++) {
+    for (const start of seq.frames[s].labels) {
+      if (!VEHICLE.test(start.label) || start.points < minPoints) continue;
+      if (options.firstOnly && firstFrame.get(start.trackId) !== s) continue;
+      let state = startTrack(start.box, seq.frames[s].time, indices[s]);
+      let lost = false;
+      for (let k = s + 1; k < seq.frames.length && k - s <= maxN; k++) {
+        const frame = seq.frames[k];
+        const r = lost ? null : stepTrack(state, indices[k], frame.time, ego[k - 1]);
+        if (r) state = r.state;
+        if (!r || r.status === 'lost') lost = true;
+        const truth = frame.labels.find((l) => l.trackId === start.trackId);
+        if (!truth) continue;
+        const out = row(k - s);
+        out.samples++;
+        if (lost || !r?.box) {
+          out.lost++;
+          continue;
+        }
+        const own = bevIoU(r.box, truth.box);
+        if (own >= 0.7) out.kept++;
+        const other = Math.max(0, ...frame.labels.filter((l) => l.trackId !== start.trackId).map((l) => bevIoU(r.box!, l.box)));
+        if (other >= 0.3 && other > own) out.switches++;
+      }
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.n - b.n);
+}
+
+/** Rows summed over sequences (same n). */
+export function totalRows(rows: TrackEvalRow[], name = 'all'): TrackEvalRow[] {
+  const by = new Map<number, TrackEvalRow>();
+  for (const r of rows) {
+    const t = by.get(r.n) ?? { sequence: name, n: r.n, samples: 0, kept: 0, switches: 0, lost: 0 };
+    t.samples += r.samples;
+    t.kept += r.kept;
+    t.switches += r.switches;
+    t.lost += r.lost;
+    by.set(r.n, t);
+  }
+  return [...by.values()].sort((a, b) => a.n - b.n);
+}
