@@ -47,6 +47,11 @@ export interface EgoMotion {
   share: number;
 }
 
+/** The translation searched for a time step (frame units): about 25 m/s at 10 Hz, at least 2 m, at most 25 m (cost grows with its square). */
+export function egoShiftFor(dt: number): number {
+  return Math.min(25, 2.5 * Math.abs(dt) + 2);
+}
+
 export function applyRigid(m: Rigid2D, x: number, y: number): [number, number] {
   const c = Math.cos(m.yaw), s = Math.sin(m.yaw);
   return [c * x - s * y + m.tx, s * x + c * y + m.ty];

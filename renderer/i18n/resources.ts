@@ -4,6 +4,7 @@
  * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
  */
 import { lidarEn, lidarZh } from './lidar';
+import { lidarSequenceEn, lidarSequenceZh } from './lidarSequence';
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
@@ -344,5 +345,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh };

@@ -8,7 +8,7 @@
  * `minPoints` points on the start frame (a box without points cannot be followed by its points).
  */
 import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
-import { estimateEgoMotion, type Rigid2D } from '../../core/lidar/egoMotion';
+import { egoShiftFor, estimateEgoMotion, type Rigid2D } from '../../core/lidar/egoMotion';
 import { bevIoU } from '../../core/lidar/iou';
 import { startTrack, stepTrack } from '../../core/lidar/propagate';
 import type { LabelledSequence } from './trackScenes';
@@ -39,7 +39,7 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
   const ego: Rigid2D[] = [];
   for (let i = 0; i + 1 < seq.frames.length; i++) {
     const dt = seq.frames[i + 1].time - seq.frames[i].time;
-    ego.push(estimateEgoMotion(indices[i], indices[i + 1], { maxShift: Math.min(25, 2 * Math.abs(dt) + 2) }).motion);
+    ego.push(estimateEgoMotion(indices[i], indices[i + 1], { maxShift: egoShiftFor(dt) }).motion);
   }
   const rows = new Map<number, TrackEvalRow>();
   const row = (n: number) => rows.get(n) ?? rows.set(n, { sequence: seq.name, n, samples: 0, kept: 0, switches: 0, lost: 0 }).get(n)!;

@@ -27,7 +27,7 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { boxAt, copyToNextFrame, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -44,6 +44,9 @@ import { BevCamera } from './scene/BevCamera';
 import { priorFor } from './priors';
 import './lidar.css';
 import { refitCuboid } from '../../../core/lidar/refit';
+import { useSequenceTools } from './sequence/useSequenceTools';
+import { SequenceBar } from './sequence/SequenceBar';
+import { selectedKeyframes } from './sequence/propagateModel';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -188,6 +191,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
+  // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
+  const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
+  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice });
+
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
 
   // A selection not shown on the new frame is dropped when the frame changes.
@@ -289,7 +296,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             setSelected(r.key);
           }}
           remove={removeSelected}
-          interpolate={() => selected && edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
+          interpolate={seqTools.interpolate}
           copyNext={() => {
             if (frame + 1 >= frameCount) return;
             edit((r) => copyToNextFrame(r, frame), 'copy to next frame', null);
@@ -297,6 +304,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           }}
         />
       </div>
+      {isSeq ? <SequenceBar tools={seqTools} frame={frame} frameCount={frameCount} setFrame={setFrame} hasSelection={!!selectedObj} keyframes={records && selected ? selectedKeyframes(records, selected) : []} /> : null}
       {isSeq ? <Timeline count={frameCount} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} /> : null}
     </div>
   );

@@ -122,5 +122,11 @@ export function useLidarData(item: ItemSummary, frame: number, onRgb: () => void
   const extrinsicWarnings = useMemo(() => (camera && cloud ? checkExtrinsic(cloud.positions, cloud.count, camera).warnings : []), [camera, cloud]);
   const onImageSize = useCallback((w: number, h: number) => setImageSize((s) => (s && s[0] === w && s[1] === h ? s : [w, h])), []);
 
-  return { isSeq, seq, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat, imageSrc, camera, extrinsicWarnings, onImageSize };
+  // Any frame of the sequence through the same cache (propagation reads the frames ahead).
+  const loadFrame = useCallback((f: number) => {
+    const key = frameKey(f);
+    return key ? cache.read(key) : Promise.reject(new Error(`no frame ${f}`));
+  }, [cache, frameKey]);
+
+  return { isSeq, seq, loadFrame, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat, imageSrc, camera, extrinsicWarnings, onImageSize };
 }

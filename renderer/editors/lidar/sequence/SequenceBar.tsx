@@ -1,0 +1,70 @@
+/**
+ * The sequence strip above the timeline: N, "Propagate box" / "Propagate all", the run's progress
+ * with Cancel, and one cell per frame marking the frames the last propagation or interpolation
+ * changed and the selected track's keyframes (a click opens the frame).
+ */
+import { useTranslation } from 'react-i18next';
+import type { SequenceTools } from './useSequenceTools';
+import './sequence.css';
+
+export function SequenceBar(p: {
+  tools: SequenceTools;
+  frame: number;
+  frameCount: number;
+  setFrame(f: number): void;
+  hasSelection: boolean;
+  /** Keyframe frames of the selected track (empty when none). */
+  keyframes: readonly number[];
+}) {
+  const { t } = useTranslation();
+  const { tools } = p;
+  const changed = new Set(tools.changed);
+  const keys = new Set(p.keyframes);
+  const busy = !!tools.progress;
+  return (
+    <div className="lidar-seqbar" data-testid="sequence-bar">
+      <label className="lidar-seqbar-n" title={t('lidarSeq.framesHelp')}>
+        N
+        <input
+          type="number"
+          min={1}
+          max={500}
+          value={tools.count}
+          disabled={busy}
+          onChange={(e) => tools.setCount(Math.max(1, Math.min(500, Math.round(Number(e.target.value)) || 1)))}
+          onKeyDown={(e) => e.stopPropagation()}
+          data-testid="propagate-count"
+        />
+        {t('lidarSeq.frames')}
+      </label>
+      <button className="small" disabled={busy || !p.hasSelection} onClick={() => void tools.propagate('selected')} title={t('lidarSeq.propagateHelp')} data-testid="propagate-selected">
+        {t('lidarSeq.propagate')} <kbd>⇧D</kbd>
+      </button>
+      <button className="small ghost" disabled={busy} onClick={() => void tools.propagate('all')} title={t('lidarSeq.propagateAllHelp')} data-testid="propagate-all">
+        {t('lidarSeq.propagateAll')}
+      </button>
+      {tools.progress ? (
+        <span className="lidar-seqbar-progress" data-testid="propagate-progress">
+          <progress max={Math.max(1, tools.progress.total)} value={tools.progress.done} />
+          <span className="small muted">{t('lidarSeq.running', { done: tools.progress.done, total: tools.progress.total })}</span>
+          <button className="small" onClick={tools.cancel} data-testid="propagate-cancel">
+            {t('lidarSeq.cancel')}
+          </button>
+        </span>
+      ) : null}
+      <div className="lidar-seqbar-frames" data-testid="frame-marks">
+        {Array.from({ length: p.frameCount }, (_, f) => (
+          <button
+            key={f}
+            className={`lidar-seqbar-cell${f === p.frame ? ' current' : ''}${changed.has(f) ? ' changed' : ''}${keys.has(f) ? ' key' : ''}`}
+            onClick={() => p.setFrame(f)}
+            title={`${f + 1}${changed.has(f) ? ` · ${t('lidarSeq.changed')}` : ''}${keys.has(f) ? ` · ${t('lidarSeq.keyframe')}` : ''}`}
+            data-testid={`frame-mark-${f}`}
+            data-changed={changed.has(f) ? 'true' : undefined}
+            data-key={keys.has(f) ? 'true' : undefined}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * A propagation run over the next N frames, in chunks so the editor stays responsive: each frame
+ * is loaded through the editor's cloud cache (parsed in the point-cloud worker), then its frame
+ * index, the ego motion from the previous frame and each track's step are computed with a yield
+ * to the event loop between them (each is tens of milliseconds at most). Cancel is checked at every
+ * yield; a cancelled run returns nothing to apply, so the document is untouched.
+ *
+ * Coordinates: boxes are stored in file coordinates and each cloud may be recentred by its own
+ * offset (large map coordinates). Clouds with different offsets are in one world frame (that is
+ * why they have large coordinates), so the motion between them is the offset difference; clouds
+ * without offsets are each in the sensor's frame and the ego motion is estimated (egoMotion.ts).
+ */
+import type { Cuboid3D } from '../../../../core/document/schema';
+import { cuboidInCloud, cuboidInFile } from '../../../../core/lidar/box';
+import { egoShiftFor, estimateEgoMotion, IDENTITY_2D, type Rigid2D } from '../../../../core/lidar/egoMotion';
+import { frameIndexFor, type FrameIndex } from '../../../../core/lidar/frameIndex';
+import { startTrack, stepTrack, type TrackState } from '../../../../core/lidar/propagate';
+import type { PropagatedTrack } from './propagateModel';
+
+export interface RunCloud {
+  positions: Float32Array;
+  count: number;
+  offset?: readonly [number, number, number];
+}
+
+export interface PropagationRequest {
+  startFrame: number;
+  /** Frames to propagate over (N); the run stops at the sequence's end. */
+  frames: number;
+  frameCount: number;
+  /** Time of each frame (frame units); see frameTimes. */
+  times: readonly number[];
+  starts: ReadonlyArray<{ key: string; box: Cuboid3D }>;
+  load(frame: number): Promise<RunCloud>;
+  onProgress?(done: number, total: number): void;
+  cancelled?(): boolean;
+  /** Lets the event loop run (input, paint); a macrotask by default. */
+  pause?(): Promise<void>;
+}
+
+export interface PropagationResult {
+  tracks: PropagatedTrack[];
+  cancelled: boolean;
+  /** Per status, how many track-frames. */
+  tracked: number;
+  predicted: number;
+  lost: number;
+}
+
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const ZERO: readonly [number, number, number] = [0, 0, 0];
+
+/**
+ * Frame times for the motion model: the frames' file stems when they are all numbers that
+ * increase (recorded frame numbers: the SUSTech example keeps frames 950, 965, 970, 975 of a
+ * 10 Hz drive), else the frame index. Velocities are in metres per such unit.
+ */
+export function frameTimes(cloudPaths: readonly string[]): number[] {
+  const stems = cloudPaths.map((p) => Number((p.split('/').pop() ?? '').replace(/\.[^.]*$/, '').replace(/^[^0-9]*/, '')));
+  const numeric = stems.length > 0 && stems.every((s, i) => Number.isFinite(s) && (i === 0 || s > stems[i - 1]));
+  return numeric && cloudPaths.every((p) => /\d/.test(p.split('/').pop() ?? '')) ? stems : cloudPaths.map((_, i) => i);
+}
+
+export async function runPropagation(req: PropagationRequest): Promise<PropagationResult> {
+  const pause = req.pause ?? macrotask;
+  const last = Math.min(req.frameCount - 1, req.startFrame + req.frames);
+  const total = Math.max(0, last - req.startFrame);
+  const result: PropagationResult = { tracks: req.starts.map((s) => ({ key: s.key, boxes: [], lostAt: null })), cancelled: false, tracked: 0, predicted: 0, lost: 0 };
+  const stop = () => {
+    if (req.cancelled?.()) result.cancelled = true;
+    return result.cancelled;
+  };
+  req.onProgress?.(0, total);
+  let prev = await req.load(req.startFrame);
+  let prevIndex: FrameIndex = frameIndexFor(prev.positions, prev.count);
+  const states: Array<TrackState | null> = req.starts.map((s) => startTrack(cuboidInCloud(s.box, prev.offset ?? ZERO), req.times[req.startFrame], prevIndex));
+  for (let f = req.startFrame + 1; f <= last; f++) {
+    if (!states.some((s) => s)) break;
+    await pause();
+    if (stop()) return result;
+    const cloud = await req.load(f);
+    const index = frameIndexFor(cloud.positions, cloud.count);
+    await pause();
+    if (stop()) return result;
+    const ego = motionBetween(prev, prevIndex, cloud, index, req.times[f] - req.times[f - 1]);
+    for (let k = 0; k < states.length; k++) {
+      const s = states[k];
+      if (!s) continue;
+      const r = stepTrack(s, index, req.times[f], ego);
+      result[r.status]++;
+      if (r.status === 'lost' || !r.box) {
+        states[k] = null;
+        result.tracks[k].lostAt = f;
+        continue;
+      }
+      states[k] = r.state;
+      result.tracks[k].boxes.push({ frame: f, box: cuboidInFile(r.box, cloud.offset ?? ZERO) });
+      if (k % 4 === 3) {
+        await pause();
+        if (stop()) return result;
+      }
+    }
+    prev = cloud;
+    prevIndex = index;
+    req.onProgress?.(f - req.startFrame, total);
+  }
+  return result;
+}
+
+/** Motion of the frame from `a` to `b` (see the module comment). */
+function motionBetween(a: RunCloud, ai: FrameIndex, b: RunCloud, bi: FrameIndex, dt: number): Rigid2D {
+  const oa = a.offset ?? ZERO, ob = b.offset ?? ZERO;
+  if (oa[0] !== ob[0] || oa[1] !== ob[1]) return { ...IDENTITY_2D, tx: oa[0] - ob[0], ty: oa[1] - ob[1] };
+  return estimateEgoMotion(ai, bi, { maxShift: egoShiftFor(dt) }).motion;
+}
