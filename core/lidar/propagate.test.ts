@@ -6,6 +6,9 @@ import { bevIoU } from './iou';
 import { composeRigid, estimateEgoMotion, invertRigid, transformCuboid, type Rigid2D } from './egoMotion';
 import { alignBox, predictBox, startTrack, stepTrack } from './propagate';
 import { syntheticScene } from './syntheticScene.test-helper';
+import { HAS_DATA } from '../../tests/support/lidarData';
+import { kittiTrackingSequence } from '../../tests/support/trackScenes';
+import { evaluatePropagation } from '../../tests/support/trackEval';
 
 const deg = Math.PI / 180;
 const car = (x: number, y: number, yaw = 0): Cuboid3D => makeCuboid([x, y, -1.7 + 0.75], [4.2, 1.8, 1.5], yaw);
@@ -130,4 +133,15 @@ describe('alignBox', () => {
     const { box } = alignBox(f.index, off, 1.2, 8 * deg);
     expect(bevIoU(box, truth)).toBeGreaterThan(0.85);
   });
+});
+
+describe('on the real KITTI tracking drive (parked rows, ego at ~11 m/s, every 3rd frame)', () => {
+  const seq = HAS_DATA ? kittiTrackingSequence() : null;
+  it.skipIf(!seq)('keeps ≥ 85 % of the vehicles one step ahead at BEV IoU ≥ 0.7, without identity switches', () => {
+    const rows = evaluatePropagation(seq!, { maxN: 3 });
+    const one = rows.find((r) => r.n === 1)!;
+    expect(one.samples).toBeGreaterThanOrEqual(60);
+    expect(one.kept / one.samples).toBeGreaterThanOrEqual(0.85);
+    expect(rows.reduce((s, r) => s + r.switches, 0)).toBe(0);
+  }, 120_000);
 });

@@ -64,7 +64,8 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
 
   // Select track #8 on the first frame; its keyframes are marked on the strip.
   const objects = page.getByTestId('lidar-objects').locator('li');
-  await objects.filter({ hasText: /#8$/ }).first().click();
+  const track8 = objects.filter({ has: page.locator('span', { hasText: /^#8$/ }) });
+  await track8.first().click();
   await expect(page.getByTestId('frame-mark-0')).toHaveAttribute('data-key', 'true');
   await expect(page.getByTestId('propagate-count')).toHaveValue('10');
 
@@ -95,7 +96,7 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
   // Frame 3 shows the propagated box; a screenshot of it.
   await page.getByTestId('frame-mark-2').click();
   await expect(page.getByTestId('frame-label')).toHaveText(`Frame 3 / ${FRAMES.length}`);
-  await expect(objects.filter({ hasText: /#8$/ })).toHaveCount(1);
+  await expect(track8).toHaveCount(1);
   await page.screenshot({ path: path.join(SCREENS, 'lidar-propagate-frame3.png') });
 
   // One Ctrl+Z removes the whole run: the labels come back on every frame.
