@@ -122,3 +122,32 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
   }, { timeout: 20_000 }).toBeLessThan(1e-6);
   expect(errors).toEqual([]);
 });
+
+test('Propagate all shows progress and Cancel leaves the document untouched', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await waitSaved(page);
+  const before = JSON.stringify(readDoc().tracks);
+  await page.getByTestId('propagate-count').fill('3');
+  // Slow the page's CPU so the run is still going when Cancel is pressed (a real run of 19 boxes
+  // over 3 frames takes about a second here).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+  await page.getByTestId('propagate-all').click();
+  await expect(page.getByTestId('propagate-progress')).toBeVisible();
+  await expect(page.getByTestId('propagate-all')).toBeDisabled();
+  await page.screenshot({ path: path.join(SCREENS, 'lidar-propagate-progress.png') });
+  await page.getByTestId('propagate-cancel').click();
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await expect(page.getByTestId('lidar-notice')).toHaveText('Propagation cancelled; nothing changed', { timeout: 60_000 });
+  await expect(page.getByTestId('propagate-progress')).toHaveCount(0);
+  await expect(page.getByTestId('frame-marks').locator('[data-changed]')).toHaveCount(0);
+  await page.waitForTimeout(1000);
+  expect(JSON.stringify(readDoc().tracks)).toBe(before);
+  expect(errors).toEqual([]);
+});

@@ -110,3 +110,17 @@ describe('frameTimes', () => {
     expect(frameTimes(['5.pcd', '3.pcd'])).toEqual([0, 1]);
   });
 });
+
+describe('sequence keys', () => {
+  it('Shift+D propagates and clashes with no chord of the LiDAR editor table (both are live together)', async () => {
+    const { lidarSequenceKeymap } = await import('./keys');
+    const { lidarKeymap } = await import('../keys');
+    const { parseChord } = await import('../../../keymap/keymap');
+    const editor = new Set(Object.values(lidarKeymap.actions).flatMap((a) => a.keys.map(parseChord)));
+    const ours = Object.values(lidarSequenceKeymap.actions).flatMap((a) => a.keys.map(parseChord));
+    expect(ours).toEqual([parseChord('Shift+D')]);
+    expect(ours.filter((k) => editor.has(k))).toEqual([]);
+    // ...while plain D stays the editor's next frame.
+    expect(editor.has(parseChord('d'))).toBe(true);
+  });
+});
