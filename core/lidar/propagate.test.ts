@@ -4,7 +4,7 @@ import { makeCuboid } from './box';
 import { buildFrameIndex } from './frameIndex';
 import { bevIoU } from './iou';
 import { composeRigid, estimateEgoMotion, invertRigid, transformCuboid, type Rigid2D } from './egoMotion';
-import { alignBox, predictBox, startTrack, stepTrack } from './propagate';
+import { alignBox, predictBox, startTrack, stepTrack, velocityFrom } from './propagate';
 import { syntheticScene } from './syntheticScene.test-helper';
 import { HAS_DATA } from '../../tests/support/lidarData';
 import { kittiTrackingSequence } from '../../tests/support/trackScenes';
@@ -121,6 +121,17 @@ describe('stepTrack', () => {
       const r = stepTrack(startTrack(fa.objects[i], 0, fa.index), fb.index, 3, ego);
       expect(bevIoU(r.box!, fb.objects[i]), `car ${i}`).toBeGreaterThan(0.7);
     }
+  });
+});
+
+describe('velocityFrom (two labelled frames)', () => {
+  it('is the object\'s own motion: the sensor\'s motion between the frames taken out', () => {
+    // The sensor drove 1 m forward (a static point moves by -1 m in x); the car moved 2 m forward in
+    // the world, so +1 m in sensor coordinates over 2 time units.
+    const v = velocityFrom(car(5, 0), 10, car(6, 0), 12, { yaw: 0, tx: -1, ty: 0 });
+    expect(v![0]).toBeCloseTo(1, 6);
+    expect(v![1]).toBeCloseTo(0, 6);
+    expect(velocityFrom(car(5, 0), 12, car(6, 0), 12)).toBeNull();
   });
 });
 

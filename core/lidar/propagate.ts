@@ -8,8 +8,9 @@
  * given poses, or estimated by registering the static scene; the identity for a static sensor or
  * clouds in one world frame), so the velocity below is the object's own motion, not the sensor's:
  * parked cars get zero velocity and stay put in the world while the sensor drives past them. The
- * object then moves on with its velocity (constant velocity; unknown on the first step, where the
- * search window is wider instead).
+ * object then moves on with its velocity (constant velocity; from the track's keyframe on the
+ * previous frame when it has one, `velocityFrom`, else unknown on the first step, where the
+ * search looks where the object stood first and then in a wider window).
  *
  * Refinement. Around the prediction, the next frame's obstacle points (FrameIndex: above the local
  * ground, cached per cloud) are gathered once, and candidate poses (translation and yaw near the
@@ -93,6 +94,18 @@ export function startTrack(box: Cuboid3D, time: number, index: FrameIndex, veloc
   const bottom = box.center[2] - box.size[2] / 2;
   const points = countObstaclePoints(index, box);
   return { box, time, velocity, groundOffset: bottom - groundHeight(index, box.center[0], box.center[1]), points, misses: 0 };
+}
+
+/**
+ * The object's own velocity from two labelled boxes ("label two key frames"): `prev` on a frame
+ * at `prevTime`, `box` at `time`, `ego` the frame motion from the previous frame to this one.
+ * In this frame's axes, metres per time unit; what the first step would otherwise have to guess.
+ */
+export function velocityFrom(prev: Cuboid3D, prevTime: number, box: Cuboid3D, time: number, ego: Rigid2D = IDENTITY_2D): [number, number] | null {
+  const dt = time - prevTime;
+  if (!(dt > 0)) return null;
+  const still = transformCuboid(prev, ego);
+  return [(box.center[0] - still.center[0]) / dt, (box.center[1] - still.center[1]) / dt];
 }
 
 /** Obstacle points of the index inside the box's footprint (bird's-eye; the index bounds z). */

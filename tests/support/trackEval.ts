@@ -10,7 +10,7 @@
 import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
 import { egoShiftFor, estimateEgoMotion, type Rigid2D } from '../../core/lidar/egoMotion';
 import { bevIoU } from '../../core/lidar/iou';
-import { startTrack, stepTrack } from '../../core/lidar/propagate';
+import { startTrack, stepTrack, velocityFrom } from '../../core/lidar/propagate';
 import type { LabelledSequence } from './trackScenes';
 
 const VEHICLE = /^(car|van|bus|truck|regular_vehicle|large_vehicle|box_truck|truck_cab)$/i;
@@ -30,6 +30,11 @@ export interface TrackEvalOptions {
   firstOnly?: boolean;
   minPoints?: number;
   maxN?: number;
+  /**
+   * "Label two key frames": start only where the object is also labelled on the previous frame,
+   * and give the tracker the velocity from those two labels (propagate.ts velocityFrom).
+   */
+  twoFrames?: boolean;
 }
 
 export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOptions = {}): TrackEvalRow[] {
@@ -49,7 +54,13 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
     for (const start of seq.frames[s].labels) {
       if (!VEHICLE.test(start.label) || start.points < minPoints) continue;
       if (options.firstOnly && firstFrame.get(start.trackId) !== s) continue;
-      let state = startTrack(start.box, seq.frames[s].time, indices[s]);
+      let velocity: [number, number] | null = null;
+      if (options.twoFrames) {
+        const prev = s > 0 ? seq.frames[s - 1].labels.find((l) => l.trackId === start.trackId) : undefined;
+        if (!prev) continue;
+        velocity = velocityFrom(prev.box, seq.frames[s - 1].time, start.box, seq.frames[s].time, ego[s - 1]);
+      }
+      let state = startTrack(start.box, seq.frames[s].time, indices[s], velocity);
       let lost = false;
       for (let k = s + 1; k < seq.frames.length && k - s <= maxN; k++) {
         const frame = seq.frames[k];

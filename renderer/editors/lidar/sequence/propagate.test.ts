@@ -4,7 +4,7 @@ import { makeCuboid } from '../../../../core/lidar/box';
 import { bevIoU } from '../../../../core/lidar/iou';
 import { syntheticScene } from '../../../../core/lidar/syntheticScene.test-helper';
 import { boxAt, documentOf, fillGaps, frameBoxes, recordsOf, trackKey, type Records } from '../model';
-import { applyPropagation, changedFrames, propagationKeys, trackSpan } from './propagateModel';
+import { applyPropagation, changedFrames, previousKeyframeBox, propagationKeys, trackSpan } from './propagateModel';
 import { frameTimes, runPropagation, type RunCloud } from './runPropagation';
 import { frameRanges } from './useSequenceTools';
 
@@ -63,6 +63,18 @@ describe('runPropagation + applyPropagation', () => {
     expect(bevIoU(boxAt(records, trackKey('9'), 5)!, carA(5))).toBeGreaterThan(0.7);
   });
 
+  it('a track with a keyframe on the previous frame starts with that velocity (the previous cloud is read for the ego motion)', async () => {
+    const loaded: number[] = [];
+    const run = await runPropagation({
+      startFrame: 1, frames: 3, frameCount: 6, times: [0, 1, 2, 3, 4, 5],
+      starts: [{ key: trackKey('9'), box: carA(1), previous: carA(0) }],
+      load: async (f) => (loaded.push(f), clouds[f]), pause: async () => {},
+    });
+    expect(loaded).toContain(0);
+    expect(run.tracks[0].boxes.map((b) => b.frame)).toEqual([2, 3, 4]);
+    for (const b of run.tracks[0].boxes) expect(bevIoU(b.box, carA(b.frame))).toBeGreaterThan(0.7);
+  });
+
   it('a cancelled run returns nothing to apply', async () => {
     let n = 0;
     const run = await runPropagation({
@@ -71,6 +83,15 @@ describe('runPropagation + applyPropagation', () => {
       load: async (f) => clouds[f], pause: async () => {}, cancelled: () => ++n > 2,
     });
     expect(run.cancelled).toBe(true);
+  });
+
+  it('previousKeyframeBox: only a real keyframe on the frame before', () => {
+    const r = recordsOf(doc([obj('a', 0, carA(0), { track_id: '3' }), obj('a2', 2, carA(2), { track_id: '3' })]), true);
+    expect(previousKeyframeBox(r, trackKey('3'), 1)).toEqual(carA(0));
+    expect(previousKeyframeBox(r, trackKey('3'), 3)).toEqual(carA(2));
+    // Frame 1 holds the outside marker that ends frame 0's run: no box before frame 2.
+    expect(previousKeyframeBox(r, trackKey('3'), 2)).toBeUndefined();
+    expect(previousKeyframeBox(r, 'plain-object', 1)).toBeUndefined();
   });
 
   it('a lost object ends its track at the frame where it was lost', () => {

@@ -88,3 +88,10 @@ export function selectedKeyframes(records: Records, key: string): number[] {
   const t = isTrackKey(key) ? (records[key] as Track | undefined) : undefined;
   return t ? t.keyframes.filter((k) => !k.outside).map((k) => k.frame) : [];
 }
+
+/** The track's keyframe box on the frame before `frame` (a real keyframe, not an interpolated or held shape). */
+export function previousKeyframeBox(records: Records, key: string, frame: number): Cuboid3D | undefined {
+  const t = isTrackKey(key) ? (records[key] as Track | undefined) : undefined;
+  const k = t?.keyframes.find((kf) => kf.frame === frame - 1 && !kf.outside && kf.geometry.kind === 'cuboid3d');
+  return k ? (k.geometry as Cuboid3D) : undefined;
+}

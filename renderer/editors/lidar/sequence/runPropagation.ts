@@ -5,6 +5,9 @@
  * to the event loop between them (each is tens of milliseconds at most). Cancel is checked at every
  * yield; a cancelled run returns nothing to apply, so the document is untouched.
  *
+ * A box whose track has a keyframe on the frame before the start ("label two key frames") starts
+ * with the velocity between the two (the ego motion between them estimated the same way).
+ *
  * Coordinates: boxes are stored in file coordinates and each cloud may be recentred by its own
  * offset (large map coordinates). Clouds with different offsets are in one world frame (that is
  * why they have large coordinates), so the motion between them is the offset difference; clouds
@@ -14,7 +17,7 @@ import type { Cuboid3D } from '../../../../core/document/schema';
 import { cuboidInCloud, cuboidInFile } from '../../../../core/lidar/box';
 import { egoShiftFor, estimateEgoMotion, IDENTITY_2D, type Rigid2D } from '../../../../core/lidar/egoMotion';
 import { frameIndexFor, type FrameIndex } from '../../../../core/lidar/frameIndex';
-import { startTrack, stepTrack, type TrackState } from '../../../../core/lidar/propagate';
+import { startTrack, stepTrack, velocityFrom, type TrackState } from '../../../../core/lidar/propagate';
 import type { PropagatedTrack } from './propagateModel';
 
 export interface RunCloud {
@@ -30,7 +33,11 @@ export interface PropagationRequest {
   frameCount: number;
   /** Time of each frame (frame units); see frameTimes. */
   times: readonly number[];
-  starts: ReadonlyArray<{ key: string; box: Cuboid3D }>;
+  /**
+   * The boxes to propagate; `previous` is the object's box on the frame before the start (a
+   * keyframe there), which gives the tracker its velocity from the first step on.
+   */
+  starts: ReadonlyArray<{ key: string; box: Cuboid3D; previous?: Cuboid3D }>;
   load(frame: number): Promise<RunCloud>;
   onProgress?(done: number, total: number): void;
   cancelled?(): boolean;
@@ -73,7 +80,8 @@ export async function runPropagation(req: PropagationRequest): Promise<Propagati
   req.onProgress?.(0, total);
   let prev = await req.load(req.startFrame);
   let prevIndex: FrameIndex = frameIndexFor(prev.positions, prev.count);
-  const states: Array<TrackState | null> = req.starts.map((s) => startTrack(cuboidInCloud(s.box, prev.offset ?? ZERO), req.times[req.startFrame], prevIndex));
+  const velocities = await startVelocities(req, prev, prevIndex);
+  const states: Array<TrackState | null> = req.starts.map((s, k) => startTrack(cuboidInCloud(s.box, prev.offset ?? ZERO), req.times[req.startFrame], prevIndex, velocities[k]));
   for (let f = req.startFrame + 1; f <= last; f++) {
     if (!states.some((s) => s)) break;
     await pause();
@@ -105,6 +113,17 @@ export async function runPropagation(req: PropagationRequest): Promise<Propagati
     req.onProgress?.(f - req.startFrame, total);
   }
   return result;
+}
+
+/** Each start's velocity from its box on the previous frame (null where it has none). */
+async function startVelocities(req: PropagationRequest, start: RunCloud, startIndex: FrameIndex): Promise<Array<[number, number] | null>> {
+  const f = req.startFrame;
+  if (f < 1 || !req.starts.some((s) => s.previous)) return req.starts.map(() => null);
+  const before = await req.load(f - 1);
+  const ego = motionBetween(before, frameIndexFor(before.positions, before.count), start, startIndex, req.times[f] - req.times[f - 1]);
+  return req.starts.map((s) =>
+    s.previous ? velocityFrom(cuboidInCloud(s.previous, before.offset ?? ZERO), req.times[f - 1], cuboidInCloud(s.box, start.offset ?? ZERO), req.times[f], ego) : null,
+  );
 }
 
 /** Motion of the frame from `a` to `b` (see the module comment). */

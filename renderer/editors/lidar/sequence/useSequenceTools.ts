@@ -1,7 +1,7 @@
 /**
  * The LiDAR editor's sequence tools: "Propagate" (the selected box, or every box of the frame, to
  * the next N frames: runPropagation.ts, chunked, with progress and Cancel; the result is ONE undo
- * step) and the feedback of "Interpolate track" (which frames changed: a notice and marks on the
+ * step; a track with a keyframe on the previous frame starts with the velocity between the two) and the feedback of "Interpolate track" (which frames changed: a notice and marks on the
  * frame strip). Shift+D is bound here (keys.ts of this folder).
  */
 import { useCallback, useMemo, useRef, useState, type MutableRefObject } from 'react';
@@ -10,7 +10,7 @@ import type { Cuboid3D } from '../../../../core/document/schema';
 import { useKeymap } from '../../../keymap/useKeymap';
 import { boxAt, fillGaps, type Records } from '../model';
 import { lidarSequenceKeymap } from './keys';
-import { applyPropagation, changedFrames, propagationKeys, trackSpan } from './propagateModel';
+import { applyPropagation, changedFrames, previousKeyframeBox, propagationKeys, trackSpan } from './propagateModel';
 import { frameTimes, runPropagation, type RunCloud } from './runPropagation';
 
 export interface SequenceToolDeps {
@@ -65,7 +65,8 @@ export function useSequenceTools(d: SequenceToolDeps) {
         latest.current.setNotice(t('lidarSeq.nothing'));
         return;
       }
-      const starts = keys.map((key) => ({ key, box: boxAt(latest.current.recordsRef.current, key, frame) as Cuboid3D }));
+      const rec = latest.current.recordsRef.current;
+      const starts = keys.map((key) => ({ key, box: boxAt(rec, key, frame) as Cuboid3D, previous: previousKeyframeBox(rec, key, frame) }));
       running.current = true;
       cancelRef.current = false;
       setProgress({ done: 0, total: Math.min(count, frameCount - 1 - frame) });
