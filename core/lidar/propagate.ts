@@ -110,7 +110,7 @@ export function velocityFrom(prev: Cuboid3D, prevTime: number, box: Cuboid3D, ti
 
 /** Obstacle points of the index inside the box's footprint (bird's-eye; the index bounds z). */
 export function countObstaclePoints(index: FrameIndex, box: Cuboid3D): number {
-  const pts = gatherAround(index, box.center[0], box.center[1], Math.hypot(box.size[0], box.size[1]) / 2);
+  const pts = gatherAround(index, box.center[0], box.center[1], Math.hypot(box.size[0], box.size[1]) / 2, -Infinity, Infinity, Infinity);
   const c = Math.cos(box.yaw), s = Math.sin(box.yaw);
   const hl = box.size[0] / 2, hw = box.size[1] / 2;
   let n = 0;
@@ -160,6 +160,9 @@ function gatherAround(index: FrameIndex, cx: number, cy: number, radius: number,
 const FACE_SIGMA = 0.15;
 const MARGIN = 0.3;
 const MARGIN_PENALTY = 1.5;
+/** Points scored per pose: the score is a sum, so an evenly thinned set keeps its shape. */
+const MAX_COARSE_POINTS = 1500;
+const MAX_FINE_POINTS = 2500;
 
 /** Score of a box pose (centre offset ox, oy from the gather centre; yaw) against the points. */
 function poseScore(pts: Float32Array, ox: number, oy: number, yaw: number, hl: number, hw: number): { score: number; inside: number } {
@@ -220,15 +223,28 @@ export function alignBox(index: FrameIndex, predicted: Cuboid3D, window: number,
   const [cx, cy] = predicted.center;
   const ground = groundHeight(index, cx, cy);
   // Points from the ground band up to a little above the box (not the tree over it).
-  const pts = gatherAround(index, cx, cy, window + Math.hypot(hl, hw) + MARGIN + 0.2, -Infinity, ground + Math.max(h, 1) + 0.5);
+  const top = ground + Math.max(h, 1) + 0.5;
+  const reach = Math.hypot(hl, hw) + MARGIN + 0.2;
+  const pts = gatherAround(index, cx, cy, window + reach, -Infinity, top, MAX_COARSE_POINTS);
   const yawPred = predicted.yaw;
   // The pull is scaled by how many points there are to explain, so it stays a tie-breaker.
   const pull = (pullPerPoint * pts.length) / 2 / Math.max(1, window * window);
   const deg = Math.PI / 180;
-  let p = search(pts, 0, 0, window, window > 2 ? 0.4 : 0.2, yawPred, yawWindow, 2 * deg, hl, hw, pull, yawPred);
-  p = search(pts, p.x, p.y, window > 2 ? 0.4 : 0.2, 0.1, p.yaw, 2 * deg, 1 * deg, hl, hw, pull, yawPred);
-  p = search(pts, p.x, p.y, 0.1, 0.025, p.yaw, 1 * deg, 0.25 * deg, hl, hw, pull, yawPred);
-  return { box: { ...predicted, center: [cx + p.x, cy + p.y, predicted.center[2]], yaw: normalizeAngle(p.yaw) }, points: p.inside };
+  const coarse = window > 2 ? 0.4 : 0.2;
+  let p = search(pts, 0, 0, window, coarse, yawPred, yawWindow, 4 * deg, hl, hw, pull, yawPred);
+  // Finer levels on the points around the coarse pose only (a wide window's gather is thinned),
+  // kept relative to the prediction so the pull still measures from it.
+  const near = gatherAround(index, cx + p.x, cy + p.y, coarse + 0.2 + reach, -Infinity, top, MAX_FINE_POINTS);
+  for (let i = 0; i < near.length; i += 2) {
+    near[i] += p.x;
+    near[i + 1] += p.y;
+  }
+  const finePull = (pullPerPoint * near.length) / 2 / Math.max(1, window * window);
+  p = search(near, p.x, p.y, coarse, 0.1, p.yaw, 2 * deg, 1 * deg, hl, hw, finePull, yawPred);
+  p = search(near, p.x, p.y, 0.1, 0.025, p.yaw, 0.5 * deg, 0.25 * deg, hl, hw, finePull, yawPred);
+  const box: Cuboid3D = { ...predicted, center: [cx + p.x, cy + p.y, predicted.center[2]], yaw: normalizeAngle(p.yaw) };
+  // The search scored thinned points; the count callers compare with is the full one.
+  return { box, points: p.inside === 0 ? 0 : countObstaclePoints(index, box) };
 }
 
 /**

@@ -29,6 +29,10 @@ export async function propagationRows(): Promise<BenchRow[]> {
   for (const s of real) rows.push(...summary(s.name, s.rows));
   const allReal = totalRows(real.flatMap((s) => s.rows), 'all real');
   for (const r of allReal) rows.push({ name: `propagation, all real vehicles, N=${r.n}: kept at BEV IoU>=0.7 (n=${r.samples}), switches ${r.switches}`, value: pct(r.kept, r.samples), unit: '%' });
+  // "Label two key frames": velocity from the previous frame's label.
+  const two = totalRows(realSequences().flatMap((s) => evaluatePropagation(s, { twoFrames: true })), 'two frames');
+  for (const r of two.filter((r) => r.n <= 3))
+    rows.push({ name: `propagation from two labelled frames, all real vehicles, N=${r.n}: kept at BEV IoU>=0.7 (n=${r.samples}), switches ${r.switches}`, value: pct(r.kept, r.samples), unit: '%' });
   const synth = syntheticSequences().map((s) => ({ name: s.name, rows: evaluatePropagation(s) }));
   for (const s of synth) rows.push(...summary(s.name, s.rows));
   for (const r of totalRows(synth.flatMap((s) => s.rows), 'all synthetic'))
