@@ -52,6 +52,20 @@ export function egoShiftFor(dt: number): number {
   return Math.min(25, 2.5 * Math.abs(dt) + 2);
 }
 
+/**
+ * Below this share of matched cells the registration found no static structure to lock on (an
+ * open field, a frame of nothing but traffic): the frames are then taken as sharing one frame and
+ * the tracks' velocities, measured in sensor coordinates, carry the motion (a constant-velocity
+ * model in sensor coordinates). KITTI and SUSTech pairs score 0.55–0.8.
+ */
+export const MIN_EGO_SHARE = 0.2;
+
+/** The ego motion between two frames `dt` apart, or the identity where it cannot be trusted. */
+export function frameMotion(a: FrameIndex, b: FrameIndex, dt: number): Rigid2D {
+  const e = estimateEgoMotion(a, b, { maxShift: egoShiftFor(dt) });
+  return e.share >= MIN_EGO_SHARE ? e.motion : IDENTITY_2D;
+}
+
 export function applyRigid(m: Rigid2D, x: number, y: number): [number, number] {
   const c = Math.cos(m.yaw), s = Math.sin(m.yaw);
   return [c * x - s * y + m.tx, s * x + c * y + m.ty];

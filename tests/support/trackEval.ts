@@ -8,7 +8,7 @@
  * `minPoints` points on the start frame (a box without points cannot be followed by its points).
  */
 import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
-import { egoShiftFor, estimateEgoMotion, type Rigid2D } from '../../core/lidar/egoMotion';
+import { frameMotion, type Rigid2D } from '../../core/lidar/egoMotion';
 import { bevIoU } from '../../core/lidar/iou';
 import { startTrack, stepTrack, velocityFrom } from '../../core/lidar/propagate';
 import type { LabelledSequence } from './trackScenes';
@@ -35,6 +35,8 @@ export interface TrackEvalOptions {
    * and give the tracker the velocity from those two labels (propagate.ts velocityFrom).
    */
   twoFrames?: boolean;
+  /** Which labels are evaluated (default: vehicles). */
+  labels?: RegExp;
 }
 
 export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOptions = {}): TrackEvalRow[] {
@@ -44,7 +46,7 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
   const ego: Rigid2D[] = [];
   for (let i = 0; i + 1 < seq.frames.length; i++) {
     const dt = seq.frames[i + 1].time - seq.frames[i].time;
-    ego.push(estimateEgoMotion(indices[i], indices[i + 1], { maxShift: egoShiftFor(dt) }).motion);
+    ego.push(frameMotion(indices[i], indices[i + 1], dt));
   }
   const rows = new Map<number, TrackEvalRow>();
   const row = (n: number) => rows.get(n) ?? rows.set(n, { sequence: seq.name, n, samples: 0, kept: 0, switches: 0, lost: 0 }).get(n)!;
@@ -52,7 +54,7 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
   seq.frames.forEach((f, i) => f.labels.forEach((l) => firstFrame.has(l.trackId) || firstFrame.set(l.trackId, i)));
   for (let s = 0; s < seq.frames.length - 1; s++) {
     for (const start of seq.frames[s].labels) {
-      if (!VEHICLE.test(start.label) || start.points < minPoints) continue;
+      if (!(options.labels ?? VEHICLE).test(start.label) || start.points < minPoints) continue;
       if (options.firstOnly && firstFrame.get(start.trackId) !== s) continue;
       let velocity: [number, number] | null = null;
       if (options.twoFrames) {

@@ -15,7 +15,7 @@
  */
 import type { Cuboid3D } from '../../../../core/document/schema';
 import { cuboidInCloud, cuboidInFile } from '../../../../core/lidar/box';
-import { egoShiftFor, estimateEgoMotion, IDENTITY_2D, type Rigid2D } from '../../../../core/lidar/egoMotion';
+import { frameMotion, IDENTITY_2D, type Rigid2D } from '../../../../core/lidar/egoMotion';
 import { frameIndexFor, type FrameIndex } from '../../../../core/lidar/frameIndex';
 import { startTrack, stepTrack, velocityFrom, type TrackState } from '../../../../core/lidar/propagate';
 import type { PropagatedTrack } from './propagateModel';
@@ -130,5 +130,5 @@ async function startVelocities(req: PropagationRequest, start: RunCloud, startIn
 function motionBetween(a: RunCloud, ai: FrameIndex, b: RunCloud, bi: FrameIndex, dt: number): Rigid2D {
   const oa = a.offset ?? ZERO, ob = b.offset ?? ZERO;
   if (oa[0] !== ob[0] || oa[1] !== ob[1]) return { ...IDENTITY_2D, tx: oa[0] - ob[0], ty: oa[1] - ob[1] };
-  return estimateEgoMotion(ai, bi, { maxShift: egoShiftFor(dt) }).motion;
+  return frameMotion(ai, bi, dt);
 }
