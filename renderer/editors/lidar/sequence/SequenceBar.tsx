@@ -52,19 +52,42 @@ export function SequenceBar(p: {
           </button>
         </span>
       ) : null}
+      <FrameMarks count={p.frameCount} frame={p.frame} setFrame={p.setFrame} changed={changed} keys={keys} />
+    </div>
+  );
+}
+
+/**
+ * The frame strip: one cell per frame while they fit (up to MAX_CELLS), else a bar with a tick per
+ * marked frame, so a sequence of thousands of frames draws only its marks. A click opens the frame.
+ */
+const MAX_CELLS = 120;
+function FrameMarks(p: { count: number; frame: number; setFrame(f: number): void; changed: ReadonlySet<number>; keys: ReadonlySet<number> }) {
+  const { t } = useTranslation();
+  const title = (f: number) => `${f + 1}${p.changed.has(f) ? ` · ${t('lidarSeq.changed')}` : ''}${p.keys.has(f) ? ` · ${t('lidarSeq.keyframe')}` : ''}`;
+  const cls = (f: number) => `lidar-seqbar-cell${f === p.frame ? ' current' : ''}${p.changed.has(f) ? ' changed' : ''}${p.keys.has(f) ? ' key' : ''}`;
+  const attrs = (f: number) => ({ 'data-testid': `frame-mark-${f}`, 'data-changed': p.changed.has(f) ? 'true' : undefined, 'data-key': p.keys.has(f) ? 'true' : undefined });
+  if (p.count <= MAX_CELLS)
+    return (
       <div className="lidar-seqbar-frames" data-testid="frame-marks">
-        {Array.from({ length: p.frameCount }, (_, f) => (
-          <button
-            key={f}
-            className={`lidar-seqbar-cell${f === p.frame ? ' current' : ''}${changed.has(f) ? ' changed' : ''}${keys.has(f) ? ' key' : ''}`}
-            onClick={() => p.setFrame(f)}
-            title={`${f + 1}${changed.has(f) ? ` · ${t('lidarSeq.changed')}` : ''}${keys.has(f) ? ` · ${t('lidarSeq.keyframe')}` : ''}`}
-            data-testid={`frame-mark-${f}`}
-            data-changed={changed.has(f) ? 'true' : undefined}
-            data-key={keys.has(f) ? 'true' : undefined}
-          />
+        {Array.from({ length: p.count }, (_, f) => (
+          <button key={f} className={cls(f)} onClick={() => p.setFrame(f)} title={title(f)} {...attrs(f)} />
         ))}
       </div>
+    );
+  const marked = [...new Set([...p.changed, ...p.keys, p.frame])].filter((f) => f >= 0 && f < p.count).sort((a, b) => a - b);
+  return (
+    <div
+      className="lidar-seqbar-frames bar"
+      data-testid="frame-marks"
+      onClick={(e) => {
+        const r = e.currentTarget.getBoundingClientRect();
+        p.setFrame(Math.min(p.count - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * p.count))));
+      }}
+    >
+      {marked.map((f) => (
+        <span key={f} className={cls(f)} style={{ left: `${(100 * f) / p.count}%`, width: `max(3px, ${100 / p.count}%)` }} title={title(f)} {...attrs(f)} />
+      ))}
     </div>
   );
 }
