@@ -123,7 +123,7 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
   expect(errors).toEqual([]);
 });
 
-test('Propagate all shows progress and Cancel leaves the document untouched', async ({ page }) => {
+test('Shift+D with nothing selected propagates all boxes, shows progress, and Cancel leaves the document untouched', async ({ page }) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -134,11 +134,15 @@ test('Propagate all shows progress and Cancel leaves the document untouched', as
   await waitSaved(page);
   const before = JSON.stringify(readDoc().tracks);
   await page.getByTestId('propagate-count').fill('3');
+  // Keys typed in the field stay there; leave it before the shortcut.
+  await page.getByTestId('propagate-count').blur();
   // Slow the page's CPU so the run is still going when Cancel is pressed (a real run of 19 boxes
   // over 3 frames takes about a second here).
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-  await page.getByTestId('propagate-all').click();
+  // Shift+D with nothing selected (a fresh editor) propagates every box of the frame.
+  await expect(page.getByTestId('propagate-selected')).toBeDisabled();
+  await page.keyboard.press('Shift+D');
   await expect(page.getByTestId('propagate-progress')).toBeVisible();
   await expect(page.getByTestId('propagate-all')).toBeDisabled();
   await page.screenshot({ path: path.join(SCREENS, 'lidar-propagate-progress.png') });
