@@ -4,7 +4,7 @@ import { makeCuboid } from './box';
 import { buildFrameIndex } from './frameIndex';
 import { bevIoU } from './iou';
 import { composeRigid, estimateEgoMotion, invertRigid, transformCuboid, type Rigid2D } from './egoMotion';
-import { alignBox, predictBox, startTrack, stepTrack, velocityFrom } from './propagate';
+import { alignBox, predictBox, resolveConflicts, startTrack, stepTrack, velocityFrom } from './propagate';
 import { syntheticScene } from './syntheticScene.test-helper';
 import { HAS_DATA } from '../../tests/support/lidarData';
 import { kittiTrackingSequence } from '../../tests/support/trackScenes';
@@ -121,6 +121,24 @@ describe('stepTrack', () => {
       const r = stepTrack(startTrack(fa.objects[i], 0, fa.index), fb.index, 3, ego);
       expect(bevIoU(r.box!, fb.objects[i]), `car ${i}`).toBeGreaterThan(0.7);
     }
+  });
+});
+
+describe('resolveConflicts (boxes propagated together)', () => {
+  it('two tracks ending on one car: the one that jumped keeps its prediction', () => {
+    const a = car(8, -4, 0);
+    // A second box labelled half over the car (a duplicate, or a neighbour hidden in this frame):
+    // alone it slides onto the car's points.
+    const b = car(8, -3, 0);
+    const f0 = frameAt({ yaw: 0, tx: 0, ty: 0 }, [a]), f1 = frameAt({ yaw: 0, tx: 0, ty: 0 }, [a]);
+    const states = [startTrack(a, 0, f0.index), startTrack(b, 0, f0.index)];
+    const stepped = states.map((s) => stepTrack(s, f1.index, 1));
+    expect(stepped.map((r) => r.status)).toEqual(['tracked', 'tracked']);
+    expect(bevIoU(stepped[0].box!, stepped[1].box!)).toBeGreaterThan(0.3);
+    const resolved = resolveConflicts(states, stepped, f1.index, 1);
+    expect(resolved.map((r) => r!.status)).toEqual(['tracked', 'predicted']);
+    expect(bevIoU(resolved[0]!.box!, a)).toBeGreaterThan(0.8);
+    expect(bevIoU(resolved[1]!.box!, b)).toBeGreaterThan(0.9);
   });
 });
 

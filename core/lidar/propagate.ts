@@ -29,6 +29,7 @@ import type { Cuboid3D } from '../document/schema';
 import { normalizeAngle, shortestAngleDelta } from '../geometry/angle';
 import { groundHeight, type FrameIndex } from './frameIndex';
 import { IDENTITY_2D, transformCuboid, type Rigid2D } from './egoMotion';
+import { bevIoU } from './iou';
 
 export interface PropagateOptions {
   /** Half-width of the translation search around the prediction once the velocity is known (m). */
@@ -271,12 +272,7 @@ export function stepTrack(state: TrackState, index: FrameIndex, time: number, eg
   const ground = groundHeight(index, aligned.box.center[0], aligned.box.center[1]);
   const z = ground + state.groundOffset + state.box.size[2] / 2;
   const enough = aligned.points >= Math.max(o.minPoints, o.minPointShare * state.points);
-  if (!enough) {
-    const misses = state.misses + 1;
-    const held: Cuboid3D = { ...predicted, center: [predicted.center[0], predicted.center[1], z] };
-    if (misses > o.maxMisses) return { state: { ...state, misses }, status: 'lost', box: null, points: aligned.points };
-    return { state: { ...state, box: held, time, velocity: state.velocity && rotate(state.velocity, ego.yaw), misses }, status: 'predicted', box: held, points: aligned.points };
-  }
+  if (!enough) return missStep(state, index, time, ego, o, aligned.points);
   // Smooth heading: part of the way from the prediction to the measurement (no flips: the search
   // never left ±yawWindow of the prediction).
   const yaw = normalizeAngle(predicted.yaw + o.yawGain * shortestAngleDelta(predicted.yaw, aligned.box.yaw));
@@ -295,6 +291,45 @@ export function stepTrack(state: TrackState, index: FrameIndex, time: number, eg
 function rangeFactor(from: Cuboid3D, to: Cuboid3D): number {
   const r0 = Math.hypot(from.center[0], from.center[1]), r1 = Math.hypot(to.center[0], to.center[1]);
   return Math.min(2, Math.max(0.5, (Math.max(r0, 3) / Math.max(r1, 3)) ** 2));
+}
+
+/**
+ * A frame where the object is not seen: the prediction is kept (`predicted`), or after maxMisses
+ * such frames in a row the track stops (`lost`).
+ */
+export function missStep(state: TrackState, index: FrameIndex, time: number, ego: Rigid2D = IDENTITY_2D, options: PropagateOptions = {}, points = 0): StepResult {
+  const o = { ...DEFAULTS, ...options };
+  const predicted = predictBox(state, time, ego);
+  const z = groundHeight(index, predicted.center[0], predicted.center[1]) + state.groundOffset + state.box.size[2] / 2;
+  const misses = state.misses + 1;
+  const held: Cuboid3D = { ...predicted, center: [predicted.center[0], predicted.center[1], z] };
+  if (misses > o.maxMisses) return { state: { ...state, misses }, status: 'lost', box: null, points };
+  return { state: { ...state, box: held, time, velocity: state.velocity && rotate(state.velocity, ego.yaw), misses }, status: 'predicted', box: held, points };
+}
+
+/**
+ * Tracks stepped together ("Propagate all") must not end on one object: where two tracked boxes
+ * overlap (BEV IoU above `maxOverlap`), the one that moved farther from its own prediction — the
+ * one more likely to have jumped onto its neighbour — keeps its prediction for this frame instead
+ * (missStep). `before` are the states the results were stepped from, in the same order.
+ */
+export function resolveConflicts(
+  before: ReadonlyArray<TrackState | null>, results: Array<StepResult | null>, index: FrameIndex, time: number, ego: Rigid2D = IDENTITY_2D,
+  options: PropagateOptions = {}, maxOverlap = 0.3,
+): Array<StepResult | null> {
+  const out = results.slice();
+  const jump = (k: number) => {
+    const p = predictBox(before[k]!, time, ego), b = out[k]!.box!;
+    return Math.hypot(b.center[0] - p.center[0], b.center[1] - p.center[1]);
+  };
+  for (let i = 0; i < out.length; i++)
+    for (let j = i + 1; j < out.length; j++) {
+      const a = out[i], b = out[j];
+      if (a?.status !== 'tracked' || b?.status !== 'tracked' || bevIoU(a.box!, b.box!) <= maxOverlap) continue;
+      const loser = jump(i) > jump(j) ? i : j;
+      out[loser] = missStep(before[loser]!, index, time, ego, options, out[loser]!.points);
+    }
+  return out;
 }
 
 function rotate(v: [number, number], yaw: number): [number, number] {

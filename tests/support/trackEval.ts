@@ -7,10 +7,11 @@
  * sample at N; vehicles only (the class the size prior and the fit are made for), with at least
  * `minPoints` points on the start frame (a box without points cannot be followed by its points).
  */
+import type { Cuboid3D } from '../../core/document/schema';
 import { buildFrameIndex, type FrameIndex } from '../../core/lidar/frameIndex';
 import { frameMotion, type Rigid2D } from '../../core/lidar/egoMotion';
 import { bevIoU } from '../../core/lidar/iou';
-import { startTrack, stepTrack, velocityFrom } from '../../core/lidar/propagate';
+import { resolveConflicts, startTrack, stepTrack, velocityFrom, type StepResult, type TrackState } from '../../core/lidar/propagate';
 import type { LabelledSequence } from './trackScenes';
 
 const VEHICLE = /^(car|van|bus|truck|regular_vehicle|large_vehicle|box_truck|truck_cab)$/i;
@@ -37,6 +38,11 @@ export interface TrackEvalOptions {
   twoFrames?: boolean;
   /** Which labels are evaluated (default: vehicles). */
   labels?: RegExp;
+  /**
+   * As "Propagate all": every labelled object of the start frame (any class, ≥ minPoints) is
+   * stepped together and conflicts are resolved (resolveConflicts); the evaluated ones are scored.
+   */
+  joint?: boolean;
 }
 
 export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOptions = {}): TrackEvalRow[] {
@@ -52,9 +58,38 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
   const row = (n: number) => rows.get(n) ?? rows.set(n, { sequence: seq.name, n, samples: 0, kept: 0, switches: 0, lost: 0 }).get(n)!;
   const firstFrame = new Map<string, number>();
   seq.frames.forEach((f, i) => f.labels.forEach((l) => firstFrame.has(l.trackId) || firstFrame.set(l.trackId, i)));
+  const score = (n: number, trackId: string, frame: (typeof seq.frames)[number], box: Cuboid3D | null) => {
+    const truth = frame.labels.find((l) => l.trackId === trackId);
+    if (!truth) return;
+    const out = row(n);
+    out.samples++;
+    if (!box) {
+      out.lost++;
+      return;
+    }
+    const own = bevIoU(box, truth.box);
+    if (own >= 0.7) out.kept++;
+    const other = Math.max(0, ...frame.labels.filter((l) => l.trackId !== trackId).map((l) => bevIoU(box, l.box)));
+    if (other >= 0.3 && other > own) out.switches++;
+  };
+  const wanted = options.labels ?? VEHICLE;
+  if (options.joint) {
+    for (let s = 0; s < seq.frames.length - 1; s++) {
+      const starts = seq.frames[s].labels.filter((l) => l.points >= minPoints);
+      let states: Array<TrackState | null> = starts.map((l) => startTrack(l.box, seq.frames[s].time, indices[s]));
+      for (let k = s + 1; k < seq.frames.length && k - s <= maxN; k++) {
+        const frame = seq.frames[k];
+        const stepped: Array<StepResult | null> = states.map((st) => (st ? stepTrack(st, indices[k], frame.time, ego[k - 1]) : null));
+        const results = resolveConflicts(states, stepped, indices[k], frame.time, ego[k - 1]);
+        states = results.map((r) => (r && r.status !== 'lost' ? r.state : null));
+        starts.forEach((l, i) => wanted.test(l.label) && score(k - s, l.trackId, frame, results[i]?.box ?? null));
+      }
+    }
+    return [...rows.values()].sort((a, b) => a.n - b.n);
+  }
   for (let s = 0; s < seq.frames.length - 1; s++) {
     for (const start of seq.frames[s].labels) {
-      if (!(options.labels ?? VEHICLE).test(start.label) || start.points < minPoints) continue;
+      if (!wanted.test(start.label) || start.points < minPoints) continue;
       if (options.firstOnly && firstFrame.get(start.trackId) !== s) continue;
       let velocity: [number, number] | null = null;
       if (options.twoFrames) {
@@ -69,18 +104,7 @@ export function evaluatePropagation(seq: LabelledSequence, options: TrackEvalOpt
         const r = lost ? null : stepTrack(state, indices[k], frame.time, ego[k - 1]);
         if (r) state = r.state;
         if (!r || r.status === 'lost') lost = true;
-        const truth = frame.labels.find((l) => l.trackId === start.trackId);
-        if (!truth) continue;
-        const out = row(k - s);
-        out.samples++;
-        if (lost || !r?.box) {
-          out.lost++;
-          continue;
-        }
-        const own = bevIoU(r.box, truth.box);
-        if (own >= 0.7) out.kept++;
-        const other = Math.max(0, ...frame.labels.filter((l) => l.trackId !== start.trackId).map((l) => bevIoU(r.box!, l.box)));
-        if (other >= 0.3 && other > own) out.switches++;
+        score(k - s, start.trackId, frame, lost ? null : (r?.box ?? null));
       }
     }
   }

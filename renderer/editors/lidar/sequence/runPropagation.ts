@@ -17,7 +17,7 @@ import type { Cuboid3D } from '../../../../core/document/schema';
 import { cuboidInCloud, cuboidInFile } from '../../../../core/lidar/box';
 import { frameMotion, IDENTITY_2D, type Rigid2D } from '../../../../core/lidar/egoMotion';
 import { frameIndexFor, type FrameIndex } from '../../../../core/lidar/frameIndex';
-import { startTrack, stepTrack, velocityFrom, type TrackState } from '../../../../core/lidar/propagate';
+import { resolveConflicts, startTrack, stepTrack, velocityFrom, type StepResult, type TrackState } from '../../../../core/lidar/propagate';
 import type { PropagatedTrack } from './propagateModel';
 
 export interface RunCloud {
@@ -91,23 +91,28 @@ export async function runPropagation(req: PropagationRequest): Promise<Propagati
     await pause();
     if (stop()) return result;
     const ego = motionBetween(prev, prevIndex, cloud, index, req.times[f] - req.times[f - 1]);
+    const stepped: Array<StepResult | null> = [];
     for (let k = 0; k < states.length; k++) {
       const s = states[k];
-      if (!s) continue;
-      const r = stepTrack(s, index, req.times[f], ego);
-      result[r.status]++;
-      if (r.status === 'lost' || !r.box) {
-        states[k] = null;
-        result.tracks[k].lostAt = f;
-        continue;
-      }
-      states[k] = r.state;
-      result.tracks[k].boxes.push({ frame: f, box: cuboidInFile(r.box, cloud.offset ?? ZERO) });
+      stepped.push(s ? stepTrack(s, index, req.times[f], ego) : null);
       if (k % 4 === 3) {
         await pause();
         if (stop()) return result;
       }
     }
+    // Boxes propagated together must not end on one object (the one that jumped keeps its prediction).
+    const results = resolveConflicts(states, stepped, index, req.times[f], ego);
+    results.forEach((r, k) => {
+      if (!r) return;
+      result[r.status]++;
+      if (r.status === 'lost' || !r.box) {
+        states[k] = null;
+        result.tracks[k].lostAt = f;
+        return;
+      }
+      states[k] = r.state;
+      result.tracks[k].boxes.push({ frame: f, box: cuboidInFile(r.box, cloud.offset ?? ZERO) });
+    });
     prev = cloud;
     prevIndex = index;
     req.onProgress?.(f - req.startFrame, total);
