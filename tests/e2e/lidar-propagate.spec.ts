@@ -47,6 +47,18 @@ function savedTrack8(): Array<Cuboid3D | null> {
   const doc = readDoc();
   return FRAMES.map((_, f) => (cuboidsOnFrame(doc, f).find((o) => o.attributes.track_id === '8')?.geometry as Cuboid3D | undefined) ?? null);
 }
+/**
+ * What the document says per frame (track id and box of every cuboid), whether it is stored as
+ * per-frame objects (as imported) or as tracks (once the editor has saved it).
+ */
+function boxesPerFrame(): string {
+  const doc = readDoc();
+  const r = (v: number) => Math.round(v * 1e5) / 1e5;
+  return JSON.stringify(FRAMES.map((_, f) => cuboidsOnFrame(doc, f).map((o) => {
+    const g = o.geometry as Cuboid3D;
+    return `${o.attributes.track_id} ${[...g.center, ...g.size, g.yaw].map(r).join(' ')}`;
+  }).sort()));
+}
 async function waitSaved(page: Page) {
   await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 20_000 });
 }
@@ -123,7 +135,7 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
   expect(errors).toEqual([]);
 });
 
-test('Shift+D with nothing selected propagates all boxes, shows progress, and Cancel leaves the document untouched', async ({ page }) => {
+test('Shift+D with nothing selected propagates all boxes: progress, Cancel leaves the document untouched, a full run is one undo step', async ({ page }) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -132,7 +144,7 @@ test('Shift+D with nothing selected propagates all boxes, shows progress, and Ca
   await page.getByTestId('item-tile').first().dblclick();
   await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
   await waitSaved(page);
-  const before = JSON.stringify(readDoc().tracks);
+  const before = boxesPerFrame();
   await page.getByTestId('propagate-count').fill('3');
   // Keys typed in the field stay there; leave it before the shortcut.
   await page.getByTestId('propagate-count').blur();
@@ -152,6 +164,19 @@ test('Shift+D with nothing selected propagates all boxes, shows progress, and Ca
   await expect(page.getByTestId('propagate-progress')).toHaveCount(0);
   await expect(page.getByTestId('frame-marks').locator('[data-changed]')).toHaveCount(0);
   await page.waitForTimeout(1000);
-  expect(JSON.stringify(readDoc().tracks)).toBe(before);
+  expect(boxesPerFrame()).toBe(before);
+
+  // Run it to the end: every box of the frame is carried to frames 2–4, then one Ctrl+Z undoes it all.
+  await page.keyboard.press('Shift+D');
+  await expect(page.getByTestId('lidar-notice')).toContainText('Propagated 19 box(es) over 3 frame(s)', { timeout: 90_000 });
+  for (let f = 1; f < FRAMES.length; f++) await expect(page.getByTestId(`frame-mark-${f}`)).toHaveAttribute('data-changed', 'true');
+  await waitSaved(page);
+  const doc = readDoc();
+  // One track per object; each is on the following frames (or ended where its points were lost).
+  const started = cuboidsOnFrame(doc, 0).length;
+  expect(started).toBe(19);
+  expect(cuboidsOnFrame(doc, 1).length).toBeGreaterThanOrEqual(19);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => boxesPerFrame(), { timeout: 20_000 }).toBe(before);
   expect(errors).toEqual([]);
 });
