@@ -4,7 +4,7 @@
  * step; a track with a keyframe on the previous frame starts with the velocity between the two) and the feedback of "Interpolate track" (which frames changed: a notice and marks on the
  * frame strip). Shift+D is bound here (keys.ts of this folder).
  */
-import { useCallback, useMemo, useRef, useState, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../../core/document/schema';
 import { useKeymap } from '../../../keymap/useKeymap';
@@ -55,6 +55,11 @@ export function useSequenceTools(d: SequenceToolDeps) {
   const times = useMemo(() => frameTimes(d.cloudPaths), [d.cloudPaths]);
   const latest = useRef(d);
   latest.current = d;
+  // Leaving the editor (another item, closing) cancels a run: its result would land in a document
+  // no longer on screen.
+  useEffect(() => () => {
+    cancelRef.current = true;
+  }, []);
 
   const propagate = useCallback(
     async (which: 'selected' | 'all') => {
