@@ -5,6 +5,7 @@
  */
 import { lidarEn, lidarZh } from './lidar';
 import { lidarReviewEn, lidarReviewZh } from './lidarReview';
+import { lidarSequenceEn, lidarSequenceZh } from './lidarSequence';
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
@@ -346,5 +347,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };

@@ -25,6 +25,7 @@ import {
 import { medianMs, type BenchRow } from './types';
 import { evaluateFit, totalOf } from '../support/fitEval';
 import { HARD_SCENE_FAMILIES, loadHardScenes } from '../support/hardScenes';
+import { propagationRows } from './lidarTrack';
 
 interface Scene {
   name: string;
@@ -192,6 +193,8 @@ export default async function lidarBench(): Promise<BenchRow[]> {
   rows.push({ name: `proposal recall, SUSTech cars <=40 m, >=50 pts (n=${sRec.n}) [supplementary]`, value: pct(sRec.recall), unit: '%', target: '>= 60', pass: sRec.recall >= 0.6 });
   const nRec = proposalRecall([nu], 20);
   rows.push({ name: `proposal recall, nuScenes cars <=40 m, >=20 pts (n=${nRec.n}) [supplementary]`, value: pct(nRec.recall), unit: '%' });
+  // Box propagation along sequences (issue #14).
+  rows.push(...(await propagationRows()));
   return rows;
 }
 

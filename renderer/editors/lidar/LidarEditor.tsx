@@ -52,6 +52,9 @@ import { isPendingPrediction } from '../../../core/review/predictions';
 import { useLidarReview } from './review/useLidarReview';
 import { PredictionBoxes } from './review/PredictionBoxes';
 import { PredictionTag, ReviewPanel } from './review/ReviewPanel';
+import { useSequenceTools } from './sequence/useSequenceTools';
+import { SequenceBar } from './sequence/SequenceBar';
+import { selectedKeyframes } from './sequence/propagateModel';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -210,6 +213,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
+  // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
+  const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
+  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice });
+
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
   // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
   const review = useLidarReview({ records, recordsRef, frame, setFrame, selected, setSelected, edit, view: bevView.commands, sceneApi, selectedBox, setNotice });
@@ -329,7 +336,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           remove={removeSelected}
           review={<ReviewPanel review={review} isSeq={isSeq} />}
           objectTag={(o) => <PredictionTag object={o} review={review} />}
-          interpolate={() => selected && edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
+          interpolate={seqTools.interpolate}
           copyNext={() => {
             if (frame + 1 >= frameCount) return;
             edit((r) => copyToNextFrame(r, frame), 'copy to next frame', null);
@@ -337,6 +344,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           }}
         />
       </div>
+      {isSeq ? <SequenceBar tools={seqTools} frame={frame} frameCount={frameCount} setFrame={setFrame} hasSelection={!!selectedObj} keyframes={records && selected ? selectedKeyframes(records, selected) : []} /> : null}
       {isSeq ? <Timeline count={frameCount} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} /> : null}
     </div>
   );

@@ -202,6 +202,16 @@ export function setTrackId(records: Records, key: string, frame: number, id: str
   return { records: next, key: target };
 }
 
+/** An untracked cuboid made into a track as "Copy to next frame" does (id = its first 8 characters); null when `key` is no object. */
+export function makeTrack(records: Records, key: string, frame: number): { records: Records; key: string } | null {
+  const o = asObject(records, key);
+  if (!o || o.frame !== frame || o.geometry.kind !== 'cuboid3d') return null;
+  const made = objectToTrack(o, freeTrackId(records, o.id.slice(0, 8)));
+  const next = { ...records, [trackKey(made.id)]: made };
+  delete next[key];
+  return { records: next, key: trackKey(made.id) };
+}
+
 /**
  * Copies the frame's boxes to the next frame: an object becomes a track on both frames (track id
  * = its first 8 characters); a track not already on the next frame gets a keyframe there.

@@ -88,5 +88,11 @@ export function useLidarData(item: ItemSummary, frame: number, onRgb: () => void
     };
   }, [cloudKey, cache, frameKey, frame, isSeq, rgbRef]);
 
-  return { isSeq, seq, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat };
+  // Any frame of the sequence through the same cache (propagation reads the frames ahead).
+  const loadFrame = useCallback((f: number) => {
+    const key = frameKey(f);
+    return key ? cache.read(key) : Promise.reject(new Error(`no frame ${f}`));
+  }, [cache, frameKey]);
+
+  return { isSeq, seq, loadFrame, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat };
 }
