@@ -27,6 +27,7 @@ import { evaluateFit, totalOf } from '../support/fitEval';
 import { BANDS, evaluateProposals, precisionWithin40, recallWithin40 } from '../support/proposalEval';
 import { loadHardLabelledScenes, loadLabelledScenes } from '../support/proposalScenes';
 import { HARD_SCENE_FAMILIES, loadHardScenes } from '../support/hardScenes';
+import { propagationRows } from './lidarTrack';
 
 interface Scene {
   name: string;
@@ -197,6 +198,8 @@ export default async function lidarBench(): Promise<BenchRow[]> {
     rows.push({ name: `proposal precision, ${set}, <=40 m (n=${prec.n} proposals)`, value: pct(p), unit: '%', target: '>= 60', pass: set === 'real' ? p >= 0.6 : undefined });
     rows.push({ name: `cars with >= 1000 points found, ${set} (n=${ev.denseCars})`, value: ev.denseFound, unit: `of ${ev.denseCars}`, target: 'all', pass: set === 'real' ? ev.denseFound === ev.denseCars : undefined });
   }
+  // Box propagation along sequences (issue #14).
+  rows.push(...(await propagationRows()));
   return rows;
 }
 
