@@ -15,7 +15,8 @@
  * reliability table (score bins vs share of proposals that matched, with n) for the held-out
  * scores and the final fit.
  *
- * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`
+ * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`; `WITH_SYNTHETIC=1` also trains on (and holds
+ * out, as one more dataset) the synthetic hard scenes — an experiment, not how the weights are made.
  */
 import { writeFileSync } from 'node:fs';
 import { bevIoU } from '../../core/lidar/iou';
@@ -23,10 +24,10 @@ import type { LogisticModel } from '../../core/lidar/logistic';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../core/lidar/proposalFeatures';
 import { DEFAULT_PROPOSAL_THRESHOLD, isCarSized, proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
-import { loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
+import { loadHardLabelledScenes, loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 
 const LAMBDA = Number(process.env.LAMBDA ?? 2);
-const family = (dataset: string) => (dataset.startsWith('kitti') ? 'kitti' : dataset);
+const family = (dataset: string) => (dataset.startsWith('kitti') ? 'kitti' : dataset.startsWith('synth') ? 'synthetic' : dataset);
 
 interface Example { f: Float32Array; y: number; family: string }
 
@@ -124,7 +125,8 @@ function outcomes(scenes: LabelledScene[], models: (s: LabelledScene) => { carMo
   return { rows, props };
 }
 
-const scenes = loadLabelledScenes();
+const withSynthetic = process.env.WITH_SYNTHETIC === '1';
+const scenes = [...loadLabelledScenes(), ...(withSynthetic ? loadHardLabelledScenes(3) : [])];
 // Only exhaustively labelled frames train the classifier (proposalScenes.ts: SUSTech leaves
 // visible cars unlabelled, which would teach it that cars are negatives). SUSTech is therefore
 // held out entirely, as are the synthetic scenes.
