@@ -75,7 +75,8 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
   const before = readDoc(project);
   const order = reviewOrder(before);
   expect(order.length).toBe(first.predictions);
-  expect(order.length).toBeGreaterThanOrEqual(5);
+  // one to accept, one to reject, at least one for accept-all (4 on this frame with the calibrated 0.5 default)
+  expect(order.length).toBeGreaterThanOrEqual(3);
   // Reviewed below: [0] accepted, [1] rejected, then all the rest at or above 0.50 accepted at once.
   const above = order.slice(2).filter((o) => o.source.score! >= 0.5);
   expect(above.length).toBeGreaterThan(0);
