@@ -54,7 +54,9 @@ function installInputLog(): void {
 
 /** Install the logger for every document the page loads from now on. */
 export async function installLogger(page: Page): Promise<void> {
-  await page.addInitScript(installInputLog);
+  // As source text: tsx/esbuild (keepNames) wraps inner functions in a `__name` helper that does not
+  // exist in the page, so a shim comes first.
+  await page.addInitScript({ content: `var __name = (f) => f;\n(${installInputLog.toString()})();` });
 }
 
 /** Events logged so far from index `from` on (the log survives only within one document). */

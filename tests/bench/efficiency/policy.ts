@@ -9,10 +9,9 @@
  *    with the editor's keys until it reaches MATCH_IOU, at most MAX_CORRECTION_KEYS key presses;
  *  - a missed object is created with the tools (one-click fit; if that fits nothing or the wrong
  *    object, it is deleted and a box is drawn around the object and fitted), then corrected as above.
- * Every pre-label matched to no ground-truth object is deleted — except one that overlaps a labelled
- * object outside the benchmark's target set (a car with under 50 LiDAR points, which the manual arm
- * does not annotate either): those are left alone and counted as "ignored", as detection benchmarks
- * ignore detections on "don't care" objects.
+ * Every pre-label matched to no target object is deleted, also one on a labelled car outside the
+ * target set (under MIN_POINTS points, which the manual arm does not annotate): conservative, the AI
+ * arm pays for it. (The clouds are cropped to the camera's view first, scope.ts.)
  * An object that does not reach MATCH_IOU within the cap is a failure and is reported.
  *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
@@ -55,15 +54,10 @@ export interface Assignment {
   byGt: Map<number, string>;
   /** predictions to delete. */
   falsePreds: string[];
-  /** predictions on objects outside the target set: left alone. */
-  ignored: string[];
 }
 
-/**
- * One-to-one assignment of predictions to target objects, best bird's-eye IoU first (pairs under
- * CLOSE_IOU are no match). `others` are labelled objects outside the target set.
- */
-export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[], others: readonly Cuboid3D[]): Assignment {
+/** One-to-one assignment of predictions to target objects, best bird's-eye IoU first (pairs under CLOSE_IOU are no match). */
+export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[]): Assignment {
   const pairs: { g: number; p: string; iou: number }[] = [];
   targets.forEach((t, g) => preds.forEach((p) => {
     const iou = bevIoU(p.box, t);
@@ -73,14 +67,7 @@ export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[], oth
   const byGt = new Map<number, string>();
   const used = new Set<string>();
   for (const { g, p } of pairs) if (!byGt.has(g) && !used.has(p)) (byGt.set(g, p), used.add(p));
-  const falsePreds: string[] = [];
-  const ignored: string[] = [];
-  for (const p of preds) {
-    if (used.has(p.id)) continue;
-    if (others.some((o) => bevIoU(p.box, o) >= CLOSE_IOU)) ignored.push(p.id);
-    else falsePreds.push(p.id);
-  }
-  return { byGt, falsePreds, ignored };
+  return { byGt, falsePreds: preds.filter((p) => !used.has(p.id)).map((p) => p.id) };
 }
 
 /** A correction key of the LiDAR editor (renderer/editors/lidar/keys.ts) and what it does. */
