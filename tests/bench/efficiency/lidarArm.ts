@@ -7,41 +7,8 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
-import { klmCost, lastDeviceOf, type Cost, type InputEvent } from './klm';
-import { logLength, readLog } from './inputLog';
+import { Recorder, type ArmLog, type TargetRecord } from './armLog';
 import { assign, good3d, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, type Pred } from './policy';
-
-export type Step = 'navigate' | 'create' | 'correct' | 'delete' | 'accept';
-export type Outcome = 'accepted' | 'corrected' | 'created' | 'failed';
-
-export interface StepRecord {
-  item: string;
-  step: Step;
-  /** Target index within the item, or null for steps that belong to no target (navigation, deleting a false pre-label). */
-  target: number | null;
-  decisions: number;
-  events: InputEvent[];
-  wallMs: number;
-}
-
-export interface TargetRecord {
-  item: string;
-  target: number;
-  outcome: Outcome;
-  /** Where the box came from: a pre-label, a one-click fit, a drawn box fitted, a drawn box kept raw. */
-  via: 'prelabel' | 'fit' | 'draw' | 'raw' | 'none';
-  quality: number;
-  /** Score of the pre-label it started from (AI arms). */
-  score?: number;
-  correctionKeys: number;
-}
-
-export interface ArmLog {
-  steps: StepRecord[];
-  targets: TargetRecord[];
-  /** Pre-labels judged false and deleted, with their scores. */
-  deleted: { item: string; score: number }[];
-}
 
 interface LidarState {
   frame: number;
@@ -73,35 +40,12 @@ async function until(page: Page, pred: (s: LidarState) => boolean, timeout = 5_0
   }
 }
 
-class Recorder {
-  private mark = 0;
-  private t0 = Date.now();
-  constructor(private page: Page, private log: ArmLog) {}
-  async start(): Promise<void> {
-    this.mark = await logLength(this.page);
-    this.t0 = Date.now();
-  }
-  /** Closes the segment since the last start() as one step. */
-  async step(item: string, step: Step, target: number | null, decisions: number): Promise<void> {
-    const events = await readLog(this.page, this.mark);
-    this.log.steps.push({ item, step, target, decisions, events, wallMs: Date.now() - this.t0 });
-    await this.start();
-  }
-}
-
-export interface LidarArmOptions {
-  /** Annotate only the first n targets of each item (the E2E smoke). */
-  maxTargets?: number;
-  /** Delete at most n false pre-labels per item (the E2E smoke). */
-  maxDeletes?: number;
-}
-
 /**
  * Annotates `items` (opened in order with the item keys) in the LiDAR editor, from the item grid.
  * `ai`: the project carries pre-labels; they are judged, corrected or deleted in the editor and
  * the good ones accepted in the Models tab's review strip (Enter, one key each).
  */
-export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: boolean, opts: LidarArmOptions = {}): Promise<ArmLog> {
+export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: boolean): Promise<ArmLog> {
   const log: ArmLog = { steps: [], targets: [], deleted: [] };
   const rec = new Recorder(page, log);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
@@ -112,10 +56,7 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     const item = items[i];
     // Open the item: double-click the first tile, then PageDown (with nothing selected) to the next.
     if (i === 0) await page.getByTestId('item-tile').first().dblclick();
-    else {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('PageDown');
-    }
+    else await page.keyboard.press('PageDown'); // nothing is selected (see below), so this is the item key
     await expect(page.getByTestId('item-title')).toHaveText(`velodyne/${item.stem}.bin`, { timeout: 30_000 });
     await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
     await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
@@ -125,9 +66,13 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     await page.keyboard.press('g');
     await page.waitForTimeout(300);
     await rec.step(item.stem, 'navigate', null, 0);
-    accepts = accepts.concat(await annotateItem(page, rec, log, item, ai, opts));
+    accepts = accepts.concat(await annotateItem(page, rec, log, item, ai));
     if (process.env.EFF_DEBUG) console.log(JSON.stringify({ targets: log.targets, deleted: log.deleted, objects: (await state(page)).objects.map((o) => ({ id: o.id, label: o.label, source: o.source, accepted: o.accepted })) }));
-    await page.keyboard.press('Escape');
+    // Drop the selection (Escape with nothing selected would close the item instead).
+    if ((await state(page)).selected) {
+      await page.keyboard.press('Escape');
+      await until(page, (x) => x.selected === null);
+    }
     await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
     await rec.step(item.stem, 'navigate', null, 0);
   }
@@ -147,8 +92,8 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
   return log;
 }
 
-async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, opts: LidarArmOptions): Promise<{ item: string; target: number }[]> {
-  const targets = item.targets.slice(0, opts.maxTargets ?? item.targets.length);
+async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean): Promise<{ item: string; target: number }[]> {
+  const targets = item.targets;
   const accepts: { item: string; target: number }[] = [];
   let s = await state(page);
   const preds: Pred[] = ai
@@ -157,10 +102,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
   const plan = assign(preds, item.targets);
   // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
-  let deletes = plan.falsePreds;
-  if (opts.maxTargets !== undefined) deletes = deletes.filter((id) => [...plan.byGt.entries()].every(([g, p]) => p !== id || g < targets.length));
-  deletes = deletes.slice(0, opts.maxDeletes ?? deletes.length);
-  for (const id of deletes) {
+  for (const id of plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
     await selectBox(page, id);
     await page.keyboard.press('Delete');
@@ -335,14 +277,4 @@ async function correct(page: Page, id: string, gt: Cuboid3D): Promise<number> {
     keys++;
     await until(page, (x) => geomKey(x.objects.find((y) => y.id === id)) !== before, 2_000);
   }
-}
-
-/** Costs of a log's steps, in order (homing carried across steps). */
-export function stepCosts(log: ArmLog): { rec: StepRecord; cost: Cost }[] {
-  let dev: 'keyboard' | 'mouse' | null = null;
-  return log.steps.map((rec) => {
-    const cost = klmCost(rec.events, rec.decisions, dev);
-    dev = lastDeviceOf(rec.events, dev);
-    return { rec, cost };
-  });
 }

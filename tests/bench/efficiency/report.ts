@@ -5,7 +5,7 @@
  * paying off; then the Markdown table and the chart (SVG) that the benchmark writes.
  */
 import { addCost, ZERO_COST, type Cost } from './klm';
-import { stepCosts, type ArmLog, type Outcome, type Step } from './lidarArm';
+import { stepCosts, type ArmLog, type Outcome, type Step } from './armLog';
 import { MATCH_IOU } from './policy';
 
 export interface ArmSummary {

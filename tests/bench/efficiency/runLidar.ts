@@ -12,7 +12,8 @@ import path from 'node:path';
 import { runCli, startHost } from '../../e2e/host';
 import { installLogger, untrustedCount } from './inputLog';
 import { prepareKittiItems, type PreparedItem } from './kittiItems';
-import { runLidarArm, type ArmLog, type LidarArmOptions } from './lidarArm';
+import { runLidarArm } from './lidarArm';
+import type { ArmLog } from './armLog';
 import { verifyLidarProject, type EndQuality } from './verify';
 
 export type LidarArmName = 'manual' | 'ai-review';
@@ -25,7 +26,7 @@ export interface LidarRun {
   untrusted: number;
 }
 
-export interface LidarRunOptions extends LidarArmOptions {
+export interface LidarRunOptions {
   limitItems?: number;
   arms?: LidarArmName[];
   /** Progress lines. */
@@ -60,12 +61,11 @@ export async function runLidarBench(browser: Browser, opts: LidarRunOptions = {}
       await installLogger(page);
       await page.goto(host.url);
       const t0 = Date.now();
-      run.logs[arm] = await runLidarArm(page, items, arm !== 'manual', opts);
+      run.logs[arm] = await runLidarArm(page, items, arm !== 'manual');
       run.untrusted += await untrustedCount(page);
       // The review strip saves through its own DocumentStore (debounced): give the last accepts time to land.
-      const judged = opts.maxTargets !== undefined ? items.map((i) => ({ ...i, targets: i.targets.slice(0, opts.maxTargets) })) : items;
-      let q = verifyLidarProject(dir, judged);
-      for (const t0 = Date.now(); q.pendingLeft > 0 && opts.maxTargets === undefined && Date.now() - t0 < 10_000; q = verifyLidarProject(dir, judged)) await new Promise((r) => setTimeout(r, 250));
+      let q = verifyLidarProject(dir, items);
+      for (const t1 = Date.now(); q.pendingLeft > 0 && Date.now() - t1 < 10_000; q = verifyLidarProject(dir, items)) await new Promise((r) => setTimeout(r, 250));
       run.endQuality[arm] = q;
       say(`3D ${arm}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     } finally {

@@ -1,0 +1,38 @@
+/**
+ * Smoke of the efficiency benchmark (issue #16, `npm run bench efficiency`), so the harness cannot
+ * rot: one real KITTI tracking frame per arm (manual; AI pre-labels + review), driven in Chromium
+ * through the real editor by the scripted annotator. It checks that the harness completes, that the
+ * page logged real (trusted) input — keys, clicks — and no script-made events, that both arms end
+ * at the quality bar (every target covered, nothing false or pending left) and that the report
+ * renders. It does not check the ratio targets: those are the benchmark's figures, not a test.
+ */
+import { expect, test } from '@playwright/test';
+import { hasKittiTracking } from '../bench/efficiency/kittiItems';
+import { runLidarBench } from '../bench/efficiency/runLidar';
+import { renderMarkdown, summarise } from '../bench/efficiency/report';
+
+test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
+
+test('efficiency harness: one frame per arm, real input logged, same end quality', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const run = await runLidarBench(browser, { limitItems: 1 });
+  const n = run.items[0].targets.length;
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    const events = log.steps.flatMap((s) => s.events);
+    expect(events.filter((e) => e.type === 'key').length, `${arm}: key presses logged`).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'up').length, `${arm}: clicks logged`).toBeGreaterThan(0);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    const s = summarise(arm, log, n);
+    expect(s.secondsPerObject).toBeGreaterThan(0);
+    expect(s.interactionsPerObject).toBeGreaterThan(0);
+  }
+  // The AI arm saw pre-labels and judged every one of them.
+  const ai = summarise('ai-review', run.logs['ai-review']!, n);
+  expect(ai.predictions?.total).toBeGreaterThan(0);
+  const md = renderMarkdown({ modality: '3D', dataset: 'smoke', items: 1, arms: [summarise('manual', run.logs.manual!, n), ai], target: 0.5, endQuality: run.endQuality as never });
+  expect(md).toContain('| manual |');
+});
