@@ -213,7 +213,7 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
     const maxR = Math.max(1.2, ...sweep.map((s) => s.ratioToManual)) * 1.1;
     const px = (p: number) => x0 + p * (x1 - x0);
     const py = (r: number) => y0 - (r / maxR) * (y0 - y1);
-    out.push(`<text x="${x0}" y="16" font-size="12" font-weight="bold">AI / manual vs pre-label precision (threshold sweep)</text>`);
+    out.push(`<text x="${x0}" y="16" font-size="12" font-weight="bold">AI / manual vs pre-label precision</text>`);
     out.push(`<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="#333"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" stroke="#333"/>`);
     out.push(`<line x1="${x0}" y1="${py(1)}" x2="${x1}" y2="${py(1)}" stroke="#e6194b" stroke-dasharray="4 3"/><text x="${x1 - 2}" y="${py(1) - 3}" text-anchor="end" fill="#e6194b">break-even</text>`);
     const pts = [...sweep].sort((a, b) => a.precision - b.precision);
