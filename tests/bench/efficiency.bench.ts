@@ -5,10 +5,11 @@
  * logged by the page (efficiency/inputLog.ts) and priced with the Keystroke-Level Model
  * (efficiency/klm.ts). Writes `.bench/efficiency/efficiency.{json,md,svg,png}` and prints the tables.
  *
- * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 frames). Not yet: 3D
- * sequences, 2D boxes, 2D masks, video tracks (see README "Annotation cost").
+ * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 scans) and 2D boxes (the
+ * same drive's 11 camera images). Not yet: 3D sequences, 2D masks, video tracks (see the README).
  *
- * Knobs: EFF_ITEMS=n (first n frames only, for a quick look), EFF_NO_BUILD=1 (reuse dist/renderer-test).
+ * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d, EFF_NO_BUILD=1
+ * (reuse dist/renderer-test).
  */
 import { chromium } from '@playwright/test';
 import { spawnSync, execSync } from 'node:child_process';
@@ -20,12 +21,16 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import type { BenchRow } from './types';
 import { hasKittiTracking } from './efficiency/kittiItems';
 import { runLidarBench } from './efficiency/runLidar';
+import { hasImageData, runImageBench } from './efficiency/runImage';
+import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
+import type { ArmLog } from './efficiency/armLog';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep, type ModalityReport } from './efficiency/report';
 import { KLM } from './efficiency/klm';
 import { MATCH_IOU, MAX_CORRECTION_KEYS, MIN_POINTS } from './efficiency/policy';
 
 export const OUT_DIR = path.join(ROOT, '.bench', 'efficiency');
 const TARGET_3D = 0.5;
+const TARGET_2D = 0.5;
 
 function buildTestRenderer(): void {
   const dir = path.join(ROOT, 'dist', 'renderer-test');
@@ -40,34 +45,72 @@ function buildTestRenderer(): void {
   if (r.status !== 0) throw new Error('building the test renderer failed');
 }
 
+/** One modality's report from its two arms' logs. */
+function modalityReport(modality: string, dataset: string, items: number, logs: { manual?: ArmLog; 'ai-review'?: ArmLog }, endQuality: ModalityReport['endQuality'], target: number): ModalityReport {
+  const n = logs.manual!.targets.length;
+  const manual = summarise('manual', logs.manual!, n);
+  const ai = summarise('ai-review', logs['ai-review']!, n);
+  ai.ratioToManual = ai.secondsPerObject / manual.secondsPerObject;
+  return {
+    modality,
+    dataset,
+    items,
+    arms: [manual, ai],
+    sweep: thresholdSweep(logs.manual!, logs['ai-review']!, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
+    breakEvenPrecision: breakEvenPrecision(manual, ai, logs['ai-review']!),
+    target,
+    endQuality,
+  };
+}
+
+function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[] {
+  const [manual, ai] = r.arms;
+  const n = manual.n;
+  const complete = (a: typeof manual) => a.failures === 0 && r.endQuality[a.arm]?.falseLeft === 0 && r.endQuality[a.arm]?.pendingLeft === 0;
+  return [
+    { name: `${short}: manual, est. s / object (n = ${n})`, value: manual.secondsPerObject, unit: 's' },
+    { name: `${short}: AI pre-labels + review, est. s / object (n = ${n})`, value: ai.secondsPerObject, unit: 's' },
+    { name: `${short}: AI / manual, est. time per object (n = ${n})`, value: ai.ratioToManual!, unit: '×', target: `<= ${r.target}`, pass: ai.ratioToManual! <= r.target },
+    { name: `${short}: failures + false/pending left, both arms`, value: manual.failures + ai.failures, unit: 'objects', target: '= 0', pass: complete(manual) && complete(ai) && untrustedOk },
+  ];
+}
+
 export default async function efficiency(): Promise<BenchRow[]> {
-  if (!hasKittiTracking()) {
-    process.stdout.write('SKIP  efficiency: ../shared/data/kitti-tracking-0001 is absent\n');
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d').split(',');
+  const do3d = wanted.includes('3d') && hasKittiTracking();
+  const do2d = wanted.includes('2d') && hasImageData();
+  if (!do3d && !do2d) {
+    process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
     return [];
   }
   buildTestRenderer();
   const say = (l: string) => process.stdout.write(`  ${l}\n`);
+  const limitItems = process.env.EFF_ITEMS ? Number(process.env.EFF_ITEMS) : undefined;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  let run;
+  const reports: ModalityReport[] = [];
+  const logs: Record<string, unknown> = {};
+  let untrusted = 0;
+  const out: BenchRow[] = [];
   try {
-    run = await runLidarBench(browser, { limitItems: process.env.EFF_ITEMS ? Number(process.env.EFF_ITEMS) : undefined, say });
+    if (do3d) {
+      const run = await runLidarBench(browser, { limitItems, say });
+      untrusted += run.untrusted;
+      logs['3d'] = run.logs;
+      const r = modalityReport('3D cuboids, single frame', `KITTI tracking 0001, camera-cropped; targets: cars and vans with ≥ ${MIN_POINTS} points`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_3D);
+      reports.push(r);
+      out.push(...rows('3D single frame', r, run.untrusted === 0));
+    }
+    if (do2d) {
+      const run = await runImageBench(browser, { limitItems, say });
+      untrusted += run.untrusted;
+      logs['2d'] = run.logs;
+      const r = modalityReport('2D boxes', 'KITTI tracking 0001 camera images; targets: cars and vans, box height ≥ 25 px, occlusion ≤ 2, truncation ≤ 0.5; pre-labels: YOLOX-nano', run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_2D);
+      reports.push(r);
+      out.push(...rows('2D boxes', r, run.untrusted === 0));
+    }
   } finally {
     await browser.close();
   }
-  const n = run.items.reduce((s, i) => s + i.targets.length, 0);
-  const manual = summarise('manual', run.logs.manual!, n);
-  const ai = summarise('ai-review', run.logs['ai-review']!, n);
-  ai.ratioToManual = ai.secondsPerObject / manual.secondsPerObject;
-  const report: ModalityReport = {
-    modality: '3D cuboids, single frame',
-    dataset: `KITTI tracking 0001, camera-cropped; targets: cars and vans with ≥ ${MIN_POINTS} points`,
-    items: run.items.length,
-    arms: [manual, ai],
-    sweep: thresholdSweep(run.logs.manual!, run.logs['ai-review']!, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
-    breakEvenPrecision: breakEvenPrecision(manual, ai, run.logs['ai-review']!),
-    target: TARGET_3D,
-    endQuality: run.endQuality as ModalityReport['endQuality'],
-  };
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
@@ -78,25 +121,17 @@ export default async function efficiency(): Promise<BenchRow[]> {
   const md = [
     `## Annotation cost per object (commit ${commit}, ${new Date().toISOString().slice(0, 10)})`,
     '',
-    `KLM: keystroke ${KLM.keystroke} s, pointing ${KLM.pointing} s, button ${KLM.button} s, homing ${KLM.homing} s, mental ${KLM.mental} s; quality bar IoU ≥ ${MATCH_IOU} (3D: bird's-eye and height); correction cap ${MAX_CORRECTION_KEYS} keys.`,
+    `KLM: keystroke ${KLM.keystroke} s, pointing ${KLM.pointing} s, button ${KLM.button} s, homing ${KLM.homing} s, mental ${KLM.mental} s; quality bar IoU ≥ ${MATCH_IOU} (3D: bird's-eye and height); correction cap ${MAX_CORRECTION_KEYS} keys (3D), ${MAX_CORNER_DRAGS} corner drags (2D).`,
     '',
-    renderMarkdown(report),
-    '',
-    `Untrusted input events seen by the pages: ${run.untrusted}.`,
+    ...reports.flatMap((r) => [renderMarkdown(r), '']),
+    `Untrusted input events seen by the pages: ${untrusted}.`,
   ].join('\n');
-  const svg = renderSvg([report]);
-  writeFileSync(path.join(OUT_DIR, 'efficiency.json'), JSON.stringify({ commit, date: new Date().toISOString(), klm: KLM, reports: [report], logs: run.logs, items: run.items.map((i) => ({ stem: i.stem, targets: i.targets.length, skipped: i.skipped, points: i.points })) }, null, 1));
+  const svg = renderSvg(reports);
+  writeFileSync(path.join(OUT_DIR, 'efficiency.json'), JSON.stringify({ commit, date: new Date().toISOString(), klm: KLM, reports, logs }, null, 1));
   writeFileSync(path.join(OUT_DIR, 'efficiency.md'), md + '\n');
   writeFileSync(path.join(OUT_DIR, 'efficiency.svg'), svg);
   await sharp(Buffer.from(svg)).png().toFile(path.join(OUT_DIR, 'efficiency.png'));
   process.stdout.write(`\n${md}\n\n  written to ${path.relative(ROOT, OUT_DIR)}/efficiency.{json,md,svg,png}\n`);
-
-  const complete = (a: typeof manual) => a.failures === 0 && run.endQuality[a.arm as 'manual']?.falseLeft === 0;
-  return [
-    { name: `3D single frame: manual, est. s / object (n = ${n})`, value: manual.secondsPerObject, unit: 's' },
-    { name: `3D single frame: AI pre-labels + review, est. s / object (n = ${n})`, value: ai.secondsPerObject, unit: 's' },
-    { name: `3D single frame: AI / manual, est. time per object (n = ${n})`, value: ai.ratioToManual, unit: '×', target: `<= ${TARGET_3D}`, pass: ai.ratioToManual <= TARGET_3D },
-    { name: '3D single frame: failures (manual / AI)', value: manual.failures + ai.failures, unit: 'objects', target: '= 0', pass: complete(manual) && complete(ai) },
-    { name: 'untrusted input events', value: run.untrusted, unit: '', target: '= 0', pass: run.untrusted === 0 },
-  ];
+  out.push({ name: 'untrusted input events', value: untrusted, unit: '', target: '= 0', pass: untrusted === 0 });
+  return out;
 }
