@@ -9,11 +9,12 @@
 import { expect, test } from '@playwright/test';
 import { hasKittiTracking } from '../bench/efficiency/kittiItems';
 import { runLidarBench } from '../bench/efficiency/runLidar';
+import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
 
 test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
 
-test('efficiency harness: one frame per arm, real input logged, same end quality', async ({ browser }) => {
+test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same end quality', async ({ browser }) => {
   test.setTimeout(120_000);
   const run = await runLidarBench(browser, { limitItems: 1 });
   const n = run.items[0].targets.length;
@@ -35,4 +36,22 @@ test('efficiency harness: one frame per arm, real input logged, same end quality
   expect(ai.predictions?.total).toBeGreaterThan(0);
   const md = renderMarkdown({ modality: '3D', dataset: 'smoke', items: 1, arms: [summarise('manual', run.logs.manual!, n), ai], target: 0.5, endQuality: run.endQuality as never });
   expect(md).toContain('| manual |');
+});
+
+test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), real input logged, same end quality', async ({ browser }) => {
+  test.skip(!hasImageData(), '../shared/data (kitti-tracking-0001 images, models/yolox-nano) is absent');
+  test.setTimeout(120_000);
+  const run = await runImageBench(browser, { limitItems: 1 });
+  const n = run.items[0].targets.length;
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    const events = log.steps.flatMap((s) => s.events);
+    expect(events.filter((e) => e.type === 'up' && e.path > 4).length, `${arm}: drags logged`).toBeGreaterThan(0);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    expect(summarise(arm, log, n).secondsPerObject).toBeGreaterThan(0);
+  }
+  expect(summarise('ai-review', run.logs['ai-review']!, n).predictions?.total).toBeGreaterThan(0);
 });

@@ -10,6 +10,7 @@ import { KLM, klmCost, type InputEvent } from '../bench/efficiency/klm';
 import { assign, CORRECTION_KEYS, good3d, heightIoU, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep } from '../bench/efficiency/report';
 import type { ArmLog } from '../bench/efficiency/armLog';
+import { assign2d, iou2d } from '../bench/efficiency/imageArm';
 
 const key = (k: string, repeat = false): InputEvent => ({ t: 0, type: 'key', key: k, repeat });
 const down = (x = 0, y = 0): InputEvent => ({ t: 0, type: 'down', x, y, button: 0 });
@@ -155,5 +156,24 @@ describe('report', () => {
     expect(renderMarkdown(r)).toContain('| ai-review | 2 | 0 |');
     expect(renderMarkdown(r)).toContain('missed; the costliest step of the AI arm is "create"');
     expect(renderSvg([r])).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  });
+});
+
+describe('2D policy', () => {
+  it('IoU of boxes', () => {
+    expect(iou2d({ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 5, y1: 0, x2: 15, y2: 10 })).toBeCloseTo(1 / 3, 9);
+    expect(iou2d({ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 20, y1: 0, x2: 30, y2: 10 })).toBe(0);
+  });
+
+  it('assigns one to one, best first', () => {
+    const t = [{ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 100, y1: 0, x2: 120, y2: 20 }];
+    const a = assign2d([
+      { id: 'a', box: { x1: 1, y1: 0, x2: 10, y2: 10 } },
+      { id: 'b', box: { x1: 0, y1: 0, x2: 12, y2: 10 } },
+      { id: 'c', box: { x1: 300, y1: 0, x2: 310, y2: 10 } },
+    ], t);
+    expect(a.byGt.get(0)).toBe('a');
+    expect(a.byGt.has(1)).toBe(false);
+    expect(a.falsePreds.sort()).toEqual(['b', 'c']);
   });
 });
