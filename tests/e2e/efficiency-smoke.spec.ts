@@ -1,10 +1,12 @@
 /**
  * Smoke of the efficiency benchmark (issue #16, `npm run bench efficiency`), so the harness cannot
- * rot: one real KITTI tracking frame per arm (manual; AI pre-labels + review), driven in Chromium
- * through the real editor by the scripted annotator. It checks that the harness completes, that the
- * page logged real (trusted) input — keys, clicks — and no script-made events, that both arms end
- * at the quality bar (every target covered, nothing false or pending left) and that the report
- * renders. It does not check the ratio targets: those are the benchmark's figures, not a test.
+ * rot: one item per arm (manual; AI pre-labels + review) for each measured modality — a KITTI
+ * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
+ * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
+ * It checks that the harness completes, that the page logged real (trusted) input and no
+ * script-made events, that both arms end at the quality bar (every target covered or reported as
+ * a failure, nothing false or pending left) and that the report renders. It does not check the
+ * ratio targets: those are the benchmark's figures, not a test.
  */
 import { expect, test } from '@playwright/test';
 import { hasKittiTracking } from '../bench/efficiency/kittiItems';

@@ -188,7 +188,10 @@ async function annotateImage(page: Page, rec: Recorder, log: ArmLog, item: Image
   return accepts;
 }
 
-/** Select tool, click inside the box (centre first, then points nearer its corners, where another box lies on top). */
+/**
+ * Select tool, click inside the box (centre first, then points nearer its corners, where another
+ * box lies on top); a box wholly under another one is picked from the objects panel.
+ */
 async function selectBox(page: Page, id: string): Promise<void> {
   await tool(page, 'select');
   let s = await state(page);
@@ -197,6 +200,14 @@ async function selectBox(page: Page, id: string): Promise<void> {
   const at = await mapper(page);
   for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8], [0.2, 0.8], [0.8, 0.2]]) {
     await page.mouse.click(...at(b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)));
+    s = await until(page, (x) => x.selection.length === 1 && x.selection[0] === id, 1_500);
+    if (s.selection[0] === id) return;
+  }
+  // Covered by another box: click its row in the objects panel (rows top-down as drawn: zOrder, highest first).
+  const rows = page.getByTestId('object-row');
+  const idx = [...s.objects].sort((a, b) => b.zOrder - a.zOrder).findIndex((o) => o.id === id);
+  if ((await rows.count()) === s.objects.length && idx >= 0) {
+    await rows.nth(idx).click();
     s = await until(page, (x) => x.selection.length === 1 && x.selection[0] === id, 1_500);
     if (s.selection[0] === id) return;
   }

@@ -125,7 +125,7 @@ export function thresholdSweep(manual: ArmLog, ai: ArmLog, thresholds: readonly 
  * AI arm's accepted / corrected / created objects fixed, how many more false pre-labels (at the
  * measured mean delete cost) until its total equals the manual arm's; precision = accepted / (all).
  */
-export function breakEvenPrecision(manual: ArmSummary, ai: ArmSummary, aiLog: ArmLog): number | null {
+export function breakEvenPrecision(manual: ArmSummary, ai: ArmSummary, aiLog: ArmLog): number | 'never' | null {
   const p = ai.predictions;
   if (!p) return null;
   const deletes = perTargetSeconds(aiLog).deletes;
@@ -133,7 +133,7 @@ export function breakEvenPrecision(manual: ArmSummary, ai: ArmSummary, aiLog: Ar
   const deleteTotal = deletes.reduce((x, y) => x + y, 0);
   const slack = manual.total.seconds - (ai.total.seconds - deleteTotal);
   if (!(meanDelete > 0)) return null;
-  if (slack <= 0) return 1; // even perfect pre-labels do not pay off
+  if (slack <= 0) return 'never'; // even without a single false pre-label the AI arm costs more
   const maxFalse = slack / meanDelete;
   const useful = p.accepted + p.corrected;
   return p.accepted / (useful + maxFalse);
@@ -145,7 +145,7 @@ export interface ModalityReport {
   items: number;
   arms: ArmSummary[];
   sweep?: SweepRow[];
-  breakEvenPrecision?: number | null;
+  breakEvenPrecision?: number | 'never' | null;
   /** Target on the AI arm's ratio to manual, e.g. 0.5. */
   target: number;
   endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number }>;
@@ -176,7 +176,8 @@ export function renderMarkdown(r: ModalityReport): string {
     const verdict = ai.ratioToManual !== undefined && ai.ratioToManual <= r.target;
     lines.push(`Target: AI arm ≤ ${r.target}× manual — ${verdict ? 'met' : `missed; the costliest step of the AI arm is "${ai.costliestStep}" (${f2((ai.byStep[ai.costliestStep]?.seconds ?? 0) / ai.n)} s / object)`}.`);
   }
-  if (r.breakEvenPrecision !== undefined && r.breakEvenPrecision !== null) lines.push(`AI stops paying off below a pre-label precision of ${f2(r.breakEvenPrecision)} (same costs per object, more false pre-labels).`);
+  if (r.breakEvenPrecision === 'never') lines.push('AI does not pay off at any precision here: even with no false pre-label to delete, accepting and correcting cost more per object than creating by hand.');
+  else if (typeof r.breakEvenPrecision === 'number') lines.push(`AI stops paying off below a pre-label precision of ${f2(r.breakEvenPrecision)} (same costs per object, more false pre-labels).`);
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
