@@ -176,8 +176,8 @@ export function renderMarkdown(r: ModalityReport): string {
     const verdict = ai.ratioToManual !== undefined && ai.ratioToManual <= r.target;
     lines.push(`Target: AI arm ≤ ${r.target}× manual — ${verdict ? 'met' : `missed; the costliest step of the AI arm is "${ai.costliestStep}" (${f2((ai.byStep[ai.costliestStep]?.seconds ?? 0) / ai.n)} s / object)`}.`);
   }
-  if (r.breakEvenPrecision === 'never') lines.push('AI does not pay off at any precision here: even with no false pre-label to delete, accepting and correcting cost more per object than creating by hand.');
-  else if (typeof r.breakEvenPrecision === 'number') lines.push(`AI stops paying off below a pre-label precision of ${f2(r.breakEvenPrecision)} (same costs per object, more false pre-labels).`);
+  if (r.breakEvenPrecision === 'never') lines.push('Break-even precision: none — with the default threshold\'s mix of accepted and corrected pre-labels, the AI arm costs more than manual even with no false pre-label to delete (the sweep shows what dropping the low-scoring ones does).');
+  else if (typeof r.breakEvenPrecision === 'number') lines.push(`Break-even precision: ${f2(r.breakEvenPrecision)} — below it the AI arm costs more than manual (the default threshold's mix of accepted and corrected pre-labels, plus false ones at the measured delete cost).`);
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
