@@ -66,12 +66,12 @@ function modalityReport(modality: string, dataset: string, items: number, logs: 
 function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[] {
   const [manual, ai] = r.arms;
   const n = manual.n;
-  const complete = (a: typeof manual) => a.failures === 0 && r.endQuality[a.arm]?.falseLeft === 0 && r.endQuality[a.arm]?.pendingLeft === 0;
+  const complete = (a: typeof manual) => a.failures === 0 && a.harnessErrors === 0 && r.endQuality[a.arm]?.falseLeft === 0 && r.endQuality[a.arm]?.pendingLeft === 0;
   return [
     { name: `${short}: manual, est. s / object (n = ${n})`, value: manual.secondsPerObject, unit: 's' },
     { name: `${short}: AI pre-labels + review, est. s / object (n = ${n})`, value: ai.secondsPerObject, unit: 's' },
     { name: `${short}: AI / manual, est. time per object (n = ${n})`, value: ai.ratioToManual!, unit: '×', target: `<= ${r.target}`, pass: ai.ratioToManual! <= r.target },
-    { name: `${short}: failures + false/pending left, both arms`, value: manual.failures + ai.failures, unit: 'objects', target: '= 0', pass: complete(manual) && complete(ai) && untrustedOk },
+    { name: `${short}: failures + harness errors, both arms (and nothing false or pending left)`, value: manual.failures + ai.failures + manual.harnessErrors + ai.harnessErrors, unit: 'objects', target: '= 0', pass: complete(manual) && complete(ai) && untrustedOk },
   ];
 }
 

@@ -24,6 +24,7 @@ test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same
   expect(run.untrusted).toBe(0);
   for (const arm of ['manual', 'ai-review'] as const) {
     const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
     const events = log.steps.flatMap((s) => s.events);
     expect(events.filter((e) => e.type === 'key').length, `${arm}: key presses logged`).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === 'up').length, `${arm}: clicks logged`).toBeGreaterThan(0);
@@ -49,6 +50,7 @@ test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), r
   expect(run.untrusted).toBe(0);
   for (const arm of ['manual', 'ai-review'] as const) {
     const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
     const events = log.steps.flatMap((s) => s.events);
     expect(events.filter((e) => e.type === 'up' && e.path > 4).length, `${arm}: drags logged`).toBeGreaterThan(0);
     expect(log.targets).toHaveLength(n);

@@ -114,6 +114,7 @@ describe('report', () => {
       { item: 'f', target: 1, outcome: 'created', via: 'fit', quality: 0.8, correctionKeys: 0 },
     ],
     deleted: [],
+    errors: [],
   };
   const ai: ArmLog = {
     steps: [step('f', 'delete', null, 1), step('f', 'accept', 0, 1), step('f', 'create', 1, 2)],
@@ -122,6 +123,7 @@ describe('report', () => {
       { item: 'f', target: 1, outcome: 'created', via: 'fit', quality: 0.8, correctionKeys: 0 },
     ],
     deleted: [{ item: 'f', score: 0.5 }],
+    errors: [],
   };
 
   it('summarises cost per object, by step, with precision', () => {
@@ -153,7 +155,7 @@ describe('report', () => {
     const m = summarise('manual', manual, 2);
     const a = { ...summarise('ai-review', ai, 2), ratioToManual: 1 };
     const r = { modality: '3D', dataset: 'd', items: 1, arms: [m, a], sweep: thresholdSweep(manual, ai, [0.4]), target: 0.5, endQuality: {} };
-    expect(renderMarkdown(r)).toContain('| ai-review | 2 | 0 |');
+    expect(renderMarkdown(r)).toContain('| ai-review | 2 | 0 (0) |');
     expect(renderMarkdown(r)).toContain('missed; the costliest step of the AI arm is "create"');
     expect(renderSvg([r])).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });

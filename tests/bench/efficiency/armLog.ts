@@ -37,6 +37,23 @@ export interface ArmLog {
   targets: TargetRecord[];
   /** Pre-labels judged false and deleted, with their scores. */
   deleted: { item: string; score: number }[];
+  /** Harness errors (an object the script could not handle); the object counts as failed. */
+  errors: string[];
+}
+
+/**
+ * Runs one object's work; an error (an element not found, a key without effect) is recorded and
+ * the run goes on, so one odd object after a merge cannot sink a whole benchmark run. The end
+ * quality check then shows what was left undone. False when it failed.
+ */
+export async function guarded(log: ArmLog, what: string, f: () => Promise<void>): Promise<boolean> {
+  try {
+    await f();
+    return true;
+  } catch (e) {
+    log.errors.push(`${what}: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    return false;
+  }
 }
 
 

@@ -7,7 +7,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject } from '../../../core/document/schema';
-import { Recorder, type ArmLog, type TargetRecord } from './armLog';
+import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
 import { CLOSE_IOU, MATCH_IOU } from './policy';
 
 export interface Box {
@@ -92,7 +92,7 @@ async function tool(page: Page, name: 'box' | 'select'): Promise<void> {
 }
 
 export async function runImageArm(page: Page, items: readonly ImageItem[], ai: boolean): Promise<ArmLog> {
-  const log: ArmLog = { steps: [], targets: [], deleted: [] };
+  const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
   const rec = new Recorder(page, log);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('item-tile')).toHaveCount(items.length, { timeout: 30_000 });
@@ -116,15 +116,18 @@ export async function runImageArm(page: Page, items: readonly ImageItem[], ai: b
     await rec.step(item.stem, 'navigate', null, 0);
   }
   if (ai && accepts.length) {
-    await page.getByRole('tab', { name: 'Models' }).click();
-    await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
-    await page.getByTestId('review-row').first().click();
-    await rec.step('', 'navigate', null, 0);
-    for (let k = 0; k < accepts.length; k++) {
-      await page.keyboard.press('Enter');
-      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
-      await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
-    }
+    await guarded(log, 'review strip', async () => {
+      await page.getByRole('tab', { name: 'Models' }).click();
+      // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
+      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
+      await page.getByTestId('review-row').first().click();
+      await rec.step('', 'navigate', null, 0);
+      for (let k = 0; k < accepts.length; k++) {
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
+        await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
+      }
+    });
   }
   return log;
 }
@@ -137,53 +140,62 @@ async function annotateImage(page: Page, rec: Recorder, log: ArmLog, item: Image
   const plan = assign2d(preds, item.targets);
   for (const id of plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
-    await selectBox(page, id);
-    await page.keyboard.press('Delete');
-    s = await until(page, (x) => !x.objects.some((o) => o.id === id));
-    if (s.objects.some((o) => o.id === id)) throw new Error(`Delete did not remove pre-label ${id}`);
+    await guarded(log, `${item.stem}: delete ${id}`, async () => {
+      await selectBox(page, id);
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === id));
+      if (s.objects.some((o) => o.id === id)) throw new Error(`Delete did not remove pre-label ${id}`);
+    });
     await rec.step(item.stem, 'delete', null, 1);
   }
   for (let g = 0; g < item.targets.length; g++) {
-    const gt = item.targets[g];
-    const pid = plan.byGt.get(g);
-    s = await state(page);
-    const pred = pid ? s.objects.find((o) => o.id === pid) : undefined;
-    if (pred && iou2d(boxOf(pred), gt) >= MATCH_IOU && pred.label === 'car') {
-      await rec.step(item.stem, 'accept', g, 1);
-      log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: iou2d(boxOf(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
-      accepts.push({ item: item.stem, target: g });
-      continue;
-    }
-    let id: string | null;
-    let via: TargetRecord['via'];
-    if (pred) {
-      await selectBox(page, pred.id);
-      if (pred.label !== 'car') {
-        await page.keyboard.press('1'); // with the select tool a class key re-labels the selection
-        await until(page, (x) => x.objects.find((o) => o.id === pred.id)?.label === 'car');
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      const gt = item.targets[g];
+      const pid = plan.byGt.get(g);
+      s = await state(page);
+      const pred = pid ? s.objects.find((o) => o.id === pid) : undefined;
+      if (pred && iou2d(boxOf(pred), gt) >= MATCH_IOU && pred.label === 'car') {
+        await rec.step(item.stem, 'accept', g, 1);
+        log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: iou2d(boxOf(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
+        accepts.push({ item: item.stem, target: g });
+        return;
       }
-      id = pred.id;
-      via = 'prelabel';
-      await rec.step(item.stem, 'correct', g, 1);
-    } else {
-      await tool(page, 'box');
-      if ((await state(page)).label !== 'car') await page.keyboard.press('1'); // with a drawing tool: the next shape's class
-      const before = new Set((await state(page)).objects.map((o) => o.id));
-      const at = await mapper(page);
-      await drag(page, at(gt.x1, gt.y1), at(gt.x2, gt.y2));
-      s = await until(page, (x) => x.objects.some((o) => !before.has(o.id)), 3_000);
-      id = s.objects.find((o) => !before.has(o.id))?.id ?? null;
-      via = 'draw';
-      await rec.step(item.stem, 'create', g, 1);
+      let id: string | null;
+      let via: TargetRecord['via'];
+      if (pred) {
+        await selectBox(page, pred.id);
+        if (pred.label !== 'car') {
+          await page.keyboard.press('1'); // with the select tool a class key re-labels the selection
+          await until(page, (x) => x.objects.find((o) => o.id === pred.id)?.label === 'car');
+        }
+        id = pred.id;
+        via = 'prelabel';
+        await rec.step(item.stem, 'correct', g, 1);
+      } else {
+        await tool(page, 'box');
+        if ((await state(page)).label !== 'car') await page.keyboard.press('1'); // with a drawing tool: the next shape's class
+        const before = new Set((await state(page)).objects.map((o) => o.id));
+        const at = await mapper(page);
+        await drag(page, at(gt.x1, gt.y1), at(gt.x2, gt.y2));
+        s = await until(page, (x) => x.objects.some((o) => !before.has(o.id)), 3_000);
+        id = s.objects.find((o) => !before.has(o.id))?.id ?? null;
+        via = 'draw';
+        await rec.step(item.stem, 'create', g, 1);
+      }
+      let drags = 0;
+      if (id) drags = await correctCorners(page, id, gt);
+      if (drags) await rec.step(item.stem, 'correct', g, drags); // each handle drag is a decision: which corner, where
+      s = await state(page);
+      const o = id ? s.objects.find((x) => x.id === id) : undefined;
+      const q = o ? iou2d(boxOf(o), gt) : 0;
+      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
+      log.targets.push({ item: item.stem, target: g, outcome: q >= MATCH_IOU ? (via === 'prelabel' ? 'corrected' : 'created') : 'failed', via, quality: q, ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}), correctionKeys: drags });
+    
+    });
+    if (!ok) {
+      if (!log.targets.some((t) => t.item === item.stem && t.target === g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'none', quality: 0, correctionKeys: 0 });
+      await rec.step(item.stem, 'correct', g, 0);
     }
-    let drags = 0;
-    if (id) drags = await correctCorners(page, id, gt);
-    if (drags) await rec.step(item.stem, 'correct', g, drags); // each handle drag is a decision: which corner, where
-    s = await state(page);
-    const o = id ? s.objects.find((x) => x.id === id) : undefined;
-    const q = o ? iou2d(boxOf(o), gt) : 0;
-    if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
-    log.targets.push({ item: item.stem, target: g, outcome: q >= MATCH_IOU ? (via === 'prelabel' ? 'corrected' : 'created') : 'failed', via, quality: q, ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}), correctionKeys: drags });
   }
   return accepts;
 }

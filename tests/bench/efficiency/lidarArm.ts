@@ -7,7 +7,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
-import { Recorder, type ArmLog, type TargetRecord } from './armLog';
+import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
 import { assign, good3d, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, type Pred } from './policy';
 
 interface LidarState {
@@ -46,7 +46,7 @@ async function until(page: Page, pred: (s: LidarState) => boolean, timeout = 5_0
  * the good ones accepted in the Models tab's review strip (Enter, one key each).
  */
 export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: boolean): Promise<ArmLog> {
-  const log: ArmLog = { steps: [], targets: [], deleted: [] };
+  const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
   const rec = new Recorder(page, log);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('item-tile')).toHaveCount(items.length, { timeout: 30_000 });
@@ -67,7 +67,6 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     await page.waitForTimeout(300);
     await rec.step(item.stem, 'navigate', null, 0);
     accepts = accepts.concat(await annotateItem(page, rec, log, item, ai));
-    if (process.env.EFF_DEBUG) console.log(JSON.stringify({ targets: log.targets, deleted: log.deleted, objects: (await state(page)).objects.map((o) => ({ id: o.id, label: o.label, source: o.source, accepted: o.accepted })) }));
     // Drop the selection (Escape with nothing selected would close the item instead).
     if ((await state(page)).selected) {
       await page.keyboard.press('Escape');
@@ -77,17 +76,20 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     await rec.step(item.stem, 'navigate', null, 0);
   }
   if (ai && accepts.length) {
-    // The review strip lists exactly the pre-labels judged good (the others were deleted or edited).
-    await page.getByRole('tab', { name: 'Models' }).click();
-    await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
-    await page.getByTestId('review-row').first().click(); // cursor on the first row, focus off the tab
-    await rec.step('', 'navigate', null, 0);
-    for (let k = 0; k < accepts.length; k++) {
-      await page.keyboard.press('Enter');
-      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
-      // The decision was made (and charged) in the editor; here only the key is paid.
-      await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
-    }
+    await guarded(log, 'review strip', async () => {
+      // The review strip lists exactly the pre-labels judged good (the others were deleted or edited).
+      await page.getByRole('tab', { name: 'Models' }).click();
+      // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
+      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
+      await page.getByTestId('review-row').first().click(); // cursor on the first row, focus off the tab
+      await rec.step('', 'navigate', null, 0);
+      for (let k = 0; k < accepts.length; k++) {
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
+        // The decision was made (and charged) in the editor; here only the key is paid.
+        await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
+      }
+    });
   }
   return log;
 }
@@ -104,59 +106,68 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
   for (const id of plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
-    await selectBox(page, id);
-    await page.keyboard.press('Delete');
-    s = await until(page, (x) => !x.objects.some((o) => o.id === id));
-    if (s.objects.some((o) => o.id === id)) throw new Error(`Delete did not remove pre-label ${id} (selected: ${s.selected})`);
+    await guarded(log, `${item.stem}: delete ${id}`, async () => {
+      await selectBox(page, id);
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === id));
+      if (s.objects.some((o) => o.id === id)) throw new Error(`Delete did not remove pre-label ${id} (selected: ${s.selected})`);
+    });
     await rec.step(item.stem, 'delete', null, 1);
   }
   // 2. Every target: accept, correct or create.
   for (let g = 0; g < targets.length; g++) {
-    const gt = targets[g];
-    const pid = plan.byGt.get(g);
-    s = await state(page);
-    const pred = pid ? s.objects.find((o) => o.id === pid) : undefined;
-    if (pred && good3d(cuboid(pred), gt) && pred.label === 'car') {
-      await rec.step(item.stem, 'accept', g, 1); // looked at it, it is right: the key comes in the review strip
-      log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
-      accepts.push({ item: item.stem, target: g });
-      continue;
-    }
-    let id: string | null = null;
-    let via: TargetRecord['via'] = 'none';
-    if (pred) {
-      await selectBox(page, pred.id);
-      if (pred.label !== 'car') {
-        await page.keyboard.press('1'); // class hotkey re-labels the selection
-        await until(page, (x) => x.objects.find((o) => o.id === pred.id)?.label === 'car');
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      const gt = targets[g];
+      const pid = plan.byGt.get(g);
+      s = await state(page);
+      const pred = pid ? s.objects.find((o) => o.id === pid) : undefined;
+      if (pred && good3d(cuboid(pred), gt) && pred.label === 'car') {
+        await rec.step(item.stem, 'accept', g, 1); // looked at it, it is right: the key comes in the review strip
+        log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
+        accepts.push({ item: item.stem, target: g });
+        return;
       }
-      id = pred.id;
-      via = 'prelabel';
-      await rec.step(item.stem, 'correct', g, 1);
-    } else {
-      const made = await create(page, gt);
-      id = made.id;
-      via = made.via;
-      await rec.step(item.stem, 'create', g, made.attempts); // each attempt is a decision (look, choose a tool)
-    }
-    let keys = 0;
-    if (id) keys = await correct(page, id, gt);
-    if (keys) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
-    s = await state(page);
-    const o = id ? s.objects.find((x) => x.id === id) : undefined;
-    const q = o ? quality3d(cuboid(o), gt) : 0;
-    // A pre-label that only needed its class changed is still a prediction (a re-label is not a
-    // geometry edit, core/document/provenance.ts): it too must be accepted in the review strip.
-    if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
-    log.targets.push({
-      item: item.stem,
-      target: g,
-      outcome: q >= MATCH_IOU ? (via === 'prelabel' ? 'corrected' : 'created') : 'failed',
-      via,
-      quality: q,
-      ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}),
-      correctionKeys: keys,
+      let id: string | null = null;
+      let via: TargetRecord['via'] = 'none';
+      if (pred) {
+        await selectBox(page, pred.id);
+        if (pred.label !== 'car') {
+          await page.keyboard.press('1'); // class hotkey re-labels the selection
+          await until(page, (x) => x.objects.find((o) => o.id === pred.id)?.label === 'car');
+        }
+        id = pred.id;
+        via = 'prelabel';
+        await rec.step(item.stem, 'correct', g, 1);
+      } else {
+        const made = await create(page, gt);
+        id = made.id;
+        via = made.via;
+        await rec.step(item.stem, 'create', g, made.attempts); // each attempt is a decision (look, choose a tool)
+      }
+      let keys = 0;
+      if (id) keys = await correct(page, id, gt);
+      if (keys) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
+      s = await state(page);
+      const o = id ? s.objects.find((x) => x.id === id) : undefined;
+      const q = o ? quality3d(cuboid(o), gt) : 0;
+      // A pre-label that only needed its class changed is still a prediction (a re-label is not a
+      // geometry edit, core/document/provenance.ts): it too must be accepted in the review strip.
+      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
+      log.targets.push({
+        item: item.stem,
+        target: g,
+        outcome: q >= MATCH_IOU ? (via === 'prelabel' ? 'corrected' : 'created') : 'failed',
+        via,
+        quality: q,
+        ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}),
+        correctionKeys: keys,
+      });
+    
     });
+    if (!ok) {
+      if (!log.targets.some((t) => t.item === item.stem && t.target === g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'none', quality: 0, correctionKeys: 0 });
+      await rec.step(item.stem, 'correct', g, 0);
+    }
   }
   return accepts;
 }

@@ -13,6 +13,8 @@ export interface ArmSummary {
   /** Target objects (ground truth in scope). */
   n: number;
   failures: number;
+  /** Objects or steps the harness could not carry out (armLog.guarded); listed in the JSON. */
+  harnessErrors: number;
   interactionsPerObject: number;
   secondsPerObject: number;
   dragPxPerObject: number;
@@ -48,6 +50,7 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
     arm,
     n,
     failures: outcomes.failed ?? 0,
+    harnessErrors: log.errors.length,
     interactionsPerObject: total.interactions / n,
     secondsPerObject: total.seconds / n,
     dragPxPerObject: total.dragPx / n,
@@ -158,13 +161,13 @@ export function renderMarkdown(r: ModalityReport): string {
   const lines = [
     `### ${r.modality} — ${r.dataset} (${r.items} items)`,
     '',
-    `| arm | n objects | failures | interactions / object | est. s / object (KLM) | ratio to manual | drag px / object | wall s / object | end quality (covered / false left / pending left) |`,
+    `| arm | n objects | failures (harness errors) | interactions / object | est. s / object (KLM) | ratio to manual | drag px / object | wall s / object | end quality (covered / false left / pending left) |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const a of r.arms) {
     const q = r.endQuality[a.arm];
     lines.push(
-      `| ${a.arm} | ${a.n} | ${a.failures} | ${f1(a.interactionsPerObject)} | ${f1(a.secondsPerObject)} | ${a.ratioToManual === undefined ? '—' : f2(a.ratioToManual)} | ${f1(a.dragPxPerObject)} | ${f1(a.wallSecondsPerObject)} | ${q ? `${q.covered}/${q.targets}, ${q.falseLeft}, ${q.pendingLeft}` : '—'} |`,
+      `| ${a.arm} | ${a.n} | ${a.failures} (${a.harnessErrors}) | ${f1(a.interactionsPerObject)} | ${f1(a.secondsPerObject)} | ${a.ratioToManual === undefined ? '—' : f2(a.ratioToManual)} | ${f1(a.dragPxPerObject)} | ${f1(a.wallSecondsPerObject)} | ${q ? `${q.covered}/${q.targets}, ${q.falseLeft}, ${q.pendingLeft}` : '—'} |`,
     );
   }
   lines.push('', '| arm | ' + STEPS.join(' | ') + ' | costliest step |', '|---|' + STEPS.map(() => '---').join('|') + '|---|');
