@@ -29,6 +29,7 @@ export interface TargetRecord {
   quality: number;
   /** Score of the pre-label it started from (AI arms). */
   score?: number;
+  /** Corrections made: key presses (3D) or corner-handle drags (2D). */
   correctionKeys: number;
 }
 
