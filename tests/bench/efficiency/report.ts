@@ -194,7 +194,8 @@ const STEPS: Step[] = ['navigate', 'create', 'correct', 'delete', 'accept'];
 export function renderSvg(reports: readonly ModalityReport[]): string {
   const W = 720, H = 300, pad = 40;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const bars = reports.flatMap((r) => r.arms.map((a) => ({ label: `${a.arm}`, a })));
+  const short = (r: ModalityReport) => (r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const bars = reports.flatMap((r) => r.arms.map((a) => ({ label: `${short(r)} ${a.arm === 'manual' ? 'manual' : 'AI'}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;
   const bw = Math.min(60, (W / 2 - pad * 2) / Math.max(1, bars.length) - 10);
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];
@@ -211,20 +212,25 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
     out.push(`<text x="${x + bw / 2}" y="${H - pad + 14}" text-anchor="middle">${b.label}</text>`);
   });
   STEPS.forEach((s, i) => out.push(`<rect x="${pad + i * 62}" y="${H - 14}" width="10" height="10" fill="${colors[s]}"/><text x="${pad + i * 62 + 13}" y="${H - 5}">${s}</text>`));
-  const sweep = reports.find((r) => r.sweep?.length)?.sweep ?? [];
-  if (sweep.length) {
+  const sweeps = reports.filter((r) => r.sweep?.length);
+  if (sweeps.length) {
     const x0 = W / 2 + pad, x1 = W - pad, y0 = H - pad, y1 = pad;
-    const maxR = Math.max(1.2, ...sweep.map((s) => s.ratioToManual)) * 1.1;
+    const maxR = Math.max(1.2, ...sweeps.flatMap((r) => r.sweep!.map((s) => s.ratioToManual))) * 1.1;
     const px = (p: number) => x0 + p * (x1 - x0);
     const py = (r: number) => y0 - (r / maxR) * (y0 - y1);
+    const lineColors = ['#4363d8', '#f58231', '#3cb44b'];
     out.push(`<text x="${x0}" y="16" font-size="12" font-weight="bold">AI / manual vs pre-label precision</text>`);
     out.push(`<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="#333"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" stroke="#333"/>`);
     out.push(`<line x1="${x0}" y1="${py(1)}" x2="${x1}" y2="${py(1)}" stroke="#e6194b" stroke-dasharray="4 3"/><text x="${x1 - 2}" y="${py(1) - 3}" text-anchor="end" fill="#e6194b">break-even</text>`);
-    const pts = [...sweep].sort((a, b) => a.precision - b.precision);
-    out.push(`<polyline fill="none" stroke="#4363d8" stroke-width="2" points="${pts.map((s) => `${px(s.precision).toFixed(1)},${py(s.ratioToManual).toFixed(1)}`).join(' ')}"/>`);
-    for (const s of pts) out.push(`<circle cx="${px(s.precision).toFixed(1)}" cy="${py(s.ratioToManual).toFixed(1)}" r="3" fill="#4363d8"/><text x="${px(s.precision).toFixed(1)}" y="${(py(s.ratioToManual) - 6).toFixed(1)}" text-anchor="middle" font-size="9">t=${f2(s.threshold)}</text>`);
+    sweeps.forEach((r, k) => {
+      const color = lineColors[k % lineColors.length];
+      const pts = [...r.sweep!].sort((a, b) => a.precision - b.precision);
+      out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((s) => `${px(s.precision).toFixed(1)},${py(s.ratioToManual).toFixed(1)}`).join(' ')}"/>`);
+      for (const s of pts) out.push(`<circle cx="${px(s.precision).toFixed(1)}" cy="${py(s.ratioToManual).toFixed(1)}" r="3" fill="${color}"><title>threshold ${f2(s.threshold)}</title></circle>`);
+      out.push(`<rect x="${x0 + 10}" y="${y1 + 4 + k * 14}" width="10" height="10" fill="${color}"/><text x="${x0 + 24}" y="${y1 + 13 + k * 14}">${short(r)} (thresholds ${f2(Math.min(...pts.map((x) => x.threshold)))}–${f2(Math.max(...pts.map((x) => x.threshold)))})</text>`);
+    });
     for (const p of [0, 0.5, 1]) out.push(`<text x="${px(p)}" y="${y0 + 14}" text-anchor="middle">${p}</text>`);
-    out.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 28}" text-anchor="middle">precision</text>`);
+    out.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 28}" text-anchor="middle">precision (pre-labels right as they are / all)</text>`);
     for (const r of [0, 0.5, 1]) out.push(`<text x="${x0 - 4}" y="${py(r) + 4}" text-anchor="end">${r}</text>`);
   }
   out.push('</svg>');
