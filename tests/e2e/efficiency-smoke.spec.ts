@@ -3,6 +3,7 @@
  * rot: one item per arm (manual; AI pre-labels + review) for each measured modality — a KITTI
  * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
+ * A third test runs two frames of the SUSTech sequence, every frame from scratch vs Copy to next frame.
  * It checks that the harness completes, that the page logged real (trusted) input and no
  * script-made events, that both arms end at the quality bar (every target covered or reported as
  * a failure, nothing false or pending left) and that the report renders. It does not check the
@@ -12,6 +13,7 @@ import { expect, test } from '@playwright/test';
 import { hasKittiTracking } from '../bench/efficiency/kittiItems';
 import { runLidarBench } from '../bench/efficiency/runLidar';
 import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
+import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
 
 test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
@@ -58,4 +60,22 @@ test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), r
     expect(summarise(arm, log, n).secondsPerObject).toBeGreaterThan(0);
   }
   expect(summarise('ai-review', run.logs['ai-review']!, n).predictions?.total).toBeGreaterThan(0);
+});
+
+test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to next frame, same end quality', async ({ browser }) => {
+  test.skip(!hasSustech(), '../shared/data/sustech is absent');
+  test.setTimeout(120_000);
+  const run = await runSequenceBench(browser, { frames: 2 });
+  const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+  }
+  // The copy arm clicked "Copy to next frame" and judged the copies on the second frame.
+  const copy = run.logs['ai-review']!;
+  expect(copy.targets.filter((t) => t.item === run.seq.frames[1].stem && t.via === 'prelabel').length + copy.deleted.length).toBeGreaterThan(0);
 });

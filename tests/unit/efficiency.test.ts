@@ -156,7 +156,7 @@ describe('report', () => {
     const a = { ...summarise('ai-review', ai, 2), ratioToManual: 1 };
     const r = { modality: '3D', dataset: 'd', items: 1, arms: [m, a], sweep: thresholdSweep(manual, ai, [0.4]), target: 0.5, endQuality: {} };
     expect(renderMarkdown(r)).toContain('| ai-review | 2 | 0 (0) |');
-    expect(renderMarkdown(r)).toContain('missed; the costliest step of the AI arm is "create"');
+    expect(renderMarkdown(r)).toContain('missed; the costliest step of ai-review is "create"');
     expect(renderSvg([r])).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });
 });

@@ -94,12 +94,16 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
   return log;
 }
 
-async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean): Promise<{ item: string; target: number }[]> {
+/**
+ * One frame: judge the boxes already there (`ai`: the model's pre-labels; `existing`: every box,
+ * e.g. tracks copied from the previous frame), then accept, correct or create every target.
+ */
+async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing = false): Promise<{ item: string; target: number }[]> {
   const targets = item.targets;
   const accepts: { item: string; target: number }[] = [];
   let s = await state(page);
-  const preds: Pred[] = ai
-    ? s.objects.filter((o) => o.source.kind === 'model' && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
+  const preds: Pred[] = ai || existing
+    ? s.objects.filter((o) => (existing || o.source.kind === 'model') && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
     : [];
   const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
   const plan = assign(preds, item.targets);
@@ -288,4 +292,56 @@ async function correct(page: Page, id: string, gt: Cuboid3D): Promise<number> {
     keys++;
     await until(page, (x) => geomKey(x.objects.find((y) => y.id === id)) !== before, 2_000);
   }
+}
+
+export interface LidarSequence {
+  /** The item's title in the editor (its folder). */
+  title: string;
+  frames: LidarItem[];
+}
+
+/**
+ * A point-cloud sequence, frame by frame (A/D keys). `per-frame`: every frame annotated from
+ * scratch as a single frame. `copy`: the first frame from scratch, then "Copy to next frame" (one
+ * click; the boxes become tracks with a keyframe on the next frame) and on each next frame the
+ * copied boxes are judged like pre-labels — kept, corrected with the keys, or deleted (Delete leaves
+ * a gap in the track) — and objects that appeared are created.
+ */
+export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-frame' | 'copy'): Promise<ArmLog> {
+  const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
+  const rec = new Recorder(page, log);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
+  await rec.start();
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('item-title')).toHaveText(seq.title, { timeout: 30_000 });
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
+  await page.keyboard.press('t');
+  await expect(page.getByTestId('bev-range')).toBeVisible();
+  await page.keyboard.press('g');
+  await page.waitForTimeout(300);
+  for (let f = 0; f < seq.frames.length; f++) {
+    if (f > 0) {
+      if ((await state(page)).selected) {
+        await page.keyboard.press('Escape');
+        await until(page, (x) => x.selected === null);
+      }
+      const before = await page.getByTestId('point-count').innerText();
+      if (mode === 'copy') await page.getByRole('button', { name: 'Copy to next frame' }).click();
+      else await page.keyboard.press('d');
+      await until(page, (x) => x.frame === f);
+      // The next cloud is on screen once its point count shows (the frames differ in size).
+      await expect.poll(() => page.getByTestId('point-count').innerText(), { timeout: 30_000 }).not.toBe(before);
+      await page.waitForTimeout(200);
+    }
+    await rec.step(`${seq.frames[f].stem}`, 'navigate', null, 0);
+    await annotateItem(page, rec, log, seq.frames[f], false, mode === 'copy' && f > 0);
+  }
+  if ((await state(page)).selected) {
+    await page.keyboard.press('Escape');
+    await until(page, (x) => x.selected === null);
+  }
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+  await rec.step('', 'navigate', null, 0);
+  return log;
 }

@@ -175,9 +175,9 @@ export function renderMarkdown(r: ModalityReport): string {
   const ai = r.arms.find((a) => a.predictions);
   if (ai?.predictions) {
     const p = ai.predictions;
-    lines.push('', `Pre-labels in scope: ${p.total} (accepted as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}).`);
+    lines.push('', `Boxes to judge (pre-labels, or copies from the previous frame): ${p.total} (kept as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}).`);
     const verdict = ai.ratioToManual !== undefined && ai.ratioToManual <= r.target;
-    lines.push(`Target: AI arm ≤ ${r.target}× manual — ${verdict ? 'met' : `missed; the costliest step of the AI arm is "${ai.costliestStep}" (${f2((ai.byStep[ai.costliestStep]?.seconds ?? 0) / ai.n)} s / object)`}.`);
+    lines.push(`Target: ${ai.arm} ≤ ${r.target}× ${r.arms[0].arm} — ${verdict ? 'met' : `missed; the costliest step of ${ai.arm} is "${ai.costliestStep}" (${f2((ai.byStep[ai.costliestStep]?.seconds ?? 0) / ai.n)} s / object)`}.`);
   }
   if (r.breakEvenPrecision === 'never') lines.push('Break-even precision: none — with the default threshold\'s mix of accepted and corrected pre-labels, the AI arm costs more than manual even with no false pre-label to delete (the sweep shows what dropping the low-scoring ones does).');
   else if (typeof r.breakEvenPrecision === 'number') lines.push(`Break-even precision: ${f2(r.breakEvenPrecision)} — below it the AI arm costs more than manual (the default threshold's mix of accepted and corrected pre-labels, plus false ones at the measured delete cost).`);
