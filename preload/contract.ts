@@ -307,7 +307,7 @@ export const contract = {
   /** Pre-label image items with a model; resumable (items it already labelled are skipped). */
   'prelabel.run': {
     input: z.object({ ...JobInput, modelId: z.string().min(1).max(64), itemIds: z.array(z.string().max(64)).max(100_000).optional() }),
-    output: z.object({ items: z.number(), skipped: z.number(), predictions: z.number(), failed: z.array(z.object({ item: z.string(), error: z.string() })) }),
+    output: z.object({ items: z.number(), skipped: z.number(), predictions: z.number(), known: z.number().optional(), failed: z.array(z.object({ item: z.string(), error: z.string() })) }),
   },
   /** Run a promptable-segment (SAM) model's encoder on an image item once; the host caches the embedding. */
   'sam.embed': {

@@ -91,4 +91,15 @@ describe('mergeDocuments', () => {
     expect(ids(r.merged).sort()).toEqual(['a', 'm', 't']);
     expect(r.conflicts.map((c) => c.key)).toEqual(['a']);
   });
+
+  it('remembered rejections from both sides are kept; one undone on my side goes; never a conflict', () => {
+    const rej = (id: string) => ({ id, model: 'm', label: 'car', frame: 0, geometry: { kind: 'cuboid3d' as const, center: [0, 0, 0] as [number, number, number], size: [1, 1, 1] as [number, number, number], yaw: 0 }, reason: 'rejected' as const, at: 1 });
+    const base = { ...doc([]), rejected: [rej('old'), rej('undone')] };
+    const mine = { ...doc([]), rejected: [rej('old'), rej('mine')] };
+    const theirs = { ...doc([]), rejected: [rej('old'), rej('undone'), rej('theirs')] };
+    const r = mergeDocuments(base, mine, theirs);
+    expect(r.merged.rejected!.map((x) => x.id).sort()).toEqual(['mine', 'old', 'theirs']);
+    expect(r.conflicts).toEqual([]);
+    expect(mergeDocuments(null, doc([]), doc([])).merged.rejected).toBeUndefined();
+  });
 });

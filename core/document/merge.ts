@@ -10,7 +10,7 @@
  * With no base (an edit recovered after a crash whose base revision is gone), every record is
  * treated as added on both sides: nothing is dropped, deletions made on either side come back.
  */
-import type { AnnotationObject, ItemDocument, Track } from './schema';
+import type { AnnotationObject, ItemDocument, RejectedPrediction, Track } from './schema';
 
 type PointLabels = ItemDocument['pointLabels'][number];
 
@@ -88,7 +88,11 @@ export function mergeDocuments(base: ItemDocument | null, mine: ItemDocument, th
   const objects = mergeRecords<AnnotationObject>('object', (o) => o.id, base?.objects ?? (base ? [] : null), mine.objects, theirs.objects, conflicts);
   const tracks = mergeRecords<Track>('track', (o) => o.id, base?.tracks ?? (base ? [] : null), mine.tracks, theirs.tracks, conflicts);
   const points = mergeRecords<PointLabels>('pointLabels', (p) => String(p.frame), base?.pointLabels ?? (base ? [] : null), mine.pointLabels, theirs.pointLabels, conflicts);
+  // Remembered rejections are facts that do not change once written: merged by id like records
+  // (an undone rejection is a deletion), never a conflict for the user to decide.
+  const rejected = mergeRecords<RejectedPrediction>('object', (r) => r.id, base ? (base.rejected ?? []) : null, mine.rejected ?? [], theirs.rejected ?? [], []);
   const merged: ItemDocument = { ...theirs, objects: objects.out, tracks: tracks.out, pointLabels: points.out.sort((a, b) => a.frame - b.frame) };
+  if (rejected.out.length || theirs.rejected) merged.rejected = rejected.out;
   return { merged, conflicts, takenFromTheirs: objects.taken + tracks.taken + points.taken };
 }
 

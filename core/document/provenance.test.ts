@@ -61,4 +61,12 @@ describe('stampProvenance', () => {
     const by = Object.fromEntries(v2.objects.map((o) => [o.id, [o.createdBy, o.updatedBy, o.updatedAt]]));
     expect(by).toEqual({ a: ['Ann', 'Ann', 100], b: ['Ann', 'Bob', 200], c: ['Bob', 'Bob', 200] });
   });
+
+  it('a rejection saved with an author is credited to them; earlier ones keep theirs', () => {
+    const rej = (id: string, by?: string) => ({ id, model: 'm', label: 'car', frame: 0, geometry: { kind: 'tag' as const }, reason: 'rejected' as const, at: 1, ...(by ? { by } : {}) });
+    const v1 = { ...emptyDocument('i'), rejected: [rej('old')] };
+    const v2 = stampProvenance(v1, { ...v1, rejected: [rej('old'), rej('new')] }, 'Rev', 5);
+    expect(v2.rejected?.map((r) => [r.id, r.by])).toEqual([['old', undefined], ['new', 'Rev']]);
+    expect(stampProvenance(v1, { ...v1, rejected: [rej('new')] }, undefined, 5).rejected?.[0].by).toBeUndefined();
+  });
 });

@@ -39,9 +39,15 @@ function stampAll<T extends Stamped & { id: string }>(prev: T[], next: T[], auth
 }
 
 export function stampProvenance(prev: ItemDocument | null, next: ItemDocument, author: string | undefined, now = Date.now()): ItemDocument {
-  return {
+  const out: ItemDocument = {
     ...next,
     objects: stampAll<AnnotationObject>(prev?.objects ?? [], next.objects, author, now),
     tracks: stampAll<Track>(prev?.tracks ?? [], next.tracks, author, now),
   };
+  // A rejection made in this save is credited to its author (who rejected is what learning from reviews needs).
+  if (next.rejected && author) {
+    const known = new Set((prev?.rejected ?? []).map((r) => r.id));
+    out.rejected = next.rejected.map((r) => (known.has(r.id) || r.by ? r : { ...r, by: author }));
+  }
+  return out;
 }

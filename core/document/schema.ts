@@ -171,6 +171,26 @@ export const Track = z.object({
 });
 export type Track = z.infer<typeof Track>;
 
+/**
+ * A model prediction a reviewer rejected, or a prediction (pending, accepted or edited) someone
+ * deleted: remembered so re-running pre-labelling does not bring it back
+ * (core/review/predictions.ts) and so the rejections can feed learning from reviews. `id` is the
+ * prediction's object id; geometry is what it was when removed.
+ */
+export const RejectedPrediction = z.object({
+  id: z.string().min(1),
+  model: z.string(),
+  label: z.string(),
+  frame: z.number().int().nonnegative().default(0),
+  geometry: Geometry,
+  score: z.number().min(0).max(1).optional(),
+  /** 'rejected': removed while pending review; 'deleted': removed after it was accepted or edited. */
+  reason: z.enum(['rejected', 'deleted']).default('rejected'),
+  at: z.number(),
+  by: z.string().optional(),
+});
+export type RejectedPrediction = z.infer<typeof RejectedPrediction>;
+
 /** Defined with the review workflow (core/review); re-exported here as before. */
 export const ItemStatus = ReviewItemStatus;
 export type ItemStatus = z.infer<typeof ItemStatus>;
@@ -193,6 +213,8 @@ export const ItemDocument = z.object({
    */
   history: z.array(StatusChange).optional(),
   issues: z.array(IssueMarker).optional(),
+  /** Predictions rejected or deleted (absent = none): never re-created by pre-labelling. */
+  rejected: z.array(RejectedPrediction).optional(),
   updatedAt: z.number().optional(),
   /**
    * Incremented by the host on every write of the document (absent = 0, never saved). An editor's

@@ -17,6 +17,12 @@ export interface LinkOptions {
   /** Link distance bounds, in cells. */
   minLinkCells?: number;
   maxLinkCells?: number;
+  /**
+   * Cells whose highest point is more than this above the ground (FrameIndex.cellTop) are not
+   * entered: with the height of the class being annotated, a wall, a truck or a pole beside a car
+   * stops the growth instead of joining it. Unset: no limit.
+   */
+  maxCellTop?: number;
 }
 
 /**
@@ -41,6 +47,7 @@ function forEachLinkedCell(index: FrameIndex, x: number, y: number, o: LinkOptio
       if (xx < 0 || xx >= nx || (dx === 0 && dy === 0)) continue;
       const n = xx + yy * nx;
       if (cellStart[n + 1] === cellStart[n]) continue;
+      if (o.maxCellTop !== undefined && index.cellTop[n] > o.maxCellTop) continue;
       if (Math.abs(dx * ux + dy * uy) > radial || Math.abs(-dx * uy + dy * ux) > tangential) continue;
       visit(n);
     }
@@ -82,7 +89,7 @@ function pointsAround(index: FrameIndex, cx: number, cy: number): number {
  * raindrop) that would otherwise seed a one-point cluster. Scans the square of cells around the
  * point, which is small (radius / cellSize squared).
  */
-export function seedCandidates(index: FrameIndex, x: number, y: number, radius: number, minPoints = 3): number[] {
+export function seedCandidates(index: FrameIndex, x: number, y: number, radius: number, minPoints = 3, maxCellTop = Infinity): number[] {
   const cs = index.cellSize;
   const fx = (x - index.originX) / cs;
   const fy = (y - index.originY) / cs;
@@ -94,7 +101,7 @@ export function seedCandidates(index: FrameIndex, x: number, y: number, radius: 
   for (let cy = y0; cy <= y1; cy++)
     for (let cx = x0; cx <= x1; cx++) {
       const c = cx + cy * index.nx;
-      if (index.cellStart[c + 1] === index.cellStart[c]) continue;
+      if (index.cellStart[c + 1] === index.cellStart[c] || index.cellTop[c] > maxCellTop) continue;
       const d = (cx + 0.5 - fx) ** 2 + (cy + 0.5 - fy) ** 2;
       if (d <= maxD && pointsAround(index, cx, cy) >= minPoints) found.push([d, c]);
     }

@@ -1,13 +1,17 @@
 /**
  * One-click cuboid fitting: from a click near an object, grow its cluster of obstacle points on
- * the frame's bird's-eye grid, fit an oriented rectangle (L-shape), and stand the box on the
- * local ground. The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
+ * the frame's bird's-eye grid, separate it from its neighbours (range-dependent links, the class's
+ * height and footprint), fit an oriented rectangle (L-shape), complete it to the class's size
+ * (complete.ts) and stand the box on the local ground; or refuse with a reason the editor shows.
+ * The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
  */
 import type { Cuboid3D } from '../document/schema';
-import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
-import { fitRect, type Rect2D, type RectFitOptions } from './rectFit';
+import { fitRect, type RectFitOptions } from './rectFit';
+import { completeRect, type RegionRect } from './complete';
+
+export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
 
 export interface FitOptions extends RectFitOptions, LinkOptions {
@@ -23,6 +27,13 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * at least this size, away from the sensor (the seen faces stay put).
    */
   minSize?: [number, number];
+  /**
+   * Size prior [length, width, height] of the class being annotated (what the UI has active).
+   * Sets minSize (when not given), the plausible footprint that steers the heading search
+   * (plausibleExtent) and the tallest cell the object may contain (maxCellTop = 1.6 x height:
+   * walls, trucks and poles beside a car are left out).
+   */
+  prior?: readonly [number, number, number];
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
@@ -52,41 +63,21 @@ function clusterPointCount(index: FrameIndex, cells: number): number {
   return n;
 }
 
-/**
- * Turns a fitted rectangle into (centre, length, width, yaw), extending it to a size prior away
- * from the sensor when given. Which axis is the length: the longer one when it is long enough to
- * be a side; otherwise (only an end face seen) the axis closer to the viewing ray, since the
- * hidden extent runs away from the sensor.
- */
-export function completeRect(
-  rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number],
-): { cx: number; cy: number; length: number; width: number; yaw: number } {
-  const axes = [rect.angle, rect.angle + Math.PI / 2];
-  let ext = [rect.extent1, rect.extent2];
-  let lengthAxis = ext[0] >= ext[1] ? 0 : 1;
-  let { cx, cy } = rect;
-  if (minSize) {
-    const rx = cx - sensor[0], ry = cy - sensor[1];
-    const along = (a: number) => Math.abs(Math.cos(axes[a]) * rx + Math.sin(axes[a]) * ry);
-    if (Math.max(ext[0], ext[1]) < 0.6 * minSize[0]) lengthAxis = along(0) >= along(1) ? 0 : 1;
-    const wanted = lengthAxis === 0 ? minSize : [minSize[1], minSize[0]];
-    ext = ext.slice();
-    for (let a = 0; a < 2; a++) {
-      if (ext[a] >= wanted[a]) continue;
-      const ux = Math.cos(axes[a]), uy = Math.sin(axes[a]);
-      const away = ux * rx + uy * ry >= 0 ? 1 : -1;
-      const grow = (wanted[a] - ext[a]) / 2;
-      cx += away * grow * ux;
-      cy += away * grow * uy;
-      ext[a] = wanted[a];
-    }
-  }
+/** FitOptions with what the class prior implies filled in. */
+export function withPrior(options: FitOptions): FitOptions {
+  const p = options.prior;
+  if (!p) return options;
   return {
-    cx, cy,
-    length: ext[lengthAxis],
-    width: ext[1 - lengthAxis],
-    yaw: normalizeAngle(axes[lengthAxis]),
+    ...options,
+    minSize: options.minSize ?? [p[0], p[1]],
+    maxCellTop: options.maxCellTop ?? p[2] * 1.6,
+    // A click on one end of a bus must reach the other end.
+    maxRadius: options.maxRadius ?? Math.max(6, p[0] * 1.3),
   };
+}
+
+export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
+  return minSize && [minSize[0] * 1.45, minSize[1] * 1.4];
 }
 
 /**
@@ -126,40 +117,180 @@ function bestCluster(
  * prior away from the sensor, bottom on the local ground, top at the highest point. `groundAt` is
  * where the outline band (points low enough to show the body's sides) is measured from.
  */
-function boxFromCells(
-  index: FrameIndex, cells: ArrayLike<number>, count: number, groundAt: [number, number], options: FitOptions,
-): FitResult | null {
+function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number, number], options: FitOptions, bound?: RegionRect): Observed | null {
   const ground = groundHeight(index, groundAt[0], groundAt[1]);
-  const pts = gatherCells(index, cells, 0, count, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
+  const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
-  const rect = fitRect(pts.xy, pts.count, { ...options, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0]);
+  const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
+  const rect = fitRect(pts.xy, pts.count, { ...options, maxFootprint, searchCount: headingSearchCount(pts) });
+  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0], bound);
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
-  return {
+  const fit: FitResult = {
     box: { kind: 'cuboid3d', center: [r.cx, r.cy, bottom + height / 2], size: [r.length, r.width, height], yaw: r.yaw },
     pointCount: pts.count,
     indices: pts.indices,
     method: rect.method,
   };
+  return { fit, long: Math.max(rect.extent1, rect.extent2), short: Math.min(rect.extent1, rect.extent2), cells, options };
+}
+
+/** Why a fit gave no box; the UI shows it (renderer/editors/lidar/tools/fit.ts). */
+export type FitRefusal =
+  /** No object points (above the ground) near the click. */
+  | 'nothing-here'
+  /** Object points, but fewer than minPoints: too far or too sparse to fit. */
+  | 'too-few-points'
+  /**
+   * With a class prior: even the tightest links leave a cluster far larger than any member of the
+   * class (a car fused with the car beside it and a shrub): a box over both would be wrong.
+   */
+  | 'not-separable';
+
+export type FitOutcome = (FitResult & { refused?: undefined }) | { refused: FitRefusal };
+
+/** Footprint of the cluster before completion, for the plausibility check. */
+interface Observed {
+  fit: FitResult;
+  long: number;
+  short: number;
+  cells: ArrayLike<number>;
+  options: FitOptions;
 }
 
 /**
- * Fits a cuboid to the object under a click. `click` is [x, y] or [x, y, z] in the LiDAR frame
- * (z is ignored: the cluster is found in bird's-eye view). Returns null when no object points are
- * near the click.
+ * How far the observed footprint exceeds the plausible one of the class (0 = plausible): a car
+ * cluster 11 m long is a car joined to a hedge, a wall or the car in front.
  */
+function overflow(o: Observed, max: [number, number] | undefined): number {
+  if (!max) return 0;
+  return Math.max(0, o.long - max[0]) + 2 * Math.max(0, o.short - max[1]);
+}
+
+/**
+ * Link settings tried in turn when the cluster under the click is implausibly large for the
+ * class: links along the viewing ray shortened (they bridge the 0.3–0.8 m between a car and the
+ * hedge or car behind it), then every link one cell, and the tallest allowed cell lowered towards
+ * the class height (a wall or a van's side next to a car).
+ */
+function tighterLinks(o: FitOptions): FitOptions[] {
+  const h = o.prior?.[2];
+  return [
+    { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 2, maxLinkCells: 2, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.35) : o.maxCellTop },
+    { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.25) : o.maxCellTop },
+  ];
+}
+
+/**
+ * Fits a cuboid to the object under a click, or says why not. `click` is [x, y] or [x, y, z] in
+ * the LiDAR frame (z is ignored: the cluster is found in bird's-eye view).
+ *
+ * The object is segmented from its neighbours in three ways: cells are linked along the viewing
+ * ray and across it by range-dependent distances (cluster.ts, gaps in range and scan-line
+ * continuity); with a class prior, cells taller than the class (walls, trucks, poles) are not
+ * entered (gaps in height); and when the cluster is still larger than any member of the class,
+ * it is regrown with tighter links until it is plausible (tighterLinks).
+ */
+export function fitAtClick(
+  positions: Float32Array,
+  count: number,
+  click: [number, number] | [number, number, number],
+  fitOptions: FitOptions = {},
+): FitOutcome {
+  const options = withPrior(fitOptions);
+  const index = options.index ?? frameIndexFor(positions, count);
+  const [x, y] = click;
+  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5, 3, options.maxCellTop);
+  if (!candidates.length) return { refused: 'nothing-here' };
+  const max = options.maxFootprint ?? plausibleExtent(options.minSize);
+  let best: Observed | null = null;
+  for (const o of [options, ...(max ? tighterLinks(options) : [])]) {
+    const cells = clusterUnderClick(index, candidates, x, y, o);
+    const got = cells && observe(index, cells, [x, y], o);
+    if (!got) continue;
+    if (!best || overflow(got, max) < overflow(best, max)) best = got;
+    if (overflow(best, max) === 0) break;
+  }
+  if (!best) return { refused: 'too-few-points' };
+  if (max && options.minSize && overflow(best, max) === 0) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+  // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
+  return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
+}
+
+const NOT_SEPARABLE_M = 1.5;
+
+/**
+ * A far car is seen as its near face plus, a few metres further along the same rays, its roof:
+ * the rings that would fall on the sloped bonnet and windscreen in between land on the roof
+ * instead, so the roof is a separate cluster beyond any link (KITTI cars at 25–35 m). Such a part
+ * lies wholly behind the near face along the viewing ray, within the class's length, inside the
+ * face's span across the ray, and keeps the footprint plausible: it joins. A neighbour behind is
+ * at least a car length plus a gap away and fails the first test; one beside fails the second.
+ */
+function joinHiddenParts(
+  index: FrameIndex, main: Observed, click: [number, number], minSize: [number, number], max: [number, number],
+): Observed | null {
+  const { positions, cellStart, sorted } = index;
+  const mainCells = new Set<number>(Array.from(main.cells));
+  let sx = 0, sy = 0, n = 0;
+  for (const c of mainCells)
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      sx += positions[sorted[j] * 3];
+      sy += positions[sorted[j] * 3 + 1];
+      n++;
+    }
+  if (!n) return null;
+  const mx = sx / n, my = sy / n;
+  const range = Math.hypot(mx, my) || 1;
+  const ux = mx / range, uy = my / range;
+  // Near face depth and span across the ray.
+  let near = Infinity, t0 = Infinity, t1 = -Infinity;
+  for (const c of mainCells)
+    for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
+      const px = positions[sorted[j] * 3], py = positions[sorted[j] * 3 + 1];
+      near = Math.min(near, px * ux + py * uy);
+      const t = -px * uy + py * ux;
+      t0 = Math.min(t0, t);
+      t1 = Math.max(t1, t);
+    }
+  const reach = minSize[0] * 1.1;
+  const seen = new Set<number>();
+  const joined: number[] = [];
+  const seeds = seedCandidates(index, mx + ux * reach / 2, my + uy * reach / 2, reach / 2 + 0.5, 3, main.options.maxCellTop);
+  let grown = 0;
+  for (const seed of seeds) {
+    if (mainCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    grown++;
+    const count = growCluster(index, seed, mx, my, reach + 1, main.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, count));
+    for (const c of cells) seen.add(c);
+    if (cells.some((c) => mainCells.has(c))) continue;
+    let fits = true;
+    for (const c of cells) {
+      for (let j = cellStart[c]; j < cellStart[c + 1] && fits; j++) {
+        const px = positions[sorted[j] * 3], py = positions[sorted[j] * 3 + 1];
+        const d = px * ux + py * uy - near, t = -px * uy + py * ux;
+        if (d < 0.3 || d > reach || t < t0 - 0.3 || t > t1 + 0.3) fits = false;
+      }
+      if (!fits) break;
+    }
+    if (fits) joined.push(...cells);
+  }
+  if (!joined.length) return null;
+  const all = Int32Array.from([...mainCells, ...joined]);
+  const got = observe(index, all, click, main.options);
+  return got && overflow(got, max) === 0 ? got : null;
+}
+
+/** fitAtClick without the reason: null when no box. */
 export function fitBoxAtClick(
   positions: Float32Array,
   count: number,
   click: [number, number] | [number, number, number],
   options: FitOptions = {},
 ): FitResult | null {
-  const index = options.index ?? frameIndexFor(positions, count);
-  const [x, y] = click;
-  const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5);
-  const cells = clusterUnderClick(index, candidates, x, y, options);
-  return cells && boxFromCells(index, cells, cells.length, [x, y], options);
+  const r = fitAtClick(positions, count, click, options);
+  return r.refused ? null : r;
 }
 
 interface GrownCluster {
@@ -221,13 +352,6 @@ function clusterUnderClick(index: FrameIndex, candidates: readonly number[], x: 
   return out;
 }
 
-/** A bird's-eye rectangle drawn by the user, axis-aligned in the LiDAR frame (metres). */
-export interface RegionRect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
 
 /**
  * Fits a cuboid to the object inside a drawn rectangle (the Draw box tool): the user chose the
@@ -240,8 +364,9 @@ export interface RegionRect {
  * caller keeps the box as drawn.
  */
 export function fitBoxInRegion(
-  positions: Float32Array, count: number, region: RegionRect, options: FitOptions = {},
+  positions: Float32Array, count: number, region: RegionRect, fitOptions: FitOptions = {},
 ): FitResult | null {
+  const options = withPrior(fitOptions);
   const index = options.index ?? frameIndexFor(positions, count);
   const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const x0 = Math.min(region.x0, region.x1), x1 = Math.max(region.x0, region.x1);
@@ -267,10 +392,10 @@ export function fitBoxInRegion(
     }
     return n;
   };
-  const candidates = seedCandidates(index, midX, midY, radius).filter(inside);
+  const candidates = seedCandidates(index, midX, midY, radius, 3, options.maxCellTop).filter(inside);
   const found = bestCluster(index, candidates, midX, midY, radius, options, pointsInside);
   if (!found || found.points < (options.minPoints ?? 10)) return null;
   const cells: number[] = [];
   for (let k = 0; k < found.cells; k++) if (inside(index.scratch.queue[k])) cells.push(index.scratch.queue[k]);
-  return boxFromCells(index, cells, cells.length, [midX, midY], options);
+  return observe(index, cells, [midX, midY], options, { x0, y0, x1, y1 })?.fit ?? null;
 }

@@ -33,6 +33,11 @@ export interface FrameIndex {
   cellStart: Uint32Array;
   sorted: Uint32Array;
   obstacleCount: number;
+  /**
+   * Highest obstacle point of each fine cell, in metres above the local ground (0 for empty
+   * cells): lets a fit for a class of known height leave out walls, trucks and poles beside it.
+   */
+  cellTop: Float32Array;
   groundCellSize: number;
   groundNx: number;
   groundNy: number;
@@ -79,6 +84,7 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
   // Counting sort of obstacle points by fine cell. cellOf holds each point's cell or -1.
   const cellOf = new Int32Array(count);
   const cellStart = new Uint32Array(cells + 1);
+  const cellTop = new Float32Array(cells);
   let obstacles = 0;
   for (let i = 0; i < count; i++) {
     const x = positions[i * 3], y = positions[i * 3 + 1], z = positions[i * 3 + 2];
@@ -89,6 +95,7 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
     const c = Math.floor((x - minX) * inv) + Math.floor((y - minY) * inv) * nx;
     cellOf[i] = c;
     cellStart[c + 1]++;
+    if (h > cellTop[c]) cellTop[c] = h;
     obstacles++;
   }
   for (let c = 0; c < cells; c++) cellStart[c + 1] += cellStart[c];
@@ -99,6 +106,7 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
   return {
     positions, count, cellSize: cs, originX: minX, originY: minY, nx, ny, cellStart, sorted,
     obstacleCount: obstacles,
+    cellTop,
     groundCellSize: ground.groundCellSize, groundNx: ground.groundNx, groundNy: ground.groundNy, groundZ: ground.groundZ,
     scratch: { visitStamp: new Uint32Array(cells), stamp: 0, queue: new Int32Array(1024) },
     options: o,

@@ -24,6 +24,27 @@ export const CLASS_PRIORS: ReadonlyArray<ClassPrior> = [
   { label: 'cyclist', size: [1.76, 0.6, 1.73], long: [1.1, 2.2], maxShort: 1.0, height: [1.7, 0.2] },
 ];
 
+/**
+ * Size priors [length, width, height] of the classes an annotator fits boxes for, matched by label
+ * (renderer/editors/lidar/priors.ts): the proposal classes above plus the large vehicles, which
+ * proposals do not classify. Order matters for matching by substring: the specific names first.
+ * Van: KITTI's mean van. Truck: between a rigid box truck (AV2, 9.6 m) and a light truck (5 m);
+ * the prior is a lower bound on the box, so it errs short. Bus: a rigid city bus (AV2, SUSTech,
+ * nuScenes 10.4–11.6 m).
+ */
+export const SIZE_PRIORS: ReadonlyArray<{ label: string; size: [number, number, number] }> = [
+  { label: 'van', size: [5.1, 1.9, 2.2] },
+  { label: 'truck', size: [7.5, 2.4, 3.0] },
+  { label: 'bus', size: [10.5, 2.6, 3.1] },
+  ...CLASS_PRIORS.map((p) => ({ label: p.label as string, size: p.size })),
+];
+
+/** The size prior of a class label (case-insensitive substring match on SIZE_PRIORS), if any. */
+export function sizePriorFor(label: string): [number, number, number] | undefined {
+  const key = label.toLowerCase();
+  return SIZE_PRIORS.find((p) => key.includes(p.label))?.size;
+}
+
 /** 1 inside [lo, hi], Gaussian fall-off with spread `soft` outside. */
 function softRange(v: number, lo: number, hi: number, soft: number): number {
   const d = v < lo ? lo - v : v > hi ? v - hi : 0;

@@ -1,7 +1,8 @@
 /**
  * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
  * `/blob/source/<sourceId>/<relative path>`, `/blob/volume/<id>` (decoded medical voxels cached by
- * `medical.open`), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles) and `/thumb/<id>`. Supports HTTP Range so `<video>`
+ * `medical.open`), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles), `/thumb/<id>` and
+ * `/thumb/prediction/<id>/<object>/<bev|camera>` (a 3D prediction's crops, ./predictionCrops). Supports HTTP Range so `<video>`
  * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
  */
 import { createReadStream, promises as fs } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ProjectService } from './projectService';
 import { thumbnail } from './thumbnails';
+import { predictionCrop } from './predictionCrops';
 import { DatumError } from '../rpc/errors';
 import { volumeFile } from './medical';
 import { tileFile } from './tiles';
@@ -36,6 +38,12 @@ export interface BlobResponse {
 export async function serveBlob(projects: ProjectService, urlPath: string, range: string | undefined): Promise<BlobResponse> {
   try {
     const parts = urlPath.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'thumb' && parts[1] === 'prediction' && parts.length === 5) {
+      // /thumb/prediction/<itemId>/<objectId>/<bev|camera>: a 3D prediction's crop (./predictionCrops)
+      const png = await predictionCrop(projects, parts[2], parts[3], parts[4]);
+      if (!png) return text(404, 'no picture of this prediction');
+      return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' }, body: png };
+    }
     if (parts[0] === 'thumb' && parts.length === 2) {
       const item = projects.getItem(parts[1]);
       const file = projects.itemPath(item.id);

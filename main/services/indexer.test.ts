@@ -151,5 +151,14 @@ describe('indexSources', () => {
         'calib:right': 'calib/camera/right.json',
       });
     });
+
+    it('nuScenes: the LIDAR_TOP sample is one item with its six camera images and the info file', async () => {
+      const r = await index('nuscenes');
+      expect(r.items.map((i) => [i.name, i.modality])).toEqual([['n015-2018-07-24-11-22-45+0800__LIDAR_TOP__1532402927647951.pcd.bin', 'pointcloud']]);
+      const c = r.items[0].companions!;
+      expect(c.image).toBe('n015-2018-07-24-11-22-45+0800__CAM_FRONT__1532402927612460.jpg');
+      expect(Object.keys(c).sort()).toEqual(['image', 'image:CAM_BACK', 'image:CAM_BACK_LEFT', 'image:CAM_BACK_RIGHT', 'image:CAM_FRONT_LEFT', 'image:CAM_FRONT_RIGHT', 'info']);
+      expect(c.info).toBe('n015-2018-07-24-11-22-45+0800.pkl.json');
+    });
   });
 });

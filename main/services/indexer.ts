@@ -13,6 +13,9 @@
  *    (`image:image_3`), `calib/N.txt`, `label_2/N.txt`;
  *  - SUSTech layout: `lidar/N.pcd` gets `camera/<cam>/N.jpg` (`image` for the front camera or the
  *    first one, `image:<cam>` for the others) and `calib/camera/<cam>.json` (`calib:<cam>`).
+ *  - nuScenes sample files: `<log>__LIDAR_TOP__<t>.pcd.bin` gets, per camera channel, the
+ *    `<log>__CAM_<X>__<t'>.jpg` of the same folder nearest in time (`image:CAM_<X>`; CAM_FRONT is
+ *    `image`) and the folder's `*.pkl.json` info file (`info`, the calibration).
  *  Companion images are not items of their own: a point-cloud frame is listed once. Only these
  *  layouts (same stem, sibling folders) count; a folder of plain images stays images.
  */
@@ -114,10 +117,12 @@ export async function indexSources(
     const companionsOf = new Map<string, Record<string, string>>();
     const companionImages = new Set<string>();
     let cameras: CameraImageIndex | null = null; // built on the first SUSTech-looking cloud
+    let samples: NuScenesSampleIndex | null = null; // built on the first nuScenes LIDAR_TOP file
     for (const p of pending) {
       if (p.modality !== 'pointcloud') continue;
       let c = kittiCompanions(p.rel, fileSet);
       if (!c && /(^|\/)lidar\/[^/]+\.pcd$/i.test(p.rel)) c = sustechCompanions(p.rel, fileSet, (cameras ??= cameraImageIndex(files)));
+      if (!c && NUSCENES_LIDAR.test(p.rel)) c = nuscenesCompanions(p.rel, (samples ??= nuscenesSampleIndex(files)));
       if (!c) continue;
       companionsOf.set(p.rel, c);
       for (const [key, rel] of Object.entries(c)) if (key === 'image' || key.startsWith('image:')) companionImages.add(rel);
@@ -254,5 +259,58 @@ export function sustechCompanions(rel: string, files: Set<string>, cameras: Came
     const calib = `${base ? `${base}/` : ''}calib/camera/${name}.json`;
     if (files.has(calib)) out[`calib:${name}`] = calib;
   }
+  return out;
+}
+
+/** nuScenes sample file names: `<log>__<CHANNEL>__<microseconds>.<ext>`. */
+const NUSCENES_LIDAR = /(?:^|\/)([^/]+)__LIDAR_TOP__(\d+)\.pcd\.bin$/i;
+const NUSCENES_CAMERA = /^(?:(.*)\/)?([^/]+)__(CAM_[A-Z_]+?)__(\d+)\.jpe?g$/i;
+
+/** `<folder>\0<log>` -> camera channel -> [timestamp, path][], and folder -> info files. */
+export interface NuScenesSampleIndex {
+  cameras: Map<string, Map<string, Array<[number, string]>>>;
+  infos: Map<string, string[]>;
+}
+
+export function nuscenesSampleIndex(files: Iterable<string>): NuScenesSampleIndex {
+  const out: NuScenesSampleIndex = { cameras: new Map(), infos: new Map() };
+  for (const f of files) {
+    const m = NUSCENES_CAMERA.exec(f);
+    if (m) {
+      const key = `${m[1] ?? ''}\0${m[2]}`;
+      let chans = out.cameras.get(key);
+      if (!chans) out.cameras.set(key, (chans = new Map()));
+      const list = chans.get(m[3]) ?? [];
+      list.push([Number(m[4]), f]);
+      chans.set(m[3], list);
+    } else if (/\.pkl\.json$/i.test(f)) {
+      const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
+      out.infos.set(dir, [...(out.infos.get(dir) ?? []), f].sort());
+    }
+  }
+  return out;
+}
+
+/**
+ * Companions of a nuScenes LIDAR_TOP sample: for every camera channel of the same log in the same
+ * folder, the image nearest in time (a sample's cameras fire within ~50 ms of the sweep) if within
+ * 0.5 s; the folder's info file (`*.pkl.json`, first by name) as `info`. Without images, none.
+ */
+export function nuscenesCompanions(rel: string, index: NuScenesSampleIndex): Record<string, string> | undefined {
+  const m = NUSCENES_LIDAR.exec(rel);
+  if (!m) return undefined;
+  const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  const chans = index.cameras.get(`${dir}\0${m[1]}`);
+  if (!chans) return undefined;
+  const t = Number(m[2]);
+  const out: Record<string, string> = {};
+  for (const name of [...chans.keys()].sort()) {
+    let best: [number, string] | null = null;
+    for (const c of chans.get(name)!) if (!best || Math.abs(c[0] - t) < Math.abs(best[0] - t)) best = c;
+    if (best && Math.abs(best[0] - t) <= 500_000) out[name === 'CAM_FRONT' ? 'image' : `image:${name}`] = best[1];
+  }
+  if (!Object.keys(out).length) return undefined;
+  const info = index.infos.get(dir)?.[0];
+  if (info) out.info = info;
   return out;
 }

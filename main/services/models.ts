@@ -17,25 +17,57 @@ import {
   importModel,
   InferenceRuntime,
   defaultProviders,
+  openDetector3d,
   openPredictor,
   openSam,
   readManifestFile,
   type SamPrompt,
   type SamSession,
   type ImportManifest,
+  type CuboidPrediction,
+  type Detector3D,
   type ModelEntry,
   type Prediction,
   type Predictor,
 } from './inference';
 import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
 import { proposeBoxes } from '../../core/lidar/propose';
+import { newPredictions } from '../../core/review/predictions';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
 const MODEL_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * OpenPCDet's KITTI PointPillars (tools/cfgs/kitti_models/pointpillar.yaml) as CUDA-PointPillars
+ * exports it: range, 0.16 m pillars, 32 points, the three classes' anchors, direction classifier,
+ * class-agnostic NMS like MULTI_CLASSES_NMS: False. The NMS IoU is OpenPCDet's 0.01.
+ */
+const POINTPILLARS_KITTI: ImportManifest = {
+  task: 'detect3d',
+  adapter: 'pointpillars',
+  classes: ['Car', 'Pedestrian', 'Cyclist'],
+  voxel: { layout: 'openpcdet', pointCloudRange: [0, -39.68, -3, 69.12, 39.68, 1], voxelSize: [0.16, 0.16, 4], maxPointsPerVoxel: 32, maxVoxels: 40000 },
+  head: {
+    type: 'anchor',
+    featureMapStride: 2,
+    alignCenter: false,
+    anchors: [
+      { class: 'Car', size: [3.9, 1.6, 1.56], rotations: [0, 1.57], bottomHeight: -1.78 },
+      { class: 'Pedestrian', size: [0.8, 0.6, 1.73], rotations: [0, 1.57], bottomHeight: -0.6 },
+      { class: 'Cyclist', size: [1.76, 0.6, 1.73], rotations: [0, 1.57], bottomHeight: -0.6 },
+    ],
+    dirOffset: 0.78539,
+    dirLimitOffset: 0,
+    numDirBins: 2,
+    nms: { classAgnostic: true, preMax: 4096, maxDetections: 100 },
+  },
+  thresholds: { score: 0.3, nms: 0.01 },
+};
+
 /** Input settings of well-known exports, so `--preset yolox` is all a user has to say. */
-export const PRESETS: Record<string, Omit<ImportManifest, 'classes'>> = {
+export const PRESETS: Record<string, Omit<ImportManifest, 'classes'> & { classes?: string[] }> = {
+  pointpillars: POINTPILLARS_KITTI,
   yolox: { task: 'detect2d', adapter: 'yolox', input: { width: 416, height: 416, channelOrder: 'bgr', resize: 'letterbox', pad: 'topleft', padValue: 114 }, thresholds: { score: 0.3, nms: 0.45 } },
   yolov5: { task: 'detect2d', adapter: 'yolov5', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
   yolov8: { task: 'detect2d', adapter: 'yolov8', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
@@ -56,16 +88,17 @@ export interface ModelInfo {
   license?: string;
 }
 
-export interface Prediction3D {
-  label: string;
-  score: number;
-  cuboid: { center: [number, number, number]; size: [number, number, number]; yaw: number };
-}
+/** A 3D prediction in the cloud file's own frame (the inference layer's CuboidPrediction). */
+export type Prediction3D = CuboidPrediction;
+
+/** Adapters that predict cuboids from point clouds. */
+export const is3dAdapter = (adapter: string) => adapter === 'proposals3d' || adapter === 'pointpillars';
 
 export class ModelService {
   private runtime: InferenceRuntime | null = null;
   private predictors = new Map<string, Promise<Predictor>>();
   private sams = new Map<string, Promise<SamSession>>();
+  private detectors = new Map<string, Promise<Detector3D>>();
 
   constructor(private readonly userModelsDir: string | null) {}
 
@@ -128,10 +161,10 @@ export class ModelService {
       });
       classes = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     }
-    const partial = { ...(preset ?? {}), ...(opts.manifest ?? {}), classes: classes ?? [] } as ImportManifest;
+    const partial = { ...(preset ?? {}), ...(opts.manifest ?? {}), classes: classes ?? preset?.classes ?? [] } as ImportManifest;
     if (opts.id) partial.id = opts.id;
     if (opts.name) partial.name = opts.name;
-    if (!partial.adapter) throw new DatumError('BAD_REQUEST', 'say which adapter the model needs: --preset yolox|yolov5|yolov8|ultraface, or a --manifest file');
+    if (!partial.adapter) throw new DatumError('BAD_REQUEST', `say which adapter the model needs: --preset ${Object.keys(PRESETS).join('|')}, or a --manifest file`);
     return importModel(onnxPath, partial, { destRoot: opts.destRoot });
   }
 
@@ -147,8 +180,20 @@ export class ModelService {
     return p;
   }
 
+  private detector(entry: ModelEntry): Promise<Detector3D> {
+    const key = `${entry.manifest.id}@${entry.modelPath}`;
+    let p = this.detectors.get(key);
+    if (!p) {
+      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      p = openDetector3d(this.runtime, entry);
+      p.catch(() => this.detectors.delete(key));
+      this.detectors.set(key, p);
+    }
+    return p;
+  }
+
   async predictImage(entry: ModelEntry, file: string, signal?: AbortSignal): Promise<Prediction[]> {
-    if (entry.manifest.adapter === 'proposals3d') throw new DatumError('BAD_REQUEST', `${entry.manifest.id} works on point clouds, not images`);
+    if (is3dAdapter(entry.manifest.adapter)) throw new DatumError('BAD_REQUEST', `${entry.manifest.id} works on point clouds, not images`);
     return (await this.predictor(entry)).predict(file, { signal });
   }
 
@@ -190,14 +235,33 @@ export class ModelService {
     return { label: p.label, score: round(p.score), polygon: (p.polygon ?? []).map(round), mask: p.mask, box: p.box };
   }
 
-  /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
-  async propose3d(file: string, minScore = 0.3, parseOptions: ParseOptions = {}): Promise<Prediction3D[]> {
+  private async readCloud(file: string, parseOptions: ParseOptions) {
     const bytes = await fs.readFile(file).catch(() => {
       throw new DatumError('NOT_FOUND', `${file}: no such file`);
     });
-    const cloud = await parsePointCloud(bytes, path.basename(file), parseOptions).catch((err: Error) => {
+    return parsePointCloud(bytes, path.basename(file), parseOptions).catch((err: Error) => {
       throw new DatumError('BAD_FILE', err.message);
     });
+  }
+
+  /**
+   * A 3D model on one point cloud, cuboids in the file's own coordinates: the built-in proposals
+   * or a learned detector (pointpillars), whose own score threshold applies.
+   */
+  async predict3d(entry: ModelEntry, file: string, parseOptions: ParseOptions = {}, signal?: AbortSignal): Promise<Prediction3D[]> {
+    const m = entry.manifest;
+    if (m.adapter === 'proposals3d') return this.propose3d(file, m.thresholds.score, parseOptions);
+    if (m.adapter !== 'pointpillars') throw new DatumError('BAD_REQUEST', `${m.id} (${m.task}) does not work on point clouds`);
+    const detector = await this.detector(entry);
+    const cloud = await this.readCloud(file, parseOptions);
+    const field = cloud.fields.find((f) => f.name === m.voxel!.intensityField && f.count === 1);
+    const preds = await detector.predict({ positions: cloud.positions, count: cloud.count, offset: cloud.offset, intensity: field?.data }, { signal });
+    return preds.map((p) => ({ label: p.label, score: round(p.score), cuboid: p.cuboid }));
+  }
+
+  /** The built-in 3D proposals, in the file's own coordinates (the parser's recentring undone). */
+  async propose3d(file: string, minScore = 0.3, parseOptions: ParseOptions = {}): Promise<Prediction3D[]> {
+    const cloud = await this.readCloud(file, parseOptions);
     return proposeBoxes(cloud.positions, cloud.count)
       .filter((p) => p.score >= minScore)
       .map((p) => {
@@ -214,7 +278,7 @@ export class ModelService {
     projects: ProjectService,
     modelId: string,
     opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> } = {},
-  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+  ): Promise<{ items: number; skipped: number; predictions: number; known?: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const entry = await this.resolve(modelId, project.dir);
     // The project's saved class mapping for this model applies unless the caller passes one.
@@ -264,28 +328,32 @@ export class ModelService {
   }
 
   /**
-   * Pre-label point clouds with the built-in 3D proposals: every 'pointcloud' item and each frame
-   * of 'pointcloud-sequence' items (frames from sequence.json). Cuboids are stored in the file's
-   * own frame (propose3d undoes the parser's recentring). Resumable like the 2D path.
+   * Pre-label point clouds with a 3D model (the built-in proposals or a learned detector, by
+   * adapter: predict3d): every 'pointcloud' item and each frame of 'pointcloud-sequence' items
+   * (frames from sequence.json). Cuboids are stored in the file's own frame (the parser's
+   * recentring undone). Every run predicts again and adds only what the document does not know yet
+   * (core/review/predictions.ts: an object or track shape on that frame, or a remembered
+   * rejection, of the same class with BEV IoU >= 0.5), so re-running resumes an interrupted run,
+   * never duplicates a box and never brings a rejected one back. `skipped` counts items that got
+   * nothing new, `known` the predictions left out as known.
    */
   private async prelabel3d(
     projects: ProjectService,
     entry: ModelEntry,
     opts: { itemIds?: string[]; signal?: AbortSignal; progress?: (done: number, total: number, phase: string) => void; mapping?: Record<string, string> },
-  ): Promise<{ items: number; skipped: number; predictions: number; failed: { item: string; error: string }[] }> {
+  ): Promise<{ items: number; skipped: number; predictions: number; known: number; failed: { item: string; error: string }[] }> {
     const project = projects.requireProject();
     const id = entry.manifest.id;
     const all = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['pointcloud', 'pointcloud-sequence'] } as never).items;
-    const wanted = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
-    const todo: typeof wanted = [];
+    const todo = opts.itemIds ? all.filter((i) => opts.itemIds!.includes(i.id)) : all;
     let skipped = 0;
-    for (const item of wanted) {
-      const doc = await projects.loadAnnotations(item.id);
-      if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === id)) skipped++;
-      else todo.push(item);
-    }
+    let known = 0;
+    // a learned detector whose file does not fit its manifest fails the run once, not every item
+    if (entry.manifest.adapter === 'pointpillars' && todo.length)
+      await this.detector(entry).catch((err: Error) => {
+        throw new DatumError('BAD_FILE', err.message);
+      });
     opts.progress?.(0, todo.length, `${entry.manifest.name}: ${todo.length} point clouds`);
-    const minScore = entry.manifest.thresholds.score;
     let ontology = project.file.ontology;
     let predictions = 0;
     const failed: { item: string; error: string }[] = [];
@@ -304,22 +372,27 @@ export class ModelService {
         const objects: AnnotationObject[] = [];
         for (let frame = 0; frame < files.length; frame++) {
           if (opts.signal?.aborted) throw new DatumError('CANCELLED', 'pre-labelling cancelled');
-          const preds = await this.propose3d(files[frame], minScore, cloudParseOptions(project.file.settings, pointFormat, files[frame]));
+          const preds = await this.predict3d(entry, files[frame], cloudParseOptions(project.file.settings, pointFormat, files[frame]), opts.signal);
           const r = toObjects3d(preds, id, ontology, frame, opts.mapping);
           ontology = r.ontology;
           objects.push(...r.objects);
         }
-        predictions += objects.length;
+        // Read the document after proposing (a reviewer may have saved meanwhile) and add only what it does not know.
         const doc = await projects.loadAnnotations(item.id);
-        await projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] });
+        const { added, known: dropped } = newPredictions(doc, objects);
+        known += dropped.length;
+        predictions += added.length;
+        if (!added.length) skipped++;
+        else await projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...added] });
       } catch (err) {
         if (err instanceof DatumError && err.code === 'CANCELLED') throw err;
+        if ((err as Error).name === 'AbortError') throw new DatumError('CANCELLED', 'pre-labelling cancelled');
         failed.push({ item: item.name, error: (err as Error).message });
       }
       opts.progress?.(k + 1, todo.length, `${entry.manifest.name}: ${k + 1}/${todo.length}`);
     }
     if (ontology !== project.file.ontology) await projects.updateOntology(ontology);
-    return { items: todo.length, skipped, predictions, failed };
+    return { items: todo.length, skipped, predictions, known, failed };
   }
 
   async close(): Promise<void> {
@@ -327,6 +400,7 @@ export class ModelService {
     this.runtime = null;
     this.predictors.clear();
     this.sams.clear();
+    this.detectors.clear();
   }
 }
 

@@ -4,6 +4,8 @@
  * `xxxEn` and `xxxZh: Shape<typeof xxxEn>`) and are spread into en/zh at the bottom.
  */
 import { lidarEn, lidarZh } from './lidar';
+import { lidarReviewEn, lidarReviewZh } from './lidarReview';
+import { lidarSequenceEn, lidarSequenceZh } from './lidarSequence';
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
 import { medicalEn, medicalZh } from './medical';
@@ -11,6 +13,7 @@ import { imageEn, imageZh } from './image';
 import { reviewEn, reviewZh } from './review';
 import { projectEn, projectZh } from './project';
 import { shellEn, shellZh } from './shell';
+import { subviewEn, subviewZh } from './subview';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -344,5 +347,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh };
+export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };

@@ -10,13 +10,13 @@ const real = () => declaredKeymaps().filter((t) => !t.id.startsWith('t-'));
 describe('declared key tables', () => {
   it('are all declared by importing tables.ts, the shortcuts dialog included', () => {
     expect(real().map((t) => t.id)).toEqual(
-      expect.arrayContaining(['app', 'shortcuts-dialog', 'viewer', 'playback', 'dataset', 'ontology', 'predictions', 'image', 'lidar', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'conflict-dialog', 'source-consent', 'profile-dialog']),
+      expect.arrayContaining(['app', 'shortcuts-dialog', 'viewer', 'playback', 'dataset', 'ontology', 'predictions', 'image', 'lidar', 'lidar-subview', 'medical', 'medical-polygon', 'review-bar', 'review-queue', 'conflict-dialog', 'source-consent', 'profile-dialog']),
     );
   });
 
   it('are shown in a fixed order whatever module declared them first', () => {
     const sections = shortcutSections(dialogTables()).map((s) => s.section.replace('shortcuts.sections.', ''));
-    expect(sections).toEqual(['general', 'shell.shortcuts.section', 'dataset', 'image', 'lidar', 'medical', 'review', 'ontology', 'models', 'dialogs']);
+    expect(sections).toEqual(['general', 'shell.shortcuts.section', 'dataset', 'image', 'lidar', 'subview.section', 'medical', 'review', 'ontology', 'models', 'dialogs']);
     expect(dialogTables()[0].id).toBe('app');
   });
 

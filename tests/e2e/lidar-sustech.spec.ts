@@ -1,6 +1,6 @@
 /**
  * `datum import sustech` end to end: the SUSTechPOINTS example becomes one point-cloud sequence
- * item; the LiDAR editor shows each frame's boxes with their track ids and the front camera.
+ * item; the LiDAR editor shows each frame's boxes with their track ids and its three cameras.
  */
 import { expect, test } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -41,6 +41,8 @@ test('the imported SUSTech sequence opens in the LiDAR editor with its tracks', 
   await page.keyboard.press('d');
   await expect(objects).toHaveCount(21);
   await expect(objects.locator('span', { hasText: /^#8$/ })).toHaveCount(1);
-  await expect(page.getByTestId('camera-overlay')).toBeVisible();
+  // Every camera of the frame is in the strip (front first).
+  await expect(page.getByTestId('camera-overlay')).toHaveCount(3);
+  await expect(page.getByTestId('camera-view-front').getByTestId('camera-overlay')).toBeVisible();
   expect(errors).toEqual([]);
 });

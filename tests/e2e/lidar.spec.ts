@@ -228,6 +228,10 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
     await page.getByTestId('lidar-objects').locator('li').first().click();
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowUp'); // 1 m forward
     await page.getByTestId('interpolate-track').click();
+    // Feedback: the notice names the filled frame and the frame strip marks it.
+    await expect(page.getByTestId('lidar-notice')).toHaveText('Interpolated frames 2');
+    await expect(page.getByTestId('frame-mark-1')).toHaveAttribute('data-changed', 'true');
+    await expect(page.getByTestId('frame-mark-2')).not.toHaveAttribute('data-changed', 'true');
     await page.keyboard.press('Escape');
     await page.keyboard.press('a');
     await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');

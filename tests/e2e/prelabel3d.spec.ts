@@ -1,6 +1,7 @@
 /**
  * 3D pre-labelling: `datum prelabel <demo> --model proposals3d` writes cuboids with source model
- * for every frame of the demo LiDAR sequence, and the review strip lists them (size, no crop).
+ * for every frame of the demo LiDAR sequence, and the review strip lists them grouped by frame,
+ * each with the bird's-eye crop of its points made by the host and its size.
  */
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -32,6 +33,12 @@ test('3D predictions on disk and in the review strip', async ({ page }) => {
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
   await page.getByRole('tab', { name: 'Models' }).click();
   await expect(page.getByTestId('review-row')).toHaveCount(cuboids.length);
-  await expect(page.getByTestId('review-3d').first()).toContainText(/3D \(m\)\s*[\d.]+×[\d.]+×[\d.]+/);
+  await expect(page.getByTestId('review-3d').first()).toContainText(/^[\d.]+×[\d.]+×[\d.]+ m$/);
+  // one heading per frame that has predictions
+  const frames = new Set(cuboids.map((o: { frame: number }) => o.frame));
+  await expect(page.getByTestId('review-group')).toHaveCount(frames.size);
+  // the bird's-eye crop is a real 96 px picture from the host
+  const bev = page.getByTestId('review-3d-bev').first();
+  await expect.poll(() => bev.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth)).toBe(96);
   await page.screenshot({ path: 'test-results/screens/review-3d.png' });
 });

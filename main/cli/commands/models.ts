@@ -7,7 +7,7 @@ import type { Command } from '../command';
 import { jsonOpt } from '../command';
 import { DatumError } from '../../rpc/errors';
 import { defaultUserDataDir } from '../../hostServices';
-import { ModelService, PRESETS } from '../../services/models';
+import { ModelService, PRESETS, is3dAdapter } from '../../services/models';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
 
@@ -25,7 +25,7 @@ const print = (values: Record<string, unknown>, json: unknown, text: string) =>
 export const models: Command = {
   summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file',
   usage:
-    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
+    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
   options: {
     project: { type: 'string', description: "a project whose models/ folder is searched (import: copy the model there)" },
     preset: { type: 'string', description: `input settings of a known export: ${Object.keys(PRESETS).join(', ')}` },
@@ -72,7 +72,7 @@ export const models: Command = {
         if (!existsSync(file)) throw new DatumError('NOT_FOUND', `${file}: no such file`);
         // The CLI user owns the machine, so a manifest path is fine here (never over RPC).
         const entry = id.endsWith('.json') ? await service.resolveManifestPath(id) : await service.resolve(id, projectDirOpt(values));
-        const predictions = entry.manifest.adapter === 'proposals3d' ? await service.propose3d(path.resolve(file), entry.manifest.thresholds.score) : await service.predictImage(entry, path.resolve(file));
+        const predictions = is3dAdapter(entry.manifest.adapter) ? await service.predict3d(entry, path.resolve(file)) : await service.predictImage(entry, path.resolve(file));
         const provider = entry.manifest.adapter === 'proposals3d' ? 'cpu' : (await service.info(projectDirOpt(values))).models.find((m) => m.id === entry.manifest.id)?.provider;
         print(values, { model: entry.manifest.id, provider, predictions }, predictions.map((p) => `${p.label} ${p.score}`).join('\n') || 'no predictions');
         return 0;
@@ -98,7 +98,7 @@ export const propose3d: Command = {
 };
 
 export const prelabel: Command = {
-  summary: "pre-label a project's images (2D models) or point clouds (proposals3d) with a model (resumable: items already pre-labelled by it are skipped)",
+  summary: "pre-label a project's images (2D models) or point clouds (proposals3d, pointpillars) with a model (resumable: 2D models skip items already pre-labelled by them; 3D models add only boxes the document does not know, so rejected ones never come back)",
   usage: 'datum prelabel <project> --model <id> [--json]',
   options: { model: { type: 'string', description: 'model id from `datum models list`' }, ...jsonOpt },
   async run({ values, positionals }) {
@@ -117,7 +117,7 @@ export const prelabel: Command = {
         },
       });
       if (!values.json) process.stderr.write('\n');
-      print(values, r, `pre-labelled ${r.items} items (${r.predictions} predictions, ${r.skipped} already done, ${r.failed.length} failed)`);
+      print(values, r, `pre-labelled ${r.items} items (${r.predictions} predictions, ${r.skipped} ${r.known === undefined ? 'already done' : `with nothing new, ${r.known} proposals already known or rejected`}, ${r.failed.length} failed)`);
       return r.failed.length ? 1 : 0;
     } finally {
       await service.close();

@@ -13,6 +13,7 @@ import { parseManifest, type ModelManifest, type ModelManifestInput } from './ma
 import type { IoInfo } from './protocol';
 import { unpackedPath } from '../packaging/asar';
 import { isInside } from '../pathGuard';
+import { bindPointPillars } from './adapters/pointpillarsIo';
 
 export type ModelSource = 'app' | 'user' | 'project';
 
@@ -181,7 +182,11 @@ export async function inspectOnnx(file: string): Promise<{ inputs: IoInfo[]; out
   try {
     session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1, logSeverityLevel: 3 });
   } catch (e) {
-    throw new Error(`${file}: not a loadable ONNX model: ${(e as Error).message.split('\n')[0]}`);
+    const msg = (e as Error).message.split('\n')[0];
+    // e.g. CUDA-PointPillars' pointpillar.onnx scatters with a TensorRT plugin ONNX Runtime lacks
+    const op = /No Op registered for (\S+)/.exec(msg)?.[1];
+    const hint = op ? ` (${op} is not a standard ONNX operator, e.g. a TensorRT plugin: export the model with standard operators, see docs/models.md)` : '';
+    throw new Error(`${file}: not a loadable ONNX model: ${msg}${hint}`);
   }
   const io = (names: readonly string[], meta: readonly unknown[]): IoInfo[] =>
     names.map((name, i) => {
@@ -205,6 +210,8 @@ export function checkModelIo(m: ModelManifest, io: { inputs: IoInfo[]; outputs: 
     if (!io.outputs.some((o) => o.name === 'masks')) problems.push('decoder has no output masks');
     return problems;
   }
+  // LiDAR detectors take pillars, not an image: their own input/output rules
+  if (m.adapter === 'pointpillars') return bindPointPillars(m, io).problems;
   const inp = m.input!;
   const input = inp.name ? io.inputs.find((i) => i.name === inp.name) : io.inputs[0];
   if (!input) return [`no input named ${inp.name ?? '(any)'}; inputs: ${io.inputs.map((i) => i.name).join(', ')}`];

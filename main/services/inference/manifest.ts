@@ -4,9 +4,11 @@
  * classes it predicts.
  */
 import { z } from 'zod';
+import { checkPillarGrid } from '../../../core/lidar/pillars';
+import { DetectorHead, Voxelization } from './manifest3d';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
-export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d'] as const;
+export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars'] as const;
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -62,6 +64,9 @@ export const ModelManifest = z
         unclip: z.number().positive().default(1.5),
       })
       .prefault({}),
+    /** Learned LiDAR detectors (`pointpillars`): points -> pillars, and the head's decoding (manifest3d.ts). */
+    voxel: Voxelization.optional(),
+    head: DetectorHead.optional(),
     /** Output tensor names the adapter expects, in order; the session's own when omitted. */
     outputs: z.array(z.string()).optional(),
     license: z.string().optional(),
@@ -72,7 +77,18 @@ export const ModelManifest = z
   })
   .superRefine((m, ctx) => {
     if (m.adapter !== 'proposals3d' && !m.file) ctx.addIssue({ code: 'custom', path: ['file'], message: `adapter ${m.adapter} needs an ONNX file` });
-    if (m.adapter !== 'proposals3d' && !m.input) ctx.addIssue({ code: 'custom', path: ['input'], message: `adapter ${m.adapter} needs input settings` });
+    const pointModel = m.adapter === 'proposals3d' || m.adapter === 'pointpillars';
+    if (!pointModel && !m.input) ctx.addIssue({ code: 'custom', path: ['input'], message: `adapter ${m.adapter} needs input settings` });
+    if (m.adapter === 'pointpillars') {
+      if (m.task !== 'detect3d') ctx.addIssue({ code: 'custom', path: ['task'], message: 'adapter pointpillars is a detect3d model' });
+      if (!m.voxel) ctx.addIssue({ code: 'custom', path: ['voxel'], message: 'adapter pointpillars needs voxel settings (pointCloudRange, voxelSize, ...)' });
+      else for (const p of checkPillarGrid({ range: m.voxel.pointCloudRange, voxelSize: m.voxel.voxelSize, maxPointsPerPillar: m.voxel.maxPointsPerVoxel, maxPillars: m.voxel.maxVoxels })) ctx.addIssue({ code: 'custom', path: ['voxel'], message: p });
+      if (!m.head) ctx.addIssue({ code: 'custom', path: ['head'], message: 'adapter pointpillars needs head settings (type anchor or center)' });
+      if (!m.classes.length) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'adapter pointpillars needs the class names in the head\'s order' });
+      if (m.head?.type === 'anchor') m.head.anchors.forEach((a, i) => {
+        if (a.class !== undefined && !m.classes.includes(a.class)) ctx.addIssue({ code: 'custom', path: ['head', 'anchors', i, 'class'], message: `${a.class} is not one of the classes` });
+      });
+    }
     if (m.adapter === 'sam' && !m.decoderFile) ctx.addIssue({ code: 'custom', path: ['decoderFile'], message: 'SAM models need a decoderFile' });
   });
 export type ModelManifest = z.infer<typeof ModelManifest>;

@@ -57,3 +57,10 @@ export function f32(t: TensorData | undefined, what: string): Float32Array {
   if (!(t.data instanceof Float32Array)) throw new Error(`model output ${what} is ${t.type}, expected float32`);
   return t.data;
 }
+
+/** A 3D box from a LiDAR detector, in the point cloud file's own frame (yaw about +z from +x). */
+export interface CuboidPrediction {
+  label: string;
+  score: number;
+  cuboid: { center: [number, number, number]; size: [number, number, number]; yaw: number };
+}

@@ -27,7 +27,7 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -45,6 +45,17 @@ import { priorFor } from './priors';
 import './lidar.css';
 import { refitCuboid } from '../../../core/lidar/refit';
 import { exposeTestHook } from '../../testHooks';
+import { fitAtImageClick } from '../../../core/lidar/frustumFit';
+import type { CameraModel } from '../../../core/calib/camera';
+import { CameraStrip } from './cameras/CameraStrip';
+import { useCameraRig } from './cameras/useCameraRig';
+import { isPendingPrediction } from '../../../core/review/predictions';
+import { useLidarReview } from './review/useLidarReview';
+import { PredictionBoxes } from './review/PredictionBoxes';
+import { PredictionTag, ReviewPanel } from './review/ReviewPanel';
+import { useSequenceTools } from './sequence/useSequenceTools';
+import { SequenceBar } from './sequence/SequenceBar';
+import { selectedKeyframes } from './sequence/propagateModel';
 
 function newId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -62,6 +73,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const toRgb = useCallback(() => setMode('rgb'), []);
   const data = useLidarData(item, frame, toRgb);
   const { isSeq, cloud, frameCount } = data;
+  const rig = useCameraRig(item, data.seq, frame, cloud);
+  const [cameraPoints, setCameraPoints] = useState(false);
+  const toggleCameraPoints = useCallback(() => setCameraPoints((v) => !v), []);
   const [selected, setSelected] = useState<string | null>(null);
   const doc = useEditorDocument(item.id, isSeq ? lidarSequenceIO : lidarIO, { onRestoreSelection: (ids) => setSelected(ids[0] ?? null), debounceMs: 400 });
   const { records, recordsRef } = doc;
@@ -94,10 +108,12 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   const shown = useMemo(() => (records ? frameBoxes(records, frame).filter((o) => !o.hidden) : []), [records, frame]);
   const sceneShown = useMemo(() => objectsToScene(shown, offset), [shown, offset]);
-  const sceneBoxes = useMemo<AnnotationObject[]>(
-    () => (preview?.type === 'box' ? [...sceneShown, { id: '', label: activeLabel, geometry: preview.box, frame, attributes: {}, source: { kind: 'human' }, zOrder: 0 }] : sceneShown),
-    [sceneShown, preview, activeLabel, frame],
-  );
+  // Predictions waiting for review are drawn dashed with their score (review/PredictionBoxes.tsx).
+  const scenePredictions = useMemo(() => sceneShown.filter((o) => !isTrackKey(o.id) && isPendingPrediction(o)), [sceneShown]);
+  const sceneBoxes = useMemo<AnnotationObject[]>(() => {
+    const reviewed = scenePredictions.length ? sceneShown.filter((o) => !scenePredictions.includes(o)) : sceneShown;
+    return preview?.type === 'box' ? [...reviewed, { id: '', label: activeLabel, geometry: preview.box, frame, attributes: {}, source: { kind: 'human' }, zOrder: 0 }] : reviewed;
+  }, [sceneShown, scenePredictions, preview, activeLabel, frame]);
   const selectedObj = (selected && shown.find((o) => o.id === selected)) || null;
   /** The selected cuboid in scene coordinates (sub-views, points inside); file coordinates are in selectedObj. */
   const selectedBox = useMemo(() => (selectedObj ? cuboidInCloud(selectedObj.geometry as Cuboid3D, offset) : null), [selectedObj, offset]);
@@ -144,7 +160,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
       let done = 0;
       for (const o of boxes) {
         const prior = priorFor(labelById.get(o.label));
-        const fitted = refitCuboid(cloud.positions, cloud.count, cuboidInCloud(o.geometry as Cuboid3D, offset), { index, minSize: prior ? [prior[0], prior[1]] : undefined });
+        const fitted = refitCuboid(cloud.positions, cloud.count, cuboidInCloud(o.geometry as Cuboid3D, offset), { index, prior });
         if (!fitted) continue;
         next = setBox(next, o.id, frame, cuboidInFile(fitted, offset));
         done++;
@@ -159,6 +175,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     edit((r) => removeAt(r, selected, frame), 'delete cuboid', selected);
     setSelected(null);
   }, [selected, frame, edit]);
+
+  // Image-guided fit (frustumFit.ts): a click on an object in a camera image, with the fit tool.
+  const fitFromImage = (sceneCamera: CameraModel, u: number, v: number) => {
+    if (!cloud || !index) return;
+    const prior = priorFor(labelById.get(activeLabel));
+    const r = fitAtImageClick(cloud.positions, cloud.count, sceneCamera, u, v, { index, prior });
+    if (!r.ok) return setNotice(t('lidar.imageFitNone'));
+    apply([{ type: 'notice', message: null }, { type: 'create', box: r.fit.box, action: 'fit cuboid' }]);
+  };
 
   const apply = (cmds: LidarCommand[]) => {
     for (const c of cmds) {
@@ -189,7 +214,13 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
     setPreview(tool.preview());
   };
 
-  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
+  const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
+  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice });
+
+  useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
+  // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
+  const review = useLidarReview({ records, recordsRef, frame, setFrame, selected, setSelected, edit, view: bevView.commands, sceneApi, selectedBox, setNotice });
 
   // Test build only (testHooks.ts): what the editor shows, so the efficiency benchmark (tests/bench/efficiency)
   // can judge boxes against ground truth; it changes them only through real input events.
@@ -216,7 +247,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   const pickId = (id: string | null) => setSelected(id && shown.some((o) => o.id === id) ? id : null);
   return (
     <div className="lidar-editor" data-testid="lidar-editor">
-      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} refit={refit} />
+      <LidarToolbar tool={toolName} setTool={setToolName} view={bevView.view} viewCommands={bevView.commands} hasSelection={!!selectedBox} labels={labels} activeLabel={activeLabel} pickLabel={pickLabel} refit={refit} cameraPoints={rig.cameras.length ? { on: cameraPoints, toggle: toggleCameraPoints } : undefined} />
       <div className="lidar-body">
         <div className="lidar-main" onPointerDown={(e) => pointer(e, 'down')} onPointerMove={(e) => pointer(e, 'move')} onPointerUp={(e) => pointer(e, 'up')} onWheel={bevView.onWheel} onContextMenu={(e) => bev && e.preventDefault()}>
           <div className="pc-canvas" data-testid="pointcloud-viewer">
@@ -240,6 +271,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
                 colorOf={colorOf}
                 showRings={showRings}
               />
+              <PredictionBoxes objects={scenePredictions} selected={selected} colorOf={colorOf} />
               {bev ? <BevCamera view={bevView.view} /> : <OrbitControls makeDefault enableDamping={false} />}
             </Canvas>
           </div>
@@ -258,16 +290,29 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             hint={t(`lidar.hint${toolName[0].toUpperCase()}${toolName.slice(1)}`)}
             lasso={preview?.type === 'lasso' ? preview.points : null}
             notice={notice}
-            extrinsicWarnings={data.extrinsicWarnings}
+            extrinsicWarnings={rig.extrinsicWarnings}
           />
         </div>
         <LidarSide
           isSeq={isSeq}
           labels={labels}
           colorOf={colorOf}
-          imageSrc={data.imageSrc}
-          camera={data.camera}
-          onImageSize={data.onImageSize}
+          cameras={
+            <CameraStrip
+              cameras={rig.cameras}
+              onImageSize={rig.onImageSize}
+              boxes={shown.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: colorOf(o.label) }))}
+              selectedBox={(selectedObj?.geometry as Cuboid3D | undefined) ?? null}
+              selectedId={selected}
+              select={pickId}
+              positions={cloud?.positions ?? null}
+              count={cloud?.count ?? 0}
+              offset={offset}
+              showPoints={cameraPoints}
+              fitMode={toolName === 'fit'}
+              fitAt={fitFromImage}
+            />
+          }
           shown={shown}
           selected={selected}
           select={pickId}
@@ -294,7 +339,9 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             setSelected(r.key);
           }}
           remove={removeSelected}
-          interpolate={() => selected && edit((r) => fillGaps(r, selected), 'interpolate track', selected)}
+          review={<ReviewPanel review={review} isSeq={isSeq} />}
+          objectTag={(o) => <PredictionTag object={o} review={review} />}
+          interpolate={seqTools.interpolate}
           copyNext={() => {
             if (frame + 1 >= frameCount) return;
             edit((r) => copyToNextFrame(r, frame), 'copy to next frame', null);
@@ -302,6 +349,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
           }}
         />
       </div>
+      {isSeq ? <SequenceBar tools={seqTools} frame={frame} frameCount={frameCount} setFrame={setFrame} hasSelection={!!selectedObj} keyframes={records && selected ? selectedKeyframes(records, selected) : []} /> : null}
       {isSeq ? <Timeline count={frameCount} frame={frame} setFrame={setFrame} playing={playing} setPlaying={setPlaying} /> : null}
     </div>
   );

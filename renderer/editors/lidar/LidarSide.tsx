@@ -1,11 +1,10 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
-import { useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
-import type { CameraModel } from '../../../core/calib/camera';
 import { Provenance } from '../shell/Provenance';
-import { CameraPanel } from './CameraPanel';
 import { SubView } from './SubView';
+import { faceCounts } from '../../../core/lidar/faceCounts';
 import { BoxFields } from './BoxFields';
 import type { BoxField } from './boxFields';
 import { INTERPOLATED_ATTR, isTrackKey, TRACK_ATTR } from './model';
@@ -15,9 +14,8 @@ export interface LidarSideProps {
   isSeq: boolean;
   labels: readonly LabelSpec[];
   colorOf(label: string): string;
-  imageSrc: string | null;
-  camera: CameraModel | null;
-  onImageSize(w: number, h: number): void;
+  /** The camera strip (cameras/CameraStrip.tsx), shown first. */
+  cameras?: ReactNode;
   /** The frame's cuboids (file coordinates), id = record key. */
   shown: AnnotationObject[];
   selected: string | null;
@@ -42,42 +40,34 @@ export interface LidarSideProps {
   remove(): void;
   interpolate(): void;
   copyNext(): void;
+  /** Prediction review (review/): a card above the object list and a tag on each prediction in it. */
+  review?: ReactNode;
+  objectTag?(o: AnnotationObject): ReactNode;
 }
 
 export function LidarSide(p: LidarSideProps) {
   const { t } = useTranslation();
-  const [bigCamera, setBigCamera] = useState(false);
   const sel = p.selectedObj;
   const selLabel = sel ? p.labels.find((l) => l.id === sel.label) : undefined;
   const trackId = sel ? String(sel.attributes[TRACK_ATTR] ?? '') : '';
+  // Points in the slab inside each face of the selected box (shown beside the faces in the sub-views).
+  const counts = useMemo(
+    () => (p.selectedBox && p.positions && p.near ? faceCounts(p.positions, 0, p.selectedBox, undefined, undefined, p.near, p.nearCount) : null),
+    [p.selectedBox, p.positions, p.near, p.nearCount],
+  );
   return (
     <aside className="lidar-side">
-      {p.imageSrc ? (
-        <section className={`lidar-card ${bigCamera ? 'lidar-camera-big' : ''}`}>
-          <h4>
-            {t('lidar.camera')}
-            <button className="small ghost" onClick={() => setBigCamera((b) => !b)} title={t('lidar.enlarge')} data-testid="camera-enlarge">
-              {bigCamera ? '⤡' : '⤢'}
-            </button>
-          </h4>
-          <CameraPanel
-            src={p.imageSrc}
-            camera={p.camera}
-            boxes={p.shown.map((o) => ({ id: o.id, box: o.geometry as Cuboid3D, color: p.colorOf(o.label) }))}
-            selectedId={p.selected}
-            onSelect={(id) => p.select(id)}
-            onImageSize={p.onImageSize}
-          />
-        </section>
-      ) : null}
+      {p.cameras}
       <section className="lidar-card">
-        <div className="lidar-subviews">
+        <div className="lidar-subviews" title={t('subview.hint')}>
           {(['top', 'side', 'front'] as const).map((kind) => (
             <SubView
               key={kind}
               kind={kind}
               title={t(`lidar.${kind}`)}
+              boxKey={p.selected}
               box={p.selectedBox}
+              counts={counts}
               color={selLabel?.color ?? '#e6edf3'}
               positions={p.positions}
               near={p.near}
@@ -166,6 +156,7 @@ export function LidarSide(p: LidarSideProps) {
           ) : null}
         </section>
       ) : null}
+      {p.review}
       <section className="lidar-card lidar-objects">
         <h4>
           {t('lidar.objects')} <span className="muted">({p.shown.length})</span>
@@ -186,6 +177,7 @@ export function LidarSide(p: LidarSideProps) {
                 {o.attributes[TRACK_ATTR] ? <span className="muted mono">#{String(o.attributes[TRACK_ATTR])}</span> : null}
                 {/* range from the sensor; survey clouds in map coordinates (recentred) have no sensor at the origin */}
                 {p.offset === ZERO_OFFSET || (p.offset[0] === 0 && p.offset[1] === 0) ? <span className="muted mono small">{Math.hypot(g.center[0], g.center[1]).toFixed(1)} m</span> : null}
+                {p.objectTag?.(o)}
                 {o.id === p.selected ? <Provenance record={o} /> : null}
               </li>
             );

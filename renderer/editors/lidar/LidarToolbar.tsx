@@ -17,6 +17,8 @@ export function LidarToolbar(p: {
   activeLabel: string;
   pickLabel(id: string): void;
   refit(which: 'selected' | 'frame'): void;
+  /** Points on the camera images (absent without cameras). */
+  cameraPoints?: { on: boolean; toggle(): void };
 }) {
   const { t } = useTranslation();
   return (
@@ -37,6 +39,13 @@ export function LidarToolbar(p: {
           {t('lidar.refitAll')} <kbd>⇧F</kbd>
         </button>
       </div>
+      {p.cameraPoints ? (
+        <div className="lidar-seg">
+          <button className={p.cameraPoints.on ? 'active' : ''} onClick={p.cameraPoints.toggle} title={t('lidar.cameraPointsHelp')} aria-pressed={p.cameraPoints.on} data-testid="camera-points-toggle">
+            {t('lidar.cameraPoints')} <kbd>⇧C</kbd>
+          </button>
+        </div>
+      ) : null}
       <div className="lidar-labels">
         {p.labels.map((l, i) => (
           <button key={l.id} className={`lidar-chip ${p.activeLabel === l.id ? 'active' : ''}`} style={{ ['--chip' as string]: l.color }} onClick={() => p.pickLabel(l.id)} data-testid={`label-chip-${l.id}`}>

@@ -33,6 +33,7 @@ export const lidarKeymap = defineKeymap({
     refitAll: spec(['Shift+F'], 'shortcutsLidar.refitAll', 'Shift+F'),
     zoomIn: spec(['=', '+'], 'shortcutsLidar.zoom', '= / -'),
     zoomOut: spec(['-'], 'shortcutsLidar.zoom', '= / -'),
+    cameraPoints: spec(['Shift+C'], 'shortcutsLidar.cameraPoints', 'Shift+C'),
     prevFrame: spec(['a'], 'shortcutsLidar.prevFrame', 'A'),
     nextFrame: spec(['d'], 'shortcutsLidar.nextFrame', 'D'),
     deselect: spec(['Escape'], 'shortcutsLidar.deselect', 'Esc'),

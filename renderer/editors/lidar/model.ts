@@ -9,7 +9,8 @@
  * `outside` keyframe, deleting it on a frame leaves a gap, and "Interpolate track" closes the gaps
  * (frames between two keyframes are interpolated by the one track interpolation, core/document/tracks.ts).
  */
-import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
+import type { AnnotationObject, AttributeValue, Cuboid3D, ItemDocument, RejectedPrediction, Track } from '../../../core/document/schema';
+import { rejectionOf } from '../../../core/review/predictions';
 import { editedSource } from '../../../core/document/provenance';
 import { keyframeShape, removeKeyframe, setKeyframe } from '../../../core/document/tracks';
 import { INTERPOLATED_ATTR, TRACK_ATTR, trackObjectAt, tracksFromTrackIds } from '../../../core/document/cuboidTracks';
@@ -17,14 +18,17 @@ import type { RecordMap } from '../../../core/history/diff';
 import { isPointLabelRecord, pointLabelsToRecord, POINT_LABELS_PREFIX, recordToPointLabels } from '../../../core/editing/lidar/pointLabels';
 
 export { INTERPOLATED_ATTR, TRACK_ATTR };
-export type LidarRecord = AnnotationObject | Track;
+export type LidarRecord = AnnotationObject | Track | RejectedPrediction;
 export type Records = RecordMap<LidarRecord>;
 export const TRACK_PREFIX = 'track:';
+/** Remembered rejected / deleted predictions (document.rejected), so a rejection and its undo are one history step. */
+export const REJECTED_PREFIX = 'rejected:';
+export const isRejectedKey = (key: string) => key.startsWith(REJECTED_PREFIX);
 
 export const isTrackKey = (key: string) => key.startsWith(TRACK_PREFIX);
 export const trackKey = (id: string) => `${TRACK_PREFIX}${id}`;
 const asTrack = (r: Records, key: string) => (isTrackKey(key) ? (r[key] as Track | undefined) : undefined);
-const asObject = (r: Records, key: string) => (isTrackKey(key) ? undefined : (r[key] as AnnotationObject | undefined));
+const asObject = (r: Records, key: string) => (isTrackKey(key) || isRejectedKey(key) ? undefined : (r[key] as AnnotationObject | undefined));
 
 /** The records of a document; in a sequence, per-frame track_id objects become tracks. */
 export function recordsOf(document: ItemDocument, sequence: boolean): Records {
@@ -33,6 +37,7 @@ export function recordsOf(document: ItemDocument, sequence: boolean): Records {
     ...Object.fromEntries(doc.objects.map((o) => [o.id, o])),
     ...Object.fromEntries(doc.tracks.map((t) => [trackKey(t.id), t])),
     ...Object.fromEntries(doc.pointLabels.map((p) => [`${POINT_LABELS_PREFIX}${p.frame}`, pointLabelsToRecord(p)])),
+    ...Object.fromEntries((doc.rejected ?? []).map((r) => [`${REJECTED_PREFIX}${r.id}`, r])),
   };
 }
 
@@ -40,12 +45,16 @@ export function documentOf(base: ItemDocument, records: Records): ItemDocument {
   const objects: AnnotationObject[] = [];
   const tracks: Track[] = [];
   const pointLabels: ItemDocument['pointLabels'] = [];
+  const rejected: RejectedPrediction[] = [];
   for (const [key, r] of Object.entries(records)) {
     if (isTrackKey(key)) tracks.push(r as Track);
+    else if (isRejectedKey(key)) rejected.push(r as RejectedPrediction);
     else if (isPointLabelRecord(r as AnnotationObject)) pointLabels.push(recordToPointLabels(r as AnnotationObject));
     else objects.push(r as AnnotationObject);
   }
-  return { ...base, objects, tracks, pointLabels, status: base.status === 'new' ? 'in_progress' : base.status };
+  const out: ItemDocument = { ...base, objects, tracks, pointLabels, status: base.status === 'new' ? 'in_progress' : base.status };
+  if (rejected.length || base.rejected) out.rejected = rejected;
+  return out;
 }
 
 /**
@@ -60,6 +69,7 @@ export const lidarSequenceIO = { read: (d: ItemDocument): Records => recordsOf(d
 export function frameBoxes(records: Records, frame: number): AnnotationObject[] {
   const out: AnnotationObject[] = [];
   for (const [key, r] of Object.entries(records)) {
+    if (isRejectedKey(key)) continue;
     if (isTrackKey(key)) {
       const o = trackObjectAt(r as Track, frame);
       if (!o) continue;
@@ -120,16 +130,23 @@ export function setAttribute(records: Records, key: string, frame: number, attr:
     if (!s) return records;
     return { ...records, [key]: setKeyframe(t, { frame, geometry: s.geometry, occluded: s.occluded, attributes: { ...s.attributes, [attr]: value } }) };
   }
-  const r = records[key];
+  const r = asTrack(records, key) ?? asObject(records, key);
   return r ? { ...records, [key]: { ...r, attributes: { ...r.attributes, [attr]: value }, updatedAt: Date.now() } } : records;
 }
 
-/** Removes the box from this frame only: an object is deleted, a track leaves a gap (or goes when nothing is left). */
+/**
+ * Removes the box from this frame only: an object is deleted, a track leaves a gap (or goes when
+ * nothing is left). A model prediction removed is remembered (`rejected:<id>`, core/review/predictions.ts)
+ * in the same step, so pre-labelling does not bring it back and undo restores both.
+ */
 export function removeAt(records: Records, key: string, frame: number): Records {
   const next = { ...records };
   const t = asTrack(records, key);
   if (!t) {
+    const o = asObject(records, key);
     delete next[key];
+    const remembered = o && o.geometry ? rejectionOf(o, Date.now()) : null;
+    if (remembered) next[`${REJECTED_PREFIX}${remembered.id}`] = remembered;
     return next;
   }
   let cut = removeKeyframe(t, frame);
@@ -183,6 +200,16 @@ export function setTrackId(records: Records, key: string, frame: number, id: str
   } else if (existing) return { records, key };
   else next[target] = objectToTrack(o, id);
   return { records: next, key: target };
+}
+
+/** An untracked cuboid made into a track as "Copy to next frame" does (id = its first 8 characters); null when `key` is no object. */
+export function makeTrack(records: Records, key: string, frame: number): { records: Records; key: string } | null {
+  const o = asObject(records, key);
+  if (!o || o.frame !== frame || o.geometry.kind !== 'cuboid3d') return null;
+  const made = objectToTrack(o, freeTrackId(records, o.id.slice(0, 8)));
+  const next = { ...records, [trackKey(made.id)]: made };
+  delete next[key];
+  return { records: next, key: trackKey(made.id) };
 }
 
 /**

@@ -1,15 +1,11 @@
 /**
- * What the LiDAR editor shows besides the document: the sequence manifest, the frame's parsed
- * cloud (per-item CloudCache, neighbours parsed ahead) and the camera (KITTI calib + image, or the
- * sequence's calibration.json and the frame's first image), with checkExtrinsic's warnings.
+ * What the LiDAR editor shows besides the document: the sequence manifest and the frame's parsed
+ * cloud (per-item CloudCache, neighbours parsed ahead). The cameras are cameras/useCameraRig.ts.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ItemSummary } from '../../../preload/contract';
-import { checkExtrinsic, type CameraModel } from '../../../core/calib/camera';
-import { kittiCameraModel, parseKittiCalib, type KittiCalib } from '../../../core/calib/kitti';
 import { cloudParseOptions } from '../../../core/formats/pointcloud/projectLayout';
 import { useApp } from '../../state/appStore';
-import { reportError } from '../../state/actions';
 import { CloudCache } from '../../viewports/pointcloud/cloudCache';
 import { loadCloud, loadedCloudBytes, type LoadedCloud } from '../../viewports/pointcloud/loadCloud';
 import { exposeTestHook } from '../../testHooks';
@@ -92,35 +88,11 @@ export function useLidarData(item: ItemSummary, frame: number, onRgb: () => void
     };
   }, [cloudKey, cache, frameKey, frame, isSeq, rgbRef]);
 
-  const [kittiCalib, setKittiCalib] = useState<KittiCalib | null>(null);
-  const [seqCamera, setSeqCamera] = useState<CameraModel | null>(null);
-  const [imageSize, setImageSize] = useState<[number, number] | null>(null);
-  useEffect(() => {
-    const calib = item.companions?.calib;
-    if (!calib) return;
-    fetch(`/blob/source/${item.source}/${calib}`)
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${calib}: HTTP ${r.status}`))))
-      .then((text) => setKittiCalib(parseKittiCalib(text, calib)))
-      .catch(reportError);
-  }, [item]);
-  useEffect(() => {
-    if (!seq?.calibration) return;
-    fetch(`/blob/item/${item.id}/${seq.calibration}`)
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${seq.calibration}: HTTP ${r.status}`))))
-      .then((c: { cameras?: Record<string, { width: number; height: number; intrinsic: number[]; lidarToCamera: number[] }> }) => {
-        const [name, cam] = Object.entries(c.cameras ?? {})[0] ?? [];
-        if (cam) setSeqCamera({ name, width: cam.width, height: cam.height, K: cam.intrinsic.flat(), lidarToCamera: cam.lidarToCamera.flat() });
-      })
-      .catch(reportError);
-  }, [seq, item.id]);
-  const frameImage = seq ? Object.values(seq.frames[frame]?.images ?? {})[0] : undefined;
-  const imageSrc = item.companions?.image ? `/blob/source/${item.source}/${item.companions.image}` : frameImage ? `/blob/item/${item.id}/${frameImage}` : null;
-  const camera = useMemo<CameraModel | null>(() => {
-    if (kittiCalib) return imageSize ? kittiCameraModel(kittiCalib, 2, imageSize[0], imageSize[1]) : null;
-    return seqCamera;
-  }, [kittiCalib, imageSize, seqCamera]);
-  const extrinsicWarnings = useMemo(() => (camera && cloud ? checkExtrinsic(cloud.positions, cloud.count, camera).warnings : []), [camera, cloud]);
-  const onImageSize = useCallback((w: number, h: number) => setImageSize((s) => (s && s[0] === w && s[1] === h ? s : [w, h])), []);
+  // Any frame of the sequence through the same cache (propagation reads the frames ahead).
+  const loadFrame = useCallback((f: number) => {
+    const key = frameKey(f);
+    return key ? cache.read(key) : Promise.reject(new Error(`no frame ${f}`));
+  }, [cache, frameKey]);
 
-  return { isSeq, seq, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat, imageSrc, camera, extrinsicWarnings, onImageSize };
+  return { isSeq, seq, loadFrame, frameCount: seq?.frames.length ?? 1, cloud, error, cloudName, binLayout, pointFormat };
 }

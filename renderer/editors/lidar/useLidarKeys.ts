@@ -44,6 +44,8 @@ export interface LidarKeyDeps {
   /** Re-fit the selected cuboid / every cuboid of the frame to their points (refit.ts). */
   refit(which: 'selected' | 'frame'): void;
   removeSelected(): void;
+  /** Show / hide the LiDAR points on the camera images. */
+  toggleCameraPoints?(): void;
   undo(): void;
   redo(): void;
   recordsRef: MutableRefObject<Records>;
@@ -75,6 +77,7 @@ export function lidarKeyHandlers(p: LidarKeyDeps): Partial<Record<LidarKeyAction
     refitAll: () => p.refit('frame'),
     zoomIn: () => p.view.zoom(-1),
     zoomOut: () => p.view.zoom(1),
+    cameraPoints: () => (p.toggleCameraPoints ? void p.toggleCameraPoints() : false),
     focus: () => {
       // Bird's-eye view: frame the selection (or everything); 3D: orbit around it.
       if (p.view.bev) return void (p.view.frameSelection() || p.view.frameAll());

@@ -9,7 +9,7 @@ import { ClassMapping } from './ClassMapping';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
-const PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface'];
+const PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'pointpillars'];
 
 /** The model library, pre-labelling with progress/cancel, and the review strip for predictions. */
 export function ModelsPanel() {

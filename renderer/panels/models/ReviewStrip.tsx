@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnnotationObject, ItemDocument } from '../../../core/document/schema';
+import type { AnnotationObject, ItemDocument, RejectedPrediction } from '../../../core/document/schema';
+import { acceptPrediction, rejectionOf } from '../../../core/review/predictions';
 import { History } from '../../../core/history/history';
 import { applyDiff, diffRecords, type RecordDiff } from '../../../core/history/diff';
 import { rpc } from '../../transport';
@@ -13,11 +14,17 @@ import { useKeymap } from '../../keymap/useKeymap';
 import { predictionReviewKeys } from '../keys';
 
 const key = (itemId: string, objectId: string) => `${itemId}|${objectId}`;
+/** A remembered rejection (document.rejected) as a record beside the objects, so undo brings both back. */
+const REJECTED = 'rejected:';
+type StripRecord = AnnotationObject | RejectedPrediction;
 
 /**
- * Model predictions waiting for review. Accept keeps the object (source stays "model", with its
- * score, marked accepted); reject deletes it. Every action is one history step over
- * `item|object` records, saved through the DocumentStore (journal + atomic host write).
+ * Model predictions waiting for review (core/review/predictions.ts, the model the LiDAR editor
+ * uses too). Accept keeps the object (source stays "model", with its score, marked accepted);
+ * reject deletes it and remembers it in document.rejected, so pre-labelling does not bring it back.
+ * Every action is one history step over `item|object` records, saved through the DocumentStore
+ * (journal + atomic host write). Rows are grouped by item and frame; a 3D prediction shows the
+ * points around it from above and, when the item has a calibrated camera, its camera crop.
  */
 export function ReviewStrip({ version }: { version: number }) {
   const { t } = useTranslation();
@@ -26,7 +33,7 @@ export function ReviewStrip({ version }: { version: number }) {
   const [names, setNames] = useState<Record<string, string>>({});
   const [threshold, setThreshold] = useState(0.5);
   const [cursor, setCursor] = useState(0);
-  const history = useRef(new History<AnnotationObject>());
+  const history = useRef(new History<StripRecord>());
   const store = useMemo(
     () =>
       new DocumentStore(
@@ -58,8 +65,11 @@ export function ReviewStrip({ version }: { version: number }) {
   }, [version, store]);
 
   const records = useMemo(() => {
-    const r: Record<string, AnnotationObject> = {};
-    for (const [itemId, doc] of Object.entries(docs)) for (const o of doc.objects) r[key(itemId, o.id)] = o;
+    const r: Record<string, StripRecord> = {};
+    for (const [itemId, doc] of Object.entries(docs)) {
+      for (const o of doc.objects) r[key(itemId, o.id)] = o;
+      for (const x of doc.rejected ?? []) r[key(itemId, REJECTED + x.id)] = x;
+    }
     return r;
   }, [docs]);
   const rows: Row[] = useMemo(() => pendingRows(docs), [docs]);
@@ -67,17 +77,20 @@ export function ReviewStrip({ version }: { version: number }) {
 
   /** Apply a diff over item|object records to the documents and save the items it touched. */
   const apply = useCallback(
-    (diff: RecordDiff<AnnotationObject>, label: string) => {
+    (diff: RecordDiff<StripRecord>, label: string) => {
       const next = applyDiff(records, diff);
       const touched = new Set(Object.keys({ ...diff.added, ...diff.updated, ...diff.removed }).map((k) => k.split('|')[0]));
       const nextDocs = { ...docs };
       for (const itemId of touched) {
         const doc = docs[itemId];
-        const kept = doc.objects.filter((o) => key(itemId, o.id) in next).map((o) => next[key(itemId, o.id)]);
+        const kept = doc.objects.filter((o) => key(itemId, o.id) in next).map((o) => next[key(itemId, o.id)] as AnnotationObject);
         const restored = Object.keys(diff.added)
-          .filter((k) => k.startsWith(`${itemId}|`) && !doc.objects.some((o) => key(itemId, o.id) === k))
-          .map((k) => next[k]);
-        nextDocs[itemId] = { ...doc, objects: [...kept, ...restored] };
+          .filter((k) => k.startsWith(`${itemId}|`) && !k.startsWith(`${itemId}|${REJECTED}`) && !doc.objects.some((o) => key(itemId, o.id) === k))
+          .map((k) => next[k] as AnnotationObject);
+        const rejected = Object.keys(next)
+          .filter((k) => k.startsWith(`${itemId}|${REJECTED}`))
+          .map((k) => next[k] as RejectedPrediction);
+        nextDocs[itemId] = { ...doc, objects: [...kept, ...restored], ...(rejected.length || doc.rejected ? { rejected } : {}) };
         void store.commit(itemId, nextDocs[itemId], label, diff).catch(reportError);
       }
       setDocs(nextDocs);
@@ -88,10 +101,15 @@ export function ReviewStrip({ version }: { version: number }) {
   const act = (chosen: Row[], what: 'accept' | 'reject') => {
     if (!chosen.length) return;
     const next = { ...records };
+    const now = Date.now();
     for (const r of chosen) {
       const k = key(r.itemId, r.object.id);
-      if (what === 'accept') next[k] = { ...r.object, accepted: true };
-      else delete next[k];
+      if (what === 'accept') next[k] = acceptPrediction(r.object, now);
+      else {
+        delete next[k];
+        const remembered = rejectionOf(r.object, now);
+        if (remembered) next[key(r.itemId, REJECTED + remembered.id)] = remembered;
+      }
     }
     const diff = diffRecords(records, next);
     history.current.push({ diff, label: what });
@@ -142,8 +160,16 @@ export function ReviewStrip({ version }: { version: number }) {
       <div className="review-list">
         {rows.map((r, i) => {
           const spec = labels.get(r.object.label);
+          const heading = i === 0 || rows[i - 1].group !== r.group;
           return (
-            <div key={key(r.itemId, r.object.id)} className={i === cursor ? 'review-row active' : 'review-row'} onClick={() => setCursor(i)} data-testid="review-row">
+            <Fragment key={key(r.itemId, r.object.id)}>
+            {heading ? (
+              <div className="review-group muted small mono" data-testid="review-group">
+                {names[r.itemId]?.split('/').pop()}
+                {r.object.geometry.kind === 'cuboid3d' ? ` · ${t('models.frame', { n: r.object.frame + 1 })}` : ''}
+              </div>
+            ) : null}
+            <div className={i === cursor ? 'review-row active' : 'review-row'} onClick={() => setCursor(i)} data-testid="review-row">
               <Crop itemId={r.itemId} object={r.object} />
               <div className="review-meta">
                 <div>
@@ -159,6 +185,7 @@ export function ReviewStrip({ version }: { version: number }) {
                 ✕ {t('models.reject')}
               </button>
             </div>
+            </Fragment>
           );
         })}
       </div>
@@ -177,16 +204,7 @@ function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) 
     box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   }
   const size = 72;
-  if (g.kind === 'cuboid3d') {
-    // 3D predictions have no image crop: show the box size (length x width x height, metres)
-    return (
-      <div className="crop crop3d mono" style={{ width: size, height: size, display: 'flex', flexDirection: 'column', justifyContent: 'center', alignItems: 'center', fontSize: 10, lineHeight: 1.4, overflow: 'hidden' }} data-testid="review-3d" title="length × width × height (m)">
-        <b>3D (m)</b>
-        <span>{g.size.map((v) => v.toFixed(1)).join('×')}</span>
-        <span className="muted">frame {object.frame}</span>
-      </div>
-    );
-  }
+  if (g.kind === 'cuboid3d') return <Crop3d itemId={itemId} object={object} size={size} />;
   if (!box) return <div className="crop" />;
   const w = Math.max(1, box[2] - box[0]);
   const h = Math.max(1, box[3] - box[1]);
@@ -211,6 +229,25 @@ function Crop({ itemId, object }: { itemId: string; object: AnnotationObject }) 
           img.src = `/blob/item/${itemId}`;
         }}
       />
+    </div>
+  );
+}
+
+/**
+ * A 3D prediction: the points around it from above (heading up, the box dashed) and, when the
+ * item has a calibrated camera that sees it, the camera crop; both made by the host
+ * (/thumb/prediction/..., main/services/predictionCrops.ts). The size is in the tooltip and below.
+ */
+function Crop3d({ itemId, object, size }: { itemId: string; object: AnnotationObject; size: number }) {
+  const g = object.geometry as Extract<AnnotationObject['geometry'], { kind: 'cuboid3d' }>;
+  const [camera, setCamera] = useState(true);
+  const base = `/thumb/prediction/${encodeURIComponent(itemId)}/${encodeURIComponent(object.id)}`;
+  const dims = g.size.map((v) => v.toFixed(1)).join('×');
+  return (
+    <div className="crop3d-pair" data-testid="review-3d" title={`3D (m) ${dims} (length × width × height)`}>
+      <img className="crop" src={`${base}/bev`} width={size} height={size} alt="" data-testid="review-3d-bev" />
+      {camera ? <img className="crop crop-camera" src={`${base}/camera`} height={size} alt="" onError={() => setCamera(false)} data-testid="review-3d-camera" /> : null}
+      <span className="mono muted small">{dims} m</span>
     </div>
   );
 }

@@ -26,6 +26,17 @@ describe('CloudCache', () => {
     expect(cache.stats).toMatchObject({ misses: 1, hits: 3, bytes: 20, entries: 2 });
   });
 
+  it('read (a background job such as propagation) caches frames without moving the pin off the frame on screen', async () => {
+    const { load } = loader({ s: 60, r1: 60, r2: 60 });
+    const cache = new CloudCache(load, (v) => v.bytes, 100);
+    await cache.get('s');
+    await cache.read('r1');
+    await cache.read('r2');
+    // Over budget twice: the read frames go, the one on screen stays.
+    expect(cache.has('s')).toBe(true);
+    expect(cache.has('r1')).toBe(false);
+  });
+
   it('evicts least recently used frames beyond the budget, never the one on screen', async () => {
     const { calls, load } = loader({ f0: 40, f1: 40, f2: 40, f3: 40 });
     const cache = new CloudCache(load, (v) => v.bytes, 100);

@@ -39,6 +39,11 @@ export class CloudCache<T> {
     return this.request(key, true);
   }
 
+  /** A frame read by a background job (propagation): cached like the others, the pinned frame unchanged. */
+  read(key: string): Promise<T> {
+    return this.request(key, true);
+  }
+
   /** Starts loading frames the user is likely to open next; failures are forgotten silently. */
   prefetch(keys: readonly string[]): void {
     for (const key of keys) {

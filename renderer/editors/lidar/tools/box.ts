@@ -42,9 +42,11 @@ export function createBoxTool(): LidarTool {
       if (!g || g.size[0] < 0.3 || g.size[1] < 0.3) return [];
       const region = { x0: g.center[0] - g.size[0] / 2, y0: g.center[1] - g.size[1] / 2, x1: g.center[0] + g.size[0] / 2, y1: g.center[1] + g.size[1] / 2 };
       const fit = !p.alt && ctx.cloud
-        ? fitBoxInRegion(ctx.cloud.positions, ctx.cloud.count, region, { index: ctx.cloud.index, minSize: ctx.prior ? [ctx.prior[0], ctx.prior[1]] : undefined })
+        ? fitBoxInRegion(ctx.cloud.positions, ctx.cloud.count, region, { index: ctx.cloud.index, prior: ctx.prior })
         : null;
-      return [{ type: 'create', box: fit?.box ?? g, action: 'draw cuboid' }];
+      // No object points in the rectangle: the box is kept as drawn, and the user is told so.
+      if (p.alt || !ctx.cloud) return [{ type: 'create', box: g, action: 'draw cuboid' }];
+      return [{ type: 'create', box: fit?.box ?? g, action: 'draw cuboid' }, { type: 'notice', message: fit ? null : 'lidar.noFitRegion' }];
     },
     preview: () => (drawn ? { type: 'box', box: drawn } : null),
     busy: () => start !== null,

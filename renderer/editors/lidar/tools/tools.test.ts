@@ -34,6 +34,9 @@ describe('LiDAR tools (no DOM)', () => {
     expect(t.up(at(10, 2), ctx({ boxes: [{ id: 'a', box: car }] }))).toEqual([{ type: 'select', id: 'a' }]);
     t.down(at(-20, -20), ctx());
     expect(t.up(at(-20, -20), ctx())).toEqual([{ type: 'notice', message: 'lidar.noFit' }]);
+    // No cloud loaded yet: said, not silent.
+    t.down(at(10.3, 2.2), ctx({ cloud: null }));
+    expect(t.up(at(10.3, 2.2), ctx({ cloud: null }))).toEqual([{ type: 'notice', message: 'lidar.noFitNoCloud' }]);
   });
 
   it('box: the dragged rectangle is previewed, then fitted to the object; Alt keeps it as drawn; tiny ones are dropped', () => {
@@ -44,13 +47,19 @@ describe('LiDAR tools (no DOM)', () => {
     const p = t.preview();
     expect(p?.type === 'box' && p.box.size[0]).toBeCloseTo(6);
     expect(t.busy()).toBe(true);
-    const [fitted] = t.up(at(13, 4.5), ctx());
+    const [fitted, notice] = t.up(at(13, 4.5), ctx());
     expect(fitted.type === 'create' && fitted.action).toBe('draw cuboid');
+    expect(notice).toEqual({ type: 'notice', message: null });
     expect(fitted.type === 'create' && fitted.box.size[0]).toBeLessThan(5);
     expect(fitted.type === 'create' && Math.abs(fitted.box.yaw - 0.3) % (Math.PI / 2)).toBeLessThan(0.1);
     t.down(at(7, -0.5), ctx());
     const [asDrawn] = t.up(at(13, 4.5, [0, 0], { alt: true }), ctx());
     expect(asDrawn).toMatchObject({ type: 'create', box: { center: [10, 2, expect.any(Number)], size: [6, 5, 1.56], yaw: 0 } });
+    // A rectangle over bare ground keeps the box as drawn and says why.
+    t.down(at(-25, -25), ctx());
+    const empty = t.up(at(-20, -21), ctx());
+    expect(empty[0]).toMatchObject({ type: 'create', box: { yaw: 0 } });
+    expect(empty[1]).toEqual({ type: 'notice', message: 'lidar.noFitRegion' });
     t.down(at(7, 0), ctx());
     expect(t.up(at(7.1, 0.1), ctx())).toEqual([]);
     expect(t.preview()).toBeNull();

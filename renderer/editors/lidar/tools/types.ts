@@ -34,10 +34,13 @@ export interface LidarToolContext {
   prior?: readonly [number, number, number];
 }
 
+/** Notices a tool may show (i18n keys under `lidar.`): why a click or a drag made no fitted box. */
+export type NoticeKey = 'lidar.noFit' | 'lidar.noFitSparse' | 'lidar.noFitNoGround' | 'lidar.noFitNoCloud' | 'lidar.noFitRegion' | 'lidar.noFitMerged';
+
 export type LidarCommand =
   | { type: 'select'; id: string | null }
   | { type: 'create'; box: Cuboid3D; action: 'fit cuboid' | 'draw cuboid' }
-  | { type: 'notice'; message: 'lidar.noFit' | null }
+  | { type: 'notice'; message: NoticeKey | null }
   /** Give the points inside this canvas polygon the active class (erase: unlabel them). */
   | { type: 'lasso'; polygon: number[]; erase: boolean };
 
