@@ -25,6 +25,7 @@ import { ObjectsSection, TagsSection } from './ObjectList';
 import { AttributesPanel, TrackPanel } from './AttributesPanel';
 import { useImageEditorKeys } from './useImageEditorKeys';
 import { useSamModel } from './useSamModel';
+import { exposeTestHook } from '../../testHooks';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
 
@@ -86,6 +87,9 @@ export function ImageEditor({
   const shapes = useMemo(() => objects.filter((o) => o.geometry.kind !== 'tag'), [objects]);
   const tags = objects.filter((o) => o.geometry.kind === 'tag');
   const activeLabel = labelId ? labels.get(labelId) : undefined;
+  // Test build only (testHooks.ts): what the editor shows, for the efficiency benchmark (tests/bench/efficiency),
+  // which judges shapes against ground truth and changes them only through real input events.
+  useEffect(() => exposeTestHook('__datumImageState', { frame, selection, tool: toolName, label: labelId, objects: shapes }), [frame, selection, toolName, labelId, shapes]);
 
   // Segment (AI): the library's first promptable-segment model (images only).
   const { samModel, samModelRef, samBusy, samDeps } = useSamModel(item, () => setTick((n) => n + 1));

@@ -150,7 +150,9 @@ export function Overlay(props: {
   return (
     <>
     {canvasObjects ? <CanvasLayer view={view} objects={canvasObjects} labels={labels} /> : null}
-    <svg className="ie-overlay" data-testid="editor-overlay" style={{ cursor: props.cursorStyle }} {...props.handlers}>
+    {/* No native drag: Chromium could start one on a press (a text selection elsewhere on the page) and
+        cancel the pointer stream mid-gesture, losing the box being drawn (found by tests/bench/efficiency). */}
+    <svg className="ie-overlay" data-testid="editor-overlay" style={{ cursor: props.cursorStyle }} onDragStart={(e) => e.preventDefault()} {...props.handlers}>
       <g transform={`translate(${view.x} ${view.y}) scale(${s})`}>
         {visible.map((o) =>
           o.id === replaced || onCanvasIds.has(o.id) ? null : (

@@ -44,6 +44,7 @@ import { BevCamera } from './scene/BevCamera';
 import { priorFor } from './priors';
 import './lidar.css';
 import { refitCuboid } from '../../../core/lidar/refit';
+import { exposeTestHook } from '../../testHooks';
 import { fitAtImageClick } from '../../../core/lidar/frustumFit';
 import type { CameraModel } from '../../../core/calib/camera';
 import { CameraStrip } from './cameras/CameraStrip';
@@ -220,6 +221,10 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
   // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
   const review = useLidarReview({ records, recordsRef, frame, setFrame, selected, setSelected, edit, view: bevView.commands, sceneApi, selectedBox, setNotice });
+
+  // Test build only (testHooks.ts): what the editor shows, so the efficiency benchmark (tests/bench/efficiency)
+  // can judge boxes against ground truth; it changes them only through real input events.
+  useEffect(() => exposeTestHook('__datumLidarState', { frame, selected, tool: toolName, label: activeLabel, objects: shown }), [frame, selected, toolName, activeLabel, shown]);
 
   // A selection not shown on the new frame is dropped when the frame changes.
   useEffect(() => {

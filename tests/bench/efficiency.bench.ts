@@ -1,0 +1,150 @@
+/**
+ * `npm run bench efficiency` (issue #16): the annotation-cost benchmark. A scripted annotator drives
+ * the real app (Chromium against `datum serve`, the test renderer build) on real labelled data,
+ * with and without AI pre-labels, following one policy (efficiency/policy.ts); every input event is
+ * logged by the page (efficiency/inputLog.ts) and priced with the Keystroke-Level Model
+ * (efficiency/klm.ts). Writes `.bench/efficiency/efficiency.{json,md,svg,png}` and prints the tables.
+ *
+ * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 scans), 2D boxes (the
+ * same drive's 11 camera images) and a 3D sequence (SUSTech, 4 frames: per frame vs Copy to next
+ * frame). Not yet: 2D masks, video tracks, propagation (see the README).
+ *
+ * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq, EFF_NO_BUILD=1
+ * (reuse dist/renderer-test).
+ */
+import { chromium } from '@playwright/test';
+import { spawnSync, execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { ROOT } from '../e2e/host';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
+import type { BenchRow } from './types';
+import { hasKittiTracking } from './efficiency/kittiItems';
+import { runLidarBench } from './efficiency/runLidar';
+import { hasImageData, runImageBench } from './efficiency/runImage';
+import { hasSustech, runSequenceBench } from './efficiency/runSequence';
+import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
+import type { ArmLog } from './efficiency/armLog';
+import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep, type ModalityReport } from './efficiency/report';
+import { KLM } from './efficiency/klm';
+import { MATCH_IOU, MAX_CORRECTION_KEYS, MIN_POINTS } from './efficiency/policy';
+
+export const OUT_DIR = path.join(ROOT, '.bench', 'efficiency');
+const TARGET_3D = 0.5;
+const TARGET_2D = 0.5;
+const TARGET_SEQ = 0.3;
+
+function buildTestRenderer(): void {
+  const dir = path.join(ROOT, 'dist', 'renderer-test');
+  process.env.DATUM_RENDERER_DIR = dir;
+  if (process.env.EFF_NO_BUILD) return;
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    env: { ...process.env, VITE_DATUM_TEST_HOOKS: '1' },
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('building the test renderer failed');
+}
+
+/** One modality's report from its two arms' logs. */
+function modalityReport(modality: string, dataset: string, items: number, logs: { manual?: ArmLog; 'ai-review'?: ArmLog }, endQuality: ModalityReport['endQuality'], target: number, names?: [string, string]): ModalityReport {
+  const n = logs.manual!.targets.length;
+  const manual = summarise(names?.[0] ?? 'manual', logs.manual!, n);
+  const ai = summarise(names?.[1] ?? 'ai-review', logs['ai-review']!, n);
+  ai.ratioToManual = ai.secondsPerObject / manual.secondsPerObject;
+  const quality = names ? { [names[0]]: endQuality.manual, [names[1]]: endQuality['ai-review'] } : endQuality;
+  return {
+    modality,
+    dataset,
+    items,
+    arms: [manual, ai],
+    // Sequences: the copies carry no score, so there is no threshold to sweep.
+    ...(names ? {} : { sweep: thresholdSweep(logs.manual!, logs['ai-review']!, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]), breakEvenPrecision: breakEvenPrecision(manual, ai, logs['ai-review']!) }),
+    target,
+    endQuality: quality as ModalityReport['endQuality'],
+  };
+}
+
+function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[] {
+  const [manual, ai] = r.arms;
+  const n = manual.n;
+  const complete = (a: typeof manual) => a.failures === 0 && a.harnessErrors === 0 && r.endQuality[a.arm]?.falseLeft === 0 && r.endQuality[a.arm]?.pendingLeft === 0;
+  return [
+    { name: `${short}: ${manual.arm}, est. s / object (n = ${n})`, value: manual.secondsPerObject, unit: 's' },
+    { name: `${short}: ${ai.arm}, est. s / object (n = ${n})`, value: ai.secondsPerObject, unit: 's' },
+    { name: `${short}: ${ai.arm} / ${manual.arm}, est. time per object (n = ${n})`, value: ai.ratioToManual!, unit: '×', target: `<= ${r.target}`, pass: ai.ratioToManual! <= r.target },
+    { name: `${short}: failures + harness errors, both arms (and nothing false or pending left)`, value: manual.failures + ai.failures + manual.harnessErrors + ai.harnessErrors, unit: 'objects', target: '= 0', pass: complete(manual) && complete(ai) && untrustedOk },
+  ];
+}
+
+export default async function efficiency(): Promise<BenchRow[]> {
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq').split(',');
+  const do3d = wanted.includes('3d') && hasKittiTracking();
+  const do2d = wanted.includes('2d') && hasImageData();
+  const doSeq = wanted.includes('seq') && hasSustech();
+  if (!do3d && !do2d && !doSeq) {
+    process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
+    return [];
+  }
+  buildTestRenderer();
+  const say = (l: string) => process.stdout.write(`  ${l}\n`);
+  const limitItems = process.env.EFF_ITEMS ? Number(process.env.EFF_ITEMS) : undefined;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const reports: ModalityReport[] = [];
+  const logs: Record<string, unknown> = {};
+  let untrusted = 0;
+  const out: BenchRow[] = [];
+  try {
+    if (do3d) {
+      const run = await runLidarBench(browser, { limitItems, say });
+      untrusted += run.untrusted;
+      logs['3d'] = run.logs;
+      const r = modalityReport('3D cuboids, single frame', `KITTI tracking 0001, camera-cropped; targets: cars and vans with ≥ ${MIN_POINTS} points`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_3D);
+      reports.push(r);
+      out.push(...rows('3D single frame', r, run.untrusted === 0));
+    }
+    if (do2d) {
+      const run = await runImageBench(browser, { limitItems, say });
+      untrusted += run.untrusted;
+      logs['2d'] = run.logs;
+      const r = modalityReport('2D boxes', 'KITTI tracking 0001 camera images; targets: cars and vans, box height ≥ 25 px, occlusion ≤ 2, truncation ≤ 0.5; pre-labels: YOLOX-nano', run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_2D);
+      reports.push(r);
+      out.push(...rows('2D boxes', r, run.untrusted === 0));
+    }
+    if (doSeq) {
+      const run = await runSequenceBench(browser, { say });
+      untrusted += run.untrusted;
+      logs.seq = run.logs;
+      const r = modalityReport('3D sequence', `SUSTech example, one sequence of ${run.seq.frames.length} frames (000950–000975, sensor frame); targets per frame: vehicles with ≥ ${MIN_POINTS} points; arms: every frame from scratch vs Copy to next frame + fix the copies`, run.seq.frames.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_SEQ, ['per-frame', 'copy-forward']);
+      reports.push(r);
+      out.push(...rows('3D sequence (copy forward vs per frame)', r, run.untrusted === 0));
+    }
+  } finally {
+    await browser.close();
+  }
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
+  } catch {
+    /* not a git checkout */
+  }
+  mkdirSync(OUT_DIR, { recursive: true });
+  const md = [
+    `## Annotation cost per object (commit ${commit}, ${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `KLM: keystroke ${KLM.keystroke} s, pointing ${KLM.pointing} s, button ${KLM.button} s, homing ${KLM.homing} s, mental ${KLM.mental} s; quality bar IoU ≥ ${MATCH_IOU} (3D: bird's-eye and height); correction cap ${MAX_CORRECTION_KEYS} keys (3D), ${MAX_CORNER_DRAGS} corner drags (2D).`,
+    '',
+    ...reports.flatMap((r) => [renderMarkdown(r), '']),
+    `Untrusted input events seen by the pages: ${untrusted}.`,
+  ].join('\n');
+  const svg = renderSvg(reports);
+  writeFileSync(path.join(OUT_DIR, 'efficiency.json'), JSON.stringify({ commit, date: new Date().toISOString(), klm: KLM, reports, logs }, null, 1));
+  writeFileSync(path.join(OUT_DIR, 'efficiency.md'), md + '\n');
+  writeFileSync(path.join(OUT_DIR, 'efficiency.svg'), svg);
+  await sharp(Buffer.from(svg)).png().toFile(path.join(OUT_DIR, 'efficiency.png'));
+  process.stdout.write(`\n${md}\n\n  written to ${path.relative(ROOT, OUT_DIR)}/efficiency.{json,md,svg,png}\n`);
+  out.push({ name: 'untrusted input events', value: untrusted, unit: '', target: '= 0', pass: untrusted === 0 });
+  return out;
+}

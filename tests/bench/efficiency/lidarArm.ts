@@ -1,0 +1,347 @@
+/**
+ * The scripted annotator in the LiDAR editor (single frames), driving the real app through real
+ * input: mouse clicks and drags on the bird's-eye view, key presses. It reads the editor's state
+ * through the test build's `__datumLidarState` / `__datumLidar.toScreen` hooks (what the person
+ * sees on screen) and decides by the policy (policy.ts); costs come from the page's input log
+ * (inputLog.ts, klm.ts), cut into one segment per step so the report can say which step costs most.
+ */
+import { expect, type Page } from '@playwright/test';
+import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
+import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
+import { assign, good3d, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, type Pred } from './policy';
+
+interface LidarState {
+  frame: number;
+  selected: string | null;
+  tool: string;
+  label: string;
+  objects: AnnotationObject[];
+}
+
+export interface LidarItem {
+  stem: string;
+  targets: Cuboid3D[];
+}
+
+const state = (page: Page) => page.evaluate(() => (window as unknown as { __datumLidarState: LidarState }).__datumLidarState);
+const toScreen = (page: Page, x: number, y: number, z: number) =>
+  page.evaluate(([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z), [x, y, z]);
+const cuboid = (o: AnnotationObject) => o.geometry as Cuboid3D;
+const geomKey = (o: AnnotationObject | undefined) => (o ? JSON.stringify(o.geometry) + o.label : '');
+
+/** Waits until `pred` holds on the editor state (the app re-renders after each input). */
+async function until(page: Page, pred: (s: LidarState) => boolean, timeout = 5_000): Promise<LidarState> {
+  const t0 = Date.now();
+  for (;;) {
+    const s = await state(page);
+    if (s && pred(s)) return s;
+    if (Date.now() - t0 > timeout) return s;
+    await page.waitForTimeout(15);
+  }
+}
+
+/**
+ * Annotates `items` (opened in order with the item keys) in the LiDAR editor, from the item grid.
+ * `ai`: the project carries pre-labels; they are judged, corrected or deleted in the editor and
+ * the good ones accepted in the Models tab's review strip (Enter, one key each).
+ */
+export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: boolean): Promise<ArmLog> {
+  const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
+  const rec = new Recorder(page, log);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('item-tile')).toHaveCount(items.length, { timeout: 30_000 });
+  await rec.start();
+  let accepts: { item: string; target: number }[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    // Open the item: double-click the first tile, then PageDown (with nothing selected) to the next.
+    if (i === 0) await page.getByTestId('item-tile').first().dblclick();
+    else await page.keyboard.press('PageDown'); // nothing is selected (see below), so this is the item key
+    await expect(page.getByTestId('item-title')).toHaveText(`velodyne/${item.stem}.bin`, { timeout: 30_000 });
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
+    // Bird's-eye view framed on the whole (camera-cropped) scan: every target is on screen.
+    if (!(await page.getByTestId('bev-range').isVisible())) await page.keyboard.press('t');
+    await expect(page.getByTestId('bev-range')).toBeVisible();
+    await page.keyboard.press('g');
+    await page.waitForTimeout(300);
+    await rec.step(item.stem, 'navigate', null, 0);
+    accepts = accepts.concat(await annotateItem(page, rec, log, item, ai));
+    // Drop the selection (Escape with nothing selected would close the item instead).
+    if ((await state(page)).selected) {
+      await page.keyboard.press('Escape');
+      await until(page, (x) => x.selected === null);
+    }
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+    await rec.step(item.stem, 'navigate', null, 0);
+  }
+  if (ai && accepts.length) {
+    await guarded(log, 'review strip', async () => {
+      // The review strip lists exactly the pre-labels judged good (the others were deleted or edited).
+      await page.getByRole('tab', { name: 'Models' }).click();
+      // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
+      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
+      await page.getByTestId('review-row').first().click(); // cursor on the first row, focus off the tab
+      await rec.step('', 'navigate', null, 0);
+      for (let k = 0; k < accepts.length; k++) {
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
+        // The decision was made (and charged) in the editor; here only the key is paid.
+        await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
+      }
+    });
+  }
+  return log;
+}
+
+/**
+ * One frame: judge the boxes already there (`ai`: the model's pre-labels; `existing`: every box,
+ * e.g. tracks copied from the previous frame), then accept, correct or create every target.
+ */
+async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing = false): Promise<{ item: string; target: number }[]> {
+  const targets = item.targets;
+  const accepts: { item: string; target: number }[] = [];
+  let s = await state(page);
+  const preds: Pred[] = ai || existing
+    ? s.objects.filter((o) => (existing || o.source.kind === 'model') && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
+    : [];
+  const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
+  const plan = assign(preds, item.targets);
+  // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
+  for (const id of plan.falsePreds) {
+    log.deleted.push({ item: item.stem, score: scoreOf(id) });
+    await guarded(log, `${item.stem}: delete ${id}`, async () => {
+      await selectBox(page, id);
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === id));
+      if (s.objects.some((o) => o.id === id)) throw new Error(`Delete did not remove pre-label ${id} (selected: ${s.selected})`);
+    });
+    await rec.step(item.stem, 'delete', null, 1);
+  }
+  // 2. Every target: accept, correct or create.
+  for (let g = 0; g < targets.length; g++) {
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      const gt = targets[g];
+      const pid = plan.byGt.get(g);
+      s = await state(page);
+      const pred = pid ? s.objects.find((o) => o.id === pid) : undefined;
+      if (pred && good3d(cuboid(pred), gt) && pred.label === 'car') {
+        await rec.step(item.stem, 'accept', g, 1); // looked at it, it is right: the key comes in the review strip
+        log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
+        accepts.push({ item: item.stem, target: g });
+        return;
+      }
+      let id: string | null = null;
+      let via: TargetRecord['via'] = 'none';
+      if (pred) {
+        await selectBox(page, pred.id);
+        if (pred.label !== 'car') {
+          await page.keyboard.press('1'); // class hotkey re-labels the selection
+          await until(page, (x) => x.objects.find((o) => o.id === pred.id)?.label === 'car');
+        }
+        id = pred.id;
+        via = 'prelabel';
+        await rec.step(item.stem, 'correct', g, 1);
+      } else {
+        const made = await create(page, gt);
+        id = made.id;
+        via = made.via;
+        await rec.step(item.stem, 'create', g, made.attempts); // each attempt is a decision (look, choose a tool)
+      }
+      let keys = 0;
+      if (id) keys = await correct(page, id, gt);
+      if (keys) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
+      s = await state(page);
+      const o = id ? s.objects.find((x) => x.id === id) : undefined;
+      const q = o ? quality3d(cuboid(o), gt) : 0;
+      // A pre-label that only needed its class changed is still a prediction (a re-label is not a
+      // geometry edit, core/document/provenance.ts): it too must be accepted in the review strip.
+      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
+      log.targets.push({
+        item: item.stem,
+        target: g,
+        outcome: q >= MATCH_IOU ? (via === 'prelabel' ? 'corrected' : 'created') : 'failed',
+        via,
+        quality: q,
+        ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}),
+        correctionKeys: keys,
+      });
+    
+    });
+    if (!ok) {
+      if (!log.targets.some((t) => t.item === item.stem && t.target === g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'none', quality: 0, correctionKeys: 0 });
+      await rec.step(item.stem, 'correct', g, 0);
+    }
+  }
+  return accepts;
+}
+
+/**
+ * The screen point of a ground point, after panning the bird's-eye view (a right-button drag, as
+ * a person would) when it lies under the viewer's overlays or near its edge.
+ */
+async function visibleAt(page: Page, x: number, y: number, z: number): Promise<{ x: number; y: number }> {
+  const MARGIN = 40;
+  for (let tries = 0; ; tries++) {
+    const at = await toScreen(page, x, y, z);
+    const view = (await page.getByTestId('pointcloud-viewer').boundingBox())!;
+    const onCanvas = await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.tagName === 'CANVAS', [at.x, at.y]);
+    const inside = at.x > view.x + MARGIN && at.x < view.x + view.width - MARGIN && at.y > view.y + MARGIN && at.y < view.y + view.height - MARGIN;
+    if ((onCanvas && inside) || tries >= 3) return at;
+    const cx = view.x + view.width / 2, cy = view.y + view.height / 2;
+    const dx = Math.max(-view.width * 0.8, Math.min(view.width * 0.8, cx - at.x));
+    const dy = Math.max(-view.height * 0.8, Math.min(view.height * 0.8, cy - at.y));
+    await page.mouse.move(cx - dx / 2, cy - dy / 2);
+    await page.mouse.down({ button: 'right' });
+    await page.mouse.move(cx + dx / 2, cy + dy / 2, { steps: 6 });
+    await page.mouse.up({ button: 'right' });
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Clicks a box's footprint (the fit and select tools select a box under the click). */
+async function selectBox(page: Page, id: string): Promise<void> {
+  let s = await state(page);
+  if (s.selected === id) return;
+  const b = cuboid(s.objects.find((o) => o.id === id)!);
+  const c = Math.cos(b.yaw), sn = Math.sin(b.yaw);
+  // Centre first; where boxes overlap, a point nearer this box's own ends.
+  for (const [f, l] of [[0, 0], [0.3, 0], [-0.3, 0], [0, 0.3], [0, -0.3]]) {
+    const x = b.center[0] + f * b.size[0] * c - l * b.size[1] * sn;
+    const y = b.center[1] + f * b.size[0] * sn + l * b.size[1] * c;
+    const at = await visibleAt(page, x, y, b.center[2] - b.size[2] / 2);
+    await page.mouse.click(at.x, at.y);
+    s = await until(page, (x) => x.selected === id, 1_500);
+    if (s.selected === id) return;
+  }
+  throw new Error(`could not select box ${id} by clicking it`);
+}
+
+/**
+ * A missed object, made the way a person would: a one-click fit (C) on the object; if that fits
+ * nothing or something else (quality < CLOSE_IOU), delete it and drag a box around the object
+ * (B, fitted on release); if that fails too, the same drag with Alt held keeps the drawn box.
+ */
+async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; via: TargetRecord['via']; attempts: number }> {
+  const zBottom = gt.center[2] - gt.size[2] / 2;
+  const attempt = async (how: 'fit' | 'draw' | 'raw'): Promise<string | null> => {
+    let s = await state(page);
+    const want = how === 'fit' ? 'fit' : 'box';
+    if (s.tool !== want) {
+      await page.keyboard.press(want === 'fit' ? 'c' : 'b');
+      s = await until(page, (x) => x.tool === want);
+    }
+    const before = new Set(s.objects.map((o) => o.id));
+    if (how === 'fit') {
+      const at = await visibleAt(page, gt.center[0], gt.center[1], zBottom);
+      await page.mouse.click(at.x, at.y);
+    } else {
+      // A rectangle around the object's footprint with half a metre to spare, corner to corner on screen.
+      await visibleAt(page, gt.center[0], gt.center[1], zBottom);
+      const [l, w] = gt.size;
+      const c = Math.cos(gt.yaw), sn = Math.sin(gt.yaw);
+      const pts = await Promise.all(
+        [[1, 1], [1, -1], [-1, 1], [-1, -1]].map(([a, b]) =>
+          toScreen(page, gt.center[0] + a * (l / 2 + 0.5) * c - b * (w / 2 + 0.5) * sn, gt.center[1] + a * (l / 2 + 0.5) * sn + b * (w / 2 + 0.5) * c, zBottom),
+        ),
+      );
+      const x0 = Math.min(...pts.map((p) => p.x)), x1 = Math.max(...pts.map((p) => p.x));
+      const y0 = Math.min(...pts.map((p) => p.y)), y1 = Math.max(...pts.map((p) => p.y));
+      await page.mouse.move(x0, y0);
+      if (how === 'raw') await page.keyboard.down('Alt');
+      await page.mouse.down();
+      await page.mouse.move(x1, y1, { steps: 8 });
+      await page.mouse.up();
+      if (how === 'raw') await page.keyboard.up('Alt');
+    }
+    s = await until(page, (x) => x.objects.some((o) => !before.has(o.id)), 3_000);
+    const made = s.objects.find((o) => !before.has(o.id));
+    if (!made) return null;
+    if (how === 'raw' || quality3d(cuboid(made), gt) >= CLOSE_IOU) return made.id;
+    // Fitted the wrong thing: it is selected after creation, so Delete removes it.
+    await page.keyboard.press('Delete');
+    await until(page, (x) => !x.objects.some((o) => o.id === made.id));
+    return null;
+  };
+  const order: ('fit' | 'draw' | 'raw')[] = ['fit', 'draw', 'raw'];
+  for (let k = 0; k < order.length; k++) {
+    const id = await attempt(order[k]);
+    if (id) {
+      if (order[k] !== 'fit') {
+        await page.keyboard.press('c'); // back to one-click fit for the next object
+        await until(page, (x) => x.tool === 'fit');
+      }
+      return { id, via: order[k], attempts: k + 1 };
+    }
+  }
+  return { id: null, via: 'none', attempts: order.length };
+}
+
+/** Keyboard corrections (policy.nextCorrection) until the box is good or the cap is reached; returns the key presses. */
+async function correct(page: Page, id: string, gt: Cuboid3D): Promise<number> {
+  await selectBox(page, id);
+  let keys = 0;
+  for (;;) {
+    const s = await state(page);
+    const o = s.objects.find((x) => x.id === id);
+    if (!o || good3d(cuboid(o), gt) || keys >= MAX_CORRECTION_KEYS) return keys;
+    const k = nextCorrection(cuboid(o), gt);
+    if (!k) return keys;
+    const before = geomKey(o);
+    await page.keyboard.press(k.press);
+    keys++;
+    await until(page, (x) => geomKey(x.objects.find((y) => y.id === id)) !== before, 2_000);
+  }
+}
+
+export interface LidarSequence {
+  /** The item's title in the editor (its folder). */
+  title: string;
+  frames: LidarItem[];
+}
+
+/**
+ * A point-cloud sequence, frame by frame (A/D keys). `per-frame`: every frame annotated from
+ * scratch as a single frame. `copy`: the first frame from scratch, then "Copy to next frame" (one
+ * click; the boxes become tracks with a keyframe on the next frame) and on each next frame the
+ * copied boxes are judged like pre-labels — kept, corrected with the keys, or deleted (Delete leaves
+ * a gap in the track) — and objects that appeared are created.
+ */
+export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-frame' | 'copy'): Promise<ArmLog> {
+  const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
+  const rec = new Recorder(page, log);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
+  await rec.start();
+  await page.getByTestId('item-tile').first().dblclick();
+  await expect(page.getByTestId('item-title')).toHaveText(seq.title, { timeout: 30_000 });
+  await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
+  await page.keyboard.press('t');
+  await expect(page.getByTestId('bev-range')).toBeVisible();
+  await page.keyboard.press('g');
+  await page.waitForTimeout(300);
+  for (let f = 0; f < seq.frames.length; f++) {
+    if (f > 0) {
+      if ((await state(page)).selected) {
+        await page.keyboard.press('Escape');
+        await until(page, (x) => x.selected === null);
+      }
+      const before = await page.getByTestId('point-count').innerText();
+      if (mode === 'copy') await page.getByRole('button', { name: 'Copy to next frame' }).click();
+      else await page.keyboard.press('d');
+      await until(page, (x) => x.frame === f);
+      // The next cloud is on screen once its point count shows (the frames differ in size).
+      await expect.poll(() => page.getByTestId('point-count').innerText(), { timeout: 30_000 }).not.toBe(before);
+      await page.waitForTimeout(200);
+    }
+    await rec.step(`${seq.frames[f].stem}`, 'navigate', null, 0);
+    await annotateItem(page, rec, log, seq.frames[f], false, mode === 'copy' && f > 0);
+  }
+  if ((await state(page)).selected) {
+    await page.keyboard.press('Escape');
+    await until(page, (x) => x.selected === null);
+  }
+  await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+  await rec.step('', 'navigate', null, 0);
+  return log;
+}

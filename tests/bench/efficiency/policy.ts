@@ -1,0 +1,137 @@
+/**
+ * The scripted annotator's policy (issue #16), the same in every arm. It decides; the arms carry
+ * the decision out through real input events (lidarArm.ts). Ground truth is what the annotator
+ * "sees": decisions may read it, edits never bypass the UI.
+ *
+ * Per ground-truth object:
+ *  - a pre-label of the right class with IoU >= MATCH_IOU is accepted (one key);
+ *  - one with CLOSE_IOU <= IoU < MATCH_IOU (any class: a wrong class is one class key) is corrected
+ *    with the editor's keys until it reaches MATCH_IOU, at most MAX_CORRECTION_KEYS key presses;
+ *  - a missed object is created with the tools (one-click fit; if that fits nothing or the wrong
+ *    object, it is deleted and a box is drawn around the object and fitted), then corrected as above.
+ * Every pre-label matched to no target object is deleted, also one on a labelled car outside the
+ * target set (under MIN_POINTS points, which the manual arm does not annotate): conservative, the AI
+ * arm pays for it. (The clouds are cropped to the camera's view first, scope.ts.)
+ * An object that does not reach MATCH_IOU within the cap is a failure and is reported.
+ *
+ * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
+ */
+import type { Cuboid3D } from '../../../core/document/schema';
+import { bevIoU } from '../../../core/lidar/iou';
+import { moveLocal, resize, rotate } from '../../../core/editing/lidar/boxEdit';
+
+export const MATCH_IOU = 0.7;
+export const CLOSE_IOU = 0.3;
+/** Correction cap per object, key presses (a Shift chord is one press here; the log counts both keys). */
+export const MAX_CORRECTION_KEYS = 40;
+/** Target set: labelled vehicles with at least this many LiDAR points inside (as the fit bench). */
+export const MIN_POINTS = 50;
+
+/** Vertical overlap over vertical union of two upright boxes. */
+export function heightIoU(a: Cuboid3D, b: Cuboid3D): number {
+  const a0 = a.center[2] - a.size[2] / 2, a1 = a.center[2] + a.size[2] / 2;
+  const b0 = b.center[2] - b.size[2] / 2, b1 = b.center[2] + b.size[2] / 2;
+  const inter = Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+  const union = Math.max(a1, b1) - Math.min(a0, b0);
+  return union > 0 ? inter / union : 0;
+}
+
+/** The figure a 3D box is judged by: both bird's-eye and height IoU must pass, so the smaller one. */
+export function quality3d(box: Cuboid3D, gt: Cuboid3D): number {
+  return Math.min(bevIoU(box, gt), heightIoU(box, gt));
+}
+
+export const good3d = (box: Cuboid3D, gt: Cuboid3D) => quality3d(box, gt) >= MATCH_IOU;
+
+export interface Pred {
+  id: string;
+  label: string;
+  box: Cuboid3D;
+}
+
+export interface Assignment {
+  /** gt index -> prediction id with quality >= CLOSE_IOU (one-to-one, best pairs first). */
+  byGt: Map<number, string>;
+  /** predictions to delete. */
+  falsePreds: string[];
+}
+
+/** One-to-one assignment of predictions to target objects, best bird's-eye IoU first (pairs under CLOSE_IOU are no match). */
+export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[]): Assignment {
+  const pairs: { g: number; p: string; iou: number }[] = [];
+  targets.forEach((t, g) => preds.forEach((p) => {
+    const iou = bevIoU(p.box, t);
+    if (iou >= CLOSE_IOU) pairs.push({ g, p: p.id, iou });
+  }));
+  pairs.sort((a, b) => b.iou - a.iou);
+  const byGt = new Map<number, string>();
+  const used = new Set<string>();
+  for (const { g, p } of pairs) if (!byGt.has(g) && !used.has(p)) (byGt.set(g, p), used.add(p));
+  return { byGt, falsePreds: preds.filter((p) => !used.has(p.id)).map((p) => p.id) };
+}
+
+/** A correction key of the LiDAR editor (renderer/editors/lidar/keys.ts) and what it does. */
+export interface CorrectionKey {
+  /** Playwright key, e.g. "Shift+ArrowUp". */
+  press: string;
+  apply(b: Cuboid3D): Cuboid3D;
+}
+
+const COARSE = { m: 0.1, deg: 2 };
+const FINE = { m: 0.01, deg: 0.5 };
+
+function keysFor(step: { m: number; deg: number }, mod: string): CorrectionKey[] {
+  const m = step.m, a = (step.deg * Math.PI) / 180;
+  return [
+    { press: `${mod}ArrowUp`, apply: (b) => moveLocal(b, m, 0, 0) },
+    { press: `${mod}ArrowDown`, apply: (b) => moveLocal(b, -m, 0, 0) },
+    { press: `${mod}ArrowLeft`, apply: (b) => moveLocal(b, 0, m, 0) },
+    { press: `${mod}ArrowRight`, apply: (b) => moveLocal(b, 0, -m, 0) },
+    { press: `${mod}PageUp`, apply: (b) => moveLocal(b, 0, 0, m) },
+    { press: `${mod}PageDown`, apply: (b) => moveLocal(b, 0, 0, -m) },
+    { press: `${mod}q`, apply: (b) => rotate(b, a) },
+    { press: `${mod}e`, apply: (b) => rotate(b, -a) },
+    { press: `${mod}i`, apply: (b) => resize(b, 0, m) },
+    { press: `${mod}k`, apply: (b) => resize(b, 0, -m) },
+    { press: `${mod}l`, apply: (b) => resize(b, 1, m) },
+    { press: `${mod}j`, apply: (b) => resize(b, 1, -m) },
+    { press: `${mod}u`, apply: (b) => resize(b, 2, m) },
+    { press: `${mod}o`, apply: (b) => resize(b, 2, -m) },
+  ];
+}
+export const CORRECTION_KEYS: readonly CorrectionKey[] = [...keysFor(COARSE, ''), ...keysFor(FINE, 'Shift+')];
+
+/**
+ * The next correction key: the one that raises the judged quality most (a small look-ahead of a
+ * second key breaks ties where one key alone cannot help, e.g. turning a box whose centre is off).
+ * Coarse keys win ties (one coarse press does what ten fine ones do). Null when no key or pair of
+ * keys helps: the annotator is stuck and the object fails.
+ */
+export function nextCorrection(box: Cuboid3D, gt: Cuboid3D): CorrectionKey | null {
+  const q0 = score(box, gt);
+  let best: { k: CorrectionKey; q: number } | null = null;
+  for (const k of CORRECTION_KEYS) {
+    const q = score(k.apply(box), gt);
+    if (q > q0 + 1e-9 && (!best || q > best.q + 1e-9)) best = { k, q };
+  }
+  if (best) return best.k;
+  for (const k of CORRECTION_KEYS) {
+    const b1 = k.apply(box);
+    for (const k2 of CORRECTION_KEYS) {
+      const q = score(k2.apply(b1), gt);
+      if (q > q0 + 1e-9 && (!best || q > best.q + 1e-9)) best = { k, q };
+    }
+  }
+  return best?.k ?? null;
+}
+
+/**
+ * What the annotator steers by: both IoUs, each counted only up to a margin above the bar (once the
+ * height is good, effort goes to the footprint), plus a little of the smaller one so a plateau
+ * still has a slope.
+ */
+function score(b: Cuboid3D, gt: Cuboid3D): number {
+  const bev = bevIoU(b, gt), h = heightIoU(b, gt);
+  const cap = MATCH_IOU + 0.05;
+  return Math.min(bev, cap) + Math.min(h, cap) + 0.01 * Math.min(bev, h);
+}

@@ -1,0 +1,102 @@
+/**
+ * 3D sequence end to end: the SUSTechPOINTS example in ../shared/data (4 labelled 64-beam frames,
+ * 000950–000975) as one point-cloud sequence item (a `sequence.json` over its clouds, no labels
+ * imported). Targets per frame: labelled vehicles (Car, Van, Bus, Truck) with >= MIN_POINTS
+ * points. Arms: every frame from scratch vs the first frame plus "Copy to next frame" and fixing
+ * the copies (lidarArm.ts `runSequenceArm`). End quality is read from the saved document's
+ * objects and tracks (`cuboidsOnFrame`).
+ */
+import type { Browser } from '@playwright/test';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Cuboid3D, ItemDocument } from '../../../core/document/schema';
+import { cuboidsOnFrame } from '../../../core/document/cuboidTracks';
+import { parseSustechFrame } from '../../../core/formats/sustech/labels';
+import { pointsInBox } from '../../../core/lidar/box';
+import { itemId } from '../../../main/services/indexer';
+import { DATA, readSustechCloud } from '../../support/lidarData';
+import { startHost } from '../../e2e/host';
+import { installLogger, untrustedCount } from './inputLog';
+import { runSequenceArm, type LidarSequence } from './lidarArm';
+import type { ArmLog } from './armLog';
+import { MATCH_IOU, MIN_POINTS, quality3d } from './policy';
+import type { EndQuality } from './verify';
+
+const SUSTECH = path.join(DATA, 'sustech');
+const FRAMES = ['000950', '000965', '000970', '000975'];
+export const hasSustech = () => FRAMES.every((f) => existsSync(path.join(SUSTECH, 'lidar', `${f}.pcd`)));
+
+export function prepareSequence(dir: string, frames = FRAMES.length): LidarSequence {
+  const FRAMES_USED = FRAMES.slice(0, frames);
+  mkdirSync(path.join(dir, 'sustech', 'lidar'), { recursive: true });
+  for (const f of FRAMES_USED) copyFileSync(path.join(SUSTECH, 'lidar', `${f}.pcd`), path.join(dir, 'sustech', 'lidar', `${f}.pcd`));
+  writeFileSync(path.join(dir, 'sustech', 'sequence.json'), JSON.stringify({ kind: 'pointcloud', frames: FRAMES_USED.map((f) => ({ name: f, cloud: `lidar/${f}.pcd`, images: {} })) }, null, 1));
+  return {
+    title: 'sustech',
+    frames: FRAMES_USED.map((stem) => {
+      const cloud = readSustechCloud(stem);
+      const targets = parseSustechFrame(readFileSync(path.join(SUSTECH, 'label', `${stem}.json`), 'utf8'), `${stem}.json`)
+        .filter((o) => /^(Car|Van|Bus|Truck)$/i.test(o.label))
+        .map((o) => o.box)
+        .filter((b) => pointsInBox(cloud.positions, cloud.count, b) >= MIN_POINTS)
+        .sort((a, b) => Math.atan2(b.center[1], b.center[0]) - Math.atan2(a.center[1], a.center[0]));
+      return { stem, targets };
+    }),
+  };
+}
+
+function verifySequence(dir: string, seq: LidarSequence): EndQuality {
+  const source = (JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { sources: { id: string }[] }).sources[0].id;
+  const f = path.join(dir, 'annotations', `${itemId(source, 'sustech')}.json`);
+  const doc = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ItemDocument) : null;
+  const r: EndQuality = { targets: 0, covered: 0, falseLeft: 0, pendingLeft: 0 };
+  seq.frames.forEach((frame, i) => {
+    r.targets += frame.targets.length;
+    const boxes = doc ? cuboidsOnFrame(doc, i).filter((o) => o.geometry.kind === 'cuboid3d') : [];
+    const used = new Set<string>();
+    for (const t of frame.targets) {
+      const hit = boxes.find((o) => !used.has(o.id) && quality3d(o.geometry as Cuboid3D, t) >= MATCH_IOU);
+      if (hit) (used.add(hit.id), r.covered++);
+    }
+    r.falseLeft += boxes.length - used.size;
+  });
+  return r;
+}
+
+export type SequenceArm = 'manual' | 'ai-review';
+
+export async function runSequenceBench(browser: Browser, opts: { frames?: number; say?: (l: string) => void } = {}) {
+  const say = opts.say ?? (() => {});
+  const base = mkdtempSync(path.join(os.tmpdir(), 'effbench-seq-'));
+  const seed = path.join(base, 'seed');
+  const seq = prepareSequence(seed, opts.frames);
+  say(`3D sequence: SUSTech, ${seq.frames.length} frames, ${seq.frames.reduce((s, f) => s + f.targets.length, 0)} target boxes`);
+  // Arm names as in the other tables: "manual" = every frame from scratch; the copy arm is the sequence's AI-free assist.
+  const logs: Partial<Record<'manual' | 'ai-review', ArmLog>> = {};
+  const endQuality: Partial<Record<'manual' | 'ai-review', EndQuality>> = {};
+  let untrusted = 0;
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const dir = path.join(base, arm);
+    cpSync(seed, dir, { recursive: true });
+    const host = await startHost([dir, '--create']);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await installLogger(page);
+      await page.goto(host.url);
+      const t0 = Date.now();
+      logs[arm] = await runSequenceArm(page, seq, arm === 'manual' ? 'per-frame' : 'copy');
+      untrusted += await untrustedCount(page);
+      endQuality[arm] = verifySequence(dir, seq);
+      say(`3D sequence ${arm === 'manual' ? 'per frame' : 'copy to next frame'}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    } finally {
+      await context.close();
+      await host.stop();
+    }
+    if (errors.length) throw new Error(`3D sequence ${arm}: page errors: ${errors.join('; ')}`);
+  }
+  return { seq, logs, endQuality, untrusted };
+}

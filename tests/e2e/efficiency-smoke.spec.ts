@@ -1,0 +1,81 @@
+/**
+ * Smoke of the efficiency benchmark (issue #16, `npm run bench efficiency`), so the harness cannot
+ * rot: one item per arm (manual; AI pre-labels + review) for each measured modality — a KITTI
+ * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
+ * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
+ * A third test runs two frames of the SUSTech sequence, every frame from scratch vs Copy to next frame.
+ * It checks that the harness completes, that the page logged real (trusted) input and no
+ * script-made events, that both arms end at the quality bar (every target covered or reported as
+ * a failure, nothing false or pending left) and that the report renders. It does not check the
+ * ratio targets: those are the benchmark's figures, not a test.
+ */
+import { expect, test } from '@playwright/test';
+import { hasKittiTracking } from '../bench/efficiency/kittiItems';
+import { runLidarBench } from '../bench/efficiency/runLidar';
+import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
+import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
+import { renderMarkdown, summarise } from '../bench/efficiency/report';
+
+test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
+
+test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same end quality', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const run = await runLidarBench(browser, { limitItems: 1 });
+  const n = run.items[0].targets.length;
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    const events = log.steps.flatMap((s) => s.events);
+    expect(events.filter((e) => e.type === 'key').length, `${arm}: key presses logged`).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'up').length, `${arm}: clicks logged`).toBeGreaterThan(0);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    const s = summarise(arm, log, n);
+    expect(s.secondsPerObject).toBeGreaterThan(0);
+    expect(s.interactionsPerObject).toBeGreaterThan(0);
+  }
+  // The AI arm saw pre-labels and judged every one of them.
+  const ai = summarise('ai-review', run.logs['ai-review']!, n);
+  expect(ai.predictions?.total).toBeGreaterThan(0);
+  const md = renderMarkdown({ modality: '3D', dataset: 'smoke', items: 1, arms: [summarise('manual', run.logs.manual!, n), ai], target: 0.5, endQuality: run.endQuality as never });
+  expect(md).toContain('| manual |');
+});
+
+test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), real input logged, same end quality', async ({ browser }) => {
+  test.skip(!hasImageData(), '../shared/data (kitti-tracking-0001 images, models/yolox-nano) is absent');
+  test.setTimeout(120_000);
+  const run = await runImageBench(browser, { limitItems: 1 });
+  const n = run.items[0].targets.length;
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    const events = log.steps.flatMap((s) => s.events);
+    expect(events.filter((e) => e.type === 'up' && e.path > 4).length, `${arm}: drags logged`).toBeGreaterThan(0);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    expect(summarise(arm, log, n).secondsPerObject).toBeGreaterThan(0);
+  }
+  expect(summarise('ai-review', run.logs['ai-review']!, n).predictions?.total).toBeGreaterThan(0);
+});
+
+test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to next frame, same end quality', async ({ browser }) => {
+  test.skip(!hasSustech(), '../shared/data/sustech is absent');
+  test.setTimeout(120_000);
+  const run = await runSequenceBench(browser, { frames: 2 });
+  const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'ai-review'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+  }
+  // The copy arm clicked "Copy to next frame" and judged the copies on the second frame.
+  const copy = run.logs['ai-review']!;
+  expect(copy.targets.filter((t) => t.item === run.seq.frames[1].stem && t.via === 'prelabel').length + copy.deleted.length).toBeGreaterThan(0);
+});

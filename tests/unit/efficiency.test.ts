@@ -1,0 +1,181 @@
+/**
+ * The efficiency benchmark's pure parts (tests/bench/efficiency): the KLM cost of an input log,
+ * the annotator's correction policy on the editor's own box edits, the prediction-to-target
+ * assignment, and the report's threshold sweep and break-even precision.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Cuboid3D } from '../../core/document/schema';
+import { bevIoU } from '../../core/lidar/iou';
+import { KLM, klmCost, type InputEvent } from '../bench/efficiency/klm';
+import { assign, CORRECTION_KEYS, good3d, heightIoU, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
+import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep } from '../bench/efficiency/report';
+import type { ArmLog } from '../bench/efficiency/armLog';
+import { assign2d, iou2d } from '../bench/efficiency/imageArm';
+
+const key = (k: string, repeat = false): InputEvent => ({ t: 0, type: 'key', key: k, repeat });
+const down = (x = 0, y = 0): InputEvent => ({ t: 0, type: 'down', x, y, button: 0 });
+const up = (path = 0): InputEvent => ({ t: 0, type: 'up', x: 0, y: 0, button: 0, path });
+
+describe('klmCost', () => {
+  it('prices a click as pointing plus press and release', () => {
+    const c = klmCost([down(), up()], 0);
+    expect(c).toMatchObject({ clicks: 1, drags: 0, interactions: 1, homings: 0 });
+    expect(c.seconds).toBeCloseTo(KLM.pointing + 2 * KLM.button, 9);
+  });
+
+  it('prices a drag as two pointings and reports its path', () => {
+    const c = klmCost([down(), up(120)], 0);
+    expect(c).toMatchObject({ clicks: 0, drags: 1, dragPx: 120 });
+    expect(c.seconds).toBeCloseTo(2 * KLM.pointing + 2 * KLM.button, 9);
+  });
+
+  it('charges homing between mouse and keyboard, one M per decision and per new key run, nothing for auto-repeat', () => {
+    // click, then ArrowUp x3 (one run), Shift+ArrowLeft (a new run: two keystrokes), an auto-repeat.
+    const ev = [down(), up(), key('ArrowUp'), key('ArrowUp'), key('ArrowUp'), key('Shift'), key('ArrowLeft'), key('ArrowLeft', true)];
+    const c = klmCost(ev, 1);
+    expect(c.keystrokes).toBe(5);
+    expect(c.homings).toBe(1);
+    expect(c.mentals).toBe(2); // the decision + the switch from ArrowUp to ArrowLeft
+    expect(c.interactions).toBe(6);
+    expect(c.seconds).toBeCloseTo(KLM.pointing + 2 * KLM.button + 5 * KLM.keystroke + KLM.homing + 2 * KLM.mental, 9);
+  });
+
+  it('carries the hand position into a segment', () => {
+    expect(klmCost([key('Delete')], 0, 'mouse').homings).toBe(1);
+    expect(klmCost([key('Delete')], 0, 'keyboard').homings).toBe(0);
+  });
+
+  it('counts wheel notches with one pointing per run', () => {
+    const w: InputEvent = { t: 0, type: 'wheel', x: 0, y: 0, dy: 100 };
+    const c = klmCost([w, w, w], 0);
+    expect(c.wheelNotches).toBe(3);
+    expect(c.seconds).toBeCloseTo(KLM.pointing + 3 * KLM.button, 9);
+  });
+});
+
+const car = (x: number, y: number, yaw = 0, l = 4, w = 1.7, h = 1.5, z = -0.9): Cuboid3D => ({ kind: 'cuboid3d', center: [x, y, z], size: [l, w, h], yaw });
+
+describe('policy', () => {
+  it('height IoU is vertical overlap over union', () => {
+    expect(heightIoU(car(0, 0, 0, 4, 2, 2, 0), car(0, 0, 0, 4, 2, 2, 1))).toBeCloseTo(1 / 3, 9);
+    expect(heightIoU(car(0, 0), car(0, 0))).toBe(1);
+    expect(quality3d(car(0, 0), car(0, 0, 0, 4, 1.7, 1.5, 5))).toBe(0);
+  });
+
+  it('keyboard corrections reach the bar from typical fit errors within the cap, with the editor\'s own edits', () => {
+    const gt = car(12, -3, 0.4);
+    const starts = [
+      { ...gt, center: [12.6, -2.6, -0.9] as [number, number, number] },
+      { ...gt, yaw: 0.4 + (14 * Math.PI) / 180, size: [3.4, 1.6, 1.5] as [number, number, number] },
+      { ...gt, yaw: 0.4 + Math.PI / 2, size: [1.7, 4, 1.5] as [number, number, number] }, // heading off by 90°, sides swapped
+      { ...gt, center: [12, -3, -0.3] as [number, number, number], size: [4.5, 1.7, 1.0] as [number, number, number] },
+    ];
+    for (const start of starts) {
+      let b = start;
+      let keys = 0;
+      while (!good3d(b, gt) && keys < MAX_CORRECTION_KEYS) {
+        const k = nextCorrection(b, gt);
+        expect(k).not.toBeNull();
+        b = k!.apply(b);
+        keys++;
+      }
+      expect(good3d(b, gt)).toBe(true);
+    }
+  });
+
+  it('has every LiDAR nudge, coarse and fine', () => {
+    expect(CORRECTION_KEYS).toHaveLength(28);
+    expect(new Set(CORRECTION_KEYS.map((k) => k.press)).size).toBe(28);
+  });
+
+  it('assigns predictions one to one, best overlap first; the rest are false', () => {
+    const targets = [car(10, 0), car(10, 3)];
+    const preds = [
+      { id: 'a', label: 'car', box: car(10.2, 0) }, // best for target 0
+      { id: 'b', label: 'car', box: car(10.8, 0.4) }, // also overlaps target 0, less
+      { id: 'c', label: 'pedestrian', box: car(10, 2.8) }, // target 1, wrong class: still close
+      { id: 'd', label: 'car', box: car(30, 0) },
+    ];
+    const a = assign(preds, targets);
+    expect(a.byGt.get(0)).toBe('a');
+    expect(a.byGt.get(1)).toBe('c');
+    expect(a.falsePreds.sort()).toEqual(['b', 'd']);
+    expect(bevIoU(preds[1].box, targets[0])).toBeGreaterThan(0.3);
+  });
+});
+
+describe('report', () => {
+  // Decision-only steps cost exactly k x M, which makes the arithmetic checkable by hand.
+  const step = (item: string, s: ArmLog['steps'][number]['step'], target: number | null, decisions: number) => ({ item, step: s, target, decisions, events: [], wallMs: 10 });
+  const manual: ArmLog = {
+    steps: [step('f', 'create', 0, 2), step('f', 'create', 1, 2)],
+    targets: [
+      { item: 'f', target: 0, outcome: 'created', via: 'fit', quality: 0.8, correctionKeys: 0 },
+      { item: 'f', target: 1, outcome: 'created', via: 'fit', quality: 0.8, correctionKeys: 0 },
+    ],
+    deleted: [],
+    errors: [],
+  };
+  const ai: ArmLog = {
+    steps: [step('f', 'delete', null, 1), step('f', 'accept', 0, 1), step('f', 'create', 1, 2)],
+    targets: [
+      { item: 'f', target: 0, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.9, correctionKeys: 0 },
+      { item: 'f', target: 1, outcome: 'created', via: 'fit', quality: 0.8, correctionKeys: 0 },
+    ],
+    deleted: [{ item: 'f', score: 0.5 }],
+    errors: [],
+  };
+
+  it('summarises cost per object, by step, with precision', () => {
+    const m = summarise('manual', manual, 2);
+    const a = summarise('ai-review', ai, 2);
+    expect(m.secondsPerObject).toBeCloseTo(2 * KLM.mental, 9);
+    expect(a.secondsPerObject).toBeCloseTo(2 * KLM.mental, 9);
+    expect(a.predictions).toEqual({ total: 2, accepted: 1, corrected: 0, deleted: 1, precision: 0.5 });
+    expect(a.costliestStep).toBe('create');
+    expect(m.failures).toBe(0);
+  });
+
+  it('recomposes the threshold sweep from per-object costs', () => {
+    const [low, mid, high] = thresholdSweep(manual, ai, [0.4, 0.6, 0.95]);
+    expect(low.ratioToManual).toBeCloseTo(1, 9); // the false pre-label is paid for
+    expect(mid.ratioToManual).toBeCloseTo(0.75, 9); // it is filtered out, the good one kept
+    expect(mid.precision).toBe(1);
+    expect(high.ratioToManual).toBeCloseTo(1, 9); // no pre-label left: the manual cost
+    expect(high.predictions).toBe(0);
+  });
+
+  it('finds the precision at which pre-labels stop paying off', () => {
+    const m = summarise('manual', manual, 2);
+    const a = summarise('ai-review', ai, 2);
+    expect(breakEvenPrecision(m, a, ai)).toBeCloseTo(0.5, 9);
+  });
+
+  it('renders the table and the chart', () => {
+    const m = summarise('manual', manual, 2);
+    const a = { ...summarise('ai-review', ai, 2), ratioToManual: 1 };
+    const r = { modality: '3D', dataset: 'd', items: 1, arms: [m, a], sweep: thresholdSweep(manual, ai, [0.4]), target: 0.5, endQuality: {} };
+    expect(renderMarkdown(r)).toContain('| ai-review | 2 | 0 (0) |');
+    expect(renderMarkdown(r)).toContain('missed; the costliest step of ai-review is "create"');
+    expect(renderSvg([r])).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  });
+});
+
+describe('2D policy', () => {
+  it('IoU of boxes', () => {
+    expect(iou2d({ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 5, y1: 0, x2: 15, y2: 10 })).toBeCloseTo(1 / 3, 9);
+    expect(iou2d({ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 20, y1: 0, x2: 30, y2: 10 })).toBe(0);
+  });
+
+  it('assigns one to one, best first', () => {
+    const t = [{ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 100, y1: 0, x2: 120, y2: 20 }];
+    const a = assign2d([
+      { id: 'a', box: { x1: 1, y1: 0, x2: 10, y2: 10 } },
+      { id: 'b', box: { x1: 0, y1: 0, x2: 12, y2: 10 } },
+      { id: 'c', box: { x1: 300, y1: 0, x2: 310, y2: 10 } },
+    ], t);
+    expect(a.byGt.get(0)).toBe('a');
+    expect(a.byGt.has(1)).toBe(false);
+    expect(a.falsePreds.sort()).toEqual(['b', 'c']);
+  });
+});
