@@ -9,7 +9,8 @@ import type { Cuboid3D } from '../document/schema';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, type RectFitOptions } from './rectFit';
-import { completeRect, type RegionRect } from './complete';
+import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
+import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
 
 export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
@@ -39,6 +40,11 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   returnIndices?: boolean;
   /** Only points up to this height above the ground steer the heading search (see gather.ts). */
   outlineMaxHeight?: number;
+  /**
+   * Weigh completion hypotheses by free space (freeSpace.ts; default true): the other length axis
+   * of a short visible part, growth towards the sensor when the near part is hidden.
+   */
+  freeSpace?: boolean;
   /** Fewer cluster points than this: no box. */
   minPoints?: number;
   /**
@@ -123,7 +129,14 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   if (pts.count < (options.minPoints ?? 3)) return null;
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const rect = fitRect(pts.xy, pts.count, { ...options, maxFootprint, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0], bound);
+  const sensor = options.sensorOrigin ?? [0, 0];
+  // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
+  let witnesses: FreeSpaceWitnesses | undefined;
+  const freeSpace: FreeSpaceCost | undefined = options.freeSpace === false || !options.minSize ? undefined : (cx, cy, angle, e1, e2) => {
+    witnesses ??= gatherWitnesses(index, rect.cx, rect.cy, Math.hypot(options.minSize![0], options.minSize![1]) + 0.5, sensor);
+    return freeSpaceViolations(witnesses, cx, cy, angle, e1, e2);
+  };
+  const r = completeRect(rect, options.minSize, sensor, bound, freeSpace);
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
   const fit: FitResult = {
