@@ -35,7 +35,7 @@ export type FreeSpaceCost = (cx: number, cy: number, angle: number, e1: number, 
  */
 export function completeRect(
   rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number], bound?: RegionRect,
-  freeSpace?: FreeSpaceCost, minGain = 3,
+  freeSpace?: FreeSpaceCost, minGain = 6,
 ): { cx: number; cy: number; length: number; width: number; yaw: number } {
   const axes = [rect.angle, rect.angle + Math.PI / 2];
   const ext0 = [rect.extent1, rect.extent2];

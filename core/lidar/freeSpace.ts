@@ -44,8 +44,7 @@ export function gatherWitnesses(
 ): FreeSpaceWitnesses {
   const { positions, count } = index;
   const [sx, sy] = sensor;
-  const g0 = groundHeight(index, sx, sy);
-  const sz = g0 < -1 ? 0 : g0 + mountHeight;
+  const sz = sensorHeight(index, sx, sy, mountHeight);
   const dx = cx - sx, dy = cy - sy;
   const d = Math.hypot(dx, dy) || 1e-6;
   const ux = dx / d, uy = dy / d;
@@ -73,9 +72,31 @@ export function gatherWitnesses(
 }
 
 /**
+ * Height of the sensor in the frame. The ground map right under the sensor is a guess (no
+ * returns there; the ego vehicle's own returns and fills from neighbouring cells), so the road is
+ * read on a ring 4–6 m around it, where it is densely sampled (median of 16 cells). A sensor
+ * frame (KITTI, SUSTech, nuScenes: z = 0 at the sensor) has that road 1.5–2 m below z = 0; an ego
+ * frame (Argoverse 2: z = 0 near the rear axle, a few decimetres up) has it near z = 0, and the
+ * sensor is `mountHeight` above it.
+ */
+export function sensorHeight(index: FrameIndex, sx: number, sy: number, mountHeight = 1.8): number {
+  const zs: number[] = [];
+  for (let k = 0; k < 16; k++) {
+    const a = (k * Math.PI) / 8, r = k % 2 ? 4 : 6;
+    zs.push(groundHeight(index, sx + r * Math.cos(a), sy + r * Math.sin(a)));
+  }
+  zs.sort((a, b) => a - b);
+  const road = (zs[7] + zs[8]) / 2;
+  return road < -1 ? 0 : road + mountHeight;
+}
+
+/**
  * How many witnesses' lines of sight cross the footprint (centre, first-axis angle, extents)
- * through the solid body band over at least `minCrossing` metres, before reaching the return
- * (a return inside the footprint and above the band's foot is the object itself, not a witness).
+ * through the solid body band over at least `minCrossing` metres before reaching the return. A
+ * return inside the footprint counts too: the object's own faces are where lines of sight enter
+ * the box, so a box grown towards the sensor, past the face the returns came from, is contradicted
+ * by them (a line must cross its near part to reach the face), as a box is over the road that the
+ * sensor saw deep inside it.
  */
 export function freeSpaceViolations(
   w: FreeSpaceWitnesses, cx: number, cy: number, angle: number, e1: number, e2: number, minCrossing = 0.3,
@@ -89,8 +110,6 @@ export function freeSpaceViolations(
   for (let i = 0; i < w.count; i++) {
     const px = w.xyz[i * 3], py = w.xyz[i * 3 + 1], pz = w.xyz[i * 3 + 2];
     const bx = (px - cx) * c + (py - cy) * s, by = -(px - cx) * s + (py - cy) * c;
-    const inside = Math.abs(bx) <= h1 && Math.abs(by) <= h2;
-    if (inside && pz > w.ground + 0.2) continue;
     // Slab clipping of the segment sensor -> return against the footprint, t in [0, 1].
     const dx = bx - ox, dy = by - oy;
     let t0 = 0, t1 = 1;

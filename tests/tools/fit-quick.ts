@@ -13,6 +13,13 @@ import { loadVehicleScenes } from '../support/vehicleScenes';
 const which = process.argv[2] ?? 'all';
 const extra = JSON.parse(process.env.FIT_OPTS ?? '{}');
 const scenes = [...(which !== 'synth' ? loadVehicleScenes() : []), ...(which !== 'real' ? loadHardScenes(3) : [])];
+// PRIOR_<CLASS>="l,w,h" overrides a class prior (tuning).
+const priorOf = (label: string) => {
+  const p = priorForVehicle(label, 'class');
+  const cls = p.prior === priorForVehicle('car').prior ? 'CAR' : p.prior === priorForVehicle('Truck').prior ? 'TRUCK' : '';
+  const o = cls && process.env[`PRIOR_${cls}`];
+  return o ? { prior: o.split(',').map(Number) as [number, number, number] } : p;
+};
 const rows = new Map<string, { n: number; ok: number; clicks: number }>();
 let real = { ok: 0, clicks: 0 }, synth = { ok: 0, clicks: 0 };
 for (const s of scenes) {
@@ -24,7 +31,7 @@ for (const s of scenes) {
     r.n++;
     const pts = vehiclePoints(s.cloud.positions, s.cloud.count, v.box);
     for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
-      const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]], { index, ...priorForVehicle(v.label, 'class'), ...extra });
+      const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]], { index, ...priorOf(v.label), ...extra });
       const ok = f && bevIoU(f.box, v.box) >= 0.7 ? 1 : 0;
       r.clicks++;
       r.ok += ok;
