@@ -36,7 +36,7 @@ export type FreeSpaceCost = (cx: number, cy: number, angle: number, e1: number, 
 export function completeRect(
   rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number], bound?: RegionRect,
   freeSpace?: FreeSpaceCost, minGain = 6,
-): { cx: number; cy: number; length: number; width: number; yaw: number } {
+): { cx: number; cy: number; length: number; width: number; yaw: number; violations?: number } {
   const axes = [rect.angle, rect.angle + Math.PI / 2];
   const ext0 = [rect.extent1, rect.extent2];
   let lengthAxis = ext0[0] >= ext0[1] ? 0 : 1;
@@ -68,6 +68,7 @@ export function completeRect(
     return { cx, cy, ext, la };
   };
   let best = grown(lengthAxis, [1, 1]);
+  let violations: number | undefined;
   if (freeSpace) {
     const needs = (la: number, a: number) => ext0[a] < (la === 0 ? minSize : [minSize[1], minSize[0]])[a];
     const cost = (h: ReturnType<typeof grown>) => freeSpace(h.cx, h.cy, axes[0], h.ext[0], h.ext[1]);
@@ -84,8 +85,10 @@ export function completeRect(
             bestCost = c;
           }
         }
+    violations = bestCost;
   }
   return {
+    violations,
     cx: best.cx, cy: best.cy,
     length: best.ext[best.la],
     width: best.ext[1 - best.la],
