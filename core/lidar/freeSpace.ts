@@ -42,6 +42,12 @@ let buffer = new Float32Array(3 * 4096);
 export function gatherWitnesses(
   index: FrameIndex, cx: number, cy: number, radius: number, sensor: [number, number], depth = 25, mountHeight = 1.8,
 ): FreeSpaceWitnesses {
+  // One click observes its cluster several times (tighter links, joined parts) at nearly the same
+  // place: the last gather is reused when it covers this one (it was gathered REUSE_M wider).
+  const l = last;
+  if (l && l.index === index && l.count === index.count && l.sensor[0] === sensor[0] && l.sensor[1] === sensor[1] && l.depth === depth && l.mount === mountHeight
+    && Math.hypot(cx - l.cx, cy - l.cy) + radius <= l.radius) return l.result;
+  radius += REUSE_M;
   const { positions, count } = index;
   const [sx, sy] = sensor;
   const sz = sensorHeight(index, sx, sy, mountHeight);
@@ -68,8 +74,15 @@ export function gatherWitnesses(
     buffer[n * 3 + 2] = positions[i * 3 + 2];
     n++;
   }
-  return { xyz: buffer, count: n, sx, sy, sz, ground: groundHeight(index, cx, cy) };
+  const result = { xyz: buffer, count: n, sx, sy, sz, ground: groundHeight(index, cx, cy) };
+  last = { index, count: index.count, cx, cy, radius, sensor: [sx, sy], depth, mount: mountHeight, result };
+  return result;
 }
+
+const REUSE_M = 1;
+let last: {
+  index: FrameIndex; count: number; cx: number; cy: number; radius: number; sensor: [number, number]; depth: number; mount: number; result: FreeSpaceWitnesses;
+} | undefined;
 
 /**
  * Height of the sensor in the frame. The ground map right under the sensor is a guess (no
