@@ -139,8 +139,9 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
     return freeSpaceViolations(witnesses, cx, cy, angle, e1, e2);
   };
   let r = completeRect(rect, options.minSize, sensor, bound, freeSpace);
-  // Other heading readings, the principal axis and the viewing ray (a far car's rounded front and
-  // strip of roof give the L-shape criterion a wrong corner): each is completed the same way and
+  // Other heading readings, the principal axis, the viewing ray and small turns of the L-shape
+  // heading (a far car's rounded front and strip of roof give the L-shape criterion a wrong
+  // corner): each is completed the same way and
   // replaces the L-shape heading only when its points still hug its edges nearly as well
   // (HEADING_MIN_CLOSENESS of the closeness score) and its box contradicts clearly fewer lines of
   // sight (HEADING_MIN_GAIN returns fewer). Free space alone is no heading criterion: a box turned
@@ -150,7 +151,10 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
     const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
     const tried = [quarter(rect.angle)];
     const lScore = headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count);
-    for (const a of [principalAxis(pts.xy, pts.count), ray]) {
+    // The L-shape heading turned by 10° and 20° either way: far cars seen as a rounded front and a
+    // strip of roof come out 12–25° off, and the turn that clears their lines of sight is the fix.
+    const turns = HEADING_TURNS_DEG.map((d) => rect.angle + (d * Math.PI) / 180);
+    for (const a of [principalAxis(pts.xy, pts.count), ray, ...turns]) {
       const q = quarter(a);
       if (tried.some((t) => Math.min(Math.abs(t - q), Math.PI / 2 - Math.abs(t - q)) < (5 * Math.PI) / 180)) continue;
       tried.push(q);
@@ -260,6 +264,7 @@ const NOT_SEPARABLE_M = 1.5;
 /** See observe: how much better (returns fewer) and how close to the L-shape fit another heading reading must be. */
 const HEADING_MIN_GAIN = 10;
 const HEADING_MIN_CLOSENESS = 0.9;
+const HEADING_TURNS_DEG = [10, -10, 20, -20];
 
 /**
  * A far car is seen as its near face plus, a few metres further along the same rays, its roof:
