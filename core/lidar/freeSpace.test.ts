@@ -3,7 +3,7 @@ import { completeRect } from './complete';
 import { freeSpaceViolations, type FreeSpaceWitnesses } from './freeSpace';
 
 // Sensor at the origin 1.73 m above a flat road (a sensor frame: z = 0 at the sensor).
-const witnesses = (pts: number[][]): FreeSpaceWitnesses => ({ xyz: Float32Array.from(pts.flat()), count: pts.length, sx: 0, sy: 0, sz: 0, ground: -1.73 });
+const witnesses = (pts: number[][]): FreeSpaceWitnesses => ({ xyz: Float32Array.from(pts.flat()), count: pts.length, sx: 0, sy: 0, sz: 0, ground: -1.73, weight: 1 });
 
 describe('freeSpaceViolations', () => {
   it('a road return seen through a hypothesised car contradicts it; a return on its near face does not', () => {

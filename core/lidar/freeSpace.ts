@@ -24,7 +24,16 @@ export interface FreeSpaceWitnesses {
   sz: number;
   /** Ground height near the object (the band is measured from it). */
   ground: number;
+  /** Returns each witness stands for (above MAX_WITNESSES only every weight-th is kept). */
+  weight: number;
 }
+
+/**
+ * A near car's wedge holds tens of thousands of returns; every reading is scored against all of
+ * them, so above this many an even subsample is kept, each counting for the returns it stands
+ * for (near objects have witnesses to spare; the per-click cost stays bounded).
+ */
+const MAX_WITNESSES = 8000;
 
 const BAND_LO = 0.4;
 const BAND_HI = 0.95;
@@ -57,6 +66,8 @@ export function gatherWitnesses(
   // Half-angle of the wedge (as a sine) and the range window along the ray.
   const sinHalf = Math.min(1, radius / d);
   const rMin = Math.max(0, d - radius), rMax = d + radius + depth;
+  const ground = groundHeight(index, cx, cy);
+  const zLo = ground + BAND_LO, zHi = ground + BAND_HI;
   let n = 0;
   for (let i = 0; i < count; i++) {
     const px = positions[i * 3] - sx, py = positions[i * 3 + 1] - sy;
@@ -64,6 +75,21 @@ export function gatherWitnesses(
     if (along < rMin || along > rMax) continue;
     const across = -px * uy + py * ux;
     if (Math.abs(across) > sinHalf * along + 0.3) continue;
+    // Only the stretch of the line inside the body band can contradict a box: it must reach the
+    // object's disc (rays to the road far behind are in the band only near their end; rays to
+    // walls and trees above the sensor never are). Same test as freeSpaceViolations', so nothing
+    // it would count is dropped; a near car's wedge shrinks from ~10^4 returns to a few hundred.
+    const dz = positions[i * 3 + 2] - sz;
+    let t0 = 0, t1 = 1;
+    if (Math.abs(dz) < 1e-9) {
+      if (sz < zLo || sz > zHi) continue;
+    } else {
+      const a = (zLo - sz) / dz, b = (zHi - sz) / dz;
+      t0 = Math.max(0, Math.min(a, b));
+      t1 = Math.min(1, Math.max(a, b));
+      if (t1 <= t0) continue;
+    }
+    if (t1 * along < rMin || t0 * along > d + radius) continue;
     if (buffer.length < (n + 1) * 3) {
       const grown = new Float32Array(buffer.length * 2);
       grown.set(buffer);
@@ -74,7 +100,18 @@ export function gatherWitnesses(
     buffer[n * 3 + 2] = positions[i * 3 + 2];
     n++;
   }
-  const result = { xyz: buffer, count: n, sx, sy, sz, ground: groundHeight(index, cx, cy) };
+  let weight = 1;
+  if (n > MAX_WITNESSES) {
+    weight = Math.ceil(n / MAX_WITNESSES);
+    let m = 0;
+    for (let k = 0; k < n; k += weight, m++) {
+      buffer[m * 3] = buffer[k * 3];
+      buffer[m * 3 + 1] = buffer[k * 3 + 1];
+      buffer[m * 3 + 2] = buffer[k * 3 + 2];
+    }
+    n = m;
+  }
+  const result = { xyz: buffer, count: n, sx, sy, sz, ground, weight };
   last = { index, count: index.count, cx, cy, radius, sensor: [sx, sy], depth, mount: mountHeight, result };
   return result;
 }
@@ -157,5 +194,5 @@ export function freeSpaceViolations(
     if (b1 <= b0) continue;
     if ((b1 - b0) * Math.hypot(dx, dy) >= minCrossing) bad++;
   }
-  return bad;
+  return bad * w.weight;
 }
