@@ -15,28 +15,45 @@ export interface RegionRect {
 }
 
 /**
- * Turns a fitted rectangle into (centre, length, width, yaw), extending it to a size prior away
- * from the sensor when given. Which axis is the length: the longer one when it is long enough to
- * be a side; otherwise (only an end face seen) the axis closer to the viewing ray, since the
- * hidden extent runs away from the sensor.
+ * Counts the returns a footprint hypothesis (centre, first-axis angle, extents) contradicts:
+ * lines of sight through it (freeSpace.ts). Lower is better.
+ */
+export type FreeSpaceCost = (cx: number, cy: number, angle: number, e1: number, e2: number) => number;
+
+/**
+ * Turns a fitted rectangle into (centre, length, width, yaw), extending it to a size prior when
+ * given. Which axis is the length: the longer one when it is long enough to be a side; otherwise
+ * (only an end face seen) the axis closer to the viewing ray, since the hidden extent runs away
+ * from the sensor. Each short axis grows away from the sensor (the seen faces stay put).
+ *
+ * Those defaults are wrong when the near part of the object is hidden (a car behind a car shows
+ * the far half of its side, which reads as an end face, and its hidden part lies towards the
+ * occluder, not away from the sensor). With `freeSpace`, the other readings (the other length
+ * axis when only a short part is seen, growth towards the sensor on each axis) are scored by the
+ * returns they contradict, and one replaces the default only when it contradicts clearly fewer
+ * (`minGain` returns fewer): without such evidence the default stands.
  */
 export function completeRect(
   rect: Rect2D, minSize: [number, number] | undefined, sensor: [number, number], bound?: RegionRect,
-): { cx: number; cy: number; length: number; width: number; yaw: number } {
+  freeSpace?: FreeSpaceCost, minGain = 6,
+): { cx: number; cy: number; length: number; width: number; yaw: number; violations?: number } {
   const axes = [rect.angle, rect.angle + Math.PI / 2];
-  let ext = [rect.extent1, rect.extent2];
-  let lengthAxis = ext[0] >= ext[1] ? 0 : 1;
-  let { cx, cy } = rect;
-  if (minSize) {
-    const rx = cx - sensor[0], ry = cy - sensor[1];
-    const along = (a: number) => Math.abs(Math.cos(axes[a]) * rx + Math.sin(axes[a]) * ry);
-    if (Math.max(ext[0], ext[1]) < 0.6 * minSize[0]) lengthAxis = along(0) >= along(1) ? 0 : 1;
-    const wanted = lengthAxis === 0 ? minSize : [minSize[1], minSize[0]];
-    ext = ext.slice();
+  const ext0 = [rect.extent1, rect.extent2];
+  let lengthAxis = ext0[0] >= ext0[1] ? 0 : 1;
+  if (!minSize) return { cx: rect.cx, cy: rect.cy, length: ext0[lengthAxis], width: ext0[1 - lengthAxis], yaw: normalizeAngle(axes[lengthAxis]) };
+  const rx = rect.cx - sensor[0], ry = rect.cy - sensor[1];
+  const along = (a: number) => Math.abs(Math.cos(axes[a]) * rx + Math.sin(axes[a]) * ry);
+  const endOnly = Math.max(ext0[0], ext0[1]) < 0.6 * minSize[0];
+  if (endOnly) lengthAxis = along(0) >= along(1) ? 0 : 1;
+  // dirs[a]: +1 grows axis a away from the sensor (the default), -1 towards it.
+  const grown = (la: number, dirs: [number, number]) => {
+    const wanted = la === 0 ? minSize : [minSize[1], minSize[0]];
+    const ext = ext0.slice();
+    let { cx, cy } = rect;
     for (let a = 0; a < 2; a++) {
       if (ext[a] >= wanted[a]) continue;
       const ux = Math.cos(axes[a]), uy = Math.sin(axes[a]);
-      const away = ux * rx + uy * ry >= 0 ? 1 : -1;
+      const away = (ux * rx + uy * ry >= 0 ? 1 : -1) * dirs[a];
       let grow = (wanted[a] - ext[a]) / 2;
       // A drawn rectangle is a hard bound: grow only as far as the box stays inside it.
       if (bound) grow = largestInside(grow, (g) => {
@@ -48,12 +65,34 @@ export function completeRect(
       cy += away * grow * uy;
       ext[a] += 2 * grow;
     }
+    return { cx, cy, ext, la };
+  };
+  let best = grown(lengthAxis, [1, 1]);
+  let violations: number | undefined;
+  if (freeSpace) {
+    const needs = (la: number, a: number) => ext0[a] < (la === 0 ? minSize : [minSize[1], minSize[0]])[a];
+    const cost = (h: ReturnType<typeof grown>) => freeSpace(h.cx, h.cy, axes[0], h.ext[0], h.ext[1]);
+    const base = cost(best);
+    let bestCost = base;
+    for (const la of endOnly ? [lengthAxis, 1 - lengthAxis] : [lengthAxis])
+      for (const d0 of needs(la, 0) ? [1, -1] : [1])
+        for (const d1 of needs(la, 1) ? [1, -1] : [1]) {
+          if (la === lengthAxis && d0 === 1 && d1 === 1) continue;
+          const h = grown(la, [d0, d1]);
+          const c = cost(h);
+          if (c <= base - minGain && c < bestCost) {
+            best = h;
+            bestCost = c;
+          }
+        }
+    violations = bestCost;
   }
   return {
-    cx, cy,
-    length: ext[lengthAxis],
-    width: ext[1 - lengthAxis],
-    yaw: normalizeAngle(axes[lengthAxis]),
+    violations,
+    cx: best.cx, cy: best.cy,
+    length: best.ext[best.la],
+    width: best.ext[1 - best.la],
+    yaw: normalizeAngle(axes[best.la]),
   };
 }
 

@@ -8,8 +8,9 @@
 import type { Cuboid3D } from '../document/schema';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
-import { fitRect, type RectFitOptions } from './rectFit';
-import { completeRect, type RegionRect } from './complete';
+import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
+import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
+import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
 
 export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
@@ -39,6 +40,11 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   returnIndices?: boolean;
   /** Only points up to this height above the ground steer the heading search (see gather.ts). */
   outlineMaxHeight?: number;
+  /**
+   * Weigh completion hypotheses by free space (freeSpace.ts; default true): the other length axis
+   * of a short visible part, growth towards the sensor when the near part is hidden.
+   */
+  freeSpace?: boolean;
   /** Fewer cluster points than this: no box. */
   minPoints?: number;
   /**
@@ -122,8 +128,44 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   const pts = gatherCells(index, cells, 0, cells.length, ground + (options.outlineMaxHeight ?? 1.1), options.returnIndices);
   if (pts.count < (options.minPoints ?? 3)) return null;
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
-  const rect = fitRect(pts.xy, pts.count, { ...options, maxFootprint, searchCount: headingSearchCount(pts) });
-  const r = completeRect(rect, options.minSize, options.sensorOrigin ?? [0, 0], bound);
+  const searchN = headingSearchCount(pts) >= 8 ? headingSearchCount(pts) : pts.count;
+  const rectOpts = { ...options, maxFootprint, searchCount: headingSearchCount(pts) };
+  const rect = fitRect(pts.xy, pts.count, rectOpts);
+  const sensor = options.sensorOrigin ?? [0, 0];
+  // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
+  let witnesses: FreeSpaceWitnesses | undefined;
+  const freeSpace: FreeSpaceCost | undefined = options.freeSpace === false || !options.minSize ? undefined : (cx, cy, angle, e1, e2) => {
+    witnesses ??= gatherWitnesses(index, rect.cx, rect.cy, Math.hypot(options.minSize![0], options.minSize![1]) + 0.5, sensor);
+    return freeSpaceViolations(witnesses, cx, cy, angle, e1, e2);
+  };
+  let r = completeRect(rect, options.minSize, sensor, bound, freeSpace);
+  // Other heading readings, the principal axis, the viewing ray and small turns of the L-shape
+  // heading (a far car's rounded front and strip of roof give the L-shape criterion a wrong
+  // corner): each is completed the same way and
+  // replaces the L-shape heading only when its points still hug its edges nearly as well
+  // (HEADING_MIN_CLOSENESS of the closeness score) and its box contradicts clearly fewer lines of
+  // sight (HEADING_MIN_GAIN returns fewer). Free space alone is no heading criterion: a box turned
+  // into the object's own shadow contradicts nothing.
+  if (freeSpace && rect.method === 'l-shape' && r.violations !== undefined && r.violations >= HEADING_MIN_GAIN) {
+    const ray = Math.atan2(rect.cy - sensor[1], rect.cx - sensor[0]);
+    const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
+    const tried = [quarter(rect.angle)];
+    const lScore = headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count);
+    // The L-shape heading turned by 10° and 20° either way: far cars seen as a rounded front and a
+    // strip of roof come out 12–25° off, and the turn that clears their lines of sight is the fix.
+    const turns = HEADING_TURNS_DEG.map((d) => rect.angle + (d * Math.PI) / 180);
+    for (const a of [principalAxis(pts.xy, pts.count), ray, ...turns]) {
+      const q = quarter(a);
+      if (tried.some((t) => Math.min(Math.abs(t - q), Math.PI / 2 - Math.abs(t - q)) < (5 * Math.PI) / 180)) continue;
+      tried.push(q);
+      const alt = rectAtAngle(pts.xy, pts.count, q);
+      const long = Math.max(alt.extent1, alt.extent2), short = Math.min(alt.extent1, alt.extent2);
+      if (maxFootprint && (long > maxFootprint[0] || short > maxFootprint[1])) continue;
+      if (headingScore(pts.xy, searchN, q, rectOpts, pts.count) < HEADING_MIN_CLOSENESS * lScore) continue;
+      const ra = completeRect(alt, options.minSize, sensor, bound, freeSpace);
+      if (ra.violations !== undefined && ra.violations <= r.violations! - HEADING_MIN_GAIN) r = ra;
+    }
+  }
   const bottom = groundHeight(index, r.cx, r.cy);
   const height = Math.max(pts.maxZ - bottom, 0.1);
   const fit: FitResult = {
@@ -218,6 +260,11 @@ export function fitAtClick(
 }
 
 const NOT_SEPARABLE_M = 1.5;
+
+/** See observe: how much better (returns fewer) and how close to the L-shape fit another heading reading must be. */
+const HEADING_MIN_GAIN = 10;
+const HEADING_MIN_CLOSENESS = 0.9;
+const HEADING_TURNS_DEG = [10, -10, 20, -20];
 
 /**
  * A far car is seen as its near face plus, a few metres further along the same rays, its roof:

@@ -128,6 +128,17 @@ export function searchHeading(xy: Float32Array, n: number, options: RectFitOptio
   return best;
 }
 
+/** Closeness score of one heading (as searchHeading scores it), for comparing heading readings. */
+export function headingScore(xy: Float32Array, n: number, angle: number, options: RectFitOptions = {}, nAll = n): number {
+  const step = Math.max(1, Math.ceil(n / (options.maxSearchPoints ?? 600)));
+  const m = Math.ceil(n / step);
+  if (proj1.length < m) {
+    proj1 = new Float32Array(m * 2);
+    proj2 = new Float32Array(m * 2);
+  }
+  return closenessScore(xy, n, nAll, step, angle, options.maxFootprint);
+}
+
 /** Principal axis of the points (radians). */
 export function principalAxis(xy: Float32Array, n: number): number {
   let mx = 0, my = 0;

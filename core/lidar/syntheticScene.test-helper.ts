@@ -1,6 +1,7 @@
 /**
  * Synthetic LiDAR-like scenes for unit tests: a flat ground sampled on a grid and boxes of which
- * only the faces turned towards the sensor (at the origin) are sampled, as a real scan would.
+ * only the faces turned towards the sensor (at the origin) are sampled, as a real scan would; the
+ * ground in their shadow is not sampled.
  */
 import type { Cuboid3D } from '../document/schema';
 
@@ -19,7 +20,9 @@ export function syntheticScene(boxes: Cuboid3D[], groundZ = -1.7, extent = 30, s
         const c = Math.cos(b.yaw), s = Math.sin(b.yaw);
         return Math.abs(dx * c + dy * s) <= b.size[0] / 2 && Math.abs(-dx * s + dy * c) <= b.size[1] / 2;
       });
-      if (!inside) pts.push(x + jitter(0.02), y + jitter(0.02), groundZ + jitter(0.03));
+      // Ground in a box's shadow is not seen: the line of sight from the sensor (the origin) would
+      // pass through the box (fit.ts weighs completions by such lines, freeSpace.ts).
+      if (!inside && !boxes.some((b) => segmentHitsBox(x, y, groundZ, b))) pts.push(x + jitter(0.02), y + jitter(0.02), groundZ + jitter(0.03));
     }
   for (const b of boxes) {
     const c = Math.cos(b.yaw), s = Math.sin(b.yaw);
@@ -41,4 +44,25 @@ export function syntheticScene(boxes: Cuboid3D[], groundZ = -1.7, extent = 30, s
     }
   }
   return { positions: Float32Array.from(pts), count: pts.length / 3 };
+}
+
+/** Whether the segment from the origin to (x, y, z) passes through the cuboid (slab test in its frame). */
+function segmentHitsBox(x: number, y: number, z: number, b: Cuboid3D): boolean {
+  const c = Math.cos(b.yaw), s = Math.sin(b.yaw);
+  const o = [(-b.center[0]) * c + (-b.center[1]) * s, -(-b.center[0]) * s + (-b.center[1]) * c, -b.center[2]];
+  const p = [(x - b.center[0]) * c + (y - b.center[1]) * s, -(x - b.center[0]) * s + (y - b.center[1]) * c, z - b.center[2]];
+  let t0 = 0, t1 = 1;
+  for (let k = 0; k < 3; k++) {
+    const h = b.size[k] / 2, d = p[k] - o[k];
+    if (Math.abs(d) < 1e-12) {
+      if (Math.abs(o[k]) > h) return false;
+      continue;
+    }
+    let a = (-h - o[k]) / d, e = (h - o[k]) / d;
+    if (a > e) [a, e] = [e, a];
+    t0 = Math.max(t0, a);
+    t1 = Math.min(t1, e);
+    if (t1 <= t0) return false;
+  }
+  return true;
 }
