@@ -3,7 +3,8 @@
  * rot: one item per arm (manual; AI pre-labels + review) for each measured modality — a KITTI
  * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
- * A third test runs two frames of the SUSTech sequence, every frame from scratch vs Copy to next frame.
+ * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
+ * and propagation (Shift+D) from the first frame.
  * It checks that the harness completes, that the page logged real (trusted) input and no
  * script-made events, that both arms end at the quality bar (every target covered or reported as
  * a failure, nothing false or pending left) and that the report renders. It does not check the
@@ -31,7 +32,7 @@ test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same
     expect(events.filter((e) => e.type === 'key').length, `${arm}: key presses logged`).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === 'up').length, `${arm}: clicks logged`).toBeGreaterThan(0);
     expect(log.targets).toHaveLength(n);
-    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    expect(run.endQuality[arm]).toMatchObject({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
     const s = summarise(arm, log, n);
     expect(s.secondsPerObject).toBeGreaterThan(0);
     expect(s.interactionsPerObject).toBeGreaterThan(0);
@@ -56,26 +57,40 @@ test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), r
     const events = log.steps.flatMap((s) => s.events);
     expect(events.filter((e) => e.type === 'up' && e.path > 4).length, `${arm}: drags logged`).toBeGreaterThan(0);
     expect(log.targets).toHaveLength(n);
-    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    expect(run.endQuality[arm]).toMatchObject({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
     expect(summarise(arm, log, n).secondsPerObject).toBeGreaterThan(0);
   }
   expect(summarise('ai-review', run.logs['ai-review']!, n).predictions?.total).toBeGreaterThan(0);
 });
 
-test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to next frame, same end quality', async ({ browser }) => {
+test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to next frame vs propagation, same end quality', async ({ browser }) => {
   test.skip(!hasSustech(), '../shared/data/sustech is absent');
-  test.setTimeout(120_000);
+  test.setTimeout(90_000);
   const run = await runSequenceBench(browser, { frames: 2 });
   const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
   expect(n).toBeGreaterThan(0);
   expect(run.untrusted).toBe(0);
-  for (const arm of ['manual', 'ai-review'] as const) {
+  for (const arm of ['manual', 'ai-review', 'propagate'] as const) {
     const log = run.logs[arm]!;
     expect(log.errors, `${arm}: harness errors`).toEqual([]);
     expect(log.targets).toHaveLength(n);
-    expect(run.endQuality[arm]).toEqual({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+    expect(run.endQuality[arm]).toMatchObject({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
   }
   // The copy arm clicked "Copy to next frame" and judged the copies on the second frame.
   const copy = run.logs['ai-review']!;
   expect(copy.targets.filter((t) => t.item === run.seq.frames[1].stem && t.via === 'prelabel').length + copy.deleted.length).toBeGreaterThan(0);
+  // The propagate arm pressed Shift+D on the first frame and judged the propagated boxes on the second.
+  const prop = run.logs.propagate!;
+  expect(prop.steps.flatMap((s) => s.events).some((e) => e.type === 'key' && e.key === 'D')).toBe(true);
+  expect(prop.targets.filter((t) => t.item === run.seq.frames[1].stem && t.via === 'prelabel').length + prop.deleted.length + (prop.ignored?.length ?? 0)).toBeGreaterThan(0);
+  const md = renderMarkdown(modality(run));
+  expect(md).toContain('| propagate |');
 });
+
+/** The sequence report as the benchmark builds it (three arms, per frame first). */
+function modality(run: Awaited<ReturnType<typeof runSequenceBench>>) {
+  const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
+  const arms = (['manual', 'ai-review', 'propagate'] as const).map((k) => summarise(k === 'ai-review' ? 'copy-forward' : k, run.logs[k]!, n));
+  for (const a of arms.slice(1)) a.ratioToManual = a.secondsPerObject / arms[0].secondsPerObject;
+  return { modality: '3D sequence', dataset: 'smoke', items: run.seq.frames.length, arms, target: 0.3, endQuality: {} };
+}

@@ -101,6 +101,25 @@ describe('policy', () => {
     expect(a.byGt.get(1)).toBe('c');
     expect(a.falsePreds.sort()).toEqual(['b', 'd']);
     expect(bevIoU(preds[1].box, targets[0])).toBeGreaterThan(0.3);
+    expect(a.ignored).toEqual([]);
+  });
+
+  it('leaves alone an unmatched prediction on a labelled non-target object (bird\'s-eye IoU >= 0.5), like KITTI DontCare', () => {
+    const targets = [car(10, 0)];
+    const ignore = [car(20, 0), car(40, 0)];
+    const preds = [
+      { id: 'a', label: 'car', box: car(10, 0) },
+      { id: 'b', label: 'car', box: car(20.3, 0) }, // on the small car: ignored
+      { id: 'c', label: 'car', box: car(42.5, 0) }, // overlaps the other, but under 0.5: false
+      { id: 'd', label: 'car', box: car(30, 0) },
+    ];
+    expect(bevIoU(preds[2].box, ignore[1])).toBeLessThan(0.5);
+    const a = assign(preds, targets, ignore);
+    expect(a.byGt.get(0)).toBe('a');
+    expect(a.ignored).toEqual(['b']);
+    expect(a.falsePreds.sort()).toEqual(['c', 'd']);
+    // A prediction that matches a target is the target's, whatever lies around it.
+    expect(assign(preds, targets, [car(10, 0)]).byGt.get(0)).toBe('a');
   });
 });
 

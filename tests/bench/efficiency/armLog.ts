@@ -38,6 +38,8 @@ export interface ArmLog {
   targets: TargetRecord[];
   /** Pre-labels judged false and deleted, with their scores. */
   deleted: { item: string; score: number }[];
+  /** Pre-labels (or copied / propagated boxes) left alone on labelled non-target objects (policy.ts IGNORE_IOU). */
+  ignored?: { item: string; score: number }[];
   /** Harness errors (an object the script could not handle); the object counts as failed. */
   errors: string[];
 }

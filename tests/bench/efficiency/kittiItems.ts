@@ -37,12 +37,13 @@ export function prepareKittiItems(dir: string, limit = Infinity): PreparedItem[]
     const n = cropped.length / 4;
     const xyz = new Float32Array(n * 3);
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) xyz[i * 3 + k] = cropped[i * 4 + k];
-    const vehicles: Cuboid3D[] = parseKittiLabels(readFileSync(path.join(KITTI_TRACKING, 'label_2', `${stem}.txt`), 'utf8'), `${stem}.txt`)
-      .filter((l) => l.type === 'Car' || l.type === 'Van')
-      .map((l) => kittiLabelToCuboid(l, calib));
+    const labels = parseKittiLabels(readFileSync(path.join(KITTI_TRACKING, 'label_2', `${stem}.txt`), 'utf8'), `${stem}.txt`).filter((l) => l.type !== 'DontCare');
+    const vehicles: Cuboid3D[] = labels.filter((l) => l.type === 'Car' || l.type === 'Van').map((l) => kittiLabelToCuboid(l, calib));
     const targets = vehicles.filter((v) => pointsInBox(xyz, n, v) >= MIN_POINTS);
+    // Every other labelled object (small or hidden vehicles, trucks, people...): pre-labels on them are ignored (policy.ts).
+    const ignore = labels.map((l) => kittiLabelToCuboid(l, calib)).filter((b) => !targets.some((t) => t.center.every((c, k) => c === b.center[k])));
     // Left to right across the view, as a person would sweep the scene.
     targets.sort((a, b) => Math.atan2(b.center[1], b.center[0]) - Math.atan2(a.center[1], a.center[0]));
-    return { stem, targets, skipped: vehicles.length - targets.length, points: n };
+    return { stem, targets, ignore, skipped: vehicles.length - targets.length, points: n };
   });
 }

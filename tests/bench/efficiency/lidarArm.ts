@@ -21,6 +21,8 @@ interface LidarState {
 export interface LidarItem {
   stem: string;
   targets: Cuboid3D[];
+  /** Labelled objects outside the target set: boxes on them are left alone (policy.ts IGNORE_IOU). */
+  ignore?: Cuboid3D[];
 }
 
 const state = (page: Page) => page.evaluate(() => (window as unknown as { __datumLidarState: LidarState }).__datumLidarState);
@@ -51,7 +53,7 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('item-tile')).toHaveCount(items.length, { timeout: 30_000 });
   await rec.start();
-  let accepts: { item: string; target: number }[] = [];
+  let accepts: Accept[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     // Open the item: double-click the first tile, then PageDown (with nothing selected) to the next.
@@ -77,36 +79,67 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
   }
   if (ai && accepts.length) {
     await guarded(log, 'review strip', async () => {
-      // The review strip lists exactly the pre-labels judged good (the others were deleted or edited).
+      // The review strip lists the pre-labels judged good and those left alone on non-target objects (ignored).
       await page.getByRole('tab', { name: 'Models' }).click();
-      // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
-      await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
-      await page.getByTestId('review-row').first().click(); // cursor on the first row, focus off the tab
+      // Exactly those must be pending; anything else (a delete that failed) would be accepted blindly.
+      const ignoredPending = log.ignored?.length ?? 0;
+      const rows = page.getByTestId('review-row');
+      await expect(rows).toHaveCount(accepts.length + ignoredPending, { timeout: 30_000 });
+      await rows.first().click(); // cursor on the first row, focus off the tab
       await rec.step('', 'navigate', null, 0);
-      for (let k = 0; k < accepts.length; k++) {
+      const left = [...accepts];
+      for (let guard = 0; left.length && guard < 4 * (accepts.length + ignoredPending) + 4; guard++) {
+        // The row under the cursor: its item and score say which pre-label it is.
+        const active = page.locator('[data-testid="review-row"].active');
+        const count = await rows.count();
+        if (!(await active.count())) {
+          await page.keyboard.press('ArrowUp'); // past the end after an accept: back onto the last row
+          await rec.step('', 'navigate', null, 0);
+          continue;
+        }
+        const file = (await active.locator('.review-meta .mono').innerText()).trim();
+        const score = (await active.locator('.score').innerText()).trim();
+        const k = left.findIndex((a) => file.startsWith(a.item) && a.score.toFixed(2) === score);
+        if (k < 0) {
+          // An ignored pre-label's row: step past it (charged as navigation).
+          await page.keyboard.press('ArrowDown');
+          await rec.step('', 'navigate', null, 0);
+          continue;
+        }
         await page.keyboard.press('Enter');
-        await expect(page.getByTestId('review-row')).toHaveCount(accepts.length - k - 1);
+        await expect(rows).toHaveCount(count - 1);
         // The decision was made (and charged) in the editor; here only the key is paid.
-        await rec.step(accepts[k].item, 'accept', accepts[k].target, 0);
+        await rec.step(left[k].item, 'accept', left[k].target, 0);
+        left.splice(k, 1);
       }
+      if (left.length) throw new Error(`${left.length} pre-labels judged good were not found in the review strip`);
     });
   }
   return log;
+}
+
+/** A pre-label judged good in the editor, to accept in the review strip (found there by item and score). */
+interface Accept {
+  item: string;
+  target: number;
+  score: number;
 }
 
 /**
  * One frame: judge the boxes already there (`ai`: the model's pre-labels; `existing`: every box,
  * e.g. tracks copied from the previous frame), then accept, correct or create every target.
  */
-async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing = false): Promise<{ item: string; target: number }[]> {
+async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing = false): Promise<Accept[]> {
   const targets = item.targets;
-  const accepts: { item: string; target: number }[] = [];
+  const accepts: Accept[] = [];
   let s = await state(page);
   const preds: Pred[] = ai || existing
     ? s.objects.filter((o) => (existing || o.source.kind === 'model') && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
     : [];
   const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
-  const plan = assign(preds, item.targets);
+  const plan = assign(preds, item.targets, item.ignore ?? []);
+  // On a labelled object outside the target set: left alone, neither charged nor credited (policy.ts).
+  for (const id of plan.ignored) (log.ignored ??= []).push({ item: item.stem, score: scoreOf(id) });
   // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
   for (const id of plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
@@ -128,7 +161,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
       if (pred && good3d(cuboid(pred), gt) && pred.label === 'car') {
         await rec.step(item.stem, 'accept', g, 1); // looked at it, it is right: the key comes in the review strip
         log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
-        accepts.push({ item: item.stem, target: g });
+        accepts.push({ item: item.stem, target: g, score: scoreOf(pred.id) });
         return;
       }
       let id: string | null = null;
@@ -156,7 +189,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
       const q = o ? quality3d(cuboid(o), gt) : 0;
       // A pre-label that only needed its class changed is still a prediction (a re-label is not a
       // geometry edit, core/document/provenance.ts): it too must be accepted in the review strip.
-      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g });
+      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g, score: scoreOf(o.id) });
       log.targets.push({
         item: item.stem,
         target: g,
@@ -305,9 +338,12 @@ export interface LidarSequence {
  * scratch as a single frame. `copy`: the first frame from scratch, then "Copy to next frame" (one
  * click; the boxes become tracks with a keyframe on the next frame) and on each next frame the
  * copied boxes are judged like pre-labels — kept, corrected with the keys, or deleted (Delete leaves
- * a gap in the track) — and objects that appeared are created.
+ * a gap in the track) — and objects that appeared are created. `propagate`: the first frame from
+ * scratch, then Shift+D with nothing selected (every box carried to the next N frames by the
+ * editor's tracker, N = 10 by default: the sequence's end here; the two keys are charged as
+ * navigation), then D frame by frame, judging the propagated boxes there as the copies are judged.
  */
-export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-frame' | 'copy'): Promise<ArmLog> {
+export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-frame' | 'copy' | 'propagate'): Promise<ArmLog> {
   const log: ArmLog = { steps: [], targets: [], deleted: [], errors: [] };
   const rec = new Recorder(page, log);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
@@ -321,6 +357,15 @@ export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-
   await page.keyboard.press('g');
   await page.waitForTimeout(300);
   for (let f = 0; f < seq.frames.length; f++) {
+    if (f === 1 && mode === 'propagate') {
+      if ((await state(page)).selected) {
+        await page.keyboard.press('Escape');
+        await until(page, (x) => x.selected === null);
+      }
+      await page.keyboard.press('Shift+D');
+      await expect(page.getByTestId('lidar-notice')).toContainText('Propagated', { timeout: 180_000 });
+      await expect(page.getByTestId('propagate-progress')).toHaveCount(0);
+    }
     if (f > 0) {
       if ((await state(page)).selected) {
         await page.keyboard.press('Escape');
@@ -335,7 +380,7 @@ export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-
       await page.waitForTimeout(200);
     }
     await rec.step(`${seq.frames[f].stem}`, 'navigate', null, 0);
-    await annotateItem(page, rec, log, seq.frames[f], false, mode === 'copy' && f > 0);
+    await annotateItem(page, rec, log, seq.frames[f], false, mode !== 'per-frame' && f > 0);
   }
   if ((await state(page)).selected) {
     await page.keyboard.press('Escape');

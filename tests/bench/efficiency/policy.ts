@@ -9,9 +9,14 @@
  *    with the editor's keys until it reaches MATCH_IOU, at most MAX_CORRECTION_KEYS key presses;
  *  - a missed object is created with the tools (one-click fit; if that fits nothing or the wrong
  *    object, it is deleted and a box is drawn around the object and fitted), then corrected as above.
- * Every pre-label matched to no target object is deleted, also one on a labelled car outside the
- * target set (under MIN_POINTS points, which the manual arm does not annotate): conservative, the AI
- * arm pays for it. (The clouds are cropped to the camera's view first, scope.ts.)
+ * A pre-label matched to no target object but lying on a labelled object outside the target set
+ * (bird's-eye IoU >= IGNORE_IOU; e.g. a car under MIN_POINTS points, which the manual arm does not
+ * annotate) is left alone, as detection benchmarks treat such objects (KITTI's DontCare): not
+ * judged, not charged, not credited (outside precision), and not counted as false or pending at
+ * the end; the report gives how many were ignored. In the 3D AI arm it stays pending, so the review
+ * strip's cursor steps past its row (ArrowDown, the one cost it can carry, charged as navigation).
+ * Every other pre-label matched to no target is deleted. (The clouds are cropped to the camera's
+ * view first, scope.ts.)
  * An object that does not reach MATCH_IOU within the cap is a failure and is reported.
  *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
@@ -26,6 +31,11 @@ export const CLOSE_IOU = 0.3;
 export const MAX_CORRECTION_KEYS = 40;
 /** Target set: labelled vehicles with at least this many LiDAR points inside (as the fit bench). */
 export const MIN_POINTS = 50;
+/** Bird's-eye IoU at which a pre-label counts as lying on a labelled non-target object (ignored). */
+export const IGNORE_IOU = 0.5;
+
+/** Whether a box lies on one of the labelled objects outside the target set (bird's-eye IoU >= IGNORE_IOU). */
+export const onIgnored = (box: Cuboid3D, ignore: readonly Cuboid3D[]) => ignore.some((g) => bevIoU(box, g) >= IGNORE_IOU);
 
 /** Vertical overlap over vertical union of two upright boxes. */
 export function heightIoU(a: Cuboid3D, b: Cuboid3D): number {
@@ -54,10 +64,15 @@ export interface Assignment {
   byGt: Map<number, string>;
   /** predictions to delete. */
   falsePreds: string[];
+  /** predictions matched to no target but lying on a labelled non-target object: left alone. */
+  ignored: string[];
 }
 
-/** One-to-one assignment of predictions to target objects, best bird's-eye IoU first (pairs under CLOSE_IOU are no match). */
-export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[]): Assignment {
+/**
+ * One-to-one assignment of predictions to target objects, best bird's-eye IoU first (pairs under
+ * CLOSE_IOU are no match); the unmatched ones on a labelled non-target object (`ignore`) are ignored.
+ */
+export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[], ignore: readonly Cuboid3D[] = []): Assignment {
   const pairs: { g: number; p: string; iou: number }[] = [];
   targets.forEach((t, g) => preds.forEach((p) => {
     const iou = bevIoU(p.box, t);
@@ -67,7 +82,9 @@ export function assign(preds: readonly Pred[], targets: readonly Cuboid3D[]): As
   const byGt = new Map<number, string>();
   const used = new Set<string>();
   for (const { g, p } of pairs) if (!byGt.has(g) && !used.has(p)) (byGt.set(g, p), used.add(p));
-  return { byGt, falsePreds: preds.filter((p) => !used.has(p.id)).map((p) => p.id) };
+  const rest = preds.filter((p) => !used.has(p.id));
+  const ignored = rest.filter((p) => onIgnored(p.box, ignore)).map((p) => p.id);
+  return { byGt, falsePreds: rest.filter((p) => !ignored.includes(p.id)).map((p) => p.id), ignored };
 }
 
 /** A correction key of the LiDAR editor (renderer/editors/lidar/keys.ts) and what it does. */

@@ -24,6 +24,8 @@ export interface ArmSummary {
   outcomes: Partial<Record<Outcome, number>>;
   /** AI arms: what the model gave. precision = pre-labels accepted as they were / all in scope. */
   predictions?: { total: number; accepted: number; corrected: number; deleted: number; precision: number };
+  /** Pre-labels (or copied / propagated boxes) left alone on labelled non-target objects: outside `predictions`, not charged. */
+  ignored?: number;
   ratioToManual?: number;
   /** The step with the largest share of the estimated time. */
   costliestStep: Step;
@@ -61,6 +63,7 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
     ...(predTotal
       ? { predictions: { total: predTotal, accepted, corrected: fromPred.length - accepted, deleted: log.deleted.length, precision: accepted / predTotal } }
       : {}),
+    ...(log.ignored?.length ? { ignored: log.ignored.length } : {}),
     costliestStep,
   };
 }
@@ -151,7 +154,7 @@ export interface ModalityReport {
   breakEvenPrecision?: number | 'never' | null;
   /** Target on the AI arm's ratio to manual, e.g. 0.5. */
   target: number;
-  endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number }>;
+  endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number; ignoredLeft?: number }>;
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -167,15 +170,14 @@ export function renderMarkdown(r: ModalityReport): string {
   for (const a of r.arms) {
     const q = r.endQuality[a.arm];
     lines.push(
-      `| ${a.arm} | ${a.n} | ${a.failures} (${a.harnessErrors}) | ${f1(a.interactionsPerObject)} | ${f1(a.secondsPerObject)} | ${a.ratioToManual === undefined ? '—' : f2(a.ratioToManual)} | ${f1(a.dragPxPerObject)} | ${f1(a.wallSecondsPerObject)} | ${q ? `${q.covered}/${q.targets}, ${q.falseLeft}, ${q.pendingLeft}` : '—'} |`,
+      `| ${a.arm} | ${a.n} | ${a.failures} (${a.harnessErrors}) | ${f1(a.interactionsPerObject)} | ${f1(a.secondsPerObject)} | ${a.ratioToManual === undefined ? '—' : f2(a.ratioToManual)} | ${f1(a.dragPxPerObject)} | ${f1(a.wallSecondsPerObject)} | ${q ? `${q.covered}/${q.targets}, ${q.falseLeft}, ${q.pendingLeft}${q.ignoredLeft ? ` (${q.ignoredLeft} ignored)` : ''}` : '—'} |`,
     );
   }
   lines.push('', '| arm | ' + STEPS.join(' | ') + ' | costliest step |', '|---|' + STEPS.map(() => '---').join('|') + '|---|');
   for (const a of r.arms) lines.push(`| ${a.arm} (s / object) | ${STEPS.map((s) => f2((a.byStep[s]?.seconds ?? 0) / a.n)).join(' | ')} | ${a.costliestStep} |`);
-  const ai = r.arms.find((a) => a.predictions);
-  if (ai?.predictions) {
-    const p = ai.predictions;
-    lines.push('', `Boxes to judge (pre-labels, or copies from the previous frame): ${p.total} (kept as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}).`);
+  for (const ai of r.arms.slice(1).filter((a) => a.predictions)) {
+    const p = ai.predictions!;
+    lines.push('', `${ai.arm}: boxes to judge (pre-labels, or boxes copied / propagated from an earlier frame): ${p.total} (kept as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}); left alone on labelled non-target objects (ignored, not charged, not counted): ${ai.ignored ?? 0}.`);
     const verdict = ai.ratioToManual !== undefined && ai.ratioToManual <= r.target;
     lines.push(`Target: ${ai.arm} ≤ ${r.target}× ${r.arms[0].arm} — ${verdict ? 'met' : `missed; the costliest step of ${ai.arm} is "${ai.costliestStep}" (${f2((ai.byStep[ai.costliestStep]?.seconds ?? 0) / ai.n)} s / object)`}.`);
   }
@@ -194,8 +196,9 @@ const STEPS: Step[] = ['navigate', 'create', 'correct', 'delete', 'accept'];
 export function renderSvg(reports: readonly ModalityReport[]): string {
   const W = 720, H = 300, pad = 40;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const short = (r: ModalityReport) => (r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
-  const bars = reports.flatMap((r) => r.arms.map((a) => ({ label: `${short(r)} ${a.arm === 'manual' ? 'manual' : 'AI'}`, a })));
+  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const armShort = (a: string, i: number) => (i === 0 ? 'manual' : a === 'ai-review' ? 'AI' : a.replace(/-forward$/, ''));
+  const bars = reports.flatMap((r) => r.arms.map((a, i) => ({ label: `${short(r)} ${armShort(a.arm, i)}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;
   const bw = Math.min(60, (W / 2 - pad * 2) / Math.max(1, bars.length) - 10);
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];

@@ -2,8 +2,10 @@
  * 3D sequence end to end: the SUSTechPOINTS example in ../shared/data (4 labelled 64-beam frames,
  * 000950–000975) as one point-cloud sequence item (a `sequence.json` over its clouds, no labels
  * imported). Targets per frame: labelled vehicles (Car, Van, Bus, Truck) with >= MIN_POINTS
- * points. Arms: every frame from scratch vs the first frame plus "Copy to next frame" and fixing
- * the copies (lidarArm.ts `runSequenceArm`). End quality is read from the saved document's
+ * points; boxes on the other labelled objects are left alone (policy.ts IGNORE_IOU). Arms: every
+ * frame from scratch; the first frame plus "Copy to next frame" and fixing the copies; the first
+ * frame plus propagation (Shift+D, every box to the sequence's end) and fixing the propagated
+ * boxes (lidarArm.ts `runSequenceArm`). End quality is read from the saved document's
  * objects and tracks (`cuboidsOnFrame`).
  */
 import type { Browser } from '@playwright/test';
@@ -20,7 +22,7 @@ import { startHost } from '../../e2e/host';
 import { installLogger, untrustedCount } from './inputLog';
 import { runSequenceArm, type LidarSequence } from './lidarArm';
 import type { ArmLog } from './armLog';
-import { MATCH_IOU, MIN_POINTS, quality3d } from './policy';
+import { MATCH_IOU, MIN_POINTS, onIgnored, quality3d } from './policy';
 import type { EndQuality } from './verify';
 
 const SUSTECH = path.join(DATA, 'sustech');
@@ -36,12 +38,13 @@ export function prepareSequence(dir: string, frames = FRAMES.length): LidarSeque
     title: 'sustech',
     frames: FRAMES_USED.map((stem) => {
       const cloud = readSustechCloud(stem);
-      const targets = parseSustechFrame(readFileSync(path.join(SUSTECH, 'label', `${stem}.json`), 'utf8'), `${stem}.json`)
+      const labelled = parseSustechFrame(readFileSync(path.join(SUSTECH, 'label', `${stem}.json`), 'utf8'), `${stem}.json`);
+      const targets = labelled
         .filter((o) => /^(Car|Van|Bus|Truck)$/i.test(o.label))
         .map((o) => o.box)
         .filter((b) => pointsInBox(cloud.positions, cloud.count, b) >= MIN_POINTS)
         .sort((a, b) => Math.atan2(b.center[1], b.center[0]) - Math.atan2(a.center[1], a.center[0]));
-      return { stem, targets };
+      return { stem, targets, ignore: labelled.map((o) => o.box).filter((b) => !targets.includes(b)) };
     }),
   };
 }
@@ -50,7 +53,7 @@ function verifySequence(dir: string, seq: LidarSequence): EndQuality {
   const source = (JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { sources: { id: string }[] }).sources[0].id;
   const f = path.join(dir, 'annotations', `${itemId(source, 'sustech')}.json`);
   const doc = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ItemDocument) : null;
-  const r: EndQuality = { targets: 0, covered: 0, falseLeft: 0, pendingLeft: 0 };
+  const r: EndQuality = { targets: 0, covered: 0, falseLeft: 0, pendingLeft: 0, ignoredLeft: 0 };
   seq.frames.forEach((frame, i) => {
     r.targets += frame.targets.length;
     const boxes = doc ? cuboidsOnFrame(doc, i).filter((o) => o.geometry.kind === 'cuboid3d') : [];
@@ -59,24 +62,31 @@ function verifySequence(dir: string, seq: LidarSequence): EndQuality {
       const hit = boxes.find((o) => !used.has(o.id) && quality3d(o.geometry as Cuboid3D, t) >= MATCH_IOU);
       if (hit) (used.add(hit.id), r.covered++);
     }
-    r.falseLeft += boxes.length - used.size;
+    const rest = boxes.filter((o) => !used.has(o.id));
+    const ignored = rest.filter((o) => onIgnored(o.geometry as Cuboid3D, frame.ignore ?? [])).length;
+    r.ignoredLeft! += ignored;
+    r.falseLeft += rest.length - ignored;
   });
   return r;
 }
 
-export type SequenceArm = 'manual' | 'ai-review';
+/** "manual" = every frame from scratch, "ai-review" = Copy to next frame (the name the other tables use for the assisted arm), "propagate" = Shift+D. */
+export type SequenceArm = 'manual' | 'ai-review' | 'propagate';
+export const SEQUENCE_ARMS: readonly SequenceArm[] = ['manual', 'ai-review', 'propagate'];
+const MODE = { manual: 'per-frame', 'ai-review': 'copy', propagate: 'propagate' } as const;
+const SAY = { manual: 'per frame', 'ai-review': 'copy to next frame', propagate: 'propagate (Shift+D)' } as const;
 
-export async function runSequenceBench(browser: Browser, opts: { frames?: number; say?: (l: string) => void } = {}) {
+export async function runSequenceBench(browser: Browser, opts: { frames?: number; arms?: readonly SequenceArm[]; say?: (l: string) => void } = {}) {
   const say = opts.say ?? (() => {});
   const base = mkdtempSync(path.join(os.tmpdir(), 'effbench-seq-'));
   const seed = path.join(base, 'seed');
   const seq = prepareSequence(seed, opts.frames);
   say(`3D sequence: SUSTech, ${seq.frames.length} frames, ${seq.frames.reduce((s, f) => s + f.targets.length, 0)} target boxes`);
-  // Arm names as in the other tables: "manual" = every frame from scratch; the copy arm is the sequence's AI-free assist.
-  const logs: Partial<Record<'manual' | 'ai-review', ArmLog>> = {};
-  const endQuality: Partial<Record<'manual' | 'ai-review', EndQuality>> = {};
+  // Arm names as in the other tables: "manual" = every frame from scratch; the copy and propagate arms are the sequence's assists.
+  const logs: Partial<Record<SequenceArm, ArmLog>> = {};
+  const endQuality: Partial<Record<SequenceArm, EndQuality>> = {};
   let untrusted = 0;
-  for (const arm of ['manual', 'ai-review'] as const) {
+  for (const arm of opts.arms ?? SEQUENCE_ARMS) {
     const dir = path.join(base, arm);
     cpSync(seed, dir, { recursive: true });
     const host = await startHost([dir, '--create']);
@@ -88,10 +98,10 @@ export async function runSequenceBench(browser: Browser, opts: { frames?: number
       await installLogger(page);
       await page.goto(host.url);
       const t0 = Date.now();
-      logs[arm] = await runSequenceArm(page, seq, arm === 'manual' ? 'per-frame' : 'copy');
+      logs[arm] = await runSequenceArm(page, seq, MODE[arm]);
       untrusted += await untrustedCount(page);
       endQuality[arm] = verifySequence(dir, seq);
-      say(`3D sequence ${arm === 'manual' ? 'per frame' : 'copy to next frame'}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      say(`3D sequence ${SAY[arm]}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     } finally {
       await context.close();
       await host.stop();
