@@ -20,6 +20,7 @@ import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, STABILITY } from './proposalFeatures';
+import { estimateSensorDensity, logDensityAt } from './sensorDensity';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -177,6 +178,9 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE, RAISED);
   const plane = nearGroundPlane(index, sensor);
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
+  // How densely this sensor samples at each range, from the frame's own road returns: point-count
+  // features are read relative to it (sensorDensity.ts).
+  const density = estimateSensorDensity(index, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall); 4: without low clutter, tight link (a car linked to its surroundings by
@@ -229,7 +233,8 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       const h = heightStats(index, cells, start[id], start[id + 1], ground, top + midGround - ground);
       const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
       const edgeDist = edgeDistance(pts.xy, pts.lowCount > 8 ? pts.lowCount : pts.count, rect);
-      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist }, h, index.cellSize);
+      const logDensity = logDensityAt(density, range);
+      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist, logDensity }, h, index.cellSize);
       features[STABILITY] = 1 / levels.length;
       const height = Math.max(h.max, 0.1);
       const boxFor = (size: [number, number, number]): Cuboid3D => {
