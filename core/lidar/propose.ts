@@ -76,7 +76,7 @@ export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkA
  * saw it (fit-proposal-classifier.ts), 0.5 is the lowest of 0.2 ... 0.6 whose precision within
  * 40 m stays >= 60 %.
  */
-export const DEFAULT_PROPOSAL_THRESHOLD = 0.5;
+export const DEFAULT_PROPOSAL_THRESHOLD = 0.4;
 
 const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
