@@ -20,7 +20,7 @@ import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, STABILITY } from './proposalFeatures';
-import { estimateSensorDensity, logDensityAt } from './sensorDensity';
+import { estimateSensorDensity, logDensityAt, type SensorDensity } from './sensorDensity';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -63,6 +63,12 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
   tightLink?: LinkOptions;
   /** A box overlapping a better one by more than this share of the smaller footprint is dropped. */
   nmsOverlap?: number;
+  /**
+   * The sensor's density by range (sensorDensity.ts), when known: estimated from this frame's road
+   * by default. Pass it to reuse one estimate across a sequence, or for a cloud that is not a
+   * spinning LiDAR's (a synthetic grid), where the road-based estimate does not apply.
+   */
+  density?: SensorDensity;
   /** Classifier weights (default: the committed fit); the fitting script passes held-out folds. */
   carModel?: LogisticModel;
   vruModel?: LogisticModel;
@@ -180,7 +186,7 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
   // How densely this sensor samples at each range, from the frame's own road returns: point-count
   // features are read relative to it (sensorDensity.ts).
-  const density = estimateSensorDensity(index, sensor);
+  const density = options.density ?? estimateSensorDensity(index, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall); 4: without low clutter, tight link (a car linked to its surroundings by

@@ -82,6 +82,11 @@ export function estimateSensorDensity(index: FrameIndex, sensor: [number, number
   return { centers, logA };
 }
 
+/** The reference sensor's density (KITTI's HDL-64E) at every range: counts are read as they are. */
+export function referenceDensity(): SensorDensity {
+  return { centers: Float64Array.from(EDGES.slice(0, BINS), (e, b) => (e + EDGES[b + 1]) / 2), logA: new Float64Array(BINS) };
+}
+
 /** log A at range r (linear between bin centres, clamped at the ends). */
 export function logDensityAt(d: SensorDensity, r: number): number {
   const { centers, logA } = d;
