@@ -5,6 +5,7 @@ import { makeCuboid, normalizeAngle, pointsInBox } from './box';
 import { bevIoU } from './iou';
 import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from './propose';
 import { syntheticScene } from './syntheticScene.test-helper';
+import { referenceDensity } from './sensorDensity';
 import { parseKittiCalib } from '../calib/kitti';
 import { kittiLabelToCuboid, parseKittiLabels } from '../formats/kitti/labels';
 import { parseSustechFrame } from '../formats/sustech/labels';
@@ -147,7 +148,10 @@ describe('proposeBoxes (synthetic)', () => {
     // Scores are probabilities now (classify.ts); the pedestrian/cyclist model was fitted on 30
     // real positives and gives this solid synthetic column a low one (0.16), so the class
     // decision is checked below the default threshold.
-    const props = proposeBoxes(positions, count, { minScore: 0.1 });
+    // The scene is a uniform 0.2 m grid, not a spinning LiDAR: the road-based sensor density
+    // (sensorDensity.ts) would read its ground as ever denser with range, so counts are taken as
+    // they are (the reference sensor).
+    const props = proposeBoxes(positions, count, { minScore: 0.1, density: referenceDensity() });
     const c = props.find((p) => bevIoU(p.box, car) > 0.7);
     expect(c?.label).toBe('car');
     expect(c!.score).toBeGreaterThanOrEqual(DEFAULT_PROPOSAL_THRESHOLD);

@@ -35,6 +35,12 @@ export interface ClusterShape {
   range: number;
   /** edgeDistance of the low points. */
   edgeDist: number;
+  /**
+   * log of how densely this frame's sensor samples the world at the cluster's range, relative to
+   * KITTI's scanner (sensorDensity.ts; 0 = as KITTI, -1.5 = nuScenes' 32 beams). Point counts are
+   * divided by it so that a classifier fitted on one LiDAR reads another's counts alike.
+   */
+  logDensity?: number;
 }
 
 /** Height bins (metres) and the largest empty stretch still counted as one object. */
@@ -121,9 +127,11 @@ export function clusterFeatures(shape: ClusterShape, h: ReturnType<typeof height
   // Sizes enter as hinges around the range a car can show (seen partly it is smaller, never much
   // larger), not as a Gaussian around one dataset's mean: SUVs and vans (AV2, SUSTech) are 1.8-2.2 m
   // tall where KITTI's mean car is 1.5 m.
+  const ld = shape.logDensity ?? 0;
   out[0] = Math.log(shape.points);
-  // Points relative to what range allows (a spinning LiDAR's density falls with 1/r^2).
-  out[1] = Math.log(shape.points * r * r) / 10;
+  // Points relative to what range and this sensor allow (a spinning LiDAR's density falls with
+  // 1/r^2; ld says how many points per steradian this sensor gives, sensorDensity.ts).
+  out[1] = (Math.log(shape.points * r * r) - ld) / 10;
   out[2] = shape.range / 10;
   out[3] = seenHeight;
   out[4] = Math.max(0, 0.9 - seenHeight);
@@ -142,7 +150,7 @@ export function clusterFeatures(shape: ClusterShape, h: ReturnType<typeof height
   out[15] = Math.max(...VRU.map((p) => classScore(p, shape.long, shape.short, seenHeight)));
   // Points per square metre of the seen face, scaled by range squared: solid surfaces (car
   // bodies) versus sparse ones (foliage, railings).
-  out[16] = Math.log((shape.points * r * r) / Math.max(shape.long * seenHeight, 0.1)) / 10;
+  out[16] = (Math.log((shape.points * r * r) / Math.max(shape.long * seenHeight, 0.1)) - ld) / 10;
   // A few squares and products so the linear model can express "in this range" and "tall and
   // filled" (the classifier stays a logistic regression, whose scores calibrate well).
   out[17] = out[3] * out[3];

@@ -20,6 +20,7 @@ import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, STABILITY } from './proposalFeatures';
+import { estimateSensorDensity, logDensityAt, type SensorDensity } from './sensorDensity';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -62,6 +63,12 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
   tightLink?: LinkOptions;
   /** A box overlapping a better one by more than this share of the smaller footprint is dropped. */
   nmsOverlap?: number;
+  /**
+   * The sensor's density by range (sensorDensity.ts), when known: estimated from this frame's road
+   * by default. Pass it to reuse one estimate across a sequence, or for a cloud that is not a
+   * spinning LiDAR's (a synthetic grid), where the road-based estimate does not apply.
+   */
+  density?: SensorDensity;
   /** Classifier weights (default: the committed fit); the fitting script passes held-out folds. */
   carModel?: LogisticModel;
   vruModel?: LogisticModel;
@@ -75,7 +82,7 @@ export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkA
  * saw it (fit-proposal-classifier.ts), 0.5 is the lowest of 0.2 ... 0.6 whose precision within
  * 40 m stays >= 60 %.
  */
-export const DEFAULT_PROPOSAL_THRESHOLD = 0.5;
+export const DEFAULT_PROPOSAL_THRESHOLD = 0.4;
 
 const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
@@ -177,6 +184,9 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE, RAISED);
   const plane = nearGroundPlane(index, sensor);
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
+  // How densely this sensor samples at each range, from the frame's own road returns: point-count
+  // features are read relative to it (sensorDensity.ts).
+  const density = options.density ?? estimateSensorDensity(index, sensor);
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall); 4: without low clutter, tight link (a car linked to its surroundings by
@@ -229,7 +239,8 @@ export function proposeCandidates(positions: Float32Array, count: number, option
       const h = heightStats(index, cells, start[id], start[id + 1], ground, top + midGround - ground);
       const range = Math.hypot(rect.cx - sensor[0], rect.cy - sensor[1]);
       const edgeDist = edgeDistance(pts.xy, pts.lowCount > 8 ? pts.lowCount : pts.count, rect);
-      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist }, h, index.cellSize);
+      const logDensity = logDensityAt(density, range);
+      const features = clusterFeatures({ points: pts.count, cells: start[id + 1] - start[id], long, short, ground, range, edgeDist, logDensity }, h, index.cellSize);
       features[STABILITY] = 1 / levels.length;
       const height = Math.max(h.max, 0.1);
       const boxFor = (size: [number, number, number]): Cuboid3D => {

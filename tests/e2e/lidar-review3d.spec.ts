@@ -75,7 +75,7 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
   const before = readDoc(project);
   const order = reviewOrder(before);
   expect(order.length).toBe(first.predictions);
-  // one to accept, one to reject, at least one for accept-all (4 on this frame with the calibrated 0.5 default)
+  // one to accept, one to reject, at least one for accept-all (8 proposals on this frame at the calibrated 0.4 default, 4 at the former 0.5)
   expect(order.length).toBeGreaterThanOrEqual(3);
   // Reviewed below: [0] accepted, [1] rejected, then all the rest at or above 0.50 accepted at once.
   const above = order.slice(2).filter((o) => o.source.score! >= 0.5);

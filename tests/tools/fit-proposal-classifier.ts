@@ -15,7 +15,9 @@
  * reliability table (score bins vs share of proposals that matched, with n) for the held-out
  * scores and the final fit.
  *
- * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`; `WITH_SYNTHETIC=1` also trains on (and holds
+ * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`; `LAMBDA=` sets the L2 strength, `DROP=name,name`
+ * leaves features out, `BALANCE=1` weighs each dataset family equally (experiments);
+ * `WITH_SYNTHETIC=1` also trains on (and holds
  * out, as one more dataset) the synthetic hard scenes — an experiment, not how the weights are made.
  */
 import { writeFileSync } from 'node:fs';
@@ -27,6 +29,8 @@ import { compatible, evaluateProposals, formatEval, matchFrame, precisionWithin4
 import { loadHardLabelledScenes, loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 
 const LAMBDA = Number(process.env.LAMBDA ?? 2);
+/** Experiment switch: DROP=name,name fits with those features left out (weight 0). */
+const DROP = new Set((process.env.DROP ?? '').split(',').filter(Boolean).map((n) => FEATURE_NAMES.indexOf(n as never)));
 const family = (dataset: string) => (dataset.startsWith('kitti') ? 'kitti' : dataset.startsWith('synth') ? 'synthetic' : dataset);
 
 interface Example { f: Float32Array; y: number; family: string }
@@ -74,14 +78,18 @@ function fitLogistic(data: Example[]): LogisticModel {
   for (const e of data) for (let i = 0; i < d; i++) mean[i] += e.f[i] / data.length;
   for (const e of data) for (let i = 0; i < d; i++) std[i] += (e.f[i] - mean[i]) ** 2 / data.length;
   for (let i = 0; i < d; i++) std[i] = Math.sqrt(std[i]) || 1;
-  const X = data.map((e) => [...Array.from({ length: d }, (_, i) => (e.f[i] - mean[i]) / std[i]), 1]);
+  const X = data.map((e) => [...Array.from({ length: d }, (_, i) => (DROP.has(i) ? 0 : (e.f[i] - mean[i]) / std[i])), 1]);
+  // BALANCE=1 (experiment): each dataset family weighs the same in the likelihood.
+  const perFamily = new Map<string, number>();
+  for (const e of data) perFamily.set(e.family, (perFamily.get(e.family) ?? 0) + 1);
+  const wt = data.map((e) => (process.env.BALANCE === '1' ? data.length / (perFamily.size * perFamily.get(e.family)!) : 1));
   let w = new Array(d + 1).fill(0);
   for (let iter = 0; iter < 30; iter++) {
     const g = new Array(d + 1).fill(0);
     const H = Array.from({ length: d + 1 }, () => new Array(d + 1).fill(0));
     X.forEach((x, k) => {
       const p = 1 / (1 + Math.exp(-x.reduce((s, v, i) => s + v * w[i], 0)));
-      const r = p - data[k].y, q = p * (1 - p);
+      const r = (p - data[k].y) * wt[k], q = p * (1 - p) * wt[k];
       for (let i = 0; i <= d; i++) {
         g[i] += r * x[i];
         for (let j = 0; j <= d; j++) H[i][j] += q * x[i] * x[j];

@@ -16,7 +16,7 @@ import { proposeCandidates } from '../../core/lidar/propose';
 import { matchFrame, evaluateProposals, formatEval } from '../support/proposalEval';
 import { loadHardLabelledScenes, loadLabelledScenes } from '../support/proposalScenes';
 
-const threshold = Number(process.argv[2] ?? 0.5);
+const threshold = Number(process.argv[2] ?? 0.4);
 const filter = process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : '';
 const showFp = process.argv.includes('--fp');
 const scenes = (process.argv.includes('--synthetic') ? loadHardLabelledScenes(3) : loadLabelledScenes()).filter((s) => s.dataset.includes(filter));

@@ -47,7 +47,7 @@ export interface LidarReview {
 
 export function useLidarReview(p: LidarReviewDeps): LidarReview {
   const { t } = useTranslation();
-  const [threshold, setThreshold] = useState(0.5);
+  const [threshold, setThreshold] = useState(0.4); // DEFAULT_PROPOSAL_THRESHOLD (core/lidar/propose.ts)
   const all = useMemo(() => (p.records ? pendingPredictions(p.records) : []), [p.records]);
   const inFrame = useMemo(() => all.filter((x) => x.frame === p.frame), [all, p.frame]);
   const remembered = useMemo(() => (p.records ? Object.keys(p.records).filter(isRejectedKey).length : 0), [p.records]);
