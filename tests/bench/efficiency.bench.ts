@@ -24,6 +24,8 @@ import { hasKittiTracking } from './efficiency/kittiItems';
 import { runLidarBench } from './efficiency/runLidar';
 import { hasImageData, runImageBench } from './efficiency/runImage';
 import { hasSustech, runSequenceBench } from './efficiency/runSequence';
+import { hasMaskData, MIN_MASK_AREA, runMaskBench } from './efficiency/runMask';
+import { DP_TOLERANCE } from './efficiency/maskArm';
 import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
 import type { ArmLog } from './efficiency/armLog';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep, type ModalityReport } from './efficiency/report';
@@ -34,6 +36,7 @@ export const OUT_DIR = path.join(ROOT, '.bench', 'efficiency');
 const TARGET_3D = 0.5;
 const TARGET_2D = 0.5;
 const TARGET_SEQ = 0.3;
+const TARGET_MASK = 0.5;
 
 function buildTestRenderer(): void {
   const dir = path.join(ROOT, 'dist', 'renderer-test');
@@ -82,11 +85,12 @@ function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[
 }
 
 export default async function efficiency(): Promise<BenchRow[]> {
-  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq').split(',');
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,mask').split(',');
   const do3d = wanted.includes('3d') && hasKittiTracking();
   const do2d = wanted.includes('2d') && hasImageData();
   const doSeq = wanted.includes('seq') && hasSustech();
-  if (!do3d && !do2d && !doSeq) {
+  const doMask = wanted.includes('mask') && hasMaskData();
+  if (!do3d && !do2d && !doSeq && !doMask) {
     process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
     return [];
   }
@@ -122,6 +126,14 @@ export default async function efficiency(): Promise<BenchRow[]> {
       const r = modalityReport('3D sequence', `SUSTech example, one sequence of ${run.seq.frames.length} frames (000950–000975, sensor frame); targets per frame: vehicles with ≥ ${MIN_POINTS} points; arms: every frame from scratch vs Copy to next frame + fix the copies vs key frame + propagation (Shift+D, nothing selected) + fix the propagated boxes`, run.seq.frames.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_SEQ, { manual: 'per-frame', 'ai-review': 'copy-forward', propagate: 'propagate' });
       reports.push(r);
       out.push(...rows('3D sequence (vs per frame)', r, run.untrusted === 0));
+    }
+    if (doMask) {
+      const run = await runMaskBench(browser, { limitTargets: limitItems, say });
+      untrusted += run.untrusted;
+      logs.mask = run.logs;
+      const r = modalityReport('2D masks', `COCO val2017 image 139; targets: non-crowd single-part COCO outlines with area ≥ ${MIN_MASK_AREA} px; manual arm only: polygon tool, vertices = the outline simplified by Douglas–Peucker at ${DP_TOLERANCE} px (no SAM weights offline, so no Segment (AI) arm)`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_MASK, { manual: 'polygon' });
+      reports.push(r);
+      out.push(...rows('2D masks', r, run.untrusted === 0));
     }
   } finally {
     await browser.close();
