@@ -2,8 +2,8 @@
  * 2D masks (issue #16): the manual arm draws a polygon with the image editor's polygon tool
  * around each target, one click per vertex, Enter to finish. The vertices are the ground-truth
  * outline simplified with Douglas–Peucker at DP_TOLERANCE px (what a careful annotator clicks);
- * a vertex that would land within the tool's close radius of the first vertex (8 screen px, it
- * would close the polygon early) is skipped. Quality: polygon IoU (rasterised) against the
+ * from the 4th click on, a vertex that would land within the tool's close radius of the first
+ * vertex (8 screen px: it would close the polygon early) is skipped. Quality: polygon IoU (rasterised) against the
  * ground-truth polygon, read back from disk.
  *
  * There is no AI arm: Segment (AI) needs SAM encoder/decoder weights, and none are available
@@ -128,7 +128,7 @@ export async function runMaskManualArm(page: Page, items: readonly MaskItem[]): 
         const clicks: [number, number][] = [];
         for (let v = 0; v < ring.length; v += 2) {
           const p: [number, number] = [box.x + ring[v] * k, box.y + ring[v + 1] * k];
-          if (clicks.length >= 1 && Math.hypot(p[0] - clicks[0][0], p[1] - clicks[0][1]) < 9) continue; // would close the polygon
+          if (clicks.length >= 3 && Math.hypot(p[0] - clicks[0][0], p[1] - clicks[0][1]) < 9) continue; // would close the polygon (the tool closes from the 4th click on)
           if (clicks.length && Math.hypot(p[0] - clicks[clicks.length - 1][0], p[1] - clicks[clicks.length - 1][1]) < 4) continue; // the same spot
           clicks.push(p);
         }
