@@ -26,6 +26,7 @@ import { hasImageData, runImageBench } from './efficiency/runImage';
 import { hasSustech, runSequenceBench } from './efficiency/runSequence';
 import { hasMaskData, MIN_MASK_AREA, runMaskBench } from './efficiency/runMask';
 import { DP_TOLERANCE } from './efficiency/maskArm';
+import { runTrackBench } from './efficiency/runTrack';
 import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
 import type { ArmLog } from './efficiency/armLog';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep, type ModalityReport } from './efficiency/report';
@@ -37,6 +38,7 @@ const TARGET_3D = 0.5;
 const TARGET_2D = 0.5;
 const TARGET_SEQ = 0.3;
 const TARGET_MASK = 0.5;
+const TARGET_TRACK = 0.5;
 
 function buildTestRenderer(): void {
   const dir = path.join(ROOT, 'dist', 'renderer-test');
@@ -90,7 +92,9 @@ export default async function efficiency(): Promise<BenchRow[]> {
   const do2d = wanted.includes('2d') && hasImageData();
   const doSeq = wanted.includes('seq') && hasSustech();
   const doMask = wanted.includes('mask') && hasMaskData();
-  if (!do3d && !do2d && !doSeq && !doMask) {
+  // Opt-in (EFF_MODALITIES=track): the demo sequence is synthetic.
+  const doTrack = wanted.includes('track');
+  if (!do3d && !do2d && !doSeq && !doMask && !doTrack) {
     process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
     return [];
   }
@@ -134,6 +138,14 @@ export default async function efficiency(): Promise<BenchRow[]> {
       const r = modalityReport('2D masks', `COCO val2017 image 139; targets: non-crowd single-part COCO outlines with area ≥ ${MIN_MASK_AREA} px; manual arm only: polygon tool, vertices = the outline simplified by Douglas–Peucker at ${DP_TOLERANCE} px (no SAM weights offline, so no Segment (AI) arm)`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_MASK, { manual: 'polygon' });
       reports.push(r);
       out.push(...rows('2D masks', r, run.untrusted === 0));
+    }
+    if (doTrack) {
+      const run = await runTrackBench(browser, { say });
+      untrusted += run.untrusted;
+      logs.track = run.logs;
+      const r = modalityReport('Video track', `demo image sequence gliding_square (synthetic, ${run.frames} frames, one 60 × 60 square; truth from the frame pixels); a box (keyframe) on every frame vs keyframes + interpolation (${run.keyframes.manual} vs ${run.keyframes.interpolate} keyframes); n = frames`, 1, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_TRACK, { manual: 'every-frame', interpolate: 'interpolate' });
+      reports.push(r);
+      out.push(...rows('Video track (vs every frame)', r, run.untrusted === 0));
     }
   } finally {
     await browser.close();
