@@ -87,12 +87,11 @@ function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[
 }
 
 export default async function efficiency(): Promise<BenchRow[]> {
-  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,mask').split(',');
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,mask,track').split(',');
   const do3d = wanted.includes('3d') && hasKittiTracking();
   const do2d = wanted.includes('2d') && hasImageData();
   const doSeq = wanted.includes('seq') && hasSustech();
   const doMask = wanted.includes('mask') && hasMaskData();
-  // Opt-in (EFF_MODALITIES=track): the demo sequence is synthetic.
   const doTrack = wanted.includes('track');
   if (!do3d && !do2d && !doSeq && !doMask && !doTrack) {
     process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
