@@ -7,9 +7,11 @@
  *
  * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 scans), 2D boxes (the
  * same drive's 11 camera images) and a 3D sequence (SUSTech, 4 frames: per frame vs Copy to next
- * frame vs key frame + propagation, Shift+D). Not yet: 2D masks, video tracks (see the README).
+ * frame vs key frame + propagation, Shift+D), 2D masks (COCO image 139, manual polygon arm only: no
+ * SAM weights offline) and a video track (the demo sequence: a keyframe on every frame vs keyframes +
+ * interpolation).
  *
- * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq, EFF_NO_BUILD=1
+ * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq,mask,track, EFF_NO_BUILD=1
  * (reuse dist/renderer-test).
  */
 import { chromium } from '@playwright/test';
