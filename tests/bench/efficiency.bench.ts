@@ -7,9 +7,11 @@
  *
  * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 scans), 2D boxes (the
  * same drive's 11 camera images) and a 3D sequence (SUSTech, 4 frames: per frame vs Copy to next
- * frame vs key frame + propagation, Shift+D). Not yet: 2D masks, video tracks (see the README).
+ * frame vs key frame + propagation, Shift+D), 2D masks (COCO image 139, manual polygon arm only: no
+ * SAM weights offline) and a video track (the demo sequence: a keyframe on every frame vs keyframes +
+ * interpolation).
  *
- * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq, EFF_NO_BUILD=1
+ * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq,mask,track, EFF_NO_BUILD=1
  * (reuse dist/renderer-test).
  */
 import { chromium } from '@playwright/test';
@@ -24,6 +26,9 @@ import { hasKittiTracking } from './efficiency/kittiItems';
 import { runLidarBench } from './efficiency/runLidar';
 import { hasImageData, runImageBench } from './efficiency/runImage';
 import { hasSustech, runSequenceBench } from './efficiency/runSequence';
+import { hasMaskData, MIN_MASK_AREA, runMaskBench } from './efficiency/runMask';
+import { DP_TOLERANCE } from './efficiency/maskArm';
+import { runTrackBench } from './efficiency/runTrack';
 import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
 import type { ArmLog } from './efficiency/armLog';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep, type ModalityReport } from './efficiency/report';
@@ -34,6 +39,8 @@ export const OUT_DIR = path.join(ROOT, '.bench', 'efficiency');
 const TARGET_3D = 0.5;
 const TARGET_2D = 0.5;
 const TARGET_SEQ = 0.3;
+const TARGET_MASK = 0.5;
+const TARGET_TRACK = 0.5;
 
 function buildTestRenderer(): void {
   const dir = path.join(ROOT, 'dist', 'renderer-test');
@@ -82,11 +89,13 @@ function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[
 }
 
 export default async function efficiency(): Promise<BenchRow[]> {
-  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq').split(',');
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,mask,track').split(',');
   const do3d = wanted.includes('3d') && hasKittiTracking();
   const do2d = wanted.includes('2d') && hasImageData();
   const doSeq = wanted.includes('seq') && hasSustech();
-  if (!do3d && !do2d && !doSeq) {
+  const doMask = wanted.includes('mask') && hasMaskData();
+  const doTrack = wanted.includes('track');
+  if (!do3d && !do2d && !doSeq && !doMask && !doTrack) {
     process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
     return [];
   }
@@ -122,6 +131,22 @@ export default async function efficiency(): Promise<BenchRow[]> {
       const r = modalityReport('3D sequence', `SUSTech example, one sequence of ${run.seq.frames.length} frames (000950–000975, sensor frame); targets per frame: vehicles with ≥ ${MIN_POINTS} points; arms: every frame from scratch vs Copy to next frame + fix the copies vs key frame + propagation (Shift+D, nothing selected) + fix the propagated boxes`, run.seq.frames.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_SEQ, { manual: 'per-frame', 'ai-review': 'copy-forward', propagate: 'propagate' });
       reports.push(r);
       out.push(...rows('3D sequence (vs per frame)', r, run.untrusted === 0));
+    }
+    if (doMask) {
+      const run = await runMaskBench(browser, { limitTargets: limitItems, say });
+      untrusted += run.untrusted;
+      logs.mask = run.logs;
+      const r = modalityReport('2D masks', `COCO val2017 image 139; targets: non-crowd single-part COCO outlines with area ≥ ${MIN_MASK_AREA} px; manual arm only: polygon tool, vertices = the outline simplified by Douglas–Peucker at ${DP_TOLERANCE} px (no SAM weights offline, so no Segment (AI) arm)`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_MASK, { manual: 'polygon' });
+      reports.push(r);
+      out.push(...rows('2D masks', r, run.untrusted === 0));
+    }
+    if (doTrack) {
+      const run = await runTrackBench(browser, { say });
+      untrusted += run.untrusted;
+      logs.track = run.logs;
+      const r = modalityReport('Video track', `demo image sequence gliding_square (synthetic, ${run.frames} frames, one 60 × 60 square; truth from the frame pixels); a box (keyframe) on every frame vs keyframes + interpolation (${run.keyframes.manual} vs ${run.keyframes.interpolate} keyframes); n = frames`, 1, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_TRACK, { manual: 'every-frame', interpolate: 'interpolate' });
+      reports.push(r);
+      out.push(...rows('Video track (vs every frame)', r, run.untrusted === 0));
     }
   } finally {
     await browser.close();

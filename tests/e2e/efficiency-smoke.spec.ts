@@ -4,7 +4,9 @@
  * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
- * and propagation (Shift+D) from the first frame.
+ * and propagation (Shift+D) from the first frame. A fourth draws three COCO outlines with the polygon
+ * tool (2D masks, manual arm only: no SAM weights offline). A fifth tracks the demo sequence's square
+ * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation.
  * It checks that the harness completes, that the page logged real (trusted) input and no
  * script-made events, that both arms end at the quality bar (every target covered or reported as
  * a failure, nothing false or pending left) and that the report renders. It does not check the
@@ -15,6 +17,8 @@ import { hasKittiTracking } from '../bench/efficiency/kittiItems';
 import { runLidarBench } from '../bench/efficiency/runLidar';
 import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
 import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
+import { hasMaskData, runMaskBench } from '../bench/efficiency/runMask';
+import { runTrackBench } from '../bench/efficiency/runTrack';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
 
 test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
@@ -85,6 +89,40 @@ test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to 
   expect(prop.targets.filter((t) => t.item === run.seq.frames[1].stem && t.via === 'prelabel').length + prop.deleted.length + (prop.ignored?.length ?? 0)).toBeGreaterThan(0);
   const md = renderMarkdown(modality(run));
   expect(md).toContain('| propagate |');
+});
+
+test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon tool, real clicks logged, IoU >= 0.7 on disk', async ({ browser }) => {
+  test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
+  test.setTimeout(60_000);
+  const run = await runMaskBench(browser, { limitTargets: 3 });
+  const n = run.items[0].targets.length;
+  expect(n).toBe(3);
+  expect(run.untrusted).toBe(0);
+  const log = run.logs.manual!;
+  expect(log.errors).toEqual([]);
+  const events = log.steps.flatMap((s) => s.events);
+  expect(events.filter((e) => e.type === 'up').length, 'vertex clicks logged').toBeGreaterThanOrEqual(9);
+  expect(events.some((e) => e.type === 'key' && e.key === 'Enter')).toBe(true);
+  expect(log.targets).toHaveLength(n);
+  expect(run.endQuality.manual).toMatchObject({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+  const s = summarise('polygon', log, n);
+  expect(s.secondsPerObject).toBeGreaterThan(0);
+  expect(renderMarkdown({ modality: '2D masks', dataset: 'smoke', items: 1, arms: [s], target: 0.5, endQuality: run.endQuality as never })).toContain('| polygon |');
+});
+
+test('efficiency harness, video track: 4 demo frames, a box on every frame vs keyframes + interpolation, IoU >= 0.7 on disk', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const run = await runTrackBench(browser, { frames: 4 });
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'interpolate'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    expect(log.targets).toHaveLength(4);
+    expect(run.endQuality[arm]).toMatchObject({ targets: 4, covered: 4, falseLeft: 0, pendingLeft: 0 });
+    expect(log.steps.flatMap((s) => s.events).filter((e) => e.type === 'up' && e.path > 4).length, `${arm}: drags logged`).toBeGreaterThan(0);
+  }
+  // interpolation left at least one frame without its own keyframe
+  expect(run.keyframes.interpolate!).toBeLessThan(run.keyframes.manual!);
 });
 
 /** The sequence report as the benchmark builds it (three arms, per frame first). */

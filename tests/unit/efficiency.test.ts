@@ -11,6 +11,7 @@ import { assign, CORRECTION_KEYS, good3d, heightIoU, MAX_CORRECTION_KEYS, nextCo
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep } from '../bench/efficiency/report';
 import type { ArmLog } from '../bench/efficiency/armLog';
 import { assign2d, iou2d } from '../bench/efficiency/imageArm';
+import { polygonIoU, simplifyRing } from '../bench/efficiency/maskArm';
 
 const key = (k: string, repeat = false): InputEvent => ({ t: 0, type: 'key', key: k, repeat });
 const down = (x = 0, y = 0): InputEvent => ({ t: 0, type: 'down', x, y, button: 0 });
@@ -196,5 +197,21 @@ describe('2D policy', () => {
     expect(a.byGt.get(0)).toBe('a');
     expect(a.byGt.has(1)).toBe(false);
     expect(a.falsePreds.sort()).toEqual(['b', 'c']);
+  });
+});
+
+describe('mask arm geometry', () => {
+  it('polygon IoU: identical squares 1, half-overlapping 1/3, disjoint 0', () => {
+    const sq = (x: number) => [x, 0, x + 10, 0, x + 10, 10, x, 10];
+    expect(polygonIoU(sq(0), sq(0))).toBeCloseTo(1, 6);
+    expect(polygonIoU(sq(0), sq(5))).toBeCloseTo(1 / 3, 2);
+    expect(polygonIoU(sq(0), sq(20))).toBe(0);
+  });
+  it('Douglas-Peucker drops collinear and near-collinear vertices of a ring, keeps corners', () => {
+    const ring = [0, 0, 5, 0.5, 10, 0, 10, 5, 10, 10, 5, 10, 0, 10, 0, 5];
+    const s = simplifyRing(ring, 2);
+    expect(s.length / 2).toBe(4);
+    expect(polygonIoU(s, ring)).toBeGreaterThan(0.95);
+    expect(simplifyRing(ring, 0.1).length / 2).toBe(5); // the 0.5 px bump is kept at a fine tolerance
   });
 });
