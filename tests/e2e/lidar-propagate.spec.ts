@@ -83,7 +83,7 @@ test('propagate a labelled SUSTech box along the sequence by keyboard: progress,
 
   // Shift+D: the run goes to the sequence's end (3 frames), showing progress, then a notice.
   await page.keyboard.press('Shift+D');
-  await expect(page.getByTestId('lidar-notice')).toContainText('Propagated 1 box(es) over 3 frame(s)', { timeout: 60_000 });
+  await expect(page.getByTestId('lidar-notice')).toContainText('Propagated 1 box over 3 frames', { timeout: 60_000 });
   await expect(page.getByTestId('propagate-progress')).toHaveCount(0);
   for (let f = 1; f < FRAMES.length; f++) await expect(page.getByTestId(`frame-mark-${f}`)).toHaveAttribute('data-changed', 'true');
   await expect(page.getByTestId('frame-mark-0')).not.toHaveAttribute('data-changed', 'true');
@@ -168,7 +168,7 @@ test('Shift+D with nothing selected propagates all boxes: progress, Cancel leave
 
   // Run it to the end: every box of the frame is carried to frames 2–4, then one Ctrl+Z undoes it all.
   await page.keyboard.press('Shift+D');
-  await expect(page.getByTestId('lidar-notice')).toContainText('Propagated 19 box(es) over 3 frame(s)', { timeout: 90_000 });
+  await expect(page.getByTestId('lidar-notice')).toContainText('Propagated 19 boxes over 3 frames', { timeout: 90_000 });
   for (let f = 1; f < FRAMES.length; f++) await expect(page.getByTestId(`frame-mark-${f}`)).toHaveAttribute('data-changed', 'true');
   await waitSaved(page);
   const doc = readDoc();

@@ -96,7 +96,7 @@ export function useSequenceTools(d: SequenceToolDeps) {
         if (sel) latest.current.setSelected(sel);
         setChanged(applied.frames);
         const frames = Math.max(0, ...r.tracks.map((p) => p.boxes.length));
-        latest.current.setNotice(t('lidarSeq.done', { boxes: keys.length, frames, tracked: r.tracked, predicted: r.predicted, lost: r.lost }));
+        latest.current.setNotice(t('lidarSeq.done', { count: keys.length, span: t('lidarSeq.span', { count: frames }), tracked: r.tracked, predicted: r.predicted, lost: r.lost }));
       } catch (e) {
         latest.current.setNotice(String((e as Error).message ?? e));
       } finally {
