@@ -77,12 +77,8 @@ export interface ProposeOptions extends LinkOptions, RectFitOptions {
 /** Default second clustering: 8-neighbourhood of 0.2 m cells, nearly independent of range. */
 export const TIGHT_LINK: LinkOptions = { radialLinkAngle: 0.008, tangentialLinkAngle: 0.002, minLinkCells: 1, maxLinkCells: 2 };
 
-/**
- * Default review threshold, a probability: with every dataset scored by a classifier that never
- * saw it (fit-proposal-classifier.ts), 0.5 is the lowest of 0.2 ... 0.6 whose precision within
- * 40 m stays >= 60 %.
- */
-export const DEFAULT_PROPOSAL_THRESHOLD = 0.4;
+import { DEFAULT_PROPOSAL_THRESHOLD } from './proposalThreshold';
+export { DEFAULT_PROPOSAL_THRESHOLD };
 
 const CAR = CLASS_PRIORS.find((p) => p.label === 'car')!;
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');

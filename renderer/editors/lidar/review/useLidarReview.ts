@@ -4,6 +4,7 @@
  * and their keys (review/keys.ts). Going to a prediction selects it, changes frame when it is on
  * another one, and flies the view to it: the bird's-eye view frames it, the 3D view orbits round it.
  */
+import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../../core/lidar/proposalThreshold';
 import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../../core/document/schema';
@@ -47,7 +48,7 @@ export interface LidarReview {
 
 export function useLidarReview(p: LidarReviewDeps): LidarReview {
   const { t } = useTranslation();
-  const [threshold, setThreshold] = useState(0.4); // DEFAULT_PROPOSAL_THRESHOLD (core/lidar/propose.ts)
+  const [threshold, setThreshold] = useState(DEFAULT_PROPOSAL_THRESHOLD);
   const all = useMemo(() => (p.records ? pendingPredictions(p.records) : []), [p.records]);
   const inFrame = useMemo(() => all.filter((x) => x.frame === p.frame), [all, p.frame]);
   const remembered = useMemo(() => (p.records ? Object.keys(p.records).filter(isRejectedKey).length : 0), [p.records]);
