@@ -210,8 +210,16 @@ async function selectBox(page: Page, id: string): Promise<void> {
   if (s.selection.length === 1 && s.selection[0] === id) return;
   const b = boxOf(s.objects.find((o) => o.id === id)!);
   const at = await mapper(page);
-  for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8], [0.2, 0.8], [0.8, 0.2]]) {
-    await page.mouse.click(...at(b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)));
+  // Centre first; where boxes overlap, the person clicks a part of the box no other box covers.
+  const others = s.objects.filter((o) => o.id !== id && o.geometry.kind === 'box2d').map(boxOf);
+  const covered = ([x, y]: [number, number]) => others.some((o) => x >= o.x1 && x <= o.x2 && y >= o.y1 && y <= o.y2);
+  const fr = [0.5, 0.2, 0.8, 0.35, 0.65];
+  const grid = fr.flatMap((fx) => fr.map((fy): [number, number] => [b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)]));
+  const free = grid.filter((p) => !covered(p));
+  const spots = free.length ? [free[0]] : [];
+  for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8], [0.2, 0.8], [0.8, 0.2]]) spots.push([b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)]);
+  for (const [x, y] of spots) {
+    await page.mouse.click(...at(x, y));
     s = await until(page, (x) => x.selection.length === 1 && x.selection[0] === id, 1_500);
     if (s.selection[0] === id) return;
   }

@@ -19,6 +19,24 @@
  * view first, scope.ts.)
  * An object that does not reach MATCH_IOU within the cap is a failure and is reported.
  *
+ * How a close box is corrected (3D; the same for a pre-label, a copied or propagated box and a box
+ * the annotator just made with the one-click fit or a drawn box, so in every arm):
+ *  - REFIT_FIRST: the editor's re-fit key first (R, "re-fit selected cuboid to its points",
+ *    renderer/editors/lidar/keys.ts), one key. The annotator looks at the result (the next key
+ *    run's M, klm.ts) and keeps it when it is better by the judged quality (`keepRefit`), else
+ *    undoes it (Ctrl+Z, one more key press); then the correction keys as before. Both presses
+ *    count towards MAX_CORRECTION_KEYS.
+ *
+ * How good pre-labels are accepted (every arm that has pending pre-labels; 3D single frames):
+ *  - ACCEPT_ALL_IN_FRAME: once every pre-label of a frame has been judged (one M each, charged at
+ *    the judgement), the false ones deleted and the close ones corrected, and every pre-label still
+ *    pending on the frame is one judged a match (none left alone by the ignore rule above, none
+ *    under the review panel's threshold: the count on its "accept N" button says so), the frame's
+ *    matches are accepted at once with Shift+Enter ("accept all above threshold in this frame", the
+ *    LiDAR review keys): one key chord for the frame instead of one key each. On a frame where an
+ *    ignored pre-label is still pending, Shift+Enter would accept it too, so there the matches are
+ *    accepted one by one in the review strip (Enter each), as before.
+ *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
  */
 import type { Cuboid3D } from '../../../core/document/schema';
@@ -33,6 +51,10 @@ export const MAX_CORRECTION_KEYS = 40;
 export const MIN_POINTS = 50;
 /** Bird's-eye IoU at which a pre-label counts as lying on a labelled non-target object (ignored). */
 export const IGNORE_IOU = 0.5;
+/** Try the editor's re-fit (R) on a close box before correcting it with keys (see above). */
+export const REFIT_FIRST = true;
+/** Accept a frame's matches with Shift+Enter when they are all that is pending there (see above). */
+export const ACCEPT_ALL_IN_FRAME = true;
 
 /** Whether a box lies on one of the labelled objects outside the target set (bird's-eye IoU >= IGNORE_IOU). */
 export const onIgnored = (box: Cuboid3D, ignore: readonly Cuboid3D[]) => ignore.some((g) => bevIoU(box, g) >= IGNORE_IOU);
@@ -52,6 +74,15 @@ export function quality3d(box: Cuboid3D, gt: Cuboid3D): number {
 }
 
 export const good3d = (box: Cuboid3D, gt: Cuboid3D) => quality3d(box, gt) >= MATCH_IOU;
+
+/**
+ * Whether the annotator keeps what the re-fit key made of a box: it is at the bar, or it is closer
+ * to the object than before by the steering score (both IoUs up to a margin over the bar, see
+ * `score`), which is what the key corrections then work from. Otherwise it is undone.
+ */
+export function keepRefit(before: Cuboid3D, after: Cuboid3D, gt: Cuboid3D): boolean {
+  return good3d(after, gt) || score(after, gt) > score(before, gt) + 1e-9;
+}
 
 export interface Pred {
   id: string;
