@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cuboid3D } from '../../core/document/schema';
 import { bevIoU } from '../../core/lidar/iou';
 import { KLM, klmCost, type InputEvent } from '../bench/efficiency/klm';
-import { assign, CORRECTION_KEYS, good3d, heightIoU, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
+import { assign, CORRECTION_KEYS, good3d, heightIoU, keepRefit, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep } from '../bench/efficiency/report';
 import type { ArmLog } from '../bench/efficiency/armLog';
 import { assign2d, iou2d } from '../bench/efficiency/imageArm';
@@ -82,6 +82,17 @@ describe('policy', () => {
       }
       expect(good3d(b, gt)).toBe(true);
     }
+  });
+
+  it('keeps a re-fit that brings the box closer or to the bar, undoes one that makes it worse', () => {
+    const gt = car(12, -3, 0.4);
+    const off = { ...gt, center: [12.8, -3, gt.center[2]] as [number, number, number] };
+    const nearer = { ...gt, center: [12.3, -3, gt.center[2]] as [number, number, number] };
+    const further = { ...gt, center: [13.4, -3, gt.center[2]] as [number, number, number] };
+    expect(keepRefit(off, nearer, gt)).toBe(true);
+    expect(keepRefit(off, further, gt)).toBe(false);
+    expect(keepRefit(off, off, gt)).toBe(false); // no change: nothing gained
+    expect(keepRefit(further, gt, gt)).toBe(true);
   });
 
   it('has every LiDAR nudge, coarse and fine', () => {
@@ -163,6 +174,23 @@ describe('report', () => {
     expect(mid.precision).toBe(1);
     expect(high.ratioToManual).toBeCloseTo(1, 9); // no pre-label left: the manual cost
     expect(high.predictions).toBe(0);
+  });
+
+  it('shares a step done once for several targets (Shift+Enter) among them in the sweep', () => {
+    const both: ArmLog = {
+      steps: [step('f', 'accept', 0, 1), step('f', 'accept', 1, 1), { ...step('f', 'accept', null, 2), shared: [0, 1] }],
+      targets: [
+        { item: 'f', target: 0, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.9, correctionKeys: 0 },
+        { item: 'f', target: 1, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.5, correctionKeys: 0 },
+      ],
+      deleted: [],
+      errors: [],
+    };
+    // Target 0 (0.9) costs M + half the shared 2 M; target 1 (0.5) is dropped at 0.6 and costs its manual 2 M.
+    const [all, high] = thresholdSweep(manual, both, [0.4, 0.6]);
+    expect(all.secondsPerObject).toBeCloseTo(2 * KLM.mental, 9);
+    expect(high.secondsPerObject).toBeCloseTo((2 * KLM.mental + 2 * KLM.mental) / 2, 9);
+    expect(summarise('ai', both, 2).byStep.accept?.mentals).toBe(4);
   });
 
   it('finds the precision at which pre-labels stop paying off', () => {

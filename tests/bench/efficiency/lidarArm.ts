@@ -8,7 +8,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
-import { ACCEPT_ALL_IN_FRAME, assign, good3d, keepRefit, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, REFIT_FIRST, type Pred } from './policy';
+import { ACCEPT_ALL_IN_FRAME, assign, good3d, keepRefit, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, REFIT_FIRST, REVIEW_WALK, type Pred } from './policy';
 import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/proposalThreshold';
 
 interface LidarState {
@@ -163,8 +163,10 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   const plan = assign(preds, item.targets, item.ignore ?? []);
   // On a labelled object outside the target set: left alone, neither charged nor credited (policy.ts).
   for (const id of plan.ignored) (log.ignored ??= []).push({ item: item.stem, score: scoreOf(id) });
+  // 0. The review walk (policy.ts REVIEW_WALK): every pre-label handled with the review keys; then only creations are left.
+  const walked = ai && REVIEW_WALK ? await reviewWalk(page, rec, log, item, plan, scoreOf) : null;
   // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
-  for (const id of plan.falsePreds) {
+  for (const id of walked ? [] : plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
     await guarded(log, `${item.stem}: delete ${id}`, async () => {
       await selectBox(page, id);
@@ -176,6 +178,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   }
   // 2. Every target: accept, correct or create.
   for (let g = 0; g < targets.length; g++) {
+    if (walked?.has(g)) continue;
     const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
       const gt = targets[g];
       const pid = plan.byGt.get(g);
@@ -206,7 +209,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
       }
       let keys = 0;
       let refit: TargetRecord['refit'];
-      if (id) ({ keys, refit } = await correct(page, id, gt));
+      if (id) ({ keys, refit } = await correct(page, id, gt, via === 'prelabel'));
       if (keys) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
       s = await state(page);
       const o = id ? s.objects.find((x) => x.id === id) : undefined;
@@ -232,6 +235,101 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
     }
   }
   return accepts;
+}
+
+/**
+ * policy.ts REVIEW_WALK: the frame's pre-labels handled with the LiDAR review keys. Tab selects the
+ * next pending prediction; Enter accepts and Delete rejects the selected one (each then selects the
+ * next); a close one is corrected (R first, then keys). When every pre-label still pending on the
+ * frame is a judged match (ACCEPT_ALL_IN_FRAME), Shift+Enter accepts them together. Returns the
+ * targets done (accepted or corrected); the others are created afterwards.
+ */
+async function reviewWalk(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, plan: ReturnType<typeof assign>, scoreOf: (id: string) => number): Promise<Set<number>> {
+  const done = new Set<number>();
+  const gtOf = new Map([...plan.byGt].map(([g, id]) => [id, g]));
+  const falseIds = new Set(plan.falsePreds);
+  const handled = new Set<string>();
+  const isMatch = (o: AnnotationObject) => gtOf.has(o.id) && good3d(cuboid(o), item.targets[gtOf.get(o.id)!]) && o.label === 'car';
+  const pendingOf = (s: LidarState) => s.objects.filter((o) => o.source.kind === 'model' && !o.accepted && o.geometry.kind === 'cuboid3d');
+  const record = (o: AnnotationObject, outcome: 'accepted') => {
+    const g = gtOf.get(o.id)!;
+    log.targets.push({ item: item.stem, target: g, outcome, via: 'prelabel', quality: quality3d(cuboid(o), item.targets[g]), score: scoreOf(o.id), correctionKeys: 0 });
+    done.add(g);
+  };
+  const planned = plan.byGt.size + falseIds.size;
+  for (let guard = 0; guard < 4 * (planned + plan.ignored.length) + 8; guard++) {
+    let s = await state(page);
+    const remaining = s.objects.filter((o) => (gtOf.has(o.id) || falseIds.has(o.id)) && !handled.has(o.id));
+    if (!remaining.length) break;
+    const pending = pendingOf(s);
+    const sel = remaining.find((o) => o.id === s.selected);
+    // Every pre-label still pending here is a judged match: accept them together (one M each, judged; one chord).
+    const allMatch = ACCEPT_ALL_IN_FRAME && remaining.every(isMatch) && pending.length === remaining.length && pending.every((o) => remaining.includes(o) && (o.source as { score: number }).score >= DEFAULT_PROPOSAL_THRESHOLD - 1e-9);
+    if (allMatch && (remaining.length >= 2 || !sel)) {
+      for (const o of remaining) {
+        record(o, 'accepted');
+        await rec.step(item.stem, 'accept', gtOf.get(o.id)!, 1);
+      }
+      await expect(page.getByTestId('accept-frame-above')).toContainText(`${remaining.length}`);
+      await page.keyboard.press('Shift+Enter');
+      const ids = new Set(remaining.map((o) => o.id));
+      s = await until(page, (x) => x.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted));
+      if (!s.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted)) log.errors.push(`${item.stem}: Shift+Enter did not accept ${ids.size} pre-labels`);
+      await rec.step(item.stem, 'accept', null, 0, remaining.map((o) => gtOf.get(o.id)!));
+      break;
+    }
+    if (!sel) {
+      // Not on one to act on (nothing selected, a corrected box, or one left alone): the next prediction.
+      const before = s.selected;
+      await page.keyboard.press('Tab');
+      await until(page, (x) => x.selected !== before, 1_500);
+      await rec.step(item.stem, 'navigate', null, 0);
+      continue;
+    }
+    handled.add(sel.id);
+    if (falseIds.has(sel.id)) {
+      log.deleted.push({ item: item.stem, score: scoreOf(sel.id) });
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === sel.id));
+      if (s.objects.some((o) => o.id === sel.id)) log.errors.push(`${item.stem}: Delete did not reject pre-label ${sel.id}`);
+      await rec.step(item.stem, 'delete', null, 1);
+      continue;
+    }
+    const g = gtOf.get(sel.id)!;
+    const gt = item.targets[g];
+    if (isMatch(sel)) {
+      await page.keyboard.press('Enter');
+      await until(page, (x) => !!x.objects.find((o) => o.id === sel.id)?.accepted);
+      record(sel, 'accepted');
+      await rec.step(item.stem, 'accept', g, 1);
+      continue;
+    }
+    // Close: class key if needed, then re-fit / keys (correct), then Enter if it is still a prediction.
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      if (sel.label !== 'car') {
+        await page.keyboard.press('1');
+        await until(page, (x) => x.objects.find((o) => o.id === sel.id)?.label === 'car');
+      }
+      await rec.step(item.stem, 'correct', g, 1);
+      const { keys, refit } = await correct(page, sel.id, gt, true);
+      let o = (await state(page)).objects.find((x) => x.id === sel.id);
+      const q = o ? quality3d(cuboid(o), gt) : 0;
+      if (o && o.source.kind === 'model' && !o.accepted && q >= MATCH_IOU) {
+        if ((await state(page)).selected !== sel.id) await selectBox(page, sel.id);
+        await page.keyboard.press('Enter');
+        o = (await until(page, (x) => !!x.objects.find((y) => y.id === sel.id)?.accepted)).objects.find((x) => x.id === sel.id);
+      }
+      if (keys || o?.accepted) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
+      log.targets.push({ item: item.stem, target: g, outcome: q >= MATCH_IOU ? 'corrected' : 'failed', via: 'prelabel', quality: q, score: scoreOf(sel.id), correctionKeys: keys, ...(refit ? { refit } : {}) });
+      done.add(g);
+    });
+    if (!ok) {
+      if (!done.has(g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'prelabel', quality: 0, correctionKeys: 0 });
+      done.add(g);
+      await rec.step(item.stem, 'correct', g, 0);
+    }
+  }
+  return done;
 }
 
 /**
@@ -357,18 +455,18 @@ async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; vi
 }
 
 /**
- * Corrections until the box is good or the cap is reached: first the re-fit key (R) when the
- * policy says so (policy.ts REFIT_FIRST; undone with Ctrl+Z when it did not help, `keepRefit`),
+ * Corrections until the box is good or the cap is reached: first the re-fit key (R) on a box the
+ * annotator did not make (`tryRefit`; policy.ts REFIT_FIRST; undone with Ctrl+Z when it did not help, `keepRefit`),
  * then keyboard corrections (policy.nextCorrection). Returns the key presses (R and the undo
  * included) and what the re-fit did.
  */
-async function correct(page: Page, id: string, gt: Cuboid3D): Promise<{ keys: number; refit: TargetRecord['refit'] }> {
+async function correct(page: Page, id: string, gt: Cuboid3D, tryRefit: boolean): Promise<{ keys: number; refit: TargetRecord['refit'] }> {
   await selectBox(page, id);
   let keys = 0;
   let refit: TargetRecord['refit'];
   const current = async () => (await state(page)).objects.find((x) => x.id === id);
   const first = await current();
-  if (REFIT_FIRST && first && !good3d(cuboid(first), gt)) {
+  if (REFIT_FIRST && tryRefit && first && !good3d(cuboid(first), gt)) {
     const before = geomKey(first);
     await page.keyboard.press('r');
     keys++;

@@ -20,7 +20,10 @@ export interface ArmSummary {
   dragPxPerObject: number;
   wallSecondsPerObject: number;
   total: Cost;
-  byStep: Partial<Record<Step, { seconds: number; interactions: number }>>;
+  /** Per step: KLM seconds, interactions and the operators behind them (all logged events of that step kind). */
+  byStep: Partial<Record<Step, { seconds: number; interactions: number; mentals: number; keystrokes: number; clicks: number; drags: number; homings: number }>>;
+  /** 3D: what the re-fit key did on the boxes it was tried on (policy.ts REFIT_FIRST). */
+  refit?: { kept: number; undone: number; none: number };
   outcomes: Partial<Record<Outcome, number>>;
   /** AI arms: what the model gave. precision = pre-labels accepted as they were / all in scope. */
   predictions?: { total: number; accepted: number; corrected: number; deleted: number; precision: number };
@@ -38,9 +41,14 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
   for (const { rec, cost } of stepCosts(log)) {
     total = addCost(total, cost);
     wall += rec.wallMs;
-    const s = (byStep[rec.step] ??= { seconds: 0, interactions: 0 });
+    const s = (byStep[rec.step] ??= { seconds: 0, interactions: 0, mentals: 0, keystrokes: 0, clicks: 0, drags: 0, homings: 0 });
     s.seconds += cost.seconds;
     s.interactions += cost.interactions;
+    s.mentals += cost.mentals;
+    s.keystrokes += cost.keystrokes;
+    s.clicks += cost.clicks;
+    s.drags += cost.drags;
+    s.homings += cost.homings;
   }
   const outcomes: ArmSummary['outcomes'] = {};
   for (const t of log.targets) outcomes[t.outcome] = (outcomes[t.outcome] ?? 0) + 1;
@@ -64,6 +72,9 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
       ? { predictions: { total: predTotal, accepted, corrected: fromPred.length - accepted, deleted: log.deleted.length, precision: accepted / predTotal } }
       : {}),
     ...(log.ignored?.length ? { ignored: log.ignored.length } : {}),
+    ...(log.targets.some((t) => t.refit)
+      ? { refit: { kept: log.targets.filter((t) => t.refit === 'kept').length, undone: log.targets.filter((t) => t.refit === 'undone').length, none: log.targets.filter((t) => t.refit === 'none').length } }
+      : {}),
     costliestStep,
   };
 }
@@ -176,6 +187,14 @@ export function renderMarkdown(r: ModalityReport): string {
   }
   lines.push('', '| arm | ' + STEPS.join(' | ') + ' | costliest step |', '|---|' + STEPS.map(() => '---').join('|') + '|---|');
   for (const a of r.arms) lines.push(`| ${a.arm} (s / object) | ${STEPS.map((s) => f2((a.byStep[s]?.seconds ?? 0) / a.n)).join(' | ')} | ${a.costliestStep} |`);
+  // Where the seconds go: the KLM operators behind each step kind (totals over the arm).
+  lines.push('', '| arm, step | s / object | M (1.35 s) | keystrokes (0.28 s) | clicks (1.3 s) | drags (2.4 s) | homings (0.4 s) |', '|---|---|---|---|---|---|---|');
+  for (const a of r.arms)
+    for (const st of STEPS) {
+      const b = a.byStep[st];
+      if (b && b.seconds > 0) lines.push(`| ${a.arm}, ${st} | ${f2(b.seconds / a.n)} | ${b.mentals} | ${b.keystrokes} | ${b.clicks} | ${b.drags} | ${b.homings} |`);
+    }
+  for (const a of r.arms.filter((x) => x.refit)) lines.push('', `${a.arm}: re-fit key (R) tried on ${a.refit!.kept + a.refit!.undone + a.refit!.none} boxes: closer and kept ${a.refit!.kept}, worse and undone ${a.refit!.undone}, no change ${a.refit!.none}.`);
   for (const ai of r.arms.slice(1).filter((a) => a.predictions)) {
     const p = ai.predictions!;
     lines.push('', `${ai.arm}: boxes to judge (pre-labels, or boxes copied / propagated from an earlier frame): ${p.total} (kept as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}); left alone on labelled non-target objects (ignored, not charged, not counted): ${ai.ignored ?? 0}.`);
