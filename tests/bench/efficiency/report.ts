@@ -167,6 +167,8 @@ export interface ModalityReport {
   /** Target on the AI arm's ratio to manual, e.g. 0.5. */
   target: number;
   endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number; ignoredLeft?: number }>;
+  /** AI + QA: what the automatic checks flag among the pre-labels taken as they are (qaTriage.ts). */
+  qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number> };
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -203,6 +205,11 @@ export function renderMarkdown(r: ModalityReport): string {
   }
   if (r.breakEvenPrecision === 'never') lines.push('Break-even precision: none — with the default threshold\'s mix of accepted and corrected pre-labels, the AI arm costs more than manual even with no false pre-label to delete (the sweep shows what dropping the low-scoring ones does).');
   else if (typeof r.breakEvenPrecision === 'number') lines.push(`Break-even precision: ${f2(r.breakEvenPrecision)} — below it the AI arm costs more than manual (the default threshold's mix of accepted and corrected pre-labels, plus false ones at the measured delete cost).`);
+  if (r.qa) {
+    const q = r.qa;
+    const checks = Object.entries(q.byCheck).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    lines.push('', `AI + QA (accept the pre-labels unseen, fix what the automatic checks flag): the checks (core/qa defaults, points included) flag ${q.wrongFlagged} of the ${q.wrong} wrong pre-labels (false or off the bar) and ${q.rightFlagged} of the ${q.right} right ones (findings: ${checks}; ${q.ignored} ignored pre-labels not counted). ${q.wrongFlagged < q.wrong ? `The arm would leave ${q.wrong - q.wrongFlagged} wrong boxes, so it cannot end at the quality bar and is not run.` : 'Every wrong pre-label is flagged.'}`);
+  }
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
