@@ -9,6 +9,7 @@ import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
 import { CLOSE_IOU, MATCH_IOU } from './policy';
+import { hitTest } from '../../../core/editing/image/geometry';
 
 export interface Box {
   x1: number;
@@ -210,14 +211,12 @@ async function selectBox(page: Page, id: string): Promise<void> {
   if (s.selection.length === 1 && s.selection[0] === id) return;
   const b = boxOf(s.objects.find((o) => o.id === id)!);
   const at = await mapper(page);
-  // Centre first; where boxes overlap, the person clicks a part of the box no other box covers.
-  const others = s.objects.filter((o) => o.id !== id && o.geometry.kind === 'box2d').map(boxOf);
-  const covered = ([x, y]: [number, number]) => others.some((o) => x >= o.x1 && x <= o.x2 && y >= o.y1 && y <= o.y2);
-  const fr = [0.5, 0.2, 0.8, 0.35, 0.65];
+  // The person sees which box is drawn on top where boxes overlap (the editor's paint order,
+  // core/editing/image/geometry.ts hitTest): they click a part of this box that is on top, centre
+  // first; a box that is nowhere on top is picked from the objects panel straight away.
+  const fr = [0.5, 0.35, 0.65, 0.2, 0.8];
   const grid = fr.flatMap((fx) => fr.map((fy): [number, number] => [b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)]));
-  const free = grid.filter((p) => !covered(p));
-  const spots = free.length ? [free[0]] : [];
-  for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8], [0.2, 0.8], [0.8, 0.2]]) spots.push([b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)]);
+  const spots = grid.filter(([x, y]) => hitTest(s.objects, { x, y }, 0)?.id === id).slice(0, 2);
   for (const [x, y] of spots) {
     await page.mouse.click(...at(x, y));
     s = await until(page, (x) => x.selection.length === 1 && x.selection[0] === id, 1_500);
