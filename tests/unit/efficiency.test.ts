@@ -178,7 +178,7 @@ describe('report', () => {
 
   it('shares a step done once for several targets (Shift+Enter) among them in the sweep', () => {
     const both: ArmLog = {
-      steps: [step('f', 'accept', 0, 1), step('f', 'accept', 1, 1), { ...step('f', 'accept', null, 2), shared: [0, 1] }],
+      steps: [step('f', 'accept', 0, 1), step('f', 'accept', 1, 1), { ...step('f', 'accept', null, 2), shared: [{ item: 'f', target: 0 }, { item: 'f', target: 1 }] }],
       targets: [
         { item: 'f', target: 0, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.9, correctionKeys: 0 },
         { item: 'f', target: 1, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.5, correctionKeys: 0 },

@@ -15,8 +15,8 @@ export interface StepRecord {
   step: Step;
   /** Target index within the item, or null for steps that belong to no target (navigation, deleting a false pre-label). */
   target: number | null;
-  /** A step done once for several targets (Shift+Enter accepting a frame's matches): their indices; its cost is shared among them. */
-  shared?: number[];
+  /** A step done once for several targets (an accept-all): those targets; its cost is shared among them. */
+  shared?: { item: string; target: number }[];
   decisions: number;
   events: InputEvent[];
   wallMs: number;
@@ -73,7 +73,7 @@ export class Recorder {
     this.t0 = Date.now();
   }
   /** Closes the segment since the last start() as one step. */
-  async step(item: string, step: Step, target: number | null, decisions: number, shared?: number[]): Promise<void> {
+  async step(item: string, step: Step, target: number | null, decisions: number, shared?: { item: string; target: number }[]): Promise<void> {
     const events = await readLog(this.page, this.mark);
     this.log.steps.push({ item, step, target, decisions, events, wallMs: Date.now() - this.t0, ...(shared ? { shared } : {}) });
     await this.start();

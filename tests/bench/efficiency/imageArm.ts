@@ -8,7 +8,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
-import { CLOSE_IOU, MATCH_IOU } from './policy';
+import { ACCEPT_ALL_IN_FRAME, CLOSE_IOU, MATCH_IOU } from './policy';
 import { hitTest } from '../../../core/editing/image/geometry';
 
 export interface Box {
@@ -121,6 +121,18 @@ export async function runImageArm(page: Page, items: readonly ImageItem[], ai: b
       await page.getByRole('tab', { name: 'Models' }).click();
       // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
       await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
+      if (ACCEPT_ALL_IN_FRAME) {
+        // policy.ts ACCEPT_ALL_IN_FRAME: everything pending is a judged match (the count above says
+        // so), so the strip's "Accept all ≥ t" takes them at once: the threshold slider clicked at
+        // its low end (t = 0), then the button. Shared by the accepted pre-labels.
+        const slider = (await page.getByTestId('threshold').boundingBox())!;
+        await page.mouse.click(slider.x + 2, slider.y + slider.height / 2);
+        await expect(page.getByTestId('accept-above')).toContainText(`(${accepts.length})`);
+        await page.getByTestId('accept-above').click();
+        await expect(page.getByTestId('review-row')).toHaveCount(0);
+        await rec.step('', 'accept', null, 0, accepts);
+        return;
+      }
       await page.getByTestId('review-row').first().click();
       await rec.step('', 'navigate', null, 0);
       for (let k = 0; k < accepts.length; k++) {

@@ -72,7 +72,7 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     const judged = await annotateItem(page, rec, log, item, ai);
     let all = false;
     if (ai && ACCEPT_ALL_IN_FRAME && judged.length) await guarded(log, `${item.stem}: accept all in frame`, async () => void (all = await acceptAllInFrame(page, judged)));
-    if (all) await rec.step(item.stem, 'accept', null, 0, judged.map((a) => a.target));
+    if (all) await rec.step(item.stem, 'accept', null, 0, judged.map((a) => ({ item: item.stem, target: a.target })));
     else accepts = accepts.concat(judged);
     // Drop the selection (Escape with nothing selected would close the item instead).
     if ((await state(page)).selected) {
@@ -275,7 +275,7 @@ async function reviewWalk(page: Page, rec: Recorder, log: ArmLog, item: LidarIte
       const ids = new Set(remaining.map((o) => o.id));
       s = await until(page, (x) => x.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted));
       if (!s.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted)) log.errors.push(`${item.stem}: Shift+Enter did not accept ${ids.size} pre-labels`);
-      await rec.step(item.stem, 'accept', null, 0, remaining.map((o) => gtOf.get(o.id)!));
+      await rec.step(item.stem, 'accept', null, 0, remaining.map((o) => ({ item: item.stem, target: gtOf.get(o.id)! })));
       break;
     }
     if (!sel) {

@@ -51,7 +51,11 @@
  *    matches are accepted at once with Shift+Enter ("accept all above threshold in this frame", the
  *    LiDAR review keys): one key chord for the frame instead of one key each. On a frame where an
  *    ignored pre-label is still pending, Shift+Enter would accept it too, so there the matches are
- *    accepted one by one in the review strip (Enter each), as before.
+ *    accepted one by one (Enter each, in the review walk). 2D boxes (the image editor has no
+ *    per-frame accept-all): once every image is done and everything still pending in the Models
+ *    tab's review strip is a judged match (its count says so), the strip's "Accept all ≥ t" takes
+ *    them at once: one click on the threshold slider's low end, one on the button (instead of
+ *    Enter on each row).
  *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
  */

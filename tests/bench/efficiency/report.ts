@@ -87,7 +87,7 @@ function perTargetSeconds(log: ArmLog): { target: Map<string, number>; deletes: 
   for (const { rec, cost } of stepCosts(log)) {
     if (rec.step === 'navigate') navigate += cost.seconds;
     else if (rec.step === 'delete') deletes.push(cost.seconds);
-    else if (rec.shared?.length) for (const t of rec.shared) target.set(`${rec.item}#${t}`, (target.get(`${rec.item}#${t}`) ?? 0) + cost.seconds / rec.shared.length);
+    else if (rec.shared?.length) for (const t of rec.shared) target.set(`${t.item}#${t.target}`, (target.get(`${t.item}#${t.target}`) ?? 0) + cost.seconds / rec.shared.length);
     else if (rec.target !== null) target.set(`${rec.item}#${rec.target}`, (target.get(`${rec.item}#${rec.target}`) ?? 0) + cost.seconds);
   }
   return { target, deletes, navigate };
