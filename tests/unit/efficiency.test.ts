@@ -12,6 +12,11 @@ import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSwee
 import type { ArmLog } from '../bench/efficiency/armLog';
 import { assign2d, iou2d } from '../bench/efficiency/imageArm';
 import { polygonIoU, simplifyRing } from '../bench/efficiency/maskArm';
+import { qaTriage } from '../bench/efficiency/qaTriage';
+import { itemId } from '../../main/services/indexer';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const key = (k: string, repeat = false): InputEvent => ({ t: 0, type: 'key', key: k, repeat });
 const down = (x = 0, y = 0): InputEvent => ({ t: 0, type: 'down', x, y, button: 0 });
@@ -241,5 +246,29 @@ describe('mask arm geometry', () => {
     expect(s.length / 2).toBe(4);
     expect(polygonIoU(s, ring)).toBeGreaterThan(0.95);
     expect(simplifyRing(ring, 0.1).length / 2).toBe(5); // the 0.5 px bump is kept at a fine tolerance
+  });
+});
+
+describe('AI + QA question (qaTriage)', () => {
+  it('counts which pre-labels the automatic checks flag, sorted by the policy into right and wrong', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'qatriage-'));
+    try {
+      const gt = car(10, 0, 0);
+      // A dense block of points inside the car; nothing where the false pre-label sits.
+      const pts: number[] = [];
+      for (let i = 0; i < 400; i++) pts.push(gt.center[0] - 1.8 + (i % 20) * 0.18, gt.center[1] - 0.7 + Math.floor(i / 20) * 0.07, gt.center[2], 0);
+      mkdirSync(path.join(dir, 'velodyne'));
+      mkdirSync(path.join(dir, 'annotations'));
+      writeFileSync(path.join(dir, 'velodyne', '000000.bin'), Buffer.from(new Float32Array(pts).buffer));
+      writeFileSync(path.join(dir, 'datum.json'), JSON.stringify({ schemaVersion: 2, name: 't', ontology: { labels: [{ id: 'car', name: 'car', color: '#ff0000', kinds: [], attributes: [] }] }, sources: [{ id: 'main', path: '.' }], settings: {} }));
+      const pred = (id: string, box: Cuboid3D) => ({ id, label: 'car', geometry: box, frame: 0, attributes: {}, source: { kind: 'model', model: 'proposals3d', score: 0.9 }, zOrder: 0, updatedAt: 0 });
+      const id = itemId('main', 'velodyne/000000.bin');
+      writeFileSync(path.join(dir, 'annotations', `${id}.json`), JSON.stringify({ schemaVersion: 1, itemId: id, objects: [pred('right', gt), pred('false', car(30, 8, 0))], tracks: [], pointLabels: [] }));
+      const r = qaTriage(dir, [{ stem: '000000', targets: [gt], ignore: [] }]);
+      expect(r).toMatchObject({ right: 1, rightFlagged: 0, wrong: 1, wrongFlagged: 1, ignored: 0 });
+      expect(r.byCheck['too-few-points']).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
