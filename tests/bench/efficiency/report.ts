@@ -221,9 +221,10 @@ const STEPS: Step[] = ['navigate', 'create', 'correct', 'delete', 'accept'];
 
 /** A small chart: estimated seconds per object by arm, stacked by step, and the sweep's ratio to manual. */
 export function renderSvg(reports: readonly ModalityReport[]): string {
-  const W = 720, H = 300, pad = 40;
+  // padB: room under the bars for their labels, set at an angle so that many arms stay legible.
+  const W = 720, H = 340, pad = 40, padB = 80;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
   const armShort = (a: string, i: number) => (i === 0 ? 'manual' : a === 'ai-review' ? 'AI' : a.replace(/-forward$/, ''));
   const bars = reports.flatMap((r) => r.arms.map((a, i) => ({ label: `${short(r)} ${armShort(a.arm, i)}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;
@@ -231,17 +232,18 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];
   out.push(`<text x="${pad}" y="16" font-size="12" font-weight="bold">est. seconds / object (KLM), by step</text>`);
   bars.forEach((b, i) => {
-    const x = pad + i * (bw + 10);
-    let y = H - pad;
+    const x = pad + 16 + i * (bw + 10); // 16: room for the first label's slant
+    let y = H - padB;
     for (const s of STEPS) {
-      const h = (((b.a.byStep[s]?.seconds ?? 0) / b.a.n) / maxS) * (H - 2 * pad);
+      const h = (((b.a.byStep[s]?.seconds ?? 0) / b.a.n) / maxS) * (H - pad - padB);
       y -= h;
       out.push(`<rect x="${x}" y="${y.toFixed(1)}" width="${bw}" height="${h.toFixed(1)}" fill="${colors[s]}"/>`);
     }
     out.push(`<text x="${x + bw / 2}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${f1(b.a.secondsPerObject)}</text>`);
-    out.push(`<text x="${x + bw / 2}" y="${H - pad + 14}" text-anchor="middle">${b.label}</text>`);
+    const lx = x + bw / 2, ly = H - padB + 12;
+    out.push(`<text x="${lx}" y="${ly}" text-anchor="end" transform="rotate(-40 ${lx} ${ly})">${b.label}</text>`);
   });
-  STEPS.forEach((s, i) => out.push(`<rect x="${pad + i * 62}" y="${H - 14}" width="10" height="10" fill="${colors[s]}"/><text x="${pad + i * 62 + 13}" y="${H - 5}">${s}</text>`));
+  STEPS.forEach((s, i) => out.push(`<rect x="${pad + i * 66}" y="${H - 14}" width="10" height="10" fill="${colors[s]}"/><text x="${pad + i * 66 + 13}" y="${H - 5}">${s}</text>`));
   const sweeps = reports.filter((r) => r.sweep?.length);
   if (sweeps.length) {
     const x0 = W / 2 + pad, x1 = W - pad, y0 = H - pad, y1 = pad;
