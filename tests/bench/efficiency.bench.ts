@@ -113,6 +113,7 @@ export default async function efficiency(): Promise<BenchRow[]> {
       untrusted += run.untrusted;
       logs['3d'] = run.logs;
       const r = modalityReport('3D cuboids, single frame', `KITTI tracking 0001, camera-cropped; targets: cars and vans with ≥ ${MIN_POINTS} points`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_3D);
+      if (run.qa) r.qa = run.qa;
       reports.push(r);
       out.push(...rows('3D single frame', r, run.untrusted === 0));
     }

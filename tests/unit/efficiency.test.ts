@@ -7,11 +7,16 @@ import { describe, expect, it } from 'vitest';
 import type { Cuboid3D } from '../../core/document/schema';
 import { bevIoU } from '../../core/lidar/iou';
 import { KLM, klmCost, type InputEvent } from '../bench/efficiency/klm';
-import { assign, CORRECTION_KEYS, good3d, heightIoU, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
+import { assign, CORRECTION_KEYS, good3d, heightIoU, keepRefit, MAX_CORRECTION_KEYS, nextCorrection, quality3d } from '../bench/efficiency/policy';
 import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSweep } from '../bench/efficiency/report';
 import type { ArmLog } from '../bench/efficiency/armLog';
 import { assign2d, iou2d } from '../bench/efficiency/imageArm';
 import { polygonIoU, simplifyRing } from '../bench/efficiency/maskArm';
+import { qaTriage } from '../bench/efficiency/qaTriage';
+import { itemId } from '../../main/services/indexer';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const key = (k: string, repeat = false): InputEvent => ({ t: 0, type: 'key', key: k, repeat });
 const down = (x = 0, y = 0): InputEvent => ({ t: 0, type: 'down', x, y, button: 0 });
@@ -82,6 +87,17 @@ describe('policy', () => {
       }
       expect(good3d(b, gt)).toBe(true);
     }
+  });
+
+  it('keeps a re-fit that brings the box closer or to the bar, undoes one that makes it worse', () => {
+    const gt = car(12, -3, 0.4);
+    const off = { ...gt, center: [12.8, -3, gt.center[2]] as [number, number, number] };
+    const nearer = { ...gt, center: [12.3, -3, gt.center[2]] as [number, number, number] };
+    const further = { ...gt, center: [13.4, -3, gt.center[2]] as [number, number, number] };
+    expect(keepRefit(off, nearer, gt)).toBe(true);
+    expect(keepRefit(off, further, gt)).toBe(false);
+    expect(keepRefit(off, off, gt)).toBe(false); // no change: nothing gained
+    expect(keepRefit(further, gt, gt)).toBe(true);
   });
 
   it('has every LiDAR nudge, coarse and fine', () => {
@@ -165,6 +181,23 @@ describe('report', () => {
     expect(high.predictions).toBe(0);
   });
 
+  it('shares a step done once for several targets (Shift+Enter) among them in the sweep', () => {
+    const both: ArmLog = {
+      steps: [step('f', 'accept', 0, 1), step('f', 'accept', 1, 1), { ...step('f', 'accept', null, 2), shared: [{ item: 'f', target: 0 }, { item: 'f', target: 1 }] }],
+      targets: [
+        { item: 'f', target: 0, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.9, correctionKeys: 0 },
+        { item: 'f', target: 1, outcome: 'accepted', via: 'prelabel', quality: 0.8, score: 0.5, correctionKeys: 0 },
+      ],
+      deleted: [],
+      errors: [],
+    };
+    // Target 0 (0.9) costs M + half the shared 2 M; target 1 (0.5) is dropped at 0.6 and costs its manual 2 M.
+    const [all, high] = thresholdSweep(manual, both, [0.4, 0.6]);
+    expect(all.secondsPerObject).toBeCloseTo(2 * KLM.mental, 9);
+    expect(high.secondsPerObject).toBeCloseTo((2 * KLM.mental + 2 * KLM.mental) / 2, 9);
+    expect(summarise('ai', both, 2).byStep.accept?.mentals).toBe(4);
+  });
+
   it('finds the precision at which pre-labels stop paying off', () => {
     const m = summarise('manual', manual, 2);
     const a = summarise('ai-review', ai, 2);
@@ -213,5 +246,29 @@ describe('mask arm geometry', () => {
     expect(s.length / 2).toBe(4);
     expect(polygonIoU(s, ring)).toBeGreaterThan(0.95);
     expect(simplifyRing(ring, 0.1).length / 2).toBe(5); // the 0.5 px bump is kept at a fine tolerance
+  });
+});
+
+describe('AI + QA question (qaTriage)', () => {
+  it('counts which pre-labels the automatic checks flag, sorted by the policy into right and wrong', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'qatriage-'));
+    try {
+      const gt = car(10, 0, 0);
+      // A dense block of points inside the car; nothing where the false pre-label sits.
+      const pts: number[] = [];
+      for (let i = 0; i < 400; i++) pts.push(gt.center[0] - 1.8 + (i % 20) * 0.18, gt.center[1] - 0.7 + Math.floor(i / 20) * 0.07, gt.center[2], 0);
+      mkdirSync(path.join(dir, 'velodyne'));
+      mkdirSync(path.join(dir, 'annotations'));
+      writeFileSync(path.join(dir, 'velodyne', '000000.bin'), Buffer.from(new Float32Array(pts).buffer));
+      writeFileSync(path.join(dir, 'datum.json'), JSON.stringify({ schemaVersion: 2, name: 't', ontology: { labels: [{ id: 'car', name: 'car', color: '#ff0000', kinds: [], attributes: [] }] }, sources: [{ id: 'main', path: '.' }], settings: {} }));
+      const pred = (id: string, box: Cuboid3D) => ({ id, label: 'car', geometry: box, frame: 0, attributes: {}, source: { kind: 'model', model: 'proposals3d', score: 0.9 }, zOrder: 0, updatedAt: 0 });
+      const id = itemId('main', 'velodyne/000000.bin');
+      writeFileSync(path.join(dir, 'annotations', `${id}.json`), JSON.stringify({ schemaVersion: 1, itemId: id, objects: [pred('right', gt), pred('false', car(30, 8, 0))], tracks: [], pointLabels: [] }));
+      const r = qaTriage(dir, [{ stem: '000000', targets: [gt], ignore: [] }]);
+      expect(r).toMatchObject({ right: 1, rightFlagged: 0, wrong: 1, wrongFlagged: 1, ignored: 0 });
+      expect(r.byCheck['too-few-points']).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,6 +15,8 @@ export interface StepRecord {
   step: Step;
   /** Target index within the item, or null for steps that belong to no target (navigation, deleting a false pre-label). */
   target: number | null;
+  /** A step done once for several targets (an accept-all): those targets; its cost is shared among them. */
+  shared?: { item: string; target: number }[];
   decisions: number;
   events: InputEvent[];
   wallMs: number;
@@ -29,8 +31,10 @@ export interface TargetRecord {
   quality: number;
   /** Score of the pre-label it started from (AI arms). */
   score?: number;
-  /** Corrections made: key presses (3D) or corner-handle drags (2D). */
+  /** Corrections made: key presses (3D, the re-fit key and its undo included) or corner-handle drags (2D). */
   correctionKeys: number;
+  /** 3D: what the re-fit key (policy.ts REFIT_FIRST) did: brought it closer (kept), made it worse (undone), nothing. */
+  refit?: 'kept' | 'undone' | 'none';
 }
 
 export interface ArmLog {
@@ -69,9 +73,9 @@ export class Recorder {
     this.t0 = Date.now();
   }
   /** Closes the segment since the last start() as one step. */
-  async step(item: string, step: Step, target: number | null, decisions: number): Promise<void> {
+  async step(item: string, step: Step, target: number | null, decisions: number, shared?: { item: string; target: number }[]): Promise<void> {
     const events = await readLog(this.page, this.mark);
-    this.log.steps.push({ item, step, target, decisions, events, wallMs: Date.now() - this.t0 });
+    this.log.steps.push({ item, step, target, decisions, events, wallMs: Date.now() - this.t0, ...(shared ? { shared } : {}) });
     await this.start();
   }
 }

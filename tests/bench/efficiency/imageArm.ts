@@ -8,7 +8,8 @@
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
-import { CLOSE_IOU, MATCH_IOU } from './policy';
+import { ACCEPT_ALL_IN_FRAME, CLOSE_IOU, MATCH_IOU } from './policy';
+import { hitTest } from '../../../core/editing/image/geometry';
 
 export interface Box {
   x1: number;
@@ -120,6 +121,18 @@ export async function runImageArm(page: Page, items: readonly ImageItem[], ai: b
       await page.getByRole('tab', { name: 'Models' }).click();
       // Exactly the pre-labels judged good must be pending; anything else (a delete that failed) would be accepted blindly.
       await expect(page.getByTestId('review-row')).toHaveCount(accepts.length, { timeout: 30_000 });
+      if (ACCEPT_ALL_IN_FRAME) {
+        // policy.ts ACCEPT_ALL_IN_FRAME: everything pending is a judged match (the count above says
+        // so), so the strip's "Accept all ≥ t" takes them at once: the threshold slider clicked at
+        // its low end (t = 0), then the button. Shared by the accepted pre-labels.
+        const slider = (await page.getByTestId('threshold').boundingBox())!;
+        await page.mouse.click(slider.x + 2, slider.y + slider.height / 2);
+        await expect(page.getByTestId('accept-above')).toContainText(`(${accepts.length})`);
+        await page.getByTestId('accept-above').click();
+        await expect(page.getByTestId('review-row')).toHaveCount(0);
+        await rec.step('', 'accept', null, 0, accepts);
+        return;
+      }
       await page.getByTestId('review-row').first().click();
       await rec.step('', 'navigate', null, 0);
       for (let k = 0; k < accepts.length; k++) {
@@ -210,8 +223,14 @@ async function selectBox(page: Page, id: string): Promise<void> {
   if (s.selection.length === 1 && s.selection[0] === id) return;
   const b = boxOf(s.objects.find((o) => o.id === id)!);
   const at = await mapper(page);
-  for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8], [0.2, 0.8], [0.8, 0.2]]) {
-    await page.mouse.click(...at(b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)));
+  // The person sees which box is drawn on top where boxes overlap (the editor's paint order,
+  // core/editing/image/geometry.ts hitTest): they click a part of this box that is on top, centre
+  // first; a box that is nowhere on top is picked from the objects panel straight away.
+  const fr = [0.5, 0.35, 0.65, 0.2, 0.8];
+  const grid = fr.flatMap((fx) => fr.map((fy): [number, number] => [b.x1 + fx * (b.x2 - b.x1), b.y1 + fy * (b.y2 - b.y1)]));
+  const spots = grid.filter(([x, y]) => hitTest(s.objects, { x, y }, 0)?.id === id).slice(0, 2);
+  for (const [x, y] of spots) {
+    await page.mouse.click(...at(x, y));
     s = await until(page, (x) => x.selection.length === 1 && x.selection[0] === id, 1_500);
     if (s.selection[0] === id) return;
   }

@@ -8,7 +8,8 @@
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
-import { assign, good3d, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, type Pred } from './policy';
+import { ACCEPT_ALL_IN_FRAME, assign, good3d, keepRefit, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, REFIT_FIRST, REVIEW_WALK, type Pred } from './policy';
+import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/proposalThreshold';
 
 interface LidarState {
   frame: number;
@@ -68,7 +69,11 @@ export async function runLidarArm(page: Page, items: readonly LidarItem[], ai: b
     await page.keyboard.press('g');
     await page.waitForTimeout(300);
     await rec.step(item.stem, 'navigate', null, 0);
-    accepts = accepts.concat(await annotateItem(page, rec, log, item, ai));
+    const judged = await annotateItem(page, rec, log, item, ai);
+    let all = false;
+    if (ai && ACCEPT_ALL_IN_FRAME && judged.length) await guarded(log, `${item.stem}: accept all in frame`, async () => void (all = await acceptAllInFrame(page, judged)));
+    if (all) await rec.step(item.stem, 'accept', null, 0, judged.map((a) => ({ item: item.stem, target: a.target })));
+    else accepts = accepts.concat(judged);
     // Drop the selection (Escape with nothing selected would close the item instead).
     if ((await state(page)).selected) {
       await page.keyboard.press('Escape');
@@ -123,6 +128,24 @@ interface Accept {
   item: string;
   target: number;
   score: number;
+  id: string;
+}
+
+/**
+ * policy.ts ACCEPT_ALL_IN_FRAME: when the pre-labels still pending on the frame are exactly the
+ * ones judged good and all at or above the review panel's threshold (its "accept N" button counts
+ * them), Shift+Enter accepts them in one go. The M for each was paid when it was judged. False when
+ * the rule does not apply (then they go to the review strip).
+ */
+async function acceptAllInFrame(page: Page, judged: readonly Accept[]): Promise<boolean> {
+  const pending = (await state(page)).objects.filter((o) => o.source.kind === 'model' && !o.accepted && o.geometry.kind === 'cuboid3d');
+  const ids = new Set(judged.map((a) => a.id));
+  if (pending.length !== ids.size || !pending.every((o) => ids.has(o.id) && (o.source as { score: number }).score >= DEFAULT_PROPOSAL_THRESHOLD - 1e-9)) return false;
+  await expect(page.getByTestId('accept-frame-above')).toContainText(`${ids.size}`);
+  await page.keyboard.press('Shift+Enter');
+  const s = await until(page, (x) => x.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted));
+  if (!s.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted)) throw new Error(`Shift+Enter did not accept the frame's ${ids.size} pre-labels`);
+  return true;
 }
 
 /**
@@ -140,8 +163,10 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   const plan = assign(preds, item.targets, item.ignore ?? []);
   // On a labelled object outside the target set: left alone, neither charged nor credited (policy.ts).
   for (const id of plan.ignored) (log.ignored ??= []).push({ item: item.stem, score: scoreOf(id) });
+  // 0. The review walk (policy.ts REVIEW_WALK): every pre-label handled with the review keys; then only creations are left.
+  const walked = ai && REVIEW_WALK ? await reviewWalk(page, rec, log, item, plan, scoreOf) : null;
   // 1. False pre-labels first, so no stale box sits where a missed object will be clicked.
-  for (const id of plan.falsePreds) {
+  for (const id of walked ? [] : plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
     await guarded(log, `${item.stem}: delete ${id}`, async () => {
       await selectBox(page, id);
@@ -153,6 +178,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
   }
   // 2. Every target: accept, correct or create.
   for (let g = 0; g < targets.length; g++) {
+    if (walked?.has(g)) continue;
     const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
       const gt = targets[g];
       const pid = plan.byGt.get(g);
@@ -161,7 +187,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
       if (pred && good3d(cuboid(pred), gt) && pred.label === 'car') {
         await rec.step(item.stem, 'accept', g, 1); // looked at it, it is right: the key comes in the review strip
         log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(pred), gt), score: scoreOf(pred.id), correctionKeys: 0 });
-        accepts.push({ item: item.stem, target: g, score: scoreOf(pred.id) });
+        accepts.push({ item: item.stem, target: g, score: scoreOf(pred.id), id: pred.id });
         return;
       }
       let id: string | null = null;
@@ -182,14 +208,15 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
         await rec.step(item.stem, 'create', g, made.attempts); // each attempt is a decision (look, choose a tool)
       }
       let keys = 0;
-      if (id) keys = await correct(page, id, gt);
+      let refit: TargetRecord['refit'];
+      if (id) ({ keys, refit } = await correct(page, id, gt, via === 'prelabel'));
       if (keys) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
       s = await state(page);
       const o = id ? s.objects.find((x) => x.id === id) : undefined;
       const q = o ? quality3d(cuboid(o), gt) : 0;
       // A pre-label that only needed its class changed is still a prediction (a re-label is not a
       // geometry edit, core/document/provenance.ts): it too must be accepted in the review strip.
-      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g, score: scoreOf(o.id) });
+      if (o && o.source.kind === 'model' && q >= MATCH_IOU) accepts.push({ item: item.stem, target: g, score: scoreOf(o.id), id: o.id });
       log.targets.push({
         item: item.stem,
         target: g,
@@ -198,6 +225,7 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
         quality: q,
         ...(via === 'prelabel' && pred ? { score: scoreOf(pred.id) } : {}),
         correctionKeys: keys,
+        ...(refit ? { refit } : {}),
       });
     
     });
@@ -210,17 +238,123 @@ async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarI
 }
 
 /**
- * The screen point of a ground point, after panning the bird's-eye view (a right-button drag, as
- * a person would) when it lies under the viewer's overlays or near its edge.
+ * policy.ts REVIEW_WALK: the frame's pre-labels handled with the LiDAR review keys. Tab selects the
+ * next pending prediction; Enter accepts and Delete rejects the selected one (each then selects the
+ * next); a close one is corrected (R first, then keys). When every pre-label still pending on the
+ * frame is a judged match (ACCEPT_ALL_IN_FRAME), Shift+Enter accepts them together. Returns the
+ * targets done (accepted or corrected); the others are created afterwards.
+ */
+async function reviewWalk(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, plan: ReturnType<typeof assign>, scoreOf: (id: string) => number): Promise<Set<number>> {
+  const done = new Set<number>();
+  const gtOf = new Map([...plan.byGt].map(([g, id]) => [id, g]));
+  const falseIds = new Set(plan.falsePreds);
+  const handled = new Set<string>();
+  const isMatch = (o: AnnotationObject) => gtOf.has(o.id) && good3d(cuboid(o), item.targets[gtOf.get(o.id)!]) && o.label === 'car';
+  const pendingOf = (s: LidarState) => s.objects.filter((o) => o.source.kind === 'model' && !o.accepted && o.geometry.kind === 'cuboid3d');
+  const record = (o: AnnotationObject, outcome: 'accepted') => {
+    const g = gtOf.get(o.id)!;
+    log.targets.push({ item: item.stem, target: g, outcome, via: 'prelabel', quality: quality3d(cuboid(o), item.targets[g]), score: scoreOf(o.id), correctionKeys: 0 });
+    done.add(g);
+  };
+  const planned = plan.byGt.size + falseIds.size;
+  for (let guard = 0; guard < 4 * (planned + plan.ignored.length) + 8; guard++) {
+    let s = await state(page);
+    const remaining = s.objects.filter((o) => (gtOf.has(o.id) || falseIds.has(o.id)) && !handled.has(o.id));
+    if (!remaining.length) break;
+    const pending = pendingOf(s);
+    const sel = remaining.find((o) => o.id === s.selected);
+    // Every pre-label still pending here is a judged match: accept them together (one M each, judged; one chord).
+    const allMatch = ACCEPT_ALL_IN_FRAME && remaining.every(isMatch) && pending.length === remaining.length && pending.every((o) => remaining.includes(o) && (o.source as { score: number }).score >= DEFAULT_PROPOSAL_THRESHOLD - 1e-9);
+    if (allMatch && (remaining.length >= 2 || !sel)) {
+      for (const o of remaining) {
+        record(o, 'accepted');
+        await rec.step(item.stem, 'accept', gtOf.get(o.id)!, 1);
+      }
+      await expect(page.getByTestId('accept-frame-above')).toContainText(`${remaining.length}`);
+      await page.keyboard.press('Shift+Enter');
+      const ids = new Set(remaining.map((o) => o.id));
+      s = await until(page, (x) => x.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted));
+      if (!s.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted)) log.errors.push(`${item.stem}: Shift+Enter did not accept ${ids.size} pre-labels`);
+      await rec.step(item.stem, 'accept', null, 0, remaining.map((o) => ({ item: item.stem, target: gtOf.get(o.id)! })));
+      break;
+    }
+    if (!sel) {
+      // Not on one to act on (nothing selected, a corrected box, or one left alone): the next prediction.
+      const before = s.selected;
+      await page.keyboard.press('Tab');
+      await until(page, (x) => x.selected !== before, 1_500);
+      await rec.step(item.stem, 'navigate', null, 0);
+      continue;
+    }
+    handled.add(sel.id);
+    if (falseIds.has(sel.id)) {
+      log.deleted.push({ item: item.stem, score: scoreOf(sel.id) });
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === sel.id));
+      if (s.objects.some((o) => o.id === sel.id)) log.errors.push(`${item.stem}: Delete did not reject pre-label ${sel.id}`);
+      await rec.step(item.stem, 'delete', null, 1);
+      continue;
+    }
+    const g = gtOf.get(sel.id)!;
+    const gt = item.targets[g];
+    if (isMatch(sel)) {
+      await page.keyboard.press('Enter');
+      await until(page, (x) => !!x.objects.find((o) => o.id === sel.id)?.accepted);
+      record(sel, 'accepted');
+      await rec.step(item.stem, 'accept', g, 1);
+      continue;
+    }
+    // Close: class key if needed, then re-fit / keys (correct), then Enter if it is still a prediction.
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      if (sel.label !== 'car') {
+        await page.keyboard.press('1');
+        await until(page, (x) => x.objects.find((o) => o.id === sel.id)?.label === 'car');
+      }
+      await rec.step(item.stem, 'correct', g, 1);
+      const { keys, refit } = await correct(page, sel.id, gt, true);
+      let o = (await state(page)).objects.find((x) => x.id === sel.id);
+      const q = o ? quality3d(cuboid(o), gt) : 0;
+      if (o && o.source.kind === 'model' && !o.accepted && q >= MATCH_IOU) {
+        if ((await state(page)).selected !== sel.id) await selectBox(page, sel.id);
+        await page.keyboard.press('Enter');
+        o = (await until(page, (x) => !!x.objects.find((y) => y.id === sel.id)?.accepted)).objects.find((x) => x.id === sel.id);
+      }
+      if (keys || o?.accepted) await rec.step(item.stem, 'correct', g, 0); // key runs carry their own M (klm.ts)
+      log.targets.push({ item: item.stem, target: g, outcome: q >= MATCH_IOU ? 'corrected' : 'failed', via: 'prelabel', quality: q, score: scoreOf(sel.id), correctionKeys: keys, ...(refit ? { refit } : {}) });
+      done.add(g);
+    });
+    if (!ok) {
+      if (!done.has(g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'prelabel', quality: 0, correctionKeys: 0 });
+      done.add(g);
+      await rec.step(item.stem, 'correct', g, 0);
+    }
+  }
+  return done;
+}
+
+/**
+ * The screen point of a ground point, brought into view as a person would: when it is off the
+ * viewer altogether (the review keys fly the view to the prediction they select, docs/lidar.md),
+ * G frames the whole scan again (one key); when it lies under the viewer's overlays or near its
+ * edge, the bird's-eye view is panned (a right-button drag). Up to 3 pans.
  */
 async function visibleAt(page: Page, x: number, y: number, z: number): Promise<{ x: number; y: number }> {
   const MARGIN = 40;
+  let framed = false;
   for (let tries = 0; ; tries++) {
     const at = await toScreen(page, x, y, z);
     const view = (await page.getByTestId('pointcloud-viewer').boundingBox())!;
     const onCanvas = await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.tagName === 'CANVAS', [at.x, at.y]);
     const inside = at.x > view.x + MARGIN && at.x < view.x + view.width - MARGIN && at.y > view.y + MARGIN && at.y < view.y + view.height - MARGIN;
     if ((onCanvas && inside) || tries >= 3) return at;
+    const offView = at.x < view.x || at.x > view.x + view.width || at.y < view.y || at.y > view.y + view.height;
+    if (offView && !framed) {
+      framed = true;
+      tries--; // not a pan
+      await page.keyboard.press('g');
+      await page.waitForTimeout(200);
+      continue;
+    }
     const cx = view.x + view.width / 2, cy = view.y + view.height / 2;
     const dx = Math.max(-view.width * 0.8, Math.min(view.width * 0.8, cx - at.x));
     const dy = Math.max(-view.height * 0.8, Math.min(view.height * 0.8, cy - at.y));
@@ -238,16 +372,26 @@ async function selectBox(page: Page, id: string): Promise<void> {
   if (s.selected === id) return;
   const b = cuboid(s.objects.find((o) => o.id === id)!);
   const c = Math.cos(b.yaw), sn = Math.sin(b.yaw);
-  // Centre first; where boxes overlap, a point nearer this box's own ends.
-  for (const [f, l] of [[0, 0], [0.3, 0], [-0.3, 0], [0, 0.3], [0, -0.3]]) {
-    const x = b.center[0] + f * b.size[0] * c - l * b.size[1] * sn;
-    const y = b.center[1] + f * b.size[0] * sn + l * b.size[1] * c;
+  const at0 = (f: number, l: number): [number, number] => [b.center[0] + f * b.size[0] * c - l * b.size[1] * sn, b.center[1] + f * b.size[0] * sn + l * b.size[1] * c];
+  // Centre first; where boxes overlap, the person clicks a part of the box no other box covers.
+  const others = s.objects.filter((o) => o.id !== id && o.geometry.kind === 'cuboid3d' && (o.frame ?? s.frame) === s.frame).map(cuboid);
+  const covered = ([x, y]: [number, number]) => others.some((o) => inFootprint(o, x, y));
+  const spots = [[0, 0], [0.3, 0], [-0.3, 0], [0, 0.3], [0, -0.3]].map(([f, l]) => at0(f, l));
+  spots.sort((p, q) => Number(covered(p)) - Number(covered(q)));
+  for (const [x, y] of spots) {
     const at = await visibleAt(page, x, y, b.center[2] - b.size[2] / 2);
     await page.mouse.click(at.x, at.y);
     s = await until(page, (x) => x.selected === id, 1_500);
     if (s.selected === id) return;
   }
   throw new Error(`could not select box ${id} by clicking it`);
+}
+
+/** Whether a ground point lies in a box's bird's-eye footprint. */
+function inFootprint(b: Cuboid3D, x: number, y: number): boolean {
+  const dx = x - b.center[0], dy = y - b.center[1];
+  const c = Math.cos(b.yaw), s = Math.sin(b.yaw);
+  return Math.abs(dx * c + dy * s) <= b.size[0] / 2 && Math.abs(-dx * s + dy * c) <= b.size[1] / 2;
 }
 
 /**
@@ -310,16 +454,39 @@ async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; vi
   return { id: null, via: 'none', attempts: order.length };
 }
 
-/** Keyboard corrections (policy.nextCorrection) until the box is good or the cap is reached; returns the key presses. */
-async function correct(page: Page, id: string, gt: Cuboid3D): Promise<number> {
+/**
+ * Corrections until the box is good or the cap is reached: first the re-fit key (R) on a box the
+ * annotator did not make (`tryRefit`; policy.ts REFIT_FIRST; undone with Ctrl+Z when it did not help, `keepRefit`),
+ * then keyboard corrections (policy.nextCorrection). Returns the key presses (R and the undo
+ * included) and what the re-fit did.
+ */
+async function correct(page: Page, id: string, gt: Cuboid3D, tryRefit: boolean): Promise<{ keys: number; refit: TargetRecord['refit'] }> {
   await selectBox(page, id);
   let keys = 0;
+  let refit: TargetRecord['refit'];
+  const current = async () => (await state(page)).objects.find((x) => x.id === id);
+  const first = await current();
+  if (REFIT_FIRST && tryRefit && first && !good3d(cuboid(first), gt)) {
+    const before = geomKey(first);
+    await page.keyboard.press('r');
+    keys++;
+    const s = await until(page, (x) => geomKey(x.objects.find((y) => y.id === id)) !== before, 1_500);
+    const after = s.objects.find((x) => x.id === id);
+    if (!after || geomKey(after) === before) refit = 'none';
+    else if (keepRefit(cuboid(first), cuboid(after), gt)) refit = 'kept';
+    else {
+      refit = 'undone';
+      await page.keyboard.press('Control+z');
+      keys++;
+      await until(page, (x) => geomKey(x.objects.find((y) => y.id === id)) === before, 2_000);
+      if ((await state(page)).selected !== id) await selectBox(page, id);
+    }
+  }
   for (;;) {
-    const s = await state(page);
-    const o = s.objects.find((x) => x.id === id);
-    if (!o || good3d(cuboid(o), gt) || keys >= MAX_CORRECTION_KEYS) return keys;
+    const o = await current();
+    if (!o || good3d(cuboid(o), gt) || keys >= MAX_CORRECTION_KEYS) return { keys, refit };
     const k = nextCorrection(cuboid(o), gt);
-    if (!k) return keys;
+    if (!k) return { keys, refit };
     const before = geomKey(o);
     await page.keyboard.press(k.press);
     keys++;

@@ -19,6 +19,44 @@
  * view first, scope.ts.)
  * An object that does not reach MATCH_IOU within the cap is a failure and is reported.
  *
+ * How a close box is corrected (3D; the same for a pre-label, a copied or propagated box and a box
+ * the annotator just made with the one-click fit or a drawn box, so in every arm):
+ *  - REFIT_FIRST: the editor's re-fit key first (R, "re-fit selected cuboid to its points",
+ *    renderer/editors/lidar/keys.ts), one key, on every close box the annotator did not make: a
+ *    pre-label, a copied or propagated box. Not on a box the annotator has just made (one-click
+ *    fit, fitted draw-box, or the raw Alt-drawn box that comes when both fits failed): R runs the
+ *    same fit again. Measured when R was tried on every box (commit 8d4a2f9, all 3D and sequence
+ *    arms): on the 40 boxes the annotator had made it never helped (fit 29 no change; fitted draw
+ *    2 no change, 4 worse; raw 3 no change, 2 worse), on the 21 pre-labels and propagated boxes it
+ *    helped 16 times. The rule is the same in every arm; in the manual arms it never applies. The annotator looks at the
+ *    result (the next key run's M, klm.ts) and keeps it when it is at the bar or leaves less to
+ *    correct (`keepRefit`), else undoes it (Ctrl+Z, one more key press); then the correction keys
+ *    as before. Both presses count towards MAX_CORRECTION_KEYS.
+ *
+ * How pre-labels are reached (3D single frames, every arm that has pending pre-labels):
+ *  - REVIEW_WALK: every pre-label is judged from the bird's-eye overview (one M each); the ones to
+ *    act on are reached with the LiDAR review's Tab ("next prediction": selects it and frames it)
+ *    rather than by pointing at them, and acted on with the review keys: Enter accepts a match,
+ *    Delete rejects a false one (both select the next prediction by themselves), a close one is
+ *    corrected (below) and, if only its class changed, accepted with Enter. A Tab that passes a
+ *    pre-label left alone (ignored) is charged as navigation. Missed objects are created after the
+ *    walk; as the walk leaves the view framed on the last prediction, the first creation on the
+ *    frame usually starts with G (frame all), charged to it.
+ *
+ * How good pre-labels are accepted:
+ *  - ACCEPT_ALL_IN_FRAME: once every pre-label of a frame has been judged (one M each, charged at
+ *    the judgement), the false ones deleted and the close ones corrected, and every pre-label still
+ *    pending on the frame is one judged a match (none left alone by the ignore rule above, none
+ *    under the review panel's threshold: the count on its "accept N" button says so), the frame's
+ *    matches are accepted at once with Shift+Enter ("accept all above threshold in this frame", the
+ *    LiDAR review keys): one key chord for the frame instead of one key each. On a frame where an
+ *    ignored pre-label is still pending, Shift+Enter would accept it too, so there the matches are
+ *    accepted one by one (Enter each, in the review walk). 2D boxes (the image editor has no
+ *    per-frame accept-all): once every image is done and everything still pending in the Models
+ *    tab's review strip is a judged match (its count says so), the strip's "Accept all ≥ t" takes
+ *    them at once: one click on the threshold slider's low end, one on the button (instead of
+ *    Enter on each row).
+ *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
  */
 import type { Cuboid3D } from '../../../core/document/schema';
@@ -33,6 +71,17 @@ export const MAX_CORRECTION_KEYS = 40;
 export const MIN_POINTS = 50;
 /** Bird's-eye IoU at which a pre-label counts as lying on a labelled non-target object (ignored). */
 export const IGNORE_IOU = 0.5;
+/**
+ * The rules below can be switched off for an ablation run (EFF_POLICY=no-refit,no-accept-all,no-walk);
+ * the figures quoted in the docs are with all of them on. Each run applies the same set to every arm.
+ */
+const OFF = new Set((typeof process !== 'undefined' ? process.env.EFF_POLICY ?? '' : '').split(',').map((x) => x.trim()).filter(Boolean));
+/** Try the editor's re-fit (R) on a close box before correcting it with keys (see above). */
+export const REFIT_FIRST = !OFF.has('no-refit');
+/** Accept a frame's matches with Shift+Enter when they are all that is pending there (see above). */
+export const ACCEPT_ALL_IN_FRAME = !OFF.has('no-accept-all');
+/** Reach pre-labels with the review keys (Tab) instead of clicking them (see above). */
+export const REVIEW_WALK = !OFF.has('no-walk');
 
 /** Whether a box lies on one of the labelled objects outside the target set (bird's-eye IoU >= IGNORE_IOU). */
 export const onIgnored = (box: Cuboid3D, ignore: readonly Cuboid3D[]) => ignore.some((g) => bevIoU(box, g) >= IGNORE_IOU);
@@ -52,6 +101,36 @@ export function quality3d(box: Cuboid3D, gt: Cuboid3D): number {
 }
 
 export const good3d = (box: Cuboid3D, gt: Cuboid3D) => quality3d(box, gt) >= MATCH_IOU;
+
+/**
+ * What is left to do on a box, as the annotator's own key corrections would do it (`nextCorrection`
+ * until the bar or the cap): key presses and key runs (each run is one M, klm.ts), priced with the
+ * KLM constants (klm.ts KLM: 0.28 s a key, 1.35 s a run). Infinity when the keys cannot reach the bar.
+ */
+export function correctionEffort(box: Cuboid3D, gt: Cuboid3D): number {
+  let b = box, keys = 0, runs = 0, last = '';
+  while (!good3d(b, gt)) {
+    if (keys >= MAX_CORRECTION_KEYS) return Infinity;
+    const k = nextCorrection(b, gt);
+    if (!k) return Infinity;
+    if (k.press !== last) runs++;
+    last = k.press;
+    b = k.apply(b);
+    keys++;
+  }
+  return keys * 0.28 + runs * 1.35;
+}
+
+/**
+ * Whether the annotator keeps what the re-fit key made of a box: it is at the bar, or it leaves
+ * less to correct than the box had before (`correctionEffort`: the annotator sees how far off each
+ * is, and goes on from the nearer one). Otherwise it is undone (Ctrl+Z).
+ */
+export function keepRefit(before: Cuboid3D, after: Cuboid3D, gt: Cuboid3D): boolean {
+  if (good3d(after, gt)) return true;
+  const a = correctionEffort(after, gt), b = correctionEffort(before, gt);
+  return a < b - 1e-9;
+}
 
 export interface Pred {
   id: string;

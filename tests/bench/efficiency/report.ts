@@ -20,7 +20,10 @@ export interface ArmSummary {
   dragPxPerObject: number;
   wallSecondsPerObject: number;
   total: Cost;
-  byStep: Partial<Record<Step, { seconds: number; interactions: number }>>;
+  /** Per step: KLM seconds, interactions and the operators behind them (all logged events of that step kind). */
+  byStep: Partial<Record<Step, { seconds: number; interactions: number; mentals: number; keystrokes: number; clicks: number; drags: number; homings: number }>>;
+  /** 3D: what the re-fit key did on the boxes it was tried on (policy.ts REFIT_FIRST). */
+  refit?: { kept: number; undone: number; none: number };
   outcomes: Partial<Record<Outcome, number>>;
   /** AI arms: what the model gave. precision = pre-labels accepted as they were / all in scope. */
   predictions?: { total: number; accepted: number; corrected: number; deleted: number; precision: number };
@@ -38,9 +41,14 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
   for (const { rec, cost } of stepCosts(log)) {
     total = addCost(total, cost);
     wall += rec.wallMs;
-    const s = (byStep[rec.step] ??= { seconds: 0, interactions: 0 });
+    const s = (byStep[rec.step] ??= { seconds: 0, interactions: 0, mentals: 0, keystrokes: 0, clicks: 0, drags: 0, homings: 0 });
     s.seconds += cost.seconds;
     s.interactions += cost.interactions;
+    s.mentals += cost.mentals;
+    s.keystrokes += cost.keystrokes;
+    s.clicks += cost.clicks;
+    s.drags += cost.drags;
+    s.homings += cost.homings;
   }
   const outcomes: ArmSummary['outcomes'] = {};
   for (const t of log.targets) outcomes[t.outcome] = (outcomes[t.outcome] ?? 0) + 1;
@@ -64,6 +72,9 @@ export function summarise(arm: string, log: ArmLog, n: number): ArmSummary {
       ? { predictions: { total: predTotal, accepted, corrected: fromPred.length - accepted, deleted: log.deleted.length, precision: accepted / predTotal } }
       : {}),
     ...(log.ignored?.length ? { ignored: log.ignored.length } : {}),
+    ...(log.targets.some((t) => t.refit)
+      ? { refit: { kept: log.targets.filter((t) => t.refit === 'kept').length, undone: log.targets.filter((t) => t.refit === 'undone').length, none: log.targets.filter((t) => t.refit === 'none').length } }
+      : {}),
     costliestStep,
   };
 }
@@ -76,6 +87,7 @@ function perTargetSeconds(log: ArmLog): { target: Map<string, number>; deletes: 
   for (const { rec, cost } of stepCosts(log)) {
     if (rec.step === 'navigate') navigate += cost.seconds;
     else if (rec.step === 'delete') deletes.push(cost.seconds);
+    else if (rec.shared?.length) for (const t of rec.shared) target.set(`${t.item}#${t.target}`, (target.get(`${t.item}#${t.target}`) ?? 0) + cost.seconds / rec.shared.length);
     else if (rec.target !== null) target.set(`${rec.item}#${rec.target}`, (target.get(`${rec.item}#${rec.target}`) ?? 0) + cost.seconds);
   }
   return { target, deletes, navigate };
@@ -155,6 +167,8 @@ export interface ModalityReport {
   /** Target on the AI arm's ratio to manual, e.g. 0.5. */
   target: number;
   endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number; ignoredLeft?: number }>;
+  /** AI + QA: what the automatic checks flag among the pre-labels taken as they are (qaTriage.ts). */
+  qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number> };
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -175,6 +189,14 @@ export function renderMarkdown(r: ModalityReport): string {
   }
   lines.push('', '| arm | ' + STEPS.join(' | ') + ' | costliest step |', '|---|' + STEPS.map(() => '---').join('|') + '|---|');
   for (const a of r.arms) lines.push(`| ${a.arm} (s / object) | ${STEPS.map((s) => f2((a.byStep[s]?.seconds ?? 0) / a.n)).join(' | ')} | ${a.costliestStep} |`);
+  // Where the seconds go: the KLM operators behind each step kind (totals over the arm).
+  lines.push('', '| arm, step | s / object | M (1.35 s) | keystrokes (0.28 s) | clicks (1.3 s) | drags (2.4 s) | homings (0.4 s) |', '|---|---|---|---|---|---|---|');
+  for (const a of r.arms)
+    for (const st of STEPS) {
+      const b = a.byStep[st];
+      if (b && b.seconds > 0) lines.push(`| ${a.arm}, ${st} | ${f2(b.seconds / a.n)} | ${b.mentals} | ${b.keystrokes} | ${b.clicks} | ${b.drags} | ${b.homings} |`);
+    }
+  for (const a of r.arms.filter((x) => x.refit)) lines.push('', `${a.arm}: re-fit key (R) tried on ${a.refit!.kept + a.refit!.undone + a.refit!.none} boxes: closer and kept ${a.refit!.kept}, worse and undone ${a.refit!.undone}, no change ${a.refit!.none}.`);
   for (const ai of r.arms.slice(1).filter((a) => a.predictions)) {
     const p = ai.predictions!;
     lines.push('', `${ai.arm}: boxes to judge (pre-labels, or boxes copied / propagated from an earlier frame): ${p.total} (kept as they were ${p.accepted}, corrected ${p.corrected}, deleted ${p.deleted}); precision at IoU ≥ ${MATCH_IOU}: ${f2(p.precision)} (n = ${p.total}); left alone on labelled non-target objects (ignored, not charged, not counted): ${ai.ignored ?? 0}.`);
@@ -183,6 +205,11 @@ export function renderMarkdown(r: ModalityReport): string {
   }
   if (r.breakEvenPrecision === 'never') lines.push('Break-even precision: none — with the default threshold\'s mix of accepted and corrected pre-labels, the AI arm costs more than manual even with no false pre-label to delete (the sweep shows what dropping the low-scoring ones does).');
   else if (typeof r.breakEvenPrecision === 'number') lines.push(`Break-even precision: ${f2(r.breakEvenPrecision)} — below it the AI arm costs more than manual (the default threshold's mix of accepted and corrected pre-labels, plus false ones at the measured delete cost).`);
+  if (r.qa) {
+    const q = r.qa;
+    const checks = Object.entries(q.byCheck).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    lines.push('', `AI + QA (accept the pre-labels unseen, fix what the automatic checks flag): the checks (core/qa defaults, points included) flag ${q.wrongFlagged} of the ${q.wrong} wrong pre-labels (false or off the bar) and ${q.rightFlagged} of the ${q.right} right ones (findings: ${checks}; ${q.ignored} ignored pre-labels not counted). ${q.wrongFlagged < q.wrong ? `The arm would leave ${q.wrong - q.wrongFlagged} wrong boxes, so it cannot end at the quality bar and is not run.` : 'Every wrong pre-label is flagged.'}`);
+  }
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
@@ -194,9 +221,10 @@ const STEPS: Step[] = ['navigate', 'create', 'correct', 'delete', 'accept'];
 
 /** A small chart: estimated seconds per object by arm, stacked by step, and the sweep's ratio to manual. */
 export function renderSvg(reports: readonly ModalityReport[]): string {
-  const W = 720, H = 300, pad = 40;
+  // padB: room under the bars for their labels, set at an angle so that many arms stay legible.
+  const W = 720, H = 340, pad = 40, padB = 80;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
   const armShort = (a: string, i: number) => (i === 0 ? 'manual' : a === 'ai-review' ? 'AI' : a.replace(/-forward$/, ''));
   const bars = reports.flatMap((r) => r.arms.map((a, i) => ({ label: `${short(r)} ${armShort(a.arm, i)}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;
@@ -204,17 +232,18 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];
   out.push(`<text x="${pad}" y="16" font-size="12" font-weight="bold">est. seconds / object (KLM), by step</text>`);
   bars.forEach((b, i) => {
-    const x = pad + i * (bw + 10);
-    let y = H - pad;
+    const x = pad + 16 + i * (bw + 10); // 16: room for the first label's slant
+    let y = H - padB;
     for (const s of STEPS) {
-      const h = (((b.a.byStep[s]?.seconds ?? 0) / b.a.n) / maxS) * (H - 2 * pad);
+      const h = (((b.a.byStep[s]?.seconds ?? 0) / b.a.n) / maxS) * (H - pad - padB);
       y -= h;
       out.push(`<rect x="${x}" y="${y.toFixed(1)}" width="${bw}" height="${h.toFixed(1)}" fill="${colors[s]}"/>`);
     }
     out.push(`<text x="${x + bw / 2}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${f1(b.a.secondsPerObject)}</text>`);
-    out.push(`<text x="${x + bw / 2}" y="${H - pad + 14}" text-anchor="middle">${b.label}</text>`);
+    const lx = x + bw / 2, ly = H - padB + 12;
+    out.push(`<text x="${lx}" y="${ly}" text-anchor="end" transform="rotate(-40 ${lx} ${ly})">${b.label}</text>`);
   });
-  STEPS.forEach((s, i) => out.push(`<rect x="${pad + i * 62}" y="${H - 14}" width="10" height="10" fill="${colors[s]}"/><text x="${pad + i * 62 + 13}" y="${H - 5}">${s}</text>`));
+  STEPS.forEach((s, i) => out.push(`<rect x="${pad + i * 66}" y="${H - 14}" width="10" height="10" fill="${colors[s]}"/><text x="${pad + i * 66 + 13}" y="${H - 5}">${s}</text>`));
   const sweeps = reports.filter((r) => r.sweep?.length);
   if (sweeps.length) {
     const x0 = W / 2 + pad, x1 = W - pad, y0 = H - pad, y1 = pad;

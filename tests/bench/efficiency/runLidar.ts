@@ -15,6 +15,7 @@ import { prepareKittiItems, type PreparedItem } from './kittiItems';
 import { runLidarArm } from './lidarArm';
 import type { ArmLog } from './armLog';
 import { verifyLidarProject, type EndQuality } from './verify';
+import { qaTriage, type QaTriage } from './qaTriage';
 
 export type LidarArmName = 'manual' | 'ai-review';
 
@@ -24,6 +25,8 @@ export interface LidarRun {
   endQuality: Partial<Record<LidarArmName, EndQuality>>;
   /** Untrusted (script-made) input events the pages saw: must be 0. */
   untrusted: number;
+  /** What the automatic checks flag among the pre-labels taken as they are (qaTriage.ts): the AI + QA question. */
+  qa?: QaTriage;
 }
 
 export interface LidarRunOptions {
@@ -51,6 +54,8 @@ export async function runLidarBench(browser: Browser, opts: LidarRunOptions = {}
       const r = await runCli(['prelabel', dir, '--model', 'proposals3d', '--json']);
       if (r.code !== 0) throw new Error(`datum prelabel failed: ${r.stderr || r.stdout}`);
       say(`3D ${arm}: ${JSON.parse(r.stdout).predictions} pre-labels`);
+      run.qa = qaTriage(dir, items);
+      say(`3D QA over the pre-labels as they are: flags ${run.qa.wrongFlagged} of ${run.qa.wrong} wrong ones, ${run.qa.rightFlagged} of ${run.qa.right} right ones`);
     }
     const host = await startHost(arm === 'manual' ? [dir, '--create'] : [dir]);
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
