@@ -14,6 +14,7 @@ import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from '.
 
 export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
+import { sizeVariantsFor } from './sizePrior';
 
 export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
@@ -35,6 +36,11 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * walls, trucks and poles beside a car are left out).
    */
   prior?: readonly [number, number, number];
+  /**
+   * Smaller members of the prior's class (sizePrior.ts SIZE_VARIANTS; filled in from the prior by
+   * withPrior): a vehicle whose side is seen is completed to the smallest one that holds it.
+   */
+  priorVariants?: ReadonlyArray<readonly [number, number, number]>;
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
@@ -76,10 +82,25 @@ export function withPrior(options: FitOptions): FitOptions {
   return {
     ...options,
     minSize: options.minSize ?? [p[0], p[1]],
+    priorVariants: options.priorVariants ?? sizeVariantsFor(p),
     maxCellTop: options.maxCellTop ?? p[2] * 1.6,
     // A click on one end of a bus must reach the other end.
     maxRadius: options.maxRadius ?? Math.max(6, p[0] * 1.3),
   };
+}
+
+/**
+ * The size the box is completed to: the class prior, or the smallest smaller member of the class
+ * (sizePrior.ts SIZE_VARIANTS) that holds what is seen: the seen height (a vehicle's top is seen
+ * from the side or an end, unlike its far faces) within 1.15 x the member's, the seen length
+ * within 5 % of it and the width within the plausible 1.4 x. A light truck 2.3 m high is not
+ * grown to a 7.5 m rigid truck; a truck whose top rises above 2.65 m still is.
+ */
+export function sizeForSeenExtent(
+  minSize: [number, number], variants: ReadonlyArray<readonly [number, number, number]> | undefined, long: number, short: number, height: number,
+): [number, number] {
+  for (const v of variants ?? []) if (height <= v[2] * 1.15 && long <= v[0] / 0.95 && short <= v[1] * 1.4) return [v[0], v[1]];
+  return minSize;
 }
 
 export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
@@ -138,7 +159,10 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
     witnesses ??= gatherWitnesses(index, rect.cx, rect.cy, Math.hypot(options.minSize![0], options.minSize![1]) + 0.5, sensor);
     return freeSpaceViolations(witnesses, cx, cy, angle, e1, e2);
   };
-  let r = completeRect(rect, options.minSize, sensor, bound, freeSpace);
+  const seenHeight = pts.maxZ - groundHeight(index, rect.cx, rect.cy);
+  const minSize = options.minSize && sizeForSeenExtent(options.minSize, options.priorVariants, Math.max(rect.extent1, rect.extent2), Math.min(rect.extent1, rect.extent2), seenHeight);
+  if (process.env.FIT_DEBUG) console.log("rect", rect.extent1.toFixed(2), rect.extent2.toFixed(2), rect.cx.toFixed(1), rect.cy.toFixed(1), seenHeight.toFixed(2), minSize);
+  let r = completeRect(rect, minSize, sensor, bound, freeSpace);
   // Other heading readings, the principal axis, the viewing ray and small turns of the L-shape
   // heading (a far car's rounded front and strip of roof give the L-shape criterion a wrong
   // corner): each is completed the same way and
@@ -162,7 +186,7 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
       const long = Math.max(alt.extent1, alt.extent2), short = Math.min(alt.extent1, alt.extent2);
       if (maxFootprint && (long > maxFootprint[0] || short > maxFootprint[1])) continue;
       if (headingScore(pts.xy, searchN, q, rectOpts, pts.count) < HEADING_MIN_CLOSENESS * lScore) continue;
-      const ra = completeRect(alt, options.minSize, sensor, bound, freeSpace);
+      const ra = completeRect(alt, minSize, sensor, bound, freeSpace);
       if (ra.violations !== undefined && ra.violations <= r.violations! - HEADING_MIN_GAIN) r = ra;
     }
   }
@@ -254,7 +278,13 @@ export function fitAtClick(
     if (overflow(best, max) === 0) break;
   }
   if (!best) return { refused: 'too-few-points' };
-  if (max && options.minSize && overflow(best, max) === 0) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+  // Hidden parts are looked for only while the seen part is clearly shorter than the size it will
+  // be completed to: a light truck seen along its whole side has none, and what lies behind it
+  // (a tree, a wall) must not join.
+  if (max && options.minSize && overflow(best, max) === 0) {
+    const target = sizeForSeenExtent(options.minSize, options.priorVariants, best.long, best.short, best.fit.box.size[2]);
+    if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+  }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
 }
