@@ -7,7 +7,7 @@
  */
 import type { Cuboid3D } from '../document/schema';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
-import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
+import { buildFrameIndex, frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
 import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
 import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
@@ -264,8 +264,8 @@ export function fitAtClick(
   fitOptions: FitOptions = {},
 ): FitOutcome {
   const options = withPrior(fitOptions);
-  const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
+  const index = indexAround(options.index ?? frameIndexFor(positions, count), x, y, (options.maxRadius ?? 6) + (options.seedRadius ?? 2.5) + (options.minSize?.[0] ?? 4) * 1.1);
   const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5, 3, options.maxCellTop);
   if (!candidates.length) return { refused: 'nothing-here' };
   const max = options.maxFootprint ?? plausibleExtent(options.minSize);
@@ -290,6 +290,24 @@ export function fitAtClick(
 }
 
 const NOT_SEPARABLE_M = 1.5;
+
+let farIndex: FrameIndex | null = null;
+
+/**
+ * The frame index grids +-maxRange (100 m) around the sensor, which keeps its memory and the
+ * proposals' whole-frame passes bounded; Argoverse 2 labels buses and trucks at 110-150 m. A fit
+ * whose reach (metres around the click) leaves that grid gets an index of an 80 m window around
+ * the click instead, built on demand and kept for the next click there.
+ */
+function indexAround(index: FrameIndex, x: number, y: number, reach: number): FrameIndex {
+  const lim = index.options.maxRange;
+  if (index.options.window || (Math.abs(x) + reach <= lim && Math.abs(y) + reach <= lim)) return index;
+  const w = farIndex?.options.window;
+  if (farIndex && w && farIndex.positions === index.positions && farIndex.count === index.count && x - reach >= w[0] && x + reach <= w[2] && y - reach >= w[1] && y + reach <= w[3])
+    return farIndex;
+  farIndex = buildFrameIndex(index.positions, index.count, { ...index.options, window: [x - 40, y - 40, x + 40, y + 40] });
+  return farIndex;
+}
 
 /** See observe: how much better (returns fewer) and how close to the L-shape fit another heading reading must be. */
 const HEADING_MIN_GAIN = 10;
@@ -444,10 +462,10 @@ export function fitBoxInRegion(
   positions: Float32Array, count: number, region: RegionRect, fitOptions: FitOptions = {},
 ): FitResult | null {
   const options = withPrior(fitOptions);
-  const index = options.index ?? frameIndexFor(positions, count);
-  const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const x0 = Math.min(region.x0, region.x1), x1 = Math.max(region.x0, region.x1);
   const y0 = Math.min(region.y0, region.y1), y1 = Math.max(region.y0, region.y1);
+  const index = indexAround(options.index ?? frameIndexFor(positions, count), (x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0) / 2 + 1);
+  const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const cx0 = Math.max(0, Math.ceil((x0 - originX) / cellSize - 0.5));
   const cx1 = Math.min(nx - 1, Math.floor((x1 - originX) / cellSize - 0.5));
   const cy0 = Math.max(0, Math.ceil((y0 - originY) / cellSize - 0.5));
