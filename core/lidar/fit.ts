@@ -244,6 +244,9 @@ function tighterLinks(o: FitOptions): FitOptions[] {
   return [
     { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 2, maxLinkCells: 2, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.35) : o.maxCellTop },
     { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.25) : o.maxCellTop },
+    // Last: only cells reaching half the class height (a car's body reaches 0.8 m; the kerb,
+    // grass and low shrubs that join a near car to its surroundings do not).
+    ...(h ? [{ ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: Math.min(o.maxCellTop ?? Infinity, h * 1.25), minCellTop: h * 0.5 }] : []),
   ];
 }
 
