@@ -6,6 +6,7 @@
  * The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
  */
 import type { Cuboid3D } from '../document/schema';
+import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { buildFrameIndex, frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
@@ -15,6 +16,7 @@ import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from '.
 export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
 import { sizeVariantsFor } from './sizePrior';
+import { sceneOrientation } from './sceneHeading';
 
 export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
@@ -51,6 +53,8 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * of a short visible part, growth towards the sensor when the near part is hidden.
    */
   freeSpace?: boolean;
+  /** Take the street's heading (sceneHeading.ts) when the points fit it nearly as well (default true). */
+  sceneHeading?: boolean;
   /** Fewer cluster points than this: no box. */
   minPoints?: number;
   /**
@@ -151,7 +155,7 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const searchN = headingSearchCount(pts) >= 8 ? headingSearchCount(pts) : pts.count;
   const rectOpts = { ...options, maxFootprint, searchCount: headingSearchCount(pts) };
-  const rect = fitRect(pts.xy, pts.count, rectOpts);
+  let rect = fitRect(pts.xy, pts.count, rectOpts);
   const sensor = options.sensorOrigin ?? [0, 0];
   // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
   let witnesses: FreeSpaceWitnesses | undefined;
@@ -161,8 +165,39 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   };
   const seenHeight = pts.maxZ - groundHeight(index, rect.cx, rect.cy);
   const minSize = options.minSize && sizeForSeenExtent(options.minSize, options.priorVariants, Math.max(rect.extent1, rect.extent2), Math.min(rect.extent1, rect.extent2), seenHeight);
-  if (process.env.FIT_DEBUG) console.log("rect", rect.extent1.toFixed(2), rect.extent2.toFixed(2), rect.cx.toFixed(1), rect.cy.toFixed(1), seenHeight.toFixed(2), minSize);
   let r = completeRect(rect, minSize, sensor, bound, freeSpace);
+  const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
+  // The street's heading (sceneHeading.ts): taken when the object's points hug its edges nearly
+  // as well as the L-shape heading's (SCENE_MIN_CLOSENESS); a far car's rounded front and roof
+  // rings fit many headings about as badly, a near car's clear L fits only its own.
+  const scene = options.sceneHeading === false || rect.method !== 'l-shape' ? null : sceneOrientation(index, rect.cx, rect.cy);
+  if (scene) {
+    // The street's direction is a prior, not a measurement of this car: refined within a few
+    // degrees by the car's own edges (the best closeness there).
+    let q = scene.angle, qScore = -Infinity;
+    for (let k = -SCENE_REFINE_DEG; k <= SCENE_REFINE_DEG; k += 0.5) {
+      const a = scene.angle + (k * Math.PI) / 180;
+      const sc = headingScore(pts.xy, searchN, a, rectOpts, pts.count);
+      if (sc > qScore) {
+        qScore = sc;
+        q = a;
+      }
+    }
+    const d = Math.abs(quarter(rect.angle) - quarter(q));
+    const alt = rectAtAngle(pts.xy, pts.count, q);
+    const long = Math.max(alt.extent1, alt.extent2), short = Math.min(alt.extent1, alt.extent2);
+    if (Math.min(d, Math.PI / 2 - d) > 0.5 * Math.PI / 180 && !(maxFootprint && (long > maxFootprint[0] || short > maxFootprint[1]))
+      && qScore >= SCENE_MIN_CLOSENESS * headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count)) {
+      // Read along the street, the same points must still make the same object: a completion
+      // that turns the box by more than 30° (length and width swapped) is not a refinement.
+      const rs = completeRect(alt, minSize, sensor, bound, freeSpace);
+      const turn = Math.abs(normalizeAngle(rs.yaw - r.yaw));
+      if (Math.min(turn, Math.PI - turn) <= Math.PI / 6) {
+        rect = { ...alt, method: rect.method };
+        r = rs;
+      }
+    }
+  }
   // Other heading readings, the principal axis, the viewing ray and small turns of the L-shape
   // heading (a far car's rounded front and strip of roof give the L-shape criterion a wrong
   // corner): each is completed the same way and
@@ -172,7 +207,6 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   // into the object's own shadow contradicts nothing.
   if (freeSpace && rect.method === 'l-shape' && r.violations !== undefined && r.violations >= HEADING_MIN_GAIN) {
     const ray = Math.atan2(rect.cy - sensor[1], rect.cx - sensor[0]);
-    const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
     const tried = [quarter(rect.angle)];
     const lScore = headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count);
     // The L-shape heading turned by 10° and 20° either way: far cars seen as a rounded front and a
@@ -316,6 +350,9 @@ function indexAround(index: FrameIndex, x: number, y: number, reach: number): Fr
 const HEADING_MIN_GAIN = 10;
 const HEADING_MIN_CLOSENESS = 0.9;
 const HEADING_TURNS_DEG = [10, -10, 20, -20];
+/** See observe: the street's heading is taken, refined within +-SCENE_REFINE_DEG, when the points hug it this well relative to the L-shape heading. */
+const SCENE_MIN_CLOSENESS = 0.8;
+const SCENE_REFINE_DEG = 8;
 
 /**
  * A far car is seen as its near face plus, a few metres further along the same rays, its roof:
