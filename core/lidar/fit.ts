@@ -321,6 +321,7 @@ export function fitAtClick(
   if (max && options.minSize && overflow(best, max) === 0) {
     const target = sizeForSeenExtent(options.minSize, options.priorVariants, best.long, best.short, best.fit.box.size[2]);
     if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+    if (best.long < 0.6 * target[0]) best = joinHost(index, best, [x, y], options.minSize, max) ?? best;
   }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
@@ -414,6 +415,45 @@ function joinHiddenParts(
   if (!joined.length) return null;
   const all = Int32Array.from([...mainCells, ...joined]);
   const got = observe(index, all, click, main.options);
+  return got && overflow(got, max) === 0 ? got : null;
+}
+
+/** See joinHost: the object a fragment belongs to holds at least this many times its points (1.5-3 give the same real figure). */
+const HOST_RATIO = 2;
+
+/**
+ * A click on a fragment of an object (a roof or rear strip split from the rest by the rings'
+ * gaps, an Argoverse 2 car seen as two clusters) boxes the fragment. When what was found is short
+ * for the class (under 0.6 x the length it would be completed to), the clusters within a class
+ * length of it are grown with the same links; the biggest that holds at least HOST_RATIO x the
+ * fragment's points and with it still makes one plausible object of the class is the object the
+ * fragment belongs to, and both are fitted together. Two cars, or a car and a wall, are never one
+ * plausible car.
+ */
+function joinHost(index: FrameIndex, frag: Observed, click: [number, number], minSize: [number, number], max: [number, number]): Observed | null {
+  const { cellStart } = index;
+  const fragCells = new Set<number>(Array.from(frag.cells));
+  let fragPts = 0;
+  for (const c of fragCells) fragPts += cellStart[c + 1] - cellStart[c];
+  const cx = frag.fit.box.center[0], cy = frag.fit.box.center[1];
+  const reach = minSize[0] * 1.1;
+  const seeds = seedCandidates(index, cx, cy, reach, 3, frag.options.maxCellTop);
+  const seen = new Set<number>();
+  let bestHost: { cells: number[]; points: number } | null = null;
+  let grown = 0;
+  for (const seed of seeds) {
+    if (fragCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    grown++;
+    const n = growCluster(index, seed, cx, cy, reach + 1, frag.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, n));
+    for (const c of cells) seen.add(c);
+    if (cells.some((c) => fragCells.has(c))) continue;
+    let points = 0;
+    for (const c of cells) points += cellStart[c + 1] - cellStart[c];
+    if (points >= HOST_RATIO * fragPts && (!bestHost || points > bestHost.points)) bestHost = { cells, points };
+  }
+  if (!bestHost) return null;
+  const got = observe(index, Int32Array.from([...fragCells, ...bestHost.cells]), click, frag.options);
   return got && overflow(got, max) === 0 ? got : null;
 }
 
