@@ -322,6 +322,7 @@ export function fitAtClick(
     const target = sizeForSeenExtent(options.minSize, options.priorVariants, best.long, best.short, best.fit.box.size[2]);
     if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
     if (best.long < 0.6 * target[0]) best = joinHost(index, best, [x, y], options.minSize, max) ?? best;
+    if (options.prior && (best.short > WIDE * target[1] || best.long > WIDE * target[0])) best = withoutLowClutter(index, best, [x, y], options.prior[2] * 0.5) ?? best;
   }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
@@ -455,6 +456,42 @@ function joinHost(index: FrameIndex, frag: Observed, click: [number, number], mi
   if (!bestHost) return null;
   const got = observe(index, Int32Array.from([...fragCells, ...bestHost.cells]), click, frag.options);
   return got && overflow(got, max) === 0 ? got : null;
+}
+
+const WIDE = 1.2;
+const CLUTTER_GAP = 1;
+
+/**
+ * A bollard, a kerb stone or a low shrub half a metre from a car links to it and makes the box
+ * too wide or too long for the class (SUSTech cars at 30-35 m: 2.0-2.2 m wide, 5 m long). When
+ * the seen footprint is more than 1.2 x the completion size on a side, the cluster's low cells
+ * (highest point under `minTop`, half the class height) that are not next to a taller cell (within
+ * CLUTTER_GAP cells) are left out; the result is taken when it is still most of the cluster
+ * (>= 70 % of the points) and shrinks the oversized side by at least 0.2 m. Not done otherwise:
+ * at range a car's bumper ring stands apart from its bonnet in the same way.
+ */
+function withoutLowClutter(index: FrameIndex, o: Observed, click: [number, number], minTop: number): Observed | null {
+  const { nx, cellTop, cellStart } = index;
+  const cells = Array.from(o.cells);
+  const tall = new Set<number>(cells.filter((c) => cellTop[c] >= minTop));
+  if (!tall.size || tall.size === cells.length) return null;
+  let all = 0, kept = 0;
+  const out: number[] = [];
+  for (const c of cells) {
+    const n = cellStart[c + 1] - cellStart[c];
+    all += n;
+    let near = tall.has(c);
+    for (let dy = -CLUTTER_GAP; dy <= CLUTTER_GAP && !near; dy++)
+      for (let dx = -CLUTTER_GAP; dx <= CLUTTER_GAP && !near; dx++) near = tall.has(c + dx + dy * nx);
+    if (near) {
+      out.push(c);
+      kept += n;
+    }
+  }
+  if (out.length === cells.length || kept < 0.7 * all) return null;
+  const got = observe(index, Int32Array.from(out), click, o.options);
+  if (!got) return null;
+  return got.short <= o.short - 0.2 || got.long <= o.long - 0.2 ? got : null;
 }
 
 /** fitAtClick without the reason: null when no box. */
