@@ -335,16 +335,19 @@ let farIndex: FrameIndex | null = null;
 /**
  * The frame index grids +-maxRange (100 m) around the sensor, which keeps its memory and the
  * proposals' whole-frame passes bounded; Argoverse 2 labels buses and trucks at 110-150 m. A fit
- * whose reach (metres around the click) leaves that grid gets an index of an 80 m window around
- * the click instead, built on demand and kept for the next click there.
+ * whose reach (metres around the click) leaves that grid gets an index of the 40 m tile holding
+ * the click with 40 m around it, built on demand and kept for the next click there (a fixed tile,
+ * so the box does not depend on which click built it).
  */
 function indexAround(index: FrameIndex, x: number, y: number, reach: number): FrameIndex {
   const lim = index.options.maxRange;
   if (index.options.window || (Math.abs(x) + reach <= lim && Math.abs(y) + reach <= lim)) return index;
+  const tx = Math.floor(x / 40) * 40, ty = Math.floor(y / 40) * 40;
+  const window = [tx - 40, ty - 40, tx + 80, ty + 80] as const;
   const w = farIndex?.options.window;
-  if (farIndex && w && farIndex.positions === index.positions && farIndex.count === index.count && x - reach >= w[0] && x + reach <= w[2] && y - reach >= w[1] && y + reach <= w[3])
+  if (farIndex && w && farIndex.positions === index.positions && farIndex.count === index.count && w.every((v, k) => v === window[k]))
     return farIndex;
-  farIndex = buildFrameIndex(index.positions, index.count, { ...index.options, window: [x - 40, y - 40, x + 40, y + 40] });
+  farIndex = buildFrameIndex(index.positions, index.count, { ...index.options, window });
   return farIndex;
 }
 

@@ -23,13 +23,16 @@ let last: { index: FrameIndex; key: string; result: SceneOrientation | null } | 
 
 /**
  * The structure orientation within `radius` metres of (x, y), leaving out `excludeRadius` around
- * it; null where nothing stands. The last answer is kept per 1 m cell of the query point (one fit
- * asks several times for the same object).
+ * it; null where nothing stands. The last answer is kept (one fit asks several times for the
+ * same object).
  */
 export function sceneOrientation(index: FrameIndex, x: number, y: number, radius = 20, excludeRadius = 3): SceneOrientation | null {
-  const key = `${Math.floor(x)},${Math.floor(y)},${radius},${excludeRadius}`;
+  // Measured at the centre of the 1 m cell holding (x, y): the answer depends on the cell only,
+  // so a repeated question is answered from the cache exactly as it would be computed.
+  const gx = Math.floor(x), gy = Math.floor(y);
+  const key = `${gx},${gy},${radius},${excludeRadius}`;
   if (last && last.index === index && last.key === key) return last.result;
-  const result = computeOrientation(index, x, y, radius, excludeRadius);
+  const result = computeOrientation(index, gx + 0.5, gy + 0.5, radius, excludeRadius);
   last = { index, key, result };
   return result;
 }
