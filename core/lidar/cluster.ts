@@ -23,6 +23,11 @@ export interface LinkOptions {
    * stops the growth instead of joining it. Unset: no limit.
    */
   maxCellTop?: number;
+  /**
+   * Cells whose highest point is less than this above the ground are not entered: kerbs, grass
+   * and low shrubs that join a car to its surroundings (the fit's last resort; unset: no limit).
+   */
+  minCellTop?: number;
 }
 
 /**
@@ -48,6 +53,7 @@ function forEachLinkedCell(index: FrameIndex, x: number, y: number, o: LinkOptio
       const n = xx + yy * nx;
       if (cellStart[n + 1] === cellStart[n]) continue;
       if (o.maxCellTop !== undefined && index.cellTop[n] > o.maxCellTop) continue;
+      if (o.minCellTop !== undefined && index.cellTop[n] < o.minCellTop) continue;
       if (Math.abs(dx * ux + dy * uy) > radial || Math.abs(-dx * uy + dy * ux) > tangential) continue;
       visit(n);
     }

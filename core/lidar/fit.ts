@@ -6,14 +6,17 @@
  * The per-frame work (ground map, grid) is done once by frameIndexFor and cached.
  */
 import type { Cuboid3D } from '../document/schema';
+import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
-import { frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
+import { buildFrameIndex, frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
 import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
 import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
 import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
 
 export { completeRect, type RegionRect } from './complete';
 import { gatherCells, headingSearchCount } from './gather';
+import { sizeVariantsFor } from './sizePrior';
+import { sceneOrientation } from './sceneHeading';
 
 export interface FitOptions extends RectFitOptions, LinkOptions {
   /** Precomputed index of this frame; by default one is built on first use and cached per positions array. */
@@ -35,6 +38,11 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * walls, trucks and poles beside a car are left out).
    */
   prior?: readonly [number, number, number];
+  /**
+   * Smaller members of the prior's class (sizePrior.ts SIZE_VARIANTS; filled in from the prior by
+   * withPrior): a vehicle whose side is seen is completed to the smallest one that holds it.
+   */
+  priorVariants?: ReadonlyArray<readonly [number, number, number]>;
   /** Sensor position in the LiDAR frame (for completion direction). */
   sensorOrigin?: [number, number];
   returnIndices?: boolean;
@@ -45,6 +53,8 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    * of a short visible part, growth towards the sensor when the near part is hidden.
    */
   freeSpace?: boolean;
+  /** Take the street's heading (sceneHeading.ts) when the points fit it nearly as well (default true). */
+  sceneHeading?: boolean;
   /** Fewer cluster points than this: no box. */
   minPoints?: number;
   /**
@@ -76,10 +86,25 @@ export function withPrior(options: FitOptions): FitOptions {
   return {
     ...options,
     minSize: options.minSize ?? [p[0], p[1]],
+    priorVariants: options.priorVariants ?? sizeVariantsFor(p),
     maxCellTop: options.maxCellTop ?? p[2] * 1.6,
     // A click on one end of a bus must reach the other end.
     maxRadius: options.maxRadius ?? Math.max(6, p[0] * 1.3),
   };
+}
+
+/**
+ * The size the box is completed to: the class prior, or the smallest smaller member of the class
+ * (sizePrior.ts SIZE_VARIANTS) that holds what is seen: the seen height (a vehicle's top is seen
+ * from the side or an end, unlike its far faces) within 1.15 x the member's, the seen length
+ * within 5 % of it and the width within the plausible 1.4 x. A light truck 2.3 m high is not
+ * grown to a 7.5 m rigid truck; a truck whose top rises above 2.65 m still is.
+ */
+export function sizeForSeenExtent(
+  minSize: [number, number], variants: ReadonlyArray<readonly [number, number, number]> | undefined, long: number, short: number, height: number,
+): [number, number] {
+  for (const v of variants ?? []) if (height <= v[2] * 1.15 && long <= v[0] / 0.95 && short <= v[1] * 1.4) return [v[0], v[1]];
+  return minSize;
 }
 
 export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
@@ -130,7 +155,7 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const searchN = headingSearchCount(pts) >= 8 ? headingSearchCount(pts) : pts.count;
   const rectOpts = { ...options, maxFootprint, searchCount: headingSearchCount(pts) };
-  const rect = fitRect(pts.xy, pts.count, rectOpts);
+  let rect = fitRect(pts.xy, pts.count, rectOpts);
   const sensor = options.sensorOrigin ?? [0, 0];
   // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
   let witnesses: FreeSpaceWitnesses | undefined;
@@ -138,7 +163,41 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
     witnesses ??= gatherWitnesses(index, rect.cx, rect.cy, Math.hypot(options.minSize![0], options.minSize![1]) + 0.5, sensor);
     return freeSpaceViolations(witnesses, cx, cy, angle, e1, e2);
   };
-  let r = completeRect(rect, options.minSize, sensor, bound, freeSpace);
+  const seenHeight = pts.maxZ - groundHeight(index, rect.cx, rect.cy);
+  const minSize = options.minSize && sizeForSeenExtent(options.minSize, options.priorVariants, Math.max(rect.extent1, rect.extent2), Math.min(rect.extent1, rect.extent2), seenHeight);
+  let r = completeRect(rect, minSize, sensor, bound, freeSpace);
+  const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
+  // The street's heading (sceneHeading.ts): taken when the object's points hug its edges nearly
+  // as well as the L-shape heading's (SCENE_MIN_CLOSENESS); a far car's rounded front and roof
+  // rings fit many headings about as badly, a near car's clear L fits only its own.
+  const scene = options.sceneHeading === false || rect.method !== 'l-shape' ? null : sceneOrientation(index, rect.cx, rect.cy);
+  if (scene) {
+    // The street's direction is a prior, not a measurement of this car: refined within a few
+    // degrees by the car's own edges (the best closeness there).
+    let q = scene.angle, qScore = -Infinity;
+    for (let k = -SCENE_REFINE_DEG; k <= SCENE_REFINE_DEG; k += 0.5) {
+      const a = scene.angle + (k * Math.PI) / 180;
+      const sc = headingScore(pts.xy, searchN, a, rectOpts, pts.count);
+      if (sc > qScore) {
+        qScore = sc;
+        q = a;
+      }
+    }
+    const d = Math.abs(quarter(rect.angle) - quarter(q));
+    const alt = rectAtAngle(pts.xy, pts.count, q);
+    const long = Math.max(alt.extent1, alt.extent2), short = Math.min(alt.extent1, alt.extent2);
+    if (Math.min(d, Math.PI / 2 - d) > 0.5 * Math.PI / 180 && !(maxFootprint && (long > maxFootprint[0] || short > maxFootprint[1]))
+      && qScore >= SCENE_MIN_CLOSENESS * headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count)) {
+      // Read along the street, the same points must still make the same object: a completion
+      // that turns the box by more than 30° (length and width swapped) is not a refinement.
+      const rs = completeRect(alt, minSize, sensor, bound, freeSpace);
+      const turn = Math.abs(normalizeAngle(rs.yaw - r.yaw));
+      if (Math.min(turn, Math.PI - turn) <= Math.PI / 6) {
+        rect = { ...alt, method: rect.method };
+        r = rs;
+      }
+    }
+  }
   // Other heading readings, the principal axis, the viewing ray and small turns of the L-shape
   // heading (a far car's rounded front and strip of roof give the L-shape criterion a wrong
   // corner): each is completed the same way and
@@ -148,7 +207,6 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   // into the object's own shadow contradicts nothing.
   if (freeSpace && rect.method === 'l-shape' && r.violations !== undefined && r.violations >= HEADING_MIN_GAIN) {
     const ray = Math.atan2(rect.cy - sensor[1], rect.cx - sensor[0]);
-    const quarter = (a: number) => ((a % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
     const tried = [quarter(rect.angle)];
     const lScore = headingScore(pts.xy, searchN, rect.angle, rectOpts, pts.count);
     // The L-shape heading turned by 10° and 20° either way: far cars seen as a rounded front and a
@@ -162,7 +220,7 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
       const long = Math.max(alt.extent1, alt.extent2), short = Math.min(alt.extent1, alt.extent2);
       if (maxFootprint && (long > maxFootprint[0] || short > maxFootprint[1])) continue;
       if (headingScore(pts.xy, searchN, q, rectOpts, pts.count) < HEADING_MIN_CLOSENESS * lScore) continue;
-      const ra = completeRect(alt, options.minSize, sensor, bound, freeSpace);
+      const ra = completeRect(alt, minSize, sensor, bound, freeSpace);
       if (ra.violations !== undefined && ra.violations <= r.violations! - HEADING_MIN_GAIN) r = ra;
     }
   }
@@ -220,6 +278,9 @@ function tighterLinks(o: FitOptions): FitOptions[] {
   return [
     { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 2, maxLinkCells: 2, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.35) : o.maxCellTop },
     { ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: h ? Math.min(o.maxCellTop ?? Infinity, h * 1.25) : o.maxCellTop },
+    // Last: only cells reaching half the class height (a car's body reaches 0.8 m; the kerb,
+    // grass and low shrubs that join a near car to its surroundings do not).
+    ...(h ? [{ ...o, radialLinkAngle: (o.radialLinkAngle ?? 0.02) / 4, tangentialLinkAngle: 0, maxLinkCells: 1, maxCellTop: Math.min(o.maxCellTop ?? Infinity, h * 1.25), minCellTop: h * 0.5 }] : []),
   ];
 }
 
@@ -240,8 +301,8 @@ export function fitAtClick(
   fitOptions: FitOptions = {},
 ): FitOutcome {
   const options = withPrior(fitOptions);
-  const index = options.index ?? frameIndexFor(positions, count);
   const [x, y] = click;
+  const index = indexAround(options.index ?? frameIndexFor(positions, count), x, y, (options.maxRadius ?? 6) + (options.seedRadius ?? 2.5) + (options.minSize?.[0] ?? 4) * 1.1);
   const candidates = seedCandidates(index, x, y, options.seedRadius ?? 2.5, 3, options.maxCellTop);
   if (!candidates.length) return { refused: 'nothing-here' };
   const max = options.maxFootprint ?? plausibleExtent(options.minSize);
@@ -254,17 +315,49 @@ export function fitAtClick(
     if (overflow(best, max) === 0) break;
   }
   if (!best) return { refused: 'too-few-points' };
-  if (max && options.minSize && overflow(best, max) === 0) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+  // Hidden parts are looked for only while the seen part is clearly shorter than the size it will
+  // be completed to: a light truck seen along its whole side has none, and what lies behind it
+  // (a tree, a wall) must not join.
+  if (max && options.minSize && overflow(best, max) === 0) {
+    const target = sizeForSeenExtent(options.minSize, options.priorVariants, best.long, best.short, best.fit.box.size[2]);
+    if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
+    if (best.long < 0.6 * target[0]) best = joinHost(index, best, [x, y], options.minSize, max) ?? best;
+    if (options.prior && (best.short > WIDE * target[1] || best.long > WIDE * target[0])) best = withoutLowClutter(index, best, [x, y], options.prior[2] * 0.5) ?? best;
+  }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
 }
 
 const NOT_SEPARABLE_M = 1.5;
 
+let farIndex: FrameIndex | null = null;
+
+/**
+ * The frame index grids +-maxRange (100 m) around the sensor, which keeps its memory and the
+ * proposals' whole-frame passes bounded; Argoverse 2 labels buses and trucks at 110-150 m. A fit
+ * whose reach (metres around the click) leaves that grid gets an index of the 40 m tile holding
+ * the click with 40 m around it, built on demand and kept for the next click there (a fixed tile,
+ * so the box does not depend on which click built it).
+ */
+function indexAround(index: FrameIndex, x: number, y: number, reach: number): FrameIndex {
+  const lim = index.options.maxRange;
+  if (index.options.window || (Math.abs(x) + reach <= lim && Math.abs(y) + reach <= lim)) return index;
+  const tx = Math.floor(x / 40) * 40, ty = Math.floor(y / 40) * 40;
+  const window = [tx - 40, ty - 40, tx + 80, ty + 80] as const;
+  const w = farIndex?.options.window;
+  if (farIndex && w && farIndex.positions === index.positions && farIndex.count === index.count && w.every((v, k) => v === window[k]))
+    return farIndex;
+  farIndex = buildFrameIndex(index.positions, index.count, { ...index.options, window });
+  return farIndex;
+}
+
 /** See observe: how much better (returns fewer) and how close to the L-shape fit another heading reading must be. */
 const HEADING_MIN_GAIN = 10;
 const HEADING_MIN_CLOSENESS = 0.9;
 const HEADING_TURNS_DEG = [10, -10, 20, -20];
+/** See observe: the street's heading is taken, refined within +-SCENE_REFINE_DEG, when the points hug it this well relative to the L-shape heading. */
+const SCENE_MIN_CLOSENESS = 0.8;
+const SCENE_REFINE_DEG = 8;
 
 /**
  * A far car is seen as its near face plus, a few metres further along the same rays, its roof:
@@ -327,6 +420,81 @@ function joinHiddenParts(
   const all = Int32Array.from([...mainCells, ...joined]);
   const got = observe(index, all, click, main.options);
   return got && overflow(got, max) === 0 ? got : null;
+}
+
+/** See joinHost: the object a fragment belongs to holds at least this many times its points (1.5-3 give the same real figure). */
+const HOST_RATIO = 2;
+
+/**
+ * A click on a fragment of an object (a roof or rear strip split from the rest by the rings'
+ * gaps, an Argoverse 2 car seen as two clusters) boxes the fragment. When what was found is short
+ * for the class (under 0.6 x the length it would be completed to), the clusters within a class
+ * length of it are grown with the same links; the biggest that holds at least HOST_RATIO x the
+ * fragment's points and with it still makes one plausible object of the class is the object the
+ * fragment belongs to, and both are fitted together. Two cars, or a car and a wall, are never one
+ * plausible car.
+ */
+function joinHost(index: FrameIndex, frag: Observed, click: [number, number], minSize: [number, number], max: [number, number]): Observed | null {
+  const { cellStart } = index;
+  const fragCells = new Set<number>(Array.from(frag.cells));
+  let fragPts = 0;
+  for (const c of fragCells) fragPts += cellStart[c + 1] - cellStart[c];
+  const cx = frag.fit.box.center[0], cy = frag.fit.box.center[1];
+  const reach = minSize[0] * 1.1;
+  const seeds = seedCandidates(index, cx, cy, reach, 3, frag.options.maxCellTop);
+  const seen = new Set<number>();
+  let bestHost: { cells: number[]; points: number } | null = null;
+  let grown = 0;
+  for (const seed of seeds) {
+    if (fragCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    grown++;
+    const n = growCluster(index, seed, cx, cy, reach + 1, frag.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, n));
+    for (const c of cells) seen.add(c);
+    if (cells.some((c) => fragCells.has(c))) continue;
+    let points = 0;
+    for (const c of cells) points += cellStart[c + 1] - cellStart[c];
+    if (points >= HOST_RATIO * fragPts && (!bestHost || points > bestHost.points)) bestHost = { cells, points };
+  }
+  if (!bestHost) return null;
+  const got = observe(index, Int32Array.from([...fragCells, ...bestHost.cells]), click, frag.options);
+  return got && overflow(got, max) === 0 ? got : null;
+}
+
+const WIDE = 1.2;
+const CLUTTER_GAP = 1;
+
+/**
+ * A bollard, a kerb stone or a low shrub half a metre from a car links to it and makes the box
+ * too wide or too long for the class (SUSTech cars at 30-35 m: 2.0-2.2 m wide, 5 m long). When
+ * the seen footprint is more than 1.2 x the completion size on a side, the cluster's low cells
+ * (highest point under `minTop`, half the class height) that are not next to a taller cell (within
+ * CLUTTER_GAP cells) are left out; the result is taken when it is still most of the cluster
+ * (>= 70 % of the points) and shrinks the oversized side by at least 0.2 m. Not done otherwise:
+ * at range a car's bumper ring stands apart from its bonnet in the same way.
+ */
+function withoutLowClutter(index: FrameIndex, o: Observed, click: [number, number], minTop: number): Observed | null {
+  const { nx, cellTop, cellStart } = index;
+  const cells = Array.from(o.cells);
+  const tall = new Set<number>(cells.filter((c) => cellTop[c] >= minTop));
+  if (!tall.size || tall.size === cells.length) return null;
+  let all = 0, kept = 0;
+  const out: number[] = [];
+  for (const c of cells) {
+    const n = cellStart[c + 1] - cellStart[c];
+    all += n;
+    let near = tall.has(c);
+    for (let dy = -CLUTTER_GAP; dy <= CLUTTER_GAP && !near; dy++)
+      for (let dx = -CLUTTER_GAP; dx <= CLUTTER_GAP && !near; dx++) near = tall.has(c + dx + dy * nx);
+    if (near) {
+      out.push(c);
+      kept += n;
+    }
+  }
+  if (out.length === cells.length || kept < 0.7 * all) return null;
+  const got = observe(index, Int32Array.from(out), click, o.options);
+  if (!got) return null;
+  return got.short <= o.short - 0.2 || got.long <= o.long - 0.2 ? got : null;
 }
 
 /** fitAtClick without the reason: null when no box. */
@@ -414,10 +582,10 @@ export function fitBoxInRegion(
   positions: Float32Array, count: number, region: RegionRect, fitOptions: FitOptions = {},
 ): FitResult | null {
   const options = withPrior(fitOptions);
-  const index = options.index ?? frameIndexFor(positions, count);
-  const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const x0 = Math.min(region.x0, region.x1), x1 = Math.max(region.x0, region.x1);
   const y0 = Math.min(region.y0, region.y1), y1 = Math.max(region.y0, region.y1);
+  const index = indexAround(options.index ?? frameIndexFor(positions, count), (x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0) / 2 + 1);
+  const { cellSize, originX, originY, nx, ny, cellStart } = index;
   const cx0 = Math.max(0, Math.ceil((x0 - originX) / cellSize - 0.5));
   const cx1 = Math.min(nx - 1, Math.floor((x1 - originX) / cellSize - 0.5));
   const cy0 = Math.max(0, Math.ceil((y0 - originY) / cellSize - 0.5));

@@ -20,21 +20,22 @@ const row = (rows: FitRow[], dataset: string) => rows.find((r) => r.dataset === 
 const CAR = sizePriorFor('car')!;
 
 describe.skipIf(!HAS_DATA)(`fit quality on every labelled vehicle of the real data (${HAS_DATA ? 'shared data' : SKIP_MESSAGE})`, () => {
-  it('class prior (car / van / truck / bus): >= 79 % of clicks (reached 82.3 %, n = 151)', () => {
+  it('class prior (car / van / truck / bus): >= 85 % of clicks (reached 88.1 %, n = 151; 82.3 % before branch fit3)', () => {
     const rows = evaluateFit(undefined, 50, 'class');
     const all = totalOf(rows);
     console.log(`[fit quality, real, class prior] ${rows.map((r) => `${r.dataset} ${(100 * rate(r)).toFixed(1)}% (n=${r.n})`).join(', ')}; all ${(100 * rate(all)).toFixed(1)}% (n=${all.n})`);
     expect(all.n).toBeGreaterThanOrEqual(150);
-    expect(rate(all)).toBeGreaterThanOrEqual(0.79);
-    expect(rate(row(rows, 'kitti-tracking-0001'))).toBeGreaterThanOrEqual(0.87);
-    expect(rate(row(rows, 'argoverse2'))).toBeGreaterThanOrEqual(0.7);
-    expect(rate(row(rows, 'sustech'))).toBeGreaterThanOrEqual(0.77);
+    expect(rate(all)).toBeGreaterThanOrEqual(0.85);
+    // Reached 96.4 % (n = 56; 91.1 % before the street heading), 77.1 % (n = 51), 90.4 % (n = 38).
+    expect(rate(row(rows, 'kitti-tracking-0001'))).toBeGreaterThanOrEqual(0.94);
+    expect(rate(row(rows, 'argoverse2'))).toBeGreaterThanOrEqual(0.74);
+    expect(rate(row(rows, 'sustech'))).toBeGreaterThanOrEqual(0.87);
   });
 
-  it('car prior for every vehicle: >= 76 % of clicks (reached 79.9 %, n = 151)', () => {
+  it('car prior for every vehicle: >= 81 % of clicks (reached 84.1 %, n = 151; 79.9 % before branch fit3)', () => {
     const all = totalOf(evaluateFit(undefined, 50, 'car'));
     expect(all.n).toBeGreaterThanOrEqual(150);
-    expect(rate(all)).toBeGreaterThanOrEqual(0.76);
+    expect(rate(all)).toBeGreaterThanOrEqual(0.81);
   });
 });
 
@@ -46,9 +47,9 @@ describe('fit quality on the synthetic hard scenes (3 seeds per family)', () => 
   it.each([
     // [family, floor, reached]
     ['synth-parked-rows', 0.95, 1.0],
-    ['synth-wall-hedge', 0.9, 0.948],
-    ['synth-near-far', 0.9, 0.943],
-    ['synth-large', 0.94, 0.982],
+    ['synth-wall-hedge', 0.93, 0.961],
+    ['synth-near-far', 0.92, 0.954],
+    ['synth-large', 0.95, 0.982],
   ])('%s: from a click on its points >= %s', (family, floor) => {
     const r = row(rows, family as string);
     console.log(`[fit quality, ${family}] ${(100 * rate(r)).toFixed(1)}% of ${r.clicks} clicks (n=${r.n}); draw box ${(100 * r.region / r.n).toFixed(1)}%`);

@@ -19,6 +19,11 @@ export interface FrameIndexOptions {
   maxHeight?: number;
   /** Points farther than this from the sensor (in x or y) are left out of the grids. */
   maxRange?: number;
+  /**
+   * Only this bird's-eye window [x0, y0, x1, y1] is gridded (instead of +-maxRange around the
+   * sensor): a fit far out (a bus at 110 m) gets a small index of its surroundings (fit.ts).
+   */
+  window?: readonly [number, number, number, number];
 }
 
 export interface FrameIndex {
@@ -45,10 +50,10 @@ export interface FrameIndex {
   /** Reusable scratch for searches over the fine grid (see cluster.ts). */
   scratch: { visitStamp: Uint32Array; stamp: number; queue: Int32Array };
   /** The options the index was built with, so callers can tell whether it is still suitable. */
-  options: Required<FrameIndexOptions>;
+  options: typeof DEFAULT_FRAME_INDEX_OPTIONS;
 }
 
-export const DEFAULT_FRAME_INDEX_OPTIONS: Required<FrameIndexOptions> = {
+export const DEFAULT_FRAME_INDEX_OPTIONS: Required<Omit<FrameIndexOptions, 'window'>> & Pick<FrameIndexOptions, 'window'> = {
   cellSize: 0.2,
   groundCellSize: 1,
   groundFilterRadius: 2,
@@ -69,10 +74,12 @@ export function buildFrameIndex(positions: Float32Array, count: number, options:
     if (y > maxY) maxY = y;
   }
   if (count === 0) minX = minY = maxX = maxY = 0;
-  minX = Math.max(minX, -o.maxRange);
-  minY = Math.max(minY, -o.maxRange);
-  maxX = Math.min(maxX, o.maxRange);
-  maxY = Math.min(maxY, o.maxRange);
+  const [wx0, wy0, wx1, wy1] = o.window ?? [-o.maxRange, -o.maxRange, o.maxRange, o.maxRange];
+  minX = Math.max(minX, wx0);
+  minY = Math.max(minY, wy0);
+  maxX = Math.min(maxX, wx1);
+  maxY = Math.min(maxY, wy1);
+  if (minX > maxX || minY > maxY) minX = maxX = minY = maxY = 0;
 
   const ground = buildGroundMap(positions, count, minX, minY, maxX, maxY, o);
 
@@ -125,7 +132,7 @@ type GroundMap = Pick<FrameIndex, 'groundCellSize' | 'groundNx' | 'groundNy' | '
  */
 function buildGroundMap(
   positions: Float32Array, count: number, minX: number, minY: number, maxX: number, maxY: number,
-  o: Required<FrameIndexOptions>,
+  o: typeof DEFAULT_FRAME_INDEX_OPTIONS,
 ): GroundMap {
   const gs = o.groundCellSize;
   const gnx = Math.max(1, Math.ceil((maxX - minX) / gs) + 1);

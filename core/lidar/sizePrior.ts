@@ -39,6 +39,22 @@ export const SIZE_PRIORS: ReadonlyArray<{ label: string; size: [number, number, 
   ...CLASS_PRIORS.map((p) => ({ label: p.label as string, size: p.size })),
 ];
 
+/**
+ * Smaller members of a class whose sizes span a wide range, smallest first (the class's prior,
+ * the largest, is not listed): "truck" covers light trucks (SUSTech's 5.1 x 1.7 m) as well as
+ * rigid trucks. The one-click fit completes a vehicle whose side it sees to the smallest member
+ * that holds the seen extent (fit.ts, sizeForSeenExtent), not always to the class prior.
+ */
+export const SIZE_VARIANTS: ReadonlyArray<{ label: string; sizes: ReadonlyArray<[number, number, number]> }> = [
+  { label: 'truck', sizes: [[5.1, 1.9, 2.3]] },
+];
+
+/** The smaller members (SIZE_VARIANTS) of the class whose prior is `prior`, if any. */
+export function sizeVariantsFor(prior: readonly [number, number, number]): ReadonlyArray<[number, number, number]> {
+  const cls = SIZE_PRIORS.find((p) => p.size.every((v, k) => v === prior[k]));
+  return (cls && SIZE_VARIANTS.find((v) => v.label === cls.label)?.sizes) ?? [];
+}
+
 /** The size prior of a class label (case-insensitive substring match on SIZE_PRIORS), if any. */
 export function sizePriorFor(label: string): [number, number, number] | undefined {
   const key = label.toLowerCase();

@@ -28,6 +28,9 @@ export interface FitRow {
   /** Vehicles within 40 m (and >= minPoints) a proposal matched, of proposalN. */
   proposed: number;
   proposalN: number;
+  /** Wall time of the one-click fits (centre and on-points clicks; the frame index is built once per frame, outside), ms, and how many. */
+  fitMs: number;
+  fits: number;
 }
 
 const car = CLASS_PRIORS.find((p) => p.label === 'car')!;
@@ -70,15 +73,22 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
   const rows = new Map<string, FitRow>();
   for (const s of scenes) {
     const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
-    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0 };
+    const r = rows.get(s.dataset) ?? { dataset: s.dataset, n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0, fitMs: 0, fits: 0 };
     rows.set(s.dataset, r);
     const proposals = proposeBoxes(s.cloud.positions, s.cloud.count, { index });
     for (const v of s.vehicles) {
       if (v.points < minPoints) continue;
       r.n++;
       const { prior } = priorForVehicle(v.label, mode);
-      const iouFrom = (x: number, y: number) => {
+      const timedFit = (x: number, y: number) => {
+        const t0 = performance.now();
         const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [x, y], { index, prior });
+        r.fitMs += performance.now() - t0;
+        r.fits++;
+        return f;
+      };
+      const iouFrom = (x: number, y: number) => {
+        const f = timedFit(x, y);
         return f ? bevIoU(f.box, v.box) : 0;
       };
       if (iouFrom(v.box.center[0], v.box.center[1]) >= 0.7) r.centre++;
@@ -91,7 +101,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
       const boxes: Array<Cuboid3D | null> = [];
       for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
         r.clicks++;
-        const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]], { index, prior });
+        const f = timedFit(s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]);
         boxes.push(f?.box ?? null);
         if (f && bevIoU(f.box, v.box) >= 0.7) r.onPoints++;
       }
@@ -109,7 +119,7 @@ export function evaluateFit(scenes: Array<VehicleScene | HardScene> = loadVehicl
 
 export function totalOf(rows: FitRow[]): FitRow {
   return rows.reduce(
-    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, sameBox: t.sameBox + r.sameBox, region: t.region + r.region, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN }),
-    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0 },
+    (t, r) => ({ dataset: 'all', n: t.n + r.n, centre: t.centre + r.centre, onPoints: t.onPoints + r.onPoints, clicks: t.clicks + r.clicks, sameBox: t.sameBox + r.sameBox, region: t.region + r.region, proposed: t.proposed + r.proposed, proposalN: t.proposalN + r.proposalN, fitMs: t.fitMs + r.fitMs, fits: t.fits + r.fits }),
+    { dataset: 'all', n: 0, centre: 0, onPoints: 0, clicks: 0, sameBox: 0, region: 0, proposed: 0, proposalN: 0, fitMs: 0, fits: 0 },
   );
 }

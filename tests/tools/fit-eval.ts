@@ -13,7 +13,7 @@ const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)
 const print = (rows: FitRow[]) => {
   for (const r of [...rows, totalOf(rows)]) {
     console.log(
-      `${r.dataset.padEnd(20)} n=${String(r.n).padStart(3)}  fit from centre ${pct(r.centre, r.n).padStart(6)}  from a point on it ${pct(r.onPoints, r.clicks).padStart(6)} (${r.clicks} clicks; same box from all 3 ${pct(r.sameBox, r.n).padStart(6)})  draw box ${pct(r.region, r.n).padStart(6)}  proposals <=40 m ${pct(r.proposed, r.proposalN).padStart(6)} (n=${r.proposalN})`,
+      `${r.dataset.padEnd(20)} n=${String(r.n).padStart(3)}  fit from centre ${pct(r.centre, r.n).padStart(6)}  from a point on it ${pct(r.onPoints, r.clicks).padStart(6)} (${r.clicks} clicks; same box from all 3 ${pct(r.sameBox, r.n).padStart(6)})  draw box ${pct(r.region, r.n).padStart(6)}  proposals <=40 m ${pct(r.proposed, r.proposalN).padStart(6)} (n=${r.proposalN})  ${(r.fitMs / Math.max(1, r.fits)).toFixed(2)} ms/fit (n=${r.fits})`,
     );
   }
 };
