@@ -11,7 +11,12 @@
  */
 
 /** Placeholders a template may use; an unknown `{name}` is an error, not left as text. */
-export const TEMPLATE_PLACEHOLDERS = ['data', 'snapshot', 'workdir', 'epochs', 'imgsz', 'batch', 'model', 'device', 'onnx', 'results'] as const;
+export const TEMPLATE_PLACEHOLDERS = [
+  // the trainer's command
+  'data', 'snapshot', 'workdir', 'epochs', 'imgsz', 'batch', 'model', 'device', 'onnx', 'results',
+  // the ssh back end's ssh and copy commands
+  'host', 'port', 'local', 'remote',
+] as const;
 export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 export type TemplateValues = Partial<Record<TemplatePlaceholder, string | number>>;
 
@@ -30,6 +35,18 @@ export const ULTRALYTICS_TEMPLATES = {
 } as const;
 
 export const ULTRALYTICS_DEFAULTS = { epochs: 50, imgsz: 640, batch: 16, model: 'yolov8n.pt', device: 'cpu' } as const;
+
+/**
+ * The ssh back end's commands: the system OpenSSH client and scp, never asking for a password
+ * (BatchMode: keys or an agent only, so a job cannot hang on a prompt). `--` ends ssh's options
+ * before the host, so nothing after it is read as an option. The remote command line is appended
+ * to `ssh` as one last word.
+ */
+export const SSH_TEMPLATES = {
+  ssh: 'ssh -o BatchMode=yes -o ConnectTimeout=20 -p {port} -- {host}',
+  copyUp: 'scp -B -q -r -P {port} {local} {host}:{remote}',
+  copyDown: 'scp -B -q -P {port} {host}:{remote} {local}',
+} as const;
 
 export class TemplateError extends Error {}
 
