@@ -76,7 +76,7 @@ describe.skipIf(!hasKittiTracking)('command back end (fake Ultralytics trainer, 
     expect(validated[2].metrics!.recall).toBeGreaterThan(validated[0].metrics!.recall);
     const fractions = s.events.map((e) => e.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-    expect(s.events.at(-1)!.fraction).toBe(1);
+    expect(s.events.at(-1)!.fraction).toBe(0.85); // the runner's evaluation and installation follow
     expect(s.log.some((l) => l.includes('ONNX: export success'))).toBe(true);
 
     // Metrics from results.csv's best epoch; n = validation objects actually exported.

@@ -63,7 +63,7 @@ export class CommandBackend implements TrainingBackend {
   async run(job: TrainingJobSpec, ctx: TrainingContext): Promise<TrainedArtifacts> {
     if (!this.supports(job.task)) throw new DatumError('UNSUPPORTED', `the command back end trains detect2d (YOLO format), not ${job.task}`);
     const opts = parseOptions(TrainerOptions, job);
-    ctx.progress({ phase: 'snapshot', fraction: 0, message: 'YOLO export' });
+    ctx.progress({ phase: 'snapshot', fraction: 0.45, message: 'YOLO export' });
     const snap = await this.exportSnapshot(ctx.snapshot, ctx.snapshotDir);
     const run = localRunner(ctx, opts.env, this.hooks);
     const host: TrainerHost = {

@@ -53,8 +53,11 @@ export interface TrainerHost {
   fetch(trainerPath: string, localName: string): Promise<string | null>;
 }
 
-/** Share of the job's progress bar the training commands take; the export gets the rest. */
-const TRAIN_SHARE = 0.9;
+/**
+ * Where this back end's work sits on the job's progress bar (0..1 over the whole job): the runner
+ * takes 0–0.45 for the snapshot and 0.85–1 for evaluation and installation, as with `local`.
+ */
+const BAR = { train: 0.45, export: 0.8, done: 0.85 };
 
 export async function runExternalTrainer(
   job: TrainingJobSpec,
@@ -88,14 +91,14 @@ export async function runExternalTrainer(
     throw err;
   }
 
-  ctx.progress({ phase: 'train', fraction: 0, epochs: opts.epochs, message: trainArgv.join(' ') });
+  ctx.progress({ phase: 'train', fraction: BAR.train, epochs: opts.epochs, message: trainArgv.join(' ') });
   const parser = new UltralyticsLogParser(
     (r) => {
       const done = (r.epoch - 1 + (r.batchFraction ?? 0)) / r.epochs;
       const losses = Object.entries(r.metrics).filter(([k]) => k.endsWith('_loss'));
       const metrics = { ...r.metrics };
       if (losses.length) metrics.loss = losses.reduce((s, [, v]) => s + v, 0);
-      ctx.progress({ phase: 'train', fraction: TRAIN_SHARE * Math.min(1, done), epoch: r.epoch, epochs: r.epochs, metrics });
+      ctx.progress({ phase: 'train', fraction: BAR.train + (BAR.export - BAR.train) * Math.min(1, done), epoch: r.epoch, epochs: r.epochs, metrics });
     },
     (line) => ctx.log(line),
   );
@@ -103,7 +106,7 @@ export async function runExternalTrainer(
   parser.end();
 
   if (exportArgv) {
-    ctx.progress({ phase: 'export', fraction: TRAIN_SHARE, message: exportArgv.join(' ') });
+    ctx.progress({ phase: 'export', fraction: BAR.export, message: exportArgv.join(' ') });
     const exportLog = new UltralyticsLogParser(() => {}, (line) => ctx.log(line));
     await host.run(exportArgv, (c) => exportLog.push(c));
     exportLog.end();
@@ -131,7 +134,7 @@ export async function runExternalTrainer(
   const final: Record<string, number> = { [metrics.primary.name]: metrics.primary.value };
   if (metrics.precision !== undefined) final.precision = metrics.precision;
   if (metrics.recall !== undefined) final.recall = metrics.recall;
-  ctx.progress({ phase: 'export', fraction: 1, metrics: final });
+  ctx.progress({ phase: 'export', fraction: BAR.done, metrics: final });
 
   const preset = PRESETS.yolov8;
   return {

@@ -98,7 +98,7 @@ export class SshBackend implements TrainingBackend {
       }
     };
 
-    ctx.progress({ phase: 'snapshot', fraction: 0, message: `YOLO export, copy to ${opts.host}` });
+    ctx.progress({ phase: 'snapshot', fraction: 0.45, message: `YOLO export, copy to ${opts.host}` });
     const snap = await this.exportSnapshot(ctx.snapshot, ctx.snapshotDir);
     try {
       await run(sshArgv(opts, `mkdir -p ${shellQuote(jobDir)}`), (c) => ctx.log(c.trimEnd()));
