@@ -33,6 +33,7 @@ import type { ProjectService } from '../projectService';
 import { buildSnapshot, type SnapshotTable } from './snapshot';
 import { installVersion, listTrained, promote, readVersions, removeStaleStaging, rollback, versionDir } from './library';
 import { localBackend, TABLE_FILE } from './localBackend';
+import { externalBackends } from './backends';
 import { runHeads } from './scorerSession';
 
 export type PromotePolicy = 'auto' | 'always' | 'never';
@@ -67,6 +68,7 @@ export class BackendRegistry {
 export function defaultBackends(): BackendRegistry {
   const r = new BackendRegistry();
   r.register(localBackend);
+  for (const { backend, available } of externalBackends()) r.register(backend, available);
   return r;
 }
 

@@ -1,25 +1,24 @@
 /**
- * A `detect2d` snapshot in the layout Ultralytics trains from:
+ * A `detect2d` snapshot in the layout Ultralytics trains from, written by the external back ends
+ * from the runner's snapshot table (snapshot.ts: images with their ground-truth boxes and split):
  *
  *   <out>/images/{train,val}/<item id>.<ext>   the project's images (hard links, copies across file systems)
- *   <out>/labels/{train,val}/<item id>.txt     one `class cx cy w h` line per object (core/formats/2d/yolo.ts)
+ *   <out>/labels/{train,val}/<item id>.txt     one `class cx cy w h` line per box (core/formats/2d/yolo.ts)
  *   <out>/data.yaml                            train / val folders and the class names
  *
- * Objects are ground truth only (human, accepted and human-edited predictions; `exportableDocument`),
- * as in every export. Files are named by item id, so two images called `0001.png` in different
- * folders cannot collide. Class indices are 0..k-1 over the labels the snapshot uses, in ontology
- * order, because a trainer sizes its head from `len(names)`; the manifest's `classes` is that list.
+ * Files are named by item id, so two images called `0001.png` in different folders cannot collide.
+ * Class indices are 0..k-1 in the table's class order, because a trainer sizes its head from
+ * `len(names)`; the manifest's `classes` is that list.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { exportYolo } from '../../../core/formats/2d';
 import type { Dataset2DItem } from '../../../core/formats/2d/dataset';
-import type { SnapshotDescription } from '../../../core/training/job';
-import type { ProjectService } from '../projectService';
+import { emptyDocument, type AnnotationObject } from '../../../core/document/schema';
 import { DatumError } from '../../rpc/errors';
-import { imageSizeOf } from '../exchange/formats2d';
-import { exportableDocument } from '../exchange/predictions';
+import type { Detect2dTable } from './snapshot';
+import { TABLE_FILE } from './localBackend';
 
 export interface YoloSnapshot {
   dataYaml: string;
@@ -38,28 +37,32 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
-export async function writeYoloSnapshot(projects: ProjectService, snapshot: SnapshotDescription, outDir: string): Promise<YoloSnapshot> {
-  const info = projects.current();
-  if (!info) throw new DatumError('NO_PROJECT', 'no project is open');
+export async function writeYoloSnapshot(table: Detect2dTable, outDir: string): Promise<YoloSnapshot> {
+  if (!table.items.some((i) => i.split === 'val')) throw new DatumError('BAD_REQUEST', 'the snapshot has no validation images: a trainer needs some to measure the model');
+  if (!table.classes.length) throw new DatumError('BAD_REQUEST', 'the snapshot has no labelled boxes to train on');
   const warnings: string[] = [];
-  const items: Array<Dataset2DItem & { split: 'train' | 'val'; file: string }> = [];
-  for (const s of snapshot.items) {
-    const file = projects.itemPath(s.itemId);
-    const size = await imageSizeOf(file);
-    if (!size) {
-      warnings.push(`${s.path}: cannot read the image size; left out`);
-      continue;
-    }
-    const { doc } = exportableDocument(await projects.loadAnnotations(s.itemId));
-    const ext = path.extname(file).toLowerCase() || '.jpg';
-    items.push({ name: `images/${s.split}/${s.itemId}${ext}`, ...size, document: { ...doc, tracks: [] }, split: s.split, file });
-  }
-  if (!items.some((i) => i.split === 'val')) throw new DatumError('BAD_REQUEST', 'the snapshot has no validation images: a trainer needs some to measure the model');
-  // Labels the snapshot uses, in ontology order, numbered from 0 (no externalIds: they may have gaps).
-  const used = new Set(items.flatMap((i) => i.document.objects.map((o) => o.label)));
-  const labels = info.ontology.labels.filter((l) => used.has(l.id)).map(({ externalIds: _ignored, ...l }) => l);
-  if (!labels.length) throw new DatumError('BAD_REQUEST', 'the snapshot has no labelled objects to train on');
-  const files = exportYolo({ ontology: { ...info.ontology, labels }, items }, { task: 'detect', onWarning: (m) => warnings.push(m) });
+  const labels = table.classes.map((name) => ({ id: name, name, color: '#888888', kinds: ['box2d' as const], attributes: [] }));
+  const items: Array<Dataset2DItem & { split: 'train' | 'val'; file: string }> = table.items.map((i) => {
+    const ext = path.extname(i.file).toLowerCase() || '.jpg';
+    const objects: AnnotationObject[] = i.boxes.map((b, k) => ({
+      id: `${i.itemId}-${k}`,
+      label: b.label,
+      geometry: { kind: 'box2d', x1: b.box[0], y1: b.box[1], x2: b.box[2], y2: b.box[3] },
+      frame: 0,
+      attributes: {},
+      source: { kind: 'human' },
+      zOrder: 0,
+    }));
+    return {
+      name: `images/${i.split}/${i.itemId}${ext}`,
+      width: i.width,
+      height: i.height,
+      document: { ...emptyDocument(i.itemId), objects },
+      split: i.split,
+      file: i.file,
+    };
+  });
+  const files = exportYolo({ ontology: { labels }, items }, { task: 'detect', onWarning: (m) => warnings.push(m) });
   files.delete('data.yaml');
   for (const [rel, content] of files) {
     const target = path.join(outDir, rel);
@@ -71,18 +74,18 @@ export async function writeYoloSnapshot(projects: ProjectService, snapshot: Snap
     await fs.mkdir(path.dirname(target), { recursive: true });
     await linkOrCopy(item.file, target);
   }
-  const classes = labels.map((l) => l.name);
   // No `path:` key: Ultralytics then resolves train / val against this file's folder, so the
   // snapshot works wherever it is copied (a relative `path` would be taken from its datasets_dir).
   const dataYaml = path.join(outDir, 'data.yaml');
-  await fs.writeFile(dataYaml, `# Written by Datum for snapshot ${snapshot.id}\n${yaml.dump({ train: 'images/train', val: 'images/val', nc: classes.length, names: classes })}`);
-  const count = (split: 'train' | 'val') => items.filter((i) => i.split === split);
-  const objects = (split: 'train' | 'val') => count(split).reduce((n, i) => n + i.document.objects.length, 0);
-  return {
-    dataYaml,
-    classes,
-    images: { train: count('train').length, val: count('val').length },
-    objects: { train: objects('train'), val: objects('val') },
-    warnings,
-  };
+  await fs.writeFile(dataYaml, `# Written by Datum\n${yaml.dump({ train: 'images/train', val: 'images/val', nc: table.classes.length, names: table.classes })}`);
+  const of = (split: 'train' | 'val') => items.filter((i) => i.split === split);
+  const objects = (split: 'train' | 'val') => of(split).reduce((n, i) => n + i.document.objects.length, 0);
+  return { dataYaml, classes: table.classes, images: { train: of('train').length, val: of('val').length }, objects: { train: objects('train'), val: objects('val') }, warnings };
+}
+
+/** The back ends' exporter: the runner's table.json in the snapshot folder, written as YOLO beside it. */
+export async function yoloFromSnapshotDir(snapshotDir: string): Promise<YoloSnapshot> {
+  const table = JSON.parse(await fs.readFile(path.join(snapshotDir, TABLE_FILE), 'utf8')) as { task: string; data?: Detect2dTable };
+  if (table.task !== 'detect2d' || !table.data) throw new DatumError('BAD_REQUEST', `the external trainers train detect2d; this snapshot is ${table.task}`);
+  return writeYoloSnapshot(table.data, snapshotDir);
 }

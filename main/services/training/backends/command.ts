@@ -10,9 +10,11 @@ import type { SnapshotDescription, TrainedArtifacts, TrainingBackend, TrainingCo
 import { DatumError } from '../../../rpc/errors';
 import { parseOptions, runExternalTrainer, TrainerOptions, type TrainerHost } from './externalTrainer';
 import { runProcessGroup } from './processGroup';
+import { yoloFromSnapshotDir } from '../yoloSnapshot';
 
-/** Writes the snapshot in YOLO layout into a folder (writeYoloSnapshot bound to the open project). */
-export type SnapshotExporter = (snapshot: SnapshotDescription, outDir: string) => Promise<{ dataYaml: string; classes: string[]; objects: { val: number } }>;
+/** Writes the snapshot in the trainer's layout into its folder (default: YOLO from the runner's table.json). */
+export type SnapshotExporter = (snapshot: SnapshotDescription, snapshotDir: string) => Promise<{ dataYaml: string; classes: string[]; objects: { val: number } }>;
+export const yoloExporter: SnapshotExporter = (_snapshot, dir) => yoloFromSnapshotDir(dir);
 
 const TAIL_LINES = 20;
 
@@ -52,7 +54,7 @@ export class CommandBackend implements TrainingBackend {
   readonly kind = 'command' as const;
 
   constructor(
-    private readonly exportSnapshot: SnapshotExporter,
+    private readonly exportSnapshot: SnapshotExporter = yoloExporter,
     private readonly hooks: { onStart?(pgid: number): void } = {},
   ) {}
 

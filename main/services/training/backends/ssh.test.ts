@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrainingContext, TrainingJobSpec, TrainingProgress } from '../../../../core/training/job';
-import { writeYoloSnapshot } from '../yoloSnapshot';
-import { hasKittiTracking, kittiImageProject } from '../testing/kittiProject';
+import { hasKittiTracking, kittiImageProject, snapshotFor } from '../testing/kittiProject';
 import { remoteKillLine, remoteRunLine, SshBackend, SshOptions, sshArgv } from './ssh';
 
 const TSX = import.meta.resolve('tsx');
@@ -58,11 +57,11 @@ function alive(pid: number): boolean {
 
 describe.skipIf(!hasKittiTracking)('ssh back end through a local stand-in for ssh and scp', () => {
   async function setup(name: string, extraEnv: Record<string, string> = {}) {
-    const { projects, snapshot } = await kittiImageProject(path.join(tmp, name, 'project'));
+    const projects = await kittiImageProject(path.join(tmp, name, 'project'));
     const workDir = path.join(tmp, name, 'work');
     const snapshotDir = path.join(workDir, 'snapshot');
     const home = path.join(tmp, name, 'server-home');
-    mkdirSync(snapshotDir, { recursive: true });
+    const { snapshot } = await snapshotFor(projects, { jobId: `job-${name}`, task: 'detect2d', backend: 'ssh', modelId: 'kitti-yolo' }, snapshotDir);
     mkdirSync(home, { recursive: true });
     const logFile = path.join(tmp, name, 'remote.log');
     process.env.FAKE_REMOTE_HOME = home;
@@ -82,7 +81,7 @@ describe.skipIf(!hasKittiTracking)('ssh back end through a local stand-in for ss
       env: extraEnv,
     };
     const job: TrainingJobSpec = { jobId: `job-${name}`, task: 'detect2d', backend: 'ssh', modelId: 'kitti-yolo', options };
-    return { backend: new SshBackend((s, dir) => writeYoloSnapshot(projects, s, dir)), ctx, events, abort, job, home, logFile, workDir, snapshot };
+    return { backend: new SshBackend(), ctx, events, abort, job, home, logFile, workDir, snapshot };
   }
 
   it('copies the snapshot up, runs the trainer there, streams its progress and copies the ONNX and results back', async () => {

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { expandTemplate, shellLine, shellQuote, SSH_TEMPLATES, TemplateError, type TemplateValues } from '../../../../core/training/commandTemplate';
 import type { TrainedArtifacts, TrainingBackend, TrainingContext, TrainingJobSpec, TrainingTask } from '../../../../core/training/job';
 import { DatumError } from '../../../rpc/errors';
-import { localRunner, type SnapshotExporter } from './command';
+import { localRunner, yoloExporter, type SnapshotExporter } from './command';
 import { parseOptions, runExternalTrainer, TrainerOptions, type TrainerHost } from './externalTrainer';
 
 const Template = z.union([z.string().min(1), z.array(z.string()).min(1)]);
@@ -74,7 +74,7 @@ function fill(template: string | readonly string[], values: TemplateValues): str
 export class SshBackend implements TrainingBackend {
   readonly kind = 'ssh' as const;
 
-  constructor(private readonly exportSnapshot: SnapshotExporter) {}
+  constructor(private readonly exportSnapshot: SnapshotExporter = yoloExporter) {}
 
   supports(task: TrainingTask): boolean {
     return task === 'detect2d';
