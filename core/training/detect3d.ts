@@ -115,20 +115,21 @@ export function tableObjects(objects: readonly { label: string; box: Cuboid3D; p
 
 interface Example { x: number[]; y: number; w: number }
 
+/** Proposals scoring at least this under the built-in scorer are what the trained scorer re-scores. */
+export const CANDIDATE_FLOOR = 0.05;
+
 function examplesOf(frames: readonly FrameTable[]): { car: Example[]; vru: Example[] } {
   const car: Example[] = [], vru: Example[] = [];
   for (const f of frames) {
-    const matches = (box: Cuboid3D, head: 'car' | 'vru') => f.humans.some((h) => headOf(h.cls) === head && bevIoU(box, h.box) >= MATCH_IOU);
     const onIgnored = (box: Cuboid3D) => f.humans.some((h) => h.cls === 'ignore' && bevIoU(box, h.box) >= 0.3);
     const rejected = (box: Cuboid3D) => f.rejected.some((r) => bevIoU(box, r) >= MATCH_IOU);
-    for (const c of f.candidates) {
-      const heads: Array<['car' | 'vru', Cuboid3D | null, Example[]]> = [['car', c.carBox, car], ['vru', c.vruBox, vru]];
-      for (const [head, box, list] of heads) {
-        if (!box || !inSector(f.sector, box)) continue;
-        const y = matches(box, head) ? 1 : 0;
-        if (!y && onIgnored(box)) continue;
-        list.push({ x: [...c.features, c.builtin[head === 'car' ? 0 : 1]], y, w: !y && rejected(box) ? 2 : 1 });
-      }
+    // the population pre-labelling shows: the built-in proposer's choice after NMS, re-scored
+    for (const p of selectProposals(f.candidates, builtinScores(f.candidates), CANDIDATE_FLOOR)) {
+      if (!inSector(f.sector, p.box)) continue;
+      const y = f.humans.some((h) => headOf(h.cls) === p.head && bevIoU(p.box, h.box) >= MATCH_IOU) ? 1 : 0;
+      if (!y && onIgnored(p.box)) continue;
+      const c = f.candidates[p.index];
+      (p.head === 'car' ? car : vru).push({ x: [...c.features, c.builtin[p.head === 'car' ? 0 : 1]], y, w: !y && rejected(p.box) ? 2 : 1 });
     }
   }
   return { car, vru };
@@ -224,7 +225,7 @@ export function builtinScores(cands: readonly TableCandidate[]): Float64Array {
   return out;
 }
 
-export interface ScoredProposal { label: ProposalClass; score: number; box: Cuboid3D }
+export interface ScoredProposal { label: ProposalClass; score: number; box: Cuboid3D; index: number; head: 'car' | 'vru' }
 
 /**
  * Proposals from scored candidates, as the built-in proposer chooses them: the better hypothesis
@@ -232,9 +233,9 @@ export interface ScoredProposal { label: ProposalClass; score: number; box: Cubo
  * `scores` is n x 2 (car, vru).
  */
 export function selectProposals(cands: readonly TableCandidate[], scores: ArrayLike<number>, minScore: number): ScoredProposal[] {
-  const props: ScoredProposal[] = cands.map((c, k) => {
-    const car = c.carBox ? scores[k * 2] : 0, vru = scores[k * 2 + 1];
-    return car >= vru && c.carBox ? { label: 'car' as const, score: car, box: c.carBox } : { label: c.vruLabel, score: vru, box: c.vruBox };
+  const props: ScoredProposal[] = cands.map((c, index) => {
+    const car = c.carBox ? scores[index * 2] : 0, vru = scores[index * 2 + 1];
+    return car >= vru && c.carBox ? { label: 'car' as const, score: car, box: c.carBox, index, head: 'car' as const } : { label: c.vruLabel, score: vru, box: c.vruBox, index, head: 'vru' as const };
   });
   props.sort((a, b) => b.score - a.score);
   const kept: ScoredProposal[] = [];
@@ -245,6 +246,17 @@ export function selectProposals(cands: readonly TableCandidate[], scores: ArrayL
     kept.push(p);
   }
   return kept;
+}
+
+/**
+ * The proposals of a trained scorer: the built-in proposer's choice (its scores, NMS, floor 0.05),
+ * each re-scored by the trained head of its class (`trained` n x 2), kept from `minScore`, best first.
+ */
+export function rescoreProposals(cands: readonly TableCandidate[], trained: ArrayLike<number>, minScore: number): ScoredProposal[] {
+  return selectProposals(cands, builtinScores(cands), CANDIDATE_FLOOR)
+    .map((p) => ({ ...p, score: trained[p.index * 2 + (p.head === 'car' ? 0 : 1)] }))
+    .filter((p) => p.score >= minScore)
+    .sort((a, b) => b.score - a.score);
 }
 
 /**
@@ -307,8 +319,8 @@ function judgeFrame(f: FrameTable, props: readonly (ScoredProposal & { name?: st
 
 /** Proposals of a frame under a scorer (null = the built-in scores), refined when the scorer says so. */
 export function frameProposals(f: FrameTable, scorer: Detect3dScorer | null, minScore: number, scores?: ArrayLike<number>) {
-  const props = selectProposals(f.candidates, scores ?? scoresFor(f, scorer), minScore);
-  return scorer ? props.map((p) => applyRefinement(p, scorer.refine)) : props;
+  if (!scorer) return selectProposals(f.candidates, scores ?? builtinScores(f.candidates), minScore);
+  return rescoreProposals(f.candidates, scores ?? scoresFor(f, scorer), minScore).map((p) => applyRefinement(p, scorer.refine));
 }
 
 /**
