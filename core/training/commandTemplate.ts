@@ -28,7 +28,7 @@ export type TemplateValues = Partial<Record<TemplatePlaceholder, string | number
  */
 export const ULTRALYTICS_TEMPLATES = {
   train:
-    'yolo detect train data={data} model={model} epochs={epochs} imgsz={imgsz} batch={batch} device={device} project={workdir} name=train exist_ok=True plots=False workers=0',
+    'yolo detect train data={data} model={model} epochs={epochs} imgsz={imgsz} batch={batch} device={device} project={workdir} name=train exist_ok=True plots=False',
   export: 'yolo export model={workdir}/train/weights/best.pt format=onnx imgsz={imgsz} opset=12',
   onnx: '{workdir}/train/weights/best.onnx',
   results: '{workdir}/train/results.csv',

@@ -65,7 +65,9 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
     setJobId(id);
     setProgress({ phase: 'snapshot', fraction: 0 });
     startJob(id, 'train');
-    unsubscribe.current = training.onProgress(id, setProgress);
+    // Events carry only the metrics of their moment (a step's loss, then validation figures): keep
+    // the latest value of each, so the panel shows the loss next to precision / recall.
+    unsubscribe.current = training.onProgress(id, (p) => setProgress((prev) => ({ ...p, metrics: { ...prev?.metrics, ...p.metrics } })));
     try {
       const r = await training.start({ jobId: id, task, backend, itemIds, promote: 'auto', options: backendOptions(backend, form) });
       const msg = t('models.train.done', { model: r.modelId, version: r.version.version, reason: r.reason });
@@ -159,6 +161,7 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
             </div>
           </fieldset>
         ) : null}
+        {info?.available && info.reason ? <p className="muted small" data-testid="train-backend-note">{info.reason}</p> : null}
         {info && !info.available ? (
           <p className="error-text small" role="alert">
             {t('models.train.unavailable', { backend: t(`models.train.backends.${info.kind}`), reason: info.reason ?? '' })}
