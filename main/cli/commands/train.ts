@@ -2,6 +2,7 @@
  * `datum train` and `datum models versions|promote|rollback` (issue #17): train a new model version
  * from a project's labels with a training back end, and manage which version pre-labelling uses.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from '../command';
 import { jsonOpt } from '../command';
@@ -32,7 +33,7 @@ export function formatVersions(v: ModelVersions): string {
 
 export const train: Command = {
   summary: "train a new model version from a project's reviewed labels (local back end: 3D proposal scorer, 2D acceptance model) and promote it when it is better",
-  usage: `datum train <project> --task ${TRAINING_TASKS.join('|')} [--backend ${TRAINING_BACKENDS.join('|')}] [--model ID] [--val-fraction F] [--seed N] [--promote auto|always|never] [--json]`,
+  usage: `datum train <project> --task ${TRAINING_TASKS.join('|')} [--backend ${TRAINING_BACKENDS.join('|')}] [--model ID] [--val-fraction F] [--seed N] [--promote auto|always|never] [--backend-options options.json] [--json]`,
   options: {
     task: { type: 'string', description: `what to train: ${TRAINING_TASKS.join(', ')}` },
     backend: { type: 'string', description: 'training back end (default local)' },
@@ -40,6 +41,7 @@ export const train: Command = {
     'val-fraction': { type: 'string', description: 'share of groups (sequences / recordings) held out for validation (default 0.2)' },
     seed: { type: 'string', description: 'split seed (default 1)' },
     promote: { type: 'string', description: 'auto (only when better on validation, default), always, never' },
+    'backend-options': { type: 'string', description: 'JSON file with the command / ssh back end options (command templates, epochs, imgsz, model, host ...; docs/models.md)' },
     ...jsonOpt,
   },
   async run({ values, positionals }) {
@@ -49,6 +51,16 @@ export const train: Command = {
     if (!TRAINING_BACKENDS.includes(backend)) throw new DatumError('BAD_REQUEST', `--backend: one of ${TRAINING_BACKENDS.join(', ')}`);
     const promote = (values.promote ?? 'auto') as 'auto' | 'always' | 'never';
     if (!['auto', 'always', 'never'].includes(promote)) throw new DatumError('BAD_REQUEST', '--promote: auto, always or never');
+    let options: Record<string, unknown> | undefined;
+    if (values['backend-options']) {
+      const file = String(values['backend-options']);
+      try {
+        options = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      } catch (e) {
+        throw new DatumError('BAD_REQUEST', `--backend-options ${file}: ${(e as Error).message}`);
+      }
+      if (!options || typeof options !== 'object' || Array.isArray(options)) throw new DatumError('BAD_REQUEST', `--backend-options ${file}: a JSON object`);
+    }
     const projects = await openProject(positionals[0]);
     const service = new TrainingService(projects);
     const ctrl = new AbortController();
@@ -64,6 +76,7 @@ export const train: Command = {
           valFraction: values['val-fraction'] ? Number(values['val-fraction']) : undefined,
           seed: values.seed ? Number(values.seed) : undefined,
           promote,
+          options,
         },
         {
           signal: ctrl.signal,
