@@ -19,6 +19,8 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
   const [backend, setBackend] = useState<TrainingBackendKind>('local');
   const [task, setTask] = useState<TrainingTask>('detect3d');
   const [items, setItems] = useState<'all' | 'accepted'>('all');
+  // detect2d trains a model of its own (the library id of the new detector); the others have defaults.
+  const [modelId, setModelId] = useState('yolo-detector');
   const [form, setForm] = useState<ExternalForm>({
     train: ULTRALYTICS_TEMPLATES.train,
     export: ULTRALYTICS_TEMPLATES.export,
@@ -69,7 +71,7 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
     // the latest value of each, so the panel shows the loss next to precision / recall.
     unsubscribe.current = training.onProgress(id, (p) => setProgress((prev) => ({ ...p, metrics: { ...prev?.metrics, ...p.metrics } })));
     try {
-      const r = await training.start({ jobId: id, task, backend, itemIds, promote: 'auto', options: backendOptions(backend, form) });
+      const r = await training.start({ jobId: id, task, backend, itemIds, promote: 'auto', options: backendOptions(backend, form), ...(task === 'detect2d' ? { modelId: modelId.trim() } : {}) });
       const msg = t('models.train.done', { model: r.modelId, version: r.version.version, reason: r.reason });
       setResult(msg);
       useApp.getState().set({ notice: msg });
@@ -122,6 +124,12 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
             <option value="accepted">{t('models.train.itemsAccepted')}</option>
           </select>
         </label>
+        {task === 'detect2d' ? (
+          <label>
+            <span>{t('models.train.model')}</span>
+            <input className="mono" value={modelId} disabled={running} onChange={(e) => setModelId(e.target.value)} pattern="[A-Za-z0-9._\-]{1,64}" data-testid="train-model-id" />
+          </label>
+        ) : null}
         {external ? (
           <fieldset className="training-external" disabled={running}>
             {backend === 'ssh' ? (

@@ -12,7 +12,7 @@
  *    whose output is the first validation image's labels as boxes in letterboxed input pixels at
  *    score 0.9: a model that "learned" that image, so a test can check boxes end to end.
  *
- * Environment: FAKE_EPOCH_MS (sleep per epoch, default 0), FAKE_SPAWN_CHILD=1 (start a grandchild
+ * Environment: FAKE_EPOCH_MS (sleep per epoch, default 0; also the argument fake_epoch_ms=N), FAKE_SPAWN_CHILD=1 (start a grandchild
  * that sleeps, pid written to `<run>/child.pid`, for the cancel test), FAKE_FAIL=1 (exit 2).
  */
 import { spawn } from 'node:child_process';
@@ -56,7 +56,7 @@ async function train(): Promise<void> {
     const box = 2 / (1 + e * 0.5), cls = 3 / (1 + e * 0.6), dfl = 1.5 / (1 + e * 0.2);
     for (let b = 1; b <= batches; b++) {
       out(`\r${`${e}/${epochs}`.padStart(11)}${'0G'.padStart(11)}${f4(box)}${f4(cls)}${f4(dfl)}${'12'.padStart(11)}${String(kv.imgsz ?? 640).padStart(11)}: ${Math.round((b / batches) * 100)}%|███| ${b}/${batches} [00:01<00:00,  1.00it/s]`);
-      await sleep(Number(process.env.FAKE_EPOCH_MS ?? 0) / batches);
+      await sleep(Number(kv.fake_epoch_ms ?? process.env.FAKE_EPOCH_MS ?? 0) / batches);
     }
     out('\n');
     const p = 0.3 + 0.5 * (e / epochs), r = 0.2 + 0.5 * (e / epochs), m50 = 0.25 + 0.5 * (e / epochs), m = 0.1 + 0.4 * (e / epochs);
