@@ -120,7 +120,7 @@ describe('detect3d trainer on generated tables', () => {
 });
 
 describe('accept2d trainer on generated reviews', () => {
-  it('learns which class users reject: AUC beats the detector score ranking', () => {
+  it('learns which class users reject: keep-F1 and AUC beat the detector as it is', () => {
     const r = rng(11);
     const rows: ReviewedRow[] = [];
     for (let i = 0; i < 300; i++) {
@@ -136,7 +136,8 @@ describe('accept2d trainer on generated reviews', () => {
     const base = evaluateAccept2d(rows, null);
     const m = evaluateAccept2d(rows, t.model);
     expect(m.n).toBe(100);
-    expect(m.primary.value).toBeGreaterThan(base.primary.value + 0.2);
+    expect(m.primary.value).toBeGreaterThan(base.primary.value + 0.1);
+    expect(m.auc as number).toBeGreaterThan((base.auc as number) + 0.2);
     expect(m.rejectedHidden as number).toBeGreaterThan(0.5);
     expect(m.recall).toBeGreaterThan(0.85);
   });

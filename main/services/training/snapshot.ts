@@ -150,7 +150,7 @@ export async function buildSnapshot(projects: ProjectService, spec: TrainingJobS
       const add = (label: string, score: number, g: AnnotationObject['geometry'], isKept: boolean) => {
         const box = boxOf(g);
         if (!box) return;
-        rows.push({ itemId: p.item.id, split: sp, label, score, box, width, height, kept: isKept });
+        rows.push({ itemId: p.item.id, group: s.groupOf.get(p.item.id), split: sp, label, score, box, width, height, kept: isKept });
         count(sp, `${label}:${isKept ? 'kept' : 'rejected'}`);
       };
       for (const o of kept) add(nameOf(o.label), o.source.kind === 'human' ? 1 : o.source.score, o.geometry, true);
