@@ -8,9 +8,11 @@
  * calibrated by construction on the population it was fitted on (the reviewed predictions), so its
  * output is read as "probability this box is kept"; pre-labelling then drops predictions below a
  * threshold chosen on the training split to keep 95 % of what users keep, and stores the
- * probability as the score.
+ * probability as the score. The fit starts from the detector's own score (weight 1 on its logit)
+ * and is pulled back towards it with an L2 strength chosen by leave-one-group-out cross-validation,
+ * so with few or unhelpful reviews it stays the detector's ranking.
  */
-import { columnStats, fitLogistic, type LogisticData } from './logistic';
+import { columnStats, fitLogisticCV, type LogisticData } from './logistic';
 import { forward, type LinearHeads } from './linearHeads';
 import { rocAuc, round4, type Scored } from './metrics';
 import type { Split, ValidationMetrics } from './job';
@@ -28,6 +30,8 @@ export interface ReviewedRow extends PredictionRow {
   kept: boolean;
   split: Split;
   itemId: string;
+  /** The item's group (recording); cross-validation folds of the L2 strength. Default: the item. */
+  group?: string;
 }
 
 /** Classes with fewer training examples than this share one "other" column. */
@@ -63,7 +67,7 @@ export function acceptFeatures(rows: readonly PredictionRow[], classes: readonly
   return x;
 }
 
-export function trainAccept2d(rows: readonly ReviewedRow[], opts: { lambda?: number; signal?: AbortSignal; onStep?: (step: number, loss: number) => void } = {}): { model: Accept2dModel; loss: number[]; n: number } {
+export function trainAccept2d(rows: readonly ReviewedRow[], opts: { lambda?: number; signal?: AbortSignal; onStep?: (step: number, loss: number) => void } = {}): { model: Accept2dModel; loss: number[]; n: number; lambda: number; cvLoss: Record<string, number> } {
   const train = rows.filter((r) => r.split === 'train');
   if (train.length < 10) throw new Error(`accept2d needs at least 10 reviewed predictions in the training split (has ${train.length})`);
   if (!train.some((r) => r.kept) || train.every((r) => r.kept)) throw new Error('accept2d needs both kept and rejected predictions in the training split');
@@ -72,16 +76,23 @@ export function trainAccept2d(rows: readonly ReviewedRow[], opts: { lambda?: num
   const classes = [...counts.entries()].filter(([, n]) => n >= MIN_CLASS_EXAMPLES).map(([c]) => c).sort();
   const x32 = acceptFeatures(train, classes);
   const d = classes.length + 1 + GEOMETRY.length;
-  // one-hot columns are left as 0/1 (mean 0, std 1), the rest standardised
+  // one-hot columns are left as 0/1 (mean 0, std 1), and so is the detector's logit, the rest standardised
   const { mean, std } = columnStats(x32, train.length, d);
-  for (let i = 0; i <= classes.length; i++) { mean[i] = 0; std[i] = 1; }
+  const scoreCol = classes.length + 1;
+  for (let i = 0; i <= scoreCol; i++) { mean[i] = 0; std[i] = 1; }
   const x = new Float64Array(train.length * d);
   for (let k = 0; k < train.length; k++) for (let i = 0; i < d; i++) x[k * d + i] = (x32[k * d + i] - mean[i]) / std[i];
   const data: LogisticData = { x, n: train.length, d, y: Uint8Array.from(train, (r) => (r.kept ? 1 : 0)) };
-  const fit = fitLogistic(data, { lambda: opts.lambda ?? 1, signal: opts.signal, onStep: opts.onStep });
+  // start from (and shrink towards) the detector's own score: weight 1 on its logit, 0 elsewhere
+  const prior = new Float64Array(d);
+  prior[scoreCol] = 1;
+  const groups = train.map((r) => r.group ?? r.itemId);
+  const fit = opts.lambda !== undefined
+    ? { ...fitLogisticCV(data, groups, { lambdas: [opts.lambda], prior: { weights: prior, bias: 0 }, signal: opts.signal, onStep: opts.onStep }) }
+    : fitLogisticCV(data, groups, { prior: { weights: prior, bias: 0 }, signal: opts.signal, onStep: opts.onStep });
   const model: LinearHeads = { mean: Array.from(mean), std: Array.from(std), weights: Array.from(fit.weights), bias: [fit.bias], heads: ['keep'] };
   const p = forward(model, x32, train.length);
-  return { model: { model, classes, threshold: keepThreshold(train, p) }, loss: fit.loss, n: train.length };
+  return { model: { model, classes, threshold: keepThreshold(train, p) }, loss: fit.loss, n: train.length, lambda: fit.lambda, cvLoss: fit.cvLoss };
 }
 
 /** The highest threshold that still shows 95 % of the training predictions users kept. */
@@ -96,10 +107,11 @@ export function acceptProbabilities(m: Accept2dModel, rows: readonly PredictionR
 }
 
 /**
- * Metrics on `split`: ROC AUC of the keep probability (primary: how well it ranks kept above
- * rejected), and, at the threshold, precision = share of shown boxes users keep, recall = share of
- * kept boxes still shown, rejectedHidden = share of rejected boxes no longer shown. The baseline
- * (model null) ranks by the detector's own score and shows everything.
+ * Metrics on `split`, for the decision pre-labelling makes (show a prediction or not): at the
+ * threshold, precision = share of shown boxes users keep, recall = share of kept boxes still shown,
+ * and the primary `keepF1` = their harmonic mean; rejectedHidden = share of rejected boxes no longer
+ * shown; auc = how well the probability ranks kept above rejected. The baseline (model null) is the
+ * detector as it is: every prediction shown, ranked by its own score.
  * n = reviewed predictions in the split.
  */
 export function evaluateAccept2d(rows: readonly ReviewedRow[], m: Accept2dModel | null, split: Split = 'val', probabilities?: ArrayLike<number>): ValidationMetrics {
@@ -111,11 +123,14 @@ export function evaluateAccept2d(rows: readonly ReviewedRow[], m: Accept2dModel 
   const keptAll = scored.filter((s) => s.tp).length;
   const rejectedAll = scored.length - keptAll;
   const keptShown = shown.filter((s) => s.tp).length;
+  const precision = shown.length ? keptShown / shown.length : 0;
+  const recall = keptAll ? keptShown / keptAll : 0;
   return {
-    primary: { name: 'auc', value: round4(rocAuc(scored)) },
-    precision: round4(shown.length ? keptShown / shown.length : 0),
-    recall: round4(keptAll ? keptShown / keptAll : 0),
+    primary: { name: 'keepF1', value: round4(precision + recall ? (2 * precision * recall) / (precision + recall) : 0) },
+    precision: round4(precision),
+    recall: round4(recall),
     n: sel.length,
+    auc: round4(rocAuc(scored)),
     kept: keptAll,
     rejected: rejectedAll,
     rejectedHidden: round4(rejectedAll ? (rejectedAll - (shown.length - keptShown)) / rejectedAll : 0),

@@ -10,9 +10,11 @@
  * and candidates on objects of classes no head covers (trucks, buses) are left out.
  *
  * Model: two logistic heads over the 30 cluster features plus the built-in classifier's logit for
- * that head, fitted with the penalty pulling towards the built-in (weight 1 on its logit, 0
- * elsewhere): with few labels the trained scorer stays the built-in one, with more it adapts to
- * the project's sensor and scenes. Then the proposals are chosen as the built-in does (best
+ * that head, re-scoring the proposals the built-in proposer chooses (its NMS, score >= 0.05: the
+ * population pre-labelling shows), fitted with the penalty pulling towards the built-in (weight 1
+ * on its logit, 0 elsewhere) at a strength chosen by leave-one-group-out cross-validation: with
+ * few or unhelpful labels the trained scorer stays the built-in one, with more it adapts to the
+ * project's sensor and scenes. Then the proposals are chosen as the built-in does (best
  * hypothesis per cluster, greedy NMS) and, per class, resized to the project's median human size
  * when that fits the training frames better (size refinement).
  */
@@ -21,7 +23,8 @@ import { bevIntersectionArea, bevIoU } from '../lidar/iou';
 import type { ProposalClass } from '../lidar/sizePrior';
 import { FEATURE_COUNT } from '../lidar/proposalFeatures';
 import type { Candidate } from '../lidar/propose';
-import { fitLogistic, columnStats, type LogisticData } from './logistic';
+import { DEFAULT_PROPOSAL_THRESHOLD } from '../lidar/proposalThreshold';
+import { fitLogisticCV, columnStats, type LogisticData } from './logistic';
 import { forward, type LinearHeads } from './linearHeads';
 import { headOf, targetClassOf, type TargetClass } from './labels';
 import { averagePrecision, round4, type Scored } from './metrics';
@@ -56,6 +59,8 @@ export interface FrameTable {
   itemId: string;
   frame: number;
   split: Split;
+  /** The item's group (recording): cross-validation folds of the L2 strength. Default: the item. */
+  group?: string;
   humans: TableObject[];
   /** Boxes reviewers rejected (pending ones are not used). */
   rejected: Cuboid3D[];
@@ -113,7 +118,7 @@ export function tableObjects(objects: readonly { label: string; box: Cuboid3D; p
   return objects.map((o) => ({ ...o, cls: o.points < MIN_OBJECT_POINTS ? 'ignore' : targetClassOf(o.label) }));
 }
 
-interface Example { x: number[]; y: number; w: number }
+interface Example { x: number[]; y: number; w: number; group: string }
 
 /** Proposals scoring at least this under the built-in scorer are what the trained scorer re-scores. */
 export const CANDIDATE_FLOOR = 0.05;
@@ -129,7 +134,7 @@ function examplesOf(frames: readonly FrameTable[]): { car: Example[]; vru: Examp
       const y = f.humans.some((h) => headOf(h.cls) === p.head && bevIoU(p.box, h.box) >= MATCH_IOU) ? 1 : 0;
       if (!y && onIgnored(p.box)) continue;
       const c = f.candidates[p.index];
-      (p.head === 'car' ? car : vru).push({ x: [...c.features, c.builtin[p.head === 'car' ? 0 : 1]], y, w: !y && rejected(p.box) ? 2 : 1 });
+      (p.head === 'car' ? car : vru).push({ x: [...c.features, c.builtin[p.head === 'car' ? 0 : 1]], y, w: !y && rejected(p.box) ? 2 : 1, group: f.group ?? f.itemId });
     }
   }
   return { car, vru };
@@ -155,7 +160,7 @@ export interface Detect3dProgress { step: number; loss: number; head: 'car' | 'v
 export function trainDetect3d(
   frames: readonly FrameTable[],
   opts: { lambda?: number; signal?: AbortSignal; onStep?: (p: Detect3dProgress) => void } = {},
-): { scorer: Detect3dScorer; loss: { car: number[]; vru: number[] }; examples: { car: number; carPositive: number; vru: number; vruPositive: number } } {
+): { scorer: Detect3dScorer; loss: { car: number[]; vru: number[] }; lambda: { car: number; vru: number }; examples: { car: number; carPositive: number; vru: number; vruPositive: number } } {
   const train = frames.filter((f) => f.split === 'train');
   const ex = examplesOf(train);
   const all = [...ex.car, ...ex.vru];
@@ -164,7 +169,6 @@ export function trainDetect3d(
   const flat = new Float64Array(all.length * d);
   all.forEach((e, k) => { for (let i = 0; i < d; i++) flat[k * d + i] = e.x[i]; });
   const { mean, std } = columnStats(flat, all.length, d);
-  const lambda = opts.lambda ?? 10;
   const fitHead = (list: Example[], head: 'car' | 'vru') => {
     const D = d + 1;
     const x = new Float64Array(list.length * D);
@@ -175,8 +179,8 @@ export function trainDetect3d(
     const data: LogisticData = { x, n: list.length, d: D, y: Uint8Array.from(list, (e) => e.y), w: Float64Array.from(list, (e) => e.w) };
     const prior = new Float64Array(D);
     prior[d] = 1; // start from (and shrink towards) the built-in score
-    if (!list.some((e) => e.y) || list.every((e) => e.y)) return { weights: prior, bias: 0, loss: [] as number[] };
-    return fitLogistic(data, { lambda, prior: { weights: prior, bias: 0 }, signal: opts.signal, onStep: (step, loss) => opts.onStep?.({ step, loss, head }) });
+    if (!list.some((e) => e.y) || list.every((e) => e.y)) return { weights: prior, bias: 0, loss: [] as number[], lambda: Infinity, cvLoss: {} };
+    return fitLogisticCV(data, list.map((e) => e.group), { ...(opts.lambda !== undefined ? { lambdas: [opts.lambda] } : {}), prior: { weights: prior, bias: 0 }, signal: opts.signal, onStep: (step, loss) => opts.onStep?.({ step, loss, head }) });
   };
   const carFit = fitHead(ex.car, 'car');
   const vruFit = fitHead(ex.vru, 'vru');
@@ -195,11 +199,14 @@ export function trainDetect3d(
     bias: [carFit.bias, vruFit.bias],
     heads: ['car', 'vru'],
   };
-  const base: Detect3dScorer = { model, threshold: 0.4, refine: { labels: {}, sizes: {} } };
-  const scorer: Detect3dScorer = { ...base, threshold: pickThreshold(train, base), refine: fitRefinement(train, base) };
+  // The heads are logistic fits on the shown population, so their output is a probability that a box
+  // is right like the built-in's, and the built-in's review threshold applies unchanged.
+  const base: Detect3dScorer = { model, threshold: DEFAULT_PROPOSAL_THRESHOLD, refine: { labels: {}, sizes: {} } };
+  const scorer: Detect3dScorer = { ...base, refine: fitRefinement(train, base) };
   return {
     scorer,
     loss: { car: carFit.loss, vru: vruFit.loss },
+    lambda: { car: carFit.lambda, vru: vruFit.lambda },
     examples: { car: ex.car.length, carPositive: ex.car.filter((e) => e.y).length, vru: ex.vru.length, vruPositive: ex.vru.filter((e) => e.y).length },
   };
 }
@@ -329,7 +336,7 @@ export function frameProposals(f: FrameTable, scorer: Detect3dScorer | null, min
  * `scores` may supply each frame's n x 2 scores (e.g. from the ONNX session).
  */
 export function evaluateDetect3d(frames: readonly FrameTable[], scorer: Detect3dScorer | null, split: Split = 'val', scores?: (f: FrameTable) => ArrayLike<number>): ValidationMetrics {
-  const threshold = scorer ? scorer.threshold : 0.4;
+  const threshold = scorer ? scorer.threshold : DEFAULT_PROPOSAL_THRESHOLD;
   let positives = 0, tpAt = 0, keptAt = 0;
   const rows: Scored[] = [];
   const ious: number[] = [];
@@ -351,20 +358,6 @@ export function evaluateDetect3d(frames: readonly FrameTable[], scorer: Detect3d
     threshold,
     meanIoU: round4(ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 0),
   };
-}
-
-/** The threshold with the best F1 on the training frames (between 0.2 and 0.8). */
-function pickThreshold(train: readonly FrameTable[], scorer: Detect3dScorer): number {
-  const outcomes = train.map((f) => judgeFrame(f, frameProposals(f, scorer, 0.02)));
-  const positives = outcomes.reduce((s, o) => s + o.positives, 0);
-  let best = 0.4, bestF = -1;
-  for (let t = 0.2; t <= 0.801; t += 0.05) {
-    let tp = 0, kept = 0;
-    for (const o of outcomes) for (const r of o.rows) if (r.score >= t) { kept++; if (r.tp) tp++; }
-    const f1 = tp ? (2 * tp) / (kept + positives) : 0;
-    if (f1 > bestF + 1e-9) { bestF = f1; best = Math.round(t * 100) / 100; }
-  }
-  return best;
 }
 
 const median = (v: number[]) => {

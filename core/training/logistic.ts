@@ -151,3 +151,47 @@ export function columnStats(x: ArrayLike<number>, n: number, d: number): { mean:
   for (let i = 0; i < d; i++) std[i] = Math.sqrt(std[i]) || 1;
   return { mean, std };
 }
+
+/** The L2 strengths tried by fitLogisticCV (towards the prior: large = stay near the untrained model). */
+export const LAMBDAS = [0.3, 3, 30, 300, 3000];
+
+/**
+ * fitLogistic with the L2 strength chosen by leave-one-group-out cross-validation on the training
+ * data (held-out mean log-loss; groups are recordings, so no frame is judged by a fit on its
+ * neighbours). With fewer than 3 groups the largest strength is used (stay near the prior).
+ * Ties go to the stronger penalty.
+ */
+export function fitLogisticCV(data: LogisticData, groups: readonly string[], opts: LogisticOptions & { lambdas?: number[] } = {}): LogisticFit & { lambda: number; cvLoss: Record<string, number> } {
+  const lambdas = opts.lambdas ?? LAMBDAS;
+  const names = [...new Set(groups)];
+  const cvLoss: Record<string, number> = {};
+  let best = lambdas[lambdas.length - 1];
+  if (names.length >= 3) {
+    let bestLoss = Infinity;
+    for (const lambda of [...lambdas].reverse()) {
+      let sum = 0, count = 0;
+      for (const g of names) {
+        const tr: number[] = [], te: number[] = [];
+        groups.forEach((x, k) => (x === g ? te : tr).push(k));
+        if (!te.length || !tr.length) continue;
+        const part = (idx: number[]): LogisticData => ({
+          x: Float64Array.from({ length: idx.length * data.d }, (_, j) => data.x[idx[Math.floor(j / data.d)] * data.d + (j % data.d)]),
+          n: idx.length,
+          d: data.d,
+          y: Uint8Array.from(idx, (k) => data.y[k]),
+          w: data.w ? Float64Array.from(idx, (k) => data.w![k]) : undefined,
+        });
+        const fit = fitLogistic(part(tr), { ...opts, lambda, onStep: undefined, maxIter: 12 });
+        sum += logLoss(part(te), fit.weights, fit.bias) * te.length;
+        count += te.length;
+      }
+      const loss = count ? sum / count : Infinity;
+      cvLoss[String(lambda)] = Math.round(loss * 1e5) / 1e5;
+      if (loss < bestLoss - 1e-6) {
+        bestLoss = loss;
+        best = lambda;
+      }
+    }
+  }
+  return { ...fitLogistic(data, { ...opts, lambda: best }), lambda: best, cvLoss };
+}

@@ -66,23 +66,29 @@ export function hashString(s: string, seed = 0): number {
 }
 
 /**
- * Which groups go to validation: groups in a seeded hash order, taken until their weight (objects,
- * or items) reaches `valFraction` of the total; at least one group on each side when there are two
- * or more. Throws when there is a single group (no split can keep it on one side and still validate).
+ * Which groups go to validation: groups in a seeded hash order, each taken while the validation
+ * weight (objects, or items) stays within 1.25 x `valFraction` of the total, until it reaches
+ * `valFraction`; when every group is too heavy, the lightest one. At least one group stays on each
+ * side. Throws when there is a single group (no split can keep it on one side and still validate).
  */
 export function splitGroups(groups: ReadonlyMap<string, number>, valFraction = 0.2, seed = 1): Map<string, Split> {
   const names = [...groups.keys()].sort();
   if (names.length < 2) throw new Error(`a train / validation split needs at least 2 groups (sequences or separate recordings); this snapshot has ${names.length}`);
-  const total = names.reduce((s, g) => s + Math.max(groups.get(g)!, 0), 0) || names.length;
+  const weight = (g: string) => Math.max(groups.get(g)!, 0);
+  const total = names.reduce((s, g) => s + weight(g), 0);
+  const w = total > 0 ? weight : () => 1;
+  const target = valFraction * (total > 0 ? total : names.length);
   const order = names.slice().sort((a, b) => hashString(a, seed) - hashString(b, seed) || a.localeCompare(b));
   const out = new Map<string, Split>(names.map((g) => [g, 'train']));
-  let val = 0;
+  let val = 0, inVal = 0;
   for (const g of order) {
-    if (val >= valFraction * total && val > 0) break;
-    if ([...out.values()].filter((s) => s === 'train').length <= 1) break;
+    if (val >= target || inVal === names.length - 1) break;
+    if (val + w(g) > 1.25 * target) continue;
     out.set(g, 'val');
-    val += Math.max(groups.get(g)!, 0) || (total === names.length ? 1 : 0);
+    val += w(g);
+    inVal++;
   }
+  if (!inVal) out.set(order.slice().sort((a, b) => w(a) - w(b))[0], 'val');
   return out;
 }
 

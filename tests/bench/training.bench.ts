@@ -24,6 +24,7 @@ export function sceneTables(): FrameTable[] {
     const humans = tableObjects(s.objects.map((o) => ({ label: o.label, box: o.box, points: o.points })));
     return {
       itemId: `${s.dataset}/${s.frame}`,
+      group: s.dataset,
       frame: 0,
       split: 'train' as const,
       humans,
@@ -55,14 +56,14 @@ export default async function bench(): Promise<BenchRow[]> {
   for (const held of families) {
     const frames = all.map((f) => ({ ...f, split: family(f.itemId.split('/')[0]) === held ? ('val' as const) : ('train' as const) }));
     const t1 = performance.now();
-    const r = trainDetect3d(frames, { lambda: process.env.DETECT3D_LAMBDA ? Number(process.env.DETECT3D_LAMBDA) : undefined });
+    const r = trainDetect3d(frames);
     const ms = performance.now() - t1;
     const b = evaluateDetect3d(frames, null, 'val');
     const t = evaluateDetect3d(frames, r.scorer, 'val');
     built.push(b);
     trained.push(t);
     const nFrames = frames.filter((f) => f.split === 'val').length;
-    console.log(`held out ${held} (${nFrames} frames, n = ${b.n} objects): built-in AP ${b.primary.value} P ${b.precision} R ${b.recall} (${b.proposals} proposals at 0.4) | trained AP ${t.primary.value} P ${t.precision} R ${t.recall} (${t.proposals} at ${t.threshold}); ${r.examples.car + r.examples.vru} training examples, loss ${r.loss.car[0]?.toFixed(4)} -> ${r.loss.car.at(-1)?.toFixed(4)} (car head), refine ${JSON.stringify(r.scorer.refine.sizes)}`);
+    console.log(`held out ${held} (${nFrames} frames, n = ${b.n} objects): built-in AP ${b.primary.value} P ${b.precision} R ${b.recall} (${b.proposals} proposals at 0.4) | trained AP ${t.primary.value} P ${t.precision} R ${t.recall} (${t.proposals} at ${t.threshold}); ${r.examples.car + r.examples.vru} training examples, loss ${r.loss.car[0]?.toFixed(4)} -> ${r.loss.car.at(-1)?.toFixed(4)} (car head), L2 strength car ${r.lambda.car} vru ${r.lambda.vru}, refine ${JSON.stringify(r.scorer.refine.sizes)}`);
     rows.push({ name: `training time, held out ${held} (${r.examples.car + r.examples.vru} candidate examples)`, value: ms, unit: 'ms' });
     rows.push({ name: `AP50 gain trained - built-in, held out ${held} (n = ${b.n} objects)`, value: t.primary.value - b.primary.value, unit: '' });
   }

@@ -51,7 +51,8 @@ export const localBackend: TrainingBackend = {
         onStep: (step, loss) => ctx.progress({ phase: 'train', fraction: 0.45 + Math.min(0.3, step * 0.02), epoch: step, metrics: { loss: Math.round(loss * 1e5) / 1e5 } }),
       });
       const metrics = evaluateAccept2d(table.rows, r.model, 'val');
-      ctx.progress({ phase: 'evaluate', fraction: 0.8, metrics: { auc: metrics.primary.value, precision: metrics.precision ?? 0, recall: metrics.recall ?? 0 } });
+      ctx.log(`accept2d: ${r.n} reviewed predictions, L2 strength ${r.lambda} (cross-validated log-loss by group: ${JSON.stringify(r.cvLoss)})`);
+      ctx.progress({ phase: 'evaluate', fraction: 0.8, metrics: { keepF1: metrics.primary.value, precision: metrics.precision ?? 0, recall: metrics.recall ?? 0 } });
       await fs.writeFile(onnxPath, toOnnx(r.model.model));
       return {
         onnxPath,

@@ -116,7 +116,7 @@ export async function buildSnapshot(projects: ProjectService, spec: TrainingJobS
         for (const h of humans) count(sp, h.label);
         const rejected = (p.doc.rejected ?? []).filter((r) => r.frame === frame && r.geometry.kind === 'cuboid3d').map((r) => r.geometry as Cuboid3D);
         const cands = proposeCandidates(cloud.positions, cloud.count, { minScore: 1.1 });
-        out.push({ itemId: p.item.id, frame, split: sp, humans, rejected, candidates: tableCandidates(cands, (b) => cuboidInFile(b, cloud.offset)), sector: labelledSector(humans.map((h) => h.box)) });
+        out.push({ itemId: p.item.id, frame, split: sp, group: s.groupOf.get(p.item.id), humans, rejected, candidates: tableCandidates(cands, (b) => cuboidInFile(b, cloud.offset)), sector: labelledSector(humans.map((h) => h.box)) });
         // let a cancel request in between frames (the proposer is synchronous)
         await new Promise((r) => setImmediate(r));
       }
@@ -150,7 +150,7 @@ export async function buildSnapshot(projects: ProjectService, spec: TrainingJobS
       const add = (label: string, score: number, g: AnnotationObject['geometry'], isKept: boolean) => {
         const box = boxOf(g);
         if (!box) return;
-        rows.push({ itemId: p.item.id, split: sp, label, score, box, width, height, kept: isKept });
+        rows.push({ itemId: p.item.id, group: s.groupOf.get(p.item.id), split: sp, label, score, box, width, height, kept: isKept });
         count(sp, `${label}:${isKept ? 'kept' : 'rejected'}`);
       };
       for (const o of kept) add(nameOf(o.label), o.source.kind === 'human' ? 1 : o.source.score, o.geometry, true);
