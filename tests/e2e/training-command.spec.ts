@@ -83,6 +83,16 @@ test('train a 2D detector with an external trainer from the Models tab, then pre
   await expect(row).toContainText('0.800');
   await expect(row).toContainText('command');
 
+  // A second, slow job cancelled from the card: the library keeps version 1 only.
+  await page.getByTestId('train-command').fill(`${process.execPath} --import ${TSX} ${FAKE} detect train data={data} epochs={epochs} imgsz={imgsz} project={workdir} name=train fake_epoch_ms=60000`);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toContainText('epoch 1 / 4', { timeout: 60_000 });
+  await page.getByTestId('train-cancel').click();
+  await expect(page.getByTestId('train-result')).toHaveText('Training cancelled; the model library is unchanged.', { timeout: 30_000 });
+  await expect(page.getByTestId('versions-kitti-yolo').getByTestId('version-row')).toHaveCount(1);
+  expect(readdirSync(path.join(project, 'models', 'kitti-yolo', 'versions')).filter((f) => !f.startsWith('.'))).toEqual(['1']);
+  expect(existsSync(path.join(project, '.datum', 'training')) ? readdirSync(path.join(project, '.datum', 'training')) : []).toEqual([]);
+
   // The new detector is in the library; pre-labelling with it fills the review strip.
   const libraryRow = page.getByTestId('model-row').filter({ hasText: 'kitti-yolo' });
   await expect(libraryRow).toHaveCount(1);

@@ -106,4 +106,10 @@ test('train from the Models tab, see progress, promote, pre-label with the new v
   await expect(libraryRow.getByTestId('model-version')).toHaveCount(0);
   await expect(page.getByTestId('rollback')).toBeDisabled();
   await page.screenshot({ path: 'test-results/screens/training-rolled-back.png' });
+
+  // The card and the version list in Chinese.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(page.getByTestId('training-card').first()).toContainText('用本项目训练');
+  await expect(page.getByTestId('versions-in-use')).toHaveText('预标注使用基础模型。');
+  await page.screenshot({ path: 'test-results/screens/training-zh.png' });
 });
