@@ -9,7 +9,7 @@
  * output is read as "probability this box is kept"; pre-labelling then drops predictions below a
  * threshold chosen on the training split to keep 95 % of what users keep, and stores the
  * probability as the score. The fit starts from the detector's own score (weight 1 on its logit)
- * and is pulled back towards it with an L2 strength chosen by leave-one-group-out cross-validation,
+ * and is pulled back towards it with an L2 strength chosen by group-wise cross-validation (logistic.ts fitLogisticCV),
  * so with few or unhelpful reviews it stays the detector's ranking.
  */
 import { columnStats, fitLogisticCV, type LogisticData } from './logistic';

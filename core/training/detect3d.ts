@@ -12,7 +12,7 @@
  * Model: two logistic heads over the 30 cluster features plus the built-in classifier's logit for
  * that head, re-scoring the proposals the built-in proposer chooses (its NMS, score >= 0.05: the
  * population pre-labelling shows), fitted with the penalty pulling towards the built-in (weight 1
- * on its logit, 0 elsewhere) at a strength chosen by leave-one-group-out cross-validation: with
+ * on its logit, 0 elsewhere) at a strength chosen by group-wise cross-validation (fitLogisticCV): with
  * few or unhelpful labels the trained scorer stays the built-in one, with more it adapts to the
  * project's sensor and scenes. Then the proposals are chosen as the built-in does (best
  * hypothesis per cluster, greedy NMS) and, per class, resized to the project's median human size

@@ -155,24 +155,36 @@ export function columnStats(x: ArrayLike<number>, n: number, d: number): { mean:
 /** The L2 strengths tried by fitLogisticCV (towards the prior: large = stay near the untrained model). */
 export const LAMBDAS = [0.3, 3, 30, 300, 3000];
 
+/** Cross-validation folds at most (groups are dealt into folds by a hash of their name). */
+export const MAX_FOLDS = 5;
+
+function foldOf(group: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < group.length; i++) h = Math.imul(h ^ group.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /**
- * fitLogistic with the L2 strength chosen by leave-one-group-out cross-validation on the training
- * data (held-out mean log-loss; groups are recordings, so no frame is judged by a fit on its
- * neighbours). With fewer than 3 groups the largest strength is used (stay near the prior).
- * Ties go to the stronger penalty.
+ * fitLogistic with the L2 strength chosen by group-wise cross-validation on the training data
+ * (held-out mean log-loss; groups are recordings, so no frame is judged by a fit on its neighbours;
+ * one group per fold up to MAX_FOLDS groups, then groups dealt into MAX_FOLDS folds). With fewer
+ * than 3 groups the largest strength is used (stay near the prior). Ties go to the stronger penalty.
  */
 export function fitLogisticCV(data: LogisticData, groups: readonly string[], opts: LogisticOptions & { lambdas?: number[] } = {}): LogisticFit & { lambda: number; cvLoss: Record<string, number> } {
   const lambdas = opts.lambdas ?? LAMBDAS;
-  const names = [...new Set(groups)];
+  const distinct = [...new Set(groups)].sort();
+  const foldIndex = new Map(distinct.map((g, i) => [g, distinct.length <= MAX_FOLDS ? i : foldOf(g) % MAX_FOLDS]));
+  const folds = groups.map((g) => String(foldIndex.get(g)));
+  const names = [...new Set(folds)];
   const cvLoss: Record<string, number> = {};
   let best = lambdas[lambdas.length - 1];
-  if (names.length >= 3) {
+  if (distinct.length >= 3) {
     let bestLoss = Infinity;
     for (const lambda of [...lambdas].reverse()) {
       let sum = 0, count = 0;
       for (const g of names) {
         const tr: number[] = [], te: number[] = [];
-        groups.forEach((x, k) => (x === g ? te : tr).push(k));
+        folds.forEach((x, k) => (x === g ? te : tr).push(k));
         if (!te.length || !tr.length) continue;
         const part = (idx: number[]): LogisticData => ({
           x: Float64Array.from({ length: idx.length * data.d }, (_, j) => data.x[idx[Math.floor(j / data.d)] * data.d + (j % data.d)]),
