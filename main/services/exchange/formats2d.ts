@@ -184,7 +184,7 @@ export function mergeOntology(project: Ontology, imported: Ontology): { ontology
   return { ontology: { labels }, idMap, added };
 }
 
-export async function imageSizeOf(file: string): Promise<{ width: number; height: number } | null> {
+async function imageSizeOf(file: string): Promise<{ width: number; height: number } | null> {
   try {
     const m = await sharp(file, { failOn: 'none', limitInputPixels: 1e9 }).metadata();
     if (!m.width || !m.height) return null;
