@@ -315,11 +315,12 @@ export class ModelService {
       idx.push(i);
     });
     const keep = await runHeads(acc.modelPath, acceptFeatures(rows, params.classes), rows.length, params.model.mean.length);
-    const out: Prediction[] = [];
-    idx.forEach((i, k) => {
-      if (keep[k] >= params.threshold) out.push({ ...predictions[i], score: keep[k] });
+    const scored = new Map(idx.map((i, k) => [i, keep[k]]));
+    // predictions without a box (none of today's 2D adapters) pass through as they are
+    return predictions.flatMap((p, i) => {
+      const s = scored.get(i);
+      return s === undefined ? [p] : s >= params.threshold ? [{ ...p, score: s }] : [];
     });
-    return out;
   }
 
   /**

@@ -91,7 +91,7 @@ export async function installVersion(
     await fs.mkdir(staging);
     try {
       await fs.copyFile(files.onnxPath, path.join(staging, 'model.onnx'));
-      const manifest = { ...files.manifest, file: 'model.onnx', trained: { ...files.manifest.trained, version: n } };
+      const manifest = { ...files.manifest, id: modelId, file: 'model.onnx', trained: { ...files.manifest.trained, version: n } };
       const write = async (name: string, v: unknown) => {
         const h = await fs.open(path.join(staging, name), 'w');
         await h.writeFile(JSON.stringify(v, null, 1) + '\n');

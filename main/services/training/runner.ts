@@ -75,6 +75,24 @@ export function defaultBackends(): BackendRegistry {
 /** Largest |ONNX - TypeScript| of a model's outputs that still counts as the same model (float32 vs float64). */
 export const ONNX_AGREEMENT = 1e-4;
 
+const OWNER_FILE = 'owner.json';
+
+/** Work folders of jobs whose process no longer runs (killed): nothing in them is in the library. */
+async function removeStaleJobs(root: string): Promise<void> {
+  for (const name of await fs.readdir(root).catch(() => [] as string[])) {
+    const dir = path.join(root, name);
+    const owner = await fs.readFile(path.join(dir, OWNER_FILE), 'utf8').then((t) => JSON.parse(t) as { pid?: number }).catch(() => null);
+    let alive = true;
+    try {
+      if (owner?.pid) process.kill(owner.pid, 0);
+      else alive = false;
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 export class TrainingService {
   constructor(
     private readonly projects: ProjectService,
@@ -147,6 +165,9 @@ export class TrainingService {
       if (signal.aborted) throw new DatumError('CANCELLED', 'training cancelled');
     };
     try {
+      // who owns this folder: a later job removes it when that process is gone (killed, power loss)
+      await fs.writeFile(path.join(workDir, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+      await removeStaleJobs(path.dirname(workDir));
       await removeStaleStaging(project.dir, modelId);
       progress({ phase: 'snapshot', fraction: 0, message: 'reading the labels' });
       const { description, table } = await buildSnapshot(this.projects, spec, { signal, progress });
