@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../core/document/schema';
 import { Profile } from '../core/review/schema';
 import { parseBinLayoutSpec } from '../core/formats/pointcloud/binLayout';
+import { TRAINING_BACKENDS, TRAINING_TASKS } from '../core/training/job';
 
 export const Modality = z.enum([
   'image',
@@ -191,6 +192,39 @@ export const MetricsRow = z.object({
 export type MetricsRow = z.infer<typeof MetricsRow>;
 
 /** name -> {input, output}. Add methods here; both hosts and the client pick them up. */
+/** Training (issue #17): the shapes of core/training/job.ts on the wire. */
+export const ValidationMetricsSchema = z
+  .object({ primary: z.object({ name: z.string(), value: z.number() }), precision: z.number().optional(), recall: z.number().optional(), n: z.number() })
+  .catchall(z.union([z.number(), z.object({ name: z.string(), value: z.number() })]).optional());
+export const ModelVersionSchema = z.object({
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  task: z.enum(TRAINING_TASKS),
+  backend: z.enum(TRAINING_BACKENDS),
+  metrics: ValidationMetricsSchema,
+  snapshotId: z.string(),
+  dir: z.string(),
+  /** What the version was compared with when it was installed (the promoted version or the built-in base, on the same split). */
+  comparedWith: z.object({ label: z.string(), metrics: ValidationMetricsSchema }).optional(),
+});
+export const ModelVersionsSchema = z.object({
+  modelId: z.string(),
+  /** The version pre-labelling uses; null = the built-in / imported base model. */
+  promoted: z.number().int().positive().nullable(),
+  versions: z.array(ModelVersionSchema),
+  /** Earlier promoted versions, most recent last (Roll back returns to the last one). */
+  history: z.array(z.number().int().positive().nullable()).default([]),
+});
+export const TrainingProgressSchema = z.object({
+  phase: z.enum(['snapshot', 'train', 'evaluate', 'export', 'install']),
+  fraction: z.number(),
+  epoch: z.number().optional(),
+  epochs: z.number().optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  message: z.string().optional(),
+});
+const ModelIdInput = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a model id');
+
 export const contract = {
   'app.info': {
     input: z.object({}),
@@ -294,6 +328,10 @@ export const contract = {
           provider: z.string().nullable(),
           providers: z.array(z.string()),
           license: z.string().optional(),
+          /** The trained version in use (project model library), absent for the base model. */
+          version: z.number().int().optional(),
+          /** accept2d: the promoted acceptance model filtering this detector's predictions. */
+          acceptanceVersion: z.number().int().optional(),
         }),
       ),
       problems: z.array(z.object({ path: z.string(), message: z.string() })),
@@ -303,6 +341,55 @@ export const contract = {
   'models.import': {
     input: z.object({ path: PathInput, preset: z.string().max(32).optional(), classesPath: PathInput.optional(), id: z.string().max(64).optional() }),
     output: z.object({ id: z.string() }),
+  },
+  /** Training back ends, the tasks each can train and whether it can run here (a `command` back end needs its trainer installed). */
+  'training.backends': {
+    input: z.object({}),
+    output: z.object({ backends: z.array(z.object({ kind: z.enum(TRAINING_BACKENDS), tasks: z.array(z.enum(TRAINING_TASKS)), available: z.boolean(), reason: z.string().optional() })) }),
+  },
+  /**
+   * Train a new version of a model from the open project's labels (a long job: `training.progress`
+   * and `job.progress` events, `jobs.cancel`). The new version is installed atomically under
+   * `models/<modelId>/versions/<n>/` and promoted when it beats the current one on the validation
+   * split (`promote: 'auto'`), or always / never. A cancelled or failed job leaves the library as it was.
+   */
+  'training.start': {
+    input: z.object({
+      ...JobInput,
+      task: z.enum(TRAINING_TASKS),
+      backend: z.enum(TRAINING_BACKENDS).default('local'),
+      /** detect3d: `proposals3d` (default); accept2d: the 2D detector whose predictions were reviewed (default: the one with most reviewed predictions). */
+      modelId: ModelIdInput.optional(),
+      itemIds: z.array(z.string().max(64)).max(100_000).optional(),
+      valFraction: z.number().min(0.05).max(0.8).optional(),
+      seed: z.number().int().optional(),
+      promote: z.enum(['auto', 'always', 'never']).default('auto'),
+      /** Back-end options (command template, ssh host ...), checked by the back end. */
+      options: z.record(z.string(), z.unknown()).optional(),
+    }),
+    output: z.object({
+      modelId: z.string(),
+      version: ModelVersionSchema,
+      promoted: z.boolean(),
+      /** Why it was (not) promoted, in words. */
+      reason: z.string(),
+      versions: ModelVersionsSchema,
+    }),
+  },
+  /** Every trained model of the project with its versions (or one model's). */
+  'training.versions': {
+    input: z.object({ modelId: ModelIdInput.optional() }),
+    output: z.object({ models: z.array(ModelVersionsSchema) }),
+  },
+  /** Make a version the one pre-labelling uses (the user insists, whatever its metrics). */
+  'training.promote': {
+    input: z.object({ modelId: ModelIdInput, version: z.number().int().positive() }),
+    output: ModelVersionsSchema,
+  },
+  /** Back to the version promoted before this one (or to `version`; null = the built-in / imported base). */
+  'training.rollback': {
+    input: z.object({ modelId: ModelIdInput, version: z.number().int().positive().nullable().optional() }),
+    output: ModelVersionsSchema,
   },
   /** Pre-label image items with a model; resumable (items it already labelled are skipped). */
   'prelabel.run': {
@@ -408,6 +495,8 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number().nullable(), phase: z.string() }),
   'project.changed': z.object({ reason: z.string() }),
+  /** A training job's progress (phase, fraction, epoch, live metrics such as loss and validation precision / recall). */
+  'training.progress': z.object({ jobId: z.string(), progress: TrainingProgressSchema }),
   /** An item's annotation document was written (by any connection, an import or pre-labelling). */
   'item.changed': z.object({ itemId: z.string(), revision: z.number().int(), status: z.string() }),
 } as const;

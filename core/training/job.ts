@@ -137,6 +137,8 @@ export interface ModelVersion {
   snapshotId: string;
   /** Folder of this version, relative to the model's folder. */
   dir: string;
+  /** What it was compared with when installed (the promoted version or the built-in base, re-measured on the same split). */
+  comparedWith?: { label: string; metrics: ValidationMetrics };
 }
 
 /** A model's version list and which one pre-labelling uses (`null`: the built-in / imported base). */
@@ -144,6 +146,38 @@ export interface ModelVersions {
   modelId: string;
   promoted: number | null;
   versions: ModelVersion[];
+  /** Earlier promoted versions, most recent last: Roll back returns to the last one. */
+  history: (number | null)[];
+}
+
+/** `proposals3d@3`: what a prediction's source.model says when a trained version made it. */
+export const versionedModelId = (modelId: string, version: number | null | undefined): string => (version ? `${modelId}@${version}` : modelId);
+/** The library id in a source.model (`proposals3d@3` -> `proposals3d`). */
+export const baseModelId = (sourceModel: string): string => sourceModel.split('@')[0];
+
+/** The model a task trains by default (accept2d needs a detector's id). */
+export const DEFAULT_MODEL_FOR: Partial<Record<TrainingTask, string>> = { detect3d: 'proposals3d' };
+
+/** Promoted after `promote`, with the previous one remembered for Roll back. Pure. */
+export function promoteVersion(v: ModelVersions, version: number | null): ModelVersions {
+  if (version !== null && !v.versions.some((x) => x.version === version)) throw new Error(`${v.modelId} has no version ${version}`);
+  if (v.promoted === version) return v;
+  return { ...v, promoted: version, history: [...v.history, v.promoted] };
+}
+
+/** Back to the previously promoted version (or to `to`; null = the base model). Pure. */
+export function rollbackVersion(v: ModelVersions, to?: number | null): ModelVersions {
+  if (to !== undefined) {
+    if (to !== null && !v.versions.some((x) => x.version === to)) throw new Error(`${v.modelId} has no version ${to}`);
+    return { ...v, promoted: to, history: [...v.history, v.promoted] };
+  }
+  const history = [...v.history];
+  // skip entries equal to the current one or no longer installed
+  while (history.length) {
+    const prev = history.pop()!;
+    if (prev !== v.promoted && (prev === null || v.versions.some((x) => x.version === prev))) return { ...v, promoted: prev, history };
+  }
+  return { ...v, promoted: null, history: [] };
 }
 
 /**

@@ -14,6 +14,7 @@ import { inspect } from './commands/inspect';
 import { exportCommand, importCommand } from './commands/exchange';
 import { models, prelabel, propose3d } from './commands/models';
 import { qa } from './commands/qa';
+import { train } from './commands/train';
 
 const commands: Record<string, Command> = {
   serve,
@@ -25,6 +26,7 @@ const commands: Record<string, Command> = {
   propose3d,
   prelabel,
   qa,
+  train,
 };
 
 function helpText(): string {

@@ -14,6 +14,7 @@ import type { ModelService } from '../services/models';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
+import { TrainingService } from '../services/training/runner';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -40,6 +41,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   const libraryModel = async (id: string) => models.resolve(id, projects.requireProject().dir);
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
+  const training = new TrainingService(projects);
   // Project-wide changes are told to every connection (other tabs, the reviewer's screen), not only the caller.
   const changed = (reason: string) => projects.events.publish('project.changed', { reason });
   const reviewed = <T>(_ctx: unknown, r: T) => (changed('review'), r);
@@ -116,6 +118,32 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       const classes = classesPath ? await allowed(classesPath) : undefined;
       const entry = await models.import(onnx, { preset, classesFile: classes, id, destRoot: path.join(project.dir, 'models') });
       return { id: entry.manifest.id };
+    },
+    'training.backends': async () => ({ backends: await training.backends.list() }),
+    'training.start': async ({ jobId, ...input }, ctx) => {
+      const r = await training.train(
+        { ...input, jobId },
+        {
+          signal: ctx.signal,
+          progress: (p) => {
+            projects.events.publish('training.progress', { jobId, progress: p });
+            ctx.progress(Math.round(p.fraction * 1000), 1000, p.message ?? p.phase);
+          },
+        },
+      );
+      changed('models');
+      return r;
+    },
+    'training.versions': async ({ modelId }) => ({ models: await training.versions(modelId) }),
+    'training.promote': async ({ modelId, version }) => {
+      const r = await training.promote(modelId, version);
+      changed('models');
+      return r;
+    },
+    'training.rollback': async ({ modelId, version }) => {
+      const r = await training.rollback(modelId, version);
+      changed('models');
+      return r;
     },
     'prelabel.run': async ({ modelId, itemIds }, ctx) => {
       const r = await models.prelabel(projects, modelId, { itemIds, signal: ctx.signal, progress: (d, t, phase) => ctx.progress(d, t, phase) });

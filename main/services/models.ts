@@ -31,7 +31,13 @@ import {
   type Predictor,
 } from './inference';
 import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
-import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
+import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes, proposeCandidates } from '../../core/lidar/propose';
+import { applyRefinement, rescoreProposals, scorerInput, SCORER_INPUTS, tableCandidates, type Detect3dScorer } from '../../core/training/detect3d';
+import { acceptFeatures, type PredictionRow } from '../../core/training/accept2d';
+import { baseModelId, versionedModelId } from '../../core/training/job';
+import type { LinearHeads } from '../../core/training/linearHeads';
+import { runHeads } from './training/scorerSession';
+import { imageInfo } from './tiles';
 import { newPredictions } from '../../core/review/predictions';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
@@ -120,6 +126,8 @@ export class ModelService {
         provider: e.manifest.adapter === 'proposals3d' ? 'cpu (built-in)' : (this.runtime?.providerFor(e.manifest.id) ?? null),
         providers: e.manifest.adapter === 'proposals3d' ? ['cpu'] : defaultProviders(),
         license: e.manifest.license,
+        ...(e.version ? { version: e.version } : {}),
+        ...(e.acceptance ? { acceptanceVersion: e.acceptance.version } : {}),
       })),
       problems,
     };
@@ -250,6 +258,7 @@ export class ModelService {
    */
   async predict3d(entry: ModelEntry, file: string, parseOptions: ParseOptions = {}, signal?: AbortSignal): Promise<Prediction3D[]> {
     const m = entry.manifest;
+    if (m.adapter === 'proposals3d' && m.trained && entry.modelPath) return this.proposeTrained(entry, file, parseOptions);
     if (m.adapter === 'proposals3d') return this.propose3d(file, m.thresholds.score, parseOptions);
     if (m.adapter !== 'pointpillars') throw new DatumError('BAD_REQUEST', `${m.id} (${m.task}) does not work on point clouds`);
     const detector = await this.detector(entry);
@@ -269,6 +278,49 @@ export class ModelService {
         const { center, size, yaw } = cuboidInFile(p.box, cloud.offset);
         return { label: p.label, score: round(p.score), cuboid: { center, size, yaw } };
       });
+  }
+
+  /**
+   * The built-in proposals re-scored by a trained version's scorer (core/training/detect3d.ts): the
+   * proposer's candidates, the ONNX scorer over their features, its threshold, the project's class
+   * names and size refinement.
+   */
+  private async proposeTrained(entry: ModelEntry, file: string, parseOptions: ParseOptions): Promise<Prediction3D[]> {
+    const params = entry.manifest.trained!.params as { scorer: LinearHeads; threshold: number; refine: Detect3dScorer['refine'] };
+    const cloud = await this.readCloud(file, parseOptions);
+    const cands = tableCandidates(proposeCandidates(cloud.positions, cloud.count, { minScore: 1.1 }), (b) => cuboidInFile(b, cloud.offset));
+    const scores = await runHeads(entry.modelPath!, scorerInput(cands), cands.length, SCORER_INPUTS);
+    return rescoreProposals(cands, scores, params.threshold).map((p) => {
+      const r = applyRefinement(p, params.refine);
+      return { label: r.name, score: round(r.score), cuboid: { center: r.box.center, size: r.box.size, yaw: r.box.yaw } };
+    });
+  }
+
+  /**
+   * A detector's predictions filtered and re-scored by its promoted acceptance model (accept2d):
+   * the score becomes the probability that a reviewer keeps the box; those under the model's
+   * threshold are dropped.
+   */
+  async applyAcceptance(entry: ModelEntry, file: string, predictions: Prediction[], size?: { width: number; height: number }): Promise<Prediction[]> {
+    const acc = entry.acceptance;
+    if (!acc || !predictions.length) return predictions;
+    const params = acc.params as { model: LinearHeads; classes: string[]; threshold: number };
+    const { width, height } = size ?? (await imageInfo(file));
+    const rows: PredictionRow[] = [];
+    const idx: number[] = [];
+    predictions.forEach((p, i) => {
+      const box = 'box' in p && p.box ? p.box : null;
+      if (!box) return;
+      rows.push({ label: p.label, score: p.score, box: [box[0], box[1], box[2], box[3]], width, height });
+      idx.push(i);
+    });
+    const keep = await runHeads(acc.modelPath, acceptFeatures(rows, params.classes), rows.length, params.model.mean.length);
+    const scored = new Map(idx.map((i, k) => [i, keep[k]]));
+    // predictions without a box (none of today's 2D adapters) pass through as they are
+    return predictions.flatMap((p, i) => {
+      const s = scored.get(i);
+      return s === undefined ? [p] : s >= params.threshold ? [{ ...p, score: s }] : [];
+    });
   }
 
   /**
@@ -294,7 +346,7 @@ export class ModelService {
     let skipped = 0;
     for (const item of wanted) {
       const doc = await projects.loadAnnotations(item.id);
-      if (doc.objects.some((o) => o.source.kind !== 'human' && o.source.model === entry.manifest.id)) skipped++;
+      if (doc.objects.some((o) => o.source.kind !== 'human' && baseModelId(o.source.model) === entry.manifest.id)) skipped++;
       else todo.push(item);
     }
     opts.progress?.(0, todo.length, `${entry.manifest.name}: ${todo.length} images`);
@@ -304,6 +356,8 @@ export class ModelService {
     const failed: { item: string; error: string }[] = [];
     const files = todo.map((i) => projects.itemPath(i.id));
     const pendingSaves: Promise<unknown>[] = [];
+    // predictions record the acceptance model's version when one filters them (`yolox-nano@2`)
+    const sourceId = versionedModelId(entry.manifest.id, entry.acceptance?.version);
     await predictor.predictMany(files, {
       signal: opts.signal,
       onResult: (r, done, total) => {
@@ -311,13 +365,18 @@ export class ModelService {
         if (r.error || !r.predictions) {
           failed.push({ item: item.name, error: r.error ?? 'no result' });
         } else {
-          const { objects, ontology: next } = toObjects(r.predictions, entry.manifest.id, ontology, opts.mapping);
-          ontology = next;
-          predictions += objects.length;
+          const raw = r.predictions;
           pendingSaves.push(
-            projects.loadAnnotations(item.id).then((doc) =>
-              projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] }),
-            ),
+            this.applyAcceptance(entry, files[r.index], raw).then((kept) => {
+              const { objects, ontology: next } = toObjects(kept, sourceId, ontology, opts.mapping);
+              ontology = next;
+              predictions += objects.length;
+              return projects.loadAnnotations(item.id).then((doc) =>
+                projects.saveAnnotations(item.id, { ...doc, status: doc.status === 'new' ? 'in_progress' : doc.status, objects: [...doc.objects, ...objects] }),
+              );
+            }).catch((err: Error) => {
+              failed.push({ item: item.name, error: err.message });
+            }),
           );
         }
         opts.progress?.(done, total, `${entry.manifest.name}: ${done}/${total}`);
@@ -374,7 +433,7 @@ export class ModelService {
         for (let frame = 0; frame < files.length; frame++) {
           if (opts.signal?.aborted) throw new DatumError('CANCELLED', 'pre-labelling cancelled');
           const preds = await this.predict3d(entry, files[frame], cloudParseOptions(project.file.settings, pointFormat, files[frame]), opts.signal);
-          const r = toObjects3d(preds, id, ontology, frame, opts.mapping);
+          const r = toObjects3d(preds, versionedModelId(id, entry.version), ontology, frame, opts.mapping);
           ontology = r.ontology;
           objects.push(...r.objects);
         }

@@ -11,6 +11,7 @@ import { ModelService, PRESETS, is3dAdapter } from '../../services/models';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
 import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/propose';
+import { modelVersionsCommand } from './train';
 
 function userModels(): string {
   return path.join(defaultUserDataDir(), 'models');
@@ -24,19 +25,22 @@ const print = (values: Record<string, unknown>, json: unknown, text: string) =>
   process.stdout.write(values.json ? JSON.stringify(json) + '\n' : text.endsWith('\n') ? text : text + '\n');
 
 export const models: Command = {
-  summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file',
+  summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file; trained versions: list, promote, roll back',
   usage:
-    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
+    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]\n       datum models versions <project> [--model ID] [--json]\n       datum models promote <project> --model ID --version N [--json]\n       datum models rollback <project> --model ID [--version N|base] [--json]',
   options: {
     project: { type: 'string', description: "a project whose models/ folder is searched (import: copy the model there)" },
     preset: { type: 'string', description: `input settings of a known export: ${Object.keys(PRESETS).join(', ')}` },
     classes: { type: 'string', description: 'text file with one class name per line' },
     manifest: { type: 'string', description: 'a partial manifest.json (adapter, input, classes, thresholds)' },
     id: { type: 'string', description: 'model id (default: from the file name)' },
+    model: { type: 'string', description: 'versions / promote / rollback: the model id' },
+    version: { type: 'string', description: 'promote: the version; rollback: a version or "base" (default: the one promoted before)' },
     ...jsonOpt,
   },
   async run({ values, positionals }) {
     const [sub, ...args] = positionals;
+    if (sub === 'versions' || sub === 'promote' || sub === 'rollback') return modelVersionsCommand(sub, values, args);
     const service = new ModelService(userModels());
     try {
       if (sub === 'list') {
@@ -78,7 +82,7 @@ export const models: Command = {
         print(values, { model: entry.manifest.id, provider, predictions }, predictions.map((p) => `${p.label} ${p.score}`).join('\n') || 'no predictions');
         return 0;
       }
-      throw new DatumError('BAD_REQUEST', 'usage: datum models list|import|run (see --help)');
+      throw new DatumError('BAD_REQUEST', 'usage: datum models list|import|run|versions|promote|rollback (see --help)');
     } finally {
       await service.close();
     }

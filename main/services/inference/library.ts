@@ -25,6 +25,10 @@ export interface ModelEntry {
   /** Absolute ONNX path (the encoder for SAM); absent for built-ins without a model file. */
   modelPath?: string;
   decoderPath?: string;
+  /** A trained version of the project's library (main/services/training) that is promoted. */
+  version?: number;
+  /** accept2d: the promoted acceptance model that filters / re-scores this detector's predictions. */
+  acceptance?: { version: number; modelPath: string; params: Record<string, unknown> };
 }
 
 export interface LibraryDirs {
@@ -165,8 +169,43 @@ export async function discoverModels(dirs: LibraryDirs = {}): Promise<DiscoverRe
   const app = dirs.appDir === undefined ? appModelsDir() : dirs.appDir;
   if (app) await scan(app, 'app', byId, problems);
   if (dirs.userDir) await scan(dirs.userDir, 'user', byId, problems);
-  if (dirs.projectDir) await scan(path.join(dirs.projectDir, 'models'), 'project', byId, problems);
+  if (dirs.projectDir) {
+    await scan(path.join(dirs.projectDir, 'models'), 'project', byId, problems);
+    await applyPromoted(path.join(dirs.projectDir, 'models'), byId, problems);
+  }
   return { models: [...byId.values()].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id)), problems };
+}
+
+/**
+ * Promoted trained versions (`<id>/versions.json`, main/services/training/library.ts): a detect3d
+ * version replaces the model of its id (the built-in proposals' scorer); an accept2d version
+ * attaches to the detector of its id as its acceptance model. Unpromoted versions change nothing.
+ */
+async function applyPromoted(root: string, byId: Map<string, ModelEntry>, problems: DiscoverResult['problems']) {
+  let names: string[];
+  try {
+    names = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const listFile = path.join(root, name, 'versions.json');
+    if (!existsSync(listFile)) continue;
+    try {
+      const list = JSON.parse(await readFile(listFile, 'utf8')) as { promoted?: number | null };
+      const n = list.promoted;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) continue;
+      const e = await readManifestFile(path.join(root, name, 'versions', String(n), 'manifest.json'), 'project');
+      if (e.manifest.id !== name) throw new Error(`${e.manifestPath}: id ${e.manifest.id} is not the model's id ${name}`);
+      const trained = e.manifest.trained;
+      if (trained?.task === 'accept2d') {
+        const base = byId.get(name);
+        if (base && e.modelPath) byId.set(name, { ...base, acceptance: { version: n, modelPath: e.modelPath, params: trained.params } });
+      } else byId.set(name, { ...e, version: n });
+    } catch (err) {
+      problems.push({ path: path.join(root, name), message: (err as Error).message });
+    }
+  }
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -8,7 +8,7 @@ import { checkPillarGrid } from '../../../core/lidar/pillars';
 import { DetectorHead, Voxelization } from './manifest3d';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
-export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars'] as const;
+export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars', 'accept2d'] as const;
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -74,10 +74,16 @@ export const ModelManifest = z
     /** sha256 of `file` (hex); checked on import and by `verifyModel`. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     builtin: z.boolean().optional(),
+    /**
+     * A version trained from a project's labels (issue #17, main/services/training): its task,
+     * version number and the trainer's parameters (thresholds, class map, size refinement).
+     */
+    trained: z.object({ task: z.string(), version: z.number().int().positive(), params: z.record(z.string(), z.unknown()).default({}) }).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.adapter !== 'proposals3d' && !m.file) ctx.addIssue({ code: 'custom', path: ['file'], message: `adapter ${m.adapter} needs an ONNX file` });
-    const pointModel = m.adapter === 'proposals3d' || m.adapter === 'pointpillars';
+    // accept2d: a trained acceptance head over another detector's predictions (training/), no image input
+    const pointModel = m.adapter === 'proposals3d' || m.adapter === 'pointpillars' || m.adapter === 'accept2d';
     if (!pointModel && !m.input) ctx.addIssue({ code: 'custom', path: ['input'], message: `adapter ${m.adapter} needs input settings` });
     if (m.adapter === 'pointpillars') {
       if (m.task !== 'detect3d') ctx.addIssue({ code: 'custom', path: ['task'], message: 'adapter pointpillars is a detect3d model' });

@@ -6,6 +6,9 @@ import { endJob, startJob, useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { ReviewStrip } from './ReviewStrip';
 import { ClassMapping } from './ClassMapping';
+import { TrainingCard } from './TrainingCard';
+import { VersionList } from './VersionList';
+import { training, type VersionsOfModel } from './trainingClient';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
@@ -21,12 +24,14 @@ export function ModelsPanel() {
   const [selected, setSelected] = useState<string>('');
   const [running, setRunning] = useState(false);
   const [reviewVersion, setReviewVersion] = useState(0);
+  const [versions, setVersions] = useState<VersionsOfModel[]>([]);
 
   const refresh = useCallback(() => {
     rpc.call('models.list', {}).then((l) => {
       setList(l);
       setSelected((s) => s || l.models.find((m) => m.task === 'detect2d')?.id || '');
     }, reportError);
+    training.versions().then(setVersions, reportError);
   }, []);
   useEffect(refresh, [refresh]);
 
@@ -64,6 +69,7 @@ export function ModelsPanel() {
 
   return (
     <div className="models">
+      <div className="models-left">
       <section className="card models-library">
         <div className="panel-head">
           <h2>{t('models.library')}</h2>
@@ -88,7 +94,10 @@ export function ModelsPanel() {
                 </td>
                 <td>
                   <div>{m.name}</div>
-                  <div className="muted small mono">{m.id}</div>
+                  <div className="muted small mono">
+                    {m.id}
+                    {m.version ? <span data-testid="model-version"> · v{m.version}</span> : null}
+                  </div>
                 </td>
                 <td>{m.task}</td>
                 <td>{m.adapter}</td>
@@ -137,6 +146,14 @@ export function ModelsPanel() {
           </button>
         </form>
       </section>
+      <TrainingCard onTrained={refresh} />
+      <section className="card training-card" aria-labelledby="versions-title">
+        <div className="panel-head">
+          <h2 id="versions-title">{t('models.versions.title')}</h2>
+        </div>
+        <VersionList models={versions} onChanged={refresh} />
+      </section>
+      </div>
       <ReviewStrip version={reviewVersion} />
     </div>
   );
