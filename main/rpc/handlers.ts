@@ -11,6 +11,7 @@ import type { GrantStore } from '../services/grants';
 import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
+import { importWithCheck } from '../services/modelImport';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
@@ -104,7 +105,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     },
     'review.metrics': async () => review.metrics(),
     'models.list': async () => models.info(projects.current()?.path),
-    'models.import': async ({ path: p, preset, classesPath, id }) => {
+    'models.import': async ({ path: p, preset, classesPath, id, manifest, dryRun, sampleItemId }, ctx) => {
       const project = projects.requireProject();
       // Models may come from the project or from any folder the user granted (picker, --allow).
       const allowed = async (q: string) => {
@@ -114,8 +115,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       };
       const onnx = await allowed(p);
       const classes = classesPath ? await allowed(classesPath) : undefined;
-      const entry = await models.import(onnx, { preset, classesFile: classes, id, destRoot: path.join(project.dir, 'models') });
-      return { id: entry.manifest.id };
+      return importWithCheck(models, projects, onnx, { preset, classesFile: classes, id, manifest, destRoot: path.join(project.dir, 'models') }, { dryRun, sampleItemId, signal: ctx.signal });
     },
     'prelabel.run': async ({ modelId, itemIds }, ctx) => {
       const r = await models.prelabel(projects, modelId, { itemIds, signal: ctx.signal, progress: (d, t, phase) => ctx.progress(d, t, phase) });

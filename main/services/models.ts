@@ -33,6 +33,9 @@ import {
 import { parsePointCloud, type ParseOptions } from '../../core/formats/pointcloud';
 import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
 import { newPredictions } from '../../core/review/predictions';
+import { deepMerge, planImport as planImportFor, type ImportPlan } from './inference/importPlan';
+import { checkSample as checkSampleImage, type SampleCheck } from './inference/sampleCheck';
+import type { ModelManifest } from './inference/manifest';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
@@ -86,6 +89,16 @@ export interface ModelInfo {
   provider: string | null;
   providers: string[];
   license?: string;
+}
+
+/** What the user says about a model to import (CLI flags, the Models tab). */
+export interface ImportRequest {
+  preset?: string;
+  /** A partial manifest, deep-merged onto the preset. */
+  manifest?: Partial<ImportManifest>;
+  classesFile?: string;
+  id?: string;
+  name?: string;
 }
 
 /** A 3D prediction in the cloud file's own frame (the inference layer's CuboidPrediction). */
@@ -151,7 +164,12 @@ export class ModelService {
     }
   }
 
-  async import(onnxPath: string, opts: { preset?: string; manifest?: Partial<ImportManifest>; classesFile?: string; id?: string; name?: string; destRoot: string }): Promise<ModelEntry> {
+  /**
+   * What importing `onnxPath` would save, without copying anything: the preset deep-merged with the
+   * partial manifest and fitted to the graph (importPlan.ts), with the graph's inputs and outputs,
+   * notes and problems.
+   */
+  async planImport(onnxPath: string, opts: ImportRequest): Promise<ImportPlan> {
     const preset = opts.preset ? PRESETS[opts.preset] : undefined;
     if (opts.preset && !preset) throw new DatumError('BAD_REQUEST', `unknown preset "${opts.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
     let classes = opts.manifest?.classes;
@@ -161,11 +179,41 @@ export class ModelService {
       });
       classes = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     }
-    const partial = { ...(preset ?? {}), ...(opts.manifest ?? {}), classes: classes ?? preset?.classes ?? [] } as ImportManifest;
-    if (opts.id) partial.id = opts.id;
-    if (opts.name) partial.name = opts.name;
-    if (!partial.adapter) throw new DatumError('BAD_REQUEST', `say which adapter the model needs: --preset ${Object.keys(PRESETS).join('|')}, or a --manifest file`);
-    return importModel(onnxPath, partial, { destRoot: opts.destRoot });
+    const merged = deepMerge({ ...(preset ?? {}) } as ImportManifest, opts.manifest ?? {});
+    merged.classes = classes ?? preset?.classes ?? [];
+    if (opts.id) merged.id = opts.id;
+    if (opts.name) merged.name = opts.name;
+    if (!merged.adapter) throw new DatumError('BAD_REQUEST', `say which adapter the model needs: --preset ${Object.keys(PRESETS).join('|')}, or a --manifest file`);
+    await fs.stat(onnxPath).catch((e: Error) => {
+      throw new DatumError('NOT_FOUND', `${onnxPath}: cannot read model file (${e.message})`);
+    });
+    const label = opts.preset ? `${opts.preset} preset` : `${merged.adapter} adapter`;
+    try {
+      return await planImportFor(onnxPath, merged, { explicitInput: opts.manifest?.input as Record<string, unknown> | undefined, label });
+    } catch (e) {
+      throw new DatumError('BAD_FILE', (e as Error).message);
+    }
+  }
+
+  async import(onnxPath: string, opts: ImportRequest & { destRoot: string }): Promise<ModelEntry> {
+    const plan = await this.planImport(onnxPath, opts);
+    if (plan.problems.length) throw new DatumError('BAD_FILE', `${onnxPath}: does not fit a ${plan.manifest.adapter} model: ${plan.problems.join('; ')}`);
+    const { file: _file, sha256: _sha, ...manifest } = plan.manifest;
+    return importModel(onnxPath, manifest, { destRoot: opts.destRoot });
+  }
+
+  /**
+   * Run a model that is not in the library yet (an import's plan) on one image and judge its
+   * output (inference/sampleCheck.ts); `preset` names the preset whose normalisation it is compared with.
+   */
+  async checkSample(manifest: ModelManifest, modelPath: string, image: string, preset?: string, signal?: AbortSignal): Promise<SampleCheck> {
+    this.runtime ??= new InferenceRuntime({ threads: 2 });
+    try {
+      return await checkSampleImage(this.runtime, manifest, modelPath, image, { preset: preset ? PRESETS[preset]?.input : undefined, signal });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw new DatumError('BAD_FILE', `sample check on ${image}: ${(e as Error).message}`);
+    }
   }
 
   private predictor(entry: ModelEntry): Promise<Predictor> {

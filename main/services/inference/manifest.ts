@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { checkPillarGrid } from '../../../core/lidar/pillars';
 import { DetectorHead, Voxelization } from './manifest3d';
+import { DETECTOR_ADAPTERS } from './adapters/names';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
-export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars'] as const;
+export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars', ...DETECTOR_ADAPTERS] as const;
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
