@@ -34,6 +34,8 @@ import { parsePointCloud, type ParseOptions } from '../../core/formats/pointclou
 import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
 import { newPredictions } from '../../core/review/predictions';
 import { deepMerge, planImport as planImportFor, type ImportPlan } from './inference/importPlan';
+import { declareSkeletons, withKeypoints } from './predictionKeypoints';
+import { DETECTOR_PRESETS } from './inference/presets2d';
 import { checkSample as checkSampleImage, type SampleCheck } from './inference/sampleCheck';
 import type { ModelManifest } from './inference/manifest';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
@@ -75,6 +77,7 @@ export const PRESETS: Record<string, Omit<ImportManifest, 'classes'> & { classes
   yolov5: { task: 'detect2d', adapter: 'yolov5', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
   yolov8: { task: 'detect2d', adapter: 'yolov8', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
   ultraface: { task: 'detect2d', adapter: 'ultraface', input: { width: 320, height: 240, channelOrder: 'rgb', resize: 'stretch', mean: [127, 127, 127], std: [128, 128, 128] }, thresholds: { score: 0.7, nms: 0.3 } },
+  ...DETECTOR_PRESETS,
 };
 
 export interface ModelInfo {
@@ -474,12 +477,14 @@ export function toObjects(
     return id;
   };
   const now = Date.now();
-  const objects: AnnotationObject[] = predictions.map((p) => {
+  const objects: AnnotationObject[] = predictions.flatMap((p) => {
     const base = { id: randomUUID(), label: labelFor(p.label), frame: 0, attributes: {}, zOrder: 0, updatedAt: now, updatedBy: `model:${modelId}`, source: { kind: 'model' as const, model: modelId, score: round(p.score) } };
-    if ('mask' in p) return { ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } };
-    if ('polygon' in p) return { ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } };
-    return { ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } };
+    if ('mask' in p) return [{ ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } }];
+    if ('polygon' in p) return [{ ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } }];
+    // face detectors: the box and its landmarks as a skeleton, grouped (predictionKeypoints.ts)
+    return withKeypoints({ ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } }, p.keypoints);
   });
+  labels = declareSkeletons(labels, objects);
   return { objects, ontology: labels === ontology.labels ? ontology : { labels } };
 }
 

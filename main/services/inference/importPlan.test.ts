@@ -27,6 +27,21 @@ describe('deepMerge', () => {
   });
 });
 
+describe('presets of the issue #20 detectors on graphs with their exports\' signatures', () => {
+  it('a NanoDet-Plus 416 export fits its preset; a YuNet preset on it names the output count', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { constantModel } = await import('./testing/onnxGraph');
+    const file = path.join(dir, 'nanodet-plus-m_416.onnx');
+    // 52² + 26² + 13² + 7² = 3598 cells, 80 classes + 4 x 8 bins
+    writeFileSync(file, constantModel([{ name: 'data', dims: [1, 3, 416, 416] }], [{ name: 'output', dims: [1, 3598, 112], data: new Float32Array(3598 * 112) }]));
+    const plan = await service.planImport(file, { preset: 'nanodet' });
+    expect(plan.problems).toEqual([]);
+    expect(plan.manifest.input).toMatchObject({ width: 416, height: 416, channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], resize: 'stretch' });
+    const wrong = await service.planImport(file, { preset: 'yunet' });
+    expect(wrong.problems).toEqual(['the graph outputs 1 tensor (output float32 [1, 3598, 112]), the yunet preset expects 12: cls, obj, bbox and kps at strides 8, 16, 32']);
+  });
+});
+
 describe.skipIf(!HAVE_ULTRAFACE || !HAVE_YOLOX)(`import plans with the real models ${NEEDS_DATA}`, () => {
   it('a partial manifest keeps the preset\'s mean, std and resize (issue #20)', async () => {
     const plan = await service.planImport(ULTRAFACE, { preset: 'ultraface', manifest: { input: { width: 320, height: 240 } } as never });

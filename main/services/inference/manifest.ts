@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { checkPillarGrid } from '../../../core/lidar/pillars';
 import { DetectorHead, Voxelization } from './manifest3d';
-import { DETECTOR_ADAPTERS } from './adapters/names';
+import { DETECTOR_ADAPTERS, DetectorDecode } from './adapters/names';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
 export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars', ...DETECTOR_ADAPTERS] as const;
@@ -68,6 +68,8 @@ export const ModelManifest = z
     /** Learned LiDAR detectors (`pointpillars`): points -> pillars, and the head's decoding (manifest3d.ts). */
     voxel: Voxelization.optional(),
     head: DetectorHead.optional(),
+    /** Decoding parameters of the detectors in adapters/detectors2d.ts (defaults: their standard exports). */
+    decode: DetectorDecode.optional(),
     /** Output tensor names the adapter expects, in order; the session's own when omitted. */
     outputs: z.array(z.string()).optional(),
     license: z.string().optional(),

@@ -19,6 +19,8 @@ export interface BoxPrediction {
   score: number;
   /** [x1, y1, x2, y2] in the source image's pixels. */
   box: [number, number, number, number];
+  /** Face detectors (YuNet, SCRFD): 5 landmarks, flat [x0, y0, ...] in source pixels (adapters/detectors2d.ts FACE_LANDMARKS). */
+  keypoints?: number[];
 }
 export interface PolygonPrediction {
   label: string;

@@ -12,14 +12,15 @@ const { onnx } = onnxProto;
 export function writeUltrafaceWithoutPostprocessing(src: string, dest: string, keepSoftmax = false): string {
   const model = onnx.ModelProto.decode(readFileSync(src));
   const g = model.graph!;
-  const softmaxAt = g.node.findIndex((n) => n.opType === 'Softmax' && n.output[0] === 'scores');
+  const nodes = g.node ?? [];
+  const softmaxAt = nodes.findIndex((n) => n.opType === 'Softmax' && n.output?.[0] === 'scores');
   if (softmaxAt < 0) throw new Error(`${src}: no Softmax producing "scores" (not the RFB-320 export)`);
-  const softmax = g.node[softmaxAt];
-  const logits = softmax.input[0];
+  const softmax = nodes[softmaxAt];
+  const logits = softmax.input![0];
   // the box decoding starts with a Slice of the concatenated locations, right after the Softmax
-  const locations = g.node[softmaxAt + 1].input[0];
-  g.node = g.node.slice(0, softmaxAt);
-  for (const n of g.node) n.output = n.output.map((o) => (o === locations ? 'boxes' : o === logits && !keepSoftmax ? 'scores' : o));
+  const locations = nodes[softmaxAt + 1].input![0];
+  g.node = nodes.slice(0, softmaxAt);
+  for (const n of g.node) n.output = (n.output ?? []).map((o) => (o === locations ? 'boxes' : o === logits && !keepSoftmax ? 'scores' : o));
   if (keepSoftmax) g.node.push(softmax);
   writeFileSync(dest, onnx.ModelProto.encode(model).finish());
   return dest;
