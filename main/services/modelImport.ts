@@ -49,8 +49,9 @@ export async function importWithCheck(
   else if (!plan.manifest.input || plan.manifest.task === 'promptable-segment') sampleNote = `not run: the sample check runs one-shot image models (${plan.manifest.adapter} is not one)`;
   else {
     const images = projects.listItems({ offset: 0, limit: 1_000_000, modality: ['image'] } as never).items;
-    const item = opts.sampleItemId ? images.find((i) => i.id === opts.sampleItemId) : images[0];
-    if (!item) sampleNote = opts.sampleItemId ? `no image item ${opts.sampleItemId} in the project` : 'not run: the project has no image item';
+    // the item the user has open when it is an image, else the project's first image
+    const item = images.find((i) => i.id === opts.sampleItemId) ?? images[0];
+    if (!item) sampleNote = 'not run: the project has no image item';
     else {
       try {
         const c = await models.checkSample(plan.manifest, onnx, projects.itemPath(item.id), request.preset, opts.signal);

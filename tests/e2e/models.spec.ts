@@ -29,11 +29,41 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await page.goto(host.url);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
   await page.getByRole('tab', { name: 'Models' }).click();
+  // A failed check first (no such file): its error shows, and the successful import below clears it.
+  await page.getByTestId('model-path').fill(path.join(MODEL_DIR, 'missing.onnx'));
+  await page.getByTestId('check-model').click();
+  await expect(page.getByTestId('error-toast')).toContainText('missing.onnx');
+
   await page.getByTestId('model-path').fill(path.join(MODEL_DIR, 'yolox_nano.onnx'));
   await page.getByTestId('classes-path').fill(path.join(MODEL_DIR, 'coco_classes.txt'));
+  // The wrong preset: the mismatch is named and the model cannot be added.
+  await page.getByTestId('model-preset').selectOption('ultraface');
+  await page.getByTestId('check-model').click();
+  await expect(page.getByTestId('import-problems')).toContainText('the graph outputs 1 tensor (output float32 [1, 3549, 85]), the ultraface preset expects 2');
+  await expect(page.getByTestId('import-model')).toBeDisabled();
+  // A partial manifest that is not JSON is refused before anything runs.
+  await page.getByTestId('model-manifest').fill('{"thresholds": ');
+  await expect(page.getByTestId('manifest-error')).toBeVisible();
+  await expect(page.getByTestId('check-model')).toBeDisabled();
+  await page.getByTestId('model-manifest').fill('{"thresholds": {"score": 0.35}}');
+
+  // The right preset: the graph, the effective manifest and the sample check on COCO 139.
   await page.getByTestId('model-preset').selectOption('yolox');
+  await page.getByTestId('check-model').click();
+  await expect(page.getByTestId('graph-io')).toContainText('images');
+  await expect(page.getByTestId('graph-io')).toContainText('[1, 3, 416, 416]');
+  await expect(page.getByTestId('graph-io')).toContainText('[1, 3549, 85]');
+  await expect(page.getByTestId('sample-check')).toContainText('000000000139.jpg');
+  await expect(page.getByTestId('sample-ok')).toBeVisible();
+  await expect(page.getByTestId('sample-warning')).toHaveCount(0);
+  await expect(page.getByTestId('sample-predictions')).toContainText('tvmonitor');
+  expect(await page.getByTestId('sample-boxes').locator('rect').count()).toBeGreaterThan(2);
+  const effective = JSON.parse(await page.getByTestId('effective-manifest').textContent() ?? '{}');
+  expect(effective).toMatchObject({ adapter: 'yolox', input: { width: 416, height: 416, channelOrder: 'bgr', pad: 'topleft' }, thresholds: { score: 0.35, nms: 0.45 } });
+  await page.getByTestId('model-import').screenshot({ path: 'test-results/screens/model-import-check.png' });
   await page.getByTestId('import-model').click();
   await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' })).toHaveCount(1);
+  await expect(page.getByTestId('error-toast')).toHaveCount(0);
   await page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).click();
 
   // Map the model's classes: person -> the project's Pedestrian label, chair -> ignored.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rpc } from '../../transport';
 import { useApp } from '../../state/appStore';
@@ -16,14 +16,21 @@ export function ClassMapping({ modelId, classNames }: { modelId: string; classNa
   const [map, setMap] = useState<Record<string, string>>(saved);
   useEffect(() => setMap(project.settings.classMappings?.[modelId] ?? {}), [modelId, project.settings.classMappings]);
 
-  const save = async (next: Record<string, string>) => {
+  // Saves go one after another, each onto the latest saved settings: two quick changes sent at
+  // once could be applied by the host in either order, and the older one would win.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const save = (next: Record<string, string>) => {
     setMap(next);
-    try {
-      const p = await rpc.call('project.updateSettings', { settings: { classMappings: { ...(project.settings.classMappings ?? {}), [modelId]: next } } });
-      useApp.getState().set({ project: p });
-    } catch (err) {
-      reportError(err);
-    }
+    queue.current = queue.current.then(async () => {
+      try {
+        const current = useApp.getState().project ?? project;
+        const p = await rpc.call('project.updateSettings', { settings: { classMappings: { ...(current.settings.classMappings ?? {}), [modelId]: next } } });
+        useApp.getState().set({ project: p });
+      } catch (err) {
+        reportError(err);
+      }
+    });
+    return queue.current;
   };
   const shown = classNames.filter((c) => c.toLowerCase().includes(filter.toLowerCase()));
   const mapped = Object.keys(map).length;

@@ -6,18 +6,15 @@ import { endJob, startJob, useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
 import { ReviewStrip } from './ReviewStrip';
 import { ClassMapping } from './ClassMapping';
+import { ModelImport } from './ModelImport';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
-const PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'pointpillars'];
 
 /** The model library, pre-labelling with progress/cancel, and the review strip for predictions. */
 export function ModelsPanel() {
   const { t } = useTranslation();
   const [list, setList] = useState<ModelList | null>(null);
-  const [path, setPath] = useState('');
-  const [classes, setClasses] = useState('');
-  const [preset, setPreset] = useState('yolox');
   const [selected, setSelected] = useState<string>('');
   const [running, setRunning] = useState(false);
   const [reviewVersion, setReviewVersion] = useState(0);
@@ -29,18 +26,6 @@ export function ModelsPanel() {
     }, reportError);
   }, []);
   useEffect(refresh, [refresh]);
-
-  const importModel = async () => {
-    try {
-      const { id } = await rpc.call('models.import', { path: path.trim(), preset, classesPath: classes.trim() || undefined });
-      useApp.getState().set({ notice: t('models.imported', { id }) });
-      setSelected(id);
-      setPath('');
-      refresh();
-    } catch (err) {
-      reportError(err);
-    }
-  };
 
   const prelabel = async () => {
     const jobId = newJobId('prelabel');
@@ -115,27 +100,12 @@ export function ModelsPanel() {
           </button>
         </div>
         <h3>{t('models.import')}</h3>
-        <form
-          className="models-import"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (path.trim()) void importModel();
+        <ModelImport
+          onImported={(id) => {
+            setSelected(id);
+            refresh();
           }}
-        >
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('models.importPath')} data-testid="model-path" />
-          <input value={classes} onChange={(e) => setClasses(e.target.value)} placeholder={t('models.classesPath')} data-testid="classes-path" />
-          <label className="small muted">
-            {t('models.preset')}{' '}
-            <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="model-preset">
-              {PRESETS.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="ghost" data-testid="import-model">
-            {t('models.import')}
-          </button>
-        </form>
+        />
       </section>
       <ReviewStrip version={reviewVersion} />
     </div>
