@@ -481,6 +481,7 @@ export function toObjects(
     const base = { id: randomUUID(), label: labelFor(p.label), frame: 0, attributes: {}, zOrder: 0, updatedAt: now, updatedBy: `model:${modelId}`, source: { kind: 'model' as const, model: modelId, score: round(p.score) } };
     if ('mask' in p) return [{ ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } }];
     if ('polygon' in p) return [{ ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } }];
+    if ('polyline' in p) return [{ ...base, geometry: { kind: 'polyline' as const, points: p.polyline.map(round) } }];
     // face detectors: the box and its landmarks as a skeleton, grouped (predictionKeypoints.ts)
     return withKeypoints({ ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } }, p.keypoints);
   });

@@ -20,15 +20,22 @@ export function withKeypoints(box: AnnotationObject, keypoints: number[] | undef
   ];
 }
 
-/** Labels that received skeleton objects declare the face skeleton (when they declare none). */
+/**
+ * Labels that received skeleton objects declare the face skeleton (when they declare none), and
+ * labels that received lane polylines list the `polyline` kind.
+ */
 export function declareSkeletons(labels: LabelSpec[], objects: AnnotationObject[]): LabelSpec[] {
-  const used = new Set(objects.filter((o) => o.geometry.kind === 'skeleton').map((o) => o.label));
-  if (!used.size) return labels;
+  const skel = new Set(objects.filter((o) => o.geometry.kind === 'skeleton').map((o) => o.label));
+  const lines = new Set(objects.filter((o) => o.geometry.kind === 'polyline').map((o) => o.label));
+  if (!skel.size && !lines.size) return labels;
   let changed = false;
   const next = labels.map((l) => {
-    if (!used.has(l.id) || l.skeleton) return l;
-    changed = true;
-    return { ...l, kinds: l.kinds.includes('skeleton') ? l.kinds : [...l.kinds, 'skeleton' as const], skeleton: { points: [...FACE_LANDMARKS], edges: FACE_EDGES.map((e) => [e[0], e[1]] as [number, number]) } };
+    let out = l;
+    if (skel.has(l.id) && !l.skeleton)
+      out = { ...out, kinds: out.kinds.includes('skeleton') ? out.kinds : [...out.kinds, 'skeleton' as const], skeleton: { points: [...FACE_LANDMARKS], edges: FACE_EDGES.map((e) => [e[0], e[1]] as [number, number]) } };
+    if (lines.has(l.id) && out.kinds.length && !out.kinds.includes('polyline')) out = { ...out, kinds: [...out.kinds, 'polyline' as const] };
+    if (out !== l) changed = true;
+    return out;
   });
   return changed ? next : labels;
 }

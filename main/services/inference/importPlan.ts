@@ -41,6 +41,7 @@ export const ADAPTER_OUTPUTS: Partial<Record<ModelManifest['adapter'], { count: 
   yunet: { count: [12], what: 'cls, obj, bbox and kps at strides 8, 16, 32' },
   scrfd: { count: [6, 9], what: 'score, bbox (and kps) at strides 8, 16, 32' },
   rtdetr: { count: [1], what: '[1, queries, 4 + classes]' },
+  ufld: { count: [1], what: '[1, griding cells + 1, row anchors, lanes]' },
 };
 
 export interface ImportPlan {

@@ -18,6 +18,8 @@ export const DETECTOR_PRESETS: Record<string, Preset> = {
   yunet: { task: 'detect2d', adapter: 'yunet', classes: ['face'], input: { width: 640, height: 640, channelOrder: 'bgr', resize: 'letterbox', pad: 'topleft', padValue: 0 }, thresholds: { score: 0.6, nms: 0.3 } },
   // insightface SCRFD.detect: RGB, (x - 127.5) / 128, image at the top left of a zero 640 x 640 canvas
   scrfd: { task: 'detect2d', adapter: 'scrfd', classes: ['face'], input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'topleft', padValue: 0, mean: [127.5, 127.5, 127.5], std: [128, 128, 128] }, thresholds: { score: 0.5, nms: 0.4 } },
+  // Ultra-Fast-Lane-Detection v1 (culane_18.pth / tusimple_18.pth via torch.onnx.export): 800 x 288 RGB, ImageNet mean/std, resized
+  ufld: { task: 'detect2d', adapter: 'ufld', classes: ['lane 1', 'lane 2', 'lane 3', 'lane 4'], input: { width: 800, height: 288, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, thresholds: { score: 0.5, nms: 0.45 } },
   // Ultralytics RT-DETR: RGB / 255, resized to 640 x 640 without padding (LetterBox scale_fill)
   rtdetr: { task: 'detect2d', adapter: 'rtdetr', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255 }, thresholds: { score: 0.45, nms: 0.45 } },
 };

@@ -38,7 +38,13 @@ export interface MaskPrediction {
   /** Outer contour of the largest region, simplified, when the adapter computes it. */
   polygon?: number[];
 }
-export type Prediction = BoxPrediction | PolygonPrediction | MaskPrediction;
+/** An open line (lane detectors), flat [x0, y0, x1, y1, ...] in the source image's pixels. */
+export interface PolylinePrediction {
+  label: string;
+  score: number;
+  polyline: number[];
+}
+export type Prediction = BoxPrediction | PolygonPrediction | MaskPrediction | PolylinePrediction;
 
 /** Where the network input came from in the source image: source = (net - pad) / scale. */
 export interface ImageTransform {

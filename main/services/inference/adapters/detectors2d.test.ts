@@ -185,3 +185,29 @@ describe('RT-DETR [1, queries, 4 + C], end to end', () => {
     ]);
   });
 });
+
+describe('Ultra-Fast-Lane-Detection row anchors [1, G + 1, rows, lanes] -> polylines', () => {
+  it('expected column per row anchor, "no lane" rows skipped, lanes of 2 points or fewer dropped', async () => {
+    // G = 4 cells over the 800 px input: spacing 799 / 3 = 266.333; CULane's 18 rows (121, 131, ...); 2 lanes
+    const G = 4, R = 18, L = 2, out = new Float32Array((G + 1) * R * L);
+    const set = (c: number, r: number, l: number, v: number) => { out[(c * R + r) * L + l] = v; };
+    for (let r = 0; r < R; r++) for (let l = 0; l < L; l++) set(G, r, l, 30); // "no lane" everywhere ...
+    // ... except lane 0 at rows 0-2: cell 1 (location 2) in rows 0 and 1, cells 1 and 2 equally (location 2.5) in row 2
+    for (const r of [0, 1, 2]) set(G, 0 + r, 0, 0);
+    set(1, 0, 0, 30); set(1, 1, 0, 30); set(1, 2, 0, 30); set(2, 2, 0, 30);
+    // and lane 1 at only two rows: dropped
+    set(G, 5, 1, 0); set(G, 6, 1, 0); set(0, 5, 1, 30); set(0, 6, 1, 30);
+    const file = graph('ufld', { name: 'input', dims: [1, 3, 288, 800] }, [{ name: 'output', dims: [1, G + 1, R, L], data: out }]);
+    const p = await openPredictor(runtime, entry(manifest('ufld', 'ufld', { width: 800, height: 288, resize: 'stretch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, { classes: ['ego left', 'ego right'] }), file));
+    const preds = await p.predict(raw(1600, 576));
+    // x = loc * 266.333 * 1600 / 800 - 1: 2 -> 1064.33, 2.5 -> 1330.67; y = row * 576 / 288 - 1: 241, 261, 281
+    expect(preds).toHaveLength(1);
+    const lane = preds[0] as { label: string; score: number; polyline: number[] };
+    expect(lane.label).toBe('ego left');
+    expect(lane.score).toBeCloseTo(1, 6);
+    expect(lane.polyline.map((v) => Math.round(v * 100) / 100)).toEqual([1064.33, 241, 1064.33, 261, 1330.67, 281]);
+    const { objects, ontology } = toObjects(preds, 'ufld', { labels: [] });
+    expect(objects[0].geometry).toEqual({ kind: 'polyline', points: [1064.333, 241, 1064.333, 261, 1330.667, 281] });
+    expect(ontology.labels[0].kinds).toContain('polyline');
+  });
+});

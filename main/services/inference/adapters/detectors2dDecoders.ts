@@ -4,6 +4,7 @@
  */
 import type { ModelManifest } from '../manifest';
 import { f32, type ImageTransform, type Prediction, type TensorData, type Tensors } from '../types';
+import { decodeRowAnchorLanes } from './lanes';
 import { decodeFastestDet, decodeNanodet, decodeRtdetr, decodeScrfd, decodeYoloFastestV2, decodeYunet } from './detectors2d';
 
 type Decoder = (outputs: Tensors, outputNames: readonly string[], t: ImageTransform, m: ModelManifest) => Prediction[];
@@ -42,6 +43,10 @@ export const DETECTOR_DECODERS: Partial<Record<ModelManifest['adapter'], Decoder
     return decodeYunet({ cls: group('cls', 0), obj: group('obj', 1), bbox: group('bbox', 2), kps: group('kps', 3) }, t, opts(m), strides);
   },
   scrfd: (o, names, t, m) => decodeScrfd(ordered(o, names, m).map((x) => x.t), t, opts(m), m.decode?.strides ?? [8, 16, 32]),
+  ufld: (o, names, t, m) => {
+    const [out] = ordered(o, names, m);
+    return decodeRowAnchorLanes(f32(out.t, out.name), out.t.dims, t, { classes: m.classes, scoreThreshold: m.thresholds.score, rowAnchors: m.decode?.rowAnchors });
+  },
   rtdetr: (o, names, t, m) => {
     const [out] = ordered(o, names, m);
     return decodeRtdetr(f32(out.t, out.name), out.t.dims, t, opts(m));

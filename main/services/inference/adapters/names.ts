@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const DETECTOR_ADAPTERS = ['nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr'] as const;
+export const DETECTOR_ADAPTERS = ['nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr', 'ufld'] as const;
 
 /** Decoding parameters; each adapter documents its defaults (docs/models.md). */
 export const DetectorDecode = z.object({
@@ -14,5 +14,7 @@ export const DetectorDecode = z.object({
   regMax: z.number().int().positive().optional(),
   /** YOLO-FastestV2: anchors [w, h] in input pixels, one list per output map. */
   anchors: z.array(z.array(z.tuple([z.number().positive(), z.number().positive()]))).optional(),
+  /** Row-anchor lane detectors (ufld): the rows, in input pixels, of the output's row axis (default CULane's 18 or TuSimple's 56, by count). */
+  rowAnchors: z.array(z.number()).optional(),
 });
 export type DetectorDecode = z.infer<typeof DetectorDecode>;
