@@ -42,6 +42,7 @@ export const ADAPTER_OUTPUTS: Partial<Record<ModelManifest['adapter'], { count: 
   scrfd: { count: [6, 9], what: 'score, bbox (and kps) at strides 8, 16, 32' },
   rtdetr: { count: [1], what: '[1, queries, 4 + classes]' },
   ufld: { count: [1], what: '[1, griding cells + 1, row anchors, lanes]' },
+  lstr: { count: [2], what: 'pred_logits [1, Q, 2] and pred_curves [1, Q, 8]' },
 };
 
 export interface ImportPlan {

@@ -20,6 +20,8 @@ export const DETECTOR_PRESETS: Record<string, Preset> = {
   scrfd: { task: 'detect2d', adapter: 'scrfd', classes: ['face'], input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'topleft', padValue: 0, mean: [127.5, 127.5, 127.5], std: [128, 128, 128] }, thresholds: { score: 0.5, nms: 0.4 } },
   // Ultra-Fast-Lane-Detection v1 (culane_18.pth / tusimple_18.pth via torch.onnx.export): 800 x 288 RGB, ImageNet mean/std, resized
   ufld: { task: 'detect2d', adapter: 'ufld', classes: ['lane 1', 'lane 2', 'lane 3', 'lane 4'], input: { width: 800, height: 288, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, thresholds: { score: 0.5, nms: 0.45 } },
+  // LSTR (PINTO model zoo 167_LSTR, lstr_360x640.onnx): 640 x 360 RGB, ImageNet mean/std, resized; input_mask gets zeros
+  lstr: { task: 'detect2d', adapter: 'lstr', classes: ['lane'], input: { width: 640, height: 360, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], name: 'input_rgb' }, thresholds: { score: 0.5, nms: 0.45 } },
   // Ultralytics RT-DETR: RGB / 255, resized to 640 x 640 without padding (LetterBox scale_fill)
   rtdetr: { task: 'detect2d', adapter: 'rtdetr', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255 }, thresholds: { score: 0.45, nms: 0.45 } },
 };

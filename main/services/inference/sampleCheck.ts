@@ -17,6 +17,7 @@
 import { decoderFor } from './adapters';
 import type { ModelInput, ModelManifest } from './manifest';
 import { preprocess, type ImageSource, type Prepared } from './preprocess';
+import { zeroCopies, zeroFeeds } from './predictor';
 import type { InferenceRuntime } from './runtime';
 import type { BoxPrediction, Prediction, Tensors } from './types';
 
@@ -197,11 +198,12 @@ export async function checkSample(runtime: InferenceRuntime, manifest: ModelMani
   const runId = `__sample-check-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const loaded = await runtime.load(runId, modelPath);
   const names = loaded.outputs.map((o) => o.name);
+  const imageInput = manifest.input.name ?? loaded.inputs[0].name;
+  const extras = zeroFeeds(manifest.id, loaded.inputs.filter((i) => i.name !== imageInput));
   const probe: ModelManifest = { ...manifest, thresholds: { ...manifest.thresholds, score: PROBE_SCORE } };
   const run = async (input: ModelInput, prepared?: Prepared): Promise<ProbeRun> => {
     const p = prepared ?? (await preprocess(image, input));
-    const inputName = input.name ?? loaded.inputs[0].name;
-    const out = await runtime.run(runId, { [inputName]: p.tensor }, { signal: opts.signal });
+    const out = await runtime.run(runId, { ...zeroCopies(extras), [imageInput]: p.tensor }, { signal: opts.signal });
     const m = { ...probe, input };
     const predictions = decode(out, names, p.transform, m).sort((a, b) => b.score - a.score);
     return { predictions, scoreRange: range(scoreValues(m, out, names)), boxes: degenerateBoxes(m, out, names), width: p.transform.width, height: p.transform.height };

@@ -16,7 +16,7 @@ import './modelImport.css';
 
 type Plan = MethodOutput<'models.import'>;
 
-export const IMPORT_PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr', 'ufld', 'pointpillars'];
+export const IMPORT_PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr', 'ufld', 'lstr', 'pointpillars'];
 
 /** The partial manifest typed by the user: an object, or a message saying why not. */
 export function parsePartialManifest(text: string): { manifest?: Record<string, unknown>; error?: { key: 'badJson' | 'notObject'; message?: string } } {

@@ -211,3 +211,29 @@ describe('Ultra-Fast-Lane-Detection row anchors [1, G + 1, rows, lanes] -> polyl
     expect(ontology.labels[0].kinds).toContain('polyline');
   });
 });
+
+describe('LSTR pred_logits [1, Q, 2] + pred_curves [1, Q, 8] -> polylines', () => {
+  it('samples each kept curve from its lower to its upper bound; the padding-mask input is fed zeros', async () => {
+    const logits = Float32Array.from([0, Math.log(4), 0, 2, 1, 0]); // lane 0.8, lane 0.881, no lane
+    const curves = Float32Array.from([
+      0.5, 1, 0, 0, 0, 0.5, 0.2, 0.1, // x = 0.5 + 0.2 y - 0.1 for y in [0.5, 1]
+      0.4, 0.6, 0.01, 0.2, 0, 0.3, 0, 0, // x = 0.01 / (y - 0.2)^2 + 0.3 for y in [0.4, 0.6]
+      0, 1, 0, 0, 0, 0.5, 0, 0,
+    ]);
+    const { constantModel: model } = await import('../testing/onnxGraph');
+    const file = path.join(dir, 'lstr.onnx');
+    writeFileSync(file, model([{ name: 'input_rgb', dims: [1, 3, 36, 64] }, { name: 'input_mask', dims: [1, 1, 36, 64] }], [
+      { name: 'pred_logits', dims: [1, 3, 2], data: logits },
+      { name: 'pred_curves', dims: [1, 3, 8], data: curves },
+    ]));
+    const p = await openPredictor(runtime, entry(manifest('lstr', 'lstr', { width: 64, height: 36, resize: 'stretch', name: 'input_rgb' }, { classes: ['lane'] }), file));
+    const preds = (await p.predict(raw(128, 72))) as unknown as { label: string; score: number; polyline: number[] }[];
+    expect(preds.map((q) => [q.label, Math.round(q.score * 1000) / 1000, q.polyline.length])).toEqual([['lane', 0.881, 40], ['lane', 0.8, 40]]);
+    // source = normalised x 128 (width) and x 72 (height)
+    const ends = (q: { polyline: number[] }) => [...q.polyline.slice(0, 2), ...q.polyline.slice(-2)].map((v) => Math.round(v * 100) / 100);
+    // lane 0.881: y 0.4 -> x 0.25 + 0.3 = 0.55 (70.4, 28.8); y 0.6 -> 0.0625 + 0.3 = 0.3625 (46.4, 43.2)
+    expect(ends(preds[0])).toEqual([70.4, 28.8, 46.4, 43.2]);
+    // lane 0.8: y 0.5 -> x 0.5 (64, 36); y 1 -> x 0.6 (76.8, 72)
+    expect(ends(preds[1])).toEqual([64, 36, 76.8, 72]);
+  });
+});

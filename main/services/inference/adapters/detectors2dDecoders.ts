@@ -4,7 +4,7 @@
  */
 import type { ModelManifest } from '../manifest';
 import { f32, type ImageTransform, type Prediction, type TensorData, type Tensors } from '../types';
-import { decodeRowAnchorLanes } from './lanes';
+import { decodeLstr, decodeRowAnchorLanes } from './lanes';
 import { decodeFastestDet, decodeNanodet, decodeRtdetr, decodeScrfd, decodeYoloFastestV2, decodeYunet } from './detectors2d';
 
 type Decoder = (outputs: Tensors, outputNames: readonly string[], t: ImageTransform, m: ModelManifest) => Prediction[];
@@ -46,6 +46,12 @@ export const DETECTOR_DECODERS: Partial<Record<ModelManifest['adapter'], Decoder
   ufld: (o, names, t, m) => {
     const [out] = ordered(o, names, m);
     return decodeRowAnchorLanes(f32(out.t, out.name), out.t.dims, t, { classes: m.classes, scoreThreshold: m.thresholds.score, rowAnchors: m.decode?.rowAnchors });
+  },
+  lstr: (o, names, t, m) => {
+    const outs = ordered(o, names, m);
+    const logits = outs.find((x) => x.name === 'pred_logits') ?? outs[0];
+    const curves = outs.find((x) => x.name === 'pred_curves') ?? outs[1];
+    return decodeLstr(f32(logits.t, logits.name), f32(curves.t, curves.name), t, { classes: m.classes, scoreThreshold: m.thresholds.score });
   },
   rtdetr: (o, names, t, m) => {
     const [out] = ordered(o, names, m);

@@ -54,3 +54,38 @@ export function decodeRowAnchorLanes(
   }
   return preds;
 }
+
+/**
+ * LSTR (liuruijin17/LSTR; the ONNX export of PINTO's model zoo 167_LSTR): `pred_logits` [1, Q, 2]
+ * (no lane / lane) and `pred_curves` [1, Q, 8] = lower, upper, k, f, m, n, b, b3 of the lane's curve
+ * x = k / (y - f)^2 + m / (y - f) + n + b y - b3, x and y normalised to the (stretched) input. As
+ * LSTR's own drawing code, y is sampled evenly from lower to upper (`samples` points); a lane is
+ * kept where softmax(logits)[1] is the larger and reaches the score threshold.
+ */
+export function decodeLstr(
+  logits: Float32Array,
+  curves: Float32Array,
+  t: ImageTransform,
+  o: { classes: readonly string[]; scoreThreshold: number; samples?: number },
+): PolylinePrediction[] {
+  const q = logits.length / 2;
+  if (curves.length !== q * 8) throw new Error(`LSTR: ${q} queries in pred_logits but ${curves.length / 8} curves of 8 parameters`);
+  const samples = o.samples ?? 20;
+  const preds: PolylinePrediction[] = [];
+  for (let i = 0; i < q; i++) {
+    const mx = Math.max(logits[2 * i], logits[2 * i + 1]);
+    const e0 = Math.exp(logits[2 * i] - mx), e1 = Math.exp(logits[2 * i + 1] - mx);
+    const score = e1 / (e0 + e1);
+    if (score < o.scoreThreshold || logits[2 * i + 1] <= logits[2 * i]) continue;
+    const [lower, upper, k, f, m, n, b, b3] = curves.subarray(8 * i, 8 * i + 8);
+    const pts: number[] = [];
+    for (let s = 0; s < samples; s++) {
+      const y = lower + ((upper - lower) * s) / (samples - 1);
+      const x = k / (y - f) ** 2 + m / (y - f) + n + b * y - b3;
+      if (!Number.isFinite(x)) continue;
+      pts.push((x * t.inputWidth - t.padX) / t.scaleX, (y * t.inputHeight - t.padY) / t.scaleY);
+    }
+    if (pts.length >= 4) preds.push({ label: o.classes[0] ?? 'lane', score, polyline: pts });
+  }
+  return preds.sort((a, b) => b.score - a.score);
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const DETECTOR_ADAPTERS = ['nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr', 'ufld'] as const;
+export const DETECTOR_ADAPTERS = ['nanodet', 'fastestdet', 'yolo-fastestv2', 'yunet', 'scrfd', 'rtdetr', 'ufld', 'lstr'] as const;
 
 /** Decoding parameters; each adapter documents its defaults (docs/models.md). */
 export const DetectorDecode = z.object({
