@@ -65,7 +65,7 @@ function planText(plan: ImportPlan, sample?: SampleCheck): string {
 export const models: Command = {
   summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file',
   usage:
-    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json|inline-json] [--sample image] [--dry-run] [--project P] [--json]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
+    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset NAME [--classes classes.txt] [--id ID] [--manifest partial.json|inline-json] [--sample image] [--dry-run] [--project P] [--json]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
   options: {
     project: { type: 'string', description: "a project whose models/ folder is searched (import: copy the model there)" },
     preset: { type: 'string', description: `input settings of a known export: ${Object.keys(PRESETS).join(', ')}` },
