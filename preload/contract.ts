@@ -339,6 +339,11 @@ export const contract = {
     }),
     output: ImportPlanOutput,
   },
+  /** What a library model's ONNX graph declares: input and output names, element types, shapes (-1 = dynamic). */
+  'models.graph': {
+    input: z.object({ modelId: z.string().min(1).max(64) }),
+    output: z.object({ inputs: z.array(IoInfoOutput), outputs: z.array(IoInfoOutput) }),
+  },
   /** Pre-label image items with a model; resumable (items it already labelled are skipped). */
   'prelabel.run': {
     input: z.object({ ...JobInput, modelId: z.string().min(1).max(64), itemIds: z.array(z.string().max(64)).max(100_000).optional() }),

@@ -12,6 +12,7 @@ import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
 import { importWithCheck } from '../services/modelImport';
+import { inspectOnnx } from '../services/inference/library';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
@@ -116,6 +117,10 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       const onnx = await allowed(p);
       const classes = classesPath ? await allowed(classesPath) : undefined;
       return importWithCheck(models, projects, onnx, { preset, classesFile: classes, id, manifest, destRoot: path.join(project.dir, 'models') }, { dryRun, sampleItemId, signal: ctx.signal });
+    },
+    'models.graph': async ({ modelId }) => {
+      const entry = await libraryModel(modelId);
+      return entry.modelPath ? inspectOnnx(entry.modelPath).catch((e: Error) => { throw new DatumError('BAD_FILE', e.message); }) : { inputs: [], outputs: [] };
     },
     'prelabel.run': async ({ modelId, itemIds }, ctx) => {
       const r = await models.prelabel(projects, modelId, { itemIds, signal: ctx.signal, progress: (d, t, phase) => ctx.progress(d, t, phase) });

@@ -66,6 +66,10 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' })).toHaveCount(1);
   await expect(page.getByTestId('error-toast')).toHaveCount(0);
   await page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).click();
+  // The library model's graph, read from its file.
+  await page.getByTestId('model-graph').locator('summary').click();
+  await expect(page.getByTestId('model-graph')).toContainText('[1, 3549, 85]');
+  await page.getByTestId('model-graph').screenshot({ path: 'test-results/screens/model-graph.png' });
 
   // Map the model's classes: person -> the project's Pedestrian label, chair -> ignored.
   await page.getByTestId('class-mapping').locator('summary').click();

@@ -7,6 +7,7 @@ import { reportError } from '../../state/actions';
 import { ReviewStrip } from './ReviewStrip';
 import { ClassMapping } from './ClassMapping';
 import { ModelImport } from './ModelImport';
+import { ModelGraph } from './ModelGraph';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
@@ -94,6 +95,7 @@ export function ModelsPanel() {
           const m = list?.models.find((x) => x.id === selected);
           return m && m.classNames.length && m.task !== 'promptable-segment' ? <ClassMapping modelId={m.id} classNames={m.classNames} /> : null;
         })()}
+        {selected ? <ModelGraph modelId={selected} /> : null}
         <div className="row wrap">
           <button className="primary" disabled={!selected || running} onClick={() => void prelabel()} data-testid="prelabel">
             {t('models.prelabel')}
