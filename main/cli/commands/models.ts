@@ -3,6 +3,8 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { ioText, type ImportPlan } from '../../services/inference/importPlan';
+import type { SampleCheck } from '../../services/inference/sampleCheck';
 import type { Command } from '../command';
 import { jsonOpt } from '../command';
 import { DatumError } from '../../rpc/errors';
@@ -11,8 +13,6 @@ import { ModelService, PRESETS, is3dAdapter } from '../../services/models';
 import { ProjectService } from '../../services/projectService';
 import { PathGuard } from '../../services/pathGuard';
 import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/propose';
-import { ioText, type ImportPlan } from '../../services/inference/importPlan';
-import type { SampleCheck } from '../../services/inference/sampleCheck';
 
 function userModels(): string {
   return path.join(defaultUserDataDir(), 'models');
@@ -65,15 +65,15 @@ function planText(plan: ImportPlan, sample?: SampleCheck): string {
 export const models: Command = {
   summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file',
   usage:
-    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset NAME [--classes classes.txt] [--id ID] [--manifest partial.json|inline-json] [--sample image] [--dry-run] [--project P] [--json]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
+    'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]',
   options: {
     project: { type: 'string', description: "a project whose models/ folder is searched (import: copy the model there)" },
     preset: { type: 'string', description: `input settings of a known export: ${Object.keys(PRESETS).join(', ')}` },
     classes: { type: 'string', description: 'text file with one class name per line' },
     manifest: { type: 'string', description: 'a partial manifest (a .json file or inline JSON), deep-merged onto the preset' },
-    id: { type: 'string', description: 'model id (default: from the file name)' },
     'dry-run': { type: 'boolean', description: 'import: print the effective manifest and what the graph declares, copy nothing' },
     sample: { type: 'string', description: 'import: run the model on this image first and warn when its output looks wrong' },
+    id: { type: 'string', description: 'model id (default: from the file name)' },
     ...jsonOpt,
   },
   async run({ values, positionals }) {

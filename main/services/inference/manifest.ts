@@ -9,7 +9,7 @@ import { DetectorHead, Voxelization } from './manifest3d';
 import { DETECTOR_ADAPTERS, DetectorDecode } from './adapters/names';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
-export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars', ...DETECTOR_ADAPTERS] as const;
+export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars'] as const;
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -46,7 +46,8 @@ export const ModelManifest = z
     version: z.string().optional(),
     description: z.string().optional(),
     task: z.enum(MODEL_TASKS),
-    adapter: z.enum(MODEL_ADAPTERS),
+    // the image detectors of issue #20 are listed in adapters/names.ts
+    adapter: z.enum([...MODEL_ADAPTERS, ...DETECTOR_ADAPTERS]),
     /** ONNX file relative to the manifest's folder (the encoder for SAM). Absent for built-ins. */
     file: z.string().optional(),
     /** Resolve `file` inside this installed npm package instead of the manifest's folder. */

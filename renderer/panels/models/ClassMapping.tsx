@@ -16,15 +16,15 @@ export function ClassMapping({ modelId, classNames }: { modelId: string; classNa
   const [map, setMap] = useState<Record<string, string>>(saved);
   useEffect(() => setMap(project.settings.classMappings?.[modelId] ?? {}), [modelId, project.settings.classMappings]);
 
-  // Saves go one after another, each onto the latest saved settings: two quick changes sent at
-  // once could be applied by the host in either order, and the older one would win.
+  // Saves go one after the other: two quick changes sent at once could reach the host in either
+  // order (calls run concurrently), and the older mapping would win.
   const queue = useRef<Promise<void>>(Promise.resolve());
   const save = (next: Record<string, string>) => {
     setMap(next);
     queue.current = queue.current.then(async () => {
       try {
-        const current = useApp.getState().project ?? project;
-        const p = await rpc.call('project.updateSettings', { settings: { classMappings: { ...(current.settings.classMappings ?? {}), [modelId]: next } } });
+        const current = useApp.getState().project?.settings.classMappings ?? {};
+        const p = await rpc.call('project.updateSettings', { settings: { classMappings: { ...current, [modelId]: next } } });
         useApp.getState().set({ project: p });
       } catch (err) {
         reportError(err);

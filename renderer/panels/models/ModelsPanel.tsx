@@ -4,10 +4,10 @@ import type { MethodOutput } from '../../../preload/contract';
 import { rpc, newJobId } from '../../transport';
 import { endJob, startJob, useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
-import { ReviewStrip } from './ReviewStrip';
-import { ClassMapping } from './ClassMapping';
 import { ModelImport } from './ModelImport';
 import { ModelGraph } from './ModelGraph';
+import { ReviewStrip } from './ReviewStrip';
+import { ClassMapping } from './ClassMapping';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
