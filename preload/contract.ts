@@ -111,6 +111,30 @@ export const ListItemsInput = z.object({
 });
 
 const ItemIdInput = z.string().min(1).max(64);
+
+const IoInfoOutput = z.object({ name: z.string(), type: z.string().optional(), shape: z.array(z.number()).optional() });
+/** What `models.import` saves (or, with dryRun, would save): main/services/inference/importPlan.ts and sampleCheck.ts. */
+const ImportPlanOutput = z.object({
+  id: z.string(),
+  imported: z.boolean(),
+  manifest: z.record(z.string(), z.unknown()),
+  graph: z.object({ inputs: z.array(IoInfoOutput), outputs: z.array(IoInfoOutput) }),
+  notes: z.array(z.string()),
+  problems: z.array(z.string()),
+  sample: z
+    .object({
+      itemId: z.string(),
+      name: z.string(),
+      width: z.number(),
+      height: z.number(),
+      bestScore: z.number().nullable(),
+      predictions: z.array(z.object({ label: z.string(), score: z.number(), box: z.array(z.number()).optional() })),
+      warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+    })
+    .nullable(),
+  /** Why the sample check could not run (no image item, a 3D model, an error). */
+  sampleNote: z.string().optional(),
+});
 const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);
 
 /** One segment of a medical label map (label value = number). */
@@ -339,8 +363,24 @@ export const contract = {
   },
   /** Copy an ONNX model into the project's models/ folder (the path must be one the user may open). */
   'models.import': {
-    input: z.object({ path: PathInput, preset: z.string().max(32).optional(), classesPath: PathInput.optional(), id: z.string().max(64).optional() }),
-    output: z.object({ id: z.string() }),
+    input: z.object({
+      path: PathInput,
+      preset: z.string().max(32).optional(),
+      classesPath: PathInput.optional(),
+      id: z.string().max(64).optional(),
+      /** A partial manifest, deep-merged onto the preset. */
+      manifest: z.record(z.string(), z.unknown()).optional(),
+      /** Only plan and check: copy nothing, run the model on a sample image of the project. */
+      dryRun: z.boolean().optional(),
+      /** The image item the sample check runs on (default: the project's first image). */
+      sampleItemId: ItemIdInput.optional(),
+    }),
+    output: ImportPlanOutput,
+  },
+  /** What a library model's ONNX graph declares: input and output names, element types, shapes (-1 = dynamic). */
+  'models.graph': {
+    input: z.object({ modelId: z.string().min(1).max(64) }),
+    output: z.object({ inputs: z.array(IoInfoOutput), outputs: z.array(IoInfoOutput) }),
   },
   /** Training back ends, the tasks each can train and whether it can run here (a `command` back end needs its trainer installed). */
   'training.backends': {

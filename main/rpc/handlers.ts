@@ -11,6 +11,8 @@ import type { GrantStore } from '../services/grants';
 import { generateDemo } from '../services/demo/generate';
 import { PROJECT_FILE } from '../services/projectFile';
 import type { ModelService } from '../services/models';
+import { importWithCheck } from '../services/modelImport';
+import { inspectOnnx } from '../services/inference/library';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
@@ -106,7 +108,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     },
     'review.metrics': async () => review.metrics(),
     'models.list': async () => models.info(projects.current()?.path),
-    'models.import': async ({ path: p, preset, classesPath, id }) => {
+    'models.import': async ({ path: p, preset, classesPath, id, manifest, dryRun, sampleItemId }, ctx) => {
       const project = projects.requireProject();
       // Models may come from the project or from any folder the user granted (picker, --allow).
       const allowed = async (q: string) => {
@@ -116,8 +118,11 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       };
       const onnx = await allowed(p);
       const classes = classesPath ? await allowed(classesPath) : undefined;
-      const entry = await models.import(onnx, { preset, classesFile: classes, id, destRoot: path.join(project.dir, 'models') });
-      return { id: entry.manifest.id };
+      return importWithCheck(models, projects, onnx, { preset, classesFile: classes, id, manifest, destRoot: path.join(project.dir, 'models') }, { dryRun, sampleItemId, signal: ctx.signal });
+    },
+    'models.graph': async ({ modelId }) => {
+      const entry = await libraryModel(modelId);
+      return entry.modelPath ? inspectOnnx(entry.modelPath).catch((e: Error) => { throw new DatumError('BAD_FILE', e.message); }) : { inputs: [], outputs: [] };
     },
     'training.backends': async () => ({ backends: await training.backends.list() }),
     'training.start': async ({ jobId, ...input }, ctx) => {

@@ -39,6 +39,11 @@ import type { LinearHeads } from '../../core/training/linearHeads';
 import { runHeads } from './training/scorerSession';
 import { imageInfo } from './tiles';
 import { newPredictions } from '../../core/review/predictions';
+import { deepMerge, planImport as planImportFor, type ImportPlan } from './inference/importPlan';
+import { declareSkeletons, withKeypoints } from './predictionKeypoints';
+import { DETECTOR_PRESETS } from './inference/presets2d';
+import { checkSample as checkSampleImage, type SampleCheck } from './inference/sampleCheck';
+import type { ModelManifest } from './inference/manifest';
 import type { AnnotationObject, LabelSpec, Ontology } from '../../core/document/schema';
 
 /** What a model id may look like (the manifest schema's id rule). */
@@ -78,6 +83,7 @@ export const PRESETS: Record<string, Omit<ImportManifest, 'classes'> & { classes
   yolov5: { task: 'detect2d', adapter: 'yolov5', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
   yolov8: { task: 'detect2d', adapter: 'yolov8', input: { width: 640, height: 640, channelOrder: 'rgb', resize: 'letterbox', pad: 'center', padValue: 114, scale: 1 / 255 }, thresholds: { score: 0.25, nms: 0.45 } },
   ultraface: { task: 'detect2d', adapter: 'ultraface', input: { width: 320, height: 240, channelOrder: 'rgb', resize: 'stretch', mean: [127, 127, 127], std: [128, 128, 128] }, thresholds: { score: 0.7, nms: 0.3 } },
+  ...DETECTOR_PRESETS,
 };
 
 export interface ModelInfo {
@@ -92,6 +98,16 @@ export interface ModelInfo {
   provider: string | null;
   providers: string[];
   license?: string;
+}
+
+/** What the user says about a model to import (CLI flags, the Models tab). */
+export interface ImportRequest {
+  preset?: string;
+  /** A partial manifest, deep-merged onto the preset. */
+  manifest?: Partial<ImportManifest>;
+  classesFile?: string;
+  id?: string;
+  name?: string;
 }
 
 /** A 3D prediction in the cloud file's own frame (the inference layer's CuboidPrediction). */
@@ -159,7 +175,12 @@ export class ModelService {
     }
   }
 
-  async import(onnxPath: string, opts: { preset?: string; manifest?: Partial<ImportManifest>; classesFile?: string; id?: string; name?: string; destRoot: string }): Promise<ModelEntry> {
+  /**
+   * What importing `onnxPath` would save, without copying anything: the preset deep-merged with the
+   * partial manifest and fitted to the graph (importPlan.ts), with the graph's inputs and outputs,
+   * notes and problems.
+   */
+  async planImport(onnxPath: string, opts: ImportRequest): Promise<ImportPlan> {
     const preset = opts.preset ? PRESETS[opts.preset] : undefined;
     if (opts.preset && !preset) throw new DatumError('BAD_REQUEST', `unknown preset "${opts.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
     let classes = opts.manifest?.classes;
@@ -169,11 +190,41 @@ export class ModelService {
       });
       classes = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     }
-    const partial = { ...(preset ?? {}), ...(opts.manifest ?? {}), classes: classes ?? preset?.classes ?? [] } as ImportManifest;
-    if (opts.id) partial.id = opts.id;
-    if (opts.name) partial.name = opts.name;
-    if (!partial.adapter) throw new DatumError('BAD_REQUEST', `say which adapter the model needs: --preset ${Object.keys(PRESETS).join('|')}, or a --manifest file`);
-    return importModel(onnxPath, partial, { destRoot: opts.destRoot });
+    const merged = deepMerge({ ...(preset ?? {}) } as ImportManifest, opts.manifest ?? {});
+    merged.classes = classes ?? preset?.classes ?? [];
+    if (opts.id) merged.id = opts.id;
+    if (opts.name) merged.name = opts.name;
+    if (!merged.adapter) throw new DatumError('BAD_REQUEST', `say which adapter the model needs: --preset ${Object.keys(PRESETS).join('|')}, or a --manifest file`);
+    await fs.stat(onnxPath).catch((e: Error) => {
+      throw new DatumError('NOT_FOUND', `${onnxPath}: cannot read model file (${e.message})`);
+    });
+    const label = opts.preset ? `${opts.preset} preset` : `${merged.adapter} adapter`;
+    try {
+      return await planImportFor(onnxPath, merged, { explicitInput: opts.manifest?.input as Record<string, unknown> | undefined, label });
+    } catch (e) {
+      throw new DatumError('BAD_FILE', (e as Error).message);
+    }
+  }
+
+  async import(onnxPath: string, opts: ImportRequest & { destRoot: string }): Promise<ModelEntry> {
+    const plan = await this.planImport(onnxPath, opts);
+    if (plan.problems.length) throw new DatumError('BAD_FILE', `${onnxPath}: does not fit a ${plan.manifest.adapter} model: ${plan.problems.join('; ')}`);
+    const { file: _file, sha256: _sha, ...manifest } = plan.manifest;
+    return importModel(onnxPath, manifest, { destRoot: opts.destRoot });
+  }
+
+  /**
+   * Run a model that is not in the library yet (an import's plan) on one image and judge its
+   * output (inference/sampleCheck.ts); `preset` names the preset whose normalisation it is compared with.
+   */
+  async checkSample(manifest: ModelManifest, modelPath: string, image: string, preset?: string, signal?: AbortSignal): Promise<SampleCheck> {
+    this.runtime ??= new InferenceRuntime({ threads: 2 });
+    try {
+      return await checkSampleImage(this.runtime, manifest, modelPath, image, { preset: preset ? PRESETS[preset]?.input : undefined, signal });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw new DatumError('BAD_FILE', `sample check on ${image}: ${(e as Error).message}`);
+    }
   }
 
   private predictor(entry: ModelEntry): Promise<Predictor> {
@@ -485,12 +536,15 @@ export function toObjects(
     return id;
   };
   const now = Date.now();
-  const objects: AnnotationObject[] = predictions.map((p) => {
+  const objects: AnnotationObject[] = predictions.flatMap((p) => {
     const base = { id: randomUUID(), label: labelFor(p.label), frame: 0, attributes: {}, zOrder: 0, updatedAt: now, updatedBy: `model:${modelId}`, source: { kind: 'model' as const, model: modelId, score: round(p.score) } };
-    if ('mask' in p) return { ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } };
-    if ('polygon' in p) return { ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } };
-    return { ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } };
+    if ('mask' in p) return [{ ...base, geometry: { kind: 'mask' as const, size: p.mask.size, counts: p.mask.counts } }];
+    if ('polygon' in p) return [{ ...base, geometry: { kind: 'polygon' as const, points: p.polygon.map(round) } }];
+    if ('polyline' in p) return [{ ...base, geometry: { kind: 'polyline' as const, points: p.polyline.map(round) } }];
+    // face detectors: the box and its landmarks as a skeleton, grouped (predictionKeypoints.ts)
+    return withKeypoints({ ...base, geometry: { kind: 'box2d' as const, x1: round(p.box[0]), y1: round(p.box[1]), x2: round(p.box[2]), y2: round(p.box[3]) } }, p.keypoints);
   });
+  labels = declareSkeletons(labels, objects);
   return { objects, ontology: labels === ontology.labels ? ontology : { labels } };
 }
 

@@ -8,6 +8,7 @@ import { lidarReviewEn, lidarReviewZh } from './lidarReview';
 import { lidarSequenceEn, lidarSequenceZh } from './lidarSequence';
 import type { Shape } from './shape';
 import { modelsEn, modelsZh } from './models';
+import { modelImportEn, modelImportZh } from './modelImport';
 import { medicalEn, medicalZh } from './medical';
 import { imageEn, imageZh } from './image';
 import { reviewEn, reviewZh } from './review';
@@ -347,5 +348,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };
+export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };

@@ -3,6 +3,8 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { ioText, type ImportPlan } from '../../services/inference/importPlan';
+import type { SampleCheck } from '../../services/inference/sampleCheck';
 import type { Command } from '../command';
 import { jsonOpt } from '../command';
 import { DatumError } from '../../rpc/errors';
@@ -24,6 +26,43 @@ function projectDirOpt(values: Record<string, unknown>): string | undefined {
 const print = (values: Record<string, unknown>, json: unknown, text: string) =>
   process.stdout.write(values.json ? JSON.stringify(json) + '\n' : text.endsWith('\n') ? text : text + '\n');
 
+/** `--manifest` is a file or, when it starts with `{`, the JSON itself. */
+async function readPartialManifest(arg: string): Promise<Record<string, unknown>> {
+  const inline = arg.trimStart().startsWith('{');
+  let text = arg;
+  if (!inline) {
+    const { readFile } = await import('node:fs/promises');
+    text = await readFile(arg, 'utf8').catch((err: Error) => {
+      throw new DatumError('NOT_FOUND', `${arg}: ${err.message}`);
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new DatumError('BAD_FILE', `${inline ? '--manifest' : arg}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new DatumError('BAD_FILE', `${inline ? '--manifest' : arg}: a manifest is a JSON object`);
+  return json as Record<string, unknown>;
+}
+
+/** The plan in words, for a terminal. */
+function planText(plan: ImportPlan, sample?: SampleCheck): string {
+  const lines = [
+    'graph inputs:  ' + plan.graph.inputs.map(ioText).join(', '),
+    'graph outputs: ' + plan.graph.outputs.map(ioText).join(', '),
+    ...plan.notes.map((n) => `note: ${n}`),
+    ...plan.problems.map((p) => `problem: ${p}`),
+    'effective manifest:',
+    JSON.stringify(plan.manifest, null, 2),
+  ];
+  if (sample) {
+    lines.push(`sample check on ${sample.image} (${sample.width} x ${sample.height}): ${sample.predictions.length} predictions at score >= ${plan.manifest.thresholds.score}, best score ${sample.bestScore ?? 'none'}`);
+    for (const w of sample.warnings) lines.push(`warning: ${w.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const models: Command = {
   summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file; trained versions: list, promote, roll back',
   usage:
@@ -32,7 +71,9 @@ export const models: Command = {
     project: { type: 'string', description: "a project whose models/ folder is searched (import: copy the model there)" },
     preset: { type: 'string', description: `input settings of a known export: ${Object.keys(PRESETS).join(', ')}` },
     classes: { type: 'string', description: 'text file with one class name per line' },
-    manifest: { type: 'string', description: 'a partial manifest.json (adapter, input, classes, thresholds)' },
+    manifest: { type: 'string', description: 'a partial manifest (a .json file or inline JSON), deep-merged onto the preset' },
+    'dry-run': { type: 'boolean', description: 'import: print the effective manifest and what the graph declares, copy nothing' },
+    sample: { type: 'string', description: 'import: run the model on this image first and warn when its output looks wrong' },
     id: { type: 'string', description: 'model id (default: from the file name)' },
     model: { type: 'string', description: 'versions / promote / rollback: the model id' },
     version: { type: 'string', description: 'promote: the version; rollback: a version or "base" (default: the one promoted before)' },
@@ -50,25 +91,22 @@ export const models: Command = {
       }
       if (sub === 'import') {
         if (!args[0]) throw new DatumError('BAD_REQUEST', 'usage: datum models import <model.onnx> --preset NAME [--classes FILE]');
-        let manifest: Record<string, unknown> | undefined;
-        if (values.manifest) {
-          const { readFile } = await import('node:fs/promises');
-          try {
-            manifest = JSON.parse(await readFile(String(values.manifest), 'utf8'));
-          } catch (err) {
-            throw new DatumError('BAD_FILE', `${values.manifest}: ${(err as Error).message}`);
-          }
-        }
+        const manifest = values.manifest ? await readPartialManifest(String(values.manifest)) : undefined;
         const project = projectDirOpt(values);
         const destRoot = project ? path.join(project, 'models') : userModels();
-        const entry = await service.import(path.resolve(args[0]), {
-          preset: values.preset as string | undefined,
-          manifest: manifest as never,
-          classesFile: values.classes as string | undefined,
-          id: values.id as string | undefined,
-          destRoot,
-        });
-        print(values, { id: entry.manifest.id, dir: entry.dir, sha256: entry.manifest.sha256 }, `imported ${entry.manifest.id} into ${entry.dir}`);
+        const request = { preset: values.preset as string | undefined, manifest: manifest as never, classesFile: values.classes as string | undefined, id: values.id as string | undefined };
+        const onnx = path.resolve(args[0]);
+        const plan = await service.planImport(onnx, request);
+        const sample = values.sample ? await service.checkSample(plan.manifest, onnx, path.resolve(String(values.sample)), request.preset) : undefined;
+        const report = { manifest: plan.manifest, graph: plan.graph, notes: plan.notes, problems: plan.problems, ...(sample ? { sample } : {}) };
+        if (values['dry-run']) {
+          // Nothing is copied: the effective manifest, what the graph says, and the sample check.
+          print(values, { dryRun: true, ...report }, planText(plan, sample));
+          return plan.problems.length ? 1 : 0;
+        }
+        if (!values.json) process.stdout.write(planText(plan, sample));
+        const entry = await service.import(onnx, { ...request, destRoot });
+        print(values, { id: entry.manifest.id, dir: entry.dir, sha256: entry.manifest.sha256, ...report, manifest: entry.manifest }, `imported ${entry.manifest.id} into ${entry.dir}`);
         return 0;
       }
       if (sub === 'run') {

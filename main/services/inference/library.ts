@@ -216,7 +216,9 @@ export async function sha256File(file: string): Promise<string> {
 
 /** Input/output names and shapes of an ONNX file (opens a short-lived CPU session in this thread). */
 export async function inspectOnnx(file: string): Promise<{ inputs: IoInfo[]; outputs: IoInfo[] }> {
-  const ort = (await import('onnxruntime-node')).default;
+  // the CommonJS package has no `default` when loaded as ESM by tsx
+  const mod = (await import('onnxruntime-node')) as typeof import('onnxruntime-node') & { default?: typeof import('onnxruntime-node') };
+  const ort = mod.default ?? mod;
   let session;
   try {
     session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1, logSeverityLevel: 3 });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { checkPillarGrid } from '../../../core/lidar/pillars';
 import { DetectorHead, Voxelization } from './manifest3d';
+import { DETECTOR_ADAPTERS, DetectorDecode } from './adapters/names';
 
 export const MODEL_TASKS = ['detect2d', 'segment2d', 'promptable-segment', 'text-detect', 'detect3d'] as const;
 export const MODEL_ADAPTERS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'ppocr-det', 'sam', 'proposals3d', 'pointpillars', 'accept2d'] as const;
@@ -45,7 +46,8 @@ export const ModelManifest = z
     version: z.string().optional(),
     description: z.string().optional(),
     task: z.enum(MODEL_TASKS),
-    adapter: z.enum(MODEL_ADAPTERS),
+    // the image detectors of issue #20 are listed in adapters/names.ts
+    adapter: z.enum([...MODEL_ADAPTERS, ...DETECTOR_ADAPTERS]),
     /** ONNX file relative to the manifest's folder (the encoder for SAM). Absent for built-ins. */
     file: z.string().optional(),
     /** Resolve `file` inside this installed npm package instead of the manifest's folder. */
@@ -67,6 +69,8 @@ export const ModelManifest = z
     /** Learned LiDAR detectors (`pointpillars`): points -> pillars, and the head's decoding (manifest3d.ts). */
     voxel: Voxelization.optional(),
     head: DetectorHead.optional(),
+    /** Decoding parameters of the detectors in adapters/detectors2d.ts (defaults: their standard exports). */
+    decode: DetectorDecode.optional(),
     /** Output tensor names the adapter expects, in order; the session's own when omitted. */
     outputs: z.array(z.string()).optional(),
     license: z.string().optional(),

@@ -10,7 +10,7 @@ import { splitOutputs, stackTensors, supportsBatching } from './batching';
 
 /** Images per run for models with a dynamic batch dimension. */
 const DEFAULT_BATCH = 4;
-import type { Prediction } from './types';
+import type { Prediction, TensorData } from './types';
 
 export interface BatchItem {
   index: number;
@@ -49,10 +49,12 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
   const inputName = m.input.name ?? loaded.inputs[0].name;
   const outputNames = loaded.outputs.map((o) => o.name);
   const input = m.input;
-  const batchable = supportsBatching(loaded.inputs, loaded.outputs);
+  // Inputs besides the image (LSTR's padding mask: 0 = image) get zeros of their fixed shape.
+  const extras = zeroFeeds(m.id, loaded.inputs.filter((i) => i.name !== inputName));
+  const batchable = !Object.keys(extras).length && supportsBatching(loaded.inputs, loaded.outputs);
 
   const infer = async (p: Prepared, signal?: AbortSignal) => {
-    const out = await runtime.run(m.id, { [inputName]: p.tensor }, { signal });
+    const out = await runtime.run(m.id, { ...zeroCopies(extras), [inputName]: p.tensor }, { signal });
     return decode(out, outputNames, p.transform, m);
   };
 
@@ -126,4 +128,22 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
     const out = await runtime.run(m.id, { [inputName]: stacked }, { signal });
     return splitOutputs(out, group.length).map((o, k) => decode(o, outputNames, group[k].transform, m));
   }
+}
+
+/** Zero tensors for a graph's non-image inputs; only fixed-shape float32 inputs can be filled. */
+export function zeroFeeds(modelId: string, inputs: LoadedModel['inputs']): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const i of inputs) {
+    const dims = i.shape ?? [];
+    if (i.type !== 'float32' || !dims.length || dims.some((d) => d <= 0))
+      throw new Error(`${modelId}: the graph has a second input ${i.name} (${i.type ?? '?'} [${dims.join(', ')}]); only fixed-shape float32 extra inputs are filled (with zeros)`);
+    out[i.name] = { type: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) };
+  }
+  return out;
+}
+/** Tensors are transferred to the worker (their buffers detached), so every run gets fresh ones. */
+export function zeroCopies(feeds: Record<string, TensorData>): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const [k, t] of Object.entries(feeds)) out[k] = { ...t, data: new Float32Array(t.data.length) };
+  return out;
 }

@@ -19,6 +19,8 @@ export interface BoxPrediction {
   score: number;
   /** [x1, y1, x2, y2] in the source image's pixels. */
   box: [number, number, number, number];
+  /** Face detectors (YuNet, SCRFD): 5 landmarks, flat [x0, y0, ...] in source pixels (adapters/detectors2d.ts FACE_LANDMARKS). */
+  keypoints?: number[];
 }
 export interface PolygonPrediction {
   label: string;
@@ -36,7 +38,13 @@ export interface MaskPrediction {
   /** Outer contour of the largest region, simplified, when the adapter computes it. */
   polygon?: number[];
 }
-export type Prediction = BoxPrediction | PolygonPrediction | MaskPrediction;
+/** An open line (lane detectors), flat [x0, y0, x1, y1, ...] in the source image's pixels. */
+export interface PolylinePrediction {
+  label: string;
+  score: number;
+  polyline: number[];
+}
+export type Prediction = BoxPrediction | PolygonPrediction | MaskPrediction | PolylinePrediction;
 
 /** Where the network input came from in the source image: source = (net - pad) / scale. */
 export interface ImageTransform {

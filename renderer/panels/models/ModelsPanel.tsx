@@ -4,6 +4,8 @@ import type { MethodOutput } from '../../../preload/contract';
 import { rpc, newJobId } from '../../transport';
 import { endJob, startJob, useApp } from '../../state/appStore';
 import { reportError } from '../../state/actions';
+import { ModelImport } from './ModelImport';
+import { ModelGraph } from './ModelGraph';
 import { ReviewStrip } from './ReviewStrip';
 import { ClassMapping } from './ClassMapping';
 import { TrainingCard } from './TrainingCard';
@@ -12,15 +14,11 @@ import { training, type VersionsOfModel } from './trainingClient';
 import './models.css';
 
 type ModelList = MethodOutput<'models.list'>;
-const PRESETS = ['yolox', 'yolov5', 'yolov8', 'ultraface', 'pointpillars'];
 
 /** The model library, pre-labelling with progress/cancel, and the review strip for predictions. */
 export function ModelsPanel() {
   const { t } = useTranslation();
   const [list, setList] = useState<ModelList | null>(null);
-  const [path, setPath] = useState('');
-  const [classes, setClasses] = useState('');
-  const [preset, setPreset] = useState('yolox');
   const [selected, setSelected] = useState<string>('');
   const [running, setRunning] = useState(false);
   const [reviewVersion, setReviewVersion] = useState(0);
@@ -34,18 +32,6 @@ export function ModelsPanel() {
     training.versions().then(setVersions, reportError);
   }, []);
   useEffect(refresh, [refresh]);
-
-  const importModel = async () => {
-    try {
-      const { id } = await rpc.call('models.import', { path: path.trim(), preset, classesPath: classes.trim() || undefined });
-      useApp.getState().set({ notice: t('models.imported', { id }) });
-      setSelected(id);
-      setPath('');
-      refresh();
-    } catch (err) {
-      reportError(err);
-    }
-  };
 
   const prelabel = async () => {
     const jobId = newJobId('prelabel');
@@ -118,33 +104,19 @@ export function ModelsPanel() {
           const m = list?.models.find((x) => x.id === selected);
           return m && m.classNames.length && m.task !== 'promptable-segment' ? <ClassMapping modelId={m.id} classNames={m.classNames} /> : null;
         })()}
+        {selected ? <ModelGraph modelId={selected} /> : null}
         <div className="row wrap">
           <button className="primary" disabled={!selected || running} onClick={() => void prelabel()} data-testid="prelabel">
             {t('models.prelabel')}
           </button>
         </div>
         <h3>{t('models.import')}</h3>
-        <form
-          className="models-import"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (path.trim()) void importModel();
+        <ModelImport
+          onImported={(id) => {
+            setSelected(id);
+            refresh();
           }}
-        >
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('models.importPath')} data-testid="model-path" />
-          <input value={classes} onChange={(e) => setClasses(e.target.value)} placeholder={t('models.classesPath')} data-testid="classes-path" />
-          <label className="small muted">
-            {t('models.preset')}{' '}
-            <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="model-preset">
-              {PRESETS.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="ghost" data-testid="import-model">
-            {t('models.import')}
-          </button>
-        </form>
+        />
       </section>
       <TrainingCard onTrained={refresh} />
       <section className="card training-card" aria-labelledby="versions-title">

@@ -8,6 +8,7 @@ import { f32, type ImageTransform, type Prediction, type Tensors } from '../type
 import { decodeDb } from './ppocrDet';
 import { decodeUltraface } from './ultraface';
 import { decodeYolov5, decodeYolov8, decodeYolov8Seg, decodeYolox } from './yolo';
+import { DETECTOR_DECODERS } from './detectors2dDecoders';
 
 export type Decoder = (outputs: Tensors, outputNames: readonly string[], t: ImageTransform, m: ModelManifest) => Prediction[];
 
@@ -22,6 +23,7 @@ function pick(outputs: Tensors, outputNames: readonly string[], m: ModelManifest
 const opts = (m: ModelManifest) => ({ classes: m.classes, scoreThreshold: m.thresholds.score, nmsThreshold: m.thresholds.nms });
 
 export const DECODERS: Partial<Record<ModelManifest['adapter'], Decoder>> = {
+  ...DETECTOR_DECODERS,
   yolox: (o, names, t, m) => {
     const { name, t: out } = pick(o, names, m, 0);
     return decodeYolox(f32(out, name), out.dims, t, opts(m));
