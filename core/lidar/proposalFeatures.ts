@@ -15,11 +15,23 @@ export const FEATURE_NAMES = [
   'seenHeight^2', 'long^2', 'short^2', 'highShare^2', 'fill^2', 'logPointsR2^2', 'long*short', 'seenHeight*highShare', 'zStd^2', 'bottomGap^2',
   'edgeDist', 'edgeDist/short', 'stability',
 ] as const;
-/** Index of the fitted rectangle's longer side. */
+/** Indices of the fitted rectangle's longer and shorter sides and of the seen height. */
 export const LONG_FEATURE = 6;
+export const SHORT_FEATURE = 9;
+export const SEEN_HEIGHT_FEATURE = 3;
 /** Share of the clusterings that produced exactly this cluster; set by proposeCandidates. */
 export const STABILITY = 29;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
+/**
+ * Features the classifier is fitted without (weight 0; tests/support/proposalFit.ts): the raw
+ * sides of the seen rectangle and their squares and product describe which way round a dataset
+ * sees its cars more than what a car is — KITTI labels only the camera's forward view, where most
+ * cars show their rear (seen long side 2.5 m on average), Argoverse 2 all around (3.4 m) — so a
+ * model fitted on one scored the other's cars down. The hinges (too short, too long, too wide)
+ * keep what holds on every sensor. Still computed: the car gate (propose.ts) and the diagnostics
+ * read them.
+ */
+export const VIEWPOINT_FEATURES = ['long', 'long^2', 'short', 'short^2', 'long*short'] as const;
 
 const VRU = CLASS_PRIORS.filter((p) => p.label !== 'car');
 

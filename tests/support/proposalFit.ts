@@ -8,7 +8,7 @@
  */
 import { bevIoU } from '../../core/lidar/iou';
 import type { LogisticModel } from '../../core/lidar/logistic';
-import { FEATURE_COUNT, FEATURE_NAMES } from '../../core/lidar/proposalFeatures';
+import { FEATURE_COUNT, FEATURE_NAMES, VIEWPOINT_FEATURES } from '../../core/lidar/proposalFeatures';
 import { isCarSized, proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, matchFrame } from './proposalEval';
 import type { LabelledScene } from './proposalScenes';
@@ -16,16 +16,53 @@ import type { LabelledScene } from './proposalScenes';
 export interface FitOptions {
   /** L2 strength on the standardised weights (bias unpenalised). */
   lambda: number;
-  /** Feature indices left out (weight 0): experiments. */
+  /** Feature indices left out (weight 0): VIEWPOINT_FEATURES by default (proposalFeatures.ts). */
   drop: Set<number>;
   /** Each dataset family weighs the same in the likelihood: experiments. */
   balance: boolean;
+  /**
+   * Sensor randomisation: each training scene is also used thinned to these shares of its points
+   * (every k-th return kept), as a sparser scanner would sample the same street.
+   */
+  thin: number[];
+  /**
+   * BEV IoU with a labelled object from which a candidate's box is a positive example: 0.4, not
+   * the evaluation's 0.5, so the regression learns "this cluster is a car" rather than also
+   * "and its completed box happens to clear 0.5" (a far car boxed at 0.45 is a car, and as a
+   * negative it taught that sparse cars are not); Platt scaling (calibrate) then maps the score to
+   * the probability of a match at 0.5 on the proposals after NMS.
+   */
+  targetIoU: number;
+}
+
+/** The scene with every point kept whose index falls on the share (deterministic, even spread). */
+export function thinned(scene: LabelledScene, share: number): LabelledScene {
+  const { positions, count } = scene.cloud;
+  const out = new Float32Array(Math.ceil(count * share) * 3 + 3);
+  let n = 0, acc = 0;
+  for (let i = 0; i < count; i++) {
+    acc += share;
+    if (acc < 1) continue;
+    acc -= 1;
+    out[n * 3] = positions[i * 3];
+    out[n * 3 + 1] = positions[i * 3 + 1];
+    out[n * 3 + 2] = positions[i * 3 + 2];
+    n++;
+  }
+  return { ...scene, frame: `${scene.frame}@${share}`, cloud: { ...scene.cloud, positions: out.subarray(0, n * 3), count: n } };
 }
 
 export const fitOptionsFromEnv = (): FitOptions => ({
   lambda: Number(process.env.LAMBDA ?? 2),
-  drop: new Set((process.env.DROP ?? '').split(',').filter(Boolean).map((n) => FEATURE_NAMES.indexOf(n as never))),
+  // DROP=name,name replaces the default list (VIEWPOINT_FEATURES); DROP=none keeps every feature.
+  drop: new Set((process.env.DROP ?? VIEWPOINT_FEATURES.join(',')).split(',').filter((n) => n && n !== 'none').map((n) => {
+    const i = FEATURE_NAMES.indexOf(n as never);
+    if (i < 0) throw new Error(`DROP: no feature ${n}`);
+    return i;
+  })),
   balance: process.env.BALANCE === '1',
+  thin: (process.env.THIN ?? '').split(',').filter(Boolean).map(Number),
+  targetIoU: Number(process.env.TARGET_IOU ?? 0.4),
 });
 
 /** KITTI's three folders (object, tracking, cropped) are one sensor, so one dataset family. */
@@ -39,7 +76,7 @@ export interface ModelPair { carModel: LogisticModel; vruModel: LogisticModel }
  * positive when its car- (resp. pedestrian/cyclist-) completed box reaches BEV IoU >= 0.5 with a
  * compatible labelled object; negatives only where they can be judged.
  */
-export function examples(scene: LabelledScene): { car: Example[]; vru: Example[] } {
+export function examples(scene: LabelledScene, targetIoU = 0.5): { car: Example[]; vru: Example[] } {
   const car: Example[] = [], vru: Example[] = [];
   const fam = family(scene.dataset);
   for (const c of proposeCandidates(scene.cloud.positions, scene.cloud.count, { minScore: 1.1 })) {
@@ -48,7 +85,7 @@ export function examples(scene: LabelledScene): { car: Example[]; vru: Example[]
       if (which === 'car' && !isCarSized(c.features)) continue; // never scored as a car (propose.ts)
       const box = which === 'car' ? c.carBox! : c.vruBox!;
       const label = which === 'car' ? 'car' : c.vruLabel!;
-      const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= 0.5) ? 1 : 0;
+      const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= targetIoU) ? 1 : 0;
       if (!y && !scene.judged(box)) continue;
       (which === 'car' ? car : vru).push({ f: c.features, y, family: fam });
     }
@@ -175,7 +212,7 @@ export interface Folds {
 export function fitFolds(scenes: LabelledScene[], opts: FitOptions = fitOptionsFromEnv()): Folds {
   const training = scenes.filter((s) => s.exhaustive);
   const families = [...new Set(training.map((s) => family(s.dataset)))];
-  const ex = training.map(examples);
+  const ex = [...training, ...opts.thin.flatMap((t) => training.map((s) => thinned(s, t)))].map((s) => examples(s, opts.targetIoU));
   const car = ex.flatMap((e) => e.car), vru = ex.flatMap((e) => e.vru);
   const fitPair = (keep: (e: Example) => boolean, on: LabelledScene[]) =>
     calibrate({ carModel: fitLogistic(car.filter(keep), opts), vruModel: fitLogistic(vru.filter(keep), opts) }, on);
