@@ -30,7 +30,8 @@ export interface FitOptions {
    * the evaluation's 0.5, so the regression learns "this cluster is a car" rather than also
    * "and its completed box happens to clear 0.5" (a far car boxed at 0.45 is a car, and as a
    * negative it taught that sparse cars are not); Platt scaling (calibrate) then maps the score to
-   * the probability of a match at 0.5 on the proposals after NMS.
+   * the probability of a match at 0.5 on the proposals after NMS. Cars only: a pedestrian's or
+   * cyclist's box is not completed behind what is seen, and their model keeps 0.5.
    */
   targetIoU: number;
 }
@@ -85,7 +86,7 @@ export function examples(scene: LabelledScene, targetIoU = 0.5): { car: Example[
       if (which === 'car' && !isCarSized(c.features)) continue; // never scored as a car (propose.ts)
       const box = which === 'car' ? c.carBox! : c.vruBox!;
       const label = which === 'car' ? 'car' : c.vruLabel!;
-      const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= targetIoU) ? 1 : 0;
+      const y = scene.objects.some((o) => compatible(label, o.cls) && bevIoU(box, o.box) >= (which === 'car' ? targetIoU : 0.5)) ? 1 : 0;
       if (!y && !scene.judged(box)) continue;
       (which === 'car' ? car : vru).push({ f: c.features, y, family: fam });
     }
