@@ -8,8 +8,10 @@
  * A view of proposalScenes.ts's loader (one reader of the labelled frames): the vehicles of each
  * scene, nuScenes left out as before. KITTI: Car and Van (not Truck or Tram); elsewhere every
  * vehicle class (AV2 regular and large vehicles, trucks, buses, trailers; SUSTech Car, Van, Bus,
- * Truck). Labels that duplicate an earlier one (BEV IoU >= 0.95: two AV2 sweeps label one car
- * twice) are dropped there, so n is 2 lower on AV2 than with the former separate loader.
+ * Truck). Exactly the vehicles and point counts the former separate loader gave, duplicates
+ * included: the proposal evaluation drops a label that duplicates an earlier one (BEV IoU >= 0.95:
+ * two AV2 sweeps label one car twice), the fit evaluation keeps them so its n (151 vehicles with
+ * >= 50 points) does not move under it.
  */
 import type { Cuboid3D } from '../../core/document/schema';
 import type { Cloud } from './lidarData';
@@ -31,7 +33,7 @@ export interface VehicleScene {
 const isVehicle = (dataset: string, o: GtObject) => (dataset.startsWith('kitti') ? o.cls === 'car' : o.cls === 'car' || o.cls === 'vehicle');
 
 export function loadVehicleScenes(): VehicleScene[] {
-  return loadLabelledScenes()
+  return loadLabelledScenes({ keepDuplicateLabels: true })
     .filter((s) => s.dataset !== 'nuscenes')
     .map((s) => ({
       dataset: s.dataset,
