@@ -8,7 +8,7 @@
  */
 import { bevIoU } from '../../core/lidar/iou';
 import type { LogisticModel } from '../../core/lidar/logistic';
-import { FEATURE_COUNT, FEATURE_NAMES, VIEWPOINT_FEATURES } from '../../core/lidar/proposalFeatures';
+import { FEATURE_COUNT, FEATURE_NAMES, LEFT_OUT_FEATURES } from '../../core/lidar/proposalFeatures';
 import { isCarSized, proposeCandidates, type Candidate } from '../../core/lidar/propose';
 import { compatible, matchFrame } from './proposalEval';
 import type { LabelledScene } from './proposalScenes';
@@ -16,7 +16,7 @@ import type { LabelledScene } from './proposalScenes';
 export interface FitOptions {
   /** L2 strength on the standardised weights (bias unpenalised). */
   lambda: number;
-  /** Feature indices left out (weight 0): VIEWPOINT_FEATURES by default (proposalFeatures.ts). */
+  /** Feature indices left out (weight 0): LEFT_OUT_FEATURES by default (proposalFeatures.ts). */
   drop: Set<number>;
   /** Each dataset family weighs the same in the likelihood: experiments. */
   balance: boolean;
@@ -55,8 +55,8 @@ export function thinned(scene: LabelledScene, share: number): LabelledScene {
 
 export const fitOptionsFromEnv = (): FitOptions => ({
   lambda: Number(process.env.LAMBDA ?? 2),
-  // DROP=name,name replaces the default list (VIEWPOINT_FEATURES); DROP=none keeps every feature.
-  drop: new Set((process.env.DROP ?? VIEWPOINT_FEATURES.join(',')).split(',').filter((n) => n && n !== 'none').map((n) => {
+  // DROP=name,name replaces the default list (LEFT_OUT_FEATURES); DROP=none keeps every feature.
+  drop: new Set((process.env.DROP ?? LEFT_OUT_FEATURES.join(',')).split(',').filter((n) => n && n !== 'none').map((n) => {
     const i = FEATURE_NAMES.indexOf(n as never);
     if (i < 0) throw new Error(`DROP: no feature ${n}`);
     return i;
