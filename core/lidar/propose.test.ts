@@ -5,6 +5,8 @@ import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { edgeDistance, objectTop } from './proposalFeatures';
 import { pointsInBox } from './box';
+import { isCarSized, proposeCandidates } from './propose';
+import { referenceDensity } from './sensorDensity';
 import { parseSustechFrame } from '../formats/sustech/labels';
 import { HAS_DATA, SKIP_MESSAGE, readKittiCloud, readSustechCloud, readText } from '../../tests/support/lidarData';
 
@@ -132,5 +134,27 @@ describe.skipIf(!HAS_DATA)(`near-ground check on real data (${HAS_DATA ? 'shared
       }
     expect(n).toBeGreaterThan(600);
     expect(changed / n).toBeLessThan(0.05);
+  });
+});
+
+describe('car gate (isCarSized): what no single car looks like is never scored as a car', () => {
+  // Hollow boxes (four walls) on the flat road: a car-sized one, a planter as long and wide as a
+  // car but 0.45 m high, and a 7 x 5 m block (two cars and a hedge merged).
+  const walls = (x0: number, x1: number, y0: number, y1: number, z1: number) => [
+    ...column(x0, x1, y0, y0 + 0.05, 0.3, z1, 0.1), ...column(x0, x1, y1 - 0.05, y1, 0.3, z1, 0.1),
+    ...column(x0, x0 + 0.05, y0, y1, 0.3, z1, 0.1), ...column(x1 - 0.05, x1, y0, y1, 0.3, z1, 0.1),
+  ];
+  const { positions, count } = scene([...walls(6, 9.9, 2, 3.6, 1.4), ...walls(6, 9.9, -6, -4.4, 0.45), ...walls(-12, -5, -3, 2, 1.5)]);
+  const cands = proposeCandidates(positions, count, { minScore: 0, density: referenceDensity() });
+  const near = (x: number, y: number) => cands.filter((c) => c.features && Math.hypot(c.carBox!.center[0] - x, c.carBox!.center[1] - y) < 2);
+
+  it('the car-sized box is scored as a car; the planter and the merged block are not', () => {
+    expect(near(7.95, 2.8).some((c) => isCarSized(c.features!) && c.carScore! > 0)).toBe(true);
+    const planter = near(7.95, -5.2);
+    expect(planter.length).toBeGreaterThan(0);
+    for (const c of planter) expect([isCarSized(c.features!), c.carScore]).toEqual([false, 0]);
+    const block = cands.filter((c) => c.features && c.features[6] > 6.5);
+    expect(block.length).toBeGreaterThan(0);
+    for (const c of block) expect(c.carScore).toBe(0);
   });
 });

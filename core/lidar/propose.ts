@@ -19,7 +19,7 @@ import { fitRect, type RectFitOptions } from './rectFit';
 import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster';
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
-import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, STABILITY } from './proposalFeatures';
+import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, SEEN_HEIGHT_FEATURE, SHORT_FEATURE, STABILITY } from './proposalFeatures';
 import { estimateSensorDensity, logDensityAt, type SensorDensity } from './sensorDensity';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
@@ -125,12 +125,25 @@ const TALL_STRUCTURE = 2.5;
 const RAISED = 0.8;
 
 /**
- * A car shows at least one face whole unless occluded, and its narrowest face (the rear, ~1.4 m
- * and up) is wider than this: a cluster whose longer side is shorter is not proposed as a car,
- * however car-like its density (a dense, solid pedestrian-sized column scored 0.8 otherwise).
+ * What a single car can look like from any sensor, whatever the classifier learnt from the
+ * datasets it saw. A car shows at least one face whole unless occluded, and its narrowest face
+ * (the rear, ~1.4 m and up) is wider than MIN_CAR_LONG_SIDE: a cluster whose longer side is shorter
+ * is not proposed as a car, however car-like its density (a dense, solid pedestrian-sized column
+ * scored 0.8 otherwise). The seen rectangle lies inside the car, so one wider than any car
+ * (MAX_CAR_SHORT_SIDE: widest cars and vans ~2.1 m, plus the L-shape's slack) or longer
+ * (MAX_CAR_LONG_SIDE: long vans ~5.5 m) is several objects or a structure, and a cluster no higher
+ * than MIN_CAR_SEEN_HEIGHT is a kerb, low wall or planter (a car's body reaches ~1 m; only a strip of
+ * a far car is lower, which a later clustering level gives whole). The classifier, fitted on three
+ * sensors, cannot be trusted to learn these limits: held out it scored merged 7 x 5 m blobs of
+ * hedge and 0.4 m high planters at 0.9 and above.
  */
 export const MIN_CAR_LONG_SIDE = 1.1;
-export const isCarSized = (features: ArrayLike<number>): boolean => features[LONG_FEATURE] >= MIN_CAR_LONG_SIDE;
+export const MAX_CAR_LONG_SIDE = 6.5;
+export const MAX_CAR_SHORT_SIDE = 2.6;
+export const MIN_CAR_SEEN_HEIGHT = 0.6;
+export const isCarSized = (features: ArrayLike<number>): boolean =>
+  features[LONG_FEATURE] >= MIN_CAR_LONG_SIDE && features[LONG_FEATURE] <= MAX_CAR_LONG_SIDE &&
+  features[SHORT_FEATURE] <= MAX_CAR_SHORT_SIDE && features[SEEN_HEIGHT_FEATURE] >= MIN_CAR_SEEN_HEIGHT;
 
 let gxy = new Float32Array(8192);
 

@@ -75,10 +75,10 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
   const before = readDoc(project);
   const order = reviewOrder(before);
   expect(order.length).toBe(first.predictions);
-  // one to accept, one to reject, at least one for accept-all (8 proposals on this frame at the calibrated 0.4 default, 4 at the former 0.5)
+  // one to accept, one to reject, at least one for accept-all (at the calibrated 0.3 default; 8 proposals on this frame at the former 0.4, 4 at 0.5)
   expect(order.length).toBeGreaterThanOrEqual(3);
-  // Reviewed below: [0] accepted, [1] rejected, then all the rest at or above the panel's default threshold (0.40, the proposals' calibrated default) accepted at once.
-  const above = order.slice(2).filter((o) => o.source.score! >= 0.4);
+  // Reviewed below: [0] accepted, [1] rejected, then all the rest at or above the panel's default threshold (0.30, the proposals' calibrated default) accepted at once.
+  const above = order.slice(2).filter((o) => o.source.score! >= 0.3);
   expect(above.length).toBeGreaterThan(0);
   const left = order.length - 2 - above.length;
 
@@ -128,8 +128,8 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
     await page.getByTestId('lidar-review').scrollIntoViewIfNeeded();
     await page.locator('.lidar-side').screenshot({ path: path.join(SCREENS, 'lidar-review3d-kitti-panel.png') });
 
-    // Shift+Enter: every prediction of the frame at or above 0.40, one undo step.
-    await expect(page.getByTestId('accept-frame-above')).toHaveText(`Accept ${above.length} ≥ 0.40 in this frame`);
+    // Shift+Enter: every prediction of the frame at or above 0.30, one undo step.
+    await expect(page.getByTestId('accept-frame-above')).toHaveText(`Accept ${above.length} ≥ 0.30 in this frame`);
     await page.keyboard.press('Shift+Enter');
     await expect(page.getByTestId('prediction-pending')).toHaveCount(left);
     await page.keyboard.press('Control+z');

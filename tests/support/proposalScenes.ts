@@ -71,8 +71,8 @@ export function gtClass(label: string): GtClass {
  * 000001 each carry one car twice (two track ids, centres 0.2 mm apart), which one proposal could
  * never match both of.
  */
-function objectsWithPoints(cloud: Cloud, objects: Array<{ label: string; box: Cuboid3D }>): GtObject[] {
-  const kept = objects.filter((o, i) => !objects.slice(0, i).some((p) => bevIoU(p.box, o.box) >= 0.95));
+function objectsWithPoints(cloud: Cloud, objects: Array<{ label: string; box: Cuboid3D }>, keepDuplicates: boolean): GtObject[] {
+  const kept = keepDuplicates ? objects : objects.filter((o, i) => !objects.slice(0, i).some((p) => bevIoU(p.box, o.box) >= 0.95));
   return kept.map((o) => ({ ...o, cls: gtClass(o.label), points: pointsInBox(cloud.positions, cloud.count, o.box) }));
 }
 
@@ -93,7 +93,7 @@ function kittiJudge(camera: CameraModel, dontCare: Array<[number, number, number
   };
 }
 
-function kittiLayout(dataset: string, root: string[]): LabelledScene[] {
+function kittiLayout(dataset: string, root: string[], keep: boolean): LabelledScene[] {
   const velodyne = dataPath(...root, 'velodyne');
   if (!existsSync(velodyne)) return [];
   return readdirSync(velodyne)
@@ -106,11 +106,11 @@ function kittiLayout(dataset: string, root: string[]): LabelledScene[] {
       const cloud = readFloatRecords(dataPath(...root, 'velodyne', n), 4);
       const objects = labels.filter((l) => l.type !== 'DontCare').map((l) => ({ label: l.type, box: kittiLabelToCuboid(l, calib) }));
       const dontCare = labels.filter((l) => l.type === 'DontCare').map((l) => l.bbox);
-      return { dataset, frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: kittiJudge(kittiCameraModel(calib, 2), dontCare), exhaustive: true };
+      return { dataset, frame: f, cloud, objects: objectsWithPoints(cloud, objects, keep), judged: kittiJudge(kittiCameraModel(calib, 2), dontCare), exhaustive: true };
     });
 }
 
-function argoverse(): LabelledScene[] {
+function argoverse(keep: boolean): LabelledScene[] {
   const dir = dataPath('argoverse2', 'training', 'label_json');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -123,11 +123,11 @@ function argoverse(): LabelledScene[] {
       };
       const cloud = readFloatRecords(dataPath('argoverse2', 'training', 'velodyne', `${f}.bin`), 4);
       const objects = doc.objects.map((o) => ({ label: o.category, box: { kind: 'cuboid3d' as const, center: o.center, size: o.size_lwh, yaw: o.yaw } }));
-      return { dataset: 'argoverse2', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: true };
+      return { dataset: 'argoverse2', frame: f, cloud, objects: objectsWithPoints(cloud, objects, keep), judged: judgeAll, exhaustive: true };
     });
 }
 
-function sustech(): LabelledScene[] {
+function sustech(keep: boolean): LabelledScene[] {
   const dir = dataPath('sustech', 'label');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -137,26 +137,31 @@ function sustech(): LabelledScene[] {
       const f = n.replace('.json', '');
       const cloud = readSustechCloud(f);
       const objects = parseSustechFrame(readText('sustech', 'label', n), n).map((o) => ({ label: o.label, box: o.box }));
-      return { dataset: 'sustech', frame: f, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: false };
+      return { dataset: 'sustech', frame: f, cloud, objects: objectsWithPoints(cloud, objects, keep), judged: judgeAll, exhaustive: false };
     });
 }
 
-function nuscenes(): LabelledScene[] {
+function nuscenes(keep: boolean): LabelledScene[] {
   if (!existsSync(dataPath('nuscenes', NUSCENES_INFO))) return [];
   const item = importNuScenesInfo(readText('nuscenes', NUSCENES_INFO), NUSCENES_INFO);
   const cloud = readNuScenesCloud();
   const objects = item.frames[0].objects.flatMap((o) => (o.geometry.kind === 'cuboid3d' ? [{ label: o.label, box: o.geometry }] : []));
-  return [{ dataset: 'nuscenes', frame: item.frames[0].name, cloud, objects: objectsWithPoints(cloud, objects), judged: judgeAll, exhaustive: true }];
+  return [{ dataset: 'nuscenes', frame: item.frames[0].name, cloud, objects: objectsWithPoints(cloud, objects, keep), judged: judgeAll, exhaustive: true }];
 }
 
-export function loadLabelledScenes(): LabelledScene[] {
+/**
+ * `keepDuplicateLabels`: keep labels that duplicate an earlier one (vehicleScenes.ts does, so the
+ * fit evaluation's n stays what it was when it had its own loader).
+ */
+export function loadLabelledScenes(options: { keepDuplicateLabels?: boolean } = {}): LabelledScene[] {
+  const keep = options.keepDuplicateLabels ?? false;
   return [
-    ...kittiLayout('kitti', ['kitti']),
-    ...kittiLayout('kitti-tracking-0001', ['kitti-tracking-0001', 'training']),
-    ...kittiLayout('kitti-cropped', ['kitti-cropped', 'training']),
-    ...argoverse(),
-    ...sustech(),
-    ...nuscenes(),
+    ...kittiLayout('kitti', ['kitti'], keep),
+    ...kittiLayout('kitti-tracking-0001', ['kitti-tracking-0001', 'training'], keep),
+    ...kittiLayout('kitti-cropped', ['kitti-cropped', 'training'], keep),
+    ...argoverse(keep),
+    ...sustech(keep),
+    ...nuscenes(keep),
   ];
 }
 

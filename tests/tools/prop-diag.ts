@@ -6,7 +6,16 @@
  * size / score, or a box with too low IoU). For a false positive: class, score, size, range, and
  * the nearest labelled object.
  *
- * `npx tsx tests/tools/prop-diag.ts [threshold] [dataset-filter] [--fp] [--synthetic]` (--synthetic: the hard scenes)
+ * Each miss gets a cause, counted per dataset at the end: `merged` (no candidate car box at
+ * IoU >= 0.5, and the car's main component also holds another labelled object or far more points
+ * than the car), `split` (no such box, the car's obstacle points spread over components none of
+ * which holds 70 %), `box-off` (no such box otherwise: heading, size or completion wrong),
+ * `low-score` (a right box exists, scored below the threshold), `suppressed` (a right box above
+ * the threshold lost the NMS to a wrong one).
+ *
+ * `npx tsx tests/tools/prop-diag.ts [threshold] [dataset-filter] [--fp] [--synthetic] [--held-out]`
+ * (--synthetic: the hard scenes; --held-out: each dataset scored by the classifier fitted without
+ * it, proposalFit.ts, as the leave-one-dataset-out figures are)
  */
 import { pointsInBox } from '../../core/lidar/box';
 import { labelAllClusters } from '../../core/lidar/cluster';
@@ -14,21 +23,30 @@ import { buildFrameIndex } from '../../core/lidar/frameIndex';
 import { bevIoU } from '../../core/lidar/iou';
 import { proposeCandidates } from '../../core/lidar/propose';
 import { matchFrame, evaluateProposals, formatEval } from '../support/proposalEval';
+import { fitFolds } from '../support/proposalFit';
 import { loadHardLabelledScenes, loadLabelledScenes } from '../support/proposalScenes';
 
 const threshold = Number(process.argv[2] ?? 0.4);
 const filter = process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : '';
 const showFp = process.argv.includes('--fp');
-const scenes = (process.argv.includes('--synthetic') ? loadHardLabelledScenes(3) : loadLabelledScenes()).filter((s) => s.dataset.includes(filter));
+const all = process.argv.includes('--synthetic') ? loadHardLabelledScenes(3) : loadLabelledScenes();
+const scenes = all.filter((s) => s.dataset.includes(filter));
+const heldOut = process.argv.includes('--held-out') ? fitFolds(all).heldOutFor : undefined;
 const f1 = (v: number) => v.toFixed(1);
 
 const cache = new Map<string, ReturnType<typeof proposeCandidates>>();
 const candidatesOf = (s: (typeof scenes)[number]) => {
   const k = `${s.dataset}/${s.frame}`;
-  if (!cache.has(k)) cache.set(k, proposeCandidates(s.cloud.positions, s.cloud.count, { minScore: threshold }));
+  if (!cache.has(k)) cache.set(k, proposeCandidates(s.cloud.positions, s.cloud.count, { minScore: threshold, ...heldOut?.(s) }));
   return cache.get(k)!;
 };
 
+const causes = new Map<string, Map<string, number>>();
+const tally = (dataset: string, cause: string) => {
+  const m = causes.get(dataset) ?? new Map<string, number>();
+  m.set(cause, (m.get(cause) ?? 0) + 1);
+  causes.set(dataset, m);
+};
 for (const s of scenes) {
   const index = buildFrameIndex(s.cloud.positions, s.cloud.count);
   const { labels, pointCounts } = labelAllClusters(index);
@@ -76,8 +94,15 @@ for (const s of scenes) {
     });
     const good = cands.filter((x) => x.carBox && bevIoU(x.carBox, o.box) >= 0.5).sort((a, b) => b.carScore! - a.carScore!);
     parts.push(good.length ? `best car box at IoU>=0.5: level ${good[0].level}, p=${good[0].carScore!.toFixed(2)}, ${good[0].dropped ?? 'kept'}` : 'no candidate car box at IoU>=0.5 at any level');
+    const [mainComp, mainPts] = [...comps.entries()].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
+    const mainOthers = (compObjects.get(mainComp) ?? []).filter((x) => x !== `${o.label}#${k}`).length;
+    const cause = good.length
+      ? good[0].carScore! >= threshold ? 'suppressed' : 'low-score'
+      : mainPts < 0.7 * obst ? 'split'
+        : mainOthers > 0 || pointCounts[mainComp] > 1.5 * obst ? 'merged' : 'box-off';
+    tally(s.dataset, cause);
     console.log(
-      `MISS ${s.dataset}/${s.frame} ${o.label}#${k} r=${f1(r)} pts=${o.points} obstacle=${obst} size=${o.box.size.map(f1).join('x')}\n    ${parts.join('\n    ')}`,
+      `MISS [${cause}] ${s.dataset}/${s.frame} ${o.label}#${k} r=${f1(r)} pts=${o.points} obstacle=${obst} size=${o.box.size.map(f1).join('x')}\n    ${parts.join('\n    ')}`,
     );
   });
   if (showFp)
@@ -103,3 +128,5 @@ for (const s of scenes) {
   }
 }
 console.log(`ceiling: a candidate car box at IoU >= 0.5 exists for ${oracleHit} of ${oracleN} cars`);
+console.log(`misses within 40 m by cause${heldOut ? ' (held out)' : ''}:`);
+for (const [d, m] of causes) console.log(`  ${d.padEnd(22)} ${[...m].map(([c, n]) => `${c} ${n}`).join(', ')}`);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROPOSAL_THRESHOLD, proposeBoxes } from '../../core/lidar/propose';
 import { evaluateProposals, matchFrame, precisionWithin40, recallWithin40 } from '../support/proposalEval';
+import { fitFolds } from '../support/proposalFit';
 import { loadHardLabelledScenes, loadLabelledScenes, type LabelledScene } from '../support/proposalScenes';
 import { HAS_DATA, SKIP_MESSAGE } from '../support/lidarData';
 
@@ -26,8 +27,8 @@ describe.skipIf(!HAS_DATA)(`3D proposals on the real labelled frames (${HAS_DATA
     const rec = recallWithin40(r), prec = precisionWithin40(r);
     console.log(`[proposals] real, <= 40 m: recall ${rec.found}/${rec.n}, precision ${prec.tp}/${prec.n}, 1000+ pts ${r.denseFound}/${r.denseCars}`);
     expect(rec.n).toBeGreaterThanOrEqual(120);
-    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.79); // 101/121 when fitted
-    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.75); // 115/147 at 0.4 (84.2 % of 133 at 0.5 before sensorDensity)
+    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.84); // 105/121 at 0.3 when fitted (prop3)
+    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.65); // 124/180 at 0.3 (115/147 at 0.4 on prop2)
     expect(r.denseCars).toBeGreaterThanOrEqual(15);
     expect(r.denseFound).toBe(r.denseCars);
   });
@@ -36,7 +37,7 @@ describe.skipIf(!HAS_DATA)(`3D proposals on the real labelled frames (${HAS_DATA
     const r = evaluateProposals(scenes.filter((s) => s.dataset === 'sustech'), of, DEFAULT_PROPOSAL_THRESHOLD);
     const all = r.cells.get('sustech|all')!;
     expect(all.cars).toBeGreaterThanOrEqual(30);
-    expect(share(all.found, all.cars)).toBeGreaterThanOrEqual(0.8); // 28/31 when fitted
+    expect(share(all.found, all.cars)).toBeGreaterThanOrEqual(0.85); // 29/31 when fitted
   });
 
   it('scores are calibrated on the exhaustively labelled frames: each score band with 30+ proposals matches about as often as it claims', () => {
@@ -55,6 +56,20 @@ describe.skipIf(!HAS_DATA)(`3D proposals on the real labelled frames (${HAS_DATA
     expect(used.length).toBeGreaterThanOrEqual(4);
     for (const b of used) expect(Math.abs(b.tp / b.n - b.sum / b.n)).toBeLessThan(0.15);
   });
+
+  // The figure for a sensor the classifier has not seen: each exhaustively labelled dataset scored
+  // by a classifier fitted and calibrated without it (tests/support/proposalFit.ts, as
+  // tests/tools/fit-proposal-classifier.ts does), SUSTech by the committed one.
+  it('held out (leave one dataset out): recall and precision of cars within 40 m at the default threshold', () => {
+    const { heldOutFor } = fitFolds(scenes);
+    const r = evaluateProposals(scenes, (s) => proposeBoxes(s.cloud.positions, s.cloud.count, heldOutFor(s)), DEFAULT_PROPOSAL_THRESHOLD);
+    const rec = recallWithin40(r), prec = precisionWithin40(r);
+    console.log(`[proposals] held out, <= 40 m: recall ${rec.found}/${rec.n}, precision ${prec.tp}/${prec.n}, 1000+ pts ${r.denseFound}/${r.denseCars}`);
+    expect(rec.n).toBeGreaterThanOrEqual(120);
+    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.78); // 98/121 when fitted (91/121 at 0.4 on prop2)
+    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.57); // 110/183 (99/163 on prop2)
+    expect(r.denseFound).toBe(r.denseCars);
+  }, 300_000);
 });
 
 describe('3D proposals on the synthetic hard scenes (parked rows, walls and hedges, near/far, large vehicles)', () => {
@@ -64,7 +79,7 @@ describe('3D proposals on the synthetic hard scenes (parked rows, walls and hedg
     const rec = recallWithin40(r), prec = precisionWithin40(r);
     console.log(`[proposals] synthetic, <= 40 m: recall ${rec.found}/${rec.n}, precision ${prec.tp}/${prec.n}, 1000+ pts ${r.denseFound}/${r.denseCars}`);
     expect(rec.n).toBeGreaterThanOrEqual(200);
-    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.88); // 196/211 when fitted
-    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.82); // 206/238
+    expect(share(rec.found, rec.n)).toBeGreaterThanOrEqual(0.9); // 196/211 when fitted
+    expect(share(prec.tp, prec.n)).toBeGreaterThanOrEqual(0.78); // 209/257 at 0.3 (206/238 at 0.4 on prop2)
   });
 });
