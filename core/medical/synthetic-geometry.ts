@@ -69,8 +69,9 @@ export function syntheticStack(o: StackOptions): DicomInput[] {
       el(0x00280101, 'US', 16),
       el(0x00280102, 'US', 15),
       el(0x00280103, 'US', 1),
-      el(0x00281050, 'DS', 500),
-      el(0x00281051, 'DS', 1000),
+      // Window over the background ramp (0..49); the marker saturates to white.
+      el(0x00281050, 'DS', 25),
+      el(0x00281051, 'DS', 60),
       ...(o.omitOrientation ? [] : [el(0x00200032, 'DS', p), el(0x00200037, 'DS', [...o.rowDir, ...o.colDir])]),
       ...(o.extra ?? []),
       el(0x7fe00010, 'OW', new Uint8Array(px.buffer)),
@@ -194,4 +195,16 @@ export function pirAffine(spacing: Vec3 = [1, 2, 3], origin: Vec3 = [40, -30, 20
 export function obliqueDirections(deg: number): { rowDir: Vec3; colDir: Vec3 } {
   const r = (deg * Math.PI) / 180;
   return { rowDir: [Math.cos(r), Math.sin(r), 0], colDir: scale([-Math.sin(r), Math.cos(r), 0], 1) };
+}
+
+/** Every generated geometry case as project-relative files (tests write them into a project folder). */
+export function geometryFixtureFiles(marker: Vec3 = [13, 2, 8]): { rel: string; bytes: Uint8Array }[] {
+  return [
+    ...syntheticSagittalSeries(marker).files.map((f) => ({ rel: `sagittal/${f.name}`, bytes: f.bytes })),
+    { rel: 'projection/chest.dcm', bytes: syntheticProjection().bytes },
+    ...syntheticStack({ rows: 24, columns: 24, slices: 3, rowDir: [1, 0, 0], colDir: [0, 1, 0], pixelSpacing: '0.2\\0\\0.2', sliceGap: 1, origin: [0, 0, 0] }).map((f) => ({ rel: `badspacing/${f.name}`, bytes: f.bytes })),
+    { rel: 'dose/rtdose.dcm', bytes: syntheticRtDose().bytes },
+    { rel: 'nifti/pir.nii.gz', bytes: syntheticNifti([20, 14, 9], pirAffine(), { marker: [3, 2, 7] }) },
+    { rel: 'nifti/fmri4d.nii.gz', bytes: syntheticNifti([16, 16, 6], [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1], { timepoints: 5 }) },
+  ];
 }

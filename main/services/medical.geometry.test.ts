@@ -14,23 +14,16 @@ import { readNifti } from '../../core/medical/nifti';
 import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
 import { sourceToCanonical } from '../../core/medical/reorient';
 import { transformPoint } from '../../core/medical/affine';
-import { pirAffine, syntheticNifti, syntheticProjection, syntheticRtDose, syntheticSagittalSeries, syntheticStack } from '../../core/medical/synthetic-geometry';
+import { geometryFixtureFiles } from '../../core/medical/synthetic-geometry';
 import type { Vec3 } from '../../core/medical/types';
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 
-/** A project folder holding every generated geometry case (also used by the E2E spec). */
-export function writeGeometryFixtures(dir: string, marker: Vec3 = [13, 2, 8]): void {
-  const put = (rel: string, bytes: Uint8Array) => {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), bytes);
-  };
-  for (const f of syntheticSagittalSeries(marker).files) put(`sagittal/${f.name}`, f.bytes);
-  put('projection/chest.dcm', syntheticProjection().bytes);
-  for (const f of syntheticStack({ rows: 24, columns: 24, slices: 3, rowDir: [1, 0, 0], colDir: [0, 1, 0], pixelSpacing: '0.2\\0\\0.2', sliceGap: 1, origin: [0, 0, 0] })) put(`badspacing/${f.name}`, f.bytes);
-  put('dose/rtdose.dcm', syntheticRtDose().bytes);
-  put('nifti/pir.nii.gz', syntheticNifti([20, 14, 9], pirAffine(), { marker: [3, 2, 7] }));
-  put('nifti/fmri4d.nii.gz', syntheticNifti([16, 16, 6], [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1], { timepoints: 5 }));
+function writeGeometryFixtures(dir: string): void {
+  for (const f of geometryFixtureFiles()) {
+    mkdirSync(path.dirname(path.join(dir, f.rel)), { recursive: true });
+    writeFileSync(path.join(dir, f.rel), f.bytes);
+  }
 }
 
 async function project() {
