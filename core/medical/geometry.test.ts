@@ -152,6 +152,7 @@ describe('geometry checks', () => {
     expect(warnings.some((w) => /magnitude 0.5 mm/.test(w))).toBe(true);
     expect(warnings.some((w) => /no patient orientation/.test(w))).toBe(true);
     expect(warnings.some((w) => /slice positions are missing/.test(w))).toBe(true);
+    expect(checkGeometry(v, { hasOrientation: true, hasPositions: true, pixelSpacingMissing: true }).warnings.join()).toMatch(/no pixel spacing in the file: 1 mm per pixel is assumed/);
   });
 
   it('a consistent volume gets no warning', async () => {

@@ -61,6 +61,8 @@ export interface GeometryHints {
   hasPositions: boolean;
   /** Pixel spacing as stored, [row, column] (DICOM order), when present. */
   pixelSpacing?: number[];
+  /** The file has no PixelSpacing at all (common for CR / secondary capture): 1 mm is assumed. */
+  pixelSpacingMissing?: boolean;
 }
 
 const valid = (x: number) => Number.isFinite(x) && x > 0;
@@ -118,6 +120,7 @@ export function checkGeometry(volume: Volume, hints: GeometryHints): { volume: V
       warnings.push(`${names[c]} spacing ${Number.isFinite(s) ? s : 'missing'} mm is impossible: shown with ${why}; measurements along it are not reliable`);
     }
   }
+  if (hints.pixelSpacingMissing) warnings.push('no pixel spacing in the file: 1 mm per pixel is assumed, so distances and volumes are in pixel units');
   if (!hints.hasOrientation) warnings.push('no patient orientation (ImageOrientationPatient) in the file: shown as an axial stack, the edge letters are assumed');
   if (!hints.hasPositions && volume.dims[2] > 1) warnings.push('slice positions are missing: slices are evenly spaced in file order, distances along z are assumed');
   // Slice positions that do not follow the slice normal (not a tilt: stacks that jump sideways).

@@ -77,7 +77,8 @@ describe('MedicalService geometry on generated files', () => {
     const cr = await medical.open(byName('projection/chest.dcm').id);
     expect(cr.viewMode).toBe('projection');
     expect(cr.letters).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' });
-    expect(cr.geometryWarnings).toEqual([]);
+    // The generated CR has no PixelSpacing: the assumption is stated, nothing else.
+    expect(cr.geometryWarnings).toEqual(['no pixel spacing in the file: 1 mm per pixel is assumed, so distances and volumes are in pixel units']);
     const bad = await medical.open(byName('badspacing').id);
     expect(bad.spacing).toEqual([0.2, 0.2, 1]);
     expect(bad.geometryWarnings.join('\n')).toMatch(/impossible pixel spacing 0.2\\0 mm[\s\S]*shown with 0.2 mm/);

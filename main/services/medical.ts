@@ -279,7 +279,7 @@ export class MedicalService {
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs);
         ({ volume, errors, warnings, description } = r);
         const { info, dataSet } = r.first;
-        hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing };
+        hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
         viewMode = classifyAcquisition({
           modality: info.modality,
           sopClassUid: info.sopClassUid,
