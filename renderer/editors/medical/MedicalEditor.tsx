@@ -2,7 +2,10 @@
  * The medical imaging editor: axial, coronal and sagittal views with a shared crosshair, window
  * level/width and presets, segmentation (brush, eraser, polygon, threshold, interpolation) with
  * undo/redo and autosave, DICOM SEG / NIfTI export and import. The host decodes the volume
- * (`medical.open`) and serves its voxels at /blob/volume/<itemId>.
+ * (`medical.open`) and serves its voxels at /blob/volume/<itemId>, already re-indexed to the
+ * patient-space (LPS) grid, so the three views are true axial / coronal / sagittal planes
+ * (core/medical/reorient.ts). Projection and single-slice images get one view; geometry warnings
+ * are shown above the views; 4D data gets a volume slider.
  *
  * Pieces: workspace.ts (view state reducer), useSegmentation.ts (label map, history, autosave),
  * ToolsPanel / SegmentsPanel (the sides), SliceView (one view), tools/ (its tools and the label map
@@ -205,35 +208,35 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
             </span>
           </div>
         ) : null}
-      <div className={`mv-grid${views.length === 1 ? ' single' : ''}`}>
-        {views.map((o) => (
-          <SliceView
-            key={o}
-            mode={header.viewMode}
-            stated={header.letters}
-            orientation={o}
-            volume={volume}
-            labelmap={labelmap}
-            lut={lut}
-            opacity={state.opacity}
-            window={state.window}
-            invert={state.invert}
-            cursor={state.cursor}
-            tool={state.tool}
-            activeLabel={state.activeLabel}
-            brushMm={state.brushMm}
-            revision={seg.revision}
-            fitToken={state.fitToken}
-            active={state.activeView === o}
-            onActivate={() => set({ activeView: o })}
-            onCursor={(cursor) => set({ cursor })}
-            onWindow={(window) => set({ window })}
-            onGestureStart={seg.gestureStart}
-            onEdited={seg.edited}
-            onGestureEnd={seg.gestureEnd}
-          />
-        ))}
-      </div>
+        <div className={`mv-grid${views.length === 1 ? ' single' : ''}`}>
+          {views.map((o) => (
+            <SliceView
+              key={o}
+              mode={header.viewMode}
+              stated={header.letters}
+              orientation={o}
+              volume={volume}
+              labelmap={labelmap}
+              lut={lut}
+              opacity={state.opacity}
+              window={state.window}
+              invert={state.invert}
+              cursor={state.cursor}
+              tool={state.tool}
+              activeLabel={state.activeLabel}
+              brushMm={state.brushMm}
+              revision={seg.revision}
+              fitToken={state.fitToken}
+              active={state.activeView === o}
+              onActivate={() => set({ activeView: o })}
+              onCursor={(cursor) => set({ cursor })}
+              onWindow={(window) => set({ window })}
+              onGestureStart={seg.gestureStart}
+              onEdited={seg.edited}
+              onGestureEnd={seg.gestureEnd}
+            />
+          ))}
+        </div>
       </div>
       <SegmentsPanel
         state={state}
