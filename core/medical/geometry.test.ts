@@ -210,7 +210,8 @@ describe('4D NIfTI', () => {
     expect(first.timeData).toBeUndefined();
     const all = readNifti(bytes, 'fmri.nii.gz', { allVolumes: true });
     expect(all.timeData!.length).toBe(120);
-    expect(all.timeData![24 * 3]).toBe(300); // volume 3, voxel 0
+    expect(all.timeData![24 * 3]).toBe(9); // volume 3, voxel 0: (0 + 3 * 3) mod 50
+    expect(all.timeData![24 * 3 + 23]).toBe(3 + 2 + 1 + 9); // volume 3, voxel (3, 2, 1)
     expect(all.data.length).toBe(24);
     expect(all.data[5]).toBe(first.data[5]);
   });

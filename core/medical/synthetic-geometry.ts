@@ -161,7 +161,8 @@ export function syntheticRtDose(offsets: number[] = [0, 5, 10, 15], scaling = 0.
 
 /**
  * NIfTI-1 with any LPS affine (sform) and optionally several volumes (dim[4]); volume t holds
- * the ramp plus t * 100, and the marker voxel of volume 0 is MARKER_VALUE.
+ * the ramp (i + j + k + 3t) mod 50 (same range, shifted pattern, so one window fits every volume),
+ * and the marker voxel of volume 0 is MARKER_VALUE.
  */
 export function syntheticNifti(dims: Vec3, affine: Mat4, opts: { timepoints?: number; marker?: Vec3 } = {}): Uint8Array {
   const n = dims[0] * dims[1] * dims[2];
@@ -169,7 +170,7 @@ export function syntheticNifti(dims: Vec3, affine: Mat4, opts: { timepoints?: nu
   const all = new Int16Array(n * t);
   for (let v = 0; v < t; v++)
     for (let k = 0; k < dims[2]; k++)
-      for (let j = 0; j < dims[1]; j++) for (let i = 0; i < dims[0]; i++) all[v * n + (k * dims[1] + j) * dims[0] + i] = ((i + j + k) % 50) + v * 100;
+      for (let j = 0; j < dims[1]; j++) for (let i = 0; i < dims[0]; i++) all[v * n + (k * dims[1] + j) * dims[0] + i] = (i + j + k + 3 * v) % 50;
   if (opts.marker) all[(opts.marker[2] * dims[1] + opts.marker[1]) * dims[0] + opts.marker[0]] = MARKER_VALUE;
   const spacing = [0, 1, 2].map((c) => Math.hypot(affine[c], affine[4 + c], affine[8 + c])) as Vec3;
   const first = encodeNifti1({ dims, spacing, data: all.subarray(0, n), affine });

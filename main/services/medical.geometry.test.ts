@@ -96,6 +96,6 @@ describe('MedicalService geometry on generated files', () => {
     const fmri = await medical.open(byName('nifti/fmri4d.nii.gz').id);
     expect(fmri.timepoints).toBe(5);
     expect(fmri.bytes).toBe(16 * 16 * 6 * 5 * 2);
-    expect(fmri.range).toEqual([0, 4 * 100 + 15 + 15 + 5]); // ramp (i + j + k) plus 100 per volume
+    expect(fmri.range).toEqual([0, 15 + 15 + 5 + 3 * 4]); // (i + j + k + 3t) mod 50 over all 5 volumes
   });
 });
