@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MedicalService } from './medical';
+import { MedicalService, volumeFile } from './medical';
 import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
@@ -43,9 +43,14 @@ async function project() {
 
 describe('MedicalService geometry on generated files', () => {
   it('serves a sagittal series on the canonical grid and stores / exports its label map on the source grid', async () => {
-    const { medical, byName } = await project();
+    const { dir, medical, byName } = await project();
     const item = byName('sagittal');
+    // A .raw of the right size left by an older build (source-grid order) must be rewritten.
+    mkdirSync(path.dirname(volumeFile(dir, item.id)), { recursive: true });
+    writeFileSync(volumeFile(dir, item.id), new Uint8Array(16 * 12 * 10 * 2));
     const h = await medical.open(item.id);
+    const raw = new Int16Array(new Uint8Array(readFileSync(volumeFile(dir, item.id))).buffer);
+    expect(raw.some((v) => v !== 0)).toBe(true);
     expect(h.viewMode).toBe('volume');
     expect(h.sourceDims).toEqual([16, 12, 10]);
     expect(h.dims).toEqual([10, 16, 12]);
@@ -54,6 +59,7 @@ describe('MedicalService geometry on generated files', () => {
     // Paint the marker's canonical voxel (what a click in the axial view does) and save.
     const marker: Vec3 = [13, 2, 8];
     const c = sourceToCanonical({ perm: h.reorient.perm, flip: h.reorient.flip, dims: h.dims }, marker);
+    expect(raw[(c[2] * h.dims[1] + c[1]) * h.dims[0] + c[0]]).toBe(1000); // the served voxels are canonical
     const shown = new Uint8Array(16 * 12 * 10);
     shown[(c[2] * h.dims[1] + c[1]) * h.dims[0] + c[0]] = 1;
     await medical.saveLabelmap(item.id, [{ number: 1, label: 'Marker', color: [255, 0, 0] }], b64(encodeLabelRuns(shown)));

@@ -38,6 +38,8 @@ interface OpenVolume {
   reorient: Reorientation;
   /** Voxels on the canonical grid, every timepoint contiguous: what /blob/volume serves. */
   display: VoxelArray;
+  /** The .raw file was written from this decode. */
+  rawWritten?: boolean;
 }
 
 /** The grid mapping of a volume shown as stored (projection and single images). */
@@ -244,8 +246,11 @@ export class MedicalService {
       const raw = volumeFile(p.dir, itemId);
       const st = await fs.stat(raw).catch(() => null);
       const d = open.display;
-      if (!st || st.size !== d.byteLength || st.mtimeMs < item.mtime) {
+      // Written once per decode as well: a .raw left by an older build may hold the same bytes in
+      // the source-grid order, and its size alone cannot tell.
+      if (!open.rawWritten || !st || st.size !== d.byteLength || st.mtimeMs < item.mtime) {
         await atomicWrite(raw, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        open.rawWritten = true;
       }
     }
     return open;
