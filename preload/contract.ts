@@ -166,6 +166,22 @@ export const VolumeHeader = z.object({
   description: z.string().optional(),
   errors: z.array(z.object({ file: z.string(), message: z.string() })),
   warnings: z.array(z.string()),
+  /** Dims of the stored (source) grid; `dims` / `affine` are the canonical grid the views show (core/medical/reorient.ts). */
+  sourceDims: Vec3Schema,
+  /** Canonical axis a shows source axis perm[a], flipped when flip[a]. */
+  reorient: z.object({ perm: z.tuple([z.number(), z.number(), z.number()]), flip: z.tuple([z.boolean(), z.boolean(), z.boolean()]) }),
+  /** Degrees between the voxel axes and the patient axes (0: not oblique). */
+  obliqueDeg: z.number(),
+  /** 'volume': three views; 'projection': one 2D viewport (CR, DX, MG, ...); 'single': one slice. */
+  viewMode: z.enum(['volume', 'projection', 'single']),
+  /** Edge letters a projection states (PatientOrientation); null when it states none. */
+  letters: z.object({ left: z.string(), right: z.string(), top: z.string(), bottom: z.string() }).nullable(),
+  /** Volumes along the 4th dimension (4D NIfTI); the blob holds them all, one after the other. */
+  timepoints: z.number().int().min(1),
+  /** Impossible or assumed geometry and the fallback used: shown in the editor, never silent. */
+  geometryWarnings: z.array(z.string()),
+  /** Unit of the voxel values when known (RT Dose: Gy). */
+  units: z.string().optional(),
 });
 export type VolumeHeader = z.infer<typeof VolumeHeader>;
 

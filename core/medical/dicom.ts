@@ -246,8 +246,33 @@ export function readImageInfo(ds: DataSet, file: string): DicomImageInfo {
     spacingBetweenSlices: (measuresSource && firstNumber(measuresSource, TAG.spacingBetweenSlices)) ?? firstNumber(ds, TAG.spacingBetweenSlices),
     framePositions: framePositions.length ? framePositions : undefined,
   };
+  applyRtDoseGeometry(ds, info);
   if (info.photometric === 'PALETTE COLOR') info.palette = readPalette(ds);
   return info;
+}
+
+/**
+ * RT Dose (PS3.3 C.8.8.3): stored values times DoseGridScaling are Gy (or relative dose), and the
+ * frames of a multi-frame dose grid sit at GridFrameOffsetVector along the slice normal (offsets
+ * relative to the first frame's ImagePositionPatient when the first offset is 0, else absolute
+ * z for an axial grid). Without this, every frame would be 1 mm apart and the values unscaled.
+ */
+function applyRtDoseGeometry(ds: DataSet, info: DicomImageInfo): void {
+  if (info.modality !== 'RTDOSE') return;
+  const scaling = firstNumber(ds, 'x3004000e');
+  if (scaling !== undefined && Number.isFinite(scaling) && scaling > 0) info.rescaleSlope *= scaling;
+  const offsets = numbers(ds, 'x3004000c');
+  const p0 = info.imagePosition;
+  if (!info.framePositions && offsets && offsets.length === info.numberOfFrames && p0 && info.rowCosines && info.columnCosines) {
+    const r = info.rowCosines;
+    const c = info.columnCosines;
+    const n: Vec3 = [r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]];
+    const relative = offsets[0] === 0;
+    info.framePositions = offsets.map((o) => {
+      const d = relative ? o : o - p0[2];
+      return [p0[0] + n[0] * d, p0[1] + n[1] * d, p0[2] + n[2] * d] as Vec3;
+    });
+  }
 }
 
 /** True for objects that carry no image of their own (DICOMDIR, SR, ...). */

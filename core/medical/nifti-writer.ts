@@ -39,7 +39,7 @@ export function encodeNifti1(input: NiftiWriteInput): Uint8Array {
   v.setInt32(0, HEADER_SIZE, true);
   v.setInt16(40, 3, true); // dim[0]
   input.dims.forEach((d, i) => v.setInt16(42 + 2 * i, d, true));
-  for (let i = 3; i < 7; i++) v.setInt16(42 + 2 * (i + 1), 1, true);
+  for (let i = 4; i < 8; i++) v.setInt16(40 + 2 * i, 1, true); // dim[4..7] = 1
   v.setInt16(68, input.intentCode ?? 0, true);
   v.setInt16(70, code, true);
   v.setInt16(72, bits, true);

@@ -86,8 +86,19 @@ function toVoxelArray(h: NiftiHeader, raw: ArrayLike<number>): VoxelArray {
   return out;
 }
 
-/** Read a .nii or .nii.gz file. The first 3D volume of 4D data is returned. */
-export function readNifti(bytes: Uint8Array, file: string): Volume & { affineSource: 'sform' | 'qform' | 'pixdim' } {
+export interface NiftiVolume extends Volume {
+  affineSource: 'sform' | 'qform' | 'pixdim';
+  /** Volumes along the 4th dimension (time, diffusion directions, ...); 1 for 3D files. */
+  timepoints: number;
+  /** With `allVolumes`: every volume, contiguous (volume t at t * nx*ny*nz); `data` is volume 0 in it. */
+  timeData?: VoxelArray;
+}
+
+/**
+ * Read a .nii or .nii.gz file. `data` is the first 3D volume; with `{ allVolumes: true }` the
+ * volumes of a 4D file are all decoded into `timeData` (`data` is then a view of its first volume).
+ */
+export function readNifti(bytes: Uint8Array, file: string, options: { allVolumes?: boolean } = {}): NiftiVolume {
   try {
     const plain = isGzip(bytes) ? gunzipSync(bytes) : bytes;
     const buffer = plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength) as ArrayBuffer;
@@ -97,12 +108,17 @@ export function readNifti(bytes: Uint8Array, file: string): Volume & { affineSou
     if (ndim < 2 || nx < 1 || ny < 1) throw new Error(`invalid dims ${h.dims.slice(0, ndim + 1).join(',')}`);
     const dims: [number, number, number] = [nx, ny, ndim >= 3 ? Math.max(1, nz) : 1];
     if (h.datatypeCode === 128) throw new Error('RGB24 NIfTI is not supported');
-    const raw = rawVoxels(h, nifti.readImage(h, buffer), dims[0] * dims[1] * dims[2]);
-    const data = toVoxelArray(h, raw);
+    const timepoints = ndim >= 4 ? Math.max(1, h.dims[4]) : 1;
+    const perVolume = dims[0] * dims[1] * dims[2];
+    const count = options.allVolumes ? perVolume * timepoints : perVolume;
+    const raw = rawVoxels(h, nifti.readImage(h, buffer), count);
+    const all = toVoxelArray(h, raw);
+    const data = count === perVolume ? all : (all.subarray(0, perVolume) as VoxelArray);
     const { affine, from } = niftiRasAffine(h);
     const lps = flipLpsRas(affine);
     const spacing: [number, number, number] = [0, 1, 2].map((c) => Math.hypot(lps[c], lps[4 + c], lps[8 + c]) || 1) as [number, number, number];
-    const volume = { dims, spacing, data, channels: 1 as const, affine: lps, modality: 'OT', window: { center: 0, width: 1 }, affineSource: from };
+    const volume: NiftiVolume = { dims, spacing, data, channels: 1 as const, affine: lps, modality: 'OT', window: { center: 0, width: 1 }, affineSource: from, timepoints };
+    if (count !== perVolume) volume.timeData = all;
     // NIfTI has no modality field (so 'OT', DICOM's "other"); cal_min/cal_max, when set, are the intended display range.
     volume.window = h.cal_max > h.cal_min ? { center: (h.cal_max + h.cal_min) / 2, width: h.cal_max - h.cal_min } : defaultWindow(volume);
     return volume;

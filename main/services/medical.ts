@@ -16,7 +16,9 @@ import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
 import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../core/medical/series';
 import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
 import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
-import { MedicalFormatError, type FileError, type Volume } from '../../core/medical/types';
+import { MedicalFormatError, type FileError, type Volume, type VoxelArray } from '../../core/medical/types';
+import { canonicalOrientation, reorientArray, type Reorientation } from '../../core/medical/reorient';
+import { checkGeometry, classifyAcquisition, patientOrientationLetters, type GeometryHints, type ViewMode } from '../../core/medical/geometry';
 import { SEGMENT_COLORS } from '../../core/medical/segmentation';
 import { registerHostCodecs } from './medicalCodecs';
 
@@ -29,9 +31,23 @@ const MAX_FOLDER_FILES = 4000;
 const CACHE_SIZE = 2;
 
 interface OpenVolume {
+  /** The volume in its source voxel grid: label maps are stored and exported on this grid. */
   volume: Volume;
   header: VolumeHeader;
+  /** Source grid -> the canonical (LPS-ordered) grid the editor shows (reorient.ts). */
+  reorient: Reorientation;
+  /** Voxels on the canonical grid, every timepoint contiguous: what /blob/volume serves. */
+  display: VoxelArray;
+  /** The .raw file was written from this decode. */
+  rawWritten?: boolean;
 }
+
+/** The grid mapping of a volume shown as stored (projection and single images). */
+function identityReorientation(v: Volume): Reorientation {
+  return { perm: [0, 1, 2], flip: [false, false, false], dims: [...v.dims], spacing: [...v.spacing], affine: [...v.affine], obliqueDeg: 0, identity: true };
+}
+
+const runsToBase64 = (data: Uint8Array) => Buffer.from(encodeLabelRuns(data)).toString('base64');
 
 export const DEFAULT_COLORS = SEGMENT_COLORS;
 
@@ -55,7 +71,24 @@ export class MedicalService {
     return header;
   }
 
+  /** The saved label map on the editor's (canonical) grid. */
   async loadLabelmap(itemId: string): Promise<LabelmapPayload> {
+    const saved = await this.readSavedLabelmap(itemId);
+    if (!saved.runs) return saved;
+    const open = await this.load(itemId, false);
+    return { segments: saved.segments, runs: this.runsToDisplay(open, saved.runs) };
+  }
+
+  /** Source-grid runs (base64) -> canonical-grid runs, for the editor. */
+  private runsToDisplay(open: OpenVolume, runs: string): string {
+    if (open.reorient.identity) return runs;
+    const [nx, ny, nz] = open.volume.dims;
+    const src = decodeLabelRuns(new Uint8Array(Buffer.from(runs, 'base64')), nx * ny * nz);
+    return runsToBase64(reorientArray(src, open.reorient, 'toCanonical'));
+  }
+
+  /** The label map as stored: on the source voxel grid. */
+  private async readSavedLabelmap(itemId: string): Promise<LabelmapPayload> {
     const file = this.labelmapFile(itemId);
     let text: string;
     try {
@@ -73,14 +106,18 @@ export class MedicalService {
     return { segments: doc.segments ?? [], runs: doc.runs ?? null };
   }
 
+  /** `runs` are on the editor's (canonical) grid; they are stored on the source grid. */
   async saveLabelmap(itemId: string, segments: MedicalSegment[], runs: string): Promise<number> {
-    const { volume } = await this.load(itemId, false);
+    const open = await this.load(itemId, false);
+    const { volume } = open;
     const [nx, ny, nz] = volume.dims;
+    let shown: Uint8Array;
     try {
-      decodeLabelRuns(new Uint8Array(Buffer.from(runs, 'base64')), nx * ny * nz); // validate before writing
+      shown = decodeLabelRuns(new Uint8Array(Buffer.from(runs, 'base64')), nx * ny * nz); // validate before writing
     } catch (e) {
       throw new DatumError('BAD_REQUEST', `label map does not fit the volume: ${errMsg(e)}`);
     }
+    if (!open.reorient.identity) runs = runsToBase64(reorientArray(shown, open.reorient, 'toSource'));
     const savedAt = Date.now();
     await atomicWriteJson(this.labelmapFile(itemId), { version: 1, itemId, dims: volume.dims, segments, runs, savedAt });
     return savedAt;
@@ -104,7 +141,8 @@ export class MedicalService {
   }
 
   async importSeg(itemId: string, p: string): Promise<LabelmapPayload & { warnings: string[] }> {
-    const { volume } = await this.load(itemId, false);
+    const open = await this.load(itemId, false);
+    const { volume } = open;
     const file = this.projectPath(p);
     const seg = await readDicomSeg(new Uint8Array(await fs.readFile(file)), path.basename(file), volume).catch((e) => {
       throw new DatumError('BAD_FILE', errMsg(e));
@@ -122,11 +160,12 @@ export class MedicalService {
     }
     const warnings = [...seg.warnings];
     if (seg.segments.length > 1) warnings.push('overlapping segments are flattened; later segments win where they overlap');
-    return { segments, runs: Buffer.from(encodeLabelRuns(data)).toString('base64'), warnings };
+    return { segments, runs: this.runsToDisplay(open, runsToBase64(data)), warnings };
   }
 
   async importNifti(itemId: string, p: string): Promise<LabelmapPayload & { warnings: string[] }> {
-    const { volume } = await this.load(itemId, false);
+    const open = await this.load(itemId, false);
+    const { volume } = open;
     const file = this.projectPath(p);
     let v: Volume;
     try {
@@ -154,7 +193,7 @@ export class MedicalService {
     }
     if (clipped) warnings.push('labels above 255 were left out');
     const segments = [...values].sort((a, b) => a - b).map((n) => ({ number: n, label: `${path.basename(file).replace(/\.nii(\.gz)?$/i, '')} ${n}`, color: DEFAULT_COLORS[(n - 1) % DEFAULT_COLORS.length] }));
-    return { segments, runs: Buffer.from(encodeLabelRuns(data)).toString('base64'), warnings };
+    return { segments, runs: this.runsToDisplay(open, runsToBase64(data)), warnings };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -172,7 +211,7 @@ export class MedicalService {
   }
 
   private async savedMap(itemId: string, volume: Volume) {
-    const saved = await this.loadLabelmap(itemId);
+    const saved = await this.readSavedLabelmap(itemId);
     if (!saved.runs) throw new DatumError('BAD_REQUEST', 'nothing is painted yet: the label map is empty');
     const [nx, ny, nz] = volume.dims;
     const data = decodeLabelRuns(new Uint8Array(Buffer.from(saved.runs, 'base64')), nx * ny * nz);
@@ -206,9 +245,12 @@ export class MedicalService {
     if (writeRaw) {
       const raw = volumeFile(p.dir, itemId);
       const st = await fs.stat(raw).catch(() => null);
-      const d = open.volume.data;
-      if (!st || st.size !== d.byteLength || st.mtimeMs < item.mtime) {
+      const d = open.display;
+      // Written once per decode as well: a .raw left by an older build may hold the same bytes in
+      // the source-grid order, and its size alone cannot tell.
+      if (!open.rawWritten || !st || st.size !== d.byteLength || st.mtimeMs < item.mtime) {
         await atomicWrite(raw, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        open.rawWritten = true;
       }
     }
     return open;
@@ -222,14 +264,39 @@ export class MedicalService {
     let warnings: string[] = [];
     let description: string | undefined;
     let format: 'dicom' | 'nifti';
+    let hints: GeometryHints;
+    let viewMode: ViewMode;
+    let letters: VolumeHeader['letters'] = null;
+    let timepoints = 1;
+    let timeData: VoxelArray | undefined;
+    let units: string | undefined;
     try {
       if (item.modality === 'nifti') {
         format = 'nifti';
-        volume = readNifti(new Uint8Array(await fs.readFile(abs)), path.basename(abs));
+        const nii = readNifti(new Uint8Array(await fs.readFile(abs)), path.basename(abs), { allVolumes: true });
+        volume = nii;
+        timepoints = nii.timepoints;
+        timeData = nii.timeData;
+        hints = { hasOrientation: nii.affineSource !== 'pixdim', hasPositions: true };
+        viewMode = volume.dims[2] <= 1 ? 'single' : 'volume';
       } else if (item.modality === 'dicom' || item.modality === 'dicom-series') {
         format = 'dicom';
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs);
         ({ volume, errors, warnings, description } = r);
+        const { info, dataSet } = r.first;
+        hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
+        viewMode = classifyAcquisition({
+          modality: info.modality,
+          sopClassUid: info.sopClassUid,
+          imageType: dataSet.string('x00080008')?.split('\\'),
+          hasOrientation: !!info.rowCosines,
+          slices: volume.dims[2],
+        });
+        if (viewMode === 'projection') {
+          letters = patientOrientationLetters(dataSet.string('x00200020'));
+          hints = { ...hints, hasOrientation: true, hasPositions: true }; // a projection has no slice geometry to miss
+        }
+        if (info.modality === 'RTDOSE') units = dataSet.string('x30040002')?.trim().toUpperCase() === 'RELATIVE' ? '%' : 'Gy';
       } else {
         throw new DatumError('UNSUPPORTED', `${item.name} is not a medical volume (${item.modality})`);
       }
@@ -239,9 +306,27 @@ export class MedicalService {
       throw new DatumError('BAD_FILE', `${item.name}: ${errMsg(e)}`);
     }
     if (volume.channels !== 1) throw new DatumError('UNSUPPORTED', `${item.name}: colour volumes cannot be segmented`);
+    const checked = checkGeometry(volume, hints);
+    volume = checked.volume;
+    const geometryWarnings = checked.warnings;
+    const reorient = viewMode === 'volume' ? canonicalOrientation(volume.affine, volume.dims, volume.spacing) : identityReorientation(volume);
+    if (reorient.obliqueDeg >= 1)
+      geometryWarnings.push(
+        `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes (not resliced), labelled by their dominant direction`,
+      );
+    const perVolume = volume.dims[0] * volume.dims[1] * volume.dims[2];
+    const all = timeData ?? volume.data;
+    let display: VoxelArray = all;
+    if (!reorient.identity) {
+      display = new (all.constructor as new (n: number) => VoxelArray)(all.length);
+      for (let t = 0; t < timepoints; t++) {
+        const part = all.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray;
+        reorientArray(part, reorient, 'toCanonical', display.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray);
+      }
+    }
     let lo = Infinity;
     let hi = -Infinity;
-    const d = volume.data;
+    const d = all;
     for (let i = 0; i < d.length; i++) {
       const v = d[i];
       if (v < lo) lo = v;
@@ -250,9 +335,17 @@ export class MedicalService {
     const header: VolumeHeader = {
       itemId,
       format,
-      dims: [...volume.dims],
-      spacing: [...volume.spacing],
-      affine: [...volume.affine],
+      dims: [...reorient.dims],
+      spacing: [...reorient.spacing],
+      affine: [...reorient.affine],
+      sourceDims: [...volume.dims],
+      reorient: { perm: [...reorient.perm], flip: [...reorient.flip] },
+      obliqueDeg: reorient.obliqueDeg,
+      viewMode,
+      letters,
+      timepoints,
+      geometryWarnings,
+      ...(units ? { units } : {}),
       modality: volume.modality,
       dtype: d instanceof Int16Array ? 'int16' : d instanceof Float32Array ? 'float32' : 'uint8',
       window: { ...volume.window },
@@ -264,7 +357,7 @@ export class MedicalService {
       warnings,
     };
     if (description) header.description = description;
-    return { volume, header };
+    return { volume, header, reorient, display };
   }
 
   /**
@@ -289,7 +382,9 @@ export class MedicalService {
     }
     const best = stacks.reduce((a, b) => (sliceCount(b.stack) > sliceCount(a.stack) ? b : a));
     const r = await buildVolume(best.stack);
-    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description };
+    // The slice every geometry attribute of the volume came from.
+    const first = best.stack.images[0];
+    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
   }
 }
 

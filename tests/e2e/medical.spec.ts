@@ -170,6 +170,8 @@ test('FLAIR with the lesion NIfTI as an overlay; threshold fill on one slice', a
   const { errors, foreign } = await openApp(page);
   await page.getByTestId('item-tile').filter({ hasText: 'FLAIR' }).dblclick();
   await expect(page.getByTestId('volume-info')).toContainText('124×160×140');
+  // FLAIR's sform is 19° off the patient axes: shown on the nearest voxel planes, and said so.
+  await expect(page.getByTestId('geometry-warning')).toContainText('oblique acquisition: the voxel axes are up to 19.0° off');
   await expect(page.getByTestId('export-seg')).toBeDisabled();
   await page.getByTestId('import-path').fill('nifti/lesion.nii.gz');
   await page.getByTestId('import-nifti').click();

@@ -2,7 +2,10 @@
  * The medical imaging editor: axial, coronal and sagittal views with a shared crosshair, window
  * level/width and presets, segmentation (brush, eraser, polygon, threshold, interpolation) with
  * undo/redo and autosave, DICOM SEG / NIfTI export and import. The host decodes the volume
- * (`medical.open`) and serves its voxels at /blob/volume/<itemId>.
+ * (`medical.open`) and serves its voxels at /blob/volume/<itemId>, already re-indexed to the
+ * patient-space (LPS) grid, so the three views are true axial / coronal / sagittal planes
+ * (core/medical/reorient.ts). Projection and single-slice images get one view; geometry warnings
+ * are shown above the views; 4D data gets a volume slider.
  *
  * Pieces: workspace.ts (view state reducer), useSegmentation.ts (label map, history, autosave),
  * ToolsPanel / SegmentsPanel (the sides), SliceView (one view), tools/ (its tools and the label map
@@ -15,7 +18,7 @@ import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
 import { createLabelmap, interpolateSegment, SEGMENT_COLORS, segmentVolumesMl, type Labelmap } from '../../../core/medical/segmentation';
 import type { Orientation } from '../../../core/medical/slicing';
-import type { Volume } from '../../../core/medical/types';
+import type { Volume, VoxelArray } from '../../../core/medical/types';
 import { decodeLabelRuns } from '../../../core/medical/labelmap-rle';
 import { useKeymap } from '../../keymap/useKeymap';
 import { SliceView } from './SliceView';
@@ -34,6 +37,8 @@ const ORIENTATIONS: Orientation[] = ['axial', 'coronal', 'sagittal'];
 interface Loaded {
   header: VolumeHeader;
   volume: Volume;
+  /** Every timepoint of a 4D volume, contiguous (`volume.data` is timepoint 0). */
+  all: VoxelArray;
   labelmap: Labelmap;
   segments: MedicalSegment[];
 }
@@ -52,11 +57,12 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
       const res = await fetch(`/blob/volume/${item.id}`);
       if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
       const buf = await res.arrayBuffer();
-      const data = header.dtype === 'int16' ? new Int16Array(buf) : header.dtype === 'float32' ? new Float32Array(buf) : new Uint8Array(buf);
+      const all = header.dtype === 'int16' ? new Int16Array(buf) : header.dtype === 'float32' ? new Float32Array(buf) : new Uint8Array(buf);
+      const perVolume = header.dims[0] * header.dims[1] * header.dims[2];
       const volume: Volume = {
         dims: header.dims,
         spacing: header.spacing,
-        data,
+        data: all.subarray(0, perVolume),
         channels: 1,
         affine: header.affine,
         modality: header.modality,
@@ -67,7 +73,7 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
       const saved = await rpc.call('medical.loadLabelmap', { itemId: item.id });
       if (saved.runs) labelmap.data.set(decodeLabelRuns(fromBase64(saved.runs), labelmap.data.length));
       const segments = saved.segments.length ? saved.segments : [{ number: 1, label: t('medical.segmentName', { n: 1 }), color: SEGMENT_COLORS[0] }];
-      if (!cancelled) setLoaded({ header, volume, labelmap, segments });
+      if (!cancelled) setLoaded({ header, volume, all, labelmap, segments });
     })().catch((e) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       cancelled = true;
@@ -92,8 +98,16 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
   return <Workspace key={item.id} item={item} {...loaded} />;
 }
 
-function Workspace({ item, header, volume, labelmap, segments: initialSegments }: Loaded & { item: ItemSummary }) {
+function Workspace({ item, header, volume: volume0, all, labelmap, segments: initialSegments }: Loaded & { item: ItemSummary }) {
   const { t } = useTranslation();
+  // 4D: the views show one timepoint; the label map is shared by all of them.
+  const [timepoint, setTimepoint] = useState(0);
+  const volume = useMemo(() => {
+    if (timepoint === 0) return volume0;
+    const n = volume0.data.length;
+    return { ...volume0, data: all.subarray(timepoint * n, (timepoint + 1) * n) };
+  }, [volume0, all, timepoint]);
+  const views: Orientation[] = header.viewMode === 'volume' ? ORIENTATIONS : ['axial'];
   const [state, dispatch] = useReducer(workspaceReducer, undefined, () =>
     initialWorkspace({ dims: volume.dims, spacing: volume.spacing, window: header.window, invert: header.invert, range: header.range, activeLabel: initialSegments[0].number }),
   );
@@ -165,32 +179,64 @@ function Workspace({ item, header, volume, labelmap, segments: initialSegments }
   return (
     <div className="mv-root" data-testid="medical-editor">
       <ToolsPanel state={state} dispatch={dispatch} seg={seg} header={header} volume={volume} />
-      <div className="mv-grid">
-        {ORIENTATIONS.map((o) => (
-          <SliceView
-            key={o}
-            orientation={o}
-            volume={volume}
-            labelmap={labelmap}
-            lut={lut}
-            opacity={state.opacity}
-            window={state.window}
-            invert={state.invert}
-            cursor={state.cursor}
-            tool={state.tool}
-            activeLabel={state.activeLabel}
-            brushMm={state.brushMm}
-            revision={seg.revision}
-            fitToken={state.fitToken}
-            active={state.activeView === o}
-            onActivate={() => set({ activeView: o })}
-            onCursor={(cursor) => set({ cursor })}
-            onWindow={(window) => set({ window })}
-            onGestureStart={seg.gestureStart}
-            onEdited={seg.edited}
-            onGestureEnd={seg.gestureEnd}
-          />
-        ))}
+      <div className="mv-center">
+        {header.geometryWarnings.length ? (
+          <div className="mv-banner" role="alert" data-testid="geometry-warning">
+            <strong>{t('medical.geometryTitle')}</strong>
+            {header.geometryWarnings.map((w) => (
+              <div key={w}>{w}</div>
+            ))}
+          </div>
+        ) : null}
+        {header.timepoints > 1 ? (
+          <div className="mv-time" data-testid="time-control">
+            <span className="mv-badge" data-testid="fourd-label">
+              {t('medical.fourD', { count: header.timepoints })}
+            </span>
+            <input
+              type="range"
+              min={0}
+              max={header.timepoints - 1}
+              step={1}
+              value={timepoint}
+              onChange={(e) => setTimepoint(Number(e.target.value))}
+              aria-label={t('medical.timepoint', { n: timepoint + 1, count: header.timepoints })}
+              data-testid="time-slider"
+            />
+            <span className="mono" data-testid="time-label">
+              {t('medical.timepoint', { n: timepoint + 1, count: header.timepoints })}
+            </span>
+          </div>
+        ) : null}
+        <div className={`mv-grid${views.length === 1 ? ' single' : ''}`}>
+          {views.map((o) => (
+            <SliceView
+              key={o}
+              mode={header.viewMode}
+              stated={header.letters}
+              orientation={o}
+              volume={volume}
+              labelmap={labelmap}
+              lut={lut}
+              opacity={state.opacity}
+              window={state.window}
+              invert={state.invert}
+              cursor={state.cursor}
+              tool={state.tool}
+              activeLabel={state.activeLabel}
+              brushMm={state.brushMm}
+              revision={seg.revision}
+              fitToken={state.fitToken}
+              active={state.activeView === o}
+              onActivate={() => set({ activeView: o })}
+              onCursor={(cursor) => set({ cursor })}
+              onWindow={(window) => set({ window })}
+              onGestureStart={seg.gestureStart}
+              onEdited={seg.edited}
+              onGestureEnd={seg.gestureEnd}
+            />
+          ))}
+        </div>
       </div>
       <SegmentsPanel
         state={state}

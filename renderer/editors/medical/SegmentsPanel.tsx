@@ -27,7 +27,9 @@ export function SegmentsPanel(p: SegmentsPanelProps) {
   const { state, seg } = p;
   const set = (patch: Extract<WorkspaceAction, { type: 'set' }>['patch']) => p.dispatch({ type: 'set', patch });
   const [lo, hi] = state.threshold;
-  const view = t(`medical.views.${state.activeView}`);
+  // 2D images have one view, titled "Image", and nothing to interpolate between.
+  const flat = p.header.viewMode !== 'volume';
+  const view = flat ? t('medical.image') : t(`medical.views.${state.activeView}`);
   return (
     <aside className="mv-side right">
       <section>
@@ -77,9 +79,11 @@ export function SegmentsPanel(p: SegmentsPanelProps) {
         <button className="small" onClick={p.onFillThreshold} data-testid="threshold-fill">
           {t('medical.fillSlice')} ({view} {p.activeIndex + 1})
         </button>
-        <button className="small" onClick={p.onInterpolate} data-testid="interpolate">
-          {t('medical.interpolate')} ({view})
-        </button>
+        {flat && p.header.dims[2] <= 1 ? null : (
+          <button className="small" onClick={p.onInterpolate} data-testid="interpolate">
+            {t('medical.interpolate')} ({view})
+          </button>
+        )}
       </section>
       <section>
         <h4>{t('medical.export')}</h4>

@@ -23,6 +23,10 @@ export type { Tool };
 export { cursorInSlice, displayFlip, edgeLetters, sliceIndexOf, withSliceIndex } from './orientation';
 
 export interface SliceViewProps {
+  /** 'volume': one of three views; 'projection' / 'single': the only view of a 2D image. */
+  mode?: 'volume' | 'projection' | 'single';
+  /** Edge letters the file states (projection PatientOrientation); projections without them show none. */
+  stated?: { left: string; right: string; top: string; bottom: string } | null;
   orientation: Orientation;
   volume: Volume;
   labelmap: Labelmap;
@@ -117,7 +121,9 @@ export function SliceView(p: SliceViewProps) {
     setComposeTick((n) => n + 1);
   }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision]);
 
-  const flip = displayFlip(volume.affine, orientation);
+  const mode = p.mode ?? 'volume';
+  // A projection has no patient axes to flip to: shown as stored, letters only where the file states them.
+  const flip = mode === 'projection' ? { flipX: false, flipY: false, letters: p.stated ?? null } : displayFlip(volume.affine, orientation);
   const { flipX, flipY } = flip;
   const toScreen = useCallback(
     (x: number, y: number): [number, number] => {
@@ -281,24 +287,32 @@ export function SliceView(p: SliceViewProps) {
         onWheel={onWheel}
         onDoubleClick={(e) => run(tool.dblclick(pointer(e), toolCtx()))}
       />
-      <div className="mv-corner tl">
+      <div className="mv-corner tl" data-testid={`view-title-${orientation}`}>
         <span className={`mv-dot ${orientation}`} />
-        {t(`medical.views.${orientation}`)}
+        {mode === 'volume' ? t(`medical.views.${orientation}`) : t('medical.image')}
       </div>
-      <div className="mv-corner tr mono" data-testid={`slice-label-${orientation}`}>
-        {t('medical.slice', { n: index + 1, count: geom.count })}
-      </div>
+      {mode === 'volume' || geom.count > 1 ? (
+        <div className="mv-corner tr mono" data-testid={`slice-label-${orientation}`}>
+          {mode === 'projection' ? t('medical.frame', { n: index + 1, count: geom.count }) : t('medical.slice', { n: index + 1, count: geom.count })}
+        </div>
+      ) : null}
       <div className="mv-corner bl mono" data-testid={`wl-${orientation}`}>
         {t('medical.wl', { width: Math.round(p.window.width), center: Math.round(p.window.center) })}
       </div>
       {(() => {
         const e = flip.letters;
+        if (!e)
+          return (
+            <div className="mv-corner br small muted" data-testid={`no-letters-${orientation}`}>
+              {t('medical.noLetters')}
+            </div>
+          );
         return (
           <>
-            <div className="mv-edge left">{e.left}</div>
-            <div className="mv-edge right">{e.right}</div>
-            <div className="mv-edge top">{e.top}</div>
-            <div className="mv-edge bottom">{e.bottom}</div>
+            <div className="mv-edge left" data-testid={`edge-left-${orientation}`}>{e.left}</div>
+            <div className="mv-edge right" data-testid={`edge-right-${orientation}`}>{e.right}</div>
+            <div className="mv-edge top" data-testid={`edge-top-${orientation}`}>{e.top}</div>
+            <div className="mv-edge bottom" data-testid={`edge-bottom-${orientation}`}>{e.bottom}</div>
           </>
         );
       })()}

@@ -76,6 +76,11 @@ export function ToolsPanel({ state, dispatch, seg, header, volume }: { state: Wo
           })}
         </div>
         {header.description ? <div>{header.description}</div> : null}
+        {header.viewMode === 'projection' ? <div data-testid="projection-note">{t('medical.projection')}</div> : null}
+        {header.reorient.perm.some((a, i) => a !== i) || header.reorient.flip.some(Boolean) ? (
+          <div data-testid="reoriented-note">{t('medical.reoriented', { order: storedAxes(header.reorient) })}</div>
+        ) : null}
+        {header.units ? <div data-testid="units-note">{t('medical.units', { units: header.units })}</div> : null}
         {header.errors.length ? (
           <div className="mv-warn" title={header.errors.map((e) => `${e.file}: ${e.message}`).join('\n')} data-testid="file-errors">
             {t('medical.fileErrors', { count: header.errors.length })}
@@ -89,4 +94,11 @@ export function ToolsPanel({ state, dispatch, seg, header, volume }: { state: Wo
       </section>
     </aside>
   );
+}
+
+/** The patient direction each stored axis (i, j, k) runs towards, e.g. "PIR" for a sagittal NIfTI. */
+function storedAxes(r: { perm: number[]; flip: boolean[] }): string {
+  const out = ['', '', ''];
+  r.perm.forEach((src, a) => (out[src] = (r.flip[a] ? 'RAI' : 'LPS')[a]));
+  return out.join('');
 }
