@@ -3,7 +3,8 @@
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
 import { lzfDecompress, LzfError } from './lzf';
-import { recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import type { StreamPlan } from './stream';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
 import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray } from './types';
 
@@ -189,6 +190,67 @@ export function parsePcd(bytes: Uint8Array, fileName: string): CloudParts {
     height: organized ? header.height : undefined,
     viewpoint: header.viewpoint,
     warnings: [...header.warnings, ...parts.warnings],
+  };
+}
+
+/**
+ * A binary PCD read record by record (see stream.ts), or null when the file must be parsed whole:
+ * not binary, coordinates that are not float32, or a body whose size differs from the header's
+ * (the whole-file path reports those). `head` holds at least the header.
+ */
+export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
+  const header = parsePcdHeader(head, fileName);
+  if (header.data !== 'binary') return null;
+  const plan = planColumns(header, fileName);
+  const n = header.points;
+  const pointSize = header.columns.reduce((a, c) => a + c.size * c.count, 0);
+  const expected = n * pointSize;
+  const available = fileSize - header.dataStart;
+  // Trailing bytes (SUSTech's exports have some) are looked at, like the whole-file path does; a
+  // tail longer than a chunk is left to that path.
+  if (pointSize === 0 || available < expected || available - expected > 1 << 20) return null;
+  const warnings: string[] = [];
+  const tailWarnings: string[] = [];
+  const fieldOffsets = recordLayout(header.columns, pointSize, fileName, warnings);
+  const columnAt = (i: number): ColumnSource => ({ start: fieldOffsets[i], stride: pointSize, type: header.columns[i].type!, count: header.columns[i].count });
+  const attributes: NamedColumn[] = plan.attributes.map(({ index, name }) => ({ ...columnAt(index), name }));
+  const decoder = createRecordDecoder(plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], attributes, n);
+  if (!decoder) return null;
+  return {
+    format: 'pcd',
+    bodyStart: header.dataStart,
+    recordSize: pointSize,
+    count: n,
+    decode: decoder.decode,
+    trailer:
+      available > expected
+        ? {
+            start: header.dataStart + expected,
+            end: fileSize,
+            inspect(bytes) {
+              if (!isWhitespace(bytes, 0)) tailWarnings.push(`${fileName}: ${available - expected} bytes after the last point ignored`);
+            },
+          }
+        : undefined,
+    finish(): CloudParts {
+      const { positions, offset, bounds, fields: extracted } = decoder.finish();
+      const fields: PointField[] = [];
+      extracted.forEach((field, k) => {
+        fields.push(...(isPackedColor(header.columns[plan.attributes[k].index]) ? unpackColor(field, n) : [field]));
+      });
+      const organized = header.height > 1;
+      return {
+        positions,
+        offset,
+        bounds,
+        fields,
+        count: n,
+        width: organized ? header.width : undefined,
+        height: organized ? header.height : undefined,
+        viewpoint: header.viewpoint,
+        warnings: [...header.warnings, ...tailWarnings, ...warnings],
+      };
+    },
   };
 }
 
