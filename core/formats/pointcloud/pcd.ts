@@ -2,7 +2,7 @@
  * PCD reader (PCL's Point Cloud Data, versions 0.5 to 0.7): ascii, binary and binary_compressed;
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
-import { lzfDecompress, LzfError } from './lzf';
+import { lzfDecompress, lzfDecompressStream, LzfError } from './lzf';
 import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
 import type { StreamPlan } from './stream';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
@@ -200,6 +200,7 @@ export function parsePcd(bytes: Uint8Array, fileName: string): CloudParts {
  */
 export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
   const header = parsePcdHeader(head, fileName);
+  if (header.data === 'binary_compressed') return compressedStreamPlan(header, head, fileSize, fileName);
   if (header.data !== 'binary') return null;
   const plan = planColumns(header, fileName);
   const n = header.points;
@@ -254,6 +255,61 @@ export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: stri
   };
 }
 
+/**
+ * binary_compressed streamed: the compressed block is fed to the LZF decoder chunk by chunk as it
+ * is read (recordSize 1: the "records" are bytes), so the file is never held whole; the columns are
+ * extracted from the decompressed block at the end. Null when the size fields are not in `head`,
+ * disagree with the header or the file (the whole-file path reports those), or there is no wasm.
+ */
+function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
+  const start = header.dataStart;
+  if (head.length < start + 8) return null;
+  const plan = planColumns(header, fileName);
+  const n = header.points;
+  const widths = header.columns.map((c) => c.size * c.count);
+  const expected = n * widths.reduce((a, b) => a + b, 0);
+  const view = new DataView(head.buffer, head.byteOffset + start, 8);
+  const compressedSize = view.getUint32(0, true);
+  const uncompressedSize = view.getUint32(4, true);
+  if (compressedSize > fileSize - start - 8 || uncompressedSize !== expected || uncompressedSize > compressedSize * LZF_MAX_RATIO + 64) return null;
+  const stream = lzfDecompressStream(uncompressedSize);
+  if (!stream) return null;
+  const corrupt = (e: unknown) => (e instanceof LzfError ? new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt') : e);
+  return {
+    format: 'pcd',
+    bodyStart: start + 8,
+    recordSize: 1,
+    count: compressedSize,
+    decode(bytes) {
+      try {
+        stream.write(bytes);
+      } catch (e) {
+        throw corrupt(e);
+      }
+    },
+    finish(): CloudParts {
+      let body: Uint8Array;
+      try {
+        body = stream.end();
+      } catch (e) {
+        throw corrupt(e);
+      }
+      const fieldOffsets = offsetsOf(widths.map((w) => w * n));
+      const columnAt = (i: number): ColumnSource => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
+      const parts = columnsOf(body, header, plan, columnAt);
+      const organized = header.height > 1;
+      return {
+        ...parts,
+        warnings: [...header.warnings],
+        count: n,
+        width: organized ? header.width : undefined,
+        height: organized ? header.height : undefined,
+        viewpoint: header.viewpoint,
+      };
+    },
+  };
+}
+
 type Plan = ReturnType<typeof planColumns>;
 type BodyParts = Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'warnings' | 'bounds'>;
 
@@ -284,6 +340,12 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
     columnAt = (i) => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
   }
 
+  return { ...columnsOf(body, header, plan, columnAt), warnings };
+}
+
+/** Positions and attribute fields (packed colour unpacked) from a body laid out as `columnAt` says. */
+function columnsOf(body: Uint8Array, header: PcdHeader, plan: Plan, columnAt: (i: number) => ColumnSource): Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'bounds'> {
+  const n = header.points;
   const attributes: NamedColumn[] = plan.attributes.map(({ index, name }) => ({ ...columnAt(index), name }));
   const extracted = extractColumns(body, plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], attributes, n);
   const { positions, offset, bounds } = extracted;
@@ -291,7 +353,7 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
   extracted.fields.forEach((field, k) => {
     fields.push(...(isPackedColor(header.columns[plan.attributes[k].index]) ? unpackColor(field, n) : [field]));
   });
-  return { positions, offset, fields, warnings, bounds };
+  return { positions, offset, fields, bounds };
 }
 
 function decompressBody(bytes: Uint8Array, header: PcdHeader, expected: number, fileName: string): Uint8Array {

@@ -72,6 +72,26 @@ describe('readCloudFile streams record formats and matches the whole-file parse'
     await expectSame(file);
   });
 
+  it('binary_compressed PCD over several chunks (the LZF block fed as it is read), and a corrupt one', async () => {
+    const r = lcg(4);
+    const rows = Array.from({ length: 80_000 }, (_, i) => [(r() - 0.5) * 100, (r() - 0.5) * 100, i % 1000 === 0 ? NaN : r() * 4, r(), packedRgbFloat(i & 255, 3, 9)]);
+    const cols = ['x', 'y', 'z', 'intensity', 'rgb'].map((name) => ({ name, type: 'F' as const, size: 4 as const }));
+    const file = path.join(dir, 'compressed.pcd');
+    const bytes = writePcd(cols, rows, 'binary_compressed');
+    writeFileSync(file, bytes);
+    expect(streamed(file)).toBe(true);
+    await expectSame(file);
+    // Corrupt the middle of the LZF block: same error, same offset, either path.
+    const bad = Buffer.from(bytes);
+    for (let i = 0; i < 64; i++) bad[Math.floor(bad.length * 0.6) + i] = 0xff;
+    const badFile = path.join(dir, 'corrupt.pcd');
+    writeFileSync(badFile, bad);
+    const whole = await parsePointCloud(bad, 'corrupt.pcd').then(() => 'parsed', (e: Error) => e.message);
+    const viaStream = await readCloudFile(badFile).then(() => 'parsed', (e: Error) => e.message);
+    expect(whole).toMatch(/corrupt LZF data/);
+    expect(viaStream).toBe(whole);
+  });
+
   it('float64 coordinates (not streamed) and trailing bytes read as before', async () => {
     const rows = Array.from({ length: 70_000 }, (_, i) => [i * 1e-3, 2, 3]);
     const cols = [{ name: 'x', type: 'F', size: 8 }, { name: 'y', type: 'F', size: 8 }, { name: 'z', type: 'F', size: 8 }] as const;
