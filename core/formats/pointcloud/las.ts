@@ -193,15 +193,9 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
     decodeLasXyz(view, n, first, len, ints, intMin, intMax);
     if (legacy) decodeLegacy(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
     else decodeV14(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scannerChannel!, scanAngle16!, userData, pointSourceId);
-    if (gpsTime) for (let i = 0, p = gpsAt, o = first; i < n; i++, p += len, o++) gpsTime[o] = view.getFloat64(p, true);
-    if (rgb16) {
-      for (let i = 0, p = rgbAt, o = first * 3; i < n; i++, p += len, o += 3) {
-        rgb16[o] = view.getUint16(p, true);
-        rgb16[o + 1] = view.getUint16(p + 2, true);
-        rgb16[o + 2] = view.getUint16(p + 4, true);
-      }
-    }
-    if (nir) for (let i = 0, p = 36, o = first; i < n; i++, p += len, o++) nir[o] = view.getUint16(p, true);
+    if (gpsTime) decodeFloat64(view, n, first, len, gpsAt, gpsTime);
+    if (rgb16) decodeRgb16(view, n, first, len, rgbAt, rgb16);
+    if (nir) decodeUint16(view, n, first, len, 36, nir);
   }
 
   function finish(): CloudParts {
@@ -213,14 +207,8 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
       warnings.push(`${fileName}: header bounds do not contain all points; bounds computed from the points`);
     }
     const center = count > 0 ? chooseOffset(realMin, realMax) : ([0, 0, 0] as Vec3);
-    const [sx, sy, sz] = header.scale;
-    const hx = header.offset[0] - center[0], hy = header.offset[1] - center[1], hz = header.offset[2] - center[2];
-    // In place: each int32 is read before the float32 over it is written.
-    for (let d = 0; d < count * 3; d += 3) {
-      positions[d] = ints[d] * sx + hx;
-      positions[d + 1] = ints[d + 1] * sy + hy;
-      positions[d + 2] = ints[d + 2] * sz + hz;
-    }
+    const shift: Vec3 = [header.offset[0] - center[0], header.offset[1] - center[1], header.offset[2] - center[2]];
+    const bounds = scaleInPlace(ints, positions, count, header.scale, shift, intMin, intMax, center);
     const field = (name: string, type: ScalarType, data: TypedArray): PointField => ({ name, type, count: 1, data });
     const fields: PointField[] = legacy
       ? [
@@ -248,7 +236,7 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
     if (gpsTime) fields.push(field('gps_time', 'float64', gpsTime));
     if (rgb16) fields.push(rgbToUint8(rgb16));
     if (nir) fields.push(field('nir', 'uint16', nir));
-    return { count, positions, offset: center, fields, warnings };
+    return { count, positions, offset: center, fields, warnings, bounds };
   }
 
   return { decode, finish };
@@ -308,6 +296,49 @@ function decodeV14(view: DataView, n: number, first: number, len: number, intens
     user[o] = view.getUint8(p + 17);
     angle[o] = view.getInt16(p + 18, true);
     source[o] = view.getUint16(p + 20, true);
+  }
+}
+
+/**
+ * int32 x y z to float32 positions in place (each int32 is read before the float32 over it is
+ * written). The bounds need no pass over the positions: scaling, adding and rounding to float32
+ * are monotonic, so the stored extremes are those of the integer extremes (computeBounds over the
+ * positions gives the same numbers).
+ */
+function scaleInPlace(ints: Int32Array, positions: Float32Array, count: number, s: Vec3, shift: Vec3, intMin: number[], intMax: number[], offset: Vec3): { min: Vec3; max: Vec3 } {
+  const [sx, sy, sz] = s;
+  const [hx, hy, hz] = shift;
+  const end = count * 3;
+  for (let d = 0; d < end; d += 3) {
+    positions[d] = ints[d] * sx + hx;
+    positions[d + 1] = ints[d + 1] * sy + hy;
+    positions[d + 2] = ints[d + 2] * sz + hz;
+  }
+  if (count === 0) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const min = [0, 0, 0] as Vec3;
+  const max = [0, 0, 0] as Vec3;
+  for (let a = 0; a < 3; a++) {
+    const lo = Math.fround(intMin[a] * s[a] + shift[a]);
+    const hi = Math.fround(intMax[a] * s[a] + shift[a]);
+    min[a] = Math.min(lo, hi) + offset[a];
+    max[a] = Math.max(lo, hi) + offset[a];
+  }
+  return { min, max };
+}
+
+function decodeFloat64(view: DataView, n: number, first: number, len: number, at: number, out: Float64Array): void {
+  for (let i = 0, p = at, o = first; i < n; i++, p += len, o++) out[o] = view.getFloat64(p, true);
+}
+
+function decodeUint16(view: DataView, n: number, first: number, len: number, at: number, out: Uint16Array): void {
+  for (let i = 0, p = at, o = first; i < n; i++, p += len, o++) out[o] = view.getUint16(p, true);
+}
+
+function decodeRgb16(view: DataView, n: number, first: number, len: number, at: number, out: Uint16Array): void {
+  for (let i = 0, p = at, o = first * 3; i < n; i++, p += len, o += 3) {
+    out[o] = view.getUint16(p, true);
+    out[o + 1] = view.getUint16(p + 2, true);
+    out[o + 2] = view.getUint16(p + 4, true);
   }
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePointCloud, planStream, resolveFormat, STREAM_HEAD_BYTES, type ParseOptions, type PointCloud } from '../../../core/formats/pointcloud';
+import { computeBounds } from '../../../core/formats/pointcloud/columns';
 import { packedRgbFloat, writeLas, writePcd } from '../../../tests/helpers/pointcloudWriters';
 import { readCloudFile } from './readCloudFile';
 
@@ -119,6 +120,8 @@ describe('readCloudFile streams record formats and matches the whole-file parse'
       await expectSame(file);
       const cloud = await readCloudFile(file);
       expect(cloud.offset[1]).toBe(4_000_050); // recentred: UTM-sized coordinates keep millimetres
+      // The decoder's bounds (from the integer extremes) are those of the stored positions.
+      expect(cloud.bounds).toEqual(computeBounds(cloud.positions, cloud.offset));
     }
   });
 
