@@ -142,9 +142,9 @@ import sys, time, open3d as o3d
 o3d.utility.set_verbosity_level(o3d.utility.VerbosityLevel.Error)
 t = time.perf_counter(); pc = o3d.io.read_point_cloud(sys.argv[1]); cold = (time.perf_counter() - t) * 1000
 w = []
-for _ in range(4):
+for _ in range(2):
     t = time.perf_counter(); o3d.io.read_point_cloud(sys.argv[1]); w.append((time.perf_counter() - t) * 1000)
-w.sort(); print('{"coldMs": %f, "warmMs": %f, "count": %d}' % (cold, (w[1] + w[2]) / 2, len(pc.points)))
+print('{"coldMs": %f, "warmMs": %f, "count": %d}' % (cold, min(w), len(pc.points)))
 `;
 
 interface Probe {

@@ -3,7 +3,7 @@
  * (float32 x y z intensity ring) and any `.bin` whose record layout the user supplies.
  */
 import { createRecordDecoder, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
-import type { StreamPlan } from './stream';
+import type { StreamPlan } from './types';
 import { BYTES_PER_ELEMENT, PointCloudError, type BinLayout } from './types';
 
 export const KITTI_LAYOUT: BinLayout = {

@@ -3,7 +3,7 @@
  * laz-perf. LAZ is decompressed to plain LAS records first, then read by the same record reader.
  */
 import { chooseOffset, type CloudParts } from './columns';
-import type { StreamPlan } from './stream';
+import type { StreamPlan } from './types';
 import { latin1 } from './text';
 import { createTypedArray, PointCloudError, type LazPerfModule, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
 

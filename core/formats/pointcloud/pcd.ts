@@ -4,7 +4,7 @@
  */
 import { lzfDecompress, lzfDecompressStream, LzfError } from './lzf';
 import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
-import type { StreamPlan } from './stream';
+import type { StreamPlan } from './types';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
 import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray } from './types';
 

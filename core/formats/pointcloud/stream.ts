@@ -11,23 +11,11 @@
  * and errors included, so both paths give the same cloud.
  */
 import { binStreamPlan, KITTI_LAYOUT, NUSCENES_LAYOUT } from './bin';
-import type { CloudParts } from './columns';
 import { lasStreamPlan } from './las';
 import { pcdStreamPlan } from './pcd';
-import type { ParseOptions, PointCloudFormat } from './types';
+import type { ParseOptions, PointCloudFormat, StreamPlan } from './types';
 
-export interface StreamPlan {
-  format: PointCloudFormat;
-  /** Byte offset of the first record. */
-  bodyStart: number;
-  recordSize: number;
-  count: number;
-  /** Decodes `n` whole records (`records` starts at a record boundary) as records first .. first + n - 1. */
-  decode(records: Uint8Array, first: number, n: number): void;
-  /** Bytes after the last record that the plan wants to see (whitespace or not, for a warning). */
-  trailer?: { start: number; end: number; inspect(bytes: Uint8Array): void };
-  finish(): CloudParts;
-}
+export type { StreamPlan };
 
 /** Bytes of the file's start that planStream needs to see (PCD headers are scanned this far). */
 export const STREAM_HEAD_BYTES = 64 * 1024;

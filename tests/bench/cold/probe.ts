@@ -15,7 +15,7 @@ import { readCloudFile } from '../../../main/services/pointcloud/readCloudFile';
 import { indexSources } from '../../../main/services/indexer';
 
 const [mode, target] = process.argv.slice(2);
-const WARM_RUNS = mode === 'index' ? 2 : 4;
+const WARM_RUNS = mode === 'index' ? 1 : 4;
 
 function floor(file: string): number {
   const fd = openSync(file, 'r');
