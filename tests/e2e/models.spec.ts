@@ -35,6 +35,10 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await page.getByTestId('import-model').click();
   await expect(page.getByTestId('model-row').filter({ hasText: 'yolox_nano' })).toHaveCount(1);
   await page.getByTestId('model-row').filter({ hasText: 'yolox_nano' }).click();
+  // The intra-op thread count, decided from the cores (issue #19), is said under the library.
+  const cores = (await import('node:os')).availableParallelism();
+  await expect(page.getByTestId('models-threads')).toHaveText(`CPU inference: ${Math.max(1, Math.min(8, cores - 1))} thread(s) per model, of ${cores} cores (one is left for image decoding and the app)`);
+  await page.screenshot({ path: 'test-results/screens/models-threads.png' });
 
   // Map the model's classes: person -> the project's Pedestrian label, chair -> ignored.
   await page.getByTestId('class-mapping').locator('summary').click();
