@@ -4,9 +4,9 @@
  * Pre-labelling overlaps image k + 1's decode and letterbox (sharp / libvips) with image k's
  * inference (predictor.ts), and the host keeps answering the page meanwhile; so one core is left
  * to them and the rest go to the model: 1 thread on 1-2 cores, cores - 1 above, at most 8 (a
- * detector the size of YOLOX-nano gains nothing past that). Measured on the 2-core development
- * machine: with 2 intra-op threads the pipeline and the model fight over the cores; with 1 the
- * end-to-end throughput stays at >= 0.9 of a bare session.run loop (`npm run bench inference`).
+ * detector the size of YOLOX-nano gains little past that). It was a fixed 2, which on a 2-core
+ * machine let the model take both cores from the decoding. `npm run bench inference` compares the
+ * pipeline with a bare session.run loop at this count and at 1 (docs/models.md, docs/performance.md).
  * DATUM_INFERENCE_THREADS overrides (a number >= 1).
  */
 import { availableParallelism } from 'node:os';
