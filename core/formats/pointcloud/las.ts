@@ -190,8 +190,13 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
 
   function decode(src: Uint8Array, first: number, n: number): void {
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    decodeLasXyz(view, n, first, len, ints, intMin, intMax);
-    if (legacy) decodeLegacy(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
+    // Records that start 4-byte aligned (the host's chunk buffer, LAZ output; not a whole file
+    // whose header has an odd length) are read through typed views: ~2x the DataView loop.
+    if (HOST_LITTLE_ENDIAN && src.byteOffset % 4 === 0 && len % 4 === 0) decodeLasXyzTyped(new Int32Array(src.buffer, src.byteOffset, (n * len) >> 2), n, first, len >> 2, ints, intMin, intMax);
+    else decodeLasXyz(view, n, first, len, ints, intMin, intMax);
+    if (legacy && HOST_LITTLE_ENDIAN && src.byteOffset % 2 === 0 && len % 2 === 0) {
+      decodeLegacyTyped(src, new Uint16Array(src.buffer, src.byteOffset, (n * len) >> 1), n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
+    } else if (legacy) decodeLegacy(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
     else decodeV14(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scannerChannel!, scanAngle16!, userData, pointSourceId);
     if (gpsTime) decodeFloat64(view, n, first, len, gpsAt, gpsTime);
     if (rgb16) decodeRgb16(view, n, first, len, rgbAt, rgb16);
@@ -264,6 +269,45 @@ function decodeLasXyz(view: DataView, n: number, first: number, len: number, int
     if (z > z1) z1 = z;
   }
   intMin[0] = x0; intMin[1] = y0; intMin[2] = z0; intMax[0] = x1; intMax[1] = y1; intMax[2] = z1;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** decodeLasXyz through an Int32Array over 4-byte aligned records (`words` = record length / 4). */
+function decodeLasXyzTyped(i32: Int32Array, n: number, first: number, words: number, ints: Int32Array, intMin: number[], intMax: number[]): void {
+  let x0 = intMin[0], y0 = intMin[1], z0 = intMin[2], x1 = intMax[0], y1 = intMax[1], z1 = intMax[2];
+  for (let i = 0, p = 0, o = first * 3; i < n; i++, p += words, o += 3) {
+    const x = i32[p];
+    const y = i32[p + 1];
+    const z = i32[p + 2];
+    ints[o] = x;
+    ints[o + 1] = y;
+    ints[o + 2] = z;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  intMin[0] = x0; intMin[1] = y0; intMin[2] = z0; intMax[0] = x1; intMax[1] = y1; intMax[2] = z1;
+}
+
+/** decodeLegacy through byte and uint16 views over 2-byte aligned records. */
+function decodeLegacyTyped(u8: Uint8Array, u16: Uint16Array, n: number, first: number, len: number, intensity: Uint16Array, ret: Uint8Array, nret: Uint8Array, cls: Uint8Array, flags: Uint8Array, angle: Int8Array, user: Uint8Array, source: Uint16Array): void {
+  const half = len >> 1;
+  for (let i = 0, p = 0, h = 0, o = first; i < n; i++, p += len, h += half, o++) {
+    intensity[o] = u16[h + 6];
+    const b14 = u8[p + 14];
+    const b15 = u8[p + 15];
+    ret[o] = b14 & 7;
+    nret[o] = (b14 >> 3) & 7;
+    cls[o] = b15 & 31;
+    flags[o] = b15 >> 5;
+    angle[o] = (u8[p + 16] << 24) >> 24;
+    user[o] = u8[p + 17];
+    source[o] = u16[h + 9];
+  }
 }
 
 /** Formats 0-5: bytes 12-19 of each record. */
