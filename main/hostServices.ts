@@ -11,7 +11,9 @@ import { PathGuard } from './services/pathGuard';
 import { ProjectService } from './services/projectService';
 import { ModelService } from './services/models';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version';
+
+export { VERSION };
 
 export interface HostServices {
   projects: ProjectService;

@@ -375,6 +375,9 @@ export const contract = {
         }),
       ),
       problems: z.array(z.object({ path: z.string(), message: z.string() })),
+      /** ONNX Runtime intra-op threads per session, decided from the cores (main/services/inference/threads.ts). */
+      threads: z.number().int().min(1).optional(),
+      cores: z.number().int().min(1).optional(),
     }),
   },
   /** Copy an ONNX model into the project's models/ folder (the path must be one the user may open). */

@@ -55,11 +55,29 @@ function record(result, format) {
   }
 }
 
-// Worker-thread entries are separate files next to the CLI so `new URL('./x.js', import.meta.url)` finds them.
+// The CLI is split (ESM chunks beside cli.js): each command is a dynamic import, so `datum --help`
+// parses a few KB instead of the whole 2 MB host, and a command loads only what it uses (cold start,
+// issue #19). Chunks share one copy of every module, so classes stay one class across chunks.
 record(
   await build({
     ...common,
-    entryPoints: { cli: 'main/cli/index.ts', 'pointcloud-worker': 'main/services/pointcloud/worker.ts', 'inference-worker': 'main/services/inference/worker.ts' },
+    entryPoints: { cli: 'main/cli/index.ts' },
+    outdir: 'dist/main',
+    format: 'esm',
+    splitting: true,
+    // Chunks sit beside cli.js: code in them resolves siblings (workers, ../renderer) from import.meta.url.
+    chunkNames: '[name]-[hash]',
+    banner: { js: esmBanner },
+  }),
+  'esm',
+);
+// Worker-thread entries are separate, self-contained files next to the CLI so
+// `new URL('./x.js', import.meta.url)` finds them, and a packaged app can unpack them alone
+// (electron-builder.yml unpacks dist/main/*-worker.js; a shared chunk would stay inside app.asar).
+record(
+  await build({
+    ...common,
+    entryPoints: { 'pointcloud-worker': 'main/services/pointcloud/worker.ts', 'inference-worker': 'main/services/inference/worker.ts' },
     outdir: 'dist/main',
     format: 'esm',
     banner: { js: esmBanner },

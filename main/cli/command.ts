@@ -1,6 +1,8 @@
-/** A `datum` subcommand. Each lives in main/cli/commands/ and is registered in main/cli/index.ts. */
+/**
+ * A `datum` subcommand. Each lives in main/cli/commands/ and is registered, with its one-line
+ * summary, in main/cli/index.ts (the summary lives there so `datum --help` loads no command).
+ */
 export interface Command {
-  summary: string;
   usage: string;
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string; description: string }>;
   run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>;

@@ -10,6 +10,8 @@ import { cloudParseOptions } from '../../core/formats/pointcloud/projectLayout';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { defaultIntraOpThreads } from './inference/threads';
 import { DatumError } from '../rpc/errors';
 import type { ProjectService } from './projectService';
 import {
@@ -128,9 +130,11 @@ export class ModelService {
     return discoverModels({ projectDir, userDir: this.userModelsDir ?? undefined });
   }
 
-  async info(projectDir?: string): Promise<{ models: ModelInfo[]; problems: { path: string; message: string }[] }> {
+  async info(projectDir?: string): Promise<{ models: ModelInfo[]; problems: { path: string; message: string }[]; threads: number; cores: number }> {
     const { models, problems } = await this.list(projectDir);
     return {
+      threads: defaultIntraOpThreads(),
+      cores: availableParallelism(),
       models: models.map((e) => ({
         id: e.manifest.id,
         name: e.manifest.name,
@@ -231,7 +235,7 @@ export class ModelService {
     const key = `${entry.manifest.id}@${entry.modelPath}`;
     let p = this.predictors.get(key);
     if (!p) {
-      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      this.runtime ??= new InferenceRuntime({ threads: defaultIntraOpThreads() });
       p = openPredictor(this.runtime, entry);
       p.catch(() => this.predictors.delete(key));
       this.predictors.set(key, p);
@@ -243,7 +247,7 @@ export class ModelService {
     const key = `${entry.manifest.id}@${entry.modelPath}`;
     let p = this.detectors.get(key);
     if (!p) {
-      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      this.runtime ??= new InferenceRuntime({ threads: defaultIntraOpThreads() });
       p = openDetector3d(this.runtime, entry);
       p.catch(() => this.detectors.delete(key));
       this.detectors.set(key, p);
@@ -263,7 +267,7 @@ export class ModelService {
     const key = `${entry.manifest.id}@${entry.modelPath}@${entry.decoderPath}`;
     let p = this.sams.get(key);
     if (!p) {
-      this.runtime ??= new InferenceRuntime({ threads: 2 });
+      this.runtime ??= new InferenceRuntime({ threads: defaultIntraOpThreads() });
       p = openSam(this.runtime, entry, 4);
       p.catch(() => this.sams.delete(key));
       this.sams.set(key, p);

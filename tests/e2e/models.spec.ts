@@ -70,6 +70,10 @@ test('import YOLOX, pre-label, accept above threshold, reject one, undo', async 
   await page.getByTestId('model-graph').locator('summary').click();
   await expect(page.getByTestId('model-graph')).toContainText('[1, 3549, 85]');
   await page.getByTestId('model-graph').screenshot({ path: 'test-results/screens/model-graph.png' });
+  // The intra-op thread count, decided from the cores (issue #19), is said under the library.
+  const cores = (await import('node:os')).availableParallelism();
+  await expect(page.getByTestId('models-threads')).toHaveText(`CPU inference: ${Math.max(1, Math.min(8, cores - 1))} thread(s) per model, of ${cores} cores (one is left for image decoding and the app)`);
+  await page.screenshot({ path: 'test-results/screens/models-threads.png' });
 
   // Map the model's classes: person -> the project's Pedestrian label, chair -> ignored.
   await page.getByTestId('class-mapping').locator('summary').click();

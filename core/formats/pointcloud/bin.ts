@@ -2,7 +2,8 @@
  * Headerless binary clouds: KITTI velodyne `.bin` (float32 x y z intensity), nuScenes `.pcd.bin`
  * (float32 x y z intensity ring) and any `.bin` whose record layout the user supplies.
  */
-import { extractColumns, type CloudParts, type ColumnSource } from './columns';
+import { createRecordDecoder, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import type { StreamPlan } from './types';
 import { BYTES_PER_ELEMENT, PointCloudError, type BinLayout } from './types';
 
 export const KITTI_LAYOUT: BinLayout = {
@@ -36,6 +37,35 @@ function validateLayout(layout: BinLayout, fileName: string): void {
   }
 }
 
+function columnsOf(layout: BinLayout): { xyz: [ColumnSource, ColumnSource, ColumnSource]; attributes: NamedColumn[] } {
+  const column = (name: string): ColumnSource => {
+    const f = layout.fields.find((g) => g.name === name)!;
+    return { start: f.offset, stride: layout.stride, type: f.type, count: 1 };
+  };
+  const attributes = layout.fields
+    .filter((f) => !['x', 'y', 'z'].includes(f.name))
+    .map((f) => ({ name: f.name, start: f.offset, stride: layout.stride, type: f.type, count: f.count ?? 1 }));
+  return { xyz: [column('x'), column('y'), column('z')], attributes };
+}
+
+/** A headerless .bin read record by record (see stream.ts); null when parseBin must do it (a partial last record, non-float32 x y z). */
+export function binStreamPlan(fileSize: number, fileName: string, layout: BinLayout, format: StreamPlan['format']): StreamPlan | null {
+  validateLayout(layout, fileName);
+  if (fileSize % layout.stride !== 0) return null;
+  const n = fileSize / layout.stride;
+  const { xyz, attributes } = columnsOf(layout);
+  const decoder = createRecordDecoder(xyz, attributes, n);
+  if (!decoder) return null;
+  return {
+    format,
+    bodyStart: 0,
+    recordSize: layout.stride,
+    count: n,
+    decode: decoder.decode,
+    finish: () => ({ count: n, warnings: [], ...decoder.finish() }),
+  };
+}
+
 export function parseBin(bytes: Uint8Array, fileName: string, layout: BinLayout): CloudParts {
   validateLayout(layout, fileName);
   const warnings: string[] = [];
@@ -45,13 +75,7 @@ export function parseBin(bytes: Uint8Array, fileName: string, layout: BinLayout)
     // Whole records are unambiguous; a partial last record is most likely a truncated copy.
     warnings.push(`${fileName}: file size ${bytes.length} is not a multiple of the ${layout.stride}-byte record; last ${trailing} bytes ignored (truncated file?)`);
   }
-  const column = (name: string): ColumnSource => {
-    const f = layout.fields.find((g) => g.name === name)!;
-    return { start: f.offset, stride: layout.stride, type: f.type, count: 1 };
-  };
-  const attributes = layout.fields
-    .filter((f) => !['x', 'y', 'z'].includes(f.name))
-    .map((f) => ({ name: f.name, start: f.offset, stride: layout.stride, type: f.type, count: f.count ?? 1 }));
-  const { positions, offset, bounds, fields } = extractColumns(bytes, [column('x'), column('y'), column('z')], attributes, n);
+  const { xyz, attributes } = columnsOf(layout);
+  const { positions, offset, bounds, fields } = extractColumns(bytes, xyz, attributes, n);
   return { count: n, positions, offset, fields, warnings, bounds };
 }

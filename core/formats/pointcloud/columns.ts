@@ -109,7 +109,7 @@ function fusedAligned(
   positions: Float32Array,
   extraOffset: number,
   extra: Uint32Array | null,
-): Bounds | null {
+): RawBounds | null {
   const all = extra ? [...offsets, extraOffset] : offsets;
   if (!HOST_LITTLE_ENDIAN || stride % 4 !== 0 || all.some((o) => o % 4 !== 0)) return null;
   const acc = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
@@ -127,7 +127,7 @@ function fusedAligned(
       fusedTyped(f32, offsets, sw, count, positions, first, extraOffset, extra, acc);
     }
   }
-  return finiteBounds(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5]);
+  return acc;
 }
 
 /**
@@ -202,16 +202,19 @@ function fusedTypedExtra(f32: Float32Array, offsets: [number, number, number], s
  * The wasm SIMD kernel (wasm/xyzKernel.ts) when x y z are consecutive in each record, which is
  * how every sensor pipeline we know writes them; null when it does not apply.
  */
-function fusedWasm(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array, extraOffset: number, extra: Uint32Array | null): Bounds | null {
+function fusedWasm(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array, extraOffset: number, extra: Uint32Array | null): RawBounds | null {
   if (!HOST_LITTLE_ENDIAN || offsets[1] !== offsets[0] + 4 || offsets[2] !== offsets[0] + 8) return null;
   const raw = packXyzWasm(src, offsets[0], stride, n, positions, extraOffset, extra);
-  return raw && finiteBounds(raw.min[0], raw.min[1], raw.min[2], raw.max[0], raw.max[1], raw.max[2]);
+  return raw && [raw.min[0], raw.min[1], raw.min[2], raw.max[0], raw.max[1], raw.max[2]];
 }
 
+/** min x y z, max x y z as folded (Infinity / -Infinity when no point was finite). */
+type RawBounds = number[];
+
+const toBounds = (r: RawBounds): Bounds => finiteBounds(r[0], r[1], r[2], r[3], r[4], r[5]);
+
 function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
-  return fusedWasm(src, offsets, stride, n, positions, -1, null)
-    ?? fusedAligned(src, offsets, stride, n, positions, -1, null)
-    ?? fusedFloat32PositionsWithExtra(src, offsets, -1, stride, n, positions, null);
+  return toBounds(fusedRaw(src, offsets, -1, stride, n, positions, null));
 }
 
 /**
@@ -219,10 +222,13 @@ function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number
  * DataView fallback for layouts that are not 4-byte aligned (extra may be null).
  */
 function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array | null): Bounds {
-  if (extra) {
-    const fast = fusedWasm(src, offsets, stride, n, positions, extraOffset, extra) ?? fusedAligned(src, offsets, stride, n, positions, extraOffset, extra);
-    if (fast) return fast;
-  }
+  return toBounds(fusedRaw(src, offsets, extraOffset, stride, n, positions, extra));
+}
+
+/** The fused x y z (+ one 4-byte attribute) pass, with its bounds unfiltered so chunks can be merged. */
+function fusedRaw(src: Uint8Array, offsets: [number, number, number], extraOffset: number, stride: number, n: number, positions: Float32Array, extra: Uint32Array | null): RawBounds {
+  const fast = fusedWasm(src, offsets, stride, n, positions, extraOffset, extra) ?? fusedAligned(src, offsets, stride, n, positions, extraOffset, extra);
+  if (fast) return fast;
   const view = viewOf(src);
   const [ox, oy, oz] = offsets;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
@@ -242,7 +248,7 @@ function fusedFloat32PositionsWithExtra(src: Uint8Array, offsets: [number, numbe
     if (z < z0) z0 = z;
     if (z > z1) z1 = z;
   }
-  return finiteBounds(x0, y0, z0, x1, y1, z1);
+  return [x0, y0, z0, x1, y1, z1];
 }
 
 function finiteBounds(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number): Bounds {
@@ -279,6 +285,52 @@ export function extractColumns(
   const fields = attributes.map((a, i) =>
     i === riderIndex ? { name: a.name, type: a.type, count: 1, data: riderData } : extractField(src, a, n, littleEndian));
   return { positions, offset: [0, 0, 0], bounds, fields };
+}
+
+/**
+ * Decodes a record-major body chunk by chunk into output arrays allocated once, for readers that
+ * stream a file through a small reused buffer instead of holding it whole (the host's
+ * readCloudFile): every byte of the file is read once into cache-warm memory and written once into
+ * the outputs, so fresh memory is touched once (issue #19). Same results as extractColumns over the
+ * whole body. Null when x y z are not little-endian float32 with one stride (those need the bounds
+ * before the first value is stored, to recentre: the caller parses the whole file instead).
+ */
+export interface RecordDecoder {
+  /** Decodes `count` whole records (`src` starts at a record) as records first .. first + count - 1. */
+  decode(src: Uint8Array, first: number, count: number): void;
+  finish(): { positions: Float32Array; offset: Vec3; bounds: Bounds; fields: PointField[] };
+}
+
+export function createRecordDecoder(xyz: [ColumnSource, ColumnSource, ColumnSource], attributes: NamedColumn[], n: number): RecordDecoder | null {
+  if (!fusable(xyz, true)) return null;
+  const stride = xyz[0].stride;
+  const riderIndex = attributes.findIndex((a) => a.count === 1 && BYTES_PER_ELEMENT[a.type] === 4 && a.stride === stride);
+  const positions = new Float32Array(n * 3);
+  const datas = attributes.map((a) => createTypedArray(a.type, n * a.count));
+  const rider = riderIndex >= 0 ? new Uint32Array(datas[riderIndex].buffer) : null;
+  const starts = xyz.map((c) => c.start) as [number, number, number];
+  const acc: RawBounds = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+  return {
+    decode(src, first, count) {
+      if (count <= 0) return;
+      const raw = fusedRaw(src, starts, rider ? attributes[riderIndex].start : -1, stride, count, positions.subarray(first * 3, (first + count) * 3), rider ? rider.subarray(first, first + count) : null);
+      for (let a = 0; a < 3; a++) {
+        if (raw[a] < acc[a]) acc[a] = raw[a];
+        if (raw[a + 3] > acc[a + 3]) acc[a + 3] = raw[a + 3];
+      }
+      attributes.forEach((c, i) => {
+        if (i === riderIndex) return;
+        const size = BYTES_PER_ELEMENT[c.type];
+        copyColumn(src, c.start, c.stride, count, size, c.count, datas[i].subarray(first * c.count, (first + count) * c.count));
+      });
+    },
+    finish: () => ({
+      positions,
+      offset: [0, 0, 0],
+      bounds: toBounds(acc),
+      fields: attributes.map((a, i) => ({ name: a.name, type: a.type, count: a.count, data: datas[i] })),
+    }),
+  };
 }
 
 export type ScalarGetter = (view: DataView, pos: number) => number;

@@ -16,6 +16,7 @@ export { wasmKernelsAvailable } from './wasm/available';
 export { lzfDecompress, LzfError } from './lzf';
 export { KITTI_LAYOUT, NUSCENES_LAYOUT } from './bin';
 export { BinLayoutError, formatBinLayoutSpec, parseBinLayoutSpec } from './binLayout';
+export { planStream, STREAM_HEAD_BYTES, type StreamPlan } from './stream';
 
 /**
  * Decides the format from the content first (PCD / PLY / LAS headers are unambiguous), then from the
@@ -41,16 +42,25 @@ export function detectPointCloudFormat(fileName: string, bytes: Uint8Array | Arr
 }
 
 /**
+ * The format to parse `data` (the whole file, or its first bytes) as: detectPointCloudFormat, with
+ * a user's binLayout taking headerless files. Throws PointCloudError when nothing fits.
+ */
+export function resolveFormat(fileName: string, data: Uint8Array, options: ParseOptions = {}): PointCloudFormat {
+  if (data.length === 0) throw new PointCloudError(fileName, 'file is empty', 'missing-header');
+  let format = detectPointCloudFormat(fileName, data);
+  if (options.binLayout && (format === 'kitti-bin' || format === 'nuscenes-bin' || format === null)) format = 'bin';
+  if (format === null) throw new PointCloudError(fileName, 'unknown point cloud format (expected PCD, PLY, LAS/LAZ or .bin)', 'unknown-format');
+  return format;
+}
+
+/**
  * Parses any supported cloud. Never throws anything but PointCloudError for bad input: unexpected
  * internal failures (e.g. an allocation too large) are wrapped with the file name too.
  */
 export async function parsePointCloud(bytes: Uint8Array | ArrayBuffer, fileName: string, options: ParseOptions = {}): Promise<PointCloud> {
   const started = performance.now();
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  if (data.length === 0) throw new PointCloudError(fileName, 'file is empty', 'missing-header');
-  let format = detectPointCloudFormat(fileName, data);
-  if (options.binLayout && (format === 'kitti-bin' || format === 'nuscenes-bin' || format === null)) format = 'bin';
-  if (format === null) throw new PointCloudError(fileName, 'unknown point cloud format (expected PCD, PLY, LAS/LAZ or .bin)', 'unknown-format');
+  const format = resolveFormat(fileName, data, options);
   let parts: CloudParts;
   try {
     parts = await parseAs(format, data, fileName, options);
@@ -58,6 +68,11 @@ export async function parsePointCloud(bytes: Uint8Array | ArrayBuffer, fileName:
     if (e instanceof PointCloudError) throw e;
     throw new PointCloudError(fileName, `cannot read ${format} data: ${(e as Error)?.message ?? String(e)}`, 'corrupt');
   }
+  return assembleCloud(format, parts, fileName, options, started);
+}
+
+/** The cloud from a parser's parts (either path: whole file or streamed): NaN removal, bounds, timing. */
+export function assembleCloud(format: PointCloudFormat, parts: CloudParts, fileName: string, options: ParseOptions, started: number): PointCloud {
   if (options.dropNaN) {
     const before = parts.count;
     parts = dropNonFinite(parts);

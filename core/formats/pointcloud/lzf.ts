@@ -3,7 +3,7 @@
  * so corrupt input ends in a `LzfError` instead of garbage or an out-of-range loop.
  */
 
-import { lzfDecompressWasm, type LzfFailure } from './wasm/lzfKernel';
+import { lzfDecompressWasm, lzfStreamWasm, type LzfFailure } from './wasm/lzfKernel';
 
 export class LzfError extends Error {}
 
@@ -17,6 +17,26 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
   if (result === null) return lzfDecompressJs(input, outputLength);
   if (result instanceof Uint8Array) return result;
   throw new LzfError(failureMessage(result, outputLength));
+}
+
+/**
+ * lzfDecompress fed piece by piece (see lzfStreamWasm): same bytes, same errors (LzfError). Null
+ * where the wasm kernel is unavailable; the caller then decompresses the whole block.
+ */
+export function lzfDecompressStream(outputLength: number): { write(input: Uint8Array): void; end(): Uint8Array } | null {
+  const stream = lzfStreamWasm(outputLength);
+  if (!stream) return null;
+  return {
+    write(input) {
+      const failure = stream.write(input);
+      if (failure) throw new LzfError(failureMessage(failure, outputLength));
+    },
+    end() {
+      const result = stream.end();
+      if (result instanceof Uint8Array) return result;
+      throw new LzfError(failureMessage(result, outputLength));
+    },
+  };
 }
 
 function failureMessage(failure: LzfFailure, outputLength: number): string {

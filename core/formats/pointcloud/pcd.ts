@@ -2,8 +2,9 @@
  * PCD reader (PCL's Point Cloud Data, versions 0.5 to 0.7): ascii, binary and binary_compressed;
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
-import { lzfDecompress, LzfError } from './lzf';
-import { recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import { lzfDecompress, lzfDecompressStream, LzfError } from './lzf';
+import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
+import type { StreamPlan } from './types';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
 import { createTypedArray, PointCloudError, type PointField, type ScalarType, type TypedArray } from './types';
 
@@ -192,6 +193,123 @@ export function parsePcd(bytes: Uint8Array, fileName: string): CloudParts {
   };
 }
 
+/**
+ * A binary PCD read record by record (see stream.ts), or null when the file must be parsed whole:
+ * not binary, coordinates that are not float32, or a body whose size differs from the header's
+ * (the whole-file path reports those). `head` holds at least the header.
+ */
+export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
+  const header = parsePcdHeader(head, fileName);
+  if (header.data === 'binary_compressed') return compressedStreamPlan(header, head, fileSize, fileName);
+  if (header.data !== 'binary') return null;
+  const plan = planColumns(header, fileName);
+  const n = header.points;
+  const pointSize = header.columns.reduce((a, c) => a + c.size * c.count, 0);
+  const expected = n * pointSize;
+  const available = fileSize - header.dataStart;
+  // Trailing bytes (SUSTech's exports have some) are looked at, like the whole-file path does; a
+  // tail longer than a chunk is left to that path.
+  if (pointSize === 0 || available < expected || available - expected > 1 << 20) return null;
+  const warnings: string[] = [];
+  const tailWarnings: string[] = [];
+  const fieldOffsets = recordLayout(header.columns, pointSize, fileName, warnings);
+  const columnAt = (i: number): ColumnSource => ({ start: fieldOffsets[i], stride: pointSize, type: header.columns[i].type!, count: header.columns[i].count });
+  const attributes: NamedColumn[] = plan.attributes.map(({ index, name }) => ({ ...columnAt(index), name }));
+  const decoder = createRecordDecoder(plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], attributes, n);
+  if (!decoder) return null;
+  return {
+    format: 'pcd',
+    bodyStart: header.dataStart,
+    recordSize: pointSize,
+    count: n,
+    decode: decoder.decode,
+    trailer:
+      available > expected
+        ? {
+            start: header.dataStart + expected,
+            end: fileSize,
+            inspect(bytes) {
+              if (!isWhitespace(bytes, 0)) tailWarnings.push(`${fileName}: ${available - expected} bytes after the last point ignored`);
+            },
+          }
+        : undefined,
+    finish(): CloudParts {
+      const { positions, offset, bounds, fields: extracted } = decoder.finish();
+      const fields: PointField[] = [];
+      extracted.forEach((field, k) => {
+        fields.push(...(isPackedColor(header.columns[plan.attributes[k].index]) ? unpackColor(field, n) : [field]));
+      });
+      const organized = header.height > 1;
+      return {
+        positions,
+        offset,
+        bounds,
+        fields,
+        count: n,
+        width: organized ? header.width : undefined,
+        height: organized ? header.height : undefined,
+        viewpoint: header.viewpoint,
+        warnings: [...header.warnings, ...tailWarnings, ...warnings],
+      };
+    },
+  };
+}
+
+/**
+ * binary_compressed streamed: the compressed block is fed to the LZF decoder chunk by chunk as it
+ * is read (recordSize 1: the "records" are bytes), so the file is never held whole; the columns are
+ * extracted from the decompressed block at the end. Null when the size fields are not in `head`,
+ * disagree with the header or the file (the whole-file path reports those), or there is no wasm.
+ */
+function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
+  const start = header.dataStart;
+  if (head.length < start + 8) return null;
+  const plan = planColumns(header, fileName);
+  const n = header.points;
+  const widths = header.columns.map((c) => c.size * c.count);
+  const expected = n * widths.reduce((a, b) => a + b, 0);
+  const view = new DataView(head.buffer, head.byteOffset + start, 8);
+  const compressedSize = view.getUint32(0, true);
+  const uncompressedSize = view.getUint32(4, true);
+  if (compressedSize > fileSize - start - 8 || uncompressedSize !== expected || uncompressedSize > compressedSize * LZF_MAX_RATIO + 64) return null;
+  const stream = lzfDecompressStream(uncompressedSize);
+  if (!stream) return null;
+  const corrupt = (e: unknown) => (e instanceof LzfError ? new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt') : e);
+  return {
+    format: 'pcd',
+    bodyStart: start + 8,
+    recordSize: 1,
+    count: compressedSize,
+    decode(bytes) {
+      try {
+        stream.write(bytes);
+      } catch (e) {
+        throw corrupt(e);
+      }
+    },
+    finish(): CloudParts {
+      let body: Uint8Array;
+      try {
+        body = stream.end();
+      } catch (e) {
+        throw corrupt(e);
+      }
+      const fieldOffsets = offsetsOf(widths.map((w) => w * n));
+      const columnAt = (i: number): ColumnSource => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
+      const parts = columnsOf(body, header, plan, columnAt);
+      const organized = header.height > 1;
+      return {
+        ...parts,
+        warnings: [...header.warnings],
+        count: n,
+        width: organized ? header.width : undefined,
+        height: organized ? header.height : undefined,
+        viewpoint: header.viewpoint,
+      };
+    },
+  };
+}
+
 type Plan = ReturnType<typeof planColumns>;
 type BodyParts = Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'warnings' | 'bounds'>;
 
@@ -222,6 +340,12 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
     columnAt = (i) => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
   }
 
+  return { ...columnsOf(body, header, plan, columnAt), warnings };
+}
+
+/** Positions and attribute fields (packed colour unpacked) from a body laid out as `columnAt` says. */
+function columnsOf(body: Uint8Array, header: PcdHeader, plan: Plan, columnAt: (i: number) => ColumnSource): Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'bounds'> {
+  const n = header.points;
   const attributes: NamedColumn[] = plan.attributes.map(({ index, name }) => ({ ...columnAt(index), name }));
   const extracted = extractColumns(body, plan.axes.map(columnAt) as [ColumnSource, ColumnSource, ColumnSource], attributes, n);
   const { positions, offset, bounds } = extracted;
@@ -229,7 +353,7 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
   extracted.fields.forEach((field, k) => {
     fields.push(...(isPackedColor(header.columns[plan.attributes[k].index]) ? unpackColor(field, n) : [field]));
   });
-  return { positions, offset, fields, warnings, bounds };
+  return { positions, offset, fields, bounds };
 }
 
 function decompressBody(bytes: Uint8Array, header: PcdHeader, expected: number, fileName: string): Uint8Array {

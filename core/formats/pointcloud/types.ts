@@ -122,3 +122,19 @@ export function createTypedArray(type: ScalarType, length: number): TypedArray {
     case 'uint32': return new Uint32Array(length);
   }
 }
+
+/** How the host streams a record file (see stream.ts, which makes these). */
+export interface StreamPlan {
+  format: PointCloudFormat;
+  /** Byte offset of the first record. */
+  bodyStart: number;
+  recordSize: number;
+  count: number;
+  /** Decodes `n` whole records (`records` starts at a record boundary) as records first .. first + n - 1. */
+  decode(records: Uint8Array, first: number, n: number): void;
+  /** Bytes after the last record that the plan wants to see (whitespace or not, for a warning). */
+  trailer?: { start: number; end: number; inspect(bytes: Uint8Array): void };
+  /** The cloud's parts (columns.ts's CloudParts, spelled out here so types.ts imports nothing). */
+  finish(): Omit<PointCloud, 'format' | 'bounds' | 'decode'> & { bounds?: { min: Vec3; max: Vec3 } };
+}
+

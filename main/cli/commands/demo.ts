@@ -6,7 +6,6 @@ import { generateDemo } from '../../services/demo/generate';
 import { DatumError } from '../../rpc/errors';
 
 export const demo: Command = {
-  summary: 'write the demo project (images, an image sequence, a LiDAR sequence with camera) into a folder',
   usage: 'datum demo <dir>',
   options: { ...jsonOpt },
   async run({ values, positionals }) {

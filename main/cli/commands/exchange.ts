@@ -56,7 +56,6 @@ function formatList(kind: 'import' | 'export'): string {
 }
 
 export const importCommand: Command = {
-  summary: 'import annotations in a known format into a project',
   usage: 'datum import <format> <src> <project> [--create] [--merge | --replace] [--json]',
   options: {
     create: { type: 'boolean', description: 'make the project if <project> has no datum.json' },
@@ -93,7 +92,6 @@ export const importCommand: Command = {
 };
 
 export const exportCommand: Command = {
-  summary: 'export a project\'s annotations in a known format',
   usage: 'datum export <format> <project> <out> [--include-predictions] [--json]',
   options: {
     'include-predictions': { type: 'boolean', description: 'also write model predictions nobody has accepted yet (with their scores where the format has a place)' },

@@ -6,7 +6,6 @@ import { DatumError } from '../../rpc/errors';
 import { parseBinLayoutSpec } from '../../../core/formats/pointcloud/binLayout';
 
 export const inspect: Command = {
-  summary: 'print the basic properties of a file or folder (point cloud, image, video, DICOM, NIfTI)',
   usage: 'datum inspect <file> [--layout <spec>] [--drop-nan] [--json]',
   options: {
     ...jsonOpt,

@@ -64,7 +64,6 @@ function planText(plan: ImportPlan, sample?: SampleCheck): string {
 }
 
 export const models: Command = {
-  summary: 'the model library: list models and their execution provider, import an ONNX model, run one on a file; trained versions: list, promote, roll back',
   usage:
     'datum models list [--project P] [--json]\n       datum models import <model.onnx> --preset yolox|yolov5|yolov8|ultraface|pointpillars [--classes classes.txt] [--id ID] [--manifest partial.json] [--project P]\n       datum models run <model-id|manifest.json> <file> [--project P] [--json]\n       datum models versions <project> [--model ID] [--json]\n       datum models promote <project> --model ID --version N [--json]\n       datum models rollback <project> --model ID [--version N|base] [--json]',
   options: {
@@ -128,7 +127,6 @@ export const models: Command = {
 };
 
 export const propose3d: Command = {
-  summary: 'built-in 3D box proposals for a point cloud (ground removal, clustering, box fitting, size priors)',
   usage: 'datum propose3d <cloud> [--min-score S] [--json]',
   options: { 'min-score': { type: 'string', description: `drop proposals below this probability (default ${DEFAULT_PROPOSAL_THRESHOLD})` }, ...jsonOpt },
   async run({ values, positionals }) {
@@ -141,7 +139,6 @@ export const propose3d: Command = {
 };
 
 export const prelabel: Command = {
-  summary: "pre-label a project's images (2D models) or point clouds (proposals3d, pointpillars) with a model (resumable: 2D models skip items already pre-labelled by them; 3D models add only boxes the document does not know, so rejected ones never come back)",
   usage: 'datum prelabel <project> --model <id> [--json]',
   options: { model: { type: 'string', description: 'model id from `datum models list`' }, ...jsonOpt },
   async run({ values, positionals }) {

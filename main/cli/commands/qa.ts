@@ -33,7 +33,6 @@ export async function runProjectQa(dir: string, config: QaConfig, warn: (w: stri
 }
 
 export const qa: Command = {
-  summary: 'check a project\'s annotations (sizes, duplicates, tracks, attributes, points, predictions)',
   usage: 'datum qa <project> [--config file] [--fail-on error|warning] [--json]',
   options: {
     config: { type: 'string', description: 'QA configuration JSON (default: <project>/qa.json, else built-in)' },

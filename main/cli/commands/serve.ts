@@ -8,7 +8,6 @@ import { startHeadlessHost } from '../../server/headlessHost';
 import { DatumError } from '../../rpc/errors';
 
 export const serve: Command = {
-  summary: 'serve the app and its services over HTTP + WebSocket (headless host)',
   usage: 'datum serve <project-dir> [--port N] [--host ADDR] [--allow DIR]...',
   options: {
     port: { type: 'string', description: 'port to listen on (default: a free one)' },

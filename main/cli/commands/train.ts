@@ -32,7 +32,6 @@ export function formatVersions(v: ModelVersions): string {
 }
 
 export const train: Command = {
-  summary: "train a new model version from a project's reviewed labels (local back end: 3D proposal scorer, 2D acceptance model) and promote it when it is better",
   usage: `datum train <project> --task ${TRAINING_TASKS.join('|')} [--backend ${TRAINING_BACKENDS.join('|')}] [--model ID] [--val-fraction F] [--seed N] [--promote auto|always|never] [--backend-options options.json] [--json]`,
   options: {
     task: { type: 'string', description: `what to train: ${TRAINING_TASKS.join(', ')}` },

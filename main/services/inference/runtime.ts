@@ -7,19 +7,19 @@
  * vitest/tsx) it starts worker.ts through tsx's loader.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IoInfo, LoadResult, Provider, WorkerReply, WorkerRequest } from './protocol';
 import type { TensorData, Tensors } from './types';
 import { unpackedUrl } from '../packaging/asar';
+import { defaultIntraOpThreads } from './threads';
 
 export type { Provider, IoInfo, LoadResult } from './protocol';
 
 export interface RuntimeOptions {
   /** Worker entry; defaults to inference-worker.js beside the bundle, or worker.ts from source. */
   workerUrl?: URL;
-  /** ONNX Runtime intra-op threads per session (default: half the cores, 1..4). */
+  /** ONNX Runtime intra-op threads per session (default: defaultIntraOpThreads(), from the cores). */
   threads?: number;
   /** Providers to try, in order (default: `defaultProviders()`, or DATUM_INFERENCE_PROVIDERS=cuda,cpu). */
   providers?: Provider[];
@@ -86,7 +86,7 @@ export class InferenceRuntime {
 
   constructor(options: RuntimeOptions = {}) {
     this.workerUrl = options.workerUrl ?? defaultWorkerUrl();
-    this.threads = options.threads ?? Math.max(1, Math.min(4, Math.floor(navigatorCores() / 2)));
+    this.threads = options.threads ?? defaultIntraOpThreads();
     this.providers = options.providers ?? defaultProviders();
   }
 
@@ -213,6 +213,3 @@ export class InferenceRuntime {
   }
 }
 
-function navigatorCores(): number {
-  return availableParallelism();
-}

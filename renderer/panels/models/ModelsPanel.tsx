@@ -61,6 +61,11 @@ export function ModelsPanel() {
           <h2>{t('models.library')}</h2>
         </div>
         {list && list.models.length === 0 ? <p className="muted">{t('models.none')}</p> : null}
+        {list?.threads ? (
+          <p className="muted small" data-testid="models-threads">
+            {t('models.threads', { threads: list.threads, cores: list.cores ?? list.threads })}
+          </p>
+        ) : null}
         <table className="models-table" data-testid="models-table">
           <thead>
             <tr>

@@ -84,3 +84,58 @@ export function lzfDecompressWasm(input: Uint8Array, outputLength: number): Uint
   if (op !== outEnd) return { kind: 'short-output', produced: op - OUT };
   return new Uint8Array(memory.buffer, OUT, outputLength);
 }
+
+/**
+ * The same decoder fed piece by piece (a file read in chunks: no whole compressed block in memory).
+ * `write` takes any number of bytes; a token cut by a piece's end is carried to the next one.
+ * Null when the kernel is unavailable here (the caller decodes the whole block instead).
+ */
+export function lzfStreamWasm(outputLength: number): { write(input: Uint8Array): LzfFailure | null; end(): Uint8Array | LzfFailure } | null {
+  const module = getModule();
+  if (!module) return null;
+  const IN = 0;
+  const OUT = CHUNK + SLACK;
+  const pages = Math.ceil((OUT + outputLength + SLACK) / PAGE);
+  if (pages > MAX_PAGES) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LzfExports;
+  const bytes = new Uint8Array(memory.buffer);
+  const outEnd = OUT + outputLength;
+  let op = OUT;
+  /** Input bytes before the start of the IN region (for the failure offsets, as the whole decoder reports them). */
+  let base = 0;
+  let carried = 0; // bytes at IN not consumed yet (an unfinished token, < 64)
+  const run = (length: number, final: number): LzfFailure | null => {
+    const status = k.decode(IN, IN + length, op, outEnd, OUT, final);
+    const reached = (k.ip.value as number) - IN;
+    op = k.op.value as number;
+    if (status >= 2) return { kind: FAILURES[status] ?? 'overruns-output', at: base + reached } as LzfFailure;
+    base += reached;
+    carried = length - reached;
+    if (carried) bytes.copyWithin(IN, IN + reached, IN + length);
+    return null;
+  };
+  return {
+    write(input) {
+      for (let at = 0; at < input.length; ) {
+        const take = Math.min(CHUNK - carried, input.length - at);
+        bytes.set(input.subarray(at, at + take), IN + carried);
+        at += take;
+        const failure = run(carried + take, 0);
+        if (failure) return failure;
+      }
+      return null;
+    },
+    end() {
+      const failure = run(carried, 1);
+      if (failure) return failure;
+      if (op !== outEnd) return { kind: 'short-output', produced: op - OUT };
+      return new Uint8Array(memory.buffer, OUT, outputLength);
+    },
+  };
+}
