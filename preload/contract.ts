@@ -52,6 +52,8 @@ export const ItemSummary = z.object({
       instances: z.number().int().nonnegative(),
       rows: z.number().int().optional(),
       columns: z.number().int().optional(),
+      /** Colour (RGB, YBR, palette): opened with the image tools, frames via `/blob/dicom-frame/<id>/<n>`. */
+      color: z.boolean().optional(),
     })
     .optional(),
 });

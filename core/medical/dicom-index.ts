@@ -26,6 +26,8 @@ export interface DicomHeaderSummary {
   rows?: number;
   columns?: number;
   frames: number;
+  /** RGB / YBR / palette colour: shown as 2D images (or frame sequences) with the image tools. */
+  color?: boolean;
 }
 
 /** Non-image storage SOP classes by UID prefix (PS3.4 B.5): listed as objects, never as slices. */
@@ -109,6 +111,8 @@ export function summarizeHeader(bytes: Uint8Array, file: string): DicomHeaderSum
   if (seriesNumber !== undefined) out.seriesNumber = seriesNumber;
   if (rows) out.rows = rows;
   if (columns) out.columns = columns;
+  const photometric = str('x00280004') ?? '';
+  if (hasPixels && ((ds.uint16('x00280002') ?? 1) === 3 || photometric === 'PALETTE COLOR')) out.color = true;
   return out;
 }
 
@@ -180,6 +184,7 @@ export interface IndexedDicom {
   frames: number;
   rows?: number;
   columns?: number;
+  color?: boolean;
 }
 
 const dirOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
@@ -213,10 +218,13 @@ export function groupIndexedDicom(summaries: DicomHeaderSummary[]): IndexedDicom
     if (s.seriesNumber !== undefined) e.seriesNumber = s.seriesNumber;
     if (s.rows) e.rows = s.rows;
     if (s.columns) e.columns = s.columns;
+    if (s.color) e.color = true;
     return e;
   };
   for (const s of summaries) {
-    if (s.kind !== 'image' || !s.seriesInstanceUid) {
+    // Colour images are 2D pictures (ultrasound, endoscopy, photos): one item per file, opened
+    // with the image tools rather than stacked into a volume.
+    if (s.kind !== 'image' || !s.seriesInstanceUid || s.color) {
       if (s.kind !== 'DICOMDIR') out.push(asFile(s));
       continue;
     }

@@ -185,6 +185,7 @@ async function dicomPending(root: string, candidates: string[], dicomdirs: strin
     if (e.seriesNumber !== undefined) dicom.seriesNumber = e.seriesNumber;
     if (e.rows) dicom.rows = e.rows;
     if (e.columns) dicom.columns = e.columns;
+    if (e.color) dicom.color = true;
     if (e.type === 'series') {
       const shared = (perFolder.get(e.rel) ?? 0) > 1;
       out.push({ rel: e.rel, modality: 'dicom-series', frames: e.frames, dicom, ...(shared ? { idKey: `${e.rel}#${e.seriesInstanceUid}` } : {}) });
