@@ -65,6 +65,41 @@ describe('indexer: DICOM grouped by Study / Series Instance UID', () => {
     expect(items.filter((i) => i.name.startsWith('copies/')).map((i) => i.modality)).toEqual(['dicom', 'dicom']);
   });
 
+  it('reads a header longer than the 16 KB head (a big private element before Pixel Data)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'datum-dicomidx-'));
+    const study = newUid();
+    const series = newUid();
+    for (let k = 0; k < 2; k++) {
+      const sop = newUid();
+      const ct = '1.2.840.10008.5.1.4.1.1.2';
+      const bytes = writePart10(
+        [
+          el(0x00080016, 'UI', ct),
+          el(0x00080018, 'UI', sop),
+          el(0x00080060, 'CS', 'CT'),
+          el(0x00090010, 'LO', 'VENDOR'),
+          el(0x00091010, 'OB', new Uint8Array(40_000 + k * 7)), // ends the 16 KB head mid-element
+          el(0x0020000d, 'UI', study),
+          el(0x0020000e, 'UI', series),
+          el(0x00280002, 'US', 1),
+          el(0x00280004, 'CS', 'MONOCHROME2'),
+          el(0x00280010, 'US', 4),
+          el(0x00280011, 'US', 4),
+          el(0x00280100, 'US', 16),
+          el(0x00280101, 'US', 16),
+          el(0x00280103, 'US', 0),
+          el(0x7fe00010, 'OW', new Uint8Array(32)),
+        ],
+        ct,
+        sop,
+      );
+      writeFileSync(path.join(root, `big${k}.dcm`), bytes);
+    }
+    const { items } = await index(root);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ modality: 'dicom-series', frames: 2, dicom: { kind: 'image', rows: 4, columns: 4 } });
+  });
+
   it.skipIf(!hasData)('reads the real DICOMDIRs and lists their series; single images stay single', async () => {
     const { items } = await index(DATA);
     const series = items.filter((i) => i.modality === 'dicom-series');

@@ -2,7 +2,7 @@
  * The indexer's DICOM pass: reads the headers of DICOM candidates (`.dcm`, `.dicom`, `.ima` and
  * files without an extension such as `IM000001`, kept only when they carry the `DICM` preamble)
  * and groups them by StudyInstanceUID / SeriesInstanceUID (core/medical/dicom-index.ts). Files
- * a DICOMDIR lists take their UIDs from its records, unread. Only the first HEAD_BYTES of a
+ * a DICOMDIR lists take their UIDs from its records, unread. Only the first HEAD_BYTES (16 KB, most headers are a few KB) of a
  * file are read (parsing stops at Pixel Data); a longer header falls back to the whole file.
  * Summaries are cached by path, size and mtime so a rescan reads only what changed.
  */
@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { groupIndexedDicom, isPart10, readDicomDir, summarizeHeader, type DicomHeaderSummary, type IndexedDicom } from '../../core/medical/dicom-index';
 
-const HEAD_BYTES = 64 * 1024;
+const HEAD_BYTES = 16 * 1024;
 const CONCURRENCY = 16;
 const CACHE_LIMIT = 200_000;
 
@@ -47,6 +47,9 @@ async function summarize(root: string, rel: string): Promise<DicomHeaderSummary 
     if (isPart10(bytes)) {
       try {
         summary = summarizeHeader(bytes, rel);
+        // A head cut exactly between two elements parses without error but without Pixel Data:
+        // read the whole file before calling it a non-image object (those are small anyway).
+        if (summary.frames === 0 && bytes.length < st.size) summary = summarizeHeader(new Uint8Array(await fs.readFile(abs)), rel);
       } catch {
         // The header runs past HEAD_BYTES (large private tags, deflated data set): read it all.
         if (bytes.length < st.size) {
