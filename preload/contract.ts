@@ -40,6 +40,23 @@ export const ItemSummary = z.object({
   frames: z.number().int().nonnegative().optional(),
   /** Companion files found beside a point cloud (camera image, calibration), relative to the source. */
   companions: z.record(z.string(), z.string()).optional(),
+  /** DICOM items: what the headers say (grouped by UID in the indexer, main/services/dicomIndex.ts). */
+  dicom: z
+    .object({
+      studyInstanceUid: z.string(),
+      seriesInstanceUid: z.string(),
+      modality: z.string(),
+      /** image, SEG, RTSTRUCT, RTPLAN, RTDOSE, SR, KO, PR or other (non-image objects cannot be opened as volumes). */
+      kind: z.string(),
+      description: z.string().optional(),
+      seriesNumber: z.number().optional(),
+      instances: z.number().int().nonnegative(),
+      rows: z.number().int().optional(),
+      columns: z.number().int().optional(),
+      /** Colour (RGB, YBR, palette): opened with the image tools, frames via `/blob/dicom-frame/<id>/<n>`. */
+      color: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type ItemSummary = z.infer<typeof ItemSummary>;
 

@@ -69,7 +69,7 @@ export const CONFIDENTIALITY_PROFILE: readonly ProfileRow[] = [
   { tag: 0x00102160, name: 'EthnicGroup', action: 'X' },
   { tag: 0x001021b0, name: 'AdditionalPatientHistory', action: 'X' },
   { tag: 0x00104000, name: 'PatientComments', action: 'X' },
-  { tag: 0x00181000, name: 'DeviceSerialNumber', action: 'X' },
+  { tag: 0x00181000, name: 'DeviceSerialNumber', action: 'D', dummy: '0' }, // X/Z/D; Type 1 in Enhanced General Equipment (SEG)
   { tag: 0x00181030, name: 'ProtocolName', action: 'X' },
   { tag: 0x0020000d, name: 'StudyInstanceUID', action: 'U' },
   { tag: 0x0020000e, name: 'SeriesInstanceUID', action: 'U' },
@@ -81,6 +81,7 @@ export const CONFIDENTIALITY_PROFILE: readonly ProfileRow[] = [
   { tag: 0x00400244, name: 'PerformedProcedureStepStartDate', action: 'X' },
   { tag: 0x00400253, name: 'PerformedProcedureStepID', action: 'X' },
   { tag: 0x0040a124, name: 'UID', action: 'U' },
+  { tag: 0x00700084, name: 'ContentCreatorName', action: 'Z' },
   { tag: 0x00880140, name: 'StorageMediaFileSetUID', action: 'U' },
   { tag: 0x30060024, name: 'ReferencedFrameOfReferenceUID', action: 'U' },
 ];

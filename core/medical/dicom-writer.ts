@@ -8,7 +8,7 @@ import { TRANSFER_SYNTAX } from './dicom';
 
 export type VR =
   | 'AE' | 'AS' | 'CS' | 'DA' | 'DS' | 'DT' | 'IS' | 'LO' | 'LT' | 'PN' | 'SH' | 'ST' | 'TM' | 'UI' | 'UT'
-  | 'US' | 'SS' | 'UL' | 'SL' | 'FL' | 'FD' | 'OB' | 'OW' | 'SQ';
+  | 'US' | 'SS' | 'UL' | 'SL' | 'FL' | 'FD' | 'OB' | 'OW' | 'SQ' | 'AT';
 
 export type DicomItem = DicomElement[];
 
@@ -48,7 +48,7 @@ function stringValue(vr: VR, value: DicomElement['value']): string {
 function binaryValue(vr: VR, value: DicomElement['value']): Uint8Array {
   if (value instanceof Uint8Array) return value;
   const values = Array.isArray(value) ? (value as number[]) : [value as number];
-  const size = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, OB: 1, OW: 2 }[vr as 'US'] ?? 1;
+  const size = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, OB: 1, OW: 2, AT: 4 }[vr as 'US'] ?? 1;
   const out = new Uint8Array(values.length * size);
   const v = new DataView(out.buffer);
   values.forEach((x, i) => {
@@ -59,6 +59,11 @@ function binaryValue(vr: VR, value: DicomElement['value']): Uint8Array {
     else if (vr === 'SL') v.setInt32(o, x, true);
     else if (vr === 'FL') v.setFloat32(o, x, true);
     else if (vr === 'FD') v.setFloat64(o, x, true);
+    else if (vr === 'AT') {
+      // Attribute Tag: group then element, each a little-endian 16-bit word.
+      v.setUint16(o, x >>> 16, true);
+      v.setUint16(o + 2, x & 0xffff, true);
+    }
     else out[o] = x;
   });
   return out;
@@ -78,7 +83,7 @@ function valueBytes(e: DicomElement): Uint8Array {
     });
     return concat(parts);
   }
-  const isText = !['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'OB', 'OW'].includes(e.vr);
+  const isText = !['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'OB', 'OW', 'AT'].includes(e.vr);
   let bytes = isText ? encoder.encode(stringValue(e.vr, e.value)) : binaryValue(e.vr, e.value);
   if (bytes.length % 2 === 1) {
     // Values have even length: UI and binary pad with NUL, text with a space.

@@ -57,7 +57,7 @@ function uncompressedFrame(parsed: ParsedDicom, frameIndex: number): Uint8Array 
     if (endByte > el.length) throw new Error(`Pixel Data holds ${el.length} bytes, frame ${frameIndex} needs ${endByte}`);
     return dataSet.byteArray.subarray(el.dataOffset + startByte, el.dataOffset + endByte) as Uint8Array;
   }
-  const frameBytes = pixels * info.samplesPerPixel * (info.bitsAllocated >> 3);
+  const frameBytes = uncompressedFrameBytes(info);
   const start = frameIndex * frameBytes;
   if (start + frameBytes > el.length || el.dataOffset + start + frameBytes > dataSet.byteArray.length) {
     throw new Error(`Pixel Data holds ${Math.min(el.length, dataSet.byteArray.length - el.dataOffset)} bytes, frame ${frameIndex} needs ${start + frameBytes}`);
@@ -65,6 +65,17 @@ function uncompressedFrame(parsed: ParsedDicom, frameIndex: number): Uint8Array 
   const bytes = dataSet.byteArray.slice(el.dataOffset + start, el.dataOffset + start + frameBytes) as Uint8Array;
   if (info.transferSyntaxUid === TRANSFER_SYNTAX.explicitBig && info.bitsAllocated > 8) swapBytes(bytes, info.bitsAllocated >> 3);
   return bytes;
+}
+
+/**
+ * Bytes of one uncompressed frame. YBR_FULL_422 stores two samples per pixel (Y1 Y2 Cb Cr per
+ * horizontal pair, PS3.3 C.7.6.3.1.2), not three: reading it as three made every frame after the
+ * first (and a single frame's length check) fail.
+ */
+export function uncompressedFrameBytes(info: Pick<DicomImageInfo, 'rows' | 'columns' | 'samplesPerPixel' | 'bitsAllocated' | 'photometric'>): number {
+  const pixels = info.rows * info.columns;
+  const samples = info.samplesPerPixel === 3 && info.photometric === 'YBR_FULL_422' ? 2 : info.samplesPerPixel;
+  return pixels * samples * (info.bitsAllocated >> 3);
 }
 
 function swapBytes(bytes: Uint8Array, width: number): void {
@@ -169,17 +180,33 @@ export async function decodeFrame(parsed: ParsedDicom, frameIndex = 0): Promise<
     }
 
     if (info.samplesPerPixel !== 3) throw new Error(`Samples per Pixel ${info.samplesPerPixel} is not supported`);
-    if (bytesPerSample !== 1) throw new Error(`${info.bitsAllocated}-bit colour is not supported`);
+    if (bytesPerSample !== 1 && bytesPerSample !== 2) throw new Error(`${info.bitsAllocated}-bit colour is not supported`);
+    // 16-bit colour (RGB 16/16 from scanners and microscopes) is shown as 8-bit: the top 8 of the
+    // Bits Stored bits, which is what a display of 8 bits per channel can show.
+    const samples8 = bytesPerSample === 2 ? colour16To8(bytes, info.bitsStored || 16) : bytes;
     if (photometric === 'YBR_FULL_422' && !colorIsRgb && UNCOMPRESSED.has(info.transferSyntaxUid)) {
       // Uncompressed 4:2:2 stores Y1 Y2 Cb Cr per pixel pair.
-      return { width, height, pixels: ybr422ToRgb(bytes, width, height), rgb: true };
+      return { width, height, pixels: ybr422ToRgb(samples8, width, height), rgb: true };
     }
-    if (bytes.length < pixels * 3) throw new Error(`decoded ${bytes.length} bytes, expected ${pixels * 3}`);
-    let rgb = planar ? planarToInterleaved(bytes, pixels) : bytes.slice(0, pixels * 3);
+    if (samples8.length < pixels * 3) throw new Error(`decoded ${samples8.length} bytes, expected ${pixels * 3}`);
+    let rgb = planar ? planarToInterleaved(samples8, pixels) : samples8.slice(0, pixels * 3);
     if (!colorIsRgb && (photometric === 'YBR_FULL' || photometric === 'YBR_FULL_422')) rgb = ybrFullToRgb(rgb);
     return { width, height, pixels: rgb, rgb: true };
   } catch (e) {
     if (e instanceof MedicalFormatError) throw e;
     throw new MedicalFormatError(info.file, `cannot decode pixel data (${info.transferSyntaxUid}): ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Little-endian 16-bit samples -> 8 bits: the top 8 of `bitsStored` bits. */
+function colour16To8(bytes: Uint8Array, bitsStored: number): Uint8Array {
+  const n = bytes.length >> 1;
+  const out = new Uint8Array(n);
+  const shift = Math.max(0, bitsStored - 8);
+  const max = (1 << Math.min(bitsStored, 16)) - 1;
+  for (let i = 0; i < n; i++) {
+    const v = (bytes[2 * i] | (bytes[2 * i + 1] << 8)) & max;
+    out[i] = v >> shift;
+  }
+  return out;
 }

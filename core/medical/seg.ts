@@ -34,6 +34,9 @@ export interface SegImport {
   warnings: string[];
 }
 
+/** Software Versions (0018,1020) of the SEG's equipment; bump with the writer's behaviour. */
+export const DATUM_SOFTWARE_VERSION = 'datum-seg-2';
+
 const TAGS = {
   segmentSequence: 'x00620002',
   segmentNumber: 'x00620004',
@@ -160,6 +163,8 @@ export interface SegExportOptions {
   /** With `deidentify`: the Retain UIDs option (UIDs kept, declared with code 113110). */
   retainUids?: boolean;
   seriesDescription?: string;
+  /** Content Creator's Name (0070,0084), Type 2: empty when not given (and emptied by de-identification). */
+  contentCreatorName?: string;
   /** Fixed UIDs (tests); generated when absent. */
   seriesInstanceUid?: string;
   sopInstanceUid?: string;
@@ -220,6 +225,17 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
   const date = now.toISOString().slice(0, 10).replace(/-/g, '');
   const time = now.toISOString().slice(11, 19).replace(/:/g, '');
   const patient: DicomElement[] = Object.entries(PATIENT_STUDY_TAGS).map(([tag, vr]) => el(parseInt(tag.slice(1), 16), vr, src.patient?.[tag] ?? ''));
+  // Multi-frame Dimension module: frames are indexed by segment, then by position along the stack
+  // (DimensionIndexValues [segment number, k + 1] in each Frame Content item), as highdicom does.
+  const dimensionOrganizationUid = newUid();
+  const dimensions: DicomElement[] = [
+    el(0x00209221, 'SQ', [[el(0x00209164, 'UI', dimensionOrganizationUid)]]),
+    el(0x00209222, 'SQ', [
+      [el(0x00209164, 'UI', dimensionOrganizationUid), el(0x00209165, 'AT', 0x0062000b), el(0x00209167, 'AT', 0x0062000a), el(0x00209421, 'LO', 'ReferencedSegmentNumber')],
+      [el(0x00209164, 'UI', dimensionOrganizationUid), el(0x00209165, 'AT', 0x00200032), el(0x00209167, 'AT', 0x00209113), el(0x00209421, 'LO', 'ImagePositionPatient')],
+    ]),
+    el(0x00209311, 'CS', '3D'),
+  ];
 
   const elements: DicomElement[] = [
     ...patient,
@@ -230,6 +246,10 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
     el(0x00080033, 'TM', time),
     el(0x00080060, 'CS', 'SEG'),
     el(0x00080070, 'LO', 'Datum'),
+    // Enhanced General Equipment (Type 1): the equipment that made this SEG is Datum itself.
+    el(0x00081090, 'LO', 'Datum Workstation'),
+    el(0x00181000, 'LO', '1'),
+    el(0x00181020, 'LO', DATUM_SOFTWARE_VERSION),
     el(0x0008103e, 'LO', options.seriesDescription ?? 'Datum segmentation'),
     el(0x00081115, 'SQ', [[el(0x0008114a, 'SQ', reference.sliceUids.map((_, k) => [el(0x00081150, 'UI', refClass), el(0x00081155, 'UI', refUid(k))])), el(0x0020000e, 'UI', src.seriesInstanceUid ?? '')]]),
     el(0x0020000d, 'UI', src.studyInstanceUid),
@@ -237,6 +257,8 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
     el(0x00200011, 'IS', 9000),
     el(0x00200013, 'IS', 1),
     el(0x00200052, 'UI', src.frameOfReferenceUid ?? ''),
+    el(0x00201040, 'LO', ''), // Position Reference Indicator, Type 2
+    ...dimensions,
     el(0x00280002, 'US', 1),
     el(0x00280004, 'CS', 'MONOCHROME2'),
     el(0x00280008, 'IS', frames.length),
@@ -261,6 +283,8 @@ export function writeDicomSeg(map: Labelmap, reference: Volume, segments: Segmen
       ]),
     ),
     el(0x00700080, 'CS', 'SEGMENTATION'),
+    el(0x00700081, 'LO', options.seriesDescription ?? 'Datum segmentation'),
+    el(0x00700084, 'PN', options.contentCreatorName ?? ''),
     el(0x52009229, 'SQ', [[
       el(0x00209116, 'SQ', [[el(0x00200037, 'DS', [...rowDir, ...colDir])]]),
       el(0x00289110, 'SQ', [[el(0x00280030, 'DS', [reference.spacing[1], reference.spacing[0]]), el(0x00180050, 'DS', reference.spacing[2])]]),

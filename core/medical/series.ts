@@ -5,6 +5,7 @@
 import { affineFromColumns, cross, dot, norm, scale, sub } from './affine';
 import { imageFromDataSet, parseDataSet, hasPixelData, type DicomImageInfo, type ParsedDicom } from './dicom';
 import { decodeFrame } from './pixel-data';
+import { VolumeFiller } from './volume-fill';
 import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
 import { defaultWindow } from './window';
 
@@ -179,28 +180,6 @@ function stackSlices(stack: DicomStack): SliceRef[] {
   return slices;
 }
 
-/**
- * Rescaled values are stored as Int16 when every slice has integer slope/intercept and the
- * actual rescaled range fits (typical CT/MR); otherwise Float32. Deciding on the decoded
- * values rather than Bits Stored keeps unsigned 16-bit CT in Int16 when it can.
- */
-function fitsInt16(slices: { info: DicomImageInfo; pixels: ArrayLike<number> }[]): boolean {
-  for (const { info, pixels } of slices) {
-    const { rescaleSlope: m, rescaleIntercept: b } = info;
-    if (!Number.isInteger(m) || !Number.isInteger(b)) return false;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < pixels.length; i++) {
-      const v = pixels[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const ends = [lo * m + b, hi * m + b];
-    if (Math.min(...ends) < -32768 || Math.max(...ends) > 32767) return false;
-  }
-  return true;
-}
-
 export interface VolumeResult {
   volume: Volume;
   /** Slices that failed to decode (left out of the volume). */
@@ -216,35 +195,45 @@ export interface VolumeResult {
 export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
   const errors: FileError[] = [];
   const all = stackSlices(stack);
-  const decoded: { ref: SliceRef; frame: Awaited<ReturnType<typeof decodeFrame>> }[] = [];
-  for (const ref of all) {
+  // Each frame is decoded and written straight into its place in one volume buffer (rescale
+  // fused with the min/max scan, volume-fill.ts); the decoded frame is dropped at once.
+  const decoded: { ref: SliceRef }[] = [];
+  const failed: number[] = [];
+  let filler: VolumeFiller | null = null;
+  let rgbData: Uint8Array | null = null;
+  let nx = 0;
+  let ny = 0;
+  for (let k = 0; k < all.length; k++) {
+    const ref = all[k];
     try {
-      decoded.push({ ref, frame: await decodeFrame(ref.image, ref.frame) });
+      const frame = await decodeFrame(ref.image, ref.frame);
+      if (!filler && !rgbData) {
+        nx = frame.width;
+        ny = frame.height;
+        if (frame.rgb) rgbData = new Uint8Array(nx * ny * all.length * 3);
+        else filler = new VolumeFiller(nx * ny, all.length);
+      }
+      if (frame.width !== nx || frame.height !== ny || frame.rgb !== !!rgbData) throw new Error(`frame is ${frame.width}x${frame.height}${frame.rgb ? ' colour' : ''}, the stack ${nx}x${ny}${rgbData ? ' colour' : ''}`);
+      if (rgbData) rgbData.set(frame.pixels as Uint8Array, k * nx * ny * 3);
+      else filler!.put(k, frame.pixels, ref.image.info.rescaleSlope, ref.image.info.rescaleIntercept);
+      decoded.push({ ref });
     } catch (e) {
+      failed.push(k);
       errors.push({ file: ref.image.info.file, message: errorMessage(e) });
     }
   }
   if (decoded.length === 0) throw new MedicalFormatError(all[0]?.image.info.file ?? '(empty stack)', `no slice could be decoded${errors.length ? `: ${errors[0].message}` : ''}`);
 
   const first = decoded[0].ref.image.info;
-  const nx = first.columns;
-  const ny = first.rows;
   const nz = decoded.length;
-  const rgb = decoded[0].frame.rgb;
-  const sliceVoxels = nx * ny;
-  const int16 = !rgb && fitsInt16(decoded.map((d) => ({ info: d.ref.image.info, pixels: d.frame.pixels })));
-  const data: VoxelArray = rgb ? new Uint8Array(sliceVoxels * nz * 3) : int16 ? new Int16Array(sliceVoxels * nz) : new Float32Array(sliceVoxels * nz);
-  decoded.forEach(({ ref, frame }, k) => {
-    if (rgb) {
-      (data as Uint8Array).set(frame.pixels as Uint8Array, k * sliceVoxels * 3);
-      return;
-    }
-    // Slope/intercept may differ per slice (PET, some MR): apply each slice's own.
-    const { rescaleSlope: m, rescaleIntercept: b } = ref.image.info;
-    const src = frame.pixels;
-    const offset = k * sliceVoxels;
-    for (let i = 0; i < sliceVoxels; i++) data[offset + i] = src[i] * m + b;
-  });
+  const rgb = !!rgbData;
+  let data: VoxelArray;
+  if (rgbData) {
+    const sliceBytes = nx * ny * 3;
+    let to = 0;
+    for (let k = 0; k < all.length; k++) if (!failed.includes(k)) rgbData.copyWithin(to++ * sliceBytes, k * sliceBytes, (k + 1) * sliceBytes);
+    data = failed.length ? rgbData.slice(0, nz * sliceBytes) : rgbData;
+  } else data = filler!.compact(failed, all.length);
 
   const ps = first.pixelSpacing ?? [1, 1];
   const rowDir = first.rowCosines ?? [1, 0, 0];

@@ -1,6 +1,6 @@
 /**
  * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
- * `/blob/source/<sourceId>/<relative path>`, `/blob/volume/<id>` (decoded medical voxels cached by
+ * `/blob/source/<sourceId>/<relative path>`, `/blob/dicom-frame/<id>/<n>` (a colour DICOM frame as PNG), `/blob/volume/<id>` (decoded medical voxels cached by
  * `medical.open`), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles), `/thumb/<id>` and
  * `/thumb/prediction/<id>/<object>/<bev|camera>` (a 3D prediction's crops, ./predictionCrops). Supports HTTP Range so `<video>`
  * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
@@ -14,6 +14,7 @@ import { predictionCrop } from './predictionCrops';
 import { DatumError } from '../rpc/errors';
 import { volumeFile } from './medical';
 import { tileFile } from './tiles';
+import { dicomFramePng } from './dicomColor';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -52,6 +53,12 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
       return { status: 200, headers: { 'content-type': thumb.type, 'cache-control': 'private, max-age=3600' }, body: thumb.data };
     }
     if (parts[0] !== 'blob') return text(404, 'not found');
+    if (parts[1] === 'dicom-frame' && parts.length === 4) {
+      // /blob/dicom-frame/<itemId>/<frame>: a colour DICOM frame as PNG (./dicomColor)
+      const frame = /^\d{1,6}$/.test(parts[3]) ? Number(parts[3]) : -1;
+      const png = await dicomFramePng(projects, parts[2], frame);
+      return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' }, body: png };
+    }
     let file: string;
     if (parts[1] === 'tile' && parts.length === 6) {
       // /blob/tile/<itemId>/<level>/<x>/<y>: a 512 px JPEG tile of the image pyramid (./tiles)

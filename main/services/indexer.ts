@@ -5,10 +5,10 @@
  *
  * Folder conventions:
  *  - a folder holding `sequence.json` is ONE item (an image or point-cloud sequence);
- *  - a folder holding `DICOMDIR` is ONE dicom-series item;
- *  - a folder without subfolders whose .dcm files (two or more) are numbered with one shared
- *    prefix (`1-001.dcm`, `IM0001.dcm`, `slice_12.dcm`) is ONE dicom-series item (decided by
- *    names alone: indexing cannot afford to open files);
+ *  - DICOM (`.dcm` and files without an extension that carry the DICM preamble) is grouped by
+ *    StudyInstanceUID / SeriesInstanceUID read from the headers, DICOMDIRs read for the files
+ *    they list (dicomIndex.ts): a series of several instances is ONE dicom-series item rooted at
+ *    its files' common folder, single instances and non-image objects are dicom items;
  *  - KITTI layout: `velodyne/N.bin` gets companions `image_2/N.png` (`image`), `image_3/N.png`
  *    (`image:image_3`), `calib/N.txt`, `label_2/N.txt`;
  *  - SUSTech layout: `lidar/N.pcd` gets `camera/<cam>/N.jpg` (`image` for the front camera or the
@@ -24,6 +24,7 @@ import path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { ItemSummary, Modality, SourceSpec } from '../../preload/contract';
 import { modalityOf } from './modality';
+import { indexDicom, isDicomCandidate } from './dicomIndex';
 
 /** Folders never indexed: our own state, VCS and dependency folders. */
 const SKIP_DIRS = new Set(['.datum', 'annotations', 'node_modules', '.git', 'models']);
@@ -73,7 +74,9 @@ export async function indexSources(
 
   for (const { spec, absPath } of sources) {
     const files: string[] = []; // relative paths of every file, for companion lookup
-    const pending: { rel: string; modality: Modality; frames?: number }[] = [];
+    const pending: { rel: string; modality: Modality; frames?: number; idKey?: string; dicom?: ItemSummary['dicom'] }[] = [];
+    const dicomCandidates: string[] = [];
+    const dicomdirs: string[] = [];
     const queue: string[] = [''];
     while (queue.length) {
       signal.throwIfAborted();
@@ -93,18 +96,6 @@ export async function indexSources(
         pending.push(await sequenceItem(absPath, relDir));
         continue;
       }
-      if (relDir !== '' && nameSet.has('DICOMDIR')) {
-        pending.push({ rel: relDir, modality: 'dicom-series', frames: names.filter((d) => d.isFile()).length - 1 });
-        continue;
-      }
-      if (relDir !== '') {
-        const frames = numberedDicomSeries(names);
-        if (frames) {
-          pending.push({ rel: relDir, modality: 'dicom-series', frames });
-          scanned += names.length;
-          continue;
-        }
-      }
       for (const d of names) {
         if (d.name.startsWith('.')) continue;
         const rel = relDir ? `${relDir}/${d.name}` : d.name;
@@ -112,8 +103,12 @@ export async function indexSources(
           if (!(relDir === '' && SKIP_DIRS.has(d.name)) && !excluded.has(path.join(absPath, rel))) queue.push(rel);
         } else if (d.isFile()) {
           files.push(rel);
-          const modality = modalityOf(d.name);
-          if (modality) pending.push({ rel, modality });
+          if (d.name === 'DICOMDIR') dicomdirs.push(rel);
+          else if (isDicomCandidate(d.name)) dicomCandidates.push(rel);
+          else {
+            const modality = modalityOf(d.name);
+            if (modality) pending.push({ rel, modality });
+          }
         }
       }
       scanned += names.length;
@@ -121,6 +116,11 @@ export async function indexSources(
         lastReport = scanned;
         onProgress(scanned, pending.length + items.length);
       }
+    }
+
+    if (dicomCandidates.length || dicomdirs.length) {
+      const base = scanned;
+      pending.push(...(await dicomPending(absPath, dicomCandidates, dicomdirs, (read) => onProgress(base + read, pending.length + items.length), signal)));
     }
 
     // Built only when a point cloud needs its companions looked up (a folder of 100k images does not).
@@ -159,7 +159,7 @@ export async function indexSources(
           st = undefined; // unreadable (EACCES, ELOOP): skipped, as before
         }
         if (!st) return;
-        const id = itemId(spec.id, p.rel);
+        const id = itemId(spec.id, p.idKey ?? p.rel);
         const prev = prevById.get(id);
         const mtime = Math.floor(st.mtimeMs);
         const size = st.isDirectory() ? 0 : st.size;
@@ -173,6 +173,7 @@ export async function indexSources(
           status: prev?.status ?? 'new',
         };
         if (p.frames !== undefined) item.frames = p.frames;
+        if (p.dicom) item.dicom = p.dicom;
         const companions = companionsOf.get(p.rel);
         if (companions) item.companions = companions;
         if (!prev) added++;
@@ -190,25 +191,33 @@ export async function indexSources(
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Number of slices when a folder looks like one numbered DICOM series, else 0. */
-export function numberedDicomSeries(names: { name: string; isFile(): boolean; isDirectory(): boolean }[]): number {
-  let prefix: string | null = null;
-  let count = 0;
-  for (const d of names) {
-    if (d.name.startsWith('.')) continue;
-    if (d.isDirectory()) return 0;
-    if (!d.isFile()) continue;
-    if (!/\.dcm$/i.test(d.name)) {
-      if (modalityOf(d.name)) return 0; // other indexable files live here: keep them as items
-      continue;
+/**
+ * Items for the DICOM files of one source, grouped by UID. A series item's id stays the hash of
+ * its folder when the folder holds one series (as before UID grouping, so saved label maps keep
+ * their item); folders with several series add the Series Instance UID to the id.
+ */
+async function dicomPending(root: string, candidates: string[], dicomdirs: string[], onRead: (n: number) => void, signal: AbortSignal) {
+  const { entries, unreadable } = await indexDicom(root, candidates, dicomdirs, onRead, signal);
+  const perFolder = new Map<string, number>();
+  for (const e of entries) if (e.type === 'series') perFolder.set(e.rel, (perFolder.get(e.rel) ?? 0) + 1);
+  const out: { rel: string; modality: Modality; frames?: number; idKey?: string; dicom?: ItemSummary['dicom'] }[] = [];
+  for (const e of entries) {
+    const dicom: NonNullable<ItemSummary['dicom']> = { studyInstanceUid: e.studyInstanceUid, seriesInstanceUid: e.seriesInstanceUid, modality: e.modality, kind: e.kind, instances: e.instances };
+    if (e.description) dicom.description = e.description;
+    if (e.seriesNumber !== undefined) dicom.seriesNumber = e.seriesNumber;
+    if (e.rows) dicom.rows = e.rows;
+    if (e.columns) dicom.columns = e.columns;
+    if (e.color) dicom.color = true;
+    if (e.type === 'series') {
+      const shared = (perFolder.get(e.rel) ?? 0) > 1;
+      out.push({ rel: e.rel, modality: 'dicom-series', frames: e.frames, dicom, ...(shared ? { idKey: `${e.rel}#${e.seriesInstanceUid}` } : {}) });
+    } else {
+      out.push({ rel: e.rel, modality: 'dicom', ...(e.frames > 1 ? { frames: e.frames } : {}), dicom });
     }
-    const m = /^(.*?)\d+\.dcm$/i.exec(d.name);
-    if (!m) return 0;
-    if (prefix === null) prefix = m[1];
-    else if (m[1] !== prefix) return 0;
-    count++;
   }
-  return count >= 2 ? count : 0;
+  // A .dcm file whose header could not be read is still an item: opening it names the problem.
+  for (const rel of unreadable) out.push({ rel, modality: 'dicom' });
+  return out;
 }
 
 async function sequenceItem(root: string, relDir: string): Promise<{ rel: string; modality: Modality; frames: number }> {

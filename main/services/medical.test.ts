@@ -6,7 +6,6 @@ import { MedicalService, volumeFile } from './medical';
 import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { serveBlob } from './blobs';
-import { numberedDicomSeries } from './indexer';
 import { readNifti } from '../../core/medical/nifti';
 import { loadDicomVolume } from '../../core/medical/series';
 import { readDicomSeg } from '../../core/medical/seg';
@@ -29,17 +28,6 @@ describe('label runs', () => {
     expect(runs.length).toBeLessThan(40);
     expect(decodeLabelRuns(runs, data.length)).toEqual(data);
     expect(() => decodeLabelRuns(runs, data.length - 1)).toThrow();
-  });
-});
-
-describe('numbered DICOM folders', () => {
-  const f = (name: string, dir = false) => ({ name, isFile: () => !dir, isDirectory: () => dir });
-  it('groups numbered slices with one prefix and leaves mixed folders alone', () => {
-    expect(numberedDicomSeries([f('1-001.dcm'), f('1-002.dcm'), f('1-003.dcm'), f('niivue-manifest.txt')])).toBe(3);
-    expect(numberedDicomSeries([f('CT_small.dcm'), f('MR_small.dcm')])).toBe(0);
-    expect(numberedDicomSeries([f('IM1.dcm'), f('IM2.dcm'), f('sub', true)])).toBe(0);
-    expect(numberedDicomSeries([f('IM1.dcm'), f('IM2.dcm'), f('photo.png')])).toBe(0);
-    expect(numberedDicomSeries([f('IM1.dcm')])).toBe(0);
   });
 });
 

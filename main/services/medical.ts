@@ -281,7 +281,8 @@ export class MedicalService {
         viewMode = volume.dims[2] <= 1 ? 'single' : 'volume';
       } else if (item.modality === 'dicom' || item.modality === 'dicom-series') {
         format = 'dicom';
-        const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs);
+        if (item.dicom && item.dicom.kind !== 'image') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
+        const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
         ({ volume, errors, warnings, description } = r);
         const { info, dataSet } = r.first;
         hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
@@ -364,9 +365,10 @@ export class MedicalService {
    * DICOM: a series item (a DICOMDIR folder, or a folder of numbered .dcm files of one series;
    * see indexer.ts) reads every file below it; a single .dcm item reads that file alone (a folder
    * of unrelated files, such as copies of one image in several transfer syntaxes, must not merge).
-   * The largest stack wins.
+   * Of a series item's folder only the files of its Series Instance UID count (a scout or another
+   * series beside it is a separate item). The largest stack wins.
    */
-  private async decodeDicom(folder: string | null, file: string) {
+  private async decodeDicom(folder: string | null, file: string, seriesUid?: string) {
     let inputs: DicomInput[];
     if (folder) {
       const files = await listFiles(folder, true);
@@ -375,7 +377,9 @@ export class MedicalService {
       inputs = [{ name: path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) }];
     }
     const grouped = groupDicomFiles(inputs);
-    const stacks: { stack: DicomStack; description?: string }[] = grouped.studies.flatMap((st) => st.series.flatMap((se) => se.stacks.map((stack) => ({ stack, description: se.description }))));
+    const stacks: { stack: DicomStack; description?: string }[] = grouped.studies.flatMap((st) =>
+      st.series.filter((se) => !folder || !seriesUid || se.seriesInstanceUid === seriesUid).flatMap((se) => se.stacks.map((stack) => ({ stack, description: se.description }))),
+    );
     if (stacks.length === 0) {
       const why = grouped.errors[0];
       throw new MedicalFormatError(why?.file ?? path.basename(file), why ? why.message : 'no DICOM images found');

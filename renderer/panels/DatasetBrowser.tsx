@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, useLayoutEffect } from 'react';
+import { dicomDescriptor } from './dicomDescriptor';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary, Modality } from '../../preload/contract';
@@ -172,9 +173,13 @@ function Tile({ item, selected, onOpen, onSelect }: RowProps) {
         <span className={`status-dot status-${item.status}`} title={t(`status.${item.status}`)} />
       </div>
       <div className="tile-name">{item.name.split('/').pop()}</div>
-      <div className="tile-meta muted small">
-        {t(`modality.${item.modality}`)}
-        {item.frames ? ` · ${item.frames}f` : ''}
+      <div className="tile-meta muted small" data-testid="item-meta">
+        {dicomDescriptor(item, t) ?? (
+          <>
+            {t(`modality.${item.modality}`)}
+            {item.frames ? ` · ${item.frames}f` : ''}
+          </>
+        )}
       </div>
     </button>
   );
@@ -187,7 +192,7 @@ function ListRow({ item, selected, onOpen, onSelect }: RowProps) {
     <button className={selected ? 'list-item selected' : 'list-item'} onClick={onSelect} onDoubleClick={onOpen} data-testid="item-row">
       <Icon className="list-icon" name={ICONS[item.modality]} />
       <span className="mono list-name">{item.name}</span>
-      <span className="muted small">{t(`modality.${item.modality}`)}</span>
+      <span className="muted small" data-testid="item-meta">{dicomDescriptor(item, t) ?? t(`modality.${item.modality}`)}</span>
       <span className="muted small">{formatSize(item.size)}</span>
       <span className={`badge status-${item.status}`}>{t(`status.${item.status}`)}</span>
     </button>

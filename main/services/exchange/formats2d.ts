@@ -267,11 +267,15 @@ export async function projectDataset(projects: ProjectService, kind: Kind, warn:
   const info = projects.current();
   if (!info) throw new DatumError('NO_PROJECT', 'no project is open');
   const items: Dataset2DItem[] = [];
-  for (const item of allItems(projects, [kind])) {
+  // Single-frame colour DICOM is annotated with the image tools (renderer/editors/dicomColor), so it
+  // exports as an image; its size comes from the header the indexer read.
+  const colourDicom = (i: ItemSummary) => i.modality === 'dicom' && !!i.dicom?.color && (i.frames ?? 1) <= 1 && !!i.dicom.rows && !!i.dicom.columns;
+  const candidates = kind === 'image' ? allItems(projects, ['image', 'dicom']).filter((i) => i.modality === 'image' || colourDicom(i)) : allItems(projects, [kind]);
+  for (const item of candidates) {
     const file = projects.itemPath(item.id);
     const document = await projects.loadAnnotations(item.id);
     if (kind === 'image') {
-      const size = await imageSizeOf(file);
+      const size = item.modality === 'dicom' ? { width: item.dicom!.columns!, height: item.dicom!.rows! } : await imageSizeOf(file);
       if (!size) {
         warn(`${item.name}: cannot read the image size; left out`);
         continue;

@@ -30,6 +30,7 @@ import { useSegmentation } from './useSegmentation';
 import { applyImported, fromBase64, renumberImported, segmentLut } from './segmentsIo';
 import { ToolsPanel } from './ToolsPanel';
 import { SegmentsPanel } from './SegmentsPanel';
+import { SegmentOpsPanel } from './SegmentOpsPanel';
 import './medical.css';
 
 const ORIENTATIONS: Orientation[] = ['axial', 'coronal', 'sagittal'];
@@ -251,6 +252,7 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
         onInterpolate={interpolate}
         onExport={(k) => void exportAs(k)}
         onImport={(k) => void importAs(k)}
+        extra={<SegmentOpsPanel state={state} dispatch={dispatch} seg={seg} volume={volume} labelmap={labelmap} />}
       />
     </div>
   );

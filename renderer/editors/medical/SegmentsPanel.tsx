@@ -1,5 +1,5 @@
 /** The medical editor's right side: segments with volumes, threshold fill and interpolation, export and import. */
-import type { Dispatch } from 'react';
+import type { Dispatch, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VolumeHeader } from '../../../preload/contract';
 import { fromHex, hex } from './segmentsIo';
@@ -20,6 +20,8 @@ export interface SegmentsPanelProps {
   onInterpolate(): void;
   onExport(kind: 'seg' | 'nifti'): void;
   onImport(kind: 'seg' | 'nifti'): void;
+  /** Shown after the threshold section (the segment operations, SegmentOpsPanel.tsx). */
+  extra?: ReactNode;
 }
 
 export function SegmentsPanel(p: SegmentsPanelProps) {
@@ -85,6 +87,7 @@ export function SegmentsPanel(p: SegmentsPanelProps) {
           </button>
         )}
       </section>
+      {p.extra}
       <section>
         <h4>{t('medical.export')}</h4>
         <label className="mv-check small">

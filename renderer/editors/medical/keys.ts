@@ -40,3 +40,22 @@ export const medicalPolygonKeys = defineKeymap({
     cancel: { keys: ['Escape'], description: 'shortcutsMedical.polygonCancel' },
   },
 });
+
+/**
+ * Whole-segment operations on the active segment (SegmentOpsPanel.tsx, core/medical/segment-ops.ts),
+ * each one undo step. Grow and box threshold use the crosshair as seed / box centre and the
+ * threshold range of the Segments panel.
+ */
+export const medicalSegmentKeys = defineKeymap({
+  id: 'medical-segment',
+  section: 'shortcuts.sections.medical',
+  layer: 'editor',
+  actions: {
+    grow: { keys: ['G'], description: 'medicalOps.keys.grow' },
+    thresholdBox: { keys: ['Shift+T'], description: 'medicalOps.keys.thresholdBox' },
+    removeIslands: { keys: ['Shift+X'], description: 'medicalOps.keys.removeIslands' },
+    keepLargest: { keys: ['Shift+L'], description: 'medicalOps.keys.keepLargest' },
+    fillHoles: { keys: ['Shift+H'], description: 'medicalOps.keys.fillHoles' },
+    smooth: { keys: ['Shift+M'], description: 'medicalOps.keys.smooth' },
+  },
+});

@@ -11,6 +11,7 @@ import { LidarEditor } from '../../editors/lidar/LidarEditor';
 import { ImageEditor } from '../../editors/image/ImageEditor';
 import { ImageSequenceEditor } from '../../editors/image/ImageSequenceEditor';
 import { VideoEditor } from '../../editors/video/VideoEditor';
+import { DicomColorEditor } from '../../editors/dicomColor/DicomColorEditor';
 
 export type ItemViewerComponent = ComponentType<{ item: ItemSummary }>;
 
@@ -35,11 +36,14 @@ const ImageItem: ItemViewerComponent = ({ item }) => {
   return <ImageEditor item={item} src={tiles ? undefined : `/blob/item/${item.id}`} tiles={tiles} />;
 };
 
+/** A DICOM file: colour images (ItemSummary.dicom.color, from the indexer) get the image tools, the rest the medical viewer. */
+const DicomItem: ItemViewerComponent = ({ item }) => (item.dicom?.color ? <DicomColorEditor item={item} /> : <MedicalEditor item={item} />);
+
 export const viewers: Partial<Record<Modality, ItemViewerComponent>> = {
   image: ImageItem,
   video: VideoEditor,
   'image-sequence': ImageSequenceEditor,
-  dicom: MedicalEditor,
+  dicom: DicomItem,
   'dicom-series': MedicalEditor,
   nifti: MedicalEditor,
   pointcloud: LidarEditor,

@@ -1,0 +1,35 @@
+/**
+ * One measurement of the medical bench in a fresh process, so its peak memory (maxRSS) is its own:
+ *  - `floor DIR`: the physical floor — read every file of DIR and copy its pixel bytes (the last
+ *    rows*columns*2 bytes of each uncompressed file) into fresh memory;
+ *  - `build DIR`: what opening the series costs — read every file, parse and group the headers,
+ *    build the Int16 volume.
+ * Prints {ms, peakBytes, volumeBytes} as JSON; peakBytes is maxRSS minus the RSS before the work.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildVolume, groupDicomFiles } from '../../core/medical/series';
+
+const [mode, dir] = process.argv.slice(2);
+const files = readdirSync(dir).sort();
+const FRAME = 512 * 512 * 2;
+global.gc?.();
+const before = process.memoryUsage().rss;
+const t0 = performance.now();
+let volumeBytes = 0;
+if (mode === 'floor') {
+  const out = new Uint8Array(FRAME * files.length);
+  files.forEach((f, k) => {
+    const bytes = readFileSync(path.join(dir, f));
+    out.set(bytes.subarray(bytes.length - FRAME), k * FRAME);
+  });
+  volumeBytes = out.byteLength;
+} else {
+  const inputs = files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(dir, f))) }));
+  const stack = groupDicomFiles(inputs).studies[0].series[0].stacks[0];
+  const { volume } = await buildVolume(stack);
+  volumeBytes = volume.data.byteLength;
+}
+const ms = performance.now() - t0;
+const peakBytes = process.resourceUsage().maxRSS * 1024 - before;
+process.stdout.write(JSON.stringify({ ms, peakBytes, volumeBytes }));
