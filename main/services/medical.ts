@@ -281,7 +281,8 @@ export class MedicalService {
         viewMode = volume.dims[2] <= 1 ? 'single' : 'volume';
       } else if (item.modality === 'dicom' || item.modality === 'dicom-series') {
         format = 'dicom';
-        if (item.dicom && item.dicom.kind !== 'image') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
+        // An RT Dose object is listed by its kind but holds a pixel dose grid, shown in Gy.
+        if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
         ({ volume, errors, warnings, description } = r);
         const { info, dataSet } = r.first;
