@@ -23,8 +23,8 @@ export interface PendingPrediction {
 function topLeft(o: AnnotationObject): [number, number] {
   const g = o.geometry as unknown as Record<string, unknown>;
   if (typeof g.x1 === 'number' && typeof g.y1 === 'number') return [g.y1, g.x1];
-  const pts = g.points as [number, number][] | undefined;
-  if (Array.isArray(pts) && pts.length) return [Math.min(...pts.map((p) => p[1])), Math.min(...pts.map((p) => p[0]))];
+  const pts = g.points as number[] | undefined; // flat [x0, y0, x1, y1, ...]
+  if (Array.isArray(pts) && pts.length >= 2) return [Math.min(...pts.filter((_, i) => i % 2 === 1)), Math.min(...pts.filter((_, i) => i % 2 === 0))];
   return [0, 0];
 }
 
