@@ -109,4 +109,11 @@ test('walk YOLOX pre-labels on a COCO image by keyboard: Tab, Enter, Delete, Shi
   expect(doc.rejected).toEqual([expect.objectContaining({ id: before[1].id, reason: 'rejected', model: (before[1].source as { model: string }).model })]);
   for (const o of rest) expect(!!byId.get(o.id)?.accepted, `${o.id} score ${score(o)}`).toBe(score(o) >= 0.5);
   expect(doc.objects).toHaveLength(before.length - 1);
+
+  // The keys are listed in the shortcuts dialog.
+  await page.getByRole('button', { name: 'Shortcuts' }).click();
+  await expect(page.getByText('Next prediction to review (selects it and brings it into view)')).toBeVisible();
+  await expect(page.getByText('Accept every prediction of this image at or above the review threshold')).toBeVisible();
+  await page.getByText('Next prediction to review (selects it and brings it into view)').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join('test-results', 'image-review-walk-shortcuts.png') });
 });
