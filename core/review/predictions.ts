@@ -18,6 +18,12 @@ import type { AnnotationObject, Cuboid3D, ItemDocument, RejectedPrediction } fro
 import { cuboidsOnFrame } from '../document/cuboidTracks';
 import { bevIoU } from '../lidar/iou';
 
+/**
+ * The default review threshold for 2D predictions: the Models tab's review strip and the image
+ * editor's "accept all above" (Shift+Enter) start from it.
+ */
+export const DEFAULT_REVIEW_THRESHOLD = 0.5;
+
 /** The BEV IoU from which a new prediction is "the same box" as a known one. */
 export const SAME_BOX_IOU = 0.5;
 

@@ -25,7 +25,7 @@ export { declaredKeymaps };
  * app imports first, so the order is fixed here by id; a table not named here comes after these,
  * in declaration order.
  */
-const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'lidar', 'lidar-camera', 'lidar-review', 'lidar-subview', 'lidar-sequence', 'medical', 'medical-polygon', 'medical-segment', 'review-bar', 'review-queue', 'ontology', 'predictions', 'conflict-dialog', 'source-consent', 'profile-dialog'];
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'image-review', 'lidar', 'lidar-camera', 'lidar-review', 'lidar-subview', 'lidar-sequence', 'medical', 'medical-polygon', 'medical-segment', 'review-bar', 'review-queue', 'ontology', 'predictions', 'conflict-dialog', 'source-consent', 'profile-dialog'];
 
 /** Every declared table in the dialog's order. */
 export function dialogTables(): KeymapTable[] {

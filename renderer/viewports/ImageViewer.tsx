@@ -10,6 +10,7 @@ export interface ViewTransform {
 import { useTranslation } from 'react-i18next';
 import { useKeymap } from '../keymap/useKeymap';
 import { parseChord } from '../keymap/keymap';
+import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
 
 /** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
@@ -35,7 +36,10 @@ export function ImageViewer({
   overlay,
   oneToOneKey = '1',
   tiles,
+  reveal,
 }: {
+  /** Bring this image region into view (reveal.ts) whenever a new request (a new object) comes. */
+  reveal?: { rect: Rect; seq: number } | null;
   /** Show a host tile pyramid (only visible tiles, at the level matching the zoom) instead of src. */
   tiles?: TiledImage | null;
   src?: string;
@@ -71,6 +75,13 @@ export function ImageViewer({
   }, [size]);
 
   useEffect(fit, [fit]);
+  const revealSeq = reveal?.seq;
+  useEffect(() => {
+    const el = box.current;
+    if (!reveal || !el || !size) return;
+    setView((v) => revealRect(v, { w: el.clientWidth, h: el.clientHeight }, reveal.rect));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revealSeq, size]);
   // The table declares 1 for 1:1; an editor that uses digits for labels passes another key,
   // handled as a dynamic key (its own table lists it).
   const customOneToOne = oneToOneKey !== '1' ? parseChord(oneToOneKey) : null;

@@ -2,11 +2,32 @@
  * Edits of the image editor as pure functions over the object records (id -> object), so every
  * edit is a record diff (undo, journal) and testable without React.
  */
-import type { AnnotationObject, AttributeValue, Geometry, ItemDocument, LabelSpec } from '../../document/schema';
+import type { AnnotationObject, AttributeValue, Geometry, ItemDocument, LabelSpec, RejectedPrediction } from '../../document/schema';
 import type { RecordMap } from '../../history/diff';
+import { rejectionOf } from '../../review/predictions';
 import { translate } from './geometry';
 
 export type Records = RecordMap<AnnotationObject>;
+
+/**
+ * Remembered rejected / deleted predictions (document.rejected) ride in the records under this
+ * prefix (as in the LiDAR editor), so a rejection and its undo are one history step. They are not
+ * objects: everything here reads objects through `objectsIn`.
+ */
+export const REJECTED_PREFIX = 'rejected:';
+export const isRejectedKey = (key: string) => key.startsWith(REJECTED_PREFIX);
+
+/** The objects of the records (remembered rejections left out). */
+export function objectsIn(records: Records): AnnotationObject[] {
+  const out: AnnotationObject[] = [];
+  for (const [key, o] of Object.entries(records)) if (!isRejectedKey(key)) out.push(o);
+  return out;
+}
+
+/** The remembered rejections in the records. */
+export function rejectionsIn(records: Records): RejectedPrediction[] {
+  return Object.entries(records).filter(([key]) => isRejectedKey(key)).map(([, r]) => r as unknown as RejectedPrediction);
+}
 
 let counter = 0;
 export function newId(): string {
@@ -17,17 +38,22 @@ export function newId(): string {
 export function recordsOf(doc: ItemDocument): Records {
   const out: Records = {};
   for (const o of doc.objects) out[o.id] = o;
+  // cast: a rejection is not an object, but shares the record map (see REJECTED_PREFIX)
+  for (const r of doc.rejected ?? []) out[`${REJECTED_PREFIX}${r.id}`] = r as unknown as AnnotationObject;
   return out;
 }
 
 export function documentOf(base: ItemDocument, records: Records): ItemDocument {
-  const objects = Object.values(records);
+  const objects = objectsIn(records);
+  const rejected = rejectionsIn(records);
   const status = base.status === 'new' && objects.length ? 'in_progress' : base.status;
-  return { ...base, status, objects };
+  const out: ItemDocument = { ...base, status, objects };
+  if (rejected.length || base.rejected) out.rejected = rejected;
+  return out;
 }
 
 export function objectsOnFrame(records: Records, frame: number): AnnotationObject[] {
-  return Object.values(records).filter((o) => o.frame === frame);
+  return objectsIn(records).filter((o) => o.frame === frame);
 }
 
 /** Default attribute values from the label's specs. */
@@ -42,7 +68,7 @@ export function defaultAttributes(label: LabelSpec | undefined): Record<string, 
 }
 
 export function createObject(records: Records, geometry: Geometry, label: LabelSpec | undefined, frame: number, id = newId()): Records {
-  const top = Object.values(records).reduce((m, o) => Math.max(m, o.zOrder), 0);
+  const top = objectsIn(records).reduce((m, o) => Math.max(m, o.zOrder), 0);
   const o: AnnotationObject = {
     id,
     label: label?.id ?? '',
@@ -73,9 +99,20 @@ export function setGeometry(records: Records, id: string, geometry: Geometry): R
   return patch(records, [id], () => ({ geometry }));
 }
 
-export function remove(records: Records, ids: readonly string[]): Records {
+/**
+ * Delete objects (locked ones stay). A model prediction deleted is remembered in the same step
+ * (`rejected:<id>`, core/review/predictions.ts rejectionOf), so pre-labelling does not bring it
+ * back and undo restores both.
+ */
+export function remove(records: Records, ids: readonly string[], now = Date.now()): Records {
   const next = { ...records };
-  for (const id of ids) if (!records[id]?.locked) delete next[id];
+  for (const id of ids) {
+    const o = records[id];
+    if (!o || o.locked || isRejectedKey(id)) continue;
+    delete next[id];
+    const remembered = rejectionOf(o, now);
+    if (remembered) next[`${REJECTED_PREFIX}${remembered.id}`] = remembered as unknown as AnnotationObject;
+  }
   return next;
 }
 
@@ -123,7 +160,7 @@ export function bubble(ordered: string[], moving: ReadonlySet<string>, direction
 /** Move objects one step up or down in drawing order among the objects of the same frame. */
 export function reorder(records: Records, ids: readonly string[], direction: 1 | -1): Records {
   const frame = records[ids[0]]?.frame ?? 0;
-  const ordered = bubble(drawingOrder(Object.values(records).filter((o) => o.frame === frame)), new Set(ids), direction);
+  const ordered = bubble(drawingOrder(objectsOnFrame(records, frame)), new Set(ids), direction);
   let next = records;
   ordered.forEach((id, z) => {
     if (next[id].zOrder !== z) next = { ...next, [id]: { ...next[id], zOrder: z } };
@@ -135,7 +172,7 @@ export function reorder(records: Records, ids: readonly string[], direction: 1 |
 export function paste(records: Records, clipboard: readonly AnnotationObject[], frame: number, dx: number, dy: number): { records: Records; ids: string[] } {
   let next = records;
   const ids: string[] = [];
-  let top = Object.values(records).reduce((m, o) => Math.max(m, o.zOrder), 0);
+  let top = objectsIn(records).reduce((m, o) => Math.max(m, o.zOrder), 0);
   for (const o of clipboard) {
     const id = newId();
     ids.push(id);

@@ -25,6 +25,8 @@ import { ObjectsSection, TagsSection } from './ObjectList';
 import { AttributesPanel, TrackPanel } from './AttributesPanel';
 import { useImageEditorKeys } from './useImageEditorKeys';
 import { useSamModel } from './useSamModel';
+import { useImageReview } from './useImageReview';
+import { ReviewSection } from './ReviewSection';
 import { exposeTestHook } from '../../testHooks';
 
 const NO_LABELS = { labels: [] as LabelSpec[] };
@@ -196,6 +198,20 @@ export function ImageEditor({
     setLabelId,
     space,
   });
+  // After the editor's keys, so its table is asked first (Tab, Enter, Delete on a pending prediction).
+  const review = useImageReview({
+    active: !tracks,
+    records: records as model.Records,
+    recordsRef: doc.recordsRef,
+    frame,
+    selectionRef,
+    select,
+    edit,
+    busy: () => tool.current.busy(),
+    toSelectTool: () => {
+      if (toolName !== 'select') chooseTool('select');
+    },
+  });
 
   // ------------------------------------------------------------- render
   const preview = tool.current.preview();
@@ -254,7 +270,7 @@ export function ImageEditor({
       />
       <div className="ie-main">
         <div className="ie-canvas">
-          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" tiles={tiles} />
+          <ImageViewer src={src} bitmap={bitmap} overlay={overlay} oneToOneKey="0" tiles={tiles} reveal={review.reveal} />
           {tracks && frameCount && frameCount > 1 ? (
             <div className="ie-keyticks" data-testid="keyframe-ticks" aria-hidden>
               {(selectedTrack ? [selectedTrack] : (Object.values(records) as Track[])).flatMap((tr) =>
@@ -272,6 +288,7 @@ export function ImageEditor({
           {footer}
         </div>
         <aside className="ie-side">
+          {!tracks && (review.inFrame.length || Object.values(records).some((o) => (o as AnnotationObject).source?.kind === 'model')) ? <ReviewSection review={review} /> : null}
           <ObjectsSection
             shapes={shapes}
             labels={labels}

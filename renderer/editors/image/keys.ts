@@ -56,3 +56,25 @@ export const imageToolKeymap = defineKeymap({
     skip: { keys: ['x'], description: 'image.shortcuts.skip' },
   },
 });
+
+/**
+ * Reviewing model predictions in the image editor, the LiDAR review's keys
+ * (renderer/editors/lidar/review/keys.ts): Tab / Shift+Tab select the next / previous pending
+ * prediction and bring it into view, Enter accepts, Delete / Backspace rejects (remembered),
+ * Shift+Enter accepts every pending prediction of the image at or above the review threshold.
+ * Registered after the editor's own table, so it is asked first; Enter and Delete decline unless
+ * the selection is one pending prediction, so finishing a shape and deleting anything else are
+ * unchanged.
+ */
+export const imageReviewKeymap = defineKeymap({
+  id: 'image-review',
+  section: 'shortcuts.sections.image',
+  layer: 'editor',
+  actions: {
+    next: { keys: ['Tab'], description: 'image.shortcuts.nextPrediction' },
+    prev: { keys: ['Shift+Tab'], description: 'image.shortcuts.prevPrediction' },
+    accept: { keys: ['Enter'], description: 'image.shortcuts.acceptPrediction' },
+    reject: { keys: ['Delete', 'Backspace'], description: 'image.shortcuts.rejectPrediction' },
+    acceptAbove: { keys: ['Shift+Enter'], description: 'image.shortcuts.acceptAbove' },
+  },
+});

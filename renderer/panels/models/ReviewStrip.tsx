@@ -1,7 +1,7 @@
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, ItemDocument, RejectedPrediction } from '../../../core/document/schema';
-import { acceptPrediction, rejectionOf } from '../../../core/review/predictions';
+import { DEFAULT_REVIEW_THRESHOLD, acceptPrediction, rejectionOf } from '../../../core/review/predictions';
 import { History } from '../../../core/history/history';
 import { applyDiff, diffRecords, type RecordDiff } from '../../../core/history/diff';
 import { rpc } from '../../transport';
@@ -31,7 +31,7 @@ export function ReviewStrip({ version }: { version: number }) {
   const project = useApp((s) => s.project)!;
   const [docs, setDocs] = useState<Record<string, ItemDocument>>({});
   const [names, setNames] = useState<Record<string, string>>({});
-  const [threshold, setThreshold] = useState(0.5);
+  const [threshold, setThreshold] = useState(DEFAULT_REVIEW_THRESHOLD);
   const [cursor, setCursor] = useState(0);
   const history = useRef(new History<StripRecord>());
   const store = useMemo(

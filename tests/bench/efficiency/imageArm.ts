@@ -3,12 +3,16 @@
  * tool (B), clicks and corner-handle drags with the select tool (V), class keys, Delete. It reads
  * the editor's state through the test build's `__datumImageState` hook and maps image pixels to
  * the screen from the displayed <img>; decisions follow the same policy as the LiDAR arm
- * (policy.ts thresholds), with 2D IoU. Good pre-labels are accepted in the review strip (Enter).
+ * (policy.ts thresholds), with 2D IoU. With policy.ts REVIEW_WALK (the default) the pre-labels are
+ * reached and decided with the image editor's review keys (Tab, Enter, Delete, Shift+Enter), as the
+ * LiDAR arm does; without it (EFF_POLICY=no-walk) they are clicked and the good ones accepted at the
+ * end in the Models tab's review strip.
  */
 import { expect, type Page } from '@playwright/test';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
-import { ACCEPT_ALL_IN_FRAME, CLOSE_IOU, MATCH_IOU } from './policy';
+import { ACCEPT_ALL_IN_FRAME, CLOSE_IOU, MATCH_IOU, REVIEW_WALK } from './policy';
+import { DEFAULT_REVIEW_THRESHOLD } from '../../../core/review/predictions';
 import { hitTest } from '../../../core/editing/image/geometry';
 
 export interface Box {
@@ -151,7 +155,9 @@ async function annotateImage(page: Page, rec: Recorder, log: ArmLog, item: Image
   const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
   const preds = ai ? s.objects.filter((o) => o.source.kind === 'model' && o.geometry.kind === 'box2d').map((o) => ({ id: o.id, box: boxOf(o) })) : [];
   const plan = assign2d(preds, item.targets);
-  for (const id of plan.falsePreds) {
+  // 0. The review walk (policy.ts REVIEW_WALK): every pre-label handled with the review keys; then only creations are left.
+  const walked = ai && REVIEW_WALK ? await reviewWalk(page, rec, log, item, plan, scoreOf) : null;
+  for (const id of walked ? [] : plan.falsePreds) {
     log.deleted.push({ item: item.stem, score: scoreOf(id) });
     await guarded(log, `${item.stem}: delete ${id}`, async () => {
       await selectBox(page, id);
@@ -162,6 +168,7 @@ async function annotateImage(page: Page, rec: Recorder, log: ArmLog, item: Image
     await rec.step(item.stem, 'delete', null, 1);
   }
   for (let g = 0; g < item.targets.length; g++) {
+    if (walked?.has(g)) continue;
     const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
       const gt = item.targets[g];
       const pid = plan.byGt.get(g);
@@ -211,6 +218,105 @@ async function annotateImage(page: Page, rec: Recorder, log: ArmLog, item: Image
     }
   }
   return accepts;
+}
+
+/**
+ * policy.ts REVIEW_WALK in the image editor (as lidarArm.ts reviewWalk): Tab selects the next
+ * pending prediction (with the select tool, brought into view); Enter accepts and Delete rejects the
+ * selected one (each then selects the next); a close one is corrected with corner drags (class key
+ * first if needed) and, if it is still a prediction (only its class changed), accepted with Enter.
+ * When every pre-label still pending on the image is a judged match at or above the review
+ * threshold (ACCEPT_ALL_IN_FRAME), Shift+Enter accepts them together. Returns the targets done
+ * (accepted, corrected or failed while correcting); the others are created afterwards.
+ */
+async function reviewWalk(page: Page, rec: Recorder, log: ArmLog, item: ImageItem, plan: ReturnType<typeof assign2d>, scoreOf: (id: string) => number): Promise<Set<number>> {
+  const done = new Set<number>();
+  const gtOf = new Map([...plan.byGt].map(([g, id]) => [id, g]));
+  const falseIds = new Set(plan.falsePreds);
+  const handled = new Set<string>();
+  const isMatch = (o: AnnotationObject) => gtOf.has(o.id) && iou2d(boxOf(o), item.targets[gtOf.get(o.id)!]) >= MATCH_IOU && o.label === 'car';
+  const pendingOf = (s: ImageState) => s.objects.filter((o) => o.source.kind === 'model' && !o.accepted && o.geometry.kind === 'box2d');
+  const record = (o: AnnotationObject) => {
+    const g = gtOf.get(o.id)!;
+    log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: iou2d(boxOf(o), item.targets[g]), score: scoreOf(o.id), correctionKeys: 0 });
+    done.add(g);
+  };
+  const planned = plan.byGt.size + falseIds.size;
+  for (let guard = 0; guard < 4 * planned + 8; guard++) {
+    let s = await state(page);
+    const remaining = s.objects.filter((o) => (gtOf.has(o.id) || falseIds.has(o.id)) && !handled.has(o.id));
+    if (!remaining.length) break;
+    const pending = pendingOf(s);
+    const selId = s.selection.length === 1 ? s.selection[0] : null;
+    const sel = remaining.find((o) => o.id === selId);
+    // Every pre-label still pending here is a judged match at or above the threshold: accept them together (one M each, judged; one chord).
+    const allMatch = ACCEPT_ALL_IN_FRAME && remaining.every(isMatch) && pending.length === remaining.length && pending.every((o) => remaining.includes(o) && (o.source as { score: number }).score >= DEFAULT_REVIEW_THRESHOLD - 1e-9);
+    if (allMatch && (remaining.length >= 2 || !sel)) {
+      for (const o of remaining) {
+        record(o);
+        await rec.step(item.stem, 'accept', gtOf.get(o.id)!, 1);
+      }
+      await expect(page.getByTestId('image-review-accept-above')).toContainText(`${remaining.length}`);
+      await page.keyboard.press('Shift+Enter');
+      const ids = new Set(remaining.map((o) => o.id));
+      s = await until(page, (x) => x.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted));
+      if (!s.objects.filter((o) => ids.has(o.id)).every((o) => o.accepted)) log.errors.push(`${item.stem}: Shift+Enter did not accept ${ids.size} pre-labels`);
+      await rec.step(item.stem, 'accept', null, 0, remaining.map((o) => ({ item: item.stem, target: gtOf.get(o.id)! })));
+      break;
+    }
+    if (!sel) {
+      // Not on one to act on (nothing selected, or a corrected box): the next prediction.
+      const before = selId;
+      await page.keyboard.press('Tab');
+      await until(page, (x) => (x.selection[0] ?? null) !== before, 1_500);
+      await rec.step(item.stem, 'navigate', null, 0);
+      continue;
+    }
+    handled.add(sel.id);
+    if (falseIds.has(sel.id)) {
+      log.deleted.push({ item: item.stem, score: scoreOf(sel.id) });
+      await page.keyboard.press('Delete');
+      s = await until(page, (x) => !x.objects.some((o) => o.id === sel.id));
+      if (s.objects.some((o) => o.id === sel.id)) log.errors.push(`${item.stem}: Delete did not reject pre-label ${sel.id}`);
+      await rec.step(item.stem, 'delete', null, 1);
+      continue;
+    }
+    const g = gtOf.get(sel.id)!;
+    const gt = item.targets[g];
+    if (isMatch(sel)) {
+      await page.keyboard.press('Enter');
+      await until(page, (x) => !!x.objects.find((o) => o.id === sel.id)?.accepted);
+      record(sel);
+      await rec.step(item.stem, 'accept', g, 1);
+      continue;
+    }
+    // Close: class key if needed, then corner drags, then Enter if it is still a prediction.
+    const ok = await guarded(log, `${item.stem}: target ${g}`, async () => {
+      if (sel.label !== 'car') {
+        await page.keyboard.press('1'); // with the select tool a class key re-labels the selection
+        await until(page, (x) => x.objects.find((o) => o.id === sel.id)?.label === 'car');
+      }
+      await rec.step(item.stem, 'correct', g, 1);
+      const drags = await correctCorners(page, sel.id, gt);
+      if (drags) await rec.step(item.stem, 'correct', g, drags); // each handle drag is a decision: which corner, where
+      let o = (await state(page)).objects.find((x) => x.id === sel.id);
+      const q = o ? iou2d(boxOf(o), gt) : 0;
+      if (o && o.source.kind === 'model' && !o.accepted && q >= MATCH_IOU) {
+        if ((await state(page)).selection[0] !== sel.id) await selectBox(page, sel.id);
+        await page.keyboard.press('Enter');
+        o = (await until(page, (x) => !!x.objects.find((y) => y.id === sel.id)?.accepted)).objects.find((x) => x.id === sel.id);
+        await rec.step(item.stem, 'correct', g, 0);
+      }
+      log.targets.push({ item: item.stem, target: g, outcome: q >= MATCH_IOU ? 'corrected' : 'failed', via: 'prelabel', quality: q, score: scoreOf(sel.id), correctionKeys: drags });
+      done.add(g);
+    });
+    if (!ok) {
+      if (!done.has(g)) log.targets.push({ item: item.stem, target: g, outcome: 'failed', via: 'prelabel', quality: 0, correctionKeys: 0 });
+      done.add(g);
+      await rec.step(item.stem, 'correct', g, 0);
+    }
+  }
+  return done;
 }
 
 /**

@@ -42,6 +42,12 @@
  *    pre-label left alone (ignored) is charged as navigation. Missed objects are created after the
  *    walk; as the walk leaves the view framed on the last prediction, the first creation on the
  *    frame usually starts with G (frame all), charged to it.
+ *    2D boxes (image editor, imageArm.ts), the same walk with the image editor's review keys
+ *    (renderer/editors/image/keys.ts imageReviewKeymap): every pre-label judged from the image (one
+ *    M each), Tab selects the next one (and switches to the select tool), Enter accepts a match,
+ *    Delete rejects a false one, a close one is corrected with corner-handle drags (class key first
+ *    if needed; no click to select it, the walk did) and accepted with Enter if only its class
+ *    changed. Missed objects are drawn after the walk.
  *
  * How good pre-labels are accepted:
  *  - ACCEPT_ALL_IN_FRAME: once every pre-label of a frame has been judged (one M each, charged at
@@ -51,11 +57,13 @@
  *    matches are accepted at once with Shift+Enter ("accept all above threshold in this frame", the
  *    LiDAR review keys): one key chord for the frame instead of one key each. On a frame where an
  *    ignored pre-label is still pending, Shift+Enter would accept it too, so there the matches are
- *    accepted one by one (Enter each, in the review walk). 2D boxes (the image editor has no
- *    per-frame accept-all): once every image is done and everything still pending in the Models
- *    tab's review strip is a judged match (its count says so), the strip's "Accept all ≥ t" takes
- *    them at once: one click on the threshold slider's low end, one on the button (instead of
- *    Enter on each row).
+ *    accepted one by one (Enter each, in the review walk). 2D boxes with REVIEW_WALK: the same
+ *    rule per image with the image editor's Shift+Enter ("accept every prediction of this image at
+ *    or above the review threshold", DEFAULT_REVIEW_THRESHOLD 0.5; the count on its panel button
+ *    says what it takes), so a match under the threshold is accepted with Enter in the walk. 2D
+ *    without the walk (EFF_POLICY=no-walk): once every image is done and everything still pending
+ *    in the Models tab's review strip is a judged match (its count says so), the strip's "Accept
+ *    all ≥ t" takes them at once: one click on the threshold slider's low end, one on the button.
  *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
  */
