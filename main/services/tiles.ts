@@ -13,6 +13,7 @@ import path from 'node:path';
 import { DatumError } from '../rpc/errors';
 import sharp from 'sharp';
 import type { ItemSummary } from '../../preload/contract';
+import { geoTileFile, openGeoTiff, type GeoInfo } from './geotiff';
 
 export const TILE_SIZE = 512;
 
@@ -21,6 +22,8 @@ export interface ImageInfo {
   height: number;
   levels: number;
   tileSize: number;
+  /** Georeferencing and bands of a GeoTIFF item (./geotiff); absent for other images. */
+  geo?: GeoInfo;
 }
 
 /** Number of levels so that the coarsest one fits in one tile. */
@@ -30,6 +33,9 @@ export function levelCount(width: number, height: number, tile = TILE_SIZE): num
 }
 
 export async function imageInfo(file: string): Promise<ImageInfo> {
+  // A GeoTIFF is read by the geotiff library (16-bit, float and multiband included), not by sharp
+  const geo = await openGeoTiff(file);
+  if (geo) return { width: geo.info.width, height: geo.info.height, levels: levelCount(geo.info.width, geo.info.height), tileSize: TILE_SIZE, geo: geo.info };
   // A file sharp cannot read is the dataset's problem (BAD_FILE), not a Datum bug.
   const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' })
     .metadata()
@@ -101,6 +107,10 @@ export async function tileFile(projectDir: string, item: ItemSummary, sourceFile
   const cols = Math.ceil(Math.ceil(info.width / f) / TILE_SIZE);
   const rows = Math.ceil(Math.ceil(info.height / f) / TILE_SIZE);
   if (x >= cols || y >= rows) return null;
+  if (info.geo) {
+    const geo = await openGeoTiff(sourceFile);
+    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y);
+  }
   const dir = await pyramid(projectDir, item, sourceFile);
   // dzsave counts levels up from 1×1 px: its top level is full resolution
   const dzTop = Math.ceil(Math.log2(Math.max(info.width, info.height)));
