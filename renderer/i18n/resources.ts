@@ -15,6 +15,7 @@ import { reviewEn, reviewZh } from './review';
 import { projectEn, projectZh } from './project';
 import { shellEn, shellZh } from './shell';
 import { subviewEn, subviewZh } from './subview';
+import { geoEn, geoZh } from './geo';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -348,5 +349,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh };
+export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...geoEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...geoZh };

@@ -11,6 +11,10 @@ import { useTranslation } from 'react-i18next';
 import { useKeymap } from '../keymap/useKeymap';
 import { parseChord } from '../keymap/keymap';
 import { viewerKeys } from './keys';
+import { GeoReadout } from './GeoReadout';
+import type { MethodOutput } from '../../preload/contract';
+
+type ImageInfoGeo = NonNullable<MethodOutput<'image.info'>['geo']>;
 
 /** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
 export interface TiledImage {
@@ -19,6 +23,8 @@ export interface TiledImage {
   height: number;
   levels: number;
   tileSize: number;
+  /** A GeoTIFF's georeferencing and bands (image.info): shows the map readout. */
+  geo?: ImageInfoGeo;
 }
 
 /** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
@@ -55,6 +61,8 @@ export function ImageViewer({
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+  /** The cursor in image pixels, tracked only for georeferenced images (the map readout). */
+  const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
 
   useEffect(() => {
     if (!tiles) return;
@@ -105,6 +113,10 @@ export function ImageViewer({
         drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
       }}
       onPointerMove={(e) => {
+        if (tiles?.geo && box.current) {
+          const r = box.current.getBoundingClientRect();
+          setCursor({ x: (e.clientX - r.left - view.x) / view.scale, y: (e.clientY - r.top - view.y) / view.scale });
+        }
         const d = drag.current;
         if (d) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
       }}
@@ -146,6 +158,7 @@ export function ImageViewer({
       />
       )}
       {overlay && size ? overlay(view, size) : null}
+      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} cursor={cursor} /> : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
         <button className="ghost small" onClick={fit}>
           {t('viewer.fit')}
