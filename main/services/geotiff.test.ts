@@ -210,4 +210,42 @@ describe('GeoTIFF items', () => {
       console.info('ogrinfo (gdal-bin) is not installed: the GeoJSON was checked by re-reading it only');
     }
   });
+
+  it('float32 single band (NaN nodata, shown grey) and 8-bit RGB open with their sample types', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'datum-geo-types-'));
+    // a DEM-like float32 ramp, EPSG:4326 with 0.001° pixels, NaN in the first row
+    const f = new Float32Array(600 * 80);
+    for (let y = 0; y < 80; y++) for (let x = 0; x < 600; x++) f[y * 600 + x] = y === 0 ? NaN : -50.5 + x * 2.25;
+    writeFileSync(
+      path.join(dir, 'dem.tif'),
+      Buffer.from(writeArrayBuffer(f, { width: 600, height: 80, ModelPixelScale: [0.001, 0.001, 0], ModelTiepoint: [0, 0, 0, 14.5, 48.2, 0], GeographicTypeGeoKey: 4326, GTModelTypeGeoKey: 2, GDAL_NODATA: 'nan' })),
+    );
+    const rgb = new Uint8Array(40 * 30 * 3);
+    for (let i = 0; i < 40 * 30; i++) rgb.set([200, 100, 30], i * 3);
+    writeFileSync(
+      path.join(dir, 'rgb.tif'),
+      Buffer.from(writeArrayBuffer(rgb, { width: 40, height: 30, PhotometricInterpretation: 2, ModelPixelScale: [30, 30, 0], ModelTiepoint: [0, 0, 0, 1669792, 5621521, 0], ProjectedCSTypeGeoKey: 3857, GTModelTypeGeoKey: 1, GTRasterTypeGeoKey: 2 })),
+    );
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir);
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const items = projects.listItems({ offset: 0, limit: 10 }).items;
+    const dem = items.find((i) => i.name.endsWith('dem.tif'))!;
+    const demInfo = await imageInfo(projects.itemPath(dem.id));
+    expect(demInfo.geo).toMatchObject({ bands: 1, bitsPerSample: 32, sampleFormat: 3, epsg: 4326, crsSupported: true, geotransform: [14.5, 0.001, 0, 48.2, 0, -0.001] });
+    expect(Number.isNaN(demInfo.geo!.nodata)).toBe(true);
+    const r = await serveBlob(projects, `/blob/tile/${dem.id}/0/0/0`, undefined);
+    const t = await sharp(await body(r.body)).raw().toBuffer({ resolveWithObject: true });
+    expect(t.info).toMatchObject({ width: 512, height: 80 });
+    const at = (x: number, y: number) => [...t.data.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3)];
+    expect(at(100, 0).every((v) => v < 15)).toBe(true); // NaN row → black
+    const [lo, mid, hi] = [at(5, 40), at(250, 40), at(500, 40)];
+    expect(Math.abs(mid[0] - mid[2])).toBeLessThan(6); // one band: grey
+    expect(lo[0]).toBeLessThan(mid[0]);
+    expect(mid[0]).toBeLessThan(hi[0]);
+    const rgbItem = items.find((i) => i.name.endsWith('rgb.tif'))!;
+    expect((await imageInfo(projects.itemPath(rgbItem.id))).geo).toMatchObject({ bands: 3, bitsPerSample: 8, sampleFormat: 1, epsg: 3857, nodata: null });
+    // PixelIsPoint: the tiepoint is the first pixel's centre, so the grid's corner is half a pixel out
+    expect((await imageInfo(projects.itemPath(rgbItem.id))).geo!.geotransform).toEqual([1669792 - 15, 30, 0, 5621521 + 15, 0, -30]);
+  });
 });

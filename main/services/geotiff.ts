@@ -87,11 +87,12 @@ async function open(file: string): Promise<Opened | null> {
     const [rx, ry] = first.getResolution();
     gt = [ox, rx, 0, oy, 0, ry];
   }
-  // PixelIsPoint: the tiepoint names the centre of the first pixel, not its corner (as GDAL reads it).
-  if (!first.pixelIsArea()) {
+  // PixelIsPoint (GTRasterTypeGeoKey 2): the tiepoint names the centre of the first pixel, not its
+  // corner (as GDAL reads it). A missing key means PixelIsArea, the spec's default.
+  const keys = first.getGeoKeys() ?? {};
+  if (keys.GTRasterTypeGeoKey === 2) {
     gt = [gt[0] - 0.5 * (gt[1] + gt[2]), gt[1], gt[2], gt[3] - 0.5 * (gt[4] + gt[5]), gt[4], gt[5]];
   }
-  const keys = first.getGeoKeys() ?? {};
   const code = (keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey) as number | undefined;
   const epsg = code && code !== 32767 ? code : null;
   const info: GeoInfo = {
