@@ -52,6 +52,14 @@ export type SourceSpec = z.infer<typeof SourceSpec>;
 
 export const ProjectSettings = z.object({
   language: z.enum(['en', 'zh']).optional(),
+  /** GeoTIFF display for the project (core/geo/display): bands to R, G, B (0-based) and the percentile stretch. */
+  rasterDisplay: z
+    .object({
+      bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
+      low: z.number().min(0).max(49),
+      high: z.number().min(51).max(100),
+    })
+    .optional(),
   pointSize: z.number().positive().optional(),
   /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
    * go to the label with the same name, created when missing. */

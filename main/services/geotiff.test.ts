@@ -14,6 +14,8 @@ import { emptyDocument, type AnnotationObject } from '../../core/document/schema
 import { crsDefinition, toWgs84 } from '../../core/geo/crs';
 import { mapToPixel, pixelToMap, type GeoTransform } from '../../core/geo/geotransform';
 import { pixelToLonLat } from '../../core/geo/geojson';
+import { DISPLAY_PRESETS } from '../../core/geo/display';
+import { surfaceAt, writeGeoScene } from './testing/geoScene';
 
 // UTM 33N, 10 m pixels, top-left corner at (500000 E, 4650000 N): the central meridian (15° E)
 const W = 1100;
@@ -247,5 +249,41 @@ describe('GeoTIFF items', () => {
     expect((await imageInfo(projects.itemPath(rgbItem.id))).geo).toMatchObject({ bands: 3, bitsPerSample: 8, sampleFormat: 1, epsg: 3857, nodata: null });
     // PixelIsPoint: the tiepoint is the first pixel's centre, so the grid's corner is half a pixel out
     expect((await imageInfo(projects.itemPath(rgbItem.id))).geo!.geotransform).toEqual([1669792 - 15, 30, 0, 5621521 + 15, 0, -30]);
+  });
+
+  it('draws the project\'s band choice and percentile stretch: false-colour infrared turns vegetation red', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'datum-geo-bands-'));
+    writeGeoScene(path.join(dir, 'scene.tif'));
+    const projects = new ProjectService(new PathGuard());
+    await projects.create(dir);
+    await projects.refreshIndex(() => {}, new AbortController().signal);
+    const item = projects.listItems({ offset: 0, limit: 10 }).items.find((i) => i.name.endsWith('scene.tif'))!;
+    const pixel = async (x: number, y: number) => {
+      const r = await serveBlob(projects, `/blob/tile/${item.id}/0/${Math.floor(x / 512)}/${Math.floor(y / 512)}`, undefined);
+      const t = await sharp(await body(r.body)).raw().toBuffer({ resolveWithObject: true });
+      const i = ((y % 512) * t.info.width + (x % 512)) * 3;
+      return [...t.data.subarray(i, i + 3)];
+    };
+    expect(surfaceAt(100, 100)).toBe('vegetation');
+    expect(surfaceAt(300, 100)).toBe('soil');
+    expect(surfaceAt(1050, 600)).toBe('water');
+    await projects.updateSettings({ rasterDisplay: { ...DISPLAY_PRESETS.falseColourInfrared, bands: [3, 2, 1] } });
+    const veg = await pixel(100, 100);
+    expect(veg[0]).toBeGreaterThan(200); // NIR high → red
+    expect(veg[1]).toBeLessThan(70); // red band low
+    const water = await pixel(1050, 600);
+    expect(water[0]).toBeLessThan(40); // water absorbs NIR
+    await projects.updateSettings({ rasterDisplay: { bands: [2, 1, 0], low: 2, high: 98 } });
+    const vegTrue = await pixel(100, 100);
+    expect(vegTrue[0]).toBeLessThan(veg[0] - 100); // true colour: vegetation is dark in red
+    const soilTrue = await pixel(300, 100);
+    expect(soilTrue[0]).toBeGreaterThan(150); // soil is bright in red
+    // a wider stretch (0-100 %) maps the same value darker than 2-98 %
+    await projects.updateSettings({ rasterDisplay: { bands: [2, 1, 0], low: 0, high: 100 } });
+    expect((await pixel(300, 100))[0]).toBeLessThanOrEqual(soilTrue[0]);
+    // saved with the project: a fresh service reading datum.json sees it
+    const again = new ProjectService(new PathGuard());
+    await again.open(dir);
+    expect(again.current()?.settings.rasterDisplay).toEqual({ bands: [2, 1, 0], low: 0, high: 100 });
   });
 });

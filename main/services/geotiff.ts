@@ -4,9 +4,10 @@
  * the internal overview whose scale is closest to (not coarser than) the requested level. No GDAL.
  *
  * A GeoTIFF item goes through the same tile pyramid as other large images (./tiles): tile
- * (L, x, y) is read as one window, stretched to 8 bits per band (2–98 % percentiles per band,
- * measured once on the coarsest overview, nodata left out), encoded as JPEG and cached under
- * .datum/tiles/, so each tile is decoded from the TIFF at most once.
+ * (L, x, y) is read as one window, its display bands (project setting, core/geo/display) stretched
+ * to 8 bits between per-band percentiles (measured once on the coarsest overview, nodata left
+ * out), encoded as JPEG and cached under .datum/tiles/, so each tile is decoded from the TIFF at
+ * most once per display.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import type { GeoTransform } from '../../core/geo/geotransform';
 import { groundResolution } from '../../core/geo/geotransform';
 import { crsDefinition, UnsupportedCrsError } from '../../core/geo/crs';
 import { labelsToGeoJson } from '../../core/geo/geojson';
+import { displayKey, effectiveDisplay, type RasterDisplay } from '../../core/geo/display';
 import { DatumError } from '../rpc/errors';
 
 export const GEO_TILE = 512;
@@ -43,8 +45,8 @@ export interface Opened {
   tiff: GeoTIFF;
   images: GeoTIFFImage[];
   info: GeoInfo;
-  /** Per displayed band: [low, high] of the stretch. */
-  stretch?: Promise<[number, number][]>;
+  /** Per display key: [low, high] of the stretch of each displayed band. */
+  stretch: Map<string, Promise<[number, number][]>>;
 }
 
 const opened = new Map<string, Promise<Opened | null>>();
@@ -109,29 +111,27 @@ async function open(file: string): Promise<Opened | null> {
     crsSupported: epsg != null && crsDefinition(epsg) != null,
     resolution: groundResolution(gt),
   };
-  return { tiff, images, info };
+  return { tiff, images, info, stretch: new Map() };
 }
 
-/** Bands shown as R, G, B (a single band is shown grey). */
-export function displayBands(bands: number): number[] {
-  return bands >= 3 ? [0, 1, 2] : [0, 0, 0];
-}
-
-/** 2 % / 98 % percentiles per displayed band, measured on the coarsest overview (nodata and NaN left out). */
-function stretchOf(o: Opened, bands: number[]): Promise<[number, number][]> {
-  if (!o.stretch) {
-    o.stretch = (async () => {
+/** Percentiles of the displayed bands, measured on the coarsest overview (nodata and NaN left out). */
+function stretchOf(o: Opened, d: RasterDisplay): Promise<[number, number][]> {
+  const key = displayKey(d);
+  let job = o.stretch.get(key);
+  if (!job) {
+    job = (async () => {
       const im = o.images[o.images.length - 1];
       // at most ~512 px on a side: for a TIFF without overviews this is one resampled read of the image
       const s = Math.max(1, Math.max(im.getWidth(), im.getHeight()) / 512);
       const w = Math.max(1, Math.round(im.getWidth() / s));
       const h = Math.max(1, Math.round(im.getHeight() / s));
-      const rasters = (await im.readRasters({ samples: [...new Set(bands)], width: w, height: h, interleave: false })) as unknown as ArrayLike<number>[];
-      const byBand = new Map([...new Set(bands)].map((b, i) => [b, rasters[i]]));
-      return bands.map((b) => percentiles(byBand.get(b)!, o.info.nodata));
+      const uniq = [...new Set(d.bands)];
+      const rasters = (await im.readRasters({ samples: uniq, width: w, height: h, interleave: false })) as unknown as ArrayLike<number>[];
+      return d.bands.map((b) => percentiles(rasters[uniq.indexOf(b)], o.info.nodata, d.low / 100, d.high / 100));
     })();
+    o.stretch.set(key, job);
   }
-  return o.stretch;
+  return job;
 }
 
 export function percentiles(values: ArrayLike<number>, nodata: number | null, lo = 0.02, hi = 0.98): [number, number] {
@@ -148,7 +148,7 @@ export function percentiles(values: ArrayLike<number>, nodata: number | null, lo
 }
 
 /** Raw RGB bytes (w × h × 3) of pyramid tile (level, x, y): one windowed read from the best image. */
-export async function renderGeoTile(o: Opened, level: number, tx: number, ty: number): Promise<{ data: Buffer; width: number; height: number }> {
+export async function renderGeoTile(o: Opened, level: number, tx: number, ty: number, display?: RasterDisplay): Promise<{ data: Buffer; width: number; height: number }> {
   const f = 2 ** level;
   const { width, height } = o.info;
   const x0 = tx * GEO_TILE * f;
@@ -163,10 +163,11 @@ export async function renderGeoTile(o: Opened, level: number, tx: number, ty: nu
   const sx = im.getWidth() / width;
   const sy = im.getHeight() / height;
   const win = [Math.floor(x0 * sx), Math.floor(y0 * sy), Math.max(Math.floor(x0 * sx) + 1, Math.ceil(x1 * sx)), Math.max(Math.floor(y0 * sy) + 1, Math.ceil(y1 * sy))];
-  const bands = displayBands(o.info.bands);
+  const d = effectiveDisplay(display, o.info.bands);
+  const bands = d.bands;
   const uniq = [...new Set(bands)];
   const rasters = (await im.readRasters({ window: win, samples: uniq, width: ow, height: oh, interleave: false })) as unknown as ArrayLike<number>[];
-  const stretch = await stretchOf(o, bands);
+  const stretch = await stretchOf(o, d);
   const out = Buffer.alloc(ow * oh * 3);
   const nodata = o.info.nodata;
   bands.forEach((b, c) => {
@@ -182,15 +183,16 @@ export async function renderGeoTile(o: Opened, level: number, tx: number, ty: nu
 }
 
 /** The cached JPEG of a GeoTIFF tile, made on first request (temp file + rename: never half a tile). */
-export async function geoTileFile(cacheDir: string, o: Opened, level: number, x: number, y: number): Promise<string> {
-  const file = path.join(cacheDir, String(level), `${x}_${y}.jpeg`);
+export async function geoTileFile(cacheDir: string, o: Opened, level: number, x: number, y: number, display?: RasterDisplay): Promise<string> {
+  // one cached pyramid per display (bands + stretch): switching presets back is instant
+  const file = path.join(cacheDir, displayKey(effectiveDisplay(display, o.info.bands)), String(level), `${x}_${y}.jpeg`);
   try {
     await fs.access(file);
     return file;
   } catch {
     /* not made yet */
   }
-  const t = await renderGeoTile(o, level, x, y);
+  const t = await renderGeoTile(o, level, x, y, display);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await sharp(t.data, { raw: { width: t.width, height: t.height, channels: 3 } }).jpeg({ quality: 90 }).toFile(tmp);

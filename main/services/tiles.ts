@@ -14,6 +14,7 @@ import { DatumError } from '../rpc/errors';
 import sharp from 'sharp';
 import type { ItemSummary } from '../../preload/contract';
 import { geoTileFile, openGeoTiff, type GeoInfo } from './geotiff';
+import type { RasterDisplay } from '../../core/geo/display';
 
 export const TILE_SIZE = 512;
 
@@ -93,7 +94,7 @@ async function makePyramid(root: string, key: string, sourceFile: string): Promi
  * The cached tile file for (level, x, y), or null when out of range. Arguments are checked as
  * integers before any path is built, so a tile path can never leave the cache folder.
  */
-export async function tileFile(projectDir: string, item: ItemSummary, sourceFile: string, level: number, x: number, y: number): Promise<string | null> {
+export async function tileFile(projectDir: string, item: ItemSummary, sourceFile: string, level: number, x: number, y: number, display?: RasterDisplay): Promise<string | null> {
   if (![level, x, y].every((n) => Number.isInteger(n) && n >= 0)) return null;
   const key = `${item.id}-${item.mtime}`;
   let info = infos.get(key);
@@ -109,7 +110,7 @@ export async function tileFile(projectDir: string, item: ItemSummary, sourceFile
   if (x >= cols || y >= rows) return null;
   if (info.geo) {
     const geo = await openGeoTiff(sourceFile);
-    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y);
+    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y, display);
   }
   const dir = await pyramid(projectDir, item, sourceFile);
   // dzsave counts levels up from 1×1 px: its top level is full resolution

@@ -12,6 +12,8 @@ import { useKeymap } from '../keymap/useKeymap';
 import { parseChord } from '../keymap/keymap';
 import { viewerKeys } from './keys';
 import { GeoReadout } from './GeoReadout';
+import { useApp } from '../state/appStore';
+import { displayKey, effectiveDisplay } from '../../core/geo/display';
 import type { MethodOutput } from '../../preload/contract';
 
 type ImageInfoGeo = NonNullable<MethodOutput<'image.info'>['geo']>;
@@ -61,6 +63,9 @@ export function ImageViewer({
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+  // GeoTIFF tiles are drawn with the project's band / stretch choice: its key in the URL refetches them on a change
+  const rasterDisplay = useApp((s) => s.project?.settings.rasterDisplay);
+  const geoQuery = tiles?.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, tiles.geo.bands))}` : '';
   /** The cursor in image pixels, tracked only for georeferenced images (the map readout). */
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
 
@@ -124,7 +129,7 @@ export function ImageViewer({
       data-testid="image-viewer"
     >
       {tiles ? (
-        size ? <TileLayer tiles={tiles} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
+        size ? <TileLayer tiles={tiles} query={geoQuery} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
       ) : bitmap !== undefined ? (
         <BitmapCanvas
           bitmap={bitmap}
@@ -179,7 +184,7 @@ export function ImageViewer({
  * pixel, over the next coarser level's tiles (shown while the finer ones load) and the one-tile
  * coarsest level. Tiles sit in image pixels inside one transformed box, like the <img>.
  */
-function TileLayer({ tiles, view, vw, vh }: { tiles: TiledImage; view: ViewTransform; vw: number; vh: number }) {
+function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: string; view: ViewTransform; vw: number; vh: number }) {
   const { width, height, levels, tileSize: T, itemId } = tiles;
   const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / view.scale))));
   const x0 = -view.x / view.scale;
@@ -201,8 +206,8 @@ function TileLayer({ tiles, view, vw, vh }: { tiles: TiledImage; view: ViewTrans
         const pad = 0.5 / view.scale;
         out.push(
           <img
-            key={`${l}/${tx}/${ty}`}
-            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}`}
+            key={`${l}/${tx}/${ty}${query}`}
+            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
             alt=""
             draggable={false}
             decoding="async"
