@@ -2,6 +2,7 @@
  * Band selection (R, G, B), per-band percentile stretch and presets for a multiband GeoTIFF,
  * saved per project (ProjectSettings.rasterDisplay): the host draws the tiles with it.
  */
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rpc } from '../transport';
 import { useApp } from '../state/appStore';
@@ -11,14 +12,28 @@ import { DISPLAY_PRESETS, displayKey, effectiveDisplay, type DisplayPreset, type
 export function RasterDisplayControls({ bandCount }: { bandCount: number }) {
   const { t } = useTranslation();
   const saved = useApp((s) => s.project?.settings.rasterDisplay);
-  const d = effectiveDisplay(saved, bandCount);
-  const save = async (next: RasterDisplay) => {
-    try {
-      const project = await rpc.call('project.updateSettings', { settings: { rasterDisplay: next } });
-      useApp.getState().set({ project });
-    } catch (err) {
-      reportError(err);
-    }
+  const pendingSave = useRef(0);
+  const shown = effectiveDisplay(saved, bandCount);
+  // Changes build on the last one asked for, not the last one saved: two quick picks both count.
+  const latest = useRef(shown);
+  if (!pendingSave.current) latest.current = shown;
+  const d = latest.current;
+  // Saves go one after another: the host's settings update is read-modify-write, so two in flight
+  // could land out of order and the older pick win.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const save = (next: RasterDisplay) => {
+    latest.current = next;
+    pendingSave.current++;
+    queue.current = queue.current.then(async () => {
+      try {
+        const project = await rpc.call('project.updateSettings', { settings: { rasterDisplay: next } });
+        if (pendingSave.current === 1) useApp.getState().set({ project }); // only the last answer is shown
+      } catch (err) {
+        reportError(err);
+      } finally {
+        pendingSave.current--;
+      }
+    });
   };
   const presets = (Object.keys(DISPLAY_PRESETS) as DisplayPreset[]).filter((p) => Math.max(...DISPLAY_PRESETS[p].bands) < bandCount);
   const current = presets.find((p) => displayKey(DISPLAY_PRESETS[p]) === displayKey(d)) ?? '';
@@ -30,7 +45,7 @@ export function RasterDisplayControls({ bandCount }: { bandCount: number }) {
         data-testid="raster-preset"
         value={current}
         aria-label={t('geo.preset')}
-        onChange={(e) => e.target.value && save({ ...DISPLAY_PRESETS[e.target.value as DisplayPreset], bands: [...DISPLAY_PRESETS[e.target.value as DisplayPreset].bands] })}
+        onChange={(e) => e.target.value && void save({ ...DISPLAY_PRESETS[e.target.value as DisplayPreset], bands: [...DISPLAY_PRESETS[e.target.value as DisplayPreset].bands] })}
       >
         <option value="">{t('geo.custom')}</option>
         {presets.map((p) => (
@@ -46,9 +61,9 @@ export function RasterDisplayControls({ bandCount }: { bandCount: number }) {
             data-testid={`raster-band-${c}`}
             value={d.bands[i]}
             onChange={(e) => {
-              const bands = [...d.bands] as RasterDisplay['bands'];
+              const bands = [...latest.current.bands] as RasterDisplay['bands'];
               bands[i] = Number(e.target.value);
-              void save({ ...d, bands });
+              void save({ ...latest.current, bands });
             }}
           >
             {Array.from({ length: bandCount }, (_, b) => (
@@ -69,7 +84,7 @@ export function RasterDisplayControls({ bandCount }: { bandCount: number }) {
           step={0.5}
           value={d.low}
           style={{ width: 52 }}
-          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber >= 0 && e.target.valueAsNumber <= 49 && void save({ ...d, low: e.target.valueAsNumber })}
+          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber >= 0 && e.target.valueAsNumber <= 49 && void save({ ...latest.current, low: e.target.valueAsNumber })}
         />
         –
         <input
@@ -80,7 +95,7 @@ export function RasterDisplayControls({ bandCount }: { bandCount: number }) {
           step={0.5}
           value={d.high}
           style={{ width: 52 }}
-          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber >= 51 && e.target.valueAsNumber <= 100 && void save({ ...d, high: e.target.valueAsNumber })}
+          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber >= 51 && e.target.valueAsNumber <= 100 && void save({ ...latest.current, high: e.target.valueAsNumber })}
         />
         %
       </label>

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
-import { SCENE, writeGeoScene } from '../../main/services/testing/geoScene';
+import { SCENE, surfaceAt, writeGeoScene } from '../../main/services/testing/geoScene';
 
 let host: RunningHost;
 
@@ -75,4 +75,51 @@ test('a GeoTIFF opens tiled with its CRS, resolution and cursor map coordinates;
     expect(lat).toBeLessThan(42.0);
   }
   expect(errors).toEqual([]);
+});
+
+/** RGB of image pixel (x, y) as Chromium drew it: read back from the loaded level-0 tile of that display (bands_stretch key). */
+async function drawnPixel(page: import('@playwright/test').Page, x: number, y: number, display: string): Promise<number[]> {
+  const tx = Math.floor(x / 512), ty = Math.floor(y / 512);
+  const img = page.locator(`[data-testid="tile-layer"] img[data-level="0"][data-loaded="1"][src$="/0/${tx}/${ty}?d=${display}"]`);
+  await expect(img).toHaveCount(1);
+  return img.evaluate((el: HTMLImageElement, [px, py]) => {
+    const c = document.createElement('canvas');
+    c.width = el.naturalWidth;
+    c.height = el.naturalHeight;
+    const g = c.getContext('2d')!;
+    g.drawImage(el, 0, 0);
+    return [...g.getImageData(px, py, 1, 1).data.slice(0, 3)];
+  }, [x % 512, y % 512]);
+}
+
+test('band presets: false-colour infrared shows vegetation red, saved for the project', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('item-tile').filter({ hasText: 'multispectral' }).dblclick();
+  await expect(page.getByTestId('tile-layer')).toBeVisible();
+  await page.keyboard.press('0'); // 1:1 zoom (the image editor's key; digits pick labels): level-0 tiles
+  await page.getByTestId('raster-preset').selectOption('falseColourInfrared');
+  await expect(page.getByTestId('raster-band-R')).toHaveValue('3');
+  await expect(page.getByTestId('raster-band-G')).toHaveValue('2');
+  await expect(page.getByTestId('raster-band-B')).toHaveValue('1');
+  expect(surfaceAt(820, 420)).toBe('vegetation');
+  const veg = await drawnPixel(page, 820, 420, '3-2-1_2-98');
+  expect(veg[0]).toBeGreaterThan(190);
+  expect(veg[1]).toBeLessThan(80);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'geotiff-false-colour.png') });
+  await page.getByTestId('raster-preset').selectOption('trueColour');
+  await expect(page.getByTestId('raster-band-R')).toHaveValue('2');
+  const vegTrue = await drawnPixel(page, 820, 420, '2-1-0_2-98');
+  expect(vegTrue[0]).toBeLessThan(veg[0] - 100);
+  // a single band by hand: R, G, B all band 4 (NIR) is grey
+  for (const c of ['R', 'G', 'B']) await page.getByTestId(`raster-band-${c}`).selectOption({ value: '3' }); // 0-based value; the label reads 4
+  await expect(page.getByTestId('raster-preset')).toHaveValue('');
+  const grey = await drawnPixel(page, 820, 420, '3-3-3_2-98');
+  expect(Math.max(...grey) - Math.min(...grey)).toBeLessThan(12);
+  // saved per project: a reload keeps it
+  await page.reload();
+  await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+  const tile = page.getByTestId('item-tile').filter({ hasText: 'multispectral' });
+  if (await tile.isVisible()) await tile.dblclick();
+  await expect(page.getByTestId('raster-band-G')).toHaveValue('3', { timeout: 30_000 });
 });
