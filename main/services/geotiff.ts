@@ -60,7 +60,12 @@ export async function openGeoTiff(file: string): Promise<Opened | null> {
   let job = opened.get(key);
   if (!job) {
     job = open(file).catch(() => null); // not a TIFF geotiff can read: the sharp path decides
-    if (opened.size > 64) opened.clear();
+    if (opened.size >= 64) {
+      // the oldest opened file gives back its file descriptor (geotiff keeps one per opened file)
+      const [oldKey, oldJob] = opened.entries().next().value!;
+      opened.delete(oldKey);
+      void oldJob.then(async (o) => void (await o?.tiff.close())).catch(() => {});
+    }
     opened.set(key, job);
   }
   return job;
@@ -73,7 +78,10 @@ async function open(file: string): Promise<Opened | null> {
   const dir = first.getFileDirectory();
   const transformation = dir.getValue('ModelTransformation') as number[] | undefined;
   const tiepoint = dir.getValue('ModelTiepoint') as number[] | undefined;
-  if (!transformation && !tiepoint) return null; // a plain TIFF
+  if (!transformation && !tiepoint) {
+    await tiff.close(); // a plain TIFF: sharp reads it
+    return null;
+  }
   const images = [first];
   // Overviews are the next IFDs of smaller size with the same bands (masks are skipped).
   for (let i = 1; i < count; i++) {
