@@ -119,7 +119,6 @@ test('band presets: false-colour infrared shows vegetation red, saved for the pr
   // saved per project: a reload keeps it
   await page.reload();
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
-  const tile = page.getByTestId('item-tile').filter({ hasText: 'multispectral' });
-  if (await tile.isVisible()) await tile.dblclick();
+  await page.getByTestId('item-tile').filter({ hasText: 'multispectral' }).dblclick(); // a reload lands on the dataset
   await expect(page.getByTestId('raster-band-G')).toHaveValue('3', { timeout: 30_000 });
 });
