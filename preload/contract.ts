@@ -69,6 +69,14 @@ export type SourceSpec = z.infer<typeof SourceSpec>;
 
 export const ProjectSettings = z.object({
   language: z.enum(['en', 'zh']).optional(),
+  /** GeoTIFF display for the project (core/geo/display): bands to R, G, B (0-based) and the percentile stretch. */
+  rasterDisplay: z
+    .object({
+      bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
+      low: z.number().min(0).max(49),
+      high: z.number().min(51).max(100),
+    })
+    .optional(),
   pointSize: z.number().positive().optional(),
   /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
    * go to the label with the same name, created when missing. */
@@ -344,7 +352,38 @@ export const contract = {
    */
   'image.info': {
     input: z.object({ itemId: ItemIdInput }),
-    output: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), levels: z.number().int().positive(), tileSize: z.number().int().positive() }),
+    output: z.object({
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      levels: z.number().int().positive(),
+      tileSize: z.number().int().positive(),
+      /** A GeoTIFF's bands and georeferencing (docs/remote-sensing.md); always shown tiled. */
+      geo: z
+        .object({
+          width: z.number().int(),
+          height: z.number().int(),
+          bands: z.number().int(),
+          bitsPerSample: z.number().int(),
+          sampleFormat: z.number().int(),
+          nodata: z.number().nullable(),
+          overviews: z.number().int(),
+          tiled: z.boolean(),
+          /** GDAL order: [x0, dx/dcol, dx/drow, y0, dy/dcol, dy/drow], from the pixel grid's top-left corner. */
+          geotransform: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]),
+          epsg: z.number().int().nullable(),
+          crsSupported: z.boolean(),
+          resolution: z.tuple([z.number(), z.number()]),
+        })
+        .optional(),
+    }),
+  },
+  /**
+   * Write the item's labels (boxes, rotated boxes, polygons, polylines, points) as GeoJSON in WGS 84
+   * lon/lat (RFC 7946) into <project>/exports/, reprojected from the GeoTIFF's CRS.
+   */
+  'geo.exportGeoJson': {
+    input: z.object({ itemId: ItemIdInput }),
+    output: z.object({ path: z.string(), features: z.number().int(), skipped: z.number().int() }),
   },
   /** Decode a DICOM series / NIfTI item on the host and cache its voxels for /blob/volume/<itemId>. */
   'medical.open': { input: z.object({ itemId: ItemIdInput }), output: VolumeHeader },

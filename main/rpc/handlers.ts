@@ -16,6 +16,10 @@ import { inspectOnnx } from '../services/inference/library';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
+import { exportGeoJson } from '../services/geotiff';
+import { EXPORT_DIR } from '../services/medical';
+import { atomicWrite } from '../services/atomicWrite';
+import { recordProjectExport } from '../services/exchange/run';
 import { TrainingService } from '../services/training/runner';
 
 export interface HostCapabilities {
@@ -178,6 +182,15 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       const item = projects.getItem(itemId);
       if (item.modality !== 'image') throw new DatumError('BAD_REQUEST', `${item.name} is not an image`);
       return imageInfo(projects.itemPath(item.id));
+    },
+    'geo.exportGeoJson': async ({ itemId }) => {
+      const item = projects.getItem(itemId);
+      const doc = await projects.loadAnnotations(item.id);
+      const out = await exportGeoJson(projects.itemPath(item.id), doc.objects);
+      const abs = projects.guard.check(path.join(projects.requireProject().dir, EXPORT_DIR, `${item.id}.geojson`));
+      await atomicWrite(abs, Buffer.from(out.text));
+      await recordProjectExport(projects, path.dirname(abs)); // exports/ is never indexed as items
+      return { path: abs, features: out.features, skipped: out.skipped };
     },
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),

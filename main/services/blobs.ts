@@ -15,6 +15,7 @@ import { DatumError } from '../rpc/errors';
 import { volumeFile } from './medical';
 import { tileFile } from './tiles';
 import { dicomFramePng } from './dicomColor';
+import type { RasterDisplay } from '../../core/geo/display';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -64,7 +65,9 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
       // /blob/tile/<itemId>/<level>/<x>/<y>: a 512 px JPEG tile of the image pyramid (./tiles)
       const item = projects.getItem(parts[2]);
       const [level, x, y] = parts.slice(3).map((s) => (/^\d{1,6}$/.test(s) ? Number(s) : -1));
-      const tile = await tileFile(projects.requireProject().dir, item, projects.itemPath(item.id), level, x, y);
+      // a GeoTIFF is drawn with the project's band / stretch choice (the renderer adds ?d=<key> so a change refetches)
+      const p = projects.requireProject();
+      const tile = await tileFile(p.dir, item, projects.itemPath(item.id), level, x, y, projects.current()?.settings?.rasterDisplay as RasterDisplay | undefined);
       if (!tile) return text(404, 'no such tile');
       const res = await serveFile(projects.guard.check(tile), undefined);
       res.headers['content-type'] = 'image/jpeg';

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { DatumError } from '../rpc/errors';
 import sharp from 'sharp';
 import type { ItemSummary } from '../../preload/contract';
+import { geoTileFile, openGeoTiff, type GeoInfo } from './geotiff';
+import type { RasterDisplay } from '../../core/geo/display';
 
 export const TILE_SIZE = 512;
 
@@ -21,6 +23,8 @@ export interface ImageInfo {
   height: number;
   levels: number;
   tileSize: number;
+  /** Georeferencing and bands of a GeoTIFF item (./geotiff); absent for other images. */
+  geo?: GeoInfo;
 }
 
 /** Number of levels so that the coarsest one fits in one tile. */
@@ -30,6 +34,9 @@ export function levelCount(width: number, height: number, tile = TILE_SIZE): num
 }
 
 export async function imageInfo(file: string): Promise<ImageInfo> {
+  // A GeoTIFF is read by the geotiff library (16-bit, float and multiband included), not by sharp
+  const geo = await openGeoTiff(file);
+  if (geo) return { width: geo.info.width, height: geo.info.height, levels: levelCount(geo.info.width, geo.info.height), tileSize: TILE_SIZE, geo: geo.info };
   // A file sharp cannot read is the dataset's problem (BAD_FILE), not a Datum bug.
   const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' })
     .metadata()
@@ -87,7 +94,7 @@ async function makePyramid(root: string, key: string, sourceFile: string): Promi
  * The cached tile file for (level, x, y), or null when out of range. Arguments are checked as
  * integers before any path is built, so a tile path can never leave the cache folder.
  */
-export async function tileFile(projectDir: string, item: ItemSummary, sourceFile: string, level: number, x: number, y: number): Promise<string | null> {
+export async function tileFile(projectDir: string, item: ItemSummary, sourceFile: string, level: number, x: number, y: number, display?: RasterDisplay): Promise<string | null> {
   if (![level, x, y].every((n) => Number.isInteger(n) && n >= 0)) return null;
   const key = `${item.id}-${item.mtime}`;
   let info = infos.get(key);
@@ -101,6 +108,10 @@ export async function tileFile(projectDir: string, item: ItemSummary, sourceFile
   const cols = Math.ceil(Math.ceil(info.width / f) / TILE_SIZE);
   const rows = Math.ceil(Math.ceil(info.height / f) / TILE_SIZE);
   if (x >= cols || y >= rows) return null;
+  if (info.geo) {
+    const geo = await openGeoTiff(sourceFile);
+    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y, display);
+  }
   const dir = await pyramid(projectDir, item, sourceFile);
   // dzsave counts levels up from 1×1 px: its top level is full resolution
   const dzTop = Math.ceil(Math.log2(Math.max(info.width, info.height)));

@@ -12,6 +12,12 @@ import { useKeymap } from '../keymap/useKeymap';
 import { parseChord } from '../keymap/keymap';
 import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
+import { GeoReadout } from './GeoReadout';
+import { useApp } from '../state/appStore';
+import { displayKey, effectiveDisplay } from '../../core/geo/display';
+import type { MethodOutput } from '../../preload/contract';
+
+type ImageInfoGeo = NonNullable<MethodOutput<'image.info'>['geo']>;
 
 /** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
 export interface TiledImage {
@@ -20,6 +26,8 @@ export interface TiledImage {
   height: number;
   levels: number;
   tileSize: number;
+  /** A GeoTIFF's georeferencing and bands (image.info): shows the map readout. */
+  geo?: ImageInfoGeo;
 }
 
 /** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
@@ -59,6 +67,11 @@ export function ImageViewer({
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+  // GeoTIFF tiles are drawn with the project's band / stretch choice: its key in the URL refetches them on a change
+  const rasterDisplay = useApp((s) => s.project?.settings.rasterDisplay);
+  const geoQuery = tiles?.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, tiles.geo.bands))}` : '';
+  /** The cursor in image pixels, tracked only for georeferenced images (the map readout). */
+  const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
 
   useEffect(() => {
     if (!tiles) return;
@@ -116,6 +129,10 @@ export function ImageViewer({
         drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
       }}
       onPointerMove={(e) => {
+        if (tiles?.geo && box.current) {
+          const r = box.current.getBoundingClientRect();
+          setCursor({ x: (e.clientX - r.left - view.x) / view.scale, y: (e.clientY - r.top - view.y) / view.scale });
+        }
         const d = drag.current;
         if (d) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
       }}
@@ -123,7 +140,7 @@ export function ImageViewer({
       data-testid="image-viewer"
     >
       {tiles ? (
-        size ? <TileLayer tiles={tiles} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
+        size ? <TileLayer tiles={tiles} query={geoQuery} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
       ) : bitmap !== undefined ? (
         <BitmapCanvas
           bitmap={bitmap}
@@ -157,6 +174,7 @@ export function ImageViewer({
       />
       )}
       {overlay && size ? overlay(view, size) : null}
+      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} cursor={cursor} /> : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
         <button className="ghost small" onClick={fit}>
           {t('viewer.fit')}
@@ -177,7 +195,7 @@ export function ImageViewer({
  * pixel, over the next coarser level's tiles (shown while the finer ones load) and the one-tile
  * coarsest level. Tiles sit in image pixels inside one transformed box, like the <img>.
  */
-function TileLayer({ tiles, view, vw, vh }: { tiles: TiledImage; view: ViewTransform; vw: number; vh: number }) {
+function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: string; view: ViewTransform; vw: number; vh: number }) {
   const { width, height, levels, tileSize: T, itemId } = tiles;
   const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / view.scale))));
   const x0 = -view.x / view.scale;
@@ -199,8 +217,8 @@ function TileLayer({ tiles, view, vw, vh }: { tiles: TiledImage; view: ViewTrans
         const pad = 0.5 / view.scale;
         out.push(
           <img
-            key={`${l}/${tx}/${ty}`}
-            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}`}
+            key={`${l}/${tx}/${ty}${query}`}
+            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
             alt=""
             draggable={false}
             decoding="async"

@@ -26,7 +26,8 @@ const ImageItem: ItemViewerComponent = ({ item }) => {
     setTiles(undefined);
     rpc
       .call('image.info', { itemId: item.id })
-      .then((i) => live && setTiles(Math.max(i.width, i.height) > TILE_THRESHOLD ? { itemId: item.id, ...i } : null))
+      // a GeoTIFF is always tiled: the browser cannot show 16-bit, float or multiband TIFFs itself
+      .then((i) => live && setTiles(Math.max(i.width, i.height) > TILE_THRESHOLD || i.geo ? { itemId: item.id, ...i } : null))
       .catch(() => live && setTiles(null)); // a format the host cannot read: the browser tries the file
     return () => {
       live = false;
