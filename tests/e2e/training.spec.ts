@@ -66,13 +66,15 @@ test('train from the Models tab, see progress, promote, pre-label with the new v
   await page.keyboard.press('Enter');
   const progress = page.getByTestId('train-progress');
   await expect(progress).toBeVisible();
-  // Live metrics from the trainer (a loss per Newton step) appear while it runs.
-  await expect(page.getByTestId('train-metrics')).toContainText(/loss/, { timeout: 150_000 });
+  // While it runs (the snapshot phase takes seconds): the bar, the phase and Cancel.
   await expect(page.getByTestId('train-cancel')).toBeVisible();
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /\d+/);
   await page.screenshot({ path: 'test-results/screens/training-progress.png' });
   await expect(page.getByTestId('train-result')).toContainText(/Trained proposals3d version 1/, { timeout: 150_000 });
   await expect(progress).toHaveCount(0);
+  // The trainer's metrics (a loss per Newton step, then validation figures) stay readable after the
+  // job: the train phase of this small job lasts well under a second, too short to assert live.
+  await expect(page.getByTestId('train-final-metrics')).toContainText(/loss/);
 
   // The version list: v1 with its validation metrics beside the built-in scorer's.
   const row = page.getByTestId('version-row').filter({ has: page.locator('td', { hasText: 'v1' }) });

@@ -219,6 +219,18 @@ export function TrainingCard({ onTrained }: { onTrained(r: StartResult): void })
           {result}
         </p>
       ) : null}
+      {/* The finished job's last metrics stay readable (the train phase of a small local job lasts
+          well under a second, too short to read them live). */}
+      {!running && result && progress && liveMetrics(progress).length ? (
+        <dl className="training-metrics" data-testid="train-final-metrics">
+          {liveMetrics(progress).map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd className="mono">{fmt(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
     </section>
   );
 }
