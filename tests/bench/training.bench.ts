@@ -63,7 +63,7 @@ export default async function bench(): Promise<BenchRow[]> {
     built.push(b);
     trained.push(t);
     const nFrames = frames.filter((f) => f.split === 'val').length;
-    console.log(`held out ${held} (${nFrames} frames, n = ${b.n} objects): built-in AP ${b.primary.value} P ${b.precision} R ${b.recall} (${b.proposals} proposals at 0.4) | trained AP ${t.primary.value} P ${t.precision} R ${t.recall} (${t.proposals} at ${t.threshold}); ${r.examples.car + r.examples.vru} training examples, loss ${r.loss.car[0]?.toFixed(4)} -> ${r.loss.car.at(-1)?.toFixed(4)} (car head), L2 strength car ${r.lambda.car} vru ${r.lambda.vru}, refine ${JSON.stringify(r.scorer.refine.sizes)}`);
+    console.log(`held out ${held} (${nFrames} frames, n = ${b.n} objects): built-in AP ${b.primary.value} P ${b.precision} R ${b.recall} (${b.proposals} proposals at the default threshold) | trained AP ${t.primary.value} P ${t.precision} R ${t.recall} (${t.proposals} at ${t.threshold}); ${r.examples.car + r.examples.vru} training examples, loss ${r.loss.car[0]?.toFixed(4)} -> ${r.loss.car.at(-1)?.toFixed(4)} (car head), L2 strength car ${r.lambda.car} vru ${r.lambda.vru}, refine ${JSON.stringify(r.scorer.refine.sizes)}`);
     rows.push({ name: `training time, held out ${held} (${r.examples.car + r.examples.vru} candidate examples)`, value: ms, unit: 'ms' });
     rows.push({ name: `AP50 gain trained - built-in, held out ${held} (n = ${b.n} objects)`, value: t.primary.value - b.primary.value, unit: '' });
   }
