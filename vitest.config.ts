@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 60_000,
     pool: 'forks',
     // In CI, a missing ../shared/data fails the run instead of skipping every real-data test.
-    globalSetup: ['tests/helpers/sharedDataGate.ts'],
+    globalSetup: ['tests/helpers/sharedDataGate.ts', 'tests/helpers/pgSetup.ts'],
   },
 });

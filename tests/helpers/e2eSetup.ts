@@ -7,11 +7,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharedDataGate from './sharedDataGate';
+import pgSetup from './pgSetup';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEST_RENDERER_DIR = path.join(ROOT, 'dist', 'renderer-test');
 
-export default function e2eSetup(): void {
+export default async function e2eSetup(): Promise<(() => void) | undefined> {
   sharedDataGate();
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
@@ -22,4 +23,6 @@ export default function e2eSetup(): void {
   if (r.status !== 0) throw new Error(`building the test renderer (dist/renderer-test) failed with exit ${r.status}`);
   // Workers inherit this: every `datum serve` the tests start serves the test build.
   process.env.DATUM_RENDERER_DIR = TEST_RENDERER_DIR;
+  // A throwaway PostgreSQL for the team-server specs (DATUM_TEST_PG_URL); its teardown stops it.
+  return pgSetup();
 }
