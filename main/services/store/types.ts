@@ -18,7 +18,7 @@
  * - A write and its event are one atomic step: a crash (kill -9) leaves either both or neither.
  * - Values round-trip exactly: what `put` stored, `get` returns (deep-equal JSON).
  */
-import type { ItemDocument } from '../../core/document/schema';
+import type { ItemDocument } from '../../../core/document/schema';
 
 export type StoreKind = 'folder' | 'postgres';
 
