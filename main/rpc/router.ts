@@ -15,8 +15,21 @@ import {
 import { DatumError, toErrorShape } from './errors';
 import type { EventHub } from './events';
 
+/**
+ * Who is calling, on a team server (accounts, main/services/team): set by the host from the
+ * connection's session. Absent on a single-user host (Electron, `datum serve` without accounts),
+ * where the local profile named in the request speaks for the user.
+ */
+export interface Caller {
+  accountId: string;
+  name: string;
+  role: 'annotator' | 'reviewer' | 'manager';
+}
+
 /** Per-connection context: where events go and which jobs are running. */
 export interface CallContext {
+  /** The signed-in account on a team server; undefined on a single-user host. */
+  caller?: Caller;
   emit<E extends EventName>(event: E, data: EventPayload<E>): void;
   /** Aborted when the job is cancelled or the connection closes. */
   signal: AbortSignal;
@@ -34,13 +47,14 @@ export interface Connection {
 }
 
 export interface Router {
-  connect(emit: (event: EventName, data: unknown) => void): Connection;
+  /** `caller`: the account this connection signed in as (team servers only). */
+  connect(emit: (event: EventName, data: unknown) => void, caller?: Caller): Connection;
 }
 
 /** `hub`: events published to every connection (see events.ts). */
 export function createRouter(handlers: Handlers, hub?: EventHub): Router {
   return {
-    connect(emitRaw) {
+    connect(emitRaw, caller) {
       const jobs = new Map<string, AbortController>();
       const closed = new AbortController();
       const unsubscribe = hub?.subscribe(emitRaw);
@@ -67,6 +81,7 @@ export function createRouter(handlers: Handlers, hub?: EventHub): Router {
           jobs.set(jobId, controller);
         }
         const ctx: CallContext = {
+          caller,
           emit,
           signal,
           progress: (done, total, phase) => {
