@@ -68,3 +68,44 @@ export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[
   // Deterministic shuffle (no Math.random): arrival order must not matter.
   return out.map((f, i) => ({ f, key: (i * 7919) % out.length })).sort((a, b) => a.key - b.key).map((e) => e.f);
 }
+
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+
+/**
+ * A colour Secondary Capture (tests of colour DICOM with the image tools): `pixels` raw
+ * (interleaved samples, 8 or 16 bits) or `{ encapsulated }` frames in the given transfer syntax.
+ */
+export function colourSecondaryCapture(
+  photometric: string,
+  rows: number,
+  columns: number,
+  bits: 8 | 16,
+  frames: number,
+  pixels: Uint8Array | { encapsulated: Uint8Array[] },
+  transferSyntaxUid?: string,
+): Uint8Array {
+  const sop = newUid();
+  return writePart10(
+    [
+      el(0x00080016, 'UI', SECONDARY_CAPTURE),
+      el(0x00080018, 'UI', sop),
+      el(0x00080060, 'CS', 'XC'),
+      el(0x0020000d, 'UI', newUid()),
+      el(0x0020000e, 'UI', newUid()),
+      el(0x00280002, 'US', 3),
+      el(0x00280004, 'CS', photometric),
+      el(0x00280006, 'US', 0),
+      ...(frames > 1 ? [el(0x00280008, 'IS', frames)] : []),
+      el(0x00280010, 'US', rows),
+      el(0x00280011, 'US', columns),
+      el(0x00280100, 'US', bits),
+      el(0x00280101, 'US', bits),
+      el(0x00280102, 'US', bits - 1),
+      el(0x00280103, 'US', 0),
+      el(0x7fe00010, bits > 8 ? 'OW' : 'OB', pixels),
+    ],
+    SECONDARY_CAPTURE,
+    sop,
+    transferSyntaxUid ? { transferSyntaxUid } : {},
+  );
+}

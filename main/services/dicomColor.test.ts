@@ -6,38 +6,10 @@ import sharp from 'sharp';
 import { ProjectService } from './projectService';
 import { PathGuard } from './pathGuard';
 import { dicomFramePng } from './dicomColor';
-import { el, newUid, writePart10 } from '../../core/medical/dicom-writer';
+import { colourSecondaryCapture as colour } from '../../core/medical/synthetic';
 import { TRANSFER_SYNTAX } from '../../core/medical/dicom';
 
 const JPEG = path.resolve(__dirname, '../../../shared/data/images/coco139/000000000139.jpg');
-const SC = '1.2.840.10008.5.1.4.1.1.7';
-
-function colour(photometric: string, rows: number, columns: number, bits: number, frames: number, pixels: Uint8Array | { encapsulated: Uint8Array[] }, ts?: string) {
-  const sop = newUid();
-  return writePart10(
-    [
-      el(0x00080016, 'UI', SC),
-      el(0x00080018, 'UI', sop),
-      el(0x00080060, 'CS', 'XC'),
-      el(0x0020000d, 'UI', newUid()),
-      el(0x0020000e, 'UI', newUid()),
-      el(0x00280002, 'US', 3),
-      el(0x00280004, 'CS', photometric),
-      el(0x00280006, 'US', 0),
-      ...(frames > 1 ? [el(0x00280008, 'IS', frames)] : []),
-      el(0x00280010, 'US', rows),
-      el(0x00280011, 'US', columns),
-      el(0x00280100, 'US', bits),
-      el(0x00280101, 'US', bits),
-      el(0x00280102, 'US', bits - 1),
-      el(0x00280103, 'US', 0),
-      el(0x7fe00010, bits > 8 ? 'OW' : 'OB', pixels),
-    ],
-    SC,
-    sop,
-    ts ? { transferSyntaxUid: ts } : {},
-  );
-}
 
 describe.skipIf(!existsSync(JPEG))('colour DICOM frames as PNG for the image tools', () => {
   it('indexes colour files as single items and serves frames equal to the source pixels', async () => {

@@ -9,53 +9,26 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runCli, startHost, type RunningHost } from './host';
-import { el, newUid, writePart10 } from '../../core/medical/dicom-writer';
+import { colourSecondaryCapture } from '../../core/medical/synthetic';
 import { TRANSFER_SYNTAX } from '../../core/medical/dicom';
 
 const JPEG = path.resolve(ROOT, '..', 'shared', 'data', 'images', 'coco139', '000000000139.jpg');
-const SC = '1.2.840.10008.5.1.4.1.1.7';
 let demo: string;
 let host: RunningHost;
 
 test.skip(!existsSync(JPEG), `${JPEG} is absent: the colour DICOM E2E wraps the shared COCO photo`);
 
-function colourDicom(photometric: string, rows: number, columns: number, frames: number, pixels: Uint8Array | { encapsulated: Uint8Array[] }, ts?: string): Uint8Array {
-  const sop = newUid();
-  return writePart10(
-    [
-      el(0x00080016, 'UI', SC),
-      el(0x00080018, 'UI', sop),
-      el(0x00080060, 'CS', 'XC'),
-      el(0x0020000d, 'UI', newUid()),
-      el(0x0020000e, 'UI', newUid()),
-      el(0x00280002, 'US', 3),
-      el(0x00280004, 'CS', photometric),
-      el(0x00280006, 'US', 0),
-      ...(frames > 1 ? [el(0x00280008, 'IS', frames)] : []),
-      el(0x00280010, 'US', rows),
-      el(0x00280011, 'US', columns),
-      el(0x00280100, 'US', 8),
-      el(0x00280101, 'US', 8),
-      el(0x00280102, 'US', 7),
-      el(0x00280103, 'US', 0),
-      el(0x7fe00010, 'OB', pixels),
-    ],
-    SC,
-    sop,
-    ts ? { transferSyntaxUid: ts } : {},
-  );
-}
 
 test.beforeAll(async () => {
   if (!existsSync(JPEG)) return;
   demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-dicom-colour-')), 'demo');
   const r = await runCli(['demo', demo, '--json']);
   expect(r.code, r.stderr).toBe(0);
-  writeFileSync(path.join(demo, 'endoscopy.dcm'), colourDicom('YBR_FULL_422', 426, 640, 1, { encapsulated: [new Uint8Array(readFileSync(JPEG))] }, TRANSFER_SYNTAX.jpegBaseline));
+  writeFileSync(path.join(demo, 'endoscopy.dcm'), colourSecondaryCapture('YBR_FULL_422', 426, 640, 8, 1, { encapsulated: [new Uint8Array(readFileSync(JPEG))] }, TRANSFER_SYNTAX.jpegBaseline));
   // Three 64x48 RGB frames: red, green, blue.
   const clip = new Uint8Array(3 * 64 * 48 * 3);
   for (let f = 0; f < 3; f++) for (let p = 0; p < 64 * 48; p++) clip[(f * 64 * 48 + p) * 3 + f] = 255;
-  writeFileSync(path.join(demo, 'ultrasound.dcm'), colourDicom('RGB', 48, 64, 3, clip));
+  writeFileSync(path.join(demo, 'ultrasound.dcm'), colourSecondaryCapture('RGB', 48, 64, 8, 3, clip));
   host = await startHost([demo]);
 });
 test.afterAll(async () => host?.stop());
