@@ -14,8 +14,8 @@ import { parseKittiLabels } from '../../../core/formats/kitti/labels';
 import { itemId } from '../../../main/services/indexer';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { DATA } from '../../support/lidarData';
-import { runCli, startHost } from '../../e2e/host';
-import { installLogger, untrustedCount } from './inputLog';
+import { runCli } from '../../e2e/host';
+import { driveArm, makeProject, settledQuality } from './session';
 import { iou2d, runImageArm, type Box, type ImageItem } from './imageArm';
 import type { ArmLog } from './armLog';
 import { MATCH_IOU } from './policy';
@@ -74,8 +74,7 @@ export async function runImageBench(browser: Browser, opts: { limitItems?: numbe
   for (const arm of ['manual', 'ai-review'] as const) {
     const dir = path.join(base, arm);
     cpSync(seed, dir, { recursive: true });
-    const h = await startHost([dir, '--create']);
-    await h.stop();
+    await makeProject(dir);
     if (arm !== 'manual') {
       const imp = await runCli(['models', 'import', path.join(YOLOX_DIR, 'yolox_nano.onnx'), '--preset', 'yolox', '--classes', path.join(YOLOX_DIR, 'coco_classes.txt'), '--project', dir, '--json']);
       if (imp.code !== 0) throw new Error(`datum models import failed: ${imp.stderr || imp.stdout}`);
@@ -84,26 +83,14 @@ export async function runImageBench(browser: Browser, opts: { limitItems?: numbe
       if (r.code !== 0) throw new Error(`datum prelabel failed: ${r.stderr || r.stdout}`);
       say(`2D ${arm}: ${JSON.parse(r.stdout).predictions} pre-labels (${id})`);
     }
-    const host = await startHost([dir]);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await installLogger(page);
-      await page.goto(host.url);
-      const t0 = Date.now();
-      run.logs[arm] = await runImageArm(page, items, arm !== 'manual');
-      run.untrusted += await untrustedCount(page);
-      let q = verifyImageProject(dir, items);
-      for (const t1 = Date.now(); q.pendingLeft > 0 && Date.now() - t1 < 10_000; q = verifyImageProject(dir, items)) await new Promise((r) => setTimeout(r, 250));
-      run.endQuality[arm] = q;
-      say(`2D ${arm}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    } finally {
-      await context.close();
-      await host.stop();
-    }
-    if (errors.length) throw new Error(`2D ${arm}: page errors: ${errors.join('; ')}`);
+    const d = await driveArm(browser, dir, `2D ${arm}`, async (page) => {
+      const log = await runImageArm(page, items, arm !== 'manual');
+      return { log, quality: await settledQuality(() => verifyImageProject(dir, items), (q) => q.pendingLeft === 0) };
+    });
+    run.logs[arm] = d.result.log;
+    run.endQuality[arm] = d.result.quality;
+    run.untrusted += d.untrusted;
+    say(`2D ${arm}: done in ${d.seconds.toFixed(0)} s`);
   }
   return run;
 }

@@ -9,8 +9,8 @@ import type { Browser } from '@playwright/test';
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, startHost } from '../../e2e/host';
-import { installLogger, untrustedCount } from './inputLog';
+import { runCli } from '../../e2e/host';
+import { driveArm, makeProject, settledQuality } from './session';
 import { prepareKittiItems, type PreparedItem } from './kittiItems';
 import { runLidarArm } from './lidarArm';
 import type { ArmLog } from './armLog';
@@ -49,35 +49,23 @@ export async function runLidarBench(browser: Browser, opts: LidarRunOptions = {}
     cpSync(seed, dir, { recursive: true });
     if (arm !== 'manual') {
       // Make it a project (serve --create writes datum.json), then pre-label every cloud.
-      const h = await startHost([dir, '--create']);
-      await h.stop();
+      await makeProject(dir);
       const r = await runCli(['prelabel', dir, '--model', 'proposals3d', '--json']);
       if (r.code !== 0) throw new Error(`datum prelabel failed: ${r.stderr || r.stdout}`);
       say(`3D ${arm}: ${JSON.parse(r.stdout).predictions} pre-labels`);
       run.qa = qaTriage(dir, items);
       say(`3D QA over the pre-labels as they are: flags ${run.qa.wrongFlagged} of ${run.qa.wrong} wrong ones, ${run.qa.rightFlagged} of ${run.qa.right} right ones`);
     }
-    const host = await startHost(arm === 'manual' ? [dir, '--create'] : [dir]);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await installLogger(page);
-      await page.goto(host.url);
-      const t0 = Date.now();
-      run.logs[arm] = await runLidarArm(page, items, arm !== 'manual');
-      run.untrusted += await untrustedCount(page);
+    if (arm === 'manual') await makeProject(dir);
+    const d = await driveArm(browser, dir, `3D ${arm}`, async (page) => {
+      const log = await runLidarArm(page, items, arm !== 'manual');
       // The review strip saves through its own DocumentStore (debounced): give the last accepts time to land.
-      let q = verifyLidarProject(dir, items);
-      for (const t1 = Date.now(); q.pendingLeft > 0 && Date.now() - t1 < 10_000; q = verifyLidarProject(dir, items)) await new Promise((r) => setTimeout(r, 250));
-      run.endQuality[arm] = q;
-      say(`3D ${arm}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    } finally {
-      await context.close();
-      await host.stop();
-    }
-    if (errors.length) throw new Error(`3D ${arm}: page errors: ${errors.join('; ')}`);
+      return { log, quality: await settledQuality(() => verifyLidarProject(dir, items), (q) => q.pendingLeft === 0) };
+    });
+    run.logs[arm] = d.result.log;
+    run.endQuality[arm] = d.result.quality;
+    run.untrusted += d.untrusted;
+    say(`3D ${arm}: done in ${d.seconds.toFixed(0)} s`);
   }
   return run;
 }

@@ -11,8 +11,7 @@ import path from 'node:path';
 import { itemId } from '../../../main/services/indexer';
 import type { AnnotationObject } from '../../../core/document/schema';
 import { DATA } from '../../support/lidarData';
-import { startHost } from '../../e2e/host';
-import { installLogger, untrustedCount } from './inputLog';
+import { driveArm, makeProject } from './session';
 import { polygonIoU, runMaskManualArm, type MaskItem } from './maskArm';
 import type { ArmLog } from './armLog';
 import { MATCH_IOU } from './policy';
@@ -76,25 +75,14 @@ export async function runMaskBench(browser: Browser, opts: { limitTargets?: numb
   const run: MaskRun = { items, logs: {}, endQuality: {}, untrusted: 0 };
   const dir = path.join(base, 'manual');
   cpSync(seed, dir, { recursive: true });
-  const h = await startHost([dir, '--create']);
-  await h.stop();
-  const host = await startHost([dir]);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await installLogger(page);
-    await page.goto(host.url);
-    const t0 = Date.now();
-    run.logs.manual = await runMaskManualArm(page, items);
-    run.untrusted += await untrustedCount(page);
-    run.endQuality.manual = verifyMaskProject(dir, items);
-    say(`2D masks manual: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  } finally {
-    await context.close();
-    await host.stop();
-  }
-  if (errors.length) throw new Error(`2D masks: page errors: ${errors.join('; ')}`);
+  await makeProject(dir);
+  const d = await driveArm(browser, dir, '2D masks', async (page) => {
+    const log = await runMaskManualArm(page, items);
+    return { log, quality: verifyMaskProject(dir, items) };
+  });
+  run.logs.manual = d.result.log;
+  run.endQuality.manual = d.result.quality;
+  run.untrusted += d.untrusted;
+  say(`2D masks manual: done in ${d.seconds.toFixed(0)} s`);
   return run;
 }

@@ -18,8 +18,7 @@ import { parseSustechFrame } from '../../../core/formats/sustech/labels';
 import { pointsInBox } from '../../../core/lidar/box';
 import { itemId } from '../../../main/services/indexer';
 import { DATA, readSustechCloud } from '../../support/lidarData';
-import { startHost } from '../../e2e/host';
-import { installLogger, untrustedCount } from './inputLog';
+import { driveArm, makeProject } from './session';
 import { runSequenceArm, type LidarSequence } from './lidarArm';
 import type { ArmLog } from './armLog';
 import { MATCH_IOU, MIN_POINTS, onIgnored, quality3d } from './policy';
@@ -89,24 +88,15 @@ export async function runSequenceBench(browser: Browser, opts: { frames?: number
   for (const arm of opts.arms ?? SEQUENCE_ARMS) {
     const dir = path.join(base, arm);
     cpSync(seed, dir, { recursive: true });
-    const host = await startHost([dir, '--create']);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await installLogger(page);
-      await page.goto(host.url);
-      const t0 = Date.now();
-      logs[arm] = await runSequenceArm(page, seq, MODE[arm]);
-      untrusted += await untrustedCount(page);
-      endQuality[arm] = verifySequence(dir, seq);
-      say(`3D sequence ${SAY[arm]}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    } finally {
-      await context.close();
-      await host.stop();
-    }
-    if (errors.length) throw new Error(`3D sequence ${arm}: page errors: ${errors.join('; ')}`);
+    await makeProject(dir);
+    const d = await driveArm(browser, dir, `3D sequence ${arm}`, async (page) => {
+      const log = await runSequenceArm(page, seq, MODE[arm]);
+      return { log, quality: verifySequence(dir, seq) };
+    });
+    logs[arm] = d.result.log;
+    endQuality[arm] = d.result.quality;
+    untrusted += d.untrusted;
+    say(`3D sequence ${SAY[arm]}: done in ${d.seconds.toFixed(0)} s`);
   }
   return { seq, logs, endQuality, untrusted };
 }

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { keyframeShape } from '../../../core/document/tracks';
-import { runCli, startHost } from '../../e2e/host';
-import { installLogger, untrustedCount } from './inputLog';
+import { runCli } from '../../e2e/host';
+import { driveArm, makeProject, settledQuality } from './session';
 import { iou2d, type Box } from './imageArm';
 import { runTrackArm } from './trackArm';
 import type { ArmLog } from './armLog';
@@ -66,31 +66,18 @@ export async function runTrackBench(browser: Browser, opts: { frames?: number; s
   for (const arm of ['manual', 'interpolate'] as const) {
     const dir = path.join(base, arm);
     cpSync(seqDir, path.join(dir, 'gliding_square'), { recursive: true });
-    const h = await startHost([dir, '--create']);
-    await h.stop();
-    const host = await startHost([dir]);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await installLogger(page);
-      await page.goto(host.url);
-      const t0 = Date.now();
-      run.logs[arm] = await runTrackArm(page, 'gliding_square', 'gliding_square', gt[0].width, truth, arm === 'interpolate');
-      run.untrusted += await untrustedCount(page);
-      let q = verify(dir, truth);
-      for (const t1 = Date.now(); q.covered < truth.length && Date.now() - t1 < 5_000; q = verify(dir, truth)) await new Promise((r) => setTimeout(r, 250));
-      run.endQuality[arm] = q;
-      const ann = path.join(dir, 'annotations');
-      const f = readdirSync(ann).find((x) => x.endsWith('.json'));
-      run.keyframes[arm] = f ? ((JSON.parse(readFileSync(path.join(ann, f), 'utf8')) as { tracks?: { keyframes: unknown[] }[] }).tracks?.[0]?.keyframes.length ?? 0) : 0;
-      say(`video track ${arm}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${run.keyframes[arm]} keyframes`);
-    } finally {
-      await context.close();
-      await host.stop();
-    }
-    if (errors.length) throw new Error(`video track ${arm}: page errors: ${errors.join('; ')}`);
+    await makeProject(dir);
+    const d = await driveArm(browser, dir, `video track ${arm}`, async (page) => {
+      const log = await runTrackArm(page, 'gliding_square', 'gliding_square', gt[0].width, truth, arm === 'interpolate');
+      return { log, quality: await settledQuality(() => verify(dir, truth), (q) => q.covered >= truth.length, 5_000) };
+    });
+    run.logs[arm] = d.result.log;
+    run.endQuality[arm] = d.result.quality;
+    run.untrusted += d.untrusted;
+    const ann = path.join(dir, 'annotations');
+    const f = readdirSync(ann).find((x) => x.endsWith('.json'));
+    run.keyframes[arm] = f ? ((JSON.parse(readFileSync(path.join(ann, f), 'utf8')) as { tracks?: { keyframes: unknown[] }[] }).tracks?.[0]?.keyframes.length ?? 0) : 0;
+    say(`video track ${arm}: done in ${d.seconds.toFixed(0)} s, ${run.keyframes[arm]} keyframes`);
   }
   return run;
 }
