@@ -407,6 +407,23 @@ export const contract = {
     input: z.object({ itemId: ItemIdInput, path: PathInput }),
     output: LabelmapPayload.extend({ warnings: z.array(z.string()) }),
   },
+  /**
+   * The DICOM header of one file of a DICOM item (`index` into the item's files, sorted by name):
+   * every element with keyword, VR and formatted value, sequences expanded. Identifying values
+   * (names, IDs, dates: the confidentiality profile's rows) are empty unless `reveal`.
+   */
+  'medical.tags': {
+    input: z.object({ itemId: ItemIdInput, index: z.number().int().nonnegative().default(0), reveal: z.boolean().default(false) }),
+    output: z.object({
+      file: z.string(),
+      index: z.number().int(),
+      count: z.number().int(),
+      truncated: z.number().int(),
+      rows: z.array(
+        z.object({ tag: z.string(), keyword: z.string(), vr: z.string(), length: z.number(), value: z.string(), depth: z.number().int(), identifying: z.boolean() }),
+      ),
+    }),
+  },
   'jobs.cancel': { input: z.object(JobInput), output: z.object({ cancelled: z.boolean() }) },
   /** The model library: project, user and app models, with the execution provider in use. */
   'models.list': {

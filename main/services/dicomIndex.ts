@@ -134,3 +134,17 @@ export async function indexDicom(
   onProgress(done);
   return { entries: groupIndexedDicom(summaries), unreadable };
 }
+
+/**
+ * The files of one series below `root` (relative paths, sorted): every DICOM candidate whose
+ * header names `seriesInstanceUid`. Headers come from the summary cache the index pass filled.
+ */
+export async function seriesFiles(root: string, candidates: string[], seriesInstanceUid: string): Promise<string[]> {
+  const out: string[] = [];
+  const todo = candidates.filter((c) => isDicomCandidate(c.split('/').pop()!));
+  for (let i = 0; i < todo.length; i += CONCURRENCY) {
+    const batch = await Promise.all(todo.slice(i, i + CONCURRENCY).map((rel) => summarize(root, rel)));
+    for (const s of batch) if (s && s.seriesInstanceUid === seriesInstanceUid) out.push(s.file);
+  }
+  return out.sort();
+}

@@ -113,6 +113,23 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
     expect(after).toHaveLength(before);
   });
 
+  it('lists the DICOM header of each file of a series (the tag viewer), identifying values only when asked', async () => {
+    const { medical, items } = await project();
+    const mr = items.find((i) => i.name === 'mr3slice')!;
+    const first = await medical.tags(mr.id, 0, false);
+    expect(first.count).toBe(3);
+    expect(first.file).toBe('1-001.dcm');
+    expect(first.rows.find((r) => r.tag === '(0008,0060)')).toMatchObject({ keyword: 'Modality', value: 'MR' });
+    const name = first.rows.find((r) => r.tag === '(0010,0010)');
+    if (name) expect(name).toMatchObject({ identifying: true, value: '' });
+    const third = await medical.tags(mr.id, 2, true);
+    expect(third.file).toBe('1-003.dcm');
+    expect(third.rows.find((r) => r.tag === '(0020,0013)')?.value.trim()).toMatch(/^\d+$/);
+    await expect(medical.tags(mr.id, 3, false)).rejects.toThrow(/3 file\(s\); there is no file 4/);
+    const nifti = items.find((i) => i.modality === 'nifti')!;
+    await expect(medical.tags(nifti.id, 0, false)).rejects.toThrow(/not a DICOM item/);
+  });
+
   it('opens FLAIR and imports lesion.nii.gz; imports the highdicom SEGs over their CT2 series', async () => {
     const { medical, items } = await project();
     const flair = items.find((i) => i.name === 'nifti/FLAIR.nii.gz')!;

@@ -210,6 +210,36 @@ export class MedicalService {
     return this.projects.guard.check(p, dir);
   }
 
+  /**
+   * The header of one file of a DICOM item as rows (core/medical/tags.ts) with dcmjs's data
+   * dictionary for keywords and implicit-VR types (loaded only when the viewer asks).
+   */
+  async tags(itemId: string, index: number, reveal: boolean) {
+    const item = this.projects.getItem(itemId);
+    if (item.modality !== 'dicom' && item.modality !== 'dicom-series') throw new DatumError('BAD_REQUEST', `${item.name} is not a DICOM item`);
+    const abs = this.projects.itemPath(itemId);
+    let files = [path.basename(abs)];
+    if (item.modality === 'dicom-series') {
+      const all = (await listFiles(abs, true)).filter((f) => !SKIPPED_IN_SERIES.test(f));
+      // Only this series' files: a scout or an RTSTRUCT beside it is an item of its own.
+      const uid = item.dicom?.seriesInstanceUid;
+      files = uid ? await (await import('./dicomIndex')).seriesFiles(abs, all, uid) : all;
+    }
+    if (files.length === 0) throw new DatumError('NOT_FOUND', `${item.name}: no files`);
+    if (index >= files.length) throw new DatumError('BAD_REQUEST', `${item.name} has ${files.length} file(s); there is no file ${index + 1}`);
+    const file = item.modality === 'dicom-series' ? this.projects.itemPath(itemId, files[index]) : abs;
+    const [{ listDicomTags }, dcmjs] = await Promise.all([import('../../core/medical/tags'), import('dcmjs')]);
+    const dict = dcmjs.data ?? dcmjs.default.data; // ESM named export, or the CommonJS default
+    let listing;
+    try {
+      listing = listDicomTags(new Uint8Array(await fs.readFile(file)), files[index], (tag) => dict.DicomMetaDictionary.dictionary[tag], { reveal });
+    } catch (e) {
+      if (e instanceof MedicalFormatError) throw new DatumError('BAD_FILE', e.message);
+      throw e;
+    }
+    return { file: files[index], index, count: files.length, ...listing };
+  }
+
   private async savedMap(itemId: string, volume: Volume) {
     const saved = await this.readSavedLabelmap(itemId);
     if (!saved.runs) throw new DatumError('BAD_REQUEST', 'nothing is painted yet: the label map is empty');
@@ -405,11 +435,13 @@ async function listFiles(root: string, recursive: boolean, rel = ''): Promise<st
   return out.sort();
 }
 
+/** Our own project files and other non-DICOM files sitting in a dataset folder. */
+const SKIPPED_IN_SERIES = /\.(json|txt|md|nii|gz|png|jpe?g)$/i;
+
 async function readInputs(root: string, files: string[]): Promise<DicomInput[]> {
   const out: DicomInput[] = [];
   for (const f of files) {
-    // Skip our own project files sitting in a dataset folder.
-    if (/\.(json|txt|md|nii|gz|png|jpe?g)$/i.test(f)) continue;
+    if (SKIPPED_IN_SERIES.test(f)) continue;
     out.push({ name: f, bytes: new Uint8Array(await fs.readFile(path.join(root, f))) });
   }
   return out;

@@ -18,6 +18,7 @@ import { subviewEn, subviewZh } from './subview';
 import { dicomBrowserEn, dicomBrowserZh } from './dicomBrowser';
 import { medicalOpsEn, medicalOpsZh } from './medicalOps';
 import { geoEn, geoZh } from './geo';
+import { dicomTagsEn, dicomTagsZh } from './dicomTags';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -138,6 +139,7 @@ const coreEn = {
       conflictStay: 'Conflict dialog: nothing (a choice is needed; the dialog stays open)',
       consentDecline: 'Outside source folders: Not now',
       profileCancel: 'New profile: cancel',
+      tagViewerClose: 'DICOM tags: close',
     },
     oneToOne: '1:1 pixel zoom',
     predictions: { move: 'Move through the pending predictions', accept: 'Accept the prediction', reject: 'Reject the prediction' },
@@ -304,6 +306,7 @@ const coreZh: Shape<typeof coreEn> = {
       conflictStay: '冲突对话框：无操作（需要做出选择，对话框保持打开）',
       consentDecline: '项目外的源文件夹：暂不',
       profileCancel: '新建档案：取消',
+      tagViewerClose: 'DICOM 标签：关闭',
     },
     oneToOne: '1:1 像素缩放',
     predictions: { move: '在待审核的预测间移动', accept: '接受该预测', reject: '拒绝该预测' },
@@ -351,5 +354,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh };
+export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn, ...dicomTagsEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh, ...dicomTagsZh };

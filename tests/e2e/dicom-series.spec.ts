@@ -49,5 +49,25 @@ test('series browser groups DICOM by UID, lists an RTSTRUCT as an object and ope
   await ct.dblclick();
   await expect(page.getByTestId('medical-editor')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('volume-info')).toContainText('64×64×5');
+
+  // The header viewer: only this series' five files (not the scout or the RTSTRUCT beside them).
+  await page.getByTestId('open-tags').click();
+  await expect(page.getByTestId('tags-file-of')).toHaveText('File 1 of 5');
+  await expect(page.getByTestId('tags-table').locator('tr[data-tag="(0008,0060)"]')).toContainText('CT');
+  await page.getByTestId('tags-filter').fill('ImagePosition');
+  await expect(page.getByTestId('tags-table').locator('tbody tr')).toHaveCount(1);
+  await page.getByTestId('tags-next').click();
+  await expect(page.getByTestId('tags-file-of')).toHaveText('File 2 of 5');
+  await page.getByTestId('tags-filter').fill('');
+  await page.screenshot({ path: 'test-results/screens/dicom-tags.png' });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('tag-viewer')).toHaveCount(0);
+
+  // A non-image object: its editor says what it is and still shows its header.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('item-tile').filter({ hasText: 'RS000001' }).dblclick();
+  await expect(page.getByTestId('medical-error')).toContainText('RTSTRUCT');
+  await page.getByTestId('open-tags').click();
+  await expect(page.getByTestId('tags-table').locator('tr[data-tag="(0008,0060)"]')).toContainText('RTSTRUCT');
   expect(errors).toEqual([]);
 });

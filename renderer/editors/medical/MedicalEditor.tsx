@@ -31,6 +31,7 @@ import { applyImported, fromBase64, renumberImported, segmentLut } from './segme
 import { ToolsPanel } from './ToolsPanel';
 import { SegmentsPanel } from './SegmentsPanel';
 import { SegmentOpsPanel } from './SegmentOpsPanel';
+import { TagViewer } from './TagViewer';
 import './medical.css';
 
 const ORIENTATIONS: Orientation[] = ['axial', 'coronal', 'sagittal'];
@@ -48,6 +49,8 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
   const { t } = useTranslation();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tagsOpen, setTagsOpen] = useState(false);
+  const isDicom = item.modality === 'dicom' || item.modality === 'dicom-series';
 
   useEffect(() => {
     let cancelled = false;
@@ -87,6 +90,13 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
       <div className="mv-message" data-testid="medical-error">
         <strong>{t('medical.failed')}</strong>
         <p className="mono">{error}</p>
+        {/* A non-image object (RTSTRUCT, SR, ...) or a broken image: its header still tells what it is. */}
+        {isDicom ? (
+          <button onClick={() => setTagsOpen(true)} data-testid="open-tags">
+            {t('dicomTags.open')}
+          </button>
+        ) : null}
+        {tagsOpen ? <TagViewer itemId={item.id} onClose={() => setTagsOpen(false)} /> : null}
       </div>
     );
   if (!loaded)
@@ -101,6 +111,7 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
 
 function Workspace({ item, header, volume: volume0, all, labelmap, segments: initialSegments }: Loaded & { item: ItemSummary }) {
   const { t } = useTranslation();
+  const [tagsOpen, setTagsOpen] = useState(false);
   // 4D: the views show one timepoint; the label map is shared by all of them.
   const [timepoint, setTimepoint] = useState(0);
   const volume = useMemo(() => {
@@ -181,6 +192,12 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
     <div className="mv-root" data-testid="medical-editor">
       <ToolsPanel state={state} dispatch={dispatch} seg={seg} header={header} volume={volume} />
       <div className="mv-center">
+        {item.modality === 'dicom' || item.modality === 'dicom-series' ? (
+          <button className="mv-tags-button small" onClick={() => setTagsOpen(true)} data-testid="open-tags">
+            {t('dicomTags.open')}
+          </button>
+        ) : null}
+        {tagsOpen ? <TagViewer itemId={item.id} onClose={() => setTagsOpen(false)} /> : null}
         {header.geometryWarnings.length ? (
           <div className="mv-banner" role="alert" data-testid="geometry-warning">
             <strong>{t('medical.geometryTitle')}</strong>

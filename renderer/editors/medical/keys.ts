@@ -59,3 +59,13 @@ export const medicalSegmentKeys = defineKeymap({
     smooth: { keys: ['Shift+M'], description: 'medicalOps.keys.smooth' },
   },
 });
+
+/** The DICOM header (tag) viewer: Escape closes it. */
+export const tagViewerKeys = defineKeymap({
+  id: 'tag-viewer',
+  section: 'shortcuts.sections.dialogs',
+  layer: 'modal',
+  actions: {
+    close: { keys: ['Escape'], description: 'shortcuts.dialogs.tagViewerClose' },
+  },
+});
