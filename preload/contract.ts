@@ -402,6 +402,13 @@ export const contract = {
     input: z.object({ itemId: ItemIdInput, path: PathInput }),
     output: LabelmapPayload.extend({ warnings: z.array(z.string()) }),
   },
+  /** Write the saved label map as an RT Structure Set (closed planar contours per segment) into <project>/exports/. */
+  'medical.exportRtstruct': { input: z.object({ itemId: ItemIdInput, deidentify: z.boolean().default(false), retainUids: z.boolean().default(false) }), output: ExportResult },
+  /** Rasterise an RTSTRUCT's closed planar contours (path relative to the project) onto the item's volume as segments. */
+  'medical.importRtstruct': {
+    input: z.object({ itemId: ItemIdInput, path: PathInput }),
+    output: LabelmapPayload.extend({ warnings: z.array(z.string()) }),
+  },
   /** Read a NIfTI label volume with the item's dims. */
   'medical.importNifti': {
     input: z.object({ itemId: ItemIdInput, path: PathInput }),

@@ -199,6 +199,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'medical.exportNifti': async ({ itemId }) => medical.exportNifti(itemId),
     'medical.importSeg': async ({ itemId, path: p }) => medical.importSeg(itemId, p),
     'medical.importNifti': async ({ itemId, path: p }) => medical.importNifti(itemId, p),
+    'medical.exportRtstruct': async ({ itemId, deidentify, retainUids }) => medical.exportRtstruct(itemId, deidentify, retainUids),
+    'medical.importRtstruct': async ({ itemId, path: p }) => medical.importRtstruct(itemId, p),
     'medical.tags': async ({ itemId, index, reveal }) => medical.tags(itemId, index, reveal),
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),

@@ -103,6 +103,14 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
     expect(decodeLabelRuns(Buffer.from(imported.runs!, 'base64'), map.data.length)).toEqual(map.data);
     const importedSeg = await medical.importSeg(series.id, seg.path);
     expect(decodeLabelRuns(Buffer.from(importedSeg.runs!, 'base64'), map.data.length)).toEqual(map.data);
+    // RTSTRUCT: contours on the real MR series, read back voxel for voxel with names and colours.
+    const rs = await medical.exportRtstruct(series.id, false);
+    expect(rs.relPath).toMatch(/^exports\/.*\.rtstruct\.dcm$/);
+    const importedRs = await medical.importRtstruct(series.id, rs.relPath);
+    expect(importedRs.warnings).toEqual([]);
+    expect(importedRs.segments).toEqual(segments);
+    expect(decodeLabelRuns(Buffer.from(importedRs.runs!, 'base64'), map.data.length)).toEqual(map.data);
+    await expect(medical.importRtstruct(series.id, nii.relPath)).rejects.toThrow(/labels\.nii\.gz/);
     // Paths outside the project are refused.
     await expect(medical.importNifti(series.id, '/etc/passwd')).rejects.toThrow(/outside/);
     // Our exports are not indexed as new items by the next rescan.

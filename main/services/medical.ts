@@ -134,6 +134,56 @@ export class MedicalService {
     return this.writeExport(itemId, deidentify ? 'seg-deid.dcm' : 'seg.dcm', bytes);
   }
 
+  async exportRtstruct(itemId: string, deidentify: boolean, retainUids = false): Promise<{ path: string; relPath: string; bytes: number }> {
+    const { volume, header } = await this.load(itemId, false);
+    if (!header.canExportSeg) throw new DatumError('UNSUPPORTED', 'RTSTRUCT export needs a DICOM source; export this label map as NIfTI');
+    const { map, segments } = await this.savedMap(itemId, volume);
+    const present = new Set(map.data);
+    const used = segments.filter((s) => present.has(s.number));
+    if (used.length === 0) throw new DatumError('BAD_REQUEST', 'the label map is empty: paint a segment first');
+    const { writeRtStruct } = await import('../../core/medical/rtstruct');
+    const bytes = writeRtStruct(map, volume, used.map((s) => ({ number: s.number, label: s.label, color: s.color })), { deidentify, retainUids });
+    return this.writeExport(itemId, deidentify ? 'rtstruct-deid.dcm' : 'rtstruct.dcm', bytes);
+  }
+
+  async importRtstruct(itemId: string, p: string): Promise<LabelmapPayload & { warnings: string[] }> {
+    const open = await this.load(itemId, false);
+    const { volume } = open;
+    const file = this.projectPath(p);
+    const { readRtStruct } = await import('../../core/medical/rtstruct');
+    let rs;
+    try {
+      rs = readRtStruct(new Uint8Array(await fs.readFile(file)), path.basename(file), volume);
+    } catch (e) {
+      throw new DatumError('BAD_FILE', errMsg(e));
+    }
+    const warnings = [...rs.warnings];
+    const series = volume.source?.seriesInstanceUid;
+    if (rs.referencedSeriesInstanceUid && series && rs.referencedSeriesInstanceUid !== series) {
+      warnings.push(`${path.basename(file)} was drawn on another series (${rs.referencedSeriesInstanceUid}); its contours were placed by patient coordinates`);
+    }
+    const data = new Uint8Array(volume.dims[0] * volume.dims[1] * volume.dims[2]);
+    const segments: MedicalSegment[] = [];
+    let overlap = false;
+    for (const roi of rs.rois) {
+      const mask = rs.masks.get(roi.number);
+      if (!mask) continue;
+      if (segments.length === 255) {
+        warnings.push('only the first 255 ROIs were imported');
+        break;
+      }
+      const n = segments.length + 1;
+      for (let i = 0; i < mask.length; i++) {
+        if (!mask[i]) continue;
+        if (data[i]) overlap = true;
+        data[i] = n;
+      }
+      segments.push({ number: n, label: roi.name, color: roi.color ?? DEFAULT_COLORS[(n - 1) % DEFAULT_COLORS.length] });
+    }
+    if (overlap) warnings.push('overlapping ROIs are flattened; later ROIs win where they overlap');
+    return { segments, runs: this.runsToDisplay(open, runsToBase64(data)), warnings };
+  }
+
   async exportNifti(itemId: string): Promise<{ path: string; relPath: string; bytes: number }> {
     const { volume } = await this.load(itemId, false);
     const { map } = await this.savedMap(itemId, volume);

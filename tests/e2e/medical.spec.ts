@@ -109,6 +109,9 @@ test('MR series: window, paint, interpolate, export SEG + NIfTI, read them back,
   await page.getByTestId('export-nifti').click();
   await expect(page.getByTestId('medical-message')).toContainText(/Wrote exports\/.*labels\.nii\.gz/);
   const niiRel = (await page.getByTestId('medical-message').innerText()).replace('Wrote ', '').trim();
+  await page.getByTestId('export-rtstruct').click();
+  await expect(page.getByTestId('medical-message')).toContainText(/Wrote exports\/.*rtstruct-deid\.dcm/);
+  const rsRel = (await page.getByTestId('medical-message').innerText()).replace('Wrote ', '').trim();
 
   // The exported files hold exactly what was painted, on all three slices.
   const nii = readNifti(new Uint8Array(readFileSync(path.join(dir, niiRel))), 'labels.nii.gz');
@@ -146,6 +149,11 @@ test('MR series: window, paint, interpolate, export SEG + NIfTI, read them back,
   await expect.poll(() => voxels(page, 2)).toBe(total);
   await page.getByTestId('medical-redo').click();
   await expect.poll(() => voxels(page, 3)).toBe(total);
+  // The RTSTRUCT's contours come back as a fourth segment with exactly the painted voxels.
+  await page.getByTestId('import-path').fill(rsRel);
+  await page.getByTestId('import-rtstruct').click();
+  await expect(page.getByTestId('segment-row')).toHaveCount(4);
+  await expect.poll(() => voxels(page, 4)).toBe(total);
 
   // A distance measurement on the coronal view.
   await page.keyboard.press('m');
@@ -158,9 +166,9 @@ test('MR series: window, paint, interpolate, export SEG + NIfTI, read them back,
   // Reopening restores the saved label map from the host.
   await page.getByTestId('back').click();
   await page.getByTestId('item-tile').filter({ hasText: 'mr3slice' }).dblclick();
-  await expect(page.getByTestId('segment-row')).toHaveCount(3);
-  await expect.poll(() => voxels(page, 1)).toBe(0); // the SEG import (label 3) won every voxel
-  await expect.poll(() => voxels(page, 3)).toBe(total);
+  await expect(page.getByTestId('segment-row')).toHaveCount(4);
+  await expect.poll(() => voxels(page, 1)).toBe(0); // the RTSTRUCT import (label 4) won every voxel
+  await expect.poll(() => voxels(page, 4)).toBe(total);
 
   expect(errors).toEqual([]);
   expect(foreign).toEqual([]);

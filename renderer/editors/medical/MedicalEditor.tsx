@@ -162,22 +162,32 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
     message(t('medical.interpolated', { count: n }));
   };
 
-  const exportAs = async (kind: 'seg' | 'nifti') => {
+  const exportAs = async (kind: 'seg' | 'rtstruct' | 'nifti') => {
     try {
       await seg.flush(); // the host must have the latest voxels and names
       const { deidentify, retainUids } = state;
-      const r = kind === 'seg' ? await rpc.call('medical.exportSeg', { itemId: item.id, deidentify, retainUids: deidentify && retainUids }) : await rpc.call('medical.exportNifti', { itemId: item.id });
+      const r =
+        kind === 'seg'
+          ? await rpc.call('medical.exportSeg', { itemId: item.id, deidentify, retainUids: deidentify && retainUids })
+          : kind === 'rtstruct'
+            ? await rpc.call('medical.exportRtstruct', { itemId: item.id, deidentify, retainUids: deidentify && retainUids })
+            : await rpc.call('medical.exportNifti', { itemId: item.id });
       dispatch({ type: 'set', patch: { message: t('medical.exported', { path: r.relPath }), ...(state.importPath ? {} : { importPath: r.relPath }) } });
     } catch (e) {
       reportError(e);
     }
   };
 
-  const importAs = async (kind: 'seg' | 'nifti') => {
+  const importAs = async (kind: 'seg' | 'rtstruct' | 'nifti') => {
     const path = state.importPath.trim();
     if (!path) return;
     try {
-      const r = kind === 'seg' ? await rpc.call('medical.importSeg', { itemId: item.id, path }) : await rpc.call('medical.importNifti', { itemId: item.id, path });
+      const r =
+        kind === 'seg'
+          ? await rpc.call('medical.importSeg', { itemId: item.id, path })
+          : kind === 'rtstruct'
+            ? await rpc.call('medical.importRtstruct', { itemId: item.id, path })
+            : await rpc.call('medical.importNifti', { itemId: item.id, path });
       const incoming = r.runs ? decodeLabelRuns(fromBase64(r.runs), labelmap.data.length) : new Uint8Array(0);
       const { map, added } = renumberImported(seg.segments, r.segments);
       seg.applyEdit(() => applyImported(labelmap.data, incoming, map));
@@ -190,13 +200,8 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
 
   return (
     <div className="mv-root" data-testid="medical-editor">
-      <ToolsPanel state={state} dispatch={dispatch} seg={seg} header={header} volume={volume} />
+      <ToolsPanel state={state} dispatch={dispatch} seg={seg} header={header} volume={volume} onShowTags={item.modality === 'dicom' || item.modality === 'dicom-series' ? () => setTagsOpen(true) : undefined} />
       <div className="mv-center">
-        {item.modality === 'dicom' || item.modality === 'dicom-series' ? (
-          <button className="mv-tags-button small" onClick={() => setTagsOpen(true)} data-testid="open-tags">
-            {t('dicomTags.open')}
-          </button>
-        ) : null}
         {tagsOpen ? <TagViewer itemId={item.id} onClose={() => setTagsOpen(false)} /> : null}
         {header.geometryWarnings.length ? (
           <div className="mv-banner" role="alert" data-testid="geometry-warning">

@@ -18,8 +18,8 @@ export interface SegmentsPanelProps {
   onAddSegment(): void;
   onFillThreshold(): void;
   onInterpolate(): void;
-  onExport(kind: 'seg' | 'nifti'): void;
-  onImport(kind: 'seg' | 'nifti'): void;
+  onExport(kind: 'seg' | 'rtstruct' | 'nifti'): void;
+  onImport(kind: 'seg' | 'rtstruct' | 'nifti'): void;
   /** Shown after the threshold section (the segment operations, SegmentOpsPanel.tsx). */
   extra?: ReactNode;
 }
@@ -104,6 +104,9 @@ export function SegmentsPanel(p: SegmentsPanelProps) {
           <button className="small" onClick={() => p.onExport('seg')} disabled={!p.header.canExportSeg} title={p.header.canExportSeg ? '' : t('medical.segNeedsDicom')} data-testid="export-seg">
             {t('medical.exportSeg')}
           </button>
+          <button className="small" onClick={() => p.onExport('rtstruct')} disabled={!p.header.canExportSeg} title={p.header.canExportSeg ? '' : t('medical.segNeedsDicom')} data-testid="export-rtstruct">
+            {t('medical.exportRtstruct')}
+          </button>
           <button className="small" onClick={() => p.onExport('nifti')} data-testid="export-nifti">
             {t('medical.exportNifti')}
           </button>
@@ -113,6 +116,9 @@ export function SegmentsPanel(p: SegmentsPanelProps) {
         <div className="mv-row">
           <button className="small" onClick={() => p.onImport('seg')} data-testid="import-seg">
             {t('medical.importSeg')}
+          </button>
+          <button className="small" onClick={() => p.onImport('rtstruct')} data-testid="import-rtstruct">
+            {t('medical.importRtstruct')}
           </button>
           <button className="small" onClick={() => p.onImport('nifti')} data-testid="import-nifti">
             {t('medical.importNifti')}

@@ -9,7 +9,22 @@ import { medicalKeys, TOOL_ACTIONS } from './keys';
 import type { WorkspaceAction, WorkspaceState } from './workspace';
 import type { Segmentation } from './useSegmentation';
 
-export function ToolsPanel({ state, dispatch, seg, header, volume }: { state: WorkspaceState; dispatch: Dispatch<WorkspaceAction>; seg: Segmentation; header: VolumeHeader; volume: Volume }) {
+export function ToolsPanel({
+  state,
+  dispatch,
+  seg,
+  header,
+  volume,
+  onShowTags,
+}: {
+  state: WorkspaceState;
+  dispatch: Dispatch<WorkspaceAction>;
+  seg: Segmentation;
+  header: VolumeHeader;
+  volume: Volume;
+  /** DICOM items: open the header (tag) viewer. */
+  onShowTags?: () => void;
+}) {
   const { t } = useTranslation();
   const set = (patch: Extract<WorkspaceAction, { type: 'set' }>['patch']) => dispatch({ type: 'set', patch });
   return (
@@ -91,6 +106,11 @@ export function ToolsPanel({ state, dispatch, seg, header, volume }: { state: Wo
             {w}
           </div>
         ))}
+        {onShowTags ? (
+          <button className="small" onClick={onShowTags} data-testid="open-tags">
+            {t('dicomTags.open')}
+          </button>
+        ) : null}
       </section>
     </aside>
   );
