@@ -227,6 +227,28 @@ describe('geo label formats: export, re-read, import', () => {
     expect(sameShape(o.geometry, labels()[1].geometry, 1e-3)).toBe(false);
   });
 
+  it.skipIf(!OGR)('reads what GDAL writes: ogr2ogr Shapefile (ESRI .prj) and GeoJSON with a crs member, in UTM 33N', { timeout: 60_000 }, async () => {
+    const { projects, item, h, dir } = await project();
+    const out = await h['geo.export']({ itemId: item.id, format: 'geojson', crs: 'image' }, ctx);
+    mkdirSync(path.join(dir, 'gdal'));
+    execFileSync('ogr2ogr', ['-f', 'ESRI Shapefile', '-t_srs', 'EPSG:32633', '-lco', 'ENCODING=UTF-8', path.join(dir, 'gdal', 'polys.shp'), out.path, '-where', "OGR_GEOMETRY='POLYGON'"]);
+    execFileSync('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:32633', path.join(dir, 'gdal', 'utm.json'), out.path]);
+    const prj = readFileSync(path.join(dir, 'gdal', 'polys.prj'), 'utf8');
+    expect(prj).toMatch(/^PROJCS\["WGS_1984_UTM_Zone_33N"/); // GDAL writes the ESRI flavour
+    expect(readFileSync(path.join(dir, 'gdal', 'utm.json'), 'utf8')).toMatch(/EPSG::32633/);
+    const orig = labels().filter((o) => o.geometry.kind !== 'tag');
+    const polys = orig.filter((o) => ['box2d', 'rotatedBox', 'polygon'].includes(o.geometry.kind));
+    for (const [rel, want] of [['gdal/polys.shp', polys], ['gdal/utm.json', orig]] as const) {
+      await projects.saveAnnotations(item.id, { ...(await projects.loadAnnotations(item.id)), objects: [] });
+      const r = await h['geo.import']({ itemId: item.id, path: rel }, ctx);
+      expect(r, rel).toMatchObject({ added: want.length });
+      const got = (await projects.loadAnnotations(item.id)).objects;
+      // PROJ (GDAL) and proj4js agree to well under a millimetre: 1e-3 px is 1 cm here
+      expectSameObjects(want, got, 1e-3);
+      for (const o of want) expect(got.some((g) => g.geometry.kind === o.geometry.kind && sameShape(g.geometry, o.geometry, 1e-3)), `${rel} ${o.id} kind`).toBe(true);
+    }
+  });
+
   it('refuses a bad file naming the file and the line or feature, and writes nothing', { timeout: 60_000 }, async () => {
     const { projects, item, h, dir } = await project();
     const before = JSON.stringify((await projects.loadAnnotations(item.id)).objects);

@@ -97,6 +97,11 @@ test('a drawn box exports as Shapefile and DOTA from the image editor, and the D
   await page.getByTestId('geo-import').click();
   await expect(page.getByTestId('geo-exchange-result')).toContainText('0 added, 0 updated, 1 already there');
   await expect(page.getByTestId('object-row')).toHaveCount(1);
+  // the Shapefile of the same box: matched by shape (its id is the deleted object's), nothing added
+  await page.getByTestId('geo-import-path').fill(path.relative(dir, shpDir));
+  await page.getByTestId('geo-import').click();
+  await expect(page.getByTestId('geo-exchange-result')).toContainText('Shapefile (.shp + .prj): 0 added, 0 updated, 1 already there');
+  await page.getByTestId('geo-import-path').fill(dotaRel);
   // and it is where it was: export again and compare the corners
   await page.getByTestId('geo-export-as').click();
   await expect(page.getByTestId('geo-exchange-result')).toContainText('1 objects');
