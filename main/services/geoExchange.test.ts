@@ -5,7 +5,7 @@
  * (idempotently), and bad files refused with the file and line named.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
@@ -263,11 +263,17 @@ describe('geo label formats: export, re-read, import', () => {
       writeFileSync(path.join(dir, name), text);
       await expect(h['geo.import']({ itemId: item.id, path: name }, ctx)).rejects.toThrow(msg);
     }
-    // a Shapefile without .prj, and one whose .dbf lost a row
+    // a Shapefile without .prj, and one whose .dbf does not match its .shp
     const out = await h['geo.export']({ itemId: item.id, format: 'shapefile', crs: 'image' }, ctx);
     const shp = path.join(out.path, `${item.id}_lines.shp`);
     execFileSync('rm', [shp.replace(/shp$/, 'prj')]);
     await expect(h['geo.import']({ itemId: item.id, path: shp }, ctx)).rejects.toThrow(/_lines\.shp: has no \.prj beside it/);
+    // the polygons layer with the lines layer's .dbf (1 row for 15 records)
+    const polys = path.join(out.path, `${item.id}_polygons`);
+    copyFileSync(shp.replace(/shp$/, 'dbf'), `${polys}.dbf`);
+    await expect(h['geo.import']({ itemId: item.id, path: `${polys}.shp` }, ctx)).rejects.toThrow(/_polygons\.shp: \.shp has 15 records but \.dbf 1/);
+    // a folder import stops at the first bad layer: nothing from the good ones is written either
+    await expect(h['geo.import']({ itemId: item.id, path: out.path }, ctx)).rejects.toThrow(/has no \.prj|records but/);
     expect(JSON.stringify((await projects.loadAnnotations(item.id)).objects)).toBe(before);
     expect(existsSync(path.join(dir, 'exports'))).toBe(true);
   });

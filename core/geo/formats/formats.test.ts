@@ -11,6 +11,8 @@ import { cocoAngleToRotated, readCocoObb, rotatedAngleToCoco, writeCocoObb } fro
 import { readDota, writeDota } from './dota';
 import { sameShape, mergeImported } from './merge';
 import { epsgOfWkt, wktOf } from './wkt';
+import { projector } from './project';
+import { readShapefile, writeShapefile } from './shapefile';
 import { readYoloNames, readYoloObb, writeYoloObb } from './yoloObb';
 
 type RB = Extract<Geometry, { kind: 'rotatedBox' }>;
@@ -184,5 +186,33 @@ describe('.prj WKT', () => {
     expect(epsgOfWkt('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["Degree",0.017453292519943295]]')).toBe(4326);
     expect(epsgOfWkt('PROJCS["CH1903+ / LV95",GEOGCS["CH1903+"]]')).toBeNull();
     expect(SUPPORTED_CRS).toMatch(/4326/);
+  });
+});
+
+describe('Shapefile rings on any grid', () => {
+  it('north-up, south-up and rotated geotransforms: rotated boxes and polygons come back with their vertex order', () => {
+    const grids: [number, [number, number, number, number, number, number]][] = [
+      [32633, [500000, 10, 0, 4650000, 0, -10]],
+      [32633, [500000, 10, 0, 4640000, 0, 10]], // south-up (rows run north)
+      [32755, [300000, 0.5, 0.1, 6200000, 0.1, -0.5]], // rotated / sheared grid, southern zone
+    ];
+    const objs: GeoObject[] = [
+      ...boxes(0, 180),
+      { id: 'cw', label: 'field', geometry: { kind: 'polygon', points: [10, 10, 60, 12, 55, 40, 12, 35, 5, 20] } },
+      { id: 'b', label: 'field', geometry: { kind: 'box2d', x1: 1, y1: 2, x2: 30, y2: 9 } },
+    ];
+    for (const [epsg, gt] of grids)
+      for (const out of [epsg, 4326]) {
+        const pr = projector(gt, epsg, out);
+        const { layers } = writeShapefile(objs, pr, 's');
+        const back = readShapefile({ shp: layers[0].shp, dbf: layers[0].dbf, cpg: 'UTF-8' }, 's.shp', pr);
+        expect(back).toHaveLength(objs.length);
+        objs.forEach((o, i) => {
+          expect(back[i].geometry.kind).toBe(o.geometry.kind);
+          const qa = o.geometry.kind === 'polygon' ? o.geometry.points : quadOf(o.geometry)!.flat();
+          const qb = back[i].geometry.kind === 'polygon' ? (back[i].geometry as { points: number[] }).points : quadOf(back[i].geometry)!.flat();
+          qa.forEach((v, k) => expect(Math.abs(v - qb[k]), `${epsg}→${out} ${o.id}`).toBeLessThan(1e-6));
+        });
+      }
   });
 });
