@@ -385,6 +385,36 @@ export const contract = {
     input: z.object({ itemId: ItemIdInput }),
     output: z.object({ path: z.string(), features: z.number().int(), skipped: z.number().int() }),
   },
+  /**
+   * Write the item's labels in a map or oriented-box format into <project>/exports/
+   * (docs/remote-sensing.md): `geojson` (WGS 84), `shapefile` (the image's CRS, or WGS 84 with
+   * crs: 'wgs84'; a folder of layers with .prj), `dota`, `yolo-obb` (a folder: data.yaml + labels/),
+   * `coco-obb` (bbox = [cx, cy, w, h, angle°]). GeoPackage is not offered (no offline writer).
+   */
+  'geo.export': {
+    input: z.object({
+      itemId: ItemIdInput,
+      format: z.enum(['geojson', 'shapefile', 'dota', 'yolo-obb', 'coco-obb']),
+      crs: z.enum(['image', 'wgs84']).default('image'),
+    }),
+    output: z.object({ format: z.string(), path: z.string(), files: z.array(z.string()), written: z.number().int(), skipped: z.number().int() }),
+  },
+  /**
+   * Read labels from a file (path relative to the project, or absolute inside it) onto the item,
+   * reprojected onto the image; the format is detected from the name and content when not given.
+   * All or nothing; importing the same file again adds nothing.
+   */
+  'geo.import': {
+    input: z.object({ itemId: ItemIdInput, path: PathInput, format: z.enum(['geojson', 'shapefile', 'dota', 'yolo-obb', 'coco-obb']).optional() }),
+    output: z.object({
+      format: z.string(),
+      objects: z.number().int(),
+      added: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      labelsAdded: z.array(z.string()),
+    }),
+  },
   /** Decode a DICOM series / NIfTI item on the host and cache its voxels for /blob/volume/<itemId>. */
   'medical.open': { input: z.object({ itemId: ItemIdInput }), output: VolumeHeader },
   'medical.loadLabelmap': { input: z.object({ itemId: ItemIdInput }), output: LabelmapPayload },

@@ -50,7 +50,7 @@ function ring(pts: Pos[]): Pos[] {
   return r;
 }
 
-export function labelsToGeoJson(objects: AnnotationObject[], gt: GeoTransform, epsg: number | null): { collection: FeatureCollection; skipped: number } {
+export function labelsToGeoJson(objects: AnnotationObject[], gt: GeoTransform, epsg: number | null, labelName: (label: string) => string = (l) => l): { collection: FeatureCollection; skipped: number } {
   const ll = pixelToLonLat(gt, epsg);
   const features: Feature[] = [];
   let skipped = 0;
@@ -82,7 +82,8 @@ export function labelsToGeoJson(objects: AnnotationObject[], gt: GeoTransform, e
       type: 'Feature',
       id: o.id,
       geometry,
-      properties: { label: o.label, source: o.source.kind, ...(o.attributes ?? {}) },
+      // `kind` lets an import bring a box or rotated box back as one (formats/geojsonRead)
+      properties: { label: labelName(o.label), kind: g.kind, source: o.source.kind, ...(o.attributes ?? {}) },
     });
   }
   return { collection: { type: 'FeatureCollection', features }, skipped };

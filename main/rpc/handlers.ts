@@ -16,7 +16,7 @@ import { inspectOnnx } from '../services/inference/library';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
-import { exportGeoJson } from '../services/geotiff';
+import { exportGeo, importGeo } from '../services/geoExchange';
 import { EXPORT_DIR } from '../services/medical';
 import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
@@ -184,14 +184,11 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       return imageInfo(projects.itemPath(item.id));
     },
     'geo.exportGeoJson': async ({ itemId }) => {
-      const item = projects.getItem(itemId);
-      const doc = await projects.loadAnnotations(item.id);
-      const out = await exportGeoJson(projects.itemPath(item.id), doc.objects);
-      const abs = projects.guard.check(path.join(projects.requireProject().dir, EXPORT_DIR, `${item.id}.geojson`));
-      await atomicWrite(abs, Buffer.from(out.text));
-      await recordProjectExport(projects, path.dirname(abs)); // exports/ is never indexed as items
-      return { path: abs, features: out.features, skipped: out.skipped };
+      const out = await exportGeo(projects, itemId, 'geojson');
+      return { path: out.path, features: out.written, skipped: out.skipped };
     },
+    'geo.export': async ({ itemId, format, crs }) => exportGeo(projects, itemId, format, { crs }),
+    'geo.import': async ({ itemId, path: p, format }) => importGeo(projects, itemId, p, format),
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),
     'medical.saveLabelmap': async ({ itemId, segments, runs }) => ({ savedAt: await medical.saveLabelmap(itemId, segments, runs) }),

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rpc } from '../transport';
 import { RasterDisplayControls } from './RasterDisplayControls';
+import { GeoLabelsMenu } from './GeoLabelsMenu';
 import { toWgs84 } from '../../core/geo/crs';
 import { pixelToMap } from '../../core/geo/geotransform';
 import type { MethodOutput } from '../../preload/contract';
@@ -63,6 +64,7 @@ export function GeoReadout({ itemId, geo, cursor }: { itemId: string; geo: Geo; 
           {result}
         </span>
       ) : null}
+      <GeoLabelsMenu itemId={itemId} reprojectable={!!conv} />
     </div>
   );
 }
