@@ -63,6 +63,8 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    */
   minClusterPoints?: number;
   maxSeedTries?: number;
+  /** Join the clusters lying wholly inside the completed box's plausible extent (joinInsideParts; default true). */
+  joinInside?: boolean;
 }
 
 export interface FitResult {
@@ -107,8 +109,11 @@ export function sizeForSeenExtent(
   return minSize;
 }
 
+/** See plausibleExtent. */
+const PLAUSIBLE_LONG = 1.45;
+
 export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
-  return minSize && [minSize[0] * 1.45, minSize[1] * 1.4];
+  return minSize && [minSize[0] * PLAUSIBLE_LONG, minSize[1] * 1.4];
 }
 
 /**
@@ -311,6 +316,7 @@ export function fitAtClick(
     const cells = clusterUnderClick(index, candidates, x, y, o);
     const got = cells && observe(index, cells, [x, y], o);
     if (!got) continue;
+    if (process.env.DEBUG_FIT) console.log('stage', got.long.toFixed(2), got.short.toFixed(2), got.fit.box.size.map((v) => v.toFixed(2)).join('x'), 'yaw', (got.fit.box.yaw * 180 / Math.PI).toFixed(1), 'ovf', overflow(got, max).toFixed(2), 'pts', got.fit.pointCount);
     if (!best || overflow(got, max) < overflow(best, max)) best = got;
     if (overflow(best, max) === 0) break;
   }
@@ -323,6 +329,7 @@ export function fitAtClick(
     if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
     if (best.long < 0.6 * target[0]) best = joinHost(index, best, [x, y], options.minSize, max) ?? best;
     if (options.prior && (best.short > WIDE * target[1] || best.long > WIDE * target[0])) best = withoutLowClutter(index, best, [x, y], options.prior[2] * 0.5) ?? best;
+    if (options.joinInside !== false) best = joinInsideParts(index, best, [x, y], max) ?? best;
   }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
@@ -495,6 +502,60 @@ function withoutLowClutter(index: FrameIndex, o: Observed, click: [number, numbe
   const got = observe(index, Int32Array.from(out), click, o.options);
   if (!got) return null;
   return got.short <= o.short - 0.2 || got.long <= o.long - 0.2 ? got : null;
+}
+
+/** See joinInsideParts: slack across the box (metres) a part may reach past the completed box's sides. */
+const INSIDE_SLACK_ACROSS = 0.2;
+
+/**
+ * A car's end seen apart from its side (Argoverse 2 cars at 11 m: the rear face a ring-gap away
+ * from the side and roof; cars at 23 m seen as two halves) is a separate cluster that the click's
+ * cluster does not reach, and the box stops short of it. Clusters lying wholly inside the
+ * completed box, stretched along its length to the class's plausible length (centred) and by
+ * INSIDE_SLACK_ACROSS across, join, when the result is still one plausible object of the class. A
+ * neighbour (a car in front, a hedge along the side) extends beyond that and never joins whole.
+ */
+function joinInsideParts(index: FrameIndex, main: Observed, click: [number, number], max: [number, number]): Observed | null {
+  const { positions, cellStart, sorted } = index;
+  const box = main.fit.box;
+  const c = Math.cos(box.yaw), s = Math.sin(box.yaw);
+  // The plausible length of the member of the class the box was completed to (a light truck, not a rigid one).
+  const halfL = Math.max(box.size[0], Math.min(max[0], PLAUSIBLE_LONG * box.size[0])) / 2, halfW = box.size[1] / 2 + INSIDE_SLACK_ACROSS;
+  const mainCells = new Set<number>(Array.from(main.cells));
+  const insidePt = (j: number) => {
+    const dx = positions[j * 3] - box.center[0], dy = positions[j * 3 + 1] - box.center[1];
+    return Math.abs(dx * c + dy * s) <= halfL && Math.abs(-dx * s + dy * c) <= halfW;
+  };
+  const seeds = seedCandidates(index, box.center[0], box.center[1], Math.hypot(halfL, halfW), 3, main.options.maxCellTop);
+  const seen = new Set<number>();
+  const joined: number[] = [];
+  let grown = 0;
+  for (const seed of seeds) {
+    if (mainCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    if (!insidePt(sorted[cellStart[seed]])) continue;
+    grown++;
+    const n = growCluster(index, seed, box.center[0], box.center[1], Math.hypot(halfL, halfW) + 1, main.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, n));
+    for (const q of cells) seen.add(q);
+    if (cells.some((q) => mainCells.has(q))) continue;
+    let inside = true;
+    for (const q of cells) {
+      for (let j = cellStart[q]; j < cellStart[q + 1] && inside; j++) inside = insidePt(sorted[j]);
+      if (!inside) break;
+    }
+    if (inside) joined.push(...cells);
+  }
+  if (!joined.length) return null;
+  const got = observe(index, Int32Array.from([...mainCells, ...joined]), click, main.options);
+  if (!got || overflow(got, max) !== 0) return null;
+  // The parts complete the object that was found; they do not make it a bigger member of its class.
+  const o = main.options;
+  if (o.minSize) {
+    const before = sizeForSeenExtent(o.minSize, o.priorVariants, main.long, main.short, main.fit.box.size[2]);
+    const after = sizeForSeenExtent(o.minSize, o.priorVariants, got.long, got.short, got.fit.box.size[2]);
+    if (after[0] !== before[0] || after[1] !== before[1]) return null;
+  }
+  return got;
 }
 
 /** fitAtClick without the reason: null when no box. */
