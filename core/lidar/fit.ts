@@ -65,6 +65,8 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   maxSeedTries?: number;
   /** Join the clusters lying wholly inside the completed box's plausible extent (joinInsideParts; default true). */
   joinInside?: boolean;
+  /** Leave out the cells next to something taller than the class when the cluster is implausible (withoutTallNeighbour; default true). */
+  tallHalo?: boolean;
 }
 
 export interface FitResult {
@@ -321,6 +323,9 @@ export function fitAtClick(
     if (overflow(best, max) === 0) break;
   }
   if (!best) return { refused: 'too-few-points' };
+  // Still implausible: something taller than the class (a tree, a sign, a wall) stands against
+  // the object and its lower returns link them; the cells next to it are left out.
+  if (max && options.prior && options.tallHalo !== false && overflow(best, max) > 0) best = withoutTallNeighbour(index, best, [x, y], options.prior[2] * 1.25, max) ?? best;
   // Hidden parts are looked for only while the seen part is clearly shorter than the size it will
   // be completed to: a light truck seen along its whole side has none, and what lies behind it
   // (a tree, a wall) must not join.
@@ -556,6 +561,43 @@ function joinInsideParts(index: FrameIndex, main: Observed, click: [number, numb
     if (after[0] !== before[0] || after[1] !== before[1]) return null;
   }
   return got;
+}
+
+/** See withoutTallNeighbour: cells within this many cells (0.2 m each) of a taller-than-the-class cell are left out. */
+const TALL_HALO = 2;
+
+/**
+ * A car standing against a tree, a sign or a wall (Argoverse 2 at 28 m) links to its lower
+ * returns and the cluster is larger than any car, even with the tightest links: the tall thing's
+ * own cells are not entered (maxCellTop) but its lower ones are. The cluster's cells within
+ * TALL_HALO of a cell taller than `maxTop` are left out; taken when what stays is a plausible
+ * object of the class and still most of the cluster (>= 50 % of the points).
+ */
+function withoutTallNeighbour(index: FrameIndex, o: Observed, click: [number, number], maxTop: number, max: [number, number]): Observed | null {
+  const { nx, ny, cellTop, cellStart } = index;
+  const cells = Array.from(o.cells);
+  let all = 0, kept = 0;
+  const out: number[] = [];
+  for (const c of cells) {
+    const n = cellStart[c + 1] - cellStart[c];
+    all += n;
+    const cx = c % nx, cy = (c - cx) / nx;
+    let near = cellTop[c] > maxTop;
+    for (let dy = -TALL_HALO; dy <= TALL_HALO && !near; dy++)
+      for (let dx = -TALL_HALO; dx <= TALL_HALO && !near; dx++) {
+        const xx = cx + dx, yy = cy + dy;
+        if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
+        const q = xx + yy * nx;
+        near = cellStart[q + 1] > cellStart[q] && cellTop[q] > maxTop;
+      }
+    if (!near) {
+      out.push(c);
+      kept += n;
+    }
+  }
+  if (out.length === cells.length || kept < 0.5 * all) return null;
+  const got = observe(index, Int32Array.from(out), click, o.options);
+  return got && overflow(got, max) === 0 ? got : null;
 }
 
 /** fitAtClick without the reason: null when no box. */
