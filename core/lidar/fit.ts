@@ -318,7 +318,6 @@ export function fitAtClick(
     const cells = clusterUnderClick(index, candidates, x, y, o);
     const got = cells && observe(index, cells, [x, y], o);
     if (!got) continue;
-    if (process.env.DEBUG_FIT) console.log('stage', got.long.toFixed(2), got.short.toFixed(2), got.fit.box.size.map((v) => v.toFixed(2)).join('x'), 'yaw', (got.fit.box.yaw * 180 / Math.PI).toFixed(1), 'ovf', overflow(got, max).toFixed(2), 'pts', got.fit.pointCount);
     if (!best || overflow(got, max) < overflow(best, max)) best = got;
     if (overflow(best, max) === 0) break;
   }
