@@ -9,7 +9,7 @@ import type { Cuboid3D } from '../document/schema';
 import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { buildFrameIndex, frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
-import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
+import { fitRect, headingScore, principalAxis, rectAtAngle, rectAtAngleTrimmed, type RectFitOptions } from './rectFit';
 import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
 import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
 
@@ -162,7 +162,9 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const searchN = headingSearchCount(pts) >= 8 ? headingSearchCount(pts) : pts.count;
   const rectOpts = { ...options, maxFootprint, searchCount: headingSearchCount(pts) };
-  let rect = fitRect(pts.xy, pts.count, rectOpts);
+  const fitted = fitRect(pts.xy, pts.count, rectOpts);
+  // Extents without stray returns across the object (the heading search is robust to them).
+  let rect = options.trimStray === false ? fitted : { ...rectAtAngleTrimmed(pts.xy, pts.count, fitted.angle), method: fitted.method };
   const sensor = options.sensorOrigin ?? [0, 0];
   // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
   let witnesses: FreeSpaceWitnesses | undefined;
@@ -430,7 +432,20 @@ function joinHiddenParts(
   if (!joined.length) return null;
   const all = Int32Array.from([...mainCells, ...joined]);
   const got = observe(index, all, click, main.options);
-  return got && overflow(got, max) === 0 ? got : null;
+  return got && overflow(got, max) === 0 && sameMember(main, got) ? got : null;
+}
+
+/**
+ * Whether joined parts leave the object the same member of its class (sizeForSeenExtent): they
+ * complete what was found, they do not make a light truck a rigid one (what stands behind a light
+ * truck, joined as its roof, grew a SUSTech light truck at 26 m to 7.5 m).
+ */
+function sameMember(main: Observed, got: Observed): boolean {
+  const o = main.options;
+  if (!o.minSize || !o.priorVariants?.length) return true;
+  const before = sizeForSeenExtent(o.minSize, o.priorVariants, main.long, main.short, main.fit.box.size[2]);
+  const after = sizeForSeenExtent(o.minSize, o.priorVariants, got.long, got.short, got.fit.box.size[2]);
+  return after[0] === before[0] && after[1] === before[1];
 }
 
 /** See joinHost: the object a fragment belongs to holds at least this many times its points (1.5-3 give the same real figure). */
@@ -551,15 +566,8 @@ function joinInsideParts(index: FrameIndex, main: Observed, click: [number, numb
   }
   if (!joined.length) return null;
   const got = observe(index, Int32Array.from([...mainCells, ...joined]), click, main.options);
-  if (!got || overflow(got, max) !== 0) return null;
   // The parts complete the object that was found; they do not make it a bigger member of its class.
-  const o = main.options;
-  if (o.minSize) {
-    const before = sizeForSeenExtent(o.minSize, o.priorVariants, main.long, main.short, main.fit.box.size[2]);
-    const after = sizeForSeenExtent(o.minSize, o.priorVariants, got.long, got.short, got.fit.box.size[2]);
-    if (after[0] !== before[0] || after[1] !== before[1]) return null;
-  }
-  return got;
+  return got && overflow(got, max) === 0 && sameMember(main, got) ? got : null;
 }
 
 /** See withoutTallNeighbour: cells within this many cells (0.2 m each) of a taller-than-the-class cell are left out. */
