@@ -67,6 +67,10 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
   joinInside?: boolean;
   /** Leave out the cells next to something taller than the class when the cluster is implausible (withoutTallNeighbour; default true). */
   tallHalo?: boolean;
+  /** A cluster encloses the click when its rectangle along its principal axes does, not only its axis-aligned bounds (insideOriented; default true). */
+  orientedContains?: boolean;
+  /** Leave lone stray returns beside a long side out of the width (rectFit.ts rectAtAngleTrimmed; default true). */
+  trimStray?: boolean;
 }
 
 export interface FitResult {
