@@ -9,7 +9,7 @@ import type { Cuboid3D } from '../document/schema';
 import { normalizeAngle } from './box';
 import { growCluster, seedCandidates, visitedSince, type LinkOptions } from './cluster';
 import { buildFrameIndex, frameIndexFor, groundHeight, type FrameIndex } from './frameIndex';
-import { fitRect, headingScore, principalAxis, rectAtAngle, type RectFitOptions } from './rectFit';
+import { fitRect, headingScore, principalAxis, rectAtAngle, rectAtAngleTrimmed, type RectFitOptions } from './rectFit';
 import { completeRect, type FreeSpaceCost, type RegionRect } from './complete';
 import { freeSpaceViolations, gatherWitnesses, type FreeSpaceWitnesses } from './freeSpace';
 
@@ -63,6 +63,14 @@ export interface FitOptions extends RectFitOptions, LinkOptions {
    */
   minClusterPoints?: number;
   maxSeedTries?: number;
+  /** Join the clusters lying wholly inside the completed box's plausible extent (joinInsideParts; default true). */
+  joinInside?: boolean;
+  /** Leave out the cells next to something taller than the class when the cluster is implausible (withoutTallNeighbour; default true). */
+  tallHalo?: boolean;
+  /** A cluster encloses the click when its rectangle along its principal axes does, not only its axis-aligned bounds (insideOriented; default true). */
+  orientedContains?: boolean;
+  /** Leave lone stray returns beside a long side out of the width (rectFit.ts rectAtAngleTrimmed; default true). */
+  trimStray?: boolean;
 }
 
 export interface FitResult {
@@ -107,8 +115,11 @@ export function sizeForSeenExtent(
   return minSize;
 }
 
+/** See plausibleExtent. */
+const PLAUSIBLE_LONG = 1.45;
+
 export function plausibleExtent(minSize: [number, number] | undefined): [number, number] | undefined {
-  return minSize && [minSize[0] * 1.45, minSize[1] * 1.4];
+  return minSize && [minSize[0] * PLAUSIBLE_LONG, minSize[1] * 1.4];
 }
 
 /**
@@ -155,7 +166,9 @@ function observe(index: FrameIndex, cells: ArrayLike<number>, groundAt: [number,
   const maxFootprint = options.maxFootprint ?? plausibleExtent(options.minSize);
   const searchN = headingSearchCount(pts) >= 8 ? headingSearchCount(pts) : pts.count;
   const rectOpts = { ...options, maxFootprint, searchCount: headingSearchCount(pts) };
-  let rect = fitRect(pts.xy, pts.count, rectOpts);
+  const fitted = fitRect(pts.xy, pts.count, rectOpts);
+  // Extents without stray returns across the object (the heading search is robust to them).
+  let rect = options.trimStray === false ? fitted : { ...rectAtAngleTrimmed(pts.xy, pts.count, fitted.angle), method: fitted.method };
   const sensor = options.sensorOrigin ?? [0, 0];
   // Witnesses are gathered only when a completion has alternatives to weigh (lazily, once).
   let witnesses: FreeSpaceWitnesses | undefined;
@@ -315,6 +328,9 @@ export function fitAtClick(
     if (overflow(best, max) === 0) break;
   }
   if (!best) return { refused: 'too-few-points' };
+  // Still implausible: something taller than the class (a tree, a sign, a wall) stands against
+  // the object and its lower returns link them; the cells next to it are left out.
+  if (max && options.prior && options.tallHalo !== false && overflow(best, max) > 0) best = withoutTallNeighbour(index, best, [x, y], options.prior[2] * 1.25, max) ?? best;
   // Hidden parts are looked for only while the seen part is clearly shorter than the size it will
   // be completed to: a light truck seen along its whole side has none, and what lies behind it
   // (a tree, a wall) must not join.
@@ -323,6 +339,7 @@ export function fitAtClick(
     if (best.long < 0.9 * target[0]) best = joinHiddenParts(index, best, [x, y], options.minSize, max) ?? best;
     if (best.long < 0.6 * target[0]) best = joinHost(index, best, [x, y], options.minSize, max) ?? best;
     if (options.prior && (best.short > WIDE * target[1] || best.long > WIDE * target[0])) best = withoutLowClutter(index, best, [x, y], options.prior[2] * 0.5) ?? best;
+    if (options.joinInside !== false) best = joinInsideParts(index, best, [x, y], max) ?? best;
   }
   // Metres beyond the plausible footprint (long + 2 x short) that is refused rather than boxed.
   return overflow(best, max) > NOT_SEPARABLE_M ? { refused: 'not-separable' } : best.fit;
@@ -419,7 +436,20 @@ function joinHiddenParts(
   if (!joined.length) return null;
   const all = Int32Array.from([...mainCells, ...joined]);
   const got = observe(index, all, click, main.options);
-  return got && overflow(got, max) === 0 ? got : null;
+  return got && overflow(got, max) === 0 && sameMember(main, got) ? got : null;
+}
+
+/**
+ * Whether joined parts leave the object the same member of its class (sizeForSeenExtent): they
+ * complete what was found, they do not make a light truck a rigid one (what stands behind a light
+ * truck, joined as its roof, grew a SUSTech light truck at 26 m to 7.5 m).
+ */
+function sameMember(main: Observed, got: Observed): boolean {
+  const o = main.options;
+  if (!o.minSize || !o.priorVariants?.length) return true;
+  const before = sizeForSeenExtent(o.minSize, o.priorVariants, main.long, main.short, main.fit.box.size[2]);
+  const after = sizeForSeenExtent(o.minSize, o.priorVariants, got.long, got.short, got.fit.box.size[2]);
+  return after[0] === before[0] && after[1] === before[1];
 }
 
 /** See joinHost: the object a fragment belongs to holds at least this many times its points (1.5-3 give the same real figure). */
@@ -497,6 +527,90 @@ function withoutLowClutter(index: FrameIndex, o: Observed, click: [number, numbe
   return got.short <= o.short - 0.2 || got.long <= o.long - 0.2 ? got : null;
 }
 
+/** See joinInsideParts: slack across the box (metres) a part may reach past the completed box's sides. */
+const INSIDE_SLACK_ACROSS = 0.2;
+
+/**
+ * A car's end seen apart from its side (Argoverse 2 cars at 11 m: the rear face a ring-gap away
+ * from the side and roof; cars at 23 m seen as two halves) is a separate cluster that the click's
+ * cluster does not reach, and the box stops short of it. Clusters lying wholly inside the
+ * completed box, stretched along its length to the class's plausible length (centred) and by
+ * INSIDE_SLACK_ACROSS across, join, when the result is still one plausible object of the class. A
+ * neighbour (a car in front, a hedge along the side) extends beyond that and never joins whole.
+ */
+function joinInsideParts(index: FrameIndex, main: Observed, click: [number, number], max: [number, number]): Observed | null {
+  const { positions, cellStart, sorted } = index;
+  const box = main.fit.box;
+  const c = Math.cos(box.yaw), s = Math.sin(box.yaw);
+  // The plausible length of the member of the class the box was completed to (a light truck, not a rigid one).
+  const halfL = Math.max(box.size[0], Math.min(max[0], PLAUSIBLE_LONG * box.size[0])) / 2, halfW = box.size[1] / 2 + INSIDE_SLACK_ACROSS;
+  const mainCells = new Set<number>(Array.from(main.cells));
+  const insidePt = (j: number) => {
+    const dx = positions[j * 3] - box.center[0], dy = positions[j * 3 + 1] - box.center[1];
+    return Math.abs(dx * c + dy * s) <= halfL && Math.abs(-dx * s + dy * c) <= halfW;
+  };
+  const seeds = seedCandidates(index, box.center[0], box.center[1], Math.hypot(halfL, halfW), 3, main.options.maxCellTop);
+  const seen = new Set<number>();
+  const joined: number[] = [];
+  let grown = 0;
+  for (const seed of seeds) {
+    if (mainCells.has(seed) || seen.has(seed) || grown >= 12) continue;
+    if (!insidePt(sorted[cellStart[seed]])) continue;
+    grown++;
+    const n = growCluster(index, seed, box.center[0], box.center[1], Math.hypot(halfL, halfW) + 1, main.options);
+    const cells = Array.from(index.scratch.queue.subarray(0, n));
+    for (const q of cells) seen.add(q);
+    if (cells.some((q) => mainCells.has(q))) continue;
+    let inside = true;
+    for (const q of cells) {
+      for (let j = cellStart[q]; j < cellStart[q + 1] && inside; j++) inside = insidePt(sorted[j]);
+      if (!inside) break;
+    }
+    if (inside) joined.push(...cells);
+  }
+  if (!joined.length) return null;
+  const got = observe(index, Int32Array.from([...mainCells, ...joined]), click, main.options);
+  // The parts complete the object that was found; they do not make it a bigger member of its class.
+  return got && overflow(got, max) === 0 && sameMember(main, got) ? got : null;
+}
+
+/** See withoutTallNeighbour: cells within this many cells (0.2 m each) of a taller-than-the-class cell are left out. */
+const TALL_HALO = 2;
+
+/**
+ * A car standing against a tree, a sign or a wall (Argoverse 2 at 28 m) links to its lower
+ * returns and the cluster is larger than any car, even with the tightest links: the tall thing's
+ * own cells are not entered (maxCellTop) but its lower ones are. The cluster's cells within
+ * TALL_HALO of a cell taller than `maxTop` are left out; taken when what stays is a plausible
+ * object of the class and still most of the cluster (>= 50 % of the points).
+ */
+function withoutTallNeighbour(index: FrameIndex, o: Observed, click: [number, number], maxTop: number, max: [number, number]): Observed | null {
+  const { nx, ny, cellTop, cellStart } = index;
+  const cells = Array.from(o.cells);
+  let all = 0, kept = 0;
+  const out: number[] = [];
+  for (const c of cells) {
+    const n = cellStart[c + 1] - cellStart[c];
+    all += n;
+    const cx = c % nx, cy = (c - cx) / nx;
+    let near = cellTop[c] > maxTop;
+    for (let dy = -TALL_HALO; dy <= TALL_HALO && !near; dy++)
+      for (let dx = -TALL_HALO; dx <= TALL_HALO && !near; dx++) {
+        const xx = cx + dx, yy = cy + dy;
+        if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
+        const q = xx + yy * nx;
+        near = cellStart[q + 1] > cellStart[q] && cellTop[q] > maxTop;
+      }
+    if (!near) {
+      out.push(c);
+      kept += n;
+    }
+  }
+  if (out.length === cells.length || kept < 0.5 * all) return null;
+  const got = observe(index, Int32Array.from(out), click, o.options);
+  return got && overflow(got, max) === 0 ? got : null;
+}
+
 /** fitAtClick without the reason: null when no box. */
 export function fitBoxAtClick(
   positions: Float32Array,
@@ -550,7 +664,8 @@ function clusterUnderClick(index: FrameIndex, candidates: readonly number[], x: 
   if (!grown.length) return null;
   const fx = (x - index.originX) / index.cellSize, fy = (y - index.originY) / index.cellSize;
   const slack = 1.5; // cells
-  const contains = (g: GrownCluster) => fx >= g.x0 - slack && fx <= g.x1 + 1 + slack && fy >= g.y0 - slack && fy <= g.y1 + 1 + slack;
+  const contains = (g: GrownCluster) => fx >= g.x0 - slack && fx <= g.x1 + 1 + slack && fy >= g.y0 - slack && fy <= g.y1 + 1 + slack
+    && (options.orientedContains === false || insideOriented(index, g.cells, fx, fy, slack));
   let main: GrownCluster | undefined;
   for (const g of grown) if (g.points >= wanted && contains(g) && (!main || g.points > main.points)) main = g;
   // Nothing encloses the click: the nearest cluster that is big enough, else the biggest.
@@ -567,6 +682,45 @@ function clusterUnderClick(index: FrameIndex, candidates: readonly number[], x: 
   return out;
 }
 
+
+/**
+ * Whether the click (fx, fy, in cell units) lies within `slack` cells of the cells' rectangle
+ * along their principal axes. A diagonal cluster's axis-aligned bounds take in a lot of empty
+ * ground: a click on a car's rear bumper (KITTI tracking, 7 m) fell inside the bounds of the
+ * bank beside it and boxed the bank.
+ */
+function insideOriented(index: FrameIndex, cells: Int32Array, fx: number, fy: number, slack: number): boolean {
+  const nx = index.nx;
+  let mx = 0, my = 0;
+  for (const c of cells) {
+    mx += c % nx;
+    my += Math.floor(c / nx);
+  }
+  mx /= cells.length;
+  my /= cells.length;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (const c of cells) {
+    const dx = (c % nx) - mx, dy = Math.floor(c / nx) - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  const a = 0.5 * Math.atan2(2 * sxy, sxx - syy), ca = Math.cos(a), sa = Math.sin(a);
+  let lo1 = Infinity, hi1 = -Infinity, lo2 = Infinity, hi2 = -Infinity;
+  for (const c of cells) {
+    // Cell centres, so the cells' own half width joins the slack.
+    const dx = (c % nx) + 0.5 - mx, dy = Math.floor(c / nx) + 0.5 - my;
+    const p = dx * ca + dy * sa, q = -dx * sa + dy * ca;
+    if (p < lo1) lo1 = p;
+    if (p > hi1) hi1 = p;
+    if (q < lo2) lo2 = q;
+    if (q > hi2) hi2 = q;
+  }
+  const dx = fx - mx, dy = fy - my;
+  const p = dx * ca + dy * sa, q = -dx * sa + dy * ca;
+  const s = slack + 0.5;
+  return p >= lo1 - s && p <= hi1 + s && q >= lo2 - s && q <= hi2 + s;
+}
 
 /**
  * Fits a cuboid to the object inside a drawn rectangle (the Draw box tool): the user chose the

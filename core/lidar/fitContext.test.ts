@@ -2,7 +2,8 @@
  * The one-click fit's readings beyond the object's own outline (branch fit3): the street's
  * heading (sceneHeading.ts), the class's smaller members (sizeForSeenExtent), fragments joined to
  * the object they belong to (joinHost), low clutter left out (withoutLowClutter), and fits beyond
- * the frame index's 100 m grid. Synthetic clouds with exact answers; the measured effect on real
+ * the frame index's 100 m grid; (branch fit4) stray returns left out of the width, an end seen
+ * apart from its side joined. Synthetic clouds with exact answers; the measured effect on real
  * frames is in fitQuality.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { buildFrameIndex } from './frameIndex';
 import { makeCuboid } from './box';
 import { bevIoU } from './iou';
 import { sceneOrientation } from './sceneHeading';
+import { rectAtAngle, rectAtAngleTrimmed } from './rectFit';
 import { sizePriorFor, sizeVariantsFor } from './sizePrior';
 import { syntheticScene } from './syntheticScene.test-helper';
 
@@ -127,5 +129,46 @@ describe('one-click fit next to low clutter', () => {
     expect(f).not.toBeNull();
     expect(Math.max(f!.box.size[0], f!.box.size[1])).toBeLessThan(4.6);
     expect(bevIoU(f!.box, truth)).toBeGreaterThan(0.8);
+  });
+});
+
+describe('stray returns beside a side (rectAtAngleTrimmed, branch fit4)', () => {
+  // A 5 m side along x seen as a line at y = 0 (one point every 5 cm), a second line 1.2 m in,
+  // and two stray returns 0.45 m in front of the side.
+  const side = Array.from({ length: 101 }, (_, i) => [i * 0.05, 0]).flat();
+  const inner = Array.from({ length: 21 }, (_, i) => [i * 0.05, 1.2]).flat();
+  const xy = Float32Array.from([...side, ...inner, 2.0, -0.45, 2.4, -0.42]);
+  const n = xy.length / 2;
+  it('leaves the strays out of the width but keeps the ends of the length', () => {
+    const r = rectAtAngleTrimmed(xy, n, 0);
+    expect(r.extent2).toBeCloseTo(1.2, 5);
+    expect(r.extent1).toBeCloseTo(5, 5);
+    expect(rectAtAngle(xy, n, 0).extent2).toBeCloseTo(1.65, 5);
+  });
+  it('keeps a return that is not apart from the rest (0.2 m), and everything below 50 points', () => {
+    const near = Float32Array.from([...side, ...inner, 2.0, -0.2]);
+    expect(rectAtAngleTrimmed(near, near.length / 2, 0).extent2).toBeCloseTo(1.4, 5);
+    const few = Float32Array.from([...side.slice(0, 60), 2.0, -0.45]);
+    expect(rectAtAngleTrimmed(few, few.length / 2, 0).extent2).toBeCloseTo(0.45, 5);
+  });
+});
+
+describe('one-click fit: a car end seen apart from its side (joinInsideParts, branch fit4)', () => {
+  it('the rear face a gap away from the side joins the box', () => {
+    // A car along +x at 12 m, its left side facing the sensor; the side is seen from 10.9 to
+    // 13.6 m (its front hidden) and its rear face (towards the sensor) 0.7 m before the side's
+    // first return: two clusters.
+    const truth = makeCuboid([12.4, -6, -1.7 + 0.75], [4.4, 1.8, 1.5], 0);
+    const sidePts = walls([[10.9, -5.1, 13.6, -5.1, 1.4]]);
+    const rear = walls([[10.2, -5.3, 10.2, -6.5, 1.2]]);
+    const { positions, count } = cloud(road(0, -20, 30), sidePts, rear);
+    const index = buildFrameIndex(positions, count);
+    const fit = (joinInside: boolean) => fitBoxAtClick(positions, count, [12.5, -5.1], { index, prior: sizePriorFor('car'), joinInside });
+    const joined = fit(true), alone = fit(false);
+    expect(joined).not.toBeNull();
+    expect(alone).not.toBeNull();
+    expect(bevIoU(joined!.box, truth)).toBeGreaterThan(0.75);
+    // Without the join the box starts at the side's first return and misses the rear (0.70 against 0.79).
+    expect(bevIoU(joined!.box, truth)).toBeGreaterThan(bevIoU(alone!.box, truth) + 0.05);
   });
 });

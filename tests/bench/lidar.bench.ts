@@ -146,7 +146,7 @@ export default async function lidarBench(): Promise<BenchRow[]> {
     const tag = mode === 'class' ? 'class prior' : 'car prior for all';
     const all = evaluateFit(undefined, 50, mode);
     for (const r of [...all, totalOf(all)]) {
-      rows.push({ name: `fit from a click on the vehicle's points, BEV IoU>=0.7, ${r.dataset} (n=${r.n} vehicles, ${r.clicks} clicks), ${tag}`, value: pct(r.onPoints / Math.max(1, r.clicks)), unit: '%', target: r.dataset === 'all' && mode === 'class' ? '>= 90 (#14, not yet met)' : undefined });
+      rows.push({ name: `fit from a click on the vehicle's points, BEV IoU>=0.7, ${r.dataset} (n=${r.n} vehicles, ${r.clicks} clicks), ${tag}`, value: pct(r.onPoints / Math.max(1, r.clicks)), unit: '%', ...(r.dataset === 'all' && mode === 'class' ? { target: '>= 90 (#14)', pass: r.onPoints / Math.max(1, r.clicks) >= 0.9 } : {}) });
     }
     const t = totalOf(all);
     rows.push({ name: `fit from the true centre, BEV IoU>=0.7, all vehicles (n=${t.n}), ${tag}`, value: pct(t.centre / Math.max(1, t.n)), unit: '%' });

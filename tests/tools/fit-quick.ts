@@ -1,7 +1,7 @@
 /**
  * Quick one-click fit figure for tuning: share of clicks (first, middle, last point of every
  * vehicle with >= 50 points) fitted at BEV IoU >= 0.7, class prior, per dataset / family, real and
- * synthetic. Extra fit options as JSON in FIT_OPTS. `npx tsx tests/tools/fit-quick.ts [real|synth|all]`
+ * synthetic. Extra fit options as JSON in FIT_OPTS; PER_CLICK=1 prints every click's IoU. `npx tsx tests/tools/fit-quick.ts [real|synth|all]`
  */
 import { fitBoxAtClick } from '../../core/lidar/fit';
 import { buildFrameIndex } from '../../core/lidar/frameIndex';
@@ -33,6 +33,8 @@ for (const s of scenes) {
     for (const i of [pts[0], pts[pts.length >> 1], pts[pts.length - 1]]) {
       const f = fitBoxAtClick(s.cloud.positions, s.cloud.count, [s.cloud.positions[i * 3], s.cloud.positions[i * 3 + 1]], { index, ...priorOf(v.label), ...extra });
       const ok = f && bevIoU(f.box, v.box) >= 0.7 ? 1 : 0;
+      // PER_CLICK=1: one line per click (diff two runs to see which clicks a change moves).
+      if (process.env.PER_CLICK) console.log(`click ${s.dataset} ${s.frame} r=${Math.hypot(v.box.center[0], v.box.center[1]).toFixed(1)} ${i} IoU=${f ? bevIoU(f.box, v.box).toFixed(2) : 'none'}`);
       r.clicks++;
       r.ok += ok;
       const t = s.dataset.startsWith('synth') ? synth : real;
