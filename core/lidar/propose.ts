@@ -20,7 +20,7 @@ import { heightMasks, labelMaskedClusters, occupiedCells } from './maskedCluster
 import { checkedGround, nearGroundPlane } from './nearGround';
 import { carProbability, vruProbability, type LogisticModel } from './classify';
 import { clusterFeatures, edgeDistance, heightStats, LONG_FEATURE, objectTop, SEEN_HEIGHT_FEATURE, SHORT_FEATURE, STABILITY } from './proposalFeatures';
-import { estimateSensorDensity, logDensityAt, type SensorDensity } from './sensorDensity';
+import { estimateSensorDensity, frameDensity, logDensityAt, type SensorDensity } from './sensorDensity';
 import { CLASS_PRIORS, classScore, type ProposalClass } from './sizePrior';
 
 export interface Proposal {
@@ -193,9 +193,9 @@ export function proposeCandidates(positions: Float32Array, count: number, option
   const masks = heightMasks(index, occupied, CANOPY_LOW, TALL_STRUCTURE, RAISED);
   const plane = nearGroundPlane(index, sensor);
   const groundAt = (x: number, y: number) => checkedGround(index, plane, x, y, sensor);
-  // How densely this sensor samples at each range, from the frame's own road returns: point-count
-  // features are read relative to it (sensorDensity.ts).
-  const density = options.density ?? estimateSensorDensity(index, sensor);
+  // How densely this sensor samples, from the frame's own road returns at 18-32 m: point-count
+  // features are read relative to it (sensorDensity.ts, frameDensity).
+  const density = options.density ?? frameDensity(estimateSensorDensity(index, sensor));
   // 0: every obstacle cell, range-scaled link; 1: tight link (parked rows, a pedestrian beside a
   // car); 2: without canopy-only cells (cars under trees); 3: without tall structures, tight link
   // (a car against a wall); 4: without low clutter, tight link (a car linked to its surroundings by
