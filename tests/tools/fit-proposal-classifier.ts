@@ -74,7 +74,10 @@ console.log(`\n== held out (each of ${families.join(', ')} scored by a model fit
 console.log(formatEval(heldEval));
 const hr = recallWithin40(heldEval), hp = precisionWithin40(heldEval);
 console.log(`within 40 m: recall ${hr.found}/${hr.n}, precision ${hp.tp}/${hp.n}`);
-for (const t of [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]) {
+// SWEEP=0.01 prints every threshold from 0.1 to 0.6 in that step.
+const sweep = Number(process.env.SWEEP ?? 0);
+const thresholds = sweep ? Array.from({ length: Math.round(0.5 / sweep) + 1 }, (_, k) => Math.round((0.1 + k * sweep) * 1000) / 1000) : [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
+for (const t of thresholds) {
   const e = evaluateProposals(evalScenes, (s) => held.props.get(s)!, t);
   const r = recallWithin40(e), p = precisionWithin40(e);
   console.log(`held out, threshold ${t}: recall <= 40 m ${r.found}/${r.n} = ${((100 * r.found) / r.n).toFixed(1)}%, precision <= 40 m ${p.tp}/${p.n} = ${((100 * p.tp) / p.n).toFixed(1)}%, cars >= 1000 pts ${e.denseFound}/${e.denseCars}`);
