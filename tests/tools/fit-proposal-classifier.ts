@@ -18,7 +18,12 @@
  * `npx tsx tests/tools/fit-proposal-classifier.ts [--write]`; `LAMBDA=` sets the L2 strength, `DROP=name,name`
  * leaves features out, `BALANCE=1` weighs each dataset family equally (experiments);
  * `WITH_SYNTHETIC=1` also trains on (and holds
- * out, as one more dataset) the synthetic hard scenes — an experiment, not how the weights are made.
+ * out, as one more dataset) the synthetic hard scenes — an experiment, not how the weights are made;
+ * `VRU_LAMBDA=` / `VRU_DROP=` the pedestrian/cyclist model's own L2 strength and left-out features;
+ * `EVAL_THIN=0.5` evaluates on every scene thinned to that share of its returns (a sparser sensor);
+ * `SWEEP=0.01` prints the held-out figures at every threshold in that step. Also printed: held-out
+ * recall / precision within 40 m per sensor, precision per proposal class, and a reliability table
+ * per held-out dataset.
  */
 import { writeFileSync } from 'node:fs';
 import type { LogisticModel } from '../../core/lidar/logistic';

@@ -14,7 +14,8 @@ const clouds = KITTI_FRAMES.map(readKittiCloud);
 const times = { new: [] as number[], base: [] as number[] };
 for (let r = 0; r < rounds + 2; r++)
   for (const c of clouds)
-    for (const [k, f] of [['new', proposeBoxes], ['base', base]] as const) {
+    // Alternating which goes first each round, so neither always runs on the other's garbage.
+    for (const [k, f] of (r % 2 ? [['base', base], ['new', proposeBoxes]] : [['new', proposeBoxes], ['base', base]]) as Array<readonly ['new' | 'base', typeof proposeBoxes | undefined]>) {
       if (!f) continue;
       const t = performance.now();
       f(c.positions, c.count);
