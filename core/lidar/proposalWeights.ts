@@ -105,8 +105,8 @@ export const CAR_MODEL: LogisticModel = {
   ],
   bias: -5.34415,
   calibration: [
-    1.29945,
-    -0.73681
+    1.29646,
+    -0.73103
   ]
 };
 
@@ -209,7 +209,7 @@ export const VRU_MODEL: LogisticModel = {
   ],
   bias: -7.03775,
   calibration: [
-    1.57173,
-    0.82361
+    1.5673,
+    0.82025
   ]
 };
