@@ -106,7 +106,7 @@ export function logDensityAt(d: SensorDensity, r: number): number {
  * SUSTech 9.48, n = 25) is up to 0.6 (AV2 frames read -0.1 to -0.6, SUSTech -0.1 to -0.3, KITTI
  * +0.1 to +0.3), so within +-0.5 the counts are read as they are and only what lies beyond is
  * corrected — a clearly sparser scanner still is (nuScenes' 32 beams read -1.5, its car 7.67: -1.0
- * is applied). Held out this was 84.3 % recall at 60.1 % precision (n = 121 / 193) against
+ * is applied). Held out this was 84.3 % recall at 60.1 % precision (n = 121 / 193; before the NMS rule) against
  * 83.5 % / 59.2 % (n = 121 / 191) for the full correction (tests/tools/fit-proposal-classifier.ts).
  */
 export const DENSITY_DEAD_ZONE = 0.5;
