@@ -34,6 +34,9 @@ export interface FitOptions {
    * cyclist's box is not completed behind what is seen, and their model keeps 0.5.
    */
   targetIoU: number;
+  /** The pedestrian/cyclist model's own L2 strength and left-out features (few positives: simpler). */
+  vruLambda: number;
+  vruDrop: Set<number>;
 }
 
 /** The scene with every point kept whose index falls on the share (deterministic, even spread). */
@@ -53,14 +56,18 @@ export function thinned(scene: LabelledScene, share: number): LabelledScene {
   return { ...scene, frame: `${scene.frame}@${share}`, cloud: { ...scene.cloud, positions: out.subarray(0, n * 3), count: n } };
 }
 
+const featureSet = (list: string) => new Set(list.split(',').filter((n) => n && n !== 'none').map((n) => {
+  const i = FEATURE_NAMES.indexOf(n as never);
+  if (i < 0) throw new Error(`DROP: no feature ${n}`);
+  return i;
+}));
+
 export const fitOptionsFromEnv = (): FitOptions => ({
   lambda: Number(process.env.LAMBDA ?? 2),
   // DROP=name,name replaces the default list (LEFT_OUT_FEATURES); DROP=none keeps every feature.
-  drop: new Set((process.env.DROP ?? LEFT_OUT_FEATURES.join(',')).split(',').filter((n) => n && n !== 'none').map((n) => {
-    const i = FEATURE_NAMES.indexOf(n as never);
-    if (i < 0) throw new Error(`DROP: no feature ${n}`);
-    return i;
-  })),
+  drop: featureSet(process.env.DROP ?? LEFT_OUT_FEATURES.join(',')),
+  vruLambda: Number(process.env.VRU_LAMBDA ?? process.env.LAMBDA ?? 2),
+  vruDrop: featureSet(process.env.VRU_DROP ?? process.env.DROP ?? LEFT_OUT_FEATURES.join(',')),
   balance: process.env.BALANCE === '1',
   thin: (process.env.THIN ?? '').split(',').filter(Boolean).map(Number),
   targetIoU: Number(process.env.TARGET_IOU ?? 0.4),
@@ -216,7 +223,7 @@ export function fitFolds(scenes: LabelledScene[], opts: FitOptions = fitOptionsF
   const ex = [...training, ...opts.thin.flatMap((t) => training.map((s) => thinned(s, t)))].map((s) => examples(s, opts.targetIoU));
   const car = ex.flatMap((e) => e.car), vru = ex.flatMap((e) => e.vru);
   const fitPair = (keep: (e: Example) => boolean, on: LabelledScene[]) =>
-    calibrate({ carModel: fitLogistic(car.filter(keep), opts), vruModel: fitLogistic(vru.filter(keep), opts) }, on);
+    calibrate({ carModel: fitLogistic(car.filter(keep), opts), vruModel: fitLogistic(vru.filter(keep), { ...opts, lambda: opts.vruLambda, drop: opts.vruDrop }) }, on);
   const folds = new Map(families.map((f) => [f, fitPair((e) => e.family !== f, training.filter((s) => family(s.dataset) !== f))]));
   const final = fitPair(() => true, training);
   return { car, vru, families, folds, final, heldOutFor: (s) => folds.get(family(s.dataset)) ?? final };
