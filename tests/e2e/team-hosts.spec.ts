@@ -5,7 +5,7 @@
  * of saves loses none of the saves it acknowledged.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -34,6 +34,7 @@ test.afterAll(async () => {
   await hostA?.stop();
   await hostB?.stop();
   if (db && !('problem' in db)) await db.drop();
+  if (demo) rmSync(path.dirname(demo), { recursive: true, force: true });
 });
 
 async function person(browser: Browser, host: RunningHost): Promise<Page> {
