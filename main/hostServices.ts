@@ -27,6 +27,7 @@ export function createHostServices(opts: {
   userDataDir: string | null;
   host: HostCapabilities['host'];
   pickFolder?: HostCapabilities['pickFolder'];
+  connectTeamServer?: HostCapabilities['connectTeamServer'];
   demoDir?: string;
 }): HostServices {
   const guard = new PathGuard();
@@ -35,7 +36,7 @@ export function createHostServices(opts: {
   const demoDir = opts.demoDir ?? path.join(opts.userDataDir ?? os.tmpdir(), 'demo-project');
   const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(
-    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, demoDir }, models),
+    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, connectTeamServer: opts.connectTeamServer, demoDir }, models),
     projects.events,
   );
   return { projects, grants, guard, router, models };

@@ -29,6 +29,8 @@ export interface HostCapabilities {
   pickFolder?: () => Promise<string | null>;
   /** Where "Open demo" writes its project. */
   demoDir: string;
+  /** Open a team server's address in its own window (desktop host); returns the address opened. */
+  connectTeamServer?: (url: string) => Promise<string>;
 }
 
 export function createHandlers(projects: ProjectService, grants: GrantStore, caps: HostCapabilities, models: ModelService): Handlers {
@@ -53,6 +55,10 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   const reviewed = <T>(_ctx: unknown, r: T) => (changed('review'), r);
   return {
     'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
+    'app.connectTeamServer': async ({ url }) => {
+      if (!caps.connectTeamServer) throw new DatumError('UNSUPPORTED', 'only the desktop app opens team servers; in a browser, go to the address');
+      return { url: await caps.connectTeamServer(url) };
+    },
     'project.current': async () => projects.current(),
     'project.open': async ({ path: p }) => {
       await requireGrant(p);

@@ -35,6 +35,8 @@ const manage: Rule = { min: 'manager' };
 
 export const PERMISSIONS: { readonly [M in MethodName]: Rule } = {
   'app.info': read,
+  // Desktop host only (UNSUPPORTED on a server): opens a window on the user's own machine.
+  'app.connectTeamServer': read,
   'project.current': read,
   // The served project is everyone's: opening, creating or closing one switches it for the team.
   'project.open': manage,
