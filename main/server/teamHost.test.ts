@@ -13,7 +13,6 @@ import https from 'node:https';
 import WebSocket from 'ws';
 import { createHostServices } from '../hostServices';
 import { startHeadlessHost, type HeadlessHost } from './headlessHost';
-import { FolderStore } from '../services/store/folderStore';
 import { AccountService } from '../services/team/accounts';
 import { SessionService } from '../services/team/sessions';
 import { checkExposure } from '../services/team/serveTeam';
@@ -61,7 +60,8 @@ async function setUp(tls?: { cert: Buffer; key: Buffer }) {
   await services.grants.add(project);
   await services.projects.create(project);
   await services.projects.refreshIndex(() => {}, new AbortController().signal);
-  const store = await FolderStore.open(project);
+  // The project service's own store: one writer per folder, as in `datum serve --accounts`.
+  const store = services.projects.requireStore();
   const accounts = new AccountService(store, { scrypt: { N: 2 ** 10, r: 8, p: 1 } });
   await accounts.add('ann', 'annotator-pass-1', 'annotator');
   await accounts.add('rev', 'reviewer-pass-1', 'reviewer');

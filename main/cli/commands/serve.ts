@@ -45,7 +45,7 @@ export const serve: Command = {
     const tls = await readTls(values['tls-cert'] as string | undefined, values['tls-key'] as string | undefined);
     // Refused before anything listens: a password or a token must never cross a network in clear.
     checkExposure(host, !!tls);
-    const auth = values.accounts || values.database ? await teamAuthFor(dir, values.database as string | undefined) : undefined;
+    const auth = values.accounts || values.database ? await teamAuthFor(dir ? services.projects.requireStore() : null, dir) : undefined;
     const server = await startHeadlessHost({
       router: services.router,
       projects: services.projects,
@@ -59,11 +59,7 @@ export const serve: Command = {
     if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, token: server.token, accounts: !!auth }) + '\n');
     else process.stdout.write(`Datum is serving ${dir ?? '(no project)'}${auth ? ' to signed-in accounts' : ''}\nOpen ${server.url}\n`);
     await new Promise<void>((resolve) => {
-      const stop = () =>
-        server
-          .close()
-          .then(() => auth?.close())
-          .then(resolve);
+      const stop = () => server.close().then(resolve);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FolderStore } from '../store/folderStore';
+import { PgStore } from '../store/pgStore';
+import type { ProjectStore } from '../store/types';
+import { freshDatabase } from '../../../tests/support/pgCluster';
 import { ACCOUNTS, AccountService, Backoff, DEFAULT_SCRYPT, hashPassword, needsRehash, parseHash, verifyPassword, type Account } from './accounts';
 import { SESSIONS, SessionService, hashToken } from './sessions';
 
@@ -26,15 +29,27 @@ describe('password hashes', () => {
   });
 });
 
-describe('accounts and sessions on the folder store', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'acct-'));
-  let store: FolderStore;
+const pgDb = await freshDatabase('accounts');
+const pgSkip = 'problem' in pgDb ? pgDb.problem : null;
+
+describe('accounts and sessions on the folder store', () => accountSuite(async () => FolderStore.open(mkdtempSync(path.join(os.tmpdir(), 'acct-')))));
+describe.skipIf(!!pgSkip)(`accounts and sessions on PostgreSQL${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+  afterAll(async () => {
+    if ('drop' in pgDb) await pgDb.drop();
+  });
+  accountSuite(async () => PgStore.open('url' in pgDb ? pgDb.url : ''));
+});
+
+function accountSuite(make: () => Promise<ProjectStore>) {
+  let store: ProjectStore;
+  let dir = '';
   let accounts: AccountService;
   let now = 1_000_000;
   const backoff = new Backoff(3, 1000, 60_000, () => now);
 
   beforeAll(async () => {
-    store = await FolderStore.open(dir);
+    store = await make();
+    dir = store instanceof FolderStore ? store.dir : '';
     accounts = new AccountService(store, { backoff, scrypt: CHEAP });
   });
   afterAll(async () => store.close());
@@ -58,7 +73,7 @@ describe('accounts and sessions on the folder store', () => {
     const rec = await store.getRecord<Account>(ACCOUNTS, 'ann lee');
     expect(rec!.revision).toBe(3);
     expect(rec!.value.passwordHash).toMatch(/^scrypt\$1024\$/);
-    expect(readdirSync(path.join(dir, '.datum', 'store', ACCOUNTS)).length).toBe(2);
+    if (dir) expect(readdirSync(path.join(dir, '.datum', 'store', ACCOUNTS)).length).toBe(2);
   });
 
   it('authenticates; every failure reads the same; back-off per account and per address', async () => {
@@ -104,8 +119,11 @@ describe('accounts and sessions on the folder store', () => {
     expect(expiresAt).toBe(t + 3600_000);
     expect(await store.getRecord(SESSIONS, token)).toBeNull();
     expect(await store.getRecord(SESSIONS, hashToken(token))).not.toBeNull();
-    const files = readdirSync(path.join(dir, '.datum', 'store', SESSIONS));
-    expect(files.some((f) => readFileSync(path.join(dir, '.datum', 'store', SESSIONS, f), 'utf8').includes(token))).toBe(false);
+    if (dir) {
+      const files = readdirSync(path.join(dir, '.datum', 'store', SESSIONS));
+      expect(files.some((f) => readFileSync(path.join(dir, '.datum', 'store', SESSIONS, f), 'utf8').includes(token))).toBe(false);
+    }
+    expect(JSON.stringify(await store.listRecords(SESSIONS))).not.toContain(token);
     expect(await sessions.resolve(token)).toMatchObject({ accountId: 'ann lee', name: 'Ann Lee', role: 'annotator' });
     expect(await sessions.resolve(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'))).toBeNull();
     expect(await sessions.resolve('../../etc/passwd')).toBeNull();
@@ -127,4 +145,4 @@ describe('accounts and sessions on the folder store', () => {
     expect(await sessions.revokeAccount('ann lee')).toHaveLength(1);
     await accounts.setDisabled('ann lee', false);
   });
-});
+}

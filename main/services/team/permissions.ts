@@ -6,8 +6,8 @@
  *   annotator  reads everything, labels, moves items through new / in progress / submitted,
  *              raises and discusses issues;
  *   reviewer   + accepts and rejects, pre-labels, exports;
- *   manager    + the project itself: ontology, settings, sources, index, models, training,
- *              opening or closing the served project.
+ *   manager    + the project itself: ontology, settings, sources, models, training.
+ * Nobody opens, creates or closes projects on a team server: it serves the one it started with.
  *
  * `guardRouter` enforces the table in one place, on every call of every connection, before the
  * router validates and dispatches it, and replaces the identity a client names (the review
@@ -24,6 +24,8 @@ const RANK: Record<TeamRole, number> = { annotator: 0, reviewer: 1, manager: 2 }
 export interface Rule {
   /** The least role that may call the method. */
   min: TeamRole;
+  /** Refused to everyone on a team server, with the reason (what only a single-user host does). */
+  never?: string;
   /** A stricter need that depends on the (validated) input, with what it is about. */
   byInput?: (input: Record<string, unknown>) => { min: TeamRole; what: string } | null;
 }
@@ -32,20 +34,22 @@ const read: Rule = { min: 'annotator' };
 const annotate: Rule = { min: 'annotator' };
 const review: Rule = { min: 'reviewer' };
 const manage: Rule = { min: 'manager' };
+// Accounts and sessions live in the served project's store: switching projects would switch the
+// team's accounts under everyone's feet.
+const serverProject: Rule = { min: 'manager', never: 'a team server serves the project it was started with; restart datum serve to serve another' };
 
 export const PERMISSIONS: { readonly [M in MethodName]: Rule } = {
   'app.info': read,
   // Desktop host only (UNSUPPORTED on a server): opens a window on the user's own machine.
   'app.connectTeamServer': read,
   'project.current': read,
-  // The served project is everyone's: opening, creating or closing one switches it for the team.
-  'project.open': manage,
-  'project.create': manage,
-  'project.openDemo': manage,
+  'project.open': serverProject,
+  'project.create': serverProject,
+  'project.openDemo': serverProject,
   'project.pickFolder': manage,
   'project.grantSources': manage,
   'project.revokeSource': manage,
-  'project.close': manage,
+  'project.close': serverProject,
   'project.updateOntology': manage,
   'project.updateSettings': manage,
   // Re-reads the sources the project already names (the app runs it when the index is stale):
@@ -104,6 +108,7 @@ export function authorize(caller: Caller, method: string, input: unknown): void 
   const fail = (min: TeamRole, what: string) => {
     throw new DatumError('FORBIDDEN', `${caller.name} is ${article(caller.role)} ${caller.role}: ${what} needs the ${min} role`);
   };
+  if (rule.never) throw new DatumError('FORBIDDEN', `${method}: ${rule.never}`);
   if (!atLeast(caller.role, rule.min)) fail(rule.min, method);
   if (rule.byInput && input && typeof input === 'object') {
     const need = rule.byInput(input as Record<string, unknown>);

@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import { DatumError } from '../../rpc/errors';
 import type { TeamAuth } from '../../server/headlessHost';
+import type { ProjectStore } from '../store/types';
 import { AccountService } from './accounts';
 import { SessionService } from './sessions';
-import { openTeamStore } from './teamStore';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -34,12 +34,15 @@ export async function readTls(certFile?: string, keyFile?: string): Promise<{ ce
   return { cert, key };
 }
 
-export async function teamAuthFor(projectDir: string | null, databaseUrl?: string): Promise<TeamAuth & { close(): Promise<void> }> {
-  if (!projectDir && !databaseUrl) throw new DatumError('BAD_REQUEST', 'a team server serves one project: name its folder (or --database)');
-  const store = await openTeamStore(projectDir ?? '', databaseUrl);
+/**
+ * Accounts and sessions in the served project's own store (the very instance the project service
+ * uses: one process, one writer of a folder).
+ */
+export async function teamAuthFor(store: ProjectStore | null, projectDir: string | null): Promise<TeamAuth> {
+  if (!store || !projectDir) throw new DatumError('BAD_REQUEST', 'a team server serves one project: name its folder (datum serve <project> --accounts)');
   const accounts = new AccountService(store);
-  if ((await accounts.list()).filter((a) => !a.disabled && a.role === 'manager').length === 0) {
-    process.stderr.write(`note: this team server has no manager account yet: datum team user add ${projectDir ?? '<project>'} <name> --role manager\n`);
-  }
-  return { accounts, sessions: new SessionService(store), close: () => store.close() };
+  const active = (await accounts.list()).filter((a) => !a.disabled);
+  if (!active.length) process.stderr.write(`note: nobody can sign in yet: datum team user add ${projectDir} <name> --role manager\n`);
+  else if (!active.some((a) => a.role === 'manager')) process.stderr.write(`note: this team server has no manager account: datum team user add ${projectDir} <name> --role manager\n`);
+  return { accounts, sessions: new SessionService(store) };
 }

@@ -1,16 +1,13 @@
 /**
- * The store that holds a team server's accounts and sessions: the project's own store (the
- * project folder, or PostgreSQL with `--database`), so they go wherever the project goes.
+ * The store `datum team` reads and writes accounts in: the project's own (its folder, or the
+ * PostgreSQL database named by --database or by datum.json's `database`), so accounts go wherever
+ * the project goes.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { ProjectStore } from '../store/types';
-import { FolderStore } from '../store/folderStore';
-import { PROJECT_FILE } from '../projectFile';
-import { DatumError } from '../../rpc/errors';
+import { openStore } from '../store/openStore';
+import { readProjectFile } from '../projectFile';
 
 export async function openTeamStore(projectDir: string, databaseUrl?: string): Promise<ProjectStore> {
-  if (databaseUrl) throw new DatumError('UNSUPPORTED', 'accounts on PostgreSQL need the PostgreSQL store back end (datum serve --database), not in this build yet');
-  if (!existsSync(path.join(projectDir, PROJECT_FILE))) throw new DatumError('NOT_FOUND', `${projectDir} has no ${PROJECT_FILE}: accounts live in a project`);
-  return FolderStore.open(projectDir);
+  const file = await readProjectFile(projectDir); // NOT_FOUND, with the reason, when there is no project
+  return openStore(projectDir, databaseUrl ?? file.database);
 }
