@@ -6,7 +6,7 @@ import './styles.css';
 import { App } from './App';
 import { subscribeHostEvents } from './state/actions';
 import { teamStatus } from './transport/auth';
-import { adoptAccount } from './state/team';
+import { adoptAccount, watchTeamSession } from './state/team';
 import { LoginScreen } from './panels/LoginScreen';
 
 const root: Root = createRoot(document.getElementById('root')!);
@@ -25,6 +25,7 @@ function startApp() {
 void (async () => {
   const status = window.datumHost ? null : await teamStatus().catch(() => null);
   if (!status?.accounts) return startApp();
+  watchTeamSession();
   if (status.account) {
     await adoptAccount(status.account);
     return startApp();

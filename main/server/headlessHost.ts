@@ -50,6 +50,8 @@ export interface HeadlessHostOptions {
   auth?: TeamAuth;
   /** PEM certificate and key: serve HTTPS and WSS. */
   tls?: { cert: Buffer | string; key: Buffer | string };
+  /** Tests: how often open sockets re-check their session (default REVALIDATE_MS). */
+  revalidateMs?: number;
 }
 
 export interface HeadlessHost {
@@ -68,6 +70,8 @@ const cookieName = (port: number) => `datum_token_${port}`;
 const sessionCookieName = (port: number) => `datum_session_${port}`;
 /** Sign-in requests are a name and a password: anything bigger is not one. */
 const MAX_AUTH_BODY = 8 * 1024;
+/** How often open sockets of a team server re-check their session (sign-out elsewhere, disabled, new role). */
+const REVALIDATE_MS = 15_000;
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -114,6 +118,26 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
       return false;
     }
   };
+  // An open WebSocket was authorized once, at its upgrade. Every REVALIDATE_MS its session is
+  // looked up again: signed out elsewhere, expired, disabled (datum team user disable) or given
+  // another role, the socket is closed, and the page reconnects as what the account now is, or
+  // shows the sign-in page.
+  const revalidate = team
+    ? setInterval(() => {
+        for (const [id, set] of socketsOfSession) {
+          void team.sessions.resolveId(id).then(
+            (now) => {
+              for (const ws of set) {
+                const was = (ws as WebSocket & { datumRole?: string }).datumRole;
+                if (!now || now.role !== was) ws.close(4001, now ? 'role changed' : 'session ended');
+              }
+            },
+            () => {},
+          );
+        }
+      }, opts.revalidateMs ?? REVALIDATE_MS)
+    : null;
+  revalidate?.unref();
   const sessionOf = async (req: http.IncomingMessage) => (team ? team.sessions.resolve(readCookie(req.headers.cookie, sessionCookie)) : null);
 
   const handleAuth = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
@@ -257,6 +281,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
           let set = socketsOfSession.get(s.sessionId);
           if (!set) socketsOfSession.set(s.sessionId, (set = new Set()));
           set.add(ws);
+          (ws as WebSocket & { datumRole?: string }).datumRole = s.role;
           ws.once('close', () => {
             set!.delete(ws);
             if (!set!.size) socketsOfSession.delete(s.sessionId);
@@ -309,6 +334,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        if (revalidate) clearInterval(revalidate);
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.closeAllConnections();

@@ -67,10 +67,10 @@ async function setUp(tls?: { cert: Buffer; key: Buffer }) {
   await accounts.add('rev', 'reviewer-pass-1', 'reviewer');
   await accounts.add('boss', 'manager-pass-1', 'manager');
   const sessions = new SessionService(store);
-  const host = await startHeadlessHost({ router: services.router, projects: services.projects, rendererDir: renderer, auth: { accounts, sessions }, tls });
+  const host = await startHeadlessHost({ router: services.router, projects: services.projects, rendererDir: renderer, auth: { accounts, sessions }, tls, revalidateMs: 100 });
   const base = `${tls ? 'https' : 'http'}://127.0.0.1:${host.port}`;
   const itemId = services.projects.listItems({ offset: 0, limit: 10 } as never).items[0].id;
-  return { project, host, base, store, itemId, services };
+  return { project, host, base, store, itemId, services, accounts };
 }
 
 describe('team server over HTTP on loopback', () => {
@@ -149,6 +149,23 @@ describe('team server over HTTP on loopback', () => {
     expect(await closed).toBe(4001);
     await expect(open(cookies.ann)).rejects.toThrow('HTTP 401');
     expect((await req(`${t.base}/blob/item/${t.itemId}`, { headers: { cookie: cookies.ann } })).status).toBe(401);
+  });
+
+  it('an open socket is closed when its account is disabled or changes role, and the next one gets the new role', async () => {
+    const r = await signIn('rev', 'reviewer-pass-1');
+    const cookie = String(r.headers['set-cookie']).split(';')[0];
+    let ws = await open(cookie);
+    let closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await t.accounts.setRole('rev', 'annotator');
+    expect(await closed).toBe(4001);
+    ws = await open(cookie);
+    expect((await wsCall(ws, 1, 'review.transition', { itemId: t.itemId, to: 'rejected', profile: { id: 'x', name: 'x', roles: ['reviewer'] } })).error.message).toBe('rev is an annotator: review.transition (moving an item to rejected) needs the reviewer role');
+    closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await t.accounts.setDisabled('rev', true);
+    expect(await closed).toBe(4001);
+    await expect(open(cookie)).rejects.toThrow('HTTP 401');
+    await t.accounts.setDisabled('rev', false);
+    await t.accounts.setRole('rev', 'reviewer');
   });
 
   it('a WebSocket from a foreign page is refused even with a valid cookie', async () => {

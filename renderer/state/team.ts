@@ -5,7 +5,8 @@
  */
 import { create } from 'zustand';
 import type { Role } from '../../core/review/schema';
-import { signOut as postSignOut, type TeamAccount, type TeamRole } from '../transport/auth';
+import { signOut as postSignOut, teamStatus, type TeamAccount, type TeamRole } from '../transport/auth';
+import { rpc } from '../transport';
 import { useProfiles } from './review';
 import { setPref } from '../persistence/db';
 
@@ -32,6 +33,32 @@ export async function adoptAccount(account: TeamAccount): Promise<void> {
   const next = { profiles: [...useProfiles.getState().profiles.filter((p) => p.id !== id), mine], active: id };
   useProfiles.setState(next);
   await setPref('review.profiles', next);
+}
+
+/**
+ * While the socket is down, ask every few seconds whether the session still holds: signed out
+ * elsewhere, expired or disabled, the page goes back to the sign-in screen (unsaved edits stay in
+ * IndexedDB and are saved after signing in again). A server that is simply away answers nothing,
+ * and the page keeps waiting for it.
+ */
+export function watchTeamSession(everyMs = 4000): void {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  rpc.on('connection' as never, (d) => {
+    const connected = (d as { connected?: boolean }).connected;
+    if (connected && timer) {
+      clearInterval(timer);
+      timer = null;
+    } else if (!connected && !timer) {
+      timer = setInterval(() => {
+        void teamStatus().then(
+          (s) => {
+            if (s.accounts && !s.account) location.reload();
+          },
+          () => {},
+        );
+      }, everyMs);
+    }
+  });
 }
 
 export async function signOutOfTeam(): Promise<void> {

@@ -62,6 +62,15 @@ export class SessionService {
     return { accountId: account.value.id, name: account.value.name, role: account.value.role, sessionId: id, expiresAt: rec.value.expiresAt };
   }
 
+  /** As `resolve`, by the stored id (the hash): the host re-checks open connections with it. */
+  async resolveId(id: string): Promise<(Caller & { expiresAt: number }) | null> {
+    const rec = await this.store.getRecord<Session>(SESSIONS, id);
+    if (!rec || rec.value.expiresAt <= this.now()) return null;
+    const account = await this.store.getRecord<Account>(ACCOUNTS, rec.value.accountId);
+    if (!account || account.value.disabled) return null;
+    return { accountId: account.value.id, name: account.value.name, role: account.value.role, expiresAt: rec.value.expiresAt };
+  }
+
   /** Sign out: the session is deleted; a second sign-out of the same token is a no-op. */
   async revoke(token: string): Promise<void> {
     if (!TOKEN_SHAPE.test(token)) return;
