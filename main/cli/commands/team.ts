@@ -79,17 +79,48 @@ export const team: Command = {
   },
 };
 
-/** $DATUM_PASSWORD, else the first line of standard input (a terminal, a pipe or a file). */
+/** $DATUM_PASSWORD, else the first line of standard input (a pipe or a file; on a terminal, typed without echo). */
 async function readPassword(): Promise<string> {
   const env = process.env.DATUM_PASSWORD;
   if (env) return env;
-  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const line = process.stdin.isTTY ? await promptHidden('password: ') : await firstLine();
+  if (!line) throw new DatumError('BAD_REQUEST', 'no password: pipe one line on standard input or set DATUM_PASSWORD');
+  return line;
+}
+
+async function firstLine(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) {
     chunks.push(c as Buffer);
-    if (Buffer.concat(chunks).includes(10)) break;
+    if ((c as Buffer).includes(10)) break;
   }
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
-  if (!line) throw new DatumError('BAD_REQUEST', 'no password: pipe one line on standard input or set DATUM_PASSWORD');
-  return line;
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+}
+
+/** Reads a line from the terminal in raw mode, echoing nothing. */
+function promptHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(prompt);
+    let line = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(line);
+    };
+    const onData = (buf: Buffer) => {
+      for (const ch of buf.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new DatumError('CANCELLED', 'cancelled'));
+        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
+        else line += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
 }
