@@ -105,7 +105,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     // Review fields saved meanwhile by review.* survive an editor's save of an older document.
-    'annotations.save': async ({ itemId, document, author, baseRevision }) => review.saveFromEditor(itemId, document, author, baseRevision),
+    // On a team server (a signed-in caller) review fields move only through the permission-checked review.* calls.
+    'annotations.save': async ({ itemId, document, author, baseRevision }, ctx) => review.saveFromEditor(itemId, document, author, baseRevision, !!ctx.caller),
     'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
     'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
     'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),

@@ -140,6 +140,26 @@ describe('team server over HTTP on loopback', () => {
     for (const ws of [ann, rev, boss]) ws.close();
   });
 
+  it('an editor save cannot rewrite review fields (status, history, issues) on a team server', async () => {
+    const ann = await open(cookies.ann);
+    const doc = (await wsCall(ann, 1, 'annotations.load', { itemId: t.itemId })).result;
+    expect(doc.status).toBe('accepted');
+    const forged = {
+      ...doc,
+      status: 'accepted',
+      history: [...doc.history, { from: 'accepted', to: 'accepted', by: 'rev', at: 1 }],
+      issues: [{ id: 'i1', itemId: t.itemId, comments: [{ author: 'rev', at: 1, text: 'fake' }], status: 'open' }],
+      objects: [{ id: 'o1', label: 'car', geometry: { kind: 'box2d', x1: 1, y1: 1, x2: 5, y2: 5 }, attributes: {}, source: { kind: 'human' }, zOrder: 0 }],
+    };
+    const saved = await wsCall(ann, 2, 'annotations.save', { itemId: t.itemId, document: forged, baseRevision: doc.revision });
+    expect(saved.error).toBeUndefined();
+    const after = (await wsCall(ann, 3, 'annotations.load', { itemId: t.itemId })).result;
+    expect(after.objects.map((o: { id: string; updatedBy?: string }) => `${o.id}:${o.updatedBy}`)).toEqual(['o1:ann']);
+    expect(after.history).toEqual(doc.history);
+    expect(after.issues ?? []).toEqual([]);
+    ann.close();
+  });
+
   it('sign-out revokes the session and closes its open sockets', async () => {
     const ws = await open(cookies.ann);
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
