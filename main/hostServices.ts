@@ -29,8 +29,8 @@ export function createHostServices(opts: {
   pickFolder?: HostCapabilities['pickFolder'];
   connectTeamServer?: HostCapabilities['connectTeamServer'];
   demoDir?: string;
-  /** PostgreSQL URL for the project store (`datum serve --database`). */
-  database?: string;
+  /** `datum serve <dir> --database URL`: that project's store is the database. */
+  database?: { url: string; projectDir: string };
 }): HostServices {
   const guard = new PathGuard();
   const grants = new GrantStore(opts.userDataDir);

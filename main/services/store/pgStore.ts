@@ -9,9 +9,10 @@
  * - Event order: the event insert takes a transaction-scoped advisory lock, so events commit in
  *   seq order. A reader that has seen seq N has therefore seen every event before N, and
  *   "everything after the last seq I delivered" never skips one that commits late.
- * - Delivery: one dedicated LISTEN connection per store (reconnected when it drops); a
- *   notification (or this host's own write) wakes a single reader that fetches events after the
- *   last delivered seq, so subscribers get every event once, in seq order, from every host.
+ * - Delivery: one dedicated LISTEN connection per store (reconnected when it drops). The NOTIFY
+ *   payload is the event itself: the next seq in line is delivered straight away; a gap, a
+ *   reconnect or an oversized event wakes a single reader that fetches the events after the last
+ *   delivered seq. Subscribers get every event once, in seq order, from every host.
  * - broadcast(): NOTIFY with the whole (small) event as JSON; nothing is kept.
  * - Documents are kept as their exact JSON text (`body`), the same bytes the folder back end writes.
  */
@@ -72,6 +73,13 @@ export interface PgStoreOptions {
 }
 
 type EventRow = { seq: string; at: string; origin: string | null; actor: string | null; kind: string; key: string; revision: number | null; data: Record<string, unknown> | null };
+
+/** A notified event has nulls where a row's event has absent fields; make them alike. */
+function withoutNulls(e: StoreEvent): StoreEvent {
+  const out = { ...e } as Record<string, unknown>;
+  for (const k of Object.keys(out)) if (out[k] === null) delete out[k];
+  return out as unknown as StoreEvent;
+}
 
 function eventOf(r: EventRow): StoreEvent {
   const e: StoreEvent = { seq: Number(r.seq), at: Number(r.at), kind: r.kind, key: r.key };
@@ -135,11 +143,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (msg) => {
-      const payload = msg.payload ?? '';
-      if (payload.startsWith('{')) this.deliverEphemeral(payload);
-      else this.pump();
-    });
+    client.on('notification', (msg) => this.notified(msg.payload ?? ''));
     const lost = () => {
       if (this.listenClient !== client) return;
       this.listenClient = null;
@@ -208,12 +212,32 @@ export class PgStore implements ProjectStore, StoreTransfer {
     }
   }
 
-  private deliverEphemeral(payload: string): void {
+  /**
+   * A notification carries the whole event (kept or ephemeral). Kept events arrive in commit order,
+   * which is seq order, so the next one in sequence is delivered as it is; anything else (a gap
+   * left by a rolled-back seq, a reconnect, a reader already running) goes through `pump`, which
+   * reads the table. Either way each seq is delivered once, in order.
+   */
+  private notified(payload: string): void {
+    let e: StoreEvent;
     try {
-      this.deliver({ ...(JSON.parse(payload) as StoreEvent), ephemeral: true });
+      e = JSON.parse(payload) as StoreEvent;
     } catch {
-      /* not ours */
+      this.pump();
+      return;
     }
+    if (typeof e !== 'object' || e === null || typeof e.seq !== 'number') return this.pump();
+    if (e.ephemeral) {
+      this.deliver(e);
+      return;
+    }
+    if (e.seq <= this.delivered) return;
+    if (e.seq === this.delivered + 1 && !this.pumping) {
+      this.delivered = e.seq;
+      this.deliver(withoutNulls(e));
+      return;
+    }
+    this.pump();
   }
 
   /** Waits until everything committed so far has been delivered (tests, orderly shutdown). */
@@ -255,7 +279,12 @@ export class PgStore implements ProjectStore, StoreTransfer {
          SELECT $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::text, $${n + 7}::int, $${n + 8}::jsonb FROM locked
          RETURNING seq
        )
-       SELECT seq, pg_notify('${EVENTS_CHANNEL}', seq::text) FROM ins`,
+       SELECT seq, pg_notify('${EVENTS_CHANNEL}', CASE WHEN length(payload) < ${MAX_BROADCAST_BYTES} THEN payload ELSE json_build_object('seq', seq)::text END)
+       FROM (
+         SELECT seq, json_build_object('seq', seq, 'at', $${n + 2}::bigint, 'origin', $${n + 3}::text, 'actor', $${n + 4}::text, 'kind', $${n + 5}::text,
+                                       'key', $${n + 6}::text, 'revision', $${n + 7}::int, 'data', $${n + 8}::jsonb)::text AS payload
+         FROM ins
+       ) p`,
       [...params, EVENTS_LOCK, at, this.origin, e.actor ?? null, e.kind, e.key, e.revision, e.data === undefined ? null : JSON.stringify(e.data)],
     );
     return r.rows[0] ? Number(r.rows[0].seq) : null;
@@ -310,7 +339,6 @@ export class PgStore implements ProjectStore, StoreTransfer {
       const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM documents WHERE item_id = $1', [itemId]);
       throw documentConflict(itemId, cur.rows[0]?.revision ?? null, expectedRevision);
     }
-    this.pump();
     const out: Revisioned<ItemDocument> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
     return out;
@@ -357,7 +385,6 @@ export class PgStore implements ProjectStore, StoreTransfer {
       const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
       throw recordConflict(collection, id, cur.rows[0]?.revision ?? null, expectedRevision);
     }
-    this.pump();
     const out: Revisioned<T> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
     return out;
@@ -377,7 +404,6 @@ export class PgStore implements ProjectStore, StoreTransfer {
       if (!cur.rows[0]) throw recordMissing(collection, id);
       throw recordConflict(collection, id, cur.rows[0].revision, expectedRevision);
     }
-    this.pump();
   }
 
   async listRecords<T = unknown>(collection: string): Promise<Array<{ id: string } & Revisioned<T>>> {

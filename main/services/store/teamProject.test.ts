@@ -28,7 +28,7 @@ describe.skipIf(skip)(`a project on PostgreSQL served by two hosts${skip ? ` (sk
   });
 
   async function host(dir: string): Promise<{ projects: ProjectService; review: ReviewService; heard: Array<{ event: string; data: unknown }> }> {
-    const projects = new ProjectService(new PathGuard(), null, { database: url });
+    const projects = new ProjectService(new PathGuard(), null, { database: { url, projectDir: dir } });
     hosts.push(projects);
     await projects.open(dir);
     await projects.refreshIndex(() => {}, new AbortController().signal);
