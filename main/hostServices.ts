@@ -27,6 +27,7 @@ export function createHostServices(opts: {
   userDataDir: string | null;
   host: HostCapabilities['host'];
   pickFolder?: HostCapabilities['pickFolder'];
+  connectTeamServer?: HostCapabilities['connectTeamServer'];
   demoDir?: string;
   /** `datum serve <dir> --database URL`: that project's store is the database. */
   database?: { url: string; projectDir: string };
@@ -37,7 +38,7 @@ export function createHostServices(opts: {
   const demoDir = opts.demoDir ?? path.join(opts.userDataDir ?? os.tmpdir(), 'demo-project');
   const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(
-    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, demoDir }, models),
+    createHandlers(projects, grants, { host: opts.host, version: VERSION, pickFolder: opts.pickFolder, connectTeamServer: opts.connectTeamServer, demoDir }, models),
     projects.events,
   );
   return { projects, grants, guard, router, models };

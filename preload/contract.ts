@@ -300,6 +300,8 @@ export const contract = {
       canPickFolders: z.boolean(),
     }),
   },
+  /** Desktop only: open a team server (`datum serve --accounts`, https unless loopback) in its own sandboxed window. */
+  'app.connectTeamServer': { input: z.object({ url: z.string().min(1).max(2048) }), output: z.object({ url: z.string() }) },
   'project.current': { input: z.object({}), output: ProjectInfo.nullable() },
   /** Open an existing project folder (one with datum.json) the user picked or opened before. */
   'project.open': { input: z.object({ path: PathInput }), output: ProjectInfo },

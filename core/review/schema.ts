@@ -10,7 +10,8 @@ const finite = z.number().finite();
 export const ItemStatus = z.enum(['new', 'in_progress', 'submitted', 'accepted', 'rejected']);
 export type ItemStatus = z.infer<typeof ItemStatus>;
 
-export const Role = z.enum(['annotator', 'reviewer']);
+/** `manager`: team servers only (accounts, main/services/team): may do what both others may, and run the project. */
+export const Role = z.enum(['annotator', 'reviewer', 'manager']);
 export type Role = z.infer<typeof Role>;
 
 /** A local profile: who is working at this machine. Kept with the preferences, not in projects. */

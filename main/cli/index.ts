@@ -37,6 +37,7 @@ const commands: Record<string, Entry> = {
     summary: "train a new model version from a project's reviewed labels (local, command or ssh back end) and promote it when it is better",
     load: async () => (await import('./commands/train')).train,
   },
+  team: { summary: 'accounts of a team server: add, list, set roles, disable (datum serve --accounts)', load: async () => (await import('./commands/team')).team },
   qa: { summary: "check a project's annotations (sizes, duplicates, tracks, attributes, points, predictions)", load: async () => (await import('./commands/qa')).qa },
   project: {
     summary: 'project-wide operations: migrate <folder> --to postgres://... moves documents, ontology, settings and records to a team database (and back with --to <folder>), losslessly',

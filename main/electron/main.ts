@@ -13,6 +13,9 @@ import { createHostServices } from '../hostServices';
 import { serveBlob } from '../services/blobs';
 import { contentSecurityPolicy } from '../server/contentSecurity';
 import type { Connection } from '../rpc/router';
+import { checkTeamServerUrl } from '../../core/team/serverUrl';
+import { DatumError } from '../rpc/errors';
+import { createHash } from 'node:crypto';
 
 const SCHEME = 'datum';
 const ORIGIN = `${SCHEME}://app`;
@@ -66,10 +69,50 @@ async function pickFolder(): Promise<string | null> {
   return res.canceled || !res.filePaths[0] ? null : res.filePaths[0];
 }
 
+/**
+ * A team server in a window of its own: its own persistent session partition per origin (cookies
+ * and offline drafts in IndexedDB survive restarts; nothing is shared with the local app), no
+ * preload (the page talks to its server over WebSocket like a browser), sandboxed, locked to that
+ * origin; certificate errors are refused by Electron's default.
+ */
+async function connectTeamServer(input: string): Promise<string> {
+  const check = checkTeamServerUrl(input);
+  if (!check.ok) throw new DatumError('BAD_REQUEST', check.reason);
+  const partition = `persist:team-${createHash('sha256').update(check.origin).digest('hex').slice(0, 16)}`;
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: `Datum — ${check.origin}`,
+    backgroundColor: '#111418',
+    webPreferences: { partition, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  const sameOrigin = (url: string) => {
+    try {
+      return new URL(url).origin === check.origin;
+    } catch {
+      return false;
+    }
+  };
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!sameOrigin(url)) e.preventDefault();
+  });
+  win.webContents.on('will-redirect', (e, url) => {
+    if (!sameOrigin(url)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    void openExternalWithConsent(url);
+    return { action: 'deny' };
+  });
+  win.webContents.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  await win.loadURL(check.url);
+  return check.url;
+}
+
 const services = createHostServices({
   userDataDir: app.getPath('userData'),
   host: 'electron',
   pickFolder,
+  connectTeamServer,
   demoDir: path.join(app.getPath('userData'), 'demo-project'),
 });
 
@@ -169,6 +212,7 @@ function buildMenu() {
         submenu: [
           { label: 'Open Dataset Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-folder') },
           { label: 'Open Demo', click: () => send('open-demo') },
+          { label: 'Connect to Team Server…', click: () => send('connect-team') },
           { type: 'separator' },
           { role: 'quit' },
         ],

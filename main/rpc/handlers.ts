@@ -29,6 +29,8 @@ export interface HostCapabilities {
   pickFolder?: () => Promise<string | null>;
   /** Where "Open demo" writes its project. */
   demoDir: string;
+  /** Open a team server's address in its own window (desktop host); returns the address opened. */
+  connectTeamServer?: (url: string) => Promise<string>;
 }
 
 export function createHandlers(projects: ProjectService, grants: GrantStore, caps: HostCapabilities, models: ModelService): Handlers {
@@ -53,6 +55,10 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   const reviewed = <T>(_ctx: unknown, r: T) => (changed('review'), r);
   return {
     'app.info': async () => ({ version: caps.version, host: caps.host, platform: process.platform, canPickFolders: !!caps.pickFolder }),
+    'app.connectTeamServer': async ({ url }) => {
+      if (!caps.connectTeamServer) throw new DatumError('UNSUPPORTED', 'only the desktop app opens team servers; in a browser, go to the address');
+      return { url: await caps.connectTeamServer(url) };
+    },
     'project.current': async () => projects.current(),
     'project.open': async ({ path: p }) => {
       await requireGrant(p);
@@ -99,7 +105,8 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'items.get': async ({ id }) => projects.getItem(id),
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     // Review fields saved meanwhile by review.* survive an editor's save of an older document.
-    'annotations.save': async ({ itemId, document, author, baseRevision }) => review.saveFromEditor(itemId, document, author, baseRevision),
+    // On a team server (a signed-in caller) review fields move only through the permission-checked review.* calls.
+    'annotations.save': async ({ itemId, document, author, baseRevision }, ctx) => review.saveFromEditor(itemId, document, author, baseRevision, !!ctx.caller),
     'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
     'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
     'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),

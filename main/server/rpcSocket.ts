@@ -12,7 +12,7 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { RpcRequest } from '../../preload/contract';
-import type { Router } from '../rpc/router';
+import type { Caller, Router } from '../rpc/router';
 
 /**
  * Largest WebSocket message accepted, in bytes. Derived from what the app sends: the biggest
@@ -30,10 +30,11 @@ export const MAX_IN_FLIGHT = 16;
 /** Queued calls of one connection before its socket is paused. */
 export const MAX_QUEUED = 256;
 
-export function attachRpcSocket(ws: WebSocket, router: Router, log: (line: string) => void): void {
+/** `caller`: the signed-in account of a team server's connection (see team/permissions.ts). */
+export function attachRpcSocket(ws: WebSocket, router: Router, log: (line: string) => void, caller?: Caller): void {
   const conn = router.connect((event, data) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, data }));
-  });
+  }, caller);
   const queue: RpcRequest[] = [];
   let running = 0;
 

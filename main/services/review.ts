@@ -145,8 +145,11 @@ export class ReviewService {
    * An editor's save (annotations.save): the document the editor holds may predate a review action
    * made meanwhile. Review fields on disk win unless the incoming history is longer (the sender
    * made the transition itself); issues are merged by id, the disk's copy winning.
+   * `reviewFromStore` (team servers, where review moves are permission-checked review.* calls):
+   * the stored status, history, assignee and issues always win, so a save cannot smuggle in an
+   * acceptance the sender's role may not make.
    */
-  async saveFromEditor(itemId: string, incoming: ItemDocument, author?: string, baseRevision?: number): Promise<{ savedAt: number; revision: number }> {
+  async saveFromEditor(itemId: string, incoming: ItemDocument, author?: string, baseRevision?: number, reviewFromStore = false): Promise<{ savedAt: number; revision: number }> {
     const saved = await this.update(
       itemId,
       (disk) => {
@@ -156,7 +159,7 @@ export class ReviewService {
         if (baseRevision !== undefined && baseRevision !== onDisk) {
           throw new DatumError('CONFLICT', `item ${itemId} was changed by someone else (revision ${onDisk} on disk, the edit started from ${baseRevision})`);
         }
-        return stampProvenance(disk, mergeEditorSave(incoming, disk), author);
+        return stampProvenance(disk, reviewFromStore ? withStoredReview(incoming, disk) : mergeEditorSave(incoming, disk), author);
       },
       () => emptyDocument(itemId),
       author,
@@ -316,6 +319,16 @@ export class ReviewService {
 }
 
 /** See ReviewService.saveFromEditor. */
+/** The incoming document with the stored review fields (status, history, assignee, issues). */
+export function withStoredReview(incoming: ItemDocument, stored: ItemDocument): ItemDocument {
+  const out: ItemDocument = { ...incoming, status: stored.status };
+  for (const k of ['history', 'assignee', 'issues'] as const) {
+    if (stored[k] === undefined) delete out[k];
+    else (out as Record<string, unknown>)[k] = stored[k];
+  }
+  return out;
+}
+
 export function mergeEditorSave(incoming: ItemDocument, disk: ItemDocument): ItemDocument {
   const diskHistory = disk.history ?? [];
   const inHistory = incoming.history ?? [];

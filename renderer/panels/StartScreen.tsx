@@ -5,6 +5,7 @@ import { openDemo, openProjectAt, pickAndOpenFolder } from '../state/actions';
 import { recentProjects, type RecentProject } from '../persistence/db';
 import { Logo } from './Logo';
 import { Icon } from './Icon';
+import { ConnectTeamServer } from './ConnectTeamServer';
 
 export function StartScreen() {
   const { t } = useTranslation();
@@ -54,6 +55,7 @@ export function StartScreen() {
           <span className="action-title">{t('start.openDemo')}</span>
           <span className="muted small">{t('start.openDemoHint')}</span>
         </button>
+        {info?.host === 'electron' ? <ConnectTeamServer /> : null}
       </section>
       <section className="card recents">
         <h2>{t('start.recent')}</h2>

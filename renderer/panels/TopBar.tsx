@@ -5,6 +5,7 @@ import { LANGUAGES } from '../i18n';
 import { setPref } from '../persistence/db';
 import { Logo } from './Logo';
 import { ProfileChooser } from './review/ProfileChooser';
+import { TeamAccountChip } from './TeamAccount';
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
@@ -57,6 +58,7 @@ export function TopBar() {
             </button>
           </div>
         ))}
+        <TeamAccountChip />
         <ProfileChooser />
         <select
           aria-label={t('nav.language')}

@@ -70,6 +70,7 @@ export class DocumentStore {
    */
   private edits = new Map<string, { inFlight: number; committed: number; saved: number }>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeConnection: (() => void) | null = null;
 
   constructor(
     private readonly rpc: RpcClient,
@@ -81,12 +82,26 @@ export class DocumentStore {
     private readonly hooks: DocumentStoreHooks = {},
   ) {
     if (hooks.onRemoteChange) this.unsubscribe = rpc.on('item.changed', (data) => void this.remoteChanged(data as { itemId: string; revision: number }));
+    // The host is back (a restarted or unreachable team server): saves that failed while it was
+    // gone go out now, from the drafts, with the revision they were based on (a CONFLICT merges).
+    this.unsubscribeConnection = rpc.on('connection' as never, (data) => {
+      if ((data as { connected?: boolean }).connected) this.retryUnsaved();
+    });
+  }
+
+  /** Save every item with edits the host has not confirmed (after a reconnect). */
+  retryUnsaved(): void {
+    for (const [itemId, { document, seq }] of this.latest) {
+      if (this.isDirty(itemId)) this.flush(itemId, document, seq).catch(this.onSaveError);
+    }
   }
 
   /** Stop listening for other connections' saves (the editor closed). */
   dispose(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeConnection?.();
+    this.unsubscribeConnection = null;
   }
 
   private key(itemId: string) {

@@ -116,5 +116,6 @@ export function subscribeHostEvents(): void {
     if (action === 'open-folder') void pickAndOpenFolder();
     if (action === 'open-demo') void openDemo();
     if (action === 'shortcuts') useApp.getState().set({ shortcutsOpen: true });
+    if (action === 'connect-team') useApp.getState().set({ view: 'start' });
   });
 }

@@ -19,42 +19,53 @@ export function websocketTransport(url = `${location.protocol === 'https:' ? 'ws
   const connect = (): Promise<WebSocket> => {
     if (ready) return ready;
     ready = new Promise((resolve) => {
-      const ws = new WebSocket(url);
-      ws.onopen = () => {
-        socket = ws;
-        backoff = 250;
-        resolve(ws);
+      // One promise per outage: attempts that never open retry inside it, so calls made while the
+      // host is unreachable (a restarting team server) wait for it and then go out, in order.
+      const attempt = () => {
+        const ws = new WebSocket(url);
+        let opened = false;
+        ws.onopen = () => {
+          opened = true;
+          socket = ws;
+          backoff = 250;
+          resolve(ws);
+        };
+        ws.onmessage = (msg) => {
+          let data: { id?: number; event?: string; data?: unknown } & Partial<Reply>;
+          try {
+            data = JSON.parse(String(msg.data));
+          } catch {
+            return;
+          }
+          if (typeof data.event === 'string') {
+            eventListeners.forEach((cb) => cb(data.event!, data.data));
+          } else if (typeof data.id === 'number') {
+            const done = pending.get(data.id);
+            pending.delete(data.id);
+            done?.(data as Reply);
+          }
+        };
+        ws.onclose = () => {
+          const delay = backoff;
+          backoff = Math.min(backoff * 2, 5000);
+          if (!opened) {
+            setTimeout(attempt, delay);
+            return;
+          }
+          socket = null;
+          ready = null;
+          for (const [id, done] of pending) {
+            pending.delete(id);
+            done({ error: { code: 'INTERNAL', message: 'lost the connection to the Datum host' } });
+          }
+          eventListeners.forEach((cb) => cb('connection', { connected: false }));
+          setTimeout(() => void connect().then(() => eventListeners.forEach((cb) => cb('connection', { connected: true }))), delay);
+        };
       };
-      ws.onmessage = (msg) => {
-        let data: { id?: number; event?: string; data?: unknown } & Partial<Reply>;
-        try {
-          data = JSON.parse(String(msg.data));
-        } catch {
-          return;
-        }
-        if (typeof data.event === 'string') {
-          eventListeners.forEach((cb) => cb(data.event!, data.data));
-        } else if (typeof data.id === 'number') {
-          const done = pending.get(data.id);
-          pending.delete(data.id);
-          done?.(data as Reply);
-        }
-      };
-      ws.onclose = () => {
-        socket = null;
-        ready = null;
-        for (const [id, done] of pending) {
-          pending.delete(id);
-          done({ error: { code: 'INTERNAL', message: 'lost the connection to the Datum host' } });
-        }
-        eventListeners.forEach((cb) => cb('connection', { connected: false }));
-        setTimeout(() => void connect().then(() => eventListeners.forEach((cb) => cb('connection', { connected: true }))), backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      };
+      attempt();
     });
     return ready;
   };
-
   return {
     kind: 'websocket',
     async invoke(method, params) {

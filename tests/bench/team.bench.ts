@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PG_URL_ENV, freshDatabase, startPgCluster } from '../support/pgCluster';
-import { connectRpc, RpcError, type RpcClient } from '../support/rpcClient';
+import { connectRpc, signInToken, RpcError, type RpcClient } from '../support/rpcClient';
 import type { BenchRow } from './types';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,6 +31,8 @@ const IMAGE_COPIES = 20;
 
 interface Host {
   url: string;
+  /** A team server's session (--database turns accounts on); the folder host uses its token. */
+  session?: string;
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -64,8 +66,8 @@ async function startHost(args: string[]): Promise<Host> {
   };
 }
 
-function cli(args: string[]): void {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+function cli(args: string[], env: Record<string, string> = {}): void {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`datum ${args.join(' ')} failed: ${r.stderr}`);
 }
 
@@ -109,12 +111,12 @@ function rng(seed: number) {
 
 /** The workload: ANNOTATORS clients spread over `hosts`, for `seconds`; checked through `checkHost`. */
 async function workload(hosts: Host[], checkHost: Host, seconds: number): Promise<RunResult> {
-  const setup = await connectRpc(hosts[0].url);
+  const setup = await connectRpc(hosts[0].url, hosts[0].session);
   await setup.call('index.refresh', { jobId: 'bench-index' });
   const { items } = await setup.call<{ items: Array<{ id: string; modality: string }> }>('items.list', { offset: 0, limit: 1000 });
   const ids = items.filter((i) => i.modality === 'image').map((i) => i.id);
   for (const h of hosts.slice(1)) {
-    const c = await connectRpc(h.url);
+    const c = await connectRpc(h.url, h.session);
     await c.call('index.refresh', { jobId: 'bench-index' });
     c.close();
   }
@@ -123,7 +125,7 @@ async function workload(hosts: Host[], checkHost: Host, seconds: number): Promis
   setup.close();
 
   const clients: RpcClient[] = [];
-  for (let a = 0; a < ANNOTATORS; a++) clients.push(await connectRpc(hosts[a % hosts.length].url));
+  for (let a = 0; a < ANNOTATORS; a++) clients.push(await connectRpc(hosts[a % hosts.length].url, hosts[a % hosts.length].session));
   const acked = new Map<string, string[]>();
   const r: RunResult = { saves: 0, loads: 0, conflicts: 0, saveMs: [], loadMs: [], lost: 0, revisionMismatch: 0, items: ids.length, seconds };
   const deadline = performance.now() + seconds * 1000;
@@ -166,7 +168,7 @@ async function workload(hosts: Host[], checkHost: Host, seconds: number): Promis
   await Promise.all(clients.map((_, a) => annotator(a)));
   for (const c of clients) c.close();
 
-  const check = await connectRpc(checkHost.url);
+  const check = await connectRpc(checkHost.url, checkHost.session);
   let revisions = 0;
   for (const id of ids) {
     const doc = await check.call<Doc>('annotations.load', { itemId: id });
@@ -217,7 +219,12 @@ export default async function teamBench(): Promise<BenchRow[]> {
     // PostgreSQL: two hosts, one database, one shared project folder.
     const project = makeProject(path.join(root, 'pg'));
     cli(['project', 'migrate', project, '--to', db.url]);
+    // A database makes a team server: everyone signs in. One manager account, one session, valid
+    // on both hosts (sessions live in the database); the 50 simulated annotators share it.
+    cli(['team', 'user', 'add', project, 'bench', '--role', 'manager', '--database', db.url], { DATUM_PASSWORD: 'bench-password-1' });
     hosts.push(await startHost([project, '--database', db.url]), await startHost([project, '--database', db.url]));
+    const session = await signInToken(hosts[0].url, 'bench', 'bench-password-1');
+    for (const h of hosts) h.session = session;
     const pgRun = await workload(hosts, hosts[1], seconds);
     for (const h of hosts.splice(0)) await h.stop();
     await db.drop();

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freshDatabase } from '../support/pgCluster';
-import { connectRpc } from '../support/rpcClient';
+import { connectRpc, signInToken } from '../support/rpcClient';
 import { runCli, startHost, type RunningHost } from './host';
 
 let demo: string;
@@ -18,6 +18,8 @@ let db: { url: string; drop(): Promise<void> } | { problem: string };
 let hostA: RunningHost;
 let hostB: RunningHost;
 const url = () => (db as { url: string }).url;
+/** --database makes a team server: one manager account, one session, valid on both hosts (it lives in the database). */
+let session = '';
 
 test.beforeAll(async () => {
   db = await freshDatabase('e2e_team');
@@ -27,8 +29,11 @@ test.beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
   const m = await runCli(['project', 'migrate', demo, '--to', url(), '--json']);
   expect(m.code, m.stderr).toBe(0);
+  const u = await runCli(['team', 'user', 'add', demo, 'lead', '--role', 'manager', '--database', url()], { DATUM_PASSWORD: 'lead-password-1' });
+  expect(u.code, u.stderr).toBe(0);
   hostA = await startHost([demo, '--database', url()]);
   hostB = await startHost([demo, '--database', url()]);
+  session = await signInToken(hostA.url, 'lead', 'lead-password-1');
 });
 test.afterAll(async () => {
   await hostA?.stop();
@@ -39,6 +44,7 @@ test.afterAll(async () => {
 
 async function person(browser: Browser, host: RunningHost): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  await context.addCookies([{ name: `datum_session_${new URL(host.url).port}`, value: session, url: host.origin }]);
   const page = await context.newPage();
   await page.goto(host.url);
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
@@ -88,7 +94,7 @@ test('a save on one host appears live in a browser on the other host', async ({ 
 });
 
 test('kill -9 of a host during a stream of saves loses nothing it acknowledged', async () => {
-  const rpcA = await connectRpc(hostA.url);
+  const rpcA = await connectRpc(hostA.url, session);
   await rpcA.call('index.refresh', { jobId: 'idx' });
   const { items } = await rpcA.call<{ items: Array<{ id: string; name: string }> }>('items.list', { offset: 0, limit: 100 });
   const targets = items.filter((i) => !i.name.includes('shapes_01')).slice(0, 4);
@@ -119,7 +125,7 @@ test('kill -9 of a host during a stream of saves loses nothing it acknowledged',
   await Promise.all(writers);
   rpcA.close();
   // Every acknowledged save is there, seen through the other host.
-  const rpcB = await connectRpc(hostB.url);
+  const rpcB = await connectRpc(hostB.url, session);
   let total = 0;
   for (const [itemId, a] of acked) {
     const doc = await rpcB.call<{ revision: number; objects: Array<{ id: string }> }>('annotations.load', { itemId });
@@ -132,7 +138,7 @@ test('kill -9 of a host during a stream of saves loses nothing it acknowledged',
   rpcB.close();
   // The killed host comes back on the same database and serves the same revisions.
   hostA = await startHost([demo, '--database', url()]);
-  const again = await connectRpc(hostA.url);
+  const again = await connectRpc(hostA.url, session);
   await again.call('index.refresh', { jobId: 'idx2' });
   const [first] = acked.keys();
   expect((await again.call<{ revision: number }>('annotations.load', { itemId: first })).revision).toBeGreaterThanOrEqual(acked.get(first)!.revision);

@@ -21,10 +21,25 @@ export class RpcError extends Error {
   }
 }
 
-/** `url`: the host's printed URL (http://127.0.0.1:PORT/?token=...). */
-export function connectRpc(url: string): Promise<RpcClient> {
+/**
+ * Signs in to a team server (`datum serve --accounts`, always on with --database) and returns the
+ * session token; the session is in the project's store, so it holds on every host of that store.
+ */
+export async function signInToken(url: string, name: string, password: string): Promise<string> {
   const u = new URL(url);
-  const ws = new WebSocket(`ws://${u.host}/rpc?token=${u.searchParams.get('token')}`);
+  const res = await fetch(`${u.origin}/auth/login`, { method: 'POST', headers: { origin: u.origin, 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  if (!res.ok) throw new Error(`sign-in to ${u.origin} failed: ${res.status} ${await res.text()}`);
+  const m = /^datum_session_\d+=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!m) throw new Error('sign-in set no session cookie');
+  return m[1];
+}
+
+/** `url`: the host's printed URL (http://127.0.0.1:PORT/?token=...); `session`: a team server's session token (signInToken). */
+export function connectRpc(url: string, session?: string): Promise<RpcClient> {
+  const u = new URL(url);
+  const ws = session
+    ? new WebSocket(`ws://${u.host}/rpc`, { headers: { origin: u.origin, cookie: `datum_session_${u.port}=${session}` } })
+    : new WebSocket(`ws://${u.host}/rpc?token=${u.searchParams.get('token')}`);
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const events: RpcClient['events'] = [];
   const listeners: Array<(event: string, data: unknown) => void> = [];

@@ -7,9 +7,10 @@ import { createHostServices, defaultUserDataDir } from '../../hostServices';
 import { startHeadlessHost } from '../../server/headlessHost';
 import { DatumError } from '../../rpc/errors';
 import { isDatabaseUrl } from '../../services/store/openStore';
+import { teamAuthFor, checkExposure, readTls } from '../../services/team/serveTeam';
 
 export const serve: Command = {
-  usage: 'datum serve <project-dir> [--database postgres://...] [--port N] [--host ADDR] [--allow DIR]...',
+  usage: 'datum serve <project-dir> [--database postgres://...] [--port N] [--host ADDR] [--allow DIR]... [--accounts] [--tls-cert FILE --tls-key FILE]',
   options: {
     port: { type: 'string', description: 'port to listen on (default: a free one)' },
     host: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else is reachable from the network)' },
@@ -20,6 +21,9 @@ export const serve: Command = {
       type: 'string',
       description: 'team server: keep documents, ontology, settings and records in this PostgreSQL database (postgres://user@host/db; overrides datum.json\'s "database"; items stay in the project folder, on a path every host mounts)',
     },
+    accounts: { type: 'boolean', description: 'team server: everyone signs in with an account (datum team user add); always on with --database' },
+    'tls-cert': { type: 'string', description: 'PEM certificate (chain): serve HTTPS and WSS; required to bind a non-loopback address' },
+    'tls-key': { type: 'string', description: 'PEM private key of --tls-cert' },
     ...jsonOpt,
   },
   async run({ values, positionals }) {
@@ -54,9 +58,10 @@ export const serve: Command = {
       }
     }
     const host = (values.host as string | undefined) ?? '127.0.0.1';
-    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-      process.stderr.write(`warning: binding ${host} makes Datum reachable from other machines; the token is the only protection. Prefer an SSH tunnel.\n`);
-    }
+    const tls = await readTls(values['tls-cert'] as string | undefined, values['tls-key'] as string | undefined);
+    // Refused before anything listens: a password or a token must never cross a network in clear.
+    checkExposure(host, !!tls);
+    const auth = values.accounts || values.database ? await teamAuthFor(dir ? services.projects.requireStore() : null, dir) : undefined;
     const server = await startHeadlessHost({
       router: services.router,
       projects: services.projects,
@@ -64,9 +69,11 @@ export const serve: Command = {
       host,
       port: values.port ? Number(values.port) : 0,
       token: values.token as string | undefined,
+      auth,
+      tls,
     });
-    if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, token: server.token }) + '\n');
-    else process.stdout.write(`Datum is serving ${dir ?? '(no project)'}\nOpen ${server.url}\n`);
+    if (values.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, token: server.token, accounts: !!auth }) + '\n');
+    else process.stdout.write(`Datum is serving ${dir ?? '(no project)'}${auth ? ' to signed-in accounts' : ''}\nOpen ${server.url}\n`);
     await new Promise<void>((resolve) => {
       const stop = () =>
         server
