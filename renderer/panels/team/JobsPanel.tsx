@@ -184,7 +184,7 @@ function SplitCard({ items, onDone }: { items: Map<string, ItemSummary>; onDone(
 function Progress({ job, items }: { job: Job; items: Map<string, ItemSummary> }) {
   const p = jobProgress(job, (id) => items.get(id)?.status);
   return (
-    <span className="job-progress" data-testid="job-progress" title={`${p.done} / ${p.total}`}>
+    <span className="work-progress" data-testid="work-progress" title={`${p.done} / ${p.total}`}>
       <span className="bar">
         <span className="acc" style={{ width: `${(100 * p.accepted) / p.total}%` }} />
         <span className="done" style={{ width: `${(100 * (p.done - p.accepted)) / p.total}%` }} />
