@@ -697,6 +697,8 @@ export const events = {
   'presence.changed': z.object({ people: z.array(PresenceSchema) }),
   /** An item's lease was taken (holder) or released (null), by any host of the team. */
   'lease.changed': z.object({ itemId: z.string(), holder: z.string().nullable() }),
+  /** A job was made, assigned, moved or deleted (any host of the team). */
+  'work.changed': z.object({ jobId: z.string() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

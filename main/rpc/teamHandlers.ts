@@ -30,7 +30,7 @@ export function actorOf(ctx: CallContext, who: string | undefined): Actor {
   throw new DatumError('BAD_REQUEST', 'choose who you are first (the profile menu in the top bar)');
 }
 
-export function createTeamServices(projects: ProjectService, review: ReviewService, store: () => ProjectStore): TeamServices {
+export function createTeamServices(projects: ProjectService, review: ReviewService, store: () => Promise<ProjectStore>): TeamServices {
   const leases = new LeaseService(store);
   const jobs = new JobService(store, projects, review, leases);
   const presence = new PresenceService(projects.events);
@@ -41,58 +41,51 @@ export function createTeamServices(projects: ProjectService, review: ReviewServi
     async checkSave(itemId, author, ctx) {
       // On a team server a save needs the saver's own lease; on a single-user host only someone
       // else's live lease refuses it (scripts and older clients save without one).
-      let st: ProjectStore;
-      try {
-        st = store();
-      } catch (e) {
-        if (e instanceof DatumError && e.code === 'UNSUPPORTED') return; // no store: nothing to check against
-        throw e;
-      }
-      presence.attach(st);
+      presence.attach(await store());
       await leases.checkSave(itemId, ctx.caller?.name ?? author, !!ctx.caller);
     },
   };
 }
 
-export function createTeamHandlers(team: TeamServices, store: () => ProjectStore): Pick<Handlers, TeamMethod> {
+export function createTeamHandlers(team: TeamServices, store: () => Promise<ProjectStore>): Pick<Handlers, TeamMethod> {
   const { jobs, leases, presence } = team;
   // Every team call listens to the open project's store, so presence and lease events flow.
-  const s = () => {
-    const st = store();
+  const s = async () => {
+    const st = await store();
     presence.attach(st);
     return st;
   };
   return {
-    'work.split': async ({ who, ...req }, ctx) => (s(), { jobs: await jobs.split(req, actorOf(ctx, who)) }),
-    'work.list': async () => (s(), { jobs: await jobs.list() }),
-    'work.mine': async ({ who }, ctx) => (s(), { jobs: await jobs.mine(actorOf(ctx, who)) }),
-    'work.queue': async ({ who }, ctx) => (s(), { jobs: await jobs.queue(actorOf(ctx, who)) }),
-    'work.assign': async ({ jobId, annotator, reviewer, who }, ctx) => (s(), { job: await jobs.assign(jobId, { annotator, reviewer }, actorOf(ctx, who)) }),
+    'work.split': async ({ who, ...req }, ctx) => (await s(), { jobs: await jobs.split(req, actorOf(ctx, who)) }),
+    'work.list': async () => (await s(), { jobs: await jobs.list() }),
+    'work.mine': async ({ who }, ctx) => (await s(), { jobs: await jobs.mine(actorOf(ctx, who)) }),
+    'work.queue': async ({ who }, ctx) => (await s(), { jobs: await jobs.queue(actorOf(ctx, who)) }),
+    'work.assign': async ({ jobId, annotator, reviewer, who }, ctx) => (await s(), { job: await jobs.assign(jobId, { annotator, reviewer }, actorOf(ctx, who)) }),
     'work.delete': async ({ jobId, who }, ctx) => {
-      s();
+      await s();
       await jobs.remove(jobId, actorOf(ctx, who));
       return { ok: true as const };
     },
-    'work.start': async ({ jobId, who }, ctx) => (s(), { job: await jobs.start(jobId, actorOf(ctx, who)) }),
-    'work.submit': async ({ jobId, who }, ctx) => (s(), { job: await jobs.submit(jobId, actorOf(ctx, who)) }),
-    'work.reject': async ({ jobId, note, who }, ctx) => (s(), jobs.reject(jobId, note, actorOf(ctx, who))),
-    'work.accept': async ({ jobId, force, who }, ctx) => (s(), { job: await jobs.accept(jobId, actorOf(ctx, who), force) }),
-    'work.next': async ({ jobId, after, who }, ctx) => (s(), { next: await jobs.next(jobId, actorOf(ctx, who), after) }),
-    'work.progress': async () => (s(), jobs.progress()),
+    'work.start': async ({ jobId, who }, ctx) => (await s(), { job: await jobs.start(jobId, actorOf(ctx, who)) }),
+    'work.submit': async ({ jobId, who }, ctx) => (await s(), { job: await jobs.submit(jobId, actorOf(ctx, who)) }),
+    'work.reject': async ({ jobId, note, who }, ctx) => (await s(), jobs.reject(jobId, note, actorOf(ctx, who))),
+    'work.accept': async ({ jobId, force, who }, ctx) => (await s(), { job: await jobs.accept(jobId, actorOf(ctx, who), force) }),
+    'work.next': async ({ jobId, after, who }, ctx) => (await s(), { next: await jobs.next(jobId, actorOf(ctx, who), after) }),
+    'work.progress': async () => (await s(), jobs.progress()),
     'lease.acquire': async ({ itemId, who }, ctx) => {
-      const st = s();
+      const st = await s();
       const me = actorOf(ctx, who).name;
       const answer = await leases.acquire(itemId, me);
       // The heartbeat doubles as presence: editing when granted, viewing read-only otherwise.
       await presence.announce(st, me, { itemId, mode: answer.granted ? 'edit' : 'view' });
       return { ...answer, heartbeatMs: HEARTBEAT_MS, ttlMs: LEASE_TTL_MS };
     },
-    'lease.release': async ({ itemId, who }, ctx) => (s(), { released: await leases.release(itemId, actorOf(ctx, who).name) }),
-    'lease.get': async ({ itemId }) => (s(), { lease: await leases.get(itemId) }),
+    'lease.release': async ({ itemId, who }, ctx) => (await s(), { released: await leases.release(itemId, actorOf(ctx, who).name) }),
+    'lease.get': async ({ itemId }) => (await s(), { lease: await leases.get(itemId) }),
     'presence.update': async ({ itemId, mode, gone, who }, ctx) => {
       const me = actorOf(ctx, who).name;
-      return { people: await presence.announce(s(), me, gone ? { gone: true } : { itemId, mode }) };
+      return { people: await presence.announce(await s(), me, gone ? { gone: true } : { itemId, mode }) };
     },
-    'presence.list': async () => (s(), { people: presence.list() }),
+    'presence.list': async () => (await s(), { people: presence.list() }),
   };
 }

@@ -58,7 +58,7 @@ function describeFilter(f: { status?: string[]; modality?: string[]; search?: st
 
 export class JobService {
   constructor(
-    private readonly store: () => ProjectStore,
+    private readonly store: () => Promise<ProjectStore> | ProjectStore,
     private readonly projects: ProjectService,
     private readonly review: ReviewService,
     private readonly leases: LeaseService,
@@ -67,7 +67,7 @@ export class JobService {
 
   async list(): Promise<Job[]> {
     const out: Job[] = [];
-    for (const r of await this.store().listRecords<unknown>(JOBS)) {
+    for (const r of await (await this.store()).listRecords<unknown>(JOBS)) {
       const j = Job.safeParse(r.value);
       if (j.success) out.push(j.data);
     }
@@ -75,7 +75,7 @@ export class JobService {
   }
 
   async get(jobId: string): Promise<Job> {
-    const rec = await this.store().getRecord<unknown>(JOBS, jobId);
+    const rec = await (await this.store()).getRecord<unknown>(JOBS, jobId);
     if (!rec) throw new DatumError('NOT_FOUND', `no job ${jobId}`);
     return Job.parse(rec.value);
   }
@@ -83,7 +83,7 @@ export class JobService {
   /** Re-read, apply, write by compare-and-swap; re-apply on a CONFLICT (the rule decides again). */
   private async update(jobId: string, who: Actor, f: (job: Job) => Job): Promise<Job> {
     for (let attempt = 0; attempt < 4; attempt++) {
-      const rec = await this.store().getRecord<unknown>(JOBS, jobId);
+      const rec = await (await this.store()).getRecord<unknown>(JOBS, jobId);
       if (!rec) throw new DatumError('NOT_FOUND', `no job ${jobId}`);
       let next: Job;
       try {
@@ -92,7 +92,7 @@ export class JobService {
         return rule(e);
       }
       try {
-        await this.store().putRecord(JOBS, jobId, next, rec.revision, who.name);
+        await (await this.store()).putRecord(JOBS, jobId, next, rec.revision, who.name);
         return next;
       } catch (e) {
         if (!isConflict(e)) throw e;
@@ -127,7 +127,7 @@ export class JobService {
       if (e instanceof JobRuleError) throw new DatumError('BAD_REQUEST', e.message);
       throw e;
     }
-    for (const j of jobs) await this.store().putRecord(JOBS, j.id, j, 0, who.name);
+    for (const j of jobs) await (await this.store()).putRecord(JOBS, j.id, j, 0, who.name);
     return jobs;
   }
 
@@ -139,14 +139,14 @@ export class JobService {
   }
 
   async remove(jobId: string, who: Actor): Promise<void> {
-    const rec = await this.store().getRecord<unknown>(JOBS, jobId);
+    const rec = await (await this.store()).getRecord<unknown>(JOBS, jobId);
     if (!rec) throw new DatumError('NOT_FOUND', `no job ${jobId}`);
     try {
       checkJobAction(Job.parse(rec.value), 'delete', who);
     } catch (e) {
       rule(e);
     }
-    await this.store().deleteRecord(JOBS, jobId, rec.revision, who.name);
+    await (await this.store()).deleteRecord(JOBS, jobId, rec.revision, who.name);
   }
 
   private check(job: Job, action: JobAction, who: Actor): void {

@@ -22,7 +22,7 @@ const isConflict = (e: unknown) => e instanceof DatumError && e.code === 'CONFLI
 
 export class LeaseService {
   constructor(
-    private readonly store: () => ProjectStore,
+    private readonly store: () => Promise<ProjectStore> | ProjectStore,
     private readonly clock: () => number = Date.now,
     private readonly ttl = LEASE_TTL_MS,
   ) {}
@@ -32,7 +32,7 @@ export class LeaseService {
   }
 
   private async read(itemId: string): Promise<Revisioned<Lease> | null> {
-    const rec = await this.store().getRecord<unknown>(LEASES, itemId);
+    const rec = await (await this.store()).getRecord<unknown>(LEASES, itemId);
     if (!rec) return null;
     const parsed = Lease.safeParse(rec.value);
     // A record we cannot read is treated as an expired lease: it must not lock the item for ever.
@@ -56,7 +56,7 @@ export class LeaseService {
         throw e;
       }
       try {
-        await this.store().putRecord(LEASES, itemId, next, rec?.revision ?? 0, who);
+        await (await this.store()).putRecord(LEASES, itemId, next, rec?.revision ?? 0, who);
         return { granted: true, lease: next };
       } catch (e) {
         // Someone wrote meanwhile (another person took it, or our own heartbeat from another tab):
@@ -75,7 +75,7 @@ export class LeaseService {
       const rec = await this.read(itemId);
       if (!rec || rec.value.holder !== who) return false;
       try {
-        await this.store().deleteRecord(LEASES, itemId, rec.revision, who);
+        await (await this.store()).deleteRecord(LEASES, itemId, rec.revision, who);
         return true;
       } catch (e) {
         if (isConflict(e)) continue;
@@ -90,7 +90,7 @@ export class LeaseService {
   async list(): Promise<Lease[]> {
     const now = this.clock();
     const out: Lease[] = [];
-    for (const r of await this.store().listRecords<unknown>(LEASES)) {
+    for (const r of await (await this.store()).listRecords<unknown>(LEASES)) {
       const l = Lease.safeParse(r.value);
       if (l.success && l.data.expiresAt > now) out.push(l.data);
     }

@@ -3,12 +3,14 @@
  * host on the store hears them: in-process for the folder, NOTIFY for PostgreSQL); every host keeps
  * the table in memory (core/team/presence.ts) and tells its connections with `presence.changed`.
  * Lease changes (a record of the "leases" collection written or deleted, by any host) are told as
- * `lease.changed`, so a read-only viewer learns the moment an item becomes free.
+ * `lease.changed`, so a read-only viewer learns the moment an item becomes free; jobs written as
+ * `work.changed`, so everyone's Jobs tab and progress follow without a refresh.
  */
 import type { EventHub } from '../../rpc/events';
 import type { ProjectStore, StoreEvent } from '../store/types';
 import { applyPresence, livePresence, PRESENCE_TTL_MS, type PresenceEntry } from '../../../core/team/presence';
 import { LEASES } from './leases';
+import { JOBS } from './jobs';
 
 export const PRESENCE_EVENT = 'presence';
 
@@ -49,6 +51,8 @@ export class PresenceService {
     if ((e.kind === 'record.put' || e.kind === 'record.deleted') && e.key.startsWith(`${LEASES}/`)) {
       const itemId = e.key.slice(LEASES.length + 1);
       this.hub.publish('lease.changed', { itemId, holder: e.kind === 'record.put' ? (e.actor ?? null) : null });
+    } else if ((e.kind === 'record.put' || e.kind === 'record.deleted') && e.key.startsWith(`${JOBS}/`)) {
+      this.hub.publish('work.changed', { jobId: e.key.slice(JOBS.length + 1) });
     }
   }
 

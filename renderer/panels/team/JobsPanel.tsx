@@ -46,7 +46,7 @@ function useTeamData() {
   }, [version, tick]);
   useEffect(() => {
     // Another person's save, submit or review shows here without a refresh.
-    const offs = [rpc.on('item.changed', reload), rpc.on('project.changed', reload), rpc.on('lease.changed', reload)];
+    const offs = [rpc.on('item.changed', reload), rpc.on('work.changed', reload)];
     return () => offs.forEach((off) => off());
   }, [reload]);
   return { jobs, items, reload };

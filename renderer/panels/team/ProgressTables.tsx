@@ -12,10 +12,16 @@ export function TeamProgressBlock() {
   const { t } = useTranslation();
   const version = useApp((s) => s.indexVersion);
   const [p, setP] = useState<TeamProgress | null>(null);
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     // No store (or no jobs yet): the block stays away rather than erroring.
     rpc.call('work.progress', {}).then(setP, () => setP(null));
-  }, [version]);
+  }, [version, tick]);
+  useEffect(() => {
+    const bump = () => setTick((n) => n + 1);
+    const offs = [rpc.on('work.changed', bump), rpc.on('item.changed', bump)];
+    return () => offs.forEach((off) => off());
+  }, []);
   if (!p || !p.jobs.length) return null;
   return (
     <div className="metric-grid" data-testid="team-progress">
