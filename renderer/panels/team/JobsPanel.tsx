@@ -205,16 +205,19 @@ function StatusTag({ status }: { status: Job['status'] }) {
 function AssignInput({ job, field, onDone }: { job: Job; field: 'annotator' | 'reviewer'; onDone(): void }) {
   const { t } = useTranslation();
   const who = useActiveProfile()?.name;
-  const [value, setValue] = useState(job[field] ?? '');
-  useEffect(() => setValue(job[field] ?? ''), [job, field]);
+  const stored = job[field] ?? '';
+  const [value, setValue] = useState(stored);
+  // Follow the stored value when it changes (someone assigned), not on every refetch: a refetch
+  // while typing in another row must not wipe what is being typed.
+  useEffect(() => setValue(stored), [stored]);
   const commit = async () => {
     const next = value.trim();
-    if (next === (job[field] ?? '')) return;
+    if (next === stored) return;
     try {
       await rpc.call('work.assign', { jobId: job.id, [field]: next || null, who });
       onDone();
     } catch (err) {
-      setValue(job[field] ?? '');
+      setValue(stored);
       reportError(err);
     }
   };

@@ -58,7 +58,7 @@ export function TeamProgressBlock() {
         </table>
       </div>
       <div className="metric-block">
-        <h3>{t('team.colPerson')}</h3>
+        <h3>{t('team.progressPeople')}</h3>
         <table className="data-table compact">
           <thead>
             <tr>
