@@ -305,7 +305,11 @@ function JobsTable({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<str
 function MyJobs({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<string, ItemSummary>; onDone(): void }) {
   const { t } = useTranslation();
   const who = useActiveProfile()?.name;
-  const mine = (jobs ?? []).filter((j) => who && j.annotator === who && j.status !== 'accepted');
+  // Asked of the host: on a team server it knows the signed-in account (no local profile needed).
+  const [mine, setMine] = useState<Job[]>([]);
+  useEffect(() => {
+    rpc.call('work.mine', { who }).then((r) => setMine(r.jobs), () => setMine([]));
+  }, [jobs, who]);
   const next = async (job: Job) => {
     try {
       if (job.status === 'open' || job.status === 'rejected') await rpc.call('work.start', { jobId: job.id, who });
@@ -359,7 +363,6 @@ function ReviewQueue({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<s
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [note, setNote] = useState('');
   useEffect(() => {
-    if (!who) return setQueue([]);
     rpc.call('work.queue', { who }).then((r) => setQueue(r.jobs), () => setQueue([]));
   }, [jobs, who]);
   const act = async (f: () => Promise<string>) => {
