@@ -262,6 +262,8 @@ export type MetricsRow = z.infer<typeof MetricsRow>;
 /** Teams (issue #21): jobs, item leases and presence. `who` is the local profile's name; on a team
  * server the signed-in account (CallContext.caller) speaks instead and `who` is ignored. */
 const WhoInput = z.string().min(1).max(200).optional();
+// Named `job`, never `jobId`: the router treats a `jobId` input as a cancellable long-running task
+// (one call at a time per id), which would refuse two people changing one job at once.
 const JobIdInput = z.string().min(1).max(64);
 export const JobSchema = TeamJob;
 export const LeaseSchema = TeamLease;
@@ -305,19 +307,19 @@ const teamMethods = {
   'work.queue': { input: z.object({ who: WhoInput }), output: z.object({ jobs: z.array(TeamJob) }) },
   /** Set or clear (null) a job's annotator and reviewer (managers). */
   'work.assign': {
-    input: z.object({ jobId: JobIdInput, annotator: z.string().min(1).max(200).nullable().optional(), reviewer: z.string().min(1).max(200).nullable().optional(), who: WhoInput }),
+    input: z.object({ job: JobIdInput, annotator: z.string().min(1).max(200).nullable().optional(), reviewer: z.string().min(1).max(200).nullable().optional(), who: WhoInput }),
     output: z.object({ job: TeamJob }),
   },
-  'work.delete': { input: z.object({ jobId: JobIdInput, who: WhoInput }), output: z.object({ ok: z.literal(true) }) },
-  'work.start': { input: z.object({ jobId: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
+  'work.delete': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ ok: z.literal(true) }) },
+  'work.start': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
   /** The annotator hands the job in: its items go to submitted (review workflow), then the job. */
-  'work.submit': { input: z.object({ jobId: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
+  'work.submit': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
   /** The reviewer sends it back: items with open issues (or all) rejected with the note. */
-  'work.reject': { input: z.object({ jobId: JobIdInput, note: z.string().min(1).max(4000), who: WhoInput }), output: z.object({ job: TeamJob, rejectedItems: z.array(z.string()) }) },
-  'work.accept': { input: z.object({ jobId: JobIdInput, force: z.boolean().optional(), who: WhoInput }), output: z.object({ job: TeamJob }) },
+  'work.reject': { input: z.object({ job: JobIdInput, note: z.string().min(1).max(4000), who: WhoInput }), output: z.object({ job: TeamJob, rejectedItems: z.array(z.string()) }) },
+  'work.accept': { input: z.object({ job: JobIdInput, force: z.boolean().optional(), who: WhoInput }), output: z.object({ job: TeamJob }) },
   /** The next item of a job to open: not done, not being edited by someone else; null when none. */
   'work.next': {
-    input: z.object({ jobId: JobIdInput, after: ItemIdInput.optional(), who: WhoInput }),
+    input: z.object({ job: JobIdInput, after: ItemIdInput.optional(), who: WhoInput }),
     output: z.object({ next: z.object({ itemId: z.string(), frames: z.tuple([z.number().int(), z.number().int()]).optional() }).nullable() }),
   },
   /** Items done / total per job and per person. */

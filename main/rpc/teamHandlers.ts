@@ -60,17 +60,17 @@ export function createTeamHandlers(team: TeamServices, store: () => Promise<Proj
     'work.list': async () => (await s(), { jobs: await jobs.list() }),
     'work.mine': async ({ who }, ctx) => (await s(), { jobs: await jobs.mine(actorOf(ctx, who)) }),
     'work.queue': async ({ who }, ctx) => (await s(), { jobs: await jobs.queue(actorOf(ctx, who)) }),
-    'work.assign': async ({ jobId, annotator, reviewer, who }, ctx) => (await s(), { job: await jobs.assign(jobId, { annotator, reviewer }, actorOf(ctx, who)) }),
-    'work.delete': async ({ jobId, who }, ctx) => {
+    'work.assign': async ({ job: jobId, annotator, reviewer, who }, ctx) => (await s(), { job: await jobs.assign(jobId, { annotator, reviewer }, actorOf(ctx, who)) }),
+    'work.delete': async ({ job: jobId, who }, ctx) => {
       await s();
       await jobs.remove(jobId, actorOf(ctx, who));
       return { ok: true as const };
     },
-    'work.start': async ({ jobId, who }, ctx) => (await s(), { job: await jobs.start(jobId, actorOf(ctx, who)) }),
-    'work.submit': async ({ jobId, who }, ctx) => (await s(), { job: await jobs.submit(jobId, actorOf(ctx, who)) }),
-    'work.reject': async ({ jobId, note, who }, ctx) => (await s(), jobs.reject(jobId, note, actorOf(ctx, who))),
-    'work.accept': async ({ jobId, force, who }, ctx) => (await s(), { job: await jobs.accept(jobId, actorOf(ctx, who), force) }),
-    'work.next': async ({ jobId, after, who }, ctx) => (await s(), { next: await jobs.next(jobId, actorOf(ctx, who), after) }),
+    'work.start': async ({ job: jobId, who }, ctx) => (await s(), { job: await jobs.start(jobId, actorOf(ctx, who)) }),
+    'work.submit': async ({ job: jobId, who }, ctx) => (await s(), { job: await jobs.submit(jobId, actorOf(ctx, who)) }),
+    'work.reject': async ({ job: jobId, note, who }, ctx) => (await s(), jobs.reject(jobId, note, actorOf(ctx, who))),
+    'work.accept': async ({ job: jobId, force, who }, ctx) => (await s(), { job: await jobs.accept(jobId, actorOf(ctx, who), force) }),
+    'work.next': async ({ job: jobId, after, who }, ctx) => (await s(), { next: await jobs.next(jobId, actorOf(ctx, who), after) }),
     'work.progress': async () => (await s(), jobs.progress()),
     'lease.acquire': async ({ itemId, who }, ctx) => {
       const st = await s();

@@ -12,6 +12,9 @@ import { rpc } from '../../transport';
 import { useActiveProfile } from '../../state/review';
 import { useEditorShell } from './shellStore';
 
+/** The last release sent: the next take waits for it, so switching profile on one item never finds one's own old lease. */
+let releasing: Promise<unknown> = Promise.resolve();
+
 export type LeaseView = { status: 'none' } | { status: 'mine' } | { status: 'held'; holder: string };
 
 export function useItemLease(itemId: string | null): LeaseView {
@@ -32,6 +35,8 @@ export function useItemLease(itemId: string | null): LeaseView {
       if (!live) return;
       if (timer) clearTimeout(timer);
       try {
+        await releasing;
+        if (!live) return;
         const r = await rpc.call('lease.acquire', { itemId, who });
         granted = r.granted;
         show(r.granted ? { status: 'mine' } : { status: 'held', holder: r.lease.holder });
@@ -54,7 +59,7 @@ export function useItemLease(itemId: string | null): LeaseView {
       off();
       if (timer) clearTimeout(timer);
       useEditorShell.getState().set({ readOnly: null });
-      if (granted) void rpc.call('lease.release', { itemId, who }).catch(() => {});
+      if (granted) releasing = rpc.call('lease.release', { itemId, who }).catch(() => {});
       void rpc.call('presence.update', { itemId: null, mode: 'view', who }).catch(() => {});
     };
   }, [itemId, who]);

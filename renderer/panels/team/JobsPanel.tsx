@@ -214,7 +214,7 @@ function AssignInput({ job, field, onDone }: { job: Job; field: 'annotator' | 'r
     const next = value.trim();
     if (next === stored) return;
     try {
-      await rpc.call('work.assign', { jobId: job.id, [field]: next || null, who });
+      await rpc.call('work.assign', { job: job.id, [field]: next || null, who });
       onDone();
     } catch (err) {
       setValue(stored);
@@ -242,7 +242,7 @@ function JobsTable({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<str
   const remove = async (job: Job) => {
     if (!window.confirm(t('team.removeConfirm', { name: job.name }))) return;
     try {
-      await rpc.call('work.delete', { jobId: job.id, who });
+      await rpc.call('work.delete', { job: job.id, who });
       onDone();
     } catch (err) {
       reportError(err);
@@ -312,8 +312,8 @@ function MyJobs({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<string
   }, [jobs, who]);
   const next = async (job: Job) => {
     try {
-      if (job.status === 'open' || job.status === 'rejected') await rpc.call('work.start', { jobId: job.id, who });
-      const r = await rpc.call('work.next', { jobId: job.id, who });
+      if (job.status === 'open' || job.status === 'rejected') await rpc.call('work.start', { job: job.id, who });
+      const r = await rpc.call('work.next', { job: job.id, who });
       if (r.next) openItem(r.next.itemId);
       else useApp.getState().set({ notice: t('team.nothingNext', { name: job.name }) });
     } catch (err) {
@@ -322,7 +322,7 @@ function MyJobs({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<string
   };
   const submit = async (job: Job) => {
     try {
-      await rpc.call('work.submit', { jobId: job.id, who });
+      await rpc.call('work.submit', { job: job.id, who });
       useApp.getState().set({ notice: t('team.submitted', { name: job.name }) });
       onDone();
     } catch (err) {
@@ -393,7 +393,7 @@ function ReviewQueue({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<s
               <button className="small" onClick={() => openItem(j.units[0].itemId)} data-testid="queue-open">
                 {t('team.openFirst')}
               </button>
-              <button className="small primary" onClick={() => void act(async () => (await rpc.call('work.accept', { jobId: j.id, who }), t('team.accepted', { name: j.name })))} data-testid="queue-accept">
+              <button className="small primary" onClick={() => void act(async () => (await rpc.call('work.accept', { job: j.id, who }), t('team.accepted', { name: j.name })))} data-testid="queue-accept">
                 {t('team.accept')}
               </button>
               <button className="small danger" onClick={() => setRejecting(rejecting === j.id ? null : j.id)} data-testid="queue-reject">
@@ -409,7 +409,7 @@ function ReviewQueue({ jobs, items, onDone }: { jobs: Job[] | null; items: Map<s
                 disabled={!note.trim()}
                 onClick={() =>
                   void act(async () => {
-                    const r = await rpc.call('work.reject', { jobId: j.id, note: note.trim(), who });
+                    const r = await rpc.call('work.reject', { job: j.id, note: note.trim(), who });
                     return t('team.rejected', { name: j.name, count: r.rejectedItems.length });
                   })
                 }
