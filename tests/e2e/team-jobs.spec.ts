@@ -151,6 +151,9 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await expect(M.getByTestId('progress-person').filter({ hasText: 'Mia' })).toContainText('3 / 3');
   await M.getByTestId('team-progress').scrollIntoViewIfNeeded();
   await M.screenshot({ path: `${SHOTS}/team-jobs-progress.png` });
+  // No call failed along the way (errors show as a toast, not as a thrown test step).
+  await expect(M.getByTestId('error-toast')).toHaveCount(0);
+  await expect(A.getByTestId('error-toast')).toHaveCount(0);
   expect(mia.errors).toEqual([]);
   expect(ann.errors).toEqual([]);
 });
