@@ -451,7 +451,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
            SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[])
            ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-          [b.map((d) => d.itemId), b.map((d) => d.revision), b.map((d) => d.text), b.map((d) => statusOf(d.text)), b.map((d) => d.updatedAt), b.map((d) => d.updatedBy ?? null)],
+          [b.map((d) => d.itemId), b.map((d) => d.revision), b.map((d) => d.text), b.map((d) => statusOf(d.text)), b.map((d) => Math.round(d.updatedAt)), b.map((d) => d.updatedBy ?? null)],
         );
       }
       for (const r of records) {
@@ -459,7 +459,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
           `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
            ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-          [r.collection, r.id, r.revision, JSON.stringify(r.value), r.updatedAt, r.updatedBy ?? null],
+          [r.collection, r.id, r.revision, JSON.stringify(r.value), Math.round(r.updatedAt), r.updatedBy ?? null],
         );
       }
       await this.appendEvent(c, { kind: 'store.imported', key: '*', actor, data: { documents: documents.length, records: records.length } }, Date.now());
