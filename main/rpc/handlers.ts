@@ -22,7 +22,6 @@ import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
 import { TrainingService } from '../services/training/runner';
 import { createTeamHandlers, createTeamServices } from './teamHandlers';
-import { projectStoreOf } from '../services/team/storeOf';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -51,7 +50,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   const review = new ReviewService(projects);
   const training = new TrainingService(projects);
   // Jobs, leases and presence (issue #21) live in the open project's store (folder or PostgreSQL).
-  const teamStore = () => projectStoreOf(projects);
+  const teamStore = () => projects.requireStore();
   const team = createTeamServices(projects, review, teamStore);
   // Project-wide changes are told to every connection (other tabs, the reviewer's screen), not only the caller.
   const changed = (reason: string) => projects.events.publish('project.changed', { reason });

@@ -30,10 +30,12 @@ export function actorOf(ctx: CallContext, who: string | undefined): Actor {
   throw new DatumError('BAD_REQUEST', 'choose who you are first (the profile menu in the top bar)');
 }
 
-export function createTeamServices(projects: ProjectService, review: ReviewService, store: () => Promise<ProjectStore>): TeamServices {
+export function createTeamServices(projects: ProjectService, review: ReviewService, store: () => ProjectStore): TeamServices {
   const leases = new LeaseService(store);
   const jobs = new JobService(store, projects, review, leases);
   const presence = new PresenceService(projects.events);
+  // Presence, lease and job events of the open project's store (this host's and other hosts').
+  projects.onStoreEvent((e) => presence.onEvent(e));
   return {
     jobs,
     leases,
@@ -41,20 +43,15 @@ export function createTeamServices(projects: ProjectService, review: ReviewServi
     async checkSave(itemId, author, ctx) {
       // On a team server a save needs the saver's own lease; on a single-user host only someone
       // else's live lease refuses it (scripts and older clients save without one).
-      presence.attach(await store());
       await leases.checkSave(itemId, ctx.caller?.name ?? author, !!ctx.caller);
     },
   };
 }
 
-export function createTeamHandlers(team: TeamServices, store: () => Promise<ProjectStore>): Pick<Handlers, TeamMethod> {
+export function createTeamHandlers(team: TeamServices, store: () => ProjectStore): Pick<Handlers, TeamMethod> {
   const { jobs, leases, presence } = team;
-  // Every team call listens to the open project's store, so presence and lease events flow.
-  const s = async () => {
-    const st = await store();
-    presence.attach(st);
-    return st;
-  };
+  // NO_PROJECT before anything else when no project is open.
+  const s = async () => store();
   return {
     'work.split': async ({ who, ...req }, ctx) => (await s(), { jobs: await jobs.split(req, actorOf(ctx, who)) }),
     'work.list': async () => (await s(), { jobs: await jobs.list() }),

@@ -24,7 +24,7 @@ export class PresenceService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Listen to a store (the open project's); a new project's store replaces the old one. */
+  /** Listen to one store directly (tests; a host uses `onEvent` from the project service's store events). */
   attach(store: ProjectStore | null): void {
     if (store === this.attached) return;
     this.unsubscribe?.();
@@ -34,7 +34,8 @@ export class PresenceService {
     if (store) this.unsubscribe = store.subscribe((e) => this.onEvent(e));
   }
 
-  private onEvent(e: StoreEvent): void {
+  /** One event of the open project's store, from this host or another. */
+  onEvent(e: StoreEvent): void {
     if (e.kind === PRESENCE_EVENT && e.actor) {
       const d = e.data ?? {};
       this.table = d.gone
@@ -58,7 +59,6 @@ export class PresenceService {
 
   /** Say where `name` is (itemId null: on no item), or that they left (`gone`). */
   async announce(store: ProjectStore, name: string, where: { itemId: string | null; mode: 'edit' | 'view' } | { gone: true }): Promise<PresenceEntry[]> {
-    this.attach(store);
     const at = this.clock();
     const data = 'gone' in where ? { gone: true, at } : { itemId: where.itemId, mode: where.mode, at };
     await store.broadcast({ kind: PRESENCE_EVENT, key: 'gone' in where ? '' : (where.itemId ?? ''), actor: name, data });

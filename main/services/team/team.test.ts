@@ -12,7 +12,6 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PathGuard } from '../pathGuard';
 import { ProjectService } from '../projectService';
 import { ReviewService } from '../review';
-import { FolderStore } from '../store/folderStore';
 import { PgStore } from '../store/pgStore';
 import type { ProjectStore } from '../store/types';
 import { freshDatabase } from '../../../tests/support/pgCluster';
@@ -32,35 +31,37 @@ const pgSkip = 'problem' in pgDb ? pgDb.problem : null;
 interface Backend {
   name: string;
   skip: string | null;
-  /** Two stores of one project: the same instance on a folder (one process owns it), two hosts on PostgreSQL. */
-  open(dir: string): Promise<[ProjectStore, ProjectStore]>;
+  /**
+   * Where the project service keeps its store (undefined: the folder), and the second host's store
+   * of the same project: the same instance on a folder (one process owns it), another PgStore on
+   * the same database for PostgreSQL.
+   */
+  database(): Promise<string | undefined>;
+  other(projects: ProjectService, database: string | undefined): Promise<ProjectStore>;
 }
 const opened: ProjectStore[] = [];
+const drops: Array<() => Promise<void>> = [];
+const services: ProjectService[] = [];
 const backends: Backend[] = [
-  {
-    name: 'folder',
-    skip: null,
-    async open(dir) {
-      const s = await FolderStore.open(dir);
-      return [s, s];
-    },
-  },
+  { name: 'folder', skip: null, database: async () => undefined, other: async (projects) => projects.requireStore() },
   {
     name: 'postgres',
     skip: pgSkip,
-    async open() {
+    async database() {
       const fresh = await freshDatabase('teamjobs');
       if ('problem' in fresh) throw new Error(fresh.problem);
       drops.push(fresh.drop);
-      const a = await PgStore.open(fresh.url, { poolSize: 8 });
-      const b = await PgStore.open(fresh.url, { poolSize: 8 });
-      opened.push(a, b);
-      return [a, b];
+      return fresh.url;
+    },
+    async other(_projects, url) {
+      const b = await PgStore.open(url!, { poolSize: 8 });
+      opened.push(b);
+      return b;
     },
   },
 ];
-const drops: Array<() => Promise<void>> = [];
 afterAll(async () => {
+  for (const p of services) await p.close().catch(() => {});
   for (const s of opened) await s.close().catch(() => {});
   for (const d of drops) await d().catch(() => {});
   if (!('problem' in pgDb)) await pgDb.drop();
@@ -83,11 +84,15 @@ async function setUp(backend: Backend): Promise<void> {
       .png()
       .toFile(path.join(dir, 'images', `im${i}.png`));
   }
-  projects = new ProjectService(new PathGuard());
+  const database = await backend.database();
+  projects = new ProjectService(new PathGuard(), null, { database });
+  services.push(projects);
   await projects.create(dir, 'team test');
   await projects.refreshIndex(() => {}, new AbortController().signal);
   ids = projects.listItems({ offset: 0, limit: 100 }).items.map((i) => i.id);
-  [store, other] = await backend.open(dir);
+  store = projects.requireStore();
+  expect(store.kind).toBe(backend.name);
+  other = await backend.other(projects, database);
   review = new ReviewService(projects);
 }
 
@@ -190,7 +195,7 @@ for (const backend of backends) {
 
     describe('jobs', () => {
       const mia = { name: 'mia' };
-      it('split, assign, submit (items submitted on disk), reject with an issue, fix, accept; progress per job and person', async () => {
+      it('split, assign, submit (items submitted in the store), reject with an issue, fix, accept; progress per job and person', async () => {
         const leases = new LeaseService(() => store);
         const jobs = new JobService(() => store, projects, review, leases);
         const made = await jobs.split({ by: 'items', name: 'Batch', perJob: 4 }, mia);
