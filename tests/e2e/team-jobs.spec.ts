@@ -5,28 +5,27 @@
  * lease); the manager opening the same item gets it read-only with the annotator's name, cannot
  * change it, and sees who is there (presence, live); when the annotator closes it the item opens
  * for editing by itself. Then the annotator submits the job, the reviewer's queue pulls it, and the
- * metrics panel shows progress per job and per person. Checked on disk where it lands on disk.
+ * metrics panel shows progress per job and per person. Run twice: on the project folder, and with
+ * `datum serve --database` on the run's throwaway PostgreSQL (jobs, leases and documents in the
+ * database). Item statuses are checked through the host (the store is the truth in both).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, startHost, type RunningHost } from './host';
+import { freshDatabase } from '../support/pgCluster';
 
-let demo: string;
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-team-jobs-')), 'demo');
+async function serveDemo(database?: string): Promise<RunningHost> {
+  const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-team-jobs-')), 'demo');
   const r = await runCli(['demo', demo, '--json']);
   expect(r.code, r.stderr).toBe(0);
-  host = await startHost([demo]);
-});
-test.afterAll(async () => host?.stop());
+  return startHost(database ? [demo, '--database', database] : [demo]);
+}
 
 const SHOTS = 'test-results/screens';
 
-async function person(browser: Browser, name: string, roles: Array<'annotator' | 'reviewer'>): Promise<{ page: Page; errors: string[] }> {
+async function person(browser: Browser, host: RunningHost, name: string, roles: Array<'annotator' | 'reviewer'>): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -43,18 +42,64 @@ async function person(browser: Browser, name: string, roles: Array<'annotator' |
   return { page, errors };
 }
 
-function status(itemFile: string): string | undefined {
-  // The item's annotation document, found by its name in the index the host keeps.
-  const index = JSON.parse(readFileSync(path.join(demo, '.datum', 'index.json'), 'utf8')) as { items: Array<{ id: string; name: string }> };
-  const item = index.items.find((i) => i.name.endsWith(itemFile));
-  const file = item && path.join(demo, 'annotations', `${item.id}.json`);
-  return file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).status : undefined;
+/** One call on a connection of its own (what a script or a stale client would send). */
+async function rawCall<T = unknown>(page: Page, method: string, params: unknown): Promise<{ result?: T; error?: { code: string; message: string } }> {
+  return page.evaluate(
+    async ([m, p]) => {
+      const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/rpc`);
+      await new Promise((r) => (ws.onopen = r));
+      const reply = await new Promise<unknown>((resolve) => {
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(String(e.data));
+          if (msg.id === 1) resolve(msg);
+        };
+        ws.send(JSON.stringify({ id: 1, method: m, params: p }));
+      });
+      ws.close();
+      return reply as never;
+    },
+    [method, params] as const,
+  );
 }
 
-test('split and assign, lease: the second person gets read-only with the name, presence live, submit, review queue, progress', async ({ browser }) => {
-  test.setTimeout(180_000);
-  const mia = await person(browser, 'Mia', ['reviewer']); // manager and reviewer
-  const ann = await person(browser, 'Ann', ['annotator']);
+async function itemId(page: Page, name: string): Promise<string> {
+  const r = await rawCall<{ items: Array<{ id: string }> }>(page, 'items.list', { search: name });
+  return r.result!.items[0].id;
+}
+
+async function status(page: Page, name: string): Promise<string> {
+  const r = await rawCall<{ status: string }>(page, 'annotations.load', { itemId: await itemId(page, name) });
+  return r.result!.status;
+}
+
+const stores: Array<{ name: string; database: () => Promise<string | undefined | { problem: string }> }> = [
+  { name: 'folder', database: async () => undefined },
+  {
+    name: 'postgres',
+    database: async () => {
+      const db = await freshDatabase('e2eteam');
+      return 'problem' in db ? db : db.url;
+    },
+  },
+];
+
+for (const backend of stores) {
+  test(`${backend.name}: split and assign, lease: the second person gets read-only with the name, presence live, submit, review queue, progress`, async ({ browser }) => {
+    test.setTimeout(180_000);
+    const database = await backend.database();
+    test.skip(typeof database === 'object', typeof database === 'object' ? database.problem : '');
+    const host = await serveDemo(database as string | undefined);
+    try {
+      await scenario(browser, host, backend.name);
+    } finally {
+      await host.stop();
+    }
+  });
+}
+
+async function scenario(browser: Browser, host: RunningHost, tag: string) {
+  const mia = await person(browser, host, 'Mia', ['reviewer']); // manager and reviewer
+  const ann = await person(browser, host, 'Ann', ['annotator']);
   const M = mia.page;
   const A = ann.page;
 
@@ -71,7 +116,7 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await rows.nth(0).getByTestId('assign-reviewer').fill('Mia');
   await rows.nth(0).getByTestId('assign-reviewer').press('Enter');
   await expect(rows.nth(0).getByTestId('assign-reviewer')).toHaveValue('Mia');
-  await M.screenshot({ path: `${SHOTS}/team-jobs-manager.png` });
+  await M.screenshot({ path: `${SHOTS}/team-jobs-${tag}-manager.png` });
 
   // Ann sees the job (pushed: no reload) and opens its next item: she takes the lease.
   await A.getByTestId('tab-jobs').click();
@@ -90,8 +135,8 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await expect(M.getByTestId('item-presence')).toContainText('Ann');
   // ... and Ann sees Mia arrive, live.
   await expect(A.getByTestId('item-presence')).toContainText('Mia');
-  await M.screenshot({ path: `${SHOTS}/team-jobs-readonly.png` });
-  await A.screenshot({ path: `${SHOTS}/team-jobs-annotator-sees-viewer.png` });
+  await M.screenshot({ path: `${SHOTS}/team-jobs-${tag}-readonly.png` });
+  await A.screenshot({ path: `${SHOTS}/team-jobs-${tag}-annotator-sees-viewer.png` });
 
   // An edit by Mia is refused in the editor, and the host refuses a save under Ann's lease.
   const rowsBefore = await M.getByTestId('object-row').count();
@@ -105,24 +150,9 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await M.mouse.up();
   await expect(M.locator('.toast.info')).toContainText('Ann is editing');
   await expect(M.getByTestId('object-row')).toHaveCount(rowsBefore);
-  const refused = await M.evaluate(async () => {
-    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/rpc`);
-    await new Promise((r) => (ws.onopen = r));
-    const call = (id: number, method: string, params: unknown) =>
-      new Promise<unknown>((resolve) => {
-        ws.addEventListener('message', (m) => {
-          const msg = JSON.parse(String(m.data));
-          if (msg.id === id) resolve(msg);
-        });
-        ws.send(JSON.stringify({ id, method, params }));
-      });
-    const list = (await call(1, 'items.list', { search: 'shapes_01' })) as { result: { items: Array<{ id: string }> } };
-    const itemId = list.result.items[0].id;
-    const doc = (await call(2, 'annotations.load', { itemId })) as { result: unknown };
-    const r = await call(3, 'annotations.save', { itemId, document: doc.result, author: 'Mia' });
-    ws.close();
-    return r as { error?: { code: string; message: string } };
-  });
+  const shapes01 = await itemId(M, 'shapes_01');
+  const doc = await rawCall(M, 'annotations.load', { itemId: shapes01 });
+  const refused = await rawCall(M, 'annotations.save', { itemId: shapes01, document: doc.result, author: 'Mia' });
   expect(refused.error?.code).toBe('CONFLICT');
   expect(refused.error?.message).toContain('being edited by Ann');
 
@@ -135,13 +165,13 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await A.getByTestId('tab-jobs').click();
   await A.getByTestId('submit-job').click();
   await expect(A.getByTestId('my-job')).toContainText('Submitted');
-  expect(status('shapes_01.png')).toBe('submitted');
+  expect(await status(A, 'shapes_01')).toBe('submitted');
   await M.getByTestId('tab-jobs').click();
   await expect(M.getByTestId('queue-job')).toHaveCount(1);
-  await M.screenshot({ path: `${SHOTS}/team-jobs-review-queue.png` });
+  await M.screenshot({ path: `${SHOTS}/team-jobs-${tag}-review-queue.png` });
   await M.getByTestId('queue-accept').click();
   await expect(M.getByTestId('queue-job')).toHaveCount(0);
-  expect(['shapes_01.png', 'shapes_02.png', 'shapes_03.png'].map(status)).toEqual(['accepted', 'accepted', 'accepted']);
+  expect([await status(M, 'shapes_01'), await status(M, 'shapes_02'), await status(M, 'shapes_03')]).toEqual(['accepted', 'accepted', 'accepted']);
 
   // Progress per job and per person in the metrics panel.
   await M.getByTestId('tab-review').click();
@@ -150,10 +180,10 @@ test('split and assign, lease: the second person gets read-only with the name, p
   await expect(M.getByTestId('progress-person').filter({ hasText: 'Ann' })).toContainText('3 / 3');
   await expect(M.getByTestId('progress-person').filter({ hasText: 'Mia' })).toContainText('3 / 3');
   await M.getByTestId('team-progress').scrollIntoViewIfNeeded();
-  await M.screenshot({ path: `${SHOTS}/team-jobs-progress.png` });
+  await M.screenshot({ path: `${SHOTS}/team-jobs-${tag}-progress.png` });
   // No call failed along the way (errors show as a toast, not as a thrown test step).
   await expect(M.getByTestId('error-toast')).toHaveCount(0);
   await expect(A.getByTestId('error-toast')).toHaveCount(0);
   expect(mia.errors).toEqual([]);
   expect(ann.errors).toEqual([]);
-});
+}
