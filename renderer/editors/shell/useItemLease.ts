@@ -53,10 +53,16 @@ export function useItemLease(itemId: string | null): LeaseView {
       const d = data as EventPayload<'lease.changed'>;
       if (d.itemId === itemId && d.holder === null && !granted) void beat();
     });
+    // Closing the tab or window: give the lease back now rather than after the 60 s expiry.
+    const leave = () => {
+      if (granted) void rpc.call('lease.release', { itemId, who }).catch(() => {});
+    };
+    window.addEventListener('pagehide', leave);
     void beat();
     return () => {
       live = false;
       off();
+      window.removeEventListener('pagehide', leave);
       if (timer) clearTimeout(timer);
       useEditorShell.getState().set({ readOnly: null });
       if (granted) releasing = rpc.call('lease.release', { itemId, who }).catch(() => {});
