@@ -28,8 +28,8 @@ export function createHostServices(opts: {
   host: HostCapabilities['host'];
   pickFolder?: HostCapabilities['pickFolder'];
   demoDir?: string;
-  /** PostgreSQL URL for the project store (`datum serve --database`). */
-  database?: string;
+  /** `datum serve <dir> --database URL`: that project's store is the database. */
+  database?: { url: string; projectDir: string };
 }): HostServices {
   const guard = new PathGuard();
   const grants = new GrantStore(opts.userDataDir);

@@ -49,8 +49,12 @@ interface OpenProject {
 type ProjectRecord = 'ontology' | 'settings';
 
 export interface ProjectServiceOptions {
-  /** PostgreSQL URL for every project this host opens (`datum serve --database`); else datum.json's `database`, else the folder. */
-  database?: string;
+  /**
+   * `datum serve <dir> --database URL`: that project's store is this PostgreSQL database, however
+   * it is opened (also again from the page). Other folders use their datum.json's `database`, else
+   * the folder: one database holds one project.
+   */
+  database?: { url: string; projectDir: string };
 }
 
 export class ProjectService {
@@ -103,7 +107,8 @@ export class ProjectService {
     const file = await readProjectFile(abs);
     await removeStaleTemps(abs);
     await removeStaleTemps(path.join(abs, 'annotations'));
-    const store = await openStore(abs, this.options.database ?? file.database);
+    const forced = this.options.database && canonical(this.options.database.projectDir) === abs ? this.options.database.url : undefined;
+    const store = await openStore(abs, forced ?? file.database);
     let p: OpenProject;
     try {
       const [ontology, settings] = await Promise.all([store.getRecord<Ontology>('project', 'ontology'), store.getRecord<ProjectFile['settings']>('project', 'settings')]);

@@ -27,7 +27,8 @@ export const serve: Command = {
     const userData = defaultUserDataDir();
     const database = values.database as string | undefined;
     if (database !== undefined && !isDatabaseUrl(database)) throw new DatumError('BAD_REQUEST', `--database needs a postgres:// URL, not "${database.slice(0, 80)}"`);
-    const services = createHostServices({ userDataDir: userData, host: 'headless', database });
+    if (database !== undefined && !dir) throw new DatumError('BAD_REQUEST', '--database needs the project folder it serves: datum serve <project-dir> --database URL');
+    const services = createHostServices({ userDataDir: userData, host: 'headless', database: database && dir ? { url: database, projectDir: dir } : undefined });
     // Command-line grants hold for this process only (memory, never userData), and are given
     // before the project opens so an --allow'ed folder named as a source is readable. A start
     // that fails below ends the process, so it leaves nothing granted.

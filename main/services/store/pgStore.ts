@@ -4,13 +4,15 @@
  *
  * - Compare-and-swap is `UPDATE ... WHERE revision = $n` (an insert for revision 0, whose
  *   ON CONFLICT only replaces a row still at revision 0); no row changed = CONFLICT.
- * - A write, its event row and `NOTIFY datum_events, '<seq>'` are one transaction: both or neither.
+ * - A write, its event row and `NOTIFY datum_events, '<seq>'` are one transaction (one statement,
+ *   one round trip): both or neither.
  * - Event order: the event insert takes a transaction-scoped advisory lock, so events commit in
  *   seq order. A reader that has seen seq N has therefore seen every event before N, and
  *   "everything after the last seq I delivered" never skips one that commits late.
- * - Delivery: one dedicated LISTEN connection per store (reconnected when it drops); a
- *   notification (or this host's own write) wakes a single reader that fetches events after the
- *   last delivered seq, so subscribers get every event once, in seq order, from every host.
+ * - Delivery: one dedicated LISTEN connection per store (reconnected when it drops). The NOTIFY
+ *   payload is the event itself: the next seq in line is delivered straight away; a gap, a
+ *   reconnect or an oversized event wakes a single reader that fetches the events after the last
+ *   delivered seq. Subscribers get every event once, in seq order, from every host.
  * - broadcast(): NOTIFY with the whole (small) event as JSON; nothing is kept.
  * - Documents are kept as their exact JSON text (`body`), the same bytes the folder back end writes.
  */
@@ -71,6 +73,13 @@ export interface PgStoreOptions {
 }
 
 type EventRow = { seq: string; at: string; origin: string | null; actor: string | null; kind: string; key: string; revision: number | null; data: Record<string, unknown> | null };
+
+/** A notified event has nulls where a row's event has absent fields; make them alike. */
+function withoutNulls(e: StoreEvent): StoreEvent {
+  const out = { ...e } as Record<string, unknown>;
+  for (const k of Object.keys(out)) if (out[k] === null) delete out[k];
+  return out as unknown as StoreEvent;
+}
 
 function eventOf(r: EventRow): StoreEvent {
   const e: StoreEvent = { seq: Number(r.seq), at: Number(r.at), kind: r.kind, key: r.key };
@@ -134,11 +143,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (msg) => {
-      const payload = msg.payload ?? '';
-      if (payload.startsWith('{')) this.deliverEphemeral(payload);
-      else this.pump();
-    });
+    client.on('notification', (msg) => this.notified(msg.payload ?? ''));
     const lost = () => {
       if (this.listenClient !== client) return;
       this.listenClient = null;
@@ -207,12 +212,32 @@ export class PgStore implements ProjectStore, StoreTransfer {
     }
   }
 
-  private deliverEphemeral(payload: string): void {
+  /**
+   * A notification carries the whole event (kept or ephemeral). Kept events arrive in commit order,
+   * which is seq order, so the next one in sequence is delivered as it is; anything else (a gap
+   * left by a rolled-back seq, a reconnect, a reader already running) goes through `pump`, which
+   * reads the table. Either way each seq is delivered once, in order.
+   */
+  private notified(payload: string): void {
+    let e: StoreEvent;
     try {
-      this.deliver({ ...(JSON.parse(payload) as StoreEvent), ephemeral: true });
+      e = JSON.parse(payload) as StoreEvent;
     } catch {
-      /* not ours */
+      this.pump();
+      return;
     }
+    if (typeof e !== 'object' || e === null || typeof e.seq !== 'number') return this.pump();
+    if (e.ephemeral) {
+      this.deliver(e);
+      return;
+    }
+    if (e.seq <= this.delivered) return;
+    if (e.seq === this.delivered + 1 && !this.pumping) {
+      this.delivered = e.seq;
+      this.deliver(withoutNulls(e));
+      return;
+    }
+    this.pump();
   }
 
   /** Waits until everything committed so far has been delivered (tests, orderly shutdown). */
@@ -236,6 +261,33 @@ export class PgStore implements ProjectStore, StoreTransfer {
     } finally {
       c.release();
     }
+  }
+
+  /**
+   * One write as one statement (one round trip, its own transaction): `change` is a data-modifying
+   * statement that RETURNs a row when the compare-and-swap matched; only then are the events lock
+   * taken, the event row inserted (its seq drawn after the lock) and NOTIFY sent, all committed
+   * together. Returns the new seq, or null when nothing matched (the caller reports the CONFLICT).
+   */
+  private async writeWithEvent(change: string, params: unknown[], e: { kind: string; key: string; revision: number; actor?: string; data?: Record<string, unknown> }, at: number): Promise<number | null> {
+    const n = params.length;
+    const r = await this.pool.query<{ seq: string }>(
+      `WITH changed AS (${change}),
+       locked AS (SELECT pg_advisory_xact_lock($${n + 1}) FROM changed),
+       ins AS (
+         INSERT INTO events (at, origin, actor, kind, key, revision, data)
+         SELECT $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::text, $${n + 7}::int, $${n + 8}::jsonb FROM locked
+         RETURNING seq
+       )
+       SELECT seq, pg_notify('${EVENTS_CHANNEL}', CASE WHEN length(payload) < ${MAX_BROADCAST_BYTES} THEN payload ELSE json_build_object('seq', seq)::text END)
+       FROM (
+         SELECT seq, json_build_object('seq', seq, 'at', $${n + 2}::bigint, 'origin', $${n + 3}::text, 'actor', $${n + 4}::text, 'kind', $${n + 5}::text,
+                                       'key', $${n + 6}::text, 'revision', $${n + 7}::int, 'data', $${n + 8}::jsonb)::text AS payload
+         FROM ins
+       ) p`,
+      [...params, EVENTS_LOCK, at, this.origin, e.actor ?? null, e.kind, e.key, e.revision, e.data === undefined ? null : JSON.stringify(e.data)],
+    );
+    return r.rows[0] ? Number(r.rows[0].seq) : null;
   }
 
   /** Inside a write's transaction: the event row and its NOTIFY, in commit order (see the top). */
@@ -273,29 +325,20 @@ export class PgStore implements ProjectStore, StoreTransfer {
     const updatedAt = Date.now();
     const revision = expectedRevision + 1;
     const { text, value } = documentText(document, updatedAt, revision);
-    await this.tx(async (c) => {
-      const params = [itemId, revision, text, document.status, updatedAt, actor ?? null, expectedRevision];
-      const r =
-        expectedRevision === 0
-          ? await c.query(
-              `INSERT INTO documents (item_id, revision, body, status, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
-               ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
-                 updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
-               WHERE documents.revision = $7`,
-              params,
-            )
-          : await c.query(
-              `UPDATE documents SET revision = $2, body = $3, status = $4, updated_at = $5, updated_by = $6
-               WHERE item_id = $1 AND revision = $7`,
-              params,
-            );
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM documents WHERE item_id = $1', [itemId]);
-        throw documentConflict(itemId, cur.rows[0]?.revision ?? null, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'document.saved', key: itemId, revision, actor, data: { status: document.status } }, updatedAt);
-    });
-    this.pump();
+    const params = [itemId, revision, text, document.status, updatedAt, actor ?? null, expectedRevision];
+    const change =
+      expectedRevision === 0
+        ? `INSERT INTO documents (item_id, revision, body, status, updated_at, updated_by) VALUES ($1::text, $2::int, $3::text, $4::text, $5::bigint, $6::text)
+           ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
+             updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+           WHERE documents.revision = $7::int RETURNING 1`
+        : `UPDATE documents SET revision = $2::int, body = $3::text, status = $4::text, updated_at = $5::bigint, updated_by = $6::text
+           WHERE item_id = $1::text AND revision = $7::int RETURNING 1`;
+    const seq = await this.writeWithEvent(change, params, { kind: 'document.saved', key: itemId, revision, actor, data: { status: document.status } }, updatedAt);
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM documents WHERE item_id = $1', [itemId]);
+      throw documentConflict(itemId, cur.rows[0]?.revision ?? null, expectedRevision);
+    }
     const out: Revisioned<ItemDocument> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
     return out;
@@ -328,29 +371,20 @@ export class PgStore implements ProjectStore, StoreTransfer {
     if (value === undefined) throw new DatumError('BAD_REQUEST', `${collection}/${id}: a record needs a value`);
     const updatedAt = Date.now();
     const revision = expectedRevision + 1;
-    await this.tx(async (c) => {
-      const params = [collection, id, revision, JSON.stringify(value), updatedAt, actor ?? null, expectedRevision];
-      const r =
-        expectedRevision === 0
-          ? await c.query(
-              `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-               ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
-                 updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
-               WHERE records.revision = $7`,
-              params,
-            )
-          : await c.query(
-              `UPDATE records SET revision = $3, value = $4::jsonb, updated_at = $5, updated_by = $6
-               WHERE collection = $1 AND id = $2 AND revision = $7`,
-              params,
-            );
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
-        throw recordConflict(collection, id, cur.rows[0]?.revision ?? null, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'record.put', key: `${collection}/${id}`, revision, actor }, updatedAt);
-    });
-    this.pump();
+    const params = [collection, id, revision, JSON.stringify(value), updatedAt, actor ?? null, expectedRevision];
+    const change =
+      expectedRevision === 0
+        ? `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1::text, $2::text, $3::int, $4::jsonb, $5::bigint, $6::text)
+           ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
+             updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+           WHERE records.revision = $7::int RETURNING 1`
+        : `UPDATE records SET revision = $3::int, value = $4::jsonb, updated_at = $5::bigint, updated_by = $6::text
+           WHERE collection = $1::text AND id = $2::text AND revision = $7::int RETURNING 1`;
+    const seq = await this.writeWithEvent(change, params, { kind: 'record.put', key: `${collection}/${id}`, revision, actor }, updatedAt);
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
+      throw recordConflict(collection, id, cur.rows[0]?.revision ?? null, expectedRevision);
+    }
     const out: Revisioned<T> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
     return out;
@@ -359,16 +393,17 @@ export class PgStore implements ProjectStore, StoreTransfer {
   async deleteRecord(collection: string, id: string, expectedRevision: number, actor?: string): Promise<void> {
     checkRecordKey(collection, id);
     checkExpected(expectedRevision);
-    await this.tx(async (c) => {
-      const r = await c.query('DELETE FROM records WHERE collection = $1 AND id = $2 AND revision = $3', [collection, id, expectedRevision]);
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
-        if (!cur.rows[0]) throw recordMissing(collection, id);
-        throw recordConflict(collection, id, cur.rows[0].revision, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'record.deleted', key: `${collection}/${id}`, revision: expectedRevision + 1, actor }, Date.now());
-    });
-    this.pump();
+    const seq = await this.writeWithEvent(
+      'DELETE FROM records WHERE collection = $1::text AND id = $2::text AND revision = $3::int RETURNING 1',
+      [collection, id, expectedRevision],
+      { kind: 'record.deleted', key: `${collection}/${id}`, revision: expectedRevision + 1, actor },
+      Date.now(),
+    );
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
+      if (!cur.rows[0]) throw recordMissing(collection, id);
+      throw recordConflict(collection, id, cur.rows[0].revision, expectedRevision);
+    }
   }
 
   async listRecords<T = unknown>(collection: string): Promise<Array<{ id: string } & Revisioned<T>>> {
