@@ -85,7 +85,7 @@ async function setUp(backend: Backend): Promise<void> {
       .toFile(path.join(dir, 'images', `im${i}.png`));
   }
   const database = await backend.database();
-  projects = new ProjectService(new PathGuard(), null, { database });
+  projects = new ProjectService(new PathGuard(), null, { database: database ? { url: database, projectDir: dir } : undefined });
   services.push(projects);
   await projects.create(dir, 'team test');
   await projects.refreshIndex(() => {}, new AbortController().signal);
