@@ -14,6 +14,8 @@ import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../core/do
 import { Profile } from '../core/review/schema';
 import { parseBinLayoutSpec } from '../core/formats/pointcloud/binLayout';
 import { TRAINING_BACKENDS, TRAINING_TASKS } from '../core/training/job';
+import { Job as TeamJob } from '../core/team/jobs';
+import { Lease as TeamLease } from '../core/team/leases';
 
 export const Modality = z.enum([
   'image',
@@ -255,6 +257,84 @@ export const MetricsRow = z.object({
   openIssues: z.number().int(),
 });
 export type MetricsRow = z.infer<typeof MetricsRow>;
+
+
+/** Teams (issue #21): jobs, item leases and presence. `who` is the local profile's name; on a team
+ * server the signed-in account (CallContext.caller) speaks instead and `who` is ignored. */
+const WhoInput = z.string().min(1).max(200).optional();
+// Named `job`, never `jobId`: the router treats a `jobId` input as a cancellable long-running task
+// (one call at a time per id), which would refuse two people changing one job at once.
+const JobIdInput = z.string().min(1).max(64);
+export const JobSchema = TeamJob;
+export const LeaseSchema = TeamLease;
+export const PresenceSchema = z.object({ name: z.string(), itemId: z.string().nullable(), mode: z.enum(['edit', 'view']), at: z.number() });
+const SplitFilter = z.object({ status: z.array(ItemStatus).optional(), modality: z.array(Modality).optional(), search: z.string().max(256).optional() });
+const WorkSplitInput = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('items'), name: z.string().min(1).max(200), perJob: z.number().int().min(1).max(100_000), itemIds: z.array(ItemIdInput).max(100_000).optional(), skipAssigned: z.boolean().optional(), who: WhoInput }),
+  z.object({ by: z.literal('frames'), name: z.string().min(1).max(200), perJob: z.number().int().min(1).max(100_000), itemId: ItemIdInput, overlap: z.number().int().min(0).max(100_000).optional(), who: WhoInput }),
+  z.object({ by: z.literal('filter'), name: z.string().min(1).max(200), perJob: z.number().int().min(1).max(100_000).optional(), filter: SplitFilter, skipAssigned: z.boolean().optional(), who: WhoInput }),
+]);
+const JobProgressSchema = z.object({
+  jobId: z.string(),
+  name: z.string(),
+  status: TeamJob.shape.status,
+  annotator: z.string().nullable(),
+  reviewer: z.string().nullable(),
+  total: z.number().int(),
+  done: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+});
+const PersonProgressSchema = z.object({
+  name: z.string(),
+  annotate: z.object({ jobs: z.number().int(), total: z.number().int(), done: z.number().int(), accepted: z.number().int() }),
+  review: z.object({ jobs: z.number().int(), total: z.number().int(), reviewed: z.number().int() }),
+});
+export const TeamProgressSchema = z.object({
+  jobs: z.array(JobProgressSchema),
+  people: z.array(PersonProgressSchema),
+  totals: z.object({ jobs: z.number().int(), units: z.number().int(), done: z.number().int(), accepted: z.number().int() }),
+});
+const LeaseAnswerSchema = z.object({ granted: z.boolean(), lease: TeamLease, heartbeatMs: z.number().int(), ttlMs: z.number().int() });
+
+const teamMethods = {
+  /** A manager splits items, a sequence's frames, or a filter's items into new open jobs. */
+  'work.split': { input: WorkSplitInput, output: z.object({ jobs: z.array(TeamJob) }) },
+  'work.list': { input: z.object({}), output: z.object({ jobs: z.array(TeamJob) }) },
+  /** Jobs assigned to me (annotator), rejected ones first. */
+  'work.mine': { input: z.object({ who: WhoInput }), output: z.object({ jobs: z.array(TeamJob) }) },
+  /** The reviewer's queue: submitted jobs for me, oldest submission first. */
+  'work.queue': { input: z.object({ who: WhoInput }), output: z.object({ jobs: z.array(TeamJob) }) },
+  /** Set or clear (null) a job's annotator and reviewer (managers). */
+  'work.assign': {
+    input: z.object({ job: JobIdInput, annotator: z.string().min(1).max(200).nullable().optional(), reviewer: z.string().min(1).max(200).nullable().optional(), who: WhoInput }),
+    output: z.object({ job: TeamJob }),
+  },
+  'work.delete': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ ok: z.literal(true) }) },
+  'work.start': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
+  /** The annotator hands the job in: its items go to submitted (review workflow), then the job. */
+  'work.submit': { input: z.object({ job: JobIdInput, who: WhoInput }), output: z.object({ job: TeamJob }) },
+  /** The reviewer sends it back: items with open issues (or all) rejected with the note. */
+  'work.reject': { input: z.object({ job: JobIdInput, note: z.string().min(1).max(4000), who: WhoInput }), output: z.object({ job: TeamJob, rejectedItems: z.array(z.string()) }) },
+  'work.accept': { input: z.object({ job: JobIdInput, force: z.boolean().optional(), who: WhoInput }), output: z.object({ job: TeamJob }) },
+  /** The next item of a job to open: not done, not being edited by someone else; null when none. */
+  'work.next': {
+    input: z.object({ job: JobIdInput, after: ItemIdInput.optional(), who: WhoInput }),
+    output: z.object({ next: z.object({ itemId: z.string(), frames: z.tuple([z.number().int(), z.number().int()]).optional() }).nullable() }),
+  },
+  /** Items done / total per job and per person. */
+  'work.progress': { input: z.object({}), output: TeamProgressSchema },
+  /** Take, renew (heartbeat) or take over an expired lease; `granted: false` names the holder. */
+  'lease.acquire': { input: z.object({ itemId: ItemIdInput, who: WhoInput }), output: LeaseAnswerSchema },
+  'lease.release': { input: z.object({ itemId: ItemIdInput, who: WhoInput }), output: z.object({ released: z.boolean() }) },
+  'lease.get': { input: z.object({ itemId: ItemIdInput }), output: z.object({ lease: TeamLease.nullable() }) },
+  /** Say which item I am on (null: none), or that I left; answers who is where. */
+  'presence.update': {
+    input: z.object({ itemId: ItemIdInput.nullable(), mode: z.enum(['edit', 'view']).default('view'), gone: z.boolean().optional(), who: WhoInput }),
+    output: z.object({ people: z.array(PresenceSchema) }),
+  },
+  'presence.list': { input: z.object({}), output: z.object({ people: z.array(PresenceSchema) }) },
+} as const;
 
 /** name -> {input, output}. Add methods here; both hosts and the client pick them up. */
 /** Training (issue #17): the shapes of core/training/job.ts on the wire. */
@@ -650,6 +730,7 @@ export const contract = {
       unreadable: z.array(z.string()).default([]),
     }),
   },
+  ...teamMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -670,6 +751,12 @@ export const events = {
   'training.progress': z.object({ jobId: z.string(), progress: TrainingProgressSchema }),
   /** An item's annotation document was written (by any connection, an import or pre-labelling). */
   'item.changed': z.object({ itemId: z.string(), revision: z.number().int(), status: z.string() }),
+  /** Who is on which item changed (any host of the team). */
+  'presence.changed': z.object({ people: z.array(PresenceSchema) }),
+  /** An item's lease was taken (holder) or released (null), by any host of the team. */
+  'lease.changed': z.object({ itemId: z.string(), holder: z.string().nullable() }),
+  /** A job was made, assigned, moved or deleted (any host of the team). */
+  'work.changed': z.object({ jobId: z.string() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -11,6 +11,7 @@ import { OntologyEditor } from './panels/OntologyEditor';
 import { ItemView } from './panels/item/ItemView';
 import { ModelsPanel } from './panels/models/ModelsPanel';
 import { ReviewPage } from './panels/review/ReviewPage';
+import { JobsPanel } from './panels/team/JobsPanel';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Notices } from './panels/Notices';
 import { ConflictDialog } from './panels/ConflictDialog';
@@ -66,6 +67,7 @@ export function App() {
         {project && view === 'models' ? <ModelsPanel /> : null}
         {project && view === 'review' ? <ReviewPage /> : null}
         {project && view === 'settings' ? <ProjectSettings /> : null}
+        {project && view === 'jobs' ? <JobsPanel /> : null}
       </main>
       <ShortcutsDialog />
       <ConflictDialog />

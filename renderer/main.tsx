@@ -6,7 +6,7 @@ import './styles.css';
 import { App } from './App';
 import { subscribeHostEvents } from './state/actions';
 import { teamStatus } from './transport/auth';
-import { adoptAccount, watchTeamSession } from './state/team';
+import { adoptAccount, watchTeamSession } from './state/teamAccount';
 import { LoginScreen } from './panels/LoginScreen';
 
 const root: Root = createRoot(document.getElementById('root')!);

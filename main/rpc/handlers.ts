@@ -21,6 +21,7 @@ import { EXPORT_DIR } from '../services/medical';
 import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
 import { TrainingService } from '../services/training/runner';
+import { createTeamHandlers, createTeamServices } from './teamHandlers';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -50,6 +51,9 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
   const medical = new MedicalService(projects);
   const review = new ReviewService(projects);
   const training = new TrainingService(projects);
+  // Jobs, leases and presence (issue #21) live in the open project's store (folder or PostgreSQL).
+  const teamStore = () => projects.requireStore();
+  const team = createTeamServices(projects, review, teamStore);
   // Project-wide changes are told to every connection (other tabs, the reviewer's screen), not only the caller.
   const changed = (reason: string) => projects.events.publish('project.changed', { reason });
   const reviewed = <T>(_ctx: unknown, r: T) => (changed('review'), r);
@@ -106,7 +110,11 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'annotations.load': async ({ itemId }) => projects.loadAnnotations(itemId),
     // Review fields saved meanwhile by review.* survive an editor's save of an older document.
     // On a team server (a signed-in caller) review fields move only through the permission-checked review.* calls.
-    'annotations.save': async ({ itemId, document, author, baseRevision }, ctx) => review.saveFromEditor(itemId, document, author, baseRevision, !!ctx.caller),
+    // Someone else's live lease refuses a save (CONFLICT naming them); a team server needs one's own.
+    'annotations.save': async ({ itemId, document, author, baseRevision }, ctx) => {
+      await team.checkSave(itemId, author, ctx);
+      return review.saveFromEditor(itemId, document, author, baseRevision, !!ctx.caller);
+    },
     'qa.run': async ({ itemIds }, ctx) => review.runQa({ itemIds, signal: ctx.signal, progress: ctx.progress }),
     'review.transition': async ({ itemId, to, profile, note, force }, ctx) => reviewed(ctx, { document: await review.transition(itemId, to, profile, { note, force }) }),
     'review.addIssue': async ({ itemId, author, text, ...where }, ctx) => reviewed(ctx, await review.addIssue(itemId, where, text, author)),
@@ -208,5 +216,6 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'medical.tags': async ({ itemId, index, reveal }) => medical.tags(itemId, index, reveal),
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),
+    ...createTeamHandlers(team, teamStore),
   };
 }

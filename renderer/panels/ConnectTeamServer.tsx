@@ -20,14 +20,14 @@ export function ConnectTeamServer() {
       }}
     >
       <Icon className="action-icon" name="folder" size={28} />
-      <span className="action-title">{t('team.connect')}</span>
+      <span className="action-title">{t('teamAccount.connect')}</span>
       <div className="row">
-        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={t('team.serverUrl')} aria-label={t('team.connect')} data-testid="team-url" />
+        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={t('teamAccount.serverUrl')} aria-label={t('teamAccount.connect')} data-testid="team-url" />
         <button type="submit" className="primary" disabled={!check?.ok}>
-          {t('team.connectButton')}
+          {t('teamAccount.connectButton')}
         </button>
       </div>
-      <span className={check && !check.ok ? 'error-text small' : 'muted small'}>{check && !check.ok ? check.reason : t('team.connectHint')}</span>
+      <span className={check && !check.ok ? 'error-text small' : 'muted small'}>{check && !check.ok ? check.reason : t('teamAccount.connectHint')}</span>
     </form>
   );
 }

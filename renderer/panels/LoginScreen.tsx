@@ -43,14 +43,14 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(account: TeamAccount): 
           void submit();
         }}
       >
-        <h2>{t('team.signInTitle')}</h2>
-        <p className="muted small">{t('team.signInHint', { host: location.host })}</p>
+        <h2>{t('teamAccount.signInTitle')}</h2>
+        <p className="muted small">{t('teamAccount.signInHint', { host: location.host })}</p>
         <label className="field">
-          <span>{t('team.name')}</span>
+          <span>{t('teamAccount.name')}</span>
           <input autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} data-testid="login-name" />
         </label>
         <label className="field">
-          <span>{t('team.password')}</span>
+          <span>{t('teamAccount.password')}</span>
           <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
         </label>
         {error ? (
@@ -58,7 +58,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(account: TeamAccount): 
             {error}
           </p>
         ) : null}
-        {location.protocol !== 'https:' && !loopback ? <p className="error-text small">{t('team.insecure')}</p> : null}
+        {location.protocol !== 'https:' && !loopback ? <p className="error-text small">{t('teamAccount.insecure')}</p> : null}
         <div className="row end">
           <select aria-label={t('nav.language')} className="lang" value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
             {LANGUAGES.map((l) => (
@@ -68,7 +68,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(account: TeamAccount): 
             ))}
           </select>
           <button type="submit" className="primary" disabled={busy || !name.trim() || !password} data-testid="login-submit">
-            {busy ? t('team.signingIn') : t('team.signIn')}
+            {busy ? t('teamAccount.signingIn') : t('teamAccount.signIn')}
           </button>
         </div>
       </form>

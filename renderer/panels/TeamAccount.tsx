@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { signOutOfTeam, useTeam } from '../state/team';
+import { signOutOfTeam, useTeam } from '../state/teamAccount';
 
 /** The signed-in account in the top bar of a team server, with Sign out. */
 export function TeamAccountChip() {
@@ -8,9 +8,9 @@ export function TeamAccountChip() {
   if (!account) return null;
   return (
     <div className="team-account" data-testid="team-account">
-      <span className="muted small">{t('team.signedInAs', { name: account.name, role: t(`review.role.${account.role}`) })}</span>
+      <span className="muted small">{t('teamAccount.signedInAs', { name: account.name, role: t(`review.role.${account.role}`) })}</span>
       <button className="ghost" onClick={() => void signOutOfTeam()} data-testid="sign-out">
-        {t('team.signOut')}
+        {t('teamAccount.signOut')}
       </button>
     </div>
   );

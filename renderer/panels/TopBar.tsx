@@ -36,6 +36,9 @@ export function TopBar() {
           <button role="tab" aria-selected={view === 'review'} className={view === 'review' ? 'tab active' : 'tab'} onClick={() => set({ view: 'review' })} data-testid="tab-review">
             {t('review.tab')}
           </button>
+          <button role="tab" aria-selected={view === 'jobs'} className={view === 'jobs' ? 'tab active' : 'tab'} onClick={() => set({ view: 'jobs' })} data-testid="tab-jobs">
+            {t('team.tab')}
+          </button>
           <button role="tab" aria-selected={view === 'settings'} className={view === 'settings' ? 'tab active' : 'tab'} onClick={() => set({ view: 'settings' })} data-testid="tab-settings">
             {t('sources.settingsTab')}
           </button>

@@ -10,7 +10,7 @@ export interface BrowseFilter {
   search?: string;
 }
 
-export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review' | 'settings';
+export type View = 'start' | 'browser' | 'ontology' | 'item' | 'models' | 'review' | 'settings' | 'jobs';
 
 export interface JobState {
   id: string;

@@ -1,68 +1,33 @@
 /**
- * The signed-in account on a team server. Its name and role become the active review profile
- * (the workflow buttons follow the role), though the host signs every call with the account
- * anyway: what a client claims about itself decides nothing there.
+ * Team state in the renderer: who is where (presence, pushed live by the host as
+ * `presence.changed`) and which person the calls speak for (the active local profile; on a team
+ * server the host uses the signed-in account instead).
  */
 import { create } from 'zustand';
-import type { Role } from '../../core/review/schema';
-import { signOut as postSignOut, teamStatus, type TeamAccount, type TeamRole } from '../transport/auth';
+import type { EventPayload } from '../../preload/contract';
 import { rpc } from '../transport';
-import { useProfiles } from './review';
-import { setPref } from '../persistence/db';
+import { activeProfile, useProfiles } from './review';
 
-interface TeamState {
-  account: TeamAccount | null;
-  set(p: Partial<Omit<TeamState, 'set'>>): void;
+export type PresencePerson = EventPayload<'presence.changed'>['people'][number];
+
+interface PresenceState {
+  people: PresencePerson[];
+  set(people: PresencePerson[]): void;
 }
 
-export const useTeam = create<TeamState>((set) => ({ account: null, set: (p) => set(p) }));
+export const usePresence = create<PresenceState>((set) => ({ people: [], set: (people) => set({ people }) }));
 
-export function workflowRoles(role: TeamRole): Role[] {
-  if (role === 'manager') return ['annotator', 'reviewer', 'manager'];
-  if (role === 'reviewer') return ['annotator', 'reviewer'];
-  return ['annotator'];
+rpc.on('presence.changed', (data) => usePresence.getState().set((data as EventPayload<'presence.changed'>).people));
+
+/** The name the team calls carry (`who`); undefined when no profile is chosen. */
+export function myName(): string | undefined {
+  return activeProfile(useProfiles.getState())?.name;
 }
 
-/** Make the account the active profile on this machine (kept with the other local profiles). */
-export async function adoptAccount(account: TeamAccount): Promise<void> {
-  useTeam.getState().set({ account });
-  const profiles = useProfiles.getState();
-  if (!profiles.loaded) await profiles.load();
-  const id = `team:${account.accountId}`;
-  const mine = { id, name: account.name, roles: workflowRoles(account.role) };
-  const next = { profiles: [...useProfiles.getState().profiles.filter((p) => p.id !== id), mine], active: id };
-  useProfiles.setState(next);
-  await setPref('review.profiles', next);
-}
-
-/**
- * While the socket is down, ask every few seconds whether the session still holds: signed out
- * elsewhere, expired or disabled, the page goes back to the sign-in screen (unsaved edits stay in
- * IndexedDB and are saved after signing in again). A server that is simply away answers nothing,
- * and the page keeps waiting for it.
- */
-export function watchTeamSession(everyMs = 4000): void {
-  let timer: ReturnType<typeof setInterval> | null = null;
-  rpc.on('connection' as never, (d) => {
-    const connected = (d as { connected?: boolean }).connected;
-    if (connected && timer) {
-      clearInterval(timer);
-      timer = null;
-    } else if (!connected && !timer) {
-      timer = setInterval(() => {
-        void teamStatus().then(
-          (s) => {
-            if (s.accounts && !s.account) location.reload();
-          },
-          () => {},
-        );
-      }, everyMs);
-    }
-  });
-}
-
-export async function signOutOfTeam(): Promise<void> {
-  await postSignOut();
-  useTeam.getState().set({ account: null });
-  location.reload();
+export async function refreshPresence(): Promise<void> {
+  try {
+    usePresence.getState().set((await rpc.call('presence.list', {})).people);
+  } catch {
+    // no project or no store: nobody to show
+  }
 }

@@ -18,6 +18,7 @@ import { contract, isMethodName, type MethodName } from '../../../preload/contra
 import type { Caller, Router } from '../../rpc/router';
 import { DatumError } from '../../rpc/errors';
 import type { TeamRole } from './accounts';
+import { WORK_PERMISSIONS } from './workPermissions';
 
 const RANK: Record<TeamRole, number> = { annotator: 0, reviewer: 1, manager: 2 };
 
@@ -39,6 +40,8 @@ const manage: Rule = { min: 'manager' };
 const serverProject: Rule = { min: 'manager', never: 'a team server serves the project it was started with; restart datum serve to serve another' };
 
 export const PERMISSIONS: { readonly [M in MethodName]: Rule } = {
+  // Jobs, leases and presence (workPermissions.ts); the services check the finer rules (own job, own review).
+  ...WORK_PERMISSIONS,
   'app.info': read,
   // Desktop host only (UNSUPPORTED on a server): opens a window on the user's own machine.
   'app.connectTeamServer': read,

@@ -22,6 +22,8 @@ export interface EditorShellState {
   provenance: DocumentProvenance | null;
   /** Save every committed edit now; resolves when the host has it (or the save failed and the draft is kept). */
   flush: (() => Promise<void>) | null;
+  /** Someone else holds the item's lease (their name): edits are refused (useItemLease). */
+  readOnly: string | null;
   set(p: Partial<EditorShellState>): void;
 }
 
@@ -30,6 +32,7 @@ export const useEditorShell = create<EditorShellState>((set) => ({
   saveState: null,
   provenance: null,
   flush: null,
+  readOnly: null,
   set: (p) => set(p),
 }));
 

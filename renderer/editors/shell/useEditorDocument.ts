@@ -46,6 +46,14 @@ export interface EditorDocumentOptions {
   publish?: boolean;
 }
 
+/** Someone else holds the item's lease (useItemLease): say so and refuse the edit. */
+function refuseReadOnly(): boolean {
+  const holder = useEditorShell.getState().readOnly;
+  if (!holder) return false;
+  useApp.getState().set({ notice: i18next.t('team.readOnlyEdit', { name: holder }) });
+  return true;
+}
+
 export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options: EditorDocumentOptions = {}) {
   type Records = RecordMap<R>;
   const projectPath = useApp((s) => s.project?.path ?? '');
@@ -160,6 +168,11 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
   const apply = useCallback(
     (next: Records, label: string, selection: string[] = [], before: Records = recordsRef.current) => {
       if (!baseRef.current) return;
+      if (refuseReadOnly()) {
+        recordsRef.current = before; // a live gesture's records snap back
+        setRecords(before);
+        return;
+      }
       const diff = diffRecords(before, next);
       if (isEmptyDiff(diff)) return;
       history.current.push({ diff, label, selection });
@@ -194,6 +207,7 @@ export function useEditorDocument<R>(itemId: string, io: DocumentIO<R>, options:
 
   const undoRedo = useCallback(
     (redo: boolean) => {
+      if (refuseReadOnly()) return;
       const r = redo ? history.current.redo(recordsRef.current) : history.current.undo(recordsRef.current);
       if (!r) return;
       recordsRef.current = r.records;

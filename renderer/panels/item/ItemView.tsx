@@ -22,6 +22,8 @@ import { useItemNavigation, type ItemPosition } from '../../editors/shell/useIte
 import { flushOpenEditor, useEditorShell } from '../../editors/shell/shellStore';
 import { Filmstrip } from '../../editors/shell/Filmstrip';
 import { relativeTime } from '../../editors/shell/Provenance';
+import { useItemLease } from '../../editors/shell/useItemLease';
+import { ItemPresence, LeaseBanner } from '../team/LeaseBanner';
 import '../../editors/shell/shell.css';
 
 /** ← / → on a focused slider (the brush size) move the slider, not the item. */
@@ -37,6 +39,8 @@ export function ItemView() {
   const shortcutsOpen = useApp((s) => s.shortcutsOpen);
   const [item, setItem] = useState<ItemSummary | null>(null);
   const nav = useItemNavigation(itemId);
+  // Two people never edit one item at once: the lease (taken here, for every editor) decides.
+  const lease = useItemLease(itemId);
 
   useEffect(() => {
     if (!itemId) return;
@@ -84,8 +88,10 @@ export function ItemView() {
           </>
         ) : null}
         <span className="shell-spacer" />
+        {itemId ? <ItemPresence itemId={itemId} /> : null}
         <ShellStatus />
       </div>
+      {lease.status === 'held' ? <LeaseBanner holder={lease.holder} /> : null}
       {item ? <ReviewBar item={item} /> : null}
       <div className="item-body">
         <div className="viewer">{item ? <Viewer key={item.id} item={item} /> : <p className="muted center">{t('viewer.loading')}</p>}</div>

@@ -17,6 +17,7 @@ import type { MethodOutput, MetricsRow } from '../../../preload/contract';
 import { rpc } from '../../transport';
 import { reportError } from '../../state/actions';
 import { useApp } from '../../state/appStore';
+import { TeamProgressBlock } from '../team/ProgressTables';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -75,6 +76,7 @@ export function MetricsPanel() {
         <MetricBlock title={t('review.byAnnotator')} rows={m.annotators} testId="chart-annotators" />
         <MetricBlock title={t('review.byLabel')} rows={m.labels} testId="chart-labels" />
       </div>
+      <TeamProgressBlock />
     </section>
   );
 }

@@ -1,0 +1,4 @@
+export * from './jobs';
+export * from './leases';
+export * from './progress';
+export * from './presence';
