@@ -37,6 +37,10 @@ const commands: Record<string, Entry> = {
     summary: "train a new model version from a project's reviewed labels (local, command or ssh back end) and promote it when it is better",
     load: async () => (await import('./commands/train')).train,
   },
+  package: {
+    summary: 'task packages for machines that are never connected: export a batch (a job, items or a filter), import it as a project, merge the work back (verified by sha256)',
+    load: async () => (await import('./commands/package')).packageCommand,
+  },
   qa: { summary: "check a project's annotations (sizes, duplicates, tracks, attributes, points, predictions)", load: async () => (await import('./commands/qa')).qa },
 };
 
