@@ -38,7 +38,7 @@ export async function homeProject(dir: string): Promise<ProjectService> {
     })),
   });
   await projects.refreshIndex(() => {}, new AbortController().signal);
-  await getFormat('kitti').import!(path.join(dir, 'kitti'), { projects, warn: () => {} });
+  await getFormat('kitti')!.import!(path.join(dir, 'kitti'), { projects, warn: () => {} });
   for (const item of projects.listItems({ offset: 0, limit: 100 }).items.filter((i) => i.name.startsWith('drive/'))) {
     const stem = path.basename(item.name, '.png');
     const objects: AnnotationObject[] = [];
