@@ -21,6 +21,7 @@ import { EXPORT_DIR } from '../services/medical';
 import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
 import { TrainingService } from '../services/training/runner';
+import { packageHandlers } from './packageHandlers';
 
 export interface HostCapabilities {
   host: 'electron' | 'headless';
@@ -201,5 +202,6 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'medical.importNifti': async ({ itemId, path: p }) => medical.importNifti(itemId, p),
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),
+    ...packageHandlers(projects, review, changed),
   };
 }

@@ -18,6 +18,7 @@ import { subviewEn, subviewZh } from './subview';
 import { dicomBrowserEn, dicomBrowserZh } from './dicomBrowser';
 import { medicalOpsEn, medicalOpsZh } from './medicalOps';
 import { geoEn, geoZh } from './geo';
+import { packagesEn, packagesZh } from './packages';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -351,5 +352,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh };
+export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn, ...packagesEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh, ...packagesZh };

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../i18n';
 import { setPref } from '../persistence/db';
 import { Logo } from './Logo';
 import { ProfileChooser } from './review/ProfileChooser';
+import { MergePackageButton } from './packages/MergePackageDialog';
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
@@ -73,6 +74,7 @@ export function TopBar() {
         <button className="icon-button" title={t('nav.shortcuts')} aria-label={t('nav.shortcuts')} onClick={() => set({ shortcutsOpen: true })}>
           ?
         </button>
+        {project ? <MergePackageButton /> : null}
         {project ? (
           <button className="ghost" onClick={() => void closeProject()}>
             {t('nav.close')}
