@@ -75,3 +75,12 @@ describe('planItemMerge', () => {
     expect(m.rejected!.map((r) => r.id).sort()).toEqual(['r2', 'r3']);
   });
 });
+
+describe('describeRecord', () => {
+  it('tells two versions of a box apart', async () => {
+    const { describeRecord } = await import('./merge');
+    expect(describeRecord('object', box('a', 0))).toBe('car box2d x 0–10, y 0–10');
+    expect(describeRecord('object', box('a', 40))).not.toBe(describeRecord('object', box('a', 0)));
+    expect(describeRecord('object', undefined)).toBe('deleted');
+  });
+});

@@ -169,7 +169,7 @@ export class UndecidedConflict extends Error {
   }
 }
 
-/** A short human description of a record for conflict lists: label and geometry kind, or "deleted". */
+/** A short human description of a record for conflict lists: label, geometry and where it is, or "deleted". */
 export function describeRecord(kind: RecordKind, r: AnyRecord | undefined): string {
   if (!r) return 'deleted';
   if (kind === 'pointLabels') return `point labels of frame ${(r as PointLabels).frame}`;
@@ -178,5 +178,25 @@ export function describeRecord(kind: RecordKind, r: AnyRecord | undefined): stri
     return `${t.label} track, ${t.keyframes.length} keyframe${t.keyframes.length === 1 ? '' : 's'}`;
   }
   const o = r as AnnotationObject;
-  return `${o.label} ${o.geometry.kind}${o.frame ? ` frame ${o.frame}` : ''}`;
+  return `${o.label} ${o.geometry.kind}${where(o.geometry)}${o.frame ? ` frame ${o.frame}` : ''}`;
+}
+
+/** Enough of the geometry to tell two versions apart at a glance. */
+function where(g: AnnotationObject['geometry']): string {
+  const n = (v: number, d = 0) => v.toFixed(d);
+  switch (g.kind) {
+    case 'box2d':
+      return ` x ${n(g.x1)}–${n(g.x2)}, y ${n(g.y1)}–${n(g.y2)}`;
+    case 'rotatedBox':
+      return ` at ${n(g.cx)}, ${n(g.cy)}, ${n(g.w)}×${n(g.h)}`;
+    case 'cuboid3d':
+      return ` at ${g.center.map((v) => n(v, 2)).join(', ')} m, ${g.size.map((v) => n(v, 2)).join('×')} m, yaw ${n(g.yaw, 2)}`;
+    case 'polygon':
+    case 'polyline':
+    case 'points':
+    case 'skeleton':
+      return `, ${g.points.length / 2} points`;
+    default:
+      return '';
+  }
 }

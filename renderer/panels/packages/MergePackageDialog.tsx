@@ -91,7 +91,7 @@ function MergePackageDialog({ onClose }: { onClose: () => void }) {
           </button>
         </form>
         {error ? (
-          <p className="error" role="alert" data-testid="package-error">
+          <p className="error-text" role="alert" data-testid="package-error">
             {error}
           </p>
         ) : null}
