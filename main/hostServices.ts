@@ -28,10 +28,12 @@ export function createHostServices(opts: {
   host: HostCapabilities['host'];
   pickFolder?: HostCapabilities['pickFolder'];
   demoDir?: string;
+  /** PostgreSQL URL for the project store (`datum serve --database`). */
+  database?: string;
 }): HostServices {
   const guard = new PathGuard();
   const grants = new GrantStore(opts.userDataDir);
-  const projects = new ProjectService(guard, grants);
+  const projects = new ProjectService(guard, grants, { database: opts.database });
   const demoDir = opts.demoDir ?? path.join(opts.userDataDir ?? os.tmpdir(), 'demo-project');
   const models = new ModelService(opts.userDataDir ? path.join(opts.userDataDir, 'models') : null);
   const router = createRouter(

@@ -21,6 +21,12 @@ export const ProjectFile = z.object({
   sources: z.array(SourceSpec).min(1),
   settings: ProjectSettings.default({}),
   createdAt: z.number().optional(),
+  /**
+   * A team project: documents, ontology, settings and records live in this PostgreSQL database
+   * (postgres://user@host/db; a password is better given as PGPASSWORD than written here), while
+   * the items stay in the sources, on a path every host mounts. Absent: the folder holds everything.
+   */
+  database: z.string().optional(),
 });
 export type ProjectFile = z.infer<typeof ProjectFile>;
 

@@ -1,13 +1,15 @@
 /**
  * The open project: its manifest, its item index (in memory, cached on disk under .datum/) and
- * its annotation documents. One instance per host process; hosts inject userData and grants.
+ * its annotation documents, ontology and settings, which live in the project's store
+ * (services/store: the folder itself, or PostgreSQL for a team). One instance per host process;
+ * hosts inject userData and grants. Changes another host makes to the same store arrive as store
+ * events and are told to this host's connections as the usual 'item.changed' / 'project.changed'.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { ExternalSource, ItemSummary, ListItemsInput, ProjectInfo, SourceSpec } from '../../preload/contract';
 import { ItemDocument, emptyDocument, type Ontology } from '../../core/document/schema';
-import { migrateDocument } from './documentFile';
 import { DatumError } from '../rpc/errors';
 import { EventHub } from '../rpc/events';
 import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
@@ -23,6 +25,8 @@ import {
   writeProjectFile,
   type ProjectFile,
 } from './projectFile';
+import { openStore } from './store/openStore';
+import type { ProjectStore, StoreEvent, StoreListener } from './store/types';
 
 const INDEX_FILE = '.datum/index.json';
 const INDEX_VERSION = 1;
@@ -35,6 +39,18 @@ interface OpenProject {
   indexStale: boolean;
   /** Sources outside the project folder and whether the user let the app read them. */
   external: ExternalSource[];
+  /** Where documents, ontology and settings live. */
+  store: ProjectStore;
+  /** Revisions of the ontology and settings records `file` holds. */
+  revisions: { ontology: number; settings: number };
+  unsubscribe: () => void;
+}
+
+type ProjectRecord = 'ontology' | 'settings';
+
+export interface ProjectServiceOptions {
+  /** PostgreSQL URL for every project this host opens (`datum serve --database`); else datum.json's `database`, else the folder. */
+  database?: string;
 }
 
 export class ProjectService {
@@ -43,6 +59,8 @@ export class ProjectService {
 
   /** Events every connection hears (item documents written, ...); the router subscribes. */
   readonly events = new EventHub();
+  /** Raw store events of whichever project is open (team features: presence, jobs, ...). */
+  private readonly storeListeners = new Set<StoreListener>();
 
   /**
    * `consent` decides about sources outside the project folder; without it (tests, tools that
@@ -51,7 +69,19 @@ export class ProjectService {
   constructor(
     readonly guard: PathGuard,
     private readonly consent: SourceConsent | null = null,
+    private readonly options: ProjectServiceOptions = {},
   ) {}
+
+  /** The open project's store (documents, records, events); NO_PROJECT when none is open. */
+  requireStore(): ProjectStore {
+    return this.requireProject().store;
+  }
+
+  /** Every event of the open project's store, this host's and other hosts', across project switches. */
+  onStoreEvent(listener: StoreListener): () => void {
+    this.storeListeners.add(listener);
+    return () => this.storeListeners.delete(listener);
+  }
 
   current(): ProjectInfo | null {
     return this.project ? this.info(this.project) : null;
@@ -73,15 +103,109 @@ export class ProjectService {
     const file = await readProjectFile(abs);
     await removeStaleTemps(abs);
     await removeStaleTemps(path.join(abs, 'annotations'));
-    const external = await this.externalSources(abs, file.sources);
-    const readable = (sourceId: string) => !external.some((e) => e.id === sourceId && e.status === 'pending');
-    const items = (await this.readIndexCache(abs)).filter((i) => readable(i.source));
+    const store = await openStore(abs, this.options.database ?? file.database);
+    let p: OpenProject;
+    try {
+      const [ontology, settings] = await Promise.all([store.getRecord<Ontology>('project', 'ontology'), store.getRecord<ProjectFile['settings']>('project', 'settings')]);
+      // On a database that has no ontology yet (nothing migrated), datum.json's stands in until the first change.
+      if (ontology) file.ontology = ontology.value;
+      if (settings) file.settings = settings.value;
+      const external = await this.externalSources(abs, file.sources);
+      const readable = (sourceId: string) => !external.some((e) => e.id === sourceId && e.status === 'pending');
+      const items = (await this.readIndexCache(abs)).filter((i) => readable(i.source));
+      p = {
+        dir: abs,
+        file,
+        items,
+        byId: new Map(items.map((i) => [i.id, i])),
+        indexStale: true,
+        external,
+        store,
+        revisions: { ontology: ontology?.revision ?? 0, settings: settings?.revision ?? 0 },
+        unsubscribe: () => {},
+      };
+      await this.applyStoredStatuses(p);
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw e;
+    }
     // The previous project's roots go: only this project and its readable sources are reachable.
-    this.guard.revokeAll();
+    this.close();
     this.guard.grant(abs);
-    for (const s of file.sources) if (readable(s.id)) this.guard.grant(this.sourcePath(abs, s));
-    this.project = { dir: abs, file, items, byId: new Map(items.map((i) => [i.id, i])), indexStale: true, external };
-    return this.info(this.project);
+    for (const s of file.sources) if (!p.external.some((e) => e.id === s.id && e.status === 'pending')) this.guard.grant(this.sourcePath(abs, s));
+    p.unsubscribe = store.subscribe((e) => this.storeEvent(p, e));
+    this.project = p;
+    return this.info(p);
+  }
+
+  /**
+   * Another host's writes: statuses come from the store (the index cache on disk is this host's).
+   * The folder back end is only ever written by this process, whose index is already current.
+   */
+  private async applyStoredStatuses(p: OpenProject): Promise<void> {
+    if (p.store.kind === 'folder') return;
+    for (const s of await p.store.documentStatuses()) {
+      const item = p.byId.get(s.itemId);
+      if (item) item.status = s.status as ItemSummary['status'];
+    }
+  }
+
+  /** A store event: tell this host's connections about changes made elsewhere (own writes publish directly). */
+  private storeEvent(p: OpenProject, e: StoreEvent): void {
+    for (const l of [...this.storeListeners]) {
+      try {
+        l(e);
+      } catch {
+        /* a listener's failure must not stop the others */
+      }
+    }
+    if (this.project !== p || e.ephemeral || e.origin === p.store.origin) return;
+    if (e.kind === 'document.saved') {
+      const status = typeof e.data?.status === 'string' ? (e.data.status as ItemSummary['status']) : null;
+      const item = p.byId.get(e.key);
+      const moved = !!item && !!status && item.status !== status;
+      if (moved) item!.status = status!;
+      this.events.publish('item.changed', { itemId: e.key, revision: e.revision ?? 0, status: status ?? item?.status ?? 'new' });
+      // Lists and the reviewer queue filter by status.
+      if (moved) this.events.publish('project.changed', { reason: 'review' });
+    } else if (e.kind === 'record.put' && (e.key === 'project/ontology' || e.key === 'project/settings')) {
+      void this.reloadProjectRecord(p, e.key.slice('project/'.length) as ProjectRecord).catch(() => {});
+    } else if (e.kind === 'store.imported') {
+      void (async () => {
+        await this.reloadProjectRecord(p, 'ontology');
+        await this.reloadProjectRecord(p, 'settings');
+        await this.applyStoredStatuses(p);
+        this.events.publish('project.changed', { reason: 'index' });
+      })().catch(() => {});
+    }
+  }
+
+  private async reloadProjectRecord(p: OpenProject, id: ProjectRecord): Promise<void> {
+    const r = await p.store.getRecord('project', id);
+    if (!r || r.revision <= p.revisions[id] || this.project !== p) return;
+    p.file = { ...p.file, [id]: r.value };
+    p.revisions[id] = r.revision;
+    this.events.publish('project.changed', { reason: id });
+  }
+
+  /**
+   * Writes the ontology or the settings as the next revision of what the store holds now. A
+   * concurrent change from another host (CONFLICT) is re-read and `next` applied again.
+   */
+  private async putProjectRecord<T>(p: OpenProject, id: ProjectRecord, next: (current: T) => T): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await p.store.getRecord<T>('project', id);
+      const base = current ? current.value : (p.file[id] as T);
+      const revision = current?.revision ?? 0;
+      try {
+        const saved = await p.store.putRecord('project', id, next(base), revision);
+        p.file = { ...p.file, [id]: saved.value };
+        p.revisions[id] = saved.revision;
+        return;
+      } catch (e) {
+        if (!(e instanceof DatumError && e.code === 'CONFLICT') || attempt >= 4) throw e;
+      }
+    }
   }
 
   private async externalSources(dir: string, sources: SourceSpec[]): Promise<ExternalSource[]> {
@@ -150,8 +274,13 @@ export class ProjectService {
   }
 
   close(): void {
+    const p = this.project;
     this.project = null;
     this.guard.revokeAll();
+    if (p) {
+      p.unsubscribe();
+      void p.store.close().catch(() => {});
+    }
   }
 
   async updateOntology(ontology: Ontology): Promise<ProjectInfo> {
@@ -161,17 +290,15 @@ export class ProjectService {
       if (ids.has(l.id)) throw new DatumError('BAD_REQUEST', `duplicate label id "${l.id}"`);
       ids.add(l.id);
     }
-    const next = { ...p.file, ontology };
-    await writeProjectFile(p.dir, next);
-    p.file = next;
+    // A replacement, as before: the last writer's ontology wins (the store keeps the revision).
+    await this.putProjectRecord<Ontology>(p, 'ontology', () => ontology);
     return this.info(p);
   }
 
   async updateSettings(settings: ProjectFile['settings']): Promise<ProjectInfo> {
     const p = this.requireProject();
-    const next = { ...p.file, settings: { ...p.file.settings, ...settings } };
-    await writeProjectFile(p.dir, next);
-    p.file = next;
+    // A patch: applied to the stored settings, so another host's change to other keys survives.
+    await this.putProjectRecord<ProjectFile['settings']>(p, 'settings', (current) => ({ ...current, ...settings }));
     return this.info(p);
   }
 
@@ -186,6 +313,7 @@ export class ProjectService {
     p.items = result.items;
     p.byId = new Map(result.items.map((i) => [i.id, i]));
     p.indexStale = false;
+    await this.applyStoredStatuses(p);
     await this.persistIndex(p);
     return result;
   }
@@ -237,34 +365,26 @@ export class ProjectService {
   async loadAnnotations(itemId: string): Promise<ItemDocument> {
     const p = this.requireProject();
     this.getItem(itemId);
-    const file = this.annotationFile(p, itemId);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyDocument(itemId);
-      throw err;
-    }
-    return migrateDocument(text, file);
+    const stored = await p.store.loadDocument(itemId);
+    return stored ? stored.value : emptyDocument(itemId);
   }
 
   /**
-   * Writes an item's document atomically as the next revision of `doc` (callers pass a document
-   * based on what they loaded, so its `revision` is the one on disk) and tells every connection.
+   * Saves an item's document as the next revision of `doc` (callers pass a document based on what
+   * they loaded, so its `revision` is the stored one; if the store holds another revision by now,
+   * that is a CONFLICT and nothing is written) and tells every connection.
    */
-  async saveAnnotations(itemId: string, doc: ItemDocument): Promise<number> {
+  async saveAnnotations(itemId: string, doc: ItemDocument, actor?: string): Promise<number> {
     const p = this.requireProject();
     const item = this.getItem(itemId);
     if (doc.itemId !== itemId) throw new DatumError('BAD_REQUEST', `document is for item ${doc.itemId}, not ${itemId}`);
-    const savedAt = Date.now();
-    const revision = (doc.revision ?? 0) + 1;
-    await atomicWriteJson(this.annotationFile(p, itemId), { ...doc, updatedAt: savedAt, revision });
+    const saved = await p.store.saveDocument(itemId, doc, doc.revision ?? 0, actor);
     if (item.status !== doc.status) {
       item.status = doc.status;
       this.persistIndex(p).catch(() => {});
     }
-    this.events.publish('item.changed', { itemId, revision, status: doc.status });
-    return savedAt;
+    this.events.publish('item.changed', { itemId, revision: saved.revision, status: doc.status });
+    return saved.updatedAt;
   }
 
   /**
@@ -282,7 +402,10 @@ export class ProjectService {
 
   /** Keeps the bytes of an unreadable annotation file as `<id>.json.corrupt-<time>` before it is replaced. */
   async quarantineAnnotations(itemId: string): Promise<string | null> {
-    const file = this.annotationFile(this.requireProject(), itemId);
+    const p = this.requireProject();
+    // A database only ever holds documents that were valid when written.
+    if (p.store.kind !== 'folder') return null;
+    const file = this.annotationFile(p, itemId);
     const kept = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {
       await fs.copyFile(file, kept);

@@ -3,10 +3,12 @@
  * into the item's annotation document (core/review holds the rules), the reviewer queue,
  * per-annotator and per-label metrics, and QA runs (main/services/qa.ts, shared with `datum qa`).
  *
- * Writes to one item are serialized, and every operation reads the document from disk first, so
+ * Writes to one item are serialized, and every operation reads the stored document first, so
  * two windows (or an editor autosave racing a review action) never lose each other's changes:
  * the review fields (status, assignee, history, issues) belong to this service, and
  * `mergeEditorSave` keeps them when an editor saves a document loaded before the review action.
+ * Another host on the same store (a team on PostgreSQL) is not serialized with this one: its write
+ * in between makes the save a CONFLICT, and the operation is run again on the new revision.
  */
 import { stampProvenance } from '../../core/document/provenance';
 import { randomUUID } from 'node:crypto';
@@ -88,6 +90,9 @@ function annotatorOf(doc: ItemDocument): string | null {
   return null;
 }
 
+/** Saves retried after another host's write in between (each retry reloads; 8 is far past any real race). */
+const MAX_RETRIES = 8;
+
 export class ReviewService {
   private locks = new Map<string, Promise<unknown>>();
 
@@ -95,31 +100,38 @@ export class ReviewService {
 
   /**
    * Run `f` on the freshly loaded document of one item, save what it returns as the next revision;
-   * one at a time per item.
+   * one at a time per item (in this process), again on the newer revision when another host saved
+   * in between (the store's CONFLICT; `f` itself decides whether that newer revision is acceptable).
    */
-  private async update(itemId: string, f: (doc: ItemDocument) => ItemDocument, unreadable?: () => ItemDocument): Promise<ItemDocument> {
+  private async update(itemId: string, f: (doc: ItemDocument) => ItemDocument, unreadable?: () => ItemDocument, actor?: string): Promise<ItemDocument> {
     const prev = this.locks.get(itemId) ?? Promise.resolve();
     const job = prev
       .catch(() => {})
       .then(async () => {
-        // An unreadable document on disk must not block an editor from saving over it; its bytes
-        // are kept beside it first (<id>.json.corrupt-<time>).
-        let quarantined = false;
-        const doc = await this.projects.loadAnnotations(itemId).catch(async (e) => {
-          // Only a corrupt file is replaced; one written by a newer Datum (UNSUPPORTED) never is.
-          if (!unreadable || !(e instanceof DatumError) || e.code !== 'BAD_FILE') throw e;
-          quarantined = true;
-          return unreadable();
-        });
-        let next: ItemDocument;
-        try {
-          next = f(doc);
-        } catch (e) {
-          conflict(e);
+        for (let attempt = 0; ; attempt++) {
+          // An unreadable document on disk must not block an editor from saving over it; its bytes
+          // are kept beside it first (<id>.json.corrupt-<time>).
+          let quarantined = false;
+          const doc = await this.projects.loadAnnotations(itemId).catch(async (e) => {
+            // Only a corrupt file is replaced; one written by a newer Datum (UNSUPPORTED) never is.
+            if (!unreadable || !(e instanceof DatumError) || e.code !== 'BAD_FILE') throw e;
+            quarantined = true;
+            return unreadable();
+          });
+          let next: ItemDocument;
+          try {
+            next = f(doc);
+          } catch (e) {
+            conflict(e);
+          }
+          if (quarantined) await this.projects.quarantineAnnotations(itemId);
+          try {
+            const savedAt = await this.projects.saveAnnotations(itemId, { ...next, revision: doc.revision ?? 0 }, actor);
+            return { ...next, updatedAt: savedAt, revision: (doc.revision ?? 0) + 1 };
+          } catch (e) {
+            if (!(e instanceof DatumError && e.code === 'CONFLICT') || attempt >= MAX_RETRIES) throw e;
+          }
         }
-        if (quarantined) await this.projects.quarantineAnnotations(itemId);
-        const savedAt = await this.projects.saveAnnotations(itemId, { ...next, revision: doc.revision ?? 0 });
-        return { ...next, updatedAt: savedAt, revision: (doc.revision ?? 0) + 1 };
       });
     this.locks.set(itemId, job);
     try {
@@ -147,32 +159,33 @@ export class ReviewService {
         return stampProvenance(disk, mergeEditorSave(incoming, disk), author);
       },
       () => emptyDocument(itemId),
+      author,
     );
     return { savedAt: saved.updatedAt ?? Date.now(), revision: saved.revision ?? 1 };
   }
 
   transition(itemId: string, to: ItemStatus, profile: Profile, opts: { note?: string; force?: boolean; now?: number } = {}): Promise<ItemDocument> {
-    return this.update(itemId, (doc) => transition(doc, to, profile, { now: opts.now ?? Date.now(), note: opts.note, force: opts.force }));
+    return this.update(itemId, (doc) => transition(doc, to, profile, { now: opts.now ?? Date.now(), note: opts.note, force: opts.force }), undefined, profile.name);
   }
 
   async addIssue(itemId: string, where: IssueWhere, text: string, author: string, now = Date.now()): Promise<{ document: ItemDocument; issueId: string }> {
     if (!text.trim()) throw new DatumError('BAD_REQUEST', 'an issue needs a description');
     const issueId = `iss-${randomUUID().slice(0, 8)}`;
-    const document = await this.update(itemId, (doc) => addIssue(doc, { ...where, id: issueId, itemId, text }, author, now));
+    const document = await this.update(itemId, (doc) => addIssue(doc, { ...where, id: issueId, itemId, text }, author, now), undefined, author);
     return { document, issueId };
   }
 
   commentIssue(itemId: string, issueId: string, author: string, text: string, now = Date.now()): Promise<ItemDocument> {
     if (!text.trim()) throw new DatumError('BAD_REQUEST', 'a comment needs text');
-    return this.update(itemId, (doc) => commentIssue(doc, issueId, author, text, now));
+    return this.update(itemId, (doc) => commentIssue(doc, issueId, author, text, now), undefined, author);
   }
 
   resolveIssue(itemId: string, issueId: string, by: string, text?: string, now = Date.now()): Promise<ItemDocument> {
-    return this.update(itemId, (doc) => resolveIssue(doc, issueId, by, now, text?.trim() || undefined));
+    return this.update(itemId, (doc) => resolveIssue(doc, issueId, by, now, text?.trim() || undefined), undefined, by);
   }
 
   reopenIssue(itemId: string, issueId: string, by: string, text?: string, now = Date.now()): Promise<ItemDocument> {
-    return this.update(itemId, (doc) => reopenIssue(doc, issueId, by, now, text?.trim() || undefined));
+    return this.update(itemId, (doc) => reopenIssue(doc, issueId, by, now, text?.trim() || undefined), undefined, by);
   }
 
   /**

@@ -46,12 +46,18 @@ export interface StoreEvent {
   revision?: number;
   /** Small extra facts (the item's status after a save, ...): never the whole value. */
   data?: Record<string, unknown>;
+  /** The store instance (host process) that wrote it: a host tells its own writes from others'. */
+  origin?: string;
+  /** Set on `broadcast()` events, which are not kept; their `seq` is the last kept event's. */
+  ephemeral?: boolean;
 }
 
 export type StoreListener = (event: StoreEvent) => void;
 
 export interface ProjectStore {
   readonly kind: StoreKind;
+  /** Random per store instance; copied into the `origin` of every event this instance writes. */
+  readonly origin: string;
 
   /** The document of an item, or null when none was ever saved. */
   loadDocument(itemId: string): Promise<Revisioned<ItemDocument> | null>;
@@ -59,6 +65,8 @@ export interface ProjectStore {
   saveDocument(itemId: string, document: ItemDocument, expectedRevision: number, actor?: string): Promise<Revisioned<ItemDocument>>;
   /** Ids of every item with a saved document (for migration, packages, project-wide passes). */
   listDocumentIds(): Promise<string[]>;
+  /** Revision and workflow status of every saved document (a host fills its item list with them). */
+  documentStatuses(): Promise<Array<{ itemId: string; revision: number; status: string }>>;
 
   getRecord<T = unknown>(collection: CollectionName, id: string): Promise<Revisioned<T> | null>;
   /** Compare-and-swap write of a record (expectedRevision 0 = create; CONFLICT if it exists). */
@@ -75,4 +83,38 @@ export interface ProjectStore {
   broadcast(event: Omit<StoreEvent, 'seq' | 'at'>): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/** A document exactly as stored: its JSON text (byte for byte) and revision facts. */
+export interface RawDocument {
+  itemId: string;
+  text: string;
+  revision: number;
+  updatedAt: number;
+  updatedBy?: string;
+}
+
+export interface RawRecord {
+  collection: CollectionName;
+  id: string;
+  value: unknown;
+  revision: number;
+  updatedAt: number;
+  updatedBy?: string;
+}
+
+/**
+ * Moving a project between back ends (`datum project migrate`): exact texts, no compare-and-swap,
+ * revisions kept as they are. Both back ends implement it.
+ */
+export interface StoreTransfer {
+  readRawDocument(itemId: string): Promise<RawDocument | null>;
+  /** Every record of every collection (the project's ontology and settings included). */
+  listAllRecords(): Promise<RawRecord[]>;
+  /**
+   * Writes all of them, replacing what is there, and appends one "store.imported" event.
+   * PostgreSQL: one transaction. Folder: every file written to a temporary name first, then
+   * renamed, so a failure before the renames leaves the folder untouched.
+   */
+  importRaw(documents: RawDocument[], records: RawRecord[], actor?: string): Promise<void>;
 }
