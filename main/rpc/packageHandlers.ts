@@ -10,7 +10,7 @@ import type { ReviewService } from '../services/review';
 import { PackageMerger } from '../services/packages/merge';
 import { exportPackage } from '../services/packages/export';
 import type { Selection } from '../services/packages/format';
-import { openJobReader } from '../services/packages/jobs';
+import { jobRecordReader } from '../services/packages/jobs';
 
 type PackageHandlers = Pick<Handlers, 'package.inspect' | 'package.merge' | 'package.export'>;
 
@@ -31,12 +31,7 @@ export function packageHandlers(projects: ProjectService, review: ReviewService,
       const given = [items, filter, job].filter((x) => x !== undefined).length;
       if (given !== 1) throw new DatumError('BAD_REQUEST', 'say which items: exactly one of items, filter or job');
       const selection: Selection = items ? { kind: 'items', items } : filter ? { kind: 'filter', ...filter } : { kind: 'job', job: job! };
-      const jobs = job ? await openJobReader(projects.requireProject().dir) : null;
-      try {
-        return await exportPackage(projects, file(p), { selection, withData, readRecord: jobs?.read });
-      } finally {
-        await jobs?.close();
-      }
+      return exportPackage(projects, file(p), { selection, withData, readRecord: jobRecordReader(projects) });
     },
   };
 }

@@ -17,7 +17,7 @@ import { importPackage } from '../../services/packages/import';
 import { PackageMerger, type MergePlanSummary } from '../../services/packages/merge';
 import { readPackage } from '../../services/packages/container';
 import { parseFilter } from '../../services/packages/select';
-import { openJobReader } from '../../services/packages/jobs';
+import { jobRecordReader } from '../../services/packages/jobs';
 import type { Selection } from '../../services/packages/format';
 import type { Choice } from '../../../core/packages/merge';
 
@@ -106,18 +106,16 @@ export const packageCommand: Command = {
       if (!project || !file) throw new DatumError('BAD_REQUEST', `usage: ${USAGE.split('\n')[0]}`);
       if (values['with-data'] && values.references) throw new DatumError('BAD_REQUEST', '--with-data and --references exclude each other');
       const projects = await openProject(project);
-      const jobs = values.job !== undefined ? await openJobReader(projects.current()!.path) : null;
       try {
         const r = await exportPackage(projects, file, {
           selection: selectionOf(values),
           withData: values['with-data'] ? true : values.references ? false : undefined,
           models: values.model as string[] | undefined,
           createdBy: values.by as string | undefined,
-          readRecord: jobs?.read,
+          readRecord: jobRecordReader(projects),
         });
         out(r, `wrote ${r.file}: ${r.items} items, data ${r.data}, ${(r.bytes / 1e6).toFixed(1)} MB${r.models.length ? `, models ${r.models.join(', ')}` : ''}\n`);
       } finally {
-        await jobs?.close();
         projects.close();
       }
       return 0;

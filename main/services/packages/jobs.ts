@@ -1,20 +1,10 @@
 /**
- * The one place that reads a job for `--job J`: record "jobs"/J of the project's store
- * (main/services/store). Item ids are taken from the record by select.ts jobItemIds.
+ * The one place that reads a job for `--job J`: record "jobs"/J of the open project's store
+ * (main/services/store: the folder or PostgreSQL). select.ts jobItemIds takes the item ids from it.
  */
-import { DatumError } from '../../rpc/errors';
+import type { ProjectService } from '../projectService';
 import type { RecordReader } from './select';
 
-export interface JobReader {
-  read: RecordReader;
-  close(): Promise<void>;
-}
-
-export async function openJobReader(_projectDir: string): Promise<JobReader> {
-  return {
-    read: async () => {
-      throw new DatumError('UNSUPPORTED', 'this build has no project store to read jobs from; use --items or --filter');
-    },
-    close: async () => {},
-  };
+export function jobRecordReader(projects: ProjectService): RecordReader {
+  return (collection, id) => projects.requireStore().getRecord(collection, id);
 }

@@ -17,6 +17,7 @@ import { readPackage } from './container';
 import { exportPackage } from './export';
 import { importPackage } from './import';
 import { PackageMerger } from './merge';
+import { jobRecordReader } from './jobs';
 import { hasSampleData, homeProject, zipEntries } from './testing/fixture';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'datum-pkg-'));
@@ -72,6 +73,18 @@ describe.skipIf(!hasSampleData)('task packages on real KITTI data', () => {
     expect(p.entries.get('data/main/kitti/velodyne/000000.bin')!.length).toBe(readFileSync(path.join(homeDir, 'kitti/velodyne/000000.bin')).length);
     expect(a.base!.revision).toBe(a.document!.revision);
     expect(a.document!.revision).toBeGreaterThan(0);
+  });
+
+  it('--job J: the job record of the store names the items (units of frames carry the whole item)', async () => {
+    const store = home.requireStore();
+    await store.putRecord('jobs', 'job-7', { id: 'job-7', name: 'Batch 7', units: [{ itemId: cloudB }, { itemId: image, frames: [0, 0] }], status: 'open' }, 0);
+    const file = path.join(tmp, 'job.datumpkg');
+    const r = await exportPackage(home, file, { selection: { kind: 'job', job: 'job-7' }, readRecord: jobRecordReader(home) });
+    expect(r.items).toBe(2);
+    const m = (await readPackage(file)).manifest;
+    expect(m.items.map((i) => i.id).sort()).toEqual([cloudB, image].sort());
+    expect(m.job).toEqual({ id: 'job-7', name: 'Batch 7' });
+    await expect(exportPackage(home, file, { selection: { kind: 'job', job: 'nope' }, readRecord: jobRecordReader(home) })).rejects.toThrow(/no job "nope"/);
   });
 
   it('imports as a project with the same items and documents', async () => {
