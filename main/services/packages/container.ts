@@ -9,6 +9,7 @@
  * as the entry it cut (and a file cut between entries by the missing end-of-archive record).
  */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { promises as fs } from 'node:fs';
 import { Unzip, UnzipInflate, zipSync, type Zippable } from 'fflate';
 import { DatumError } from '../../rpc/errors';
@@ -98,6 +99,53 @@ function unzipAll(file: string, buf: Uint8Array): Map<string, Uint8Array> {
   return out;
 }
 
+/**
+ * Every byte of the zip's framing is checked too, so a flipped byte anywhere is refused, not only
+ * in an entry's data: each local header's CRC-32 and sizes against the data read, the central
+ * directory field by field against the local headers (and its own fields alike in every entry,
+ * as Datum writes them), the end-of-archive record against the directory, nothing after it.
+ */
+function checkStructure(file: string, buf: Uint8Array, data: Map<string, Uint8Array>): void {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const dec = new TextDecoder();
+  const local: Array<{ at: number; name: string; fields: number[] }> = [];
+  let at = 0;
+  while (at + 30 <= buf.length && v.getUint32(at, true) === 0x04034b50) {
+    const nlen = v.getUint16(at + 26, true);
+    const xlen = v.getUint16(at + 28, true);
+    const name = dec.decode(buf.subarray(at + 30, at + 30 + nlen));
+    const csize = v.getUint32(at + 18, true);
+    const d = data.get(name);
+    if (!d) bad(file, `zip structure: local header of entry "${name}" does not match its data`);
+    if (v.getUint32(at + 14, true) !== crc32(d!) || v.getUint32(at + 22, true) !== d!.length) bad(file, `zip structure: the CRC-32 or size of entry "${name}" does not match its data`);
+    // version needed, flags, method, time, date, crc, compressed size, size, name length, extra length
+    local.push({ at, name, fields: [4, 6, 8, 10, 12].map((o) => v.getUint16(at + o, true)).concat([v.getUint32(at + 14, true), csize, v.getUint32(at + 22, true), nlen, xlen]) });
+    at += 30 + nlen + xlen + csize;
+  }
+  const cdStart = at;
+  let madeBy: string | null = null;
+  for (const l of local) {
+    if (at + 46 > buf.length || v.getUint32(at, true) !== 0x02014b50) bad(file, `zip structure: the central directory lacks entry "${l.name}"`);
+    const nlen = v.getUint16(at + 28, true);
+    const fields = [6, 8, 10, 12, 14].map((o) => v.getUint16(at + o, true)).concat([v.getUint32(at + 16, true), v.getUint32(at + 20, true), v.getUint32(at + 24, true), nlen, v.getUint16(at + 30, true)]);
+    const name = dec.decode(buf.subarray(at + 46, at + 46 + nlen));
+    if (name !== l.name || fields.some((f, i) => f !== l.fields[i]) || v.getUint32(at + 42, true) !== l.at) bad(file, `zip structure: the central directory record of entry "${l.name}" does not match its local header`);
+    // made by, comment length, disk, internal and external attributes: alike in every record.
+    const own = [v.getUint16(at + 4, true), v.getUint16(at + 32, true), v.getUint16(at + 34, true), v.getUint16(at + 36, true), v.getUint32(at + 38, true)].join(',');
+    if (madeBy !== null && own !== madeBy) bad(file, `zip structure: the central directory record of entry "${l.name}" differs from the others`);
+    madeBy = own;
+    at += 46 + nlen + l.fields[9] + v.getUint16(at + 32, true);
+  }
+  const last = local.length ? local[local.length - 1].name : '(none)';
+  const eocd = at;
+  if (eocd + 22 !== buf.length || v.getUint32(eocd, true) !== 0x06054b50) bad(file, `zip structure: the end-of-archive record does not follow the central directory (after entry "${last}")`);
+  const want = [0, 0, local.length, local.length];
+  const got = [4, 6, 8, 10].map((o) => v.getUint16(eocd + o, true));
+  if (got.some((g, i) => g !== want[i]) || v.getUint32(eocd + 12, true) !== eocd - cdStart || v.getUint32(eocd + 16, true) !== cdStart || v.getUint16(eocd + 20, true) !== 0) {
+    bad(file, 'zip structure: the end-of-archive record does not match the central directory');
+  }
+}
+
 /** Read and verify a package file: every check passes, or BAD_FILE naming the entry. */
 export async function readPackage(file: string): Promise<VerifiedPackage> {
   let buf: Buffer;
@@ -108,7 +156,8 @@ export async function readPackage(file: string): Promise<VerifiedPackage> {
     throw new DatumError(code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_FILE', `${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (buf.length < 4 || buf[0] !== 0x50 || buf[1] !== 0x4b) bad(file, 'not a Datum package (not a zip file)');
-  const all = unzipAll(file, new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  const all = unzipAll(file, bytes);
 
   const manifestBytes = all.get(MANIFEST_ENTRY) ?? bad(file, `entry "${MANIFEST_ENTRY}" is missing`);
   const hashText = all.get(MANIFEST_HASH_ENTRY) ?? bad(file, `entry "${MANIFEST_HASH_ENTRY}" is missing`);
@@ -139,5 +188,7 @@ export async function readPackage(file: string): Promise<VerifiedPackage> {
     entries.set(name, data);
   }
   for (const name of Object.keys(manifest.entries)) if (!entries.has(name)) bad(file, `entry "${name}" listed in the manifest is missing`);
+  // Content first (its reasons say most), then the framing around it.
+  checkStructure(file, bytes, all);
   return { manifest, manifestSha256, entries, bytes: buf.length };
 }
