@@ -183,7 +183,7 @@ export async function exportPackage(projects: ProjectService, file: string, opts
     format: PACKAGE_FORMAT,
     formatVersion: PACKAGE_FORMAT_VERSION,
     packageId: randomUUID(),
-    origin: origin ? { packageId: origin.packageId, project: origin.project } : undefined,
+    origin: origin ? { packageId: origin.packageId, project: origin.project, copyId: origin.copyId } : undefined,
     project: { name: info.name, sources: info.sources.map((s) => ({ id: s.id })), settings: info.settings },
     ontology: info.ontology,
     selection: picked.selection,

@@ -32,6 +32,8 @@ export const ORIGIN_FILE = `${ORIGIN_DIR}/origin.json`;
 export const originBaseFile = (itemId: string) => `${ORIGIN_DIR}/base/${itemId}.json`;
 /** Decisions taken on earlier merges (so merging the same package again asks nothing). */
 export const MERGED_FILE = '.datum/packages-merged.json';
+/** Per imported copy, the documents its last merged return package brought (the next one's base). */
+export const returnsFile = (copyId: string) => `.datum/package-returns/${copyId}.json`;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
 /** A relative path with forward slashes that stays inside its folder. */
@@ -96,7 +98,14 @@ export const PackageManifest = z.object({
   /** Unique per export. */
   packageId: z.string().uuid(),
   /** The package this project was imported from (a return package), absent for a home export. */
-  origin: z.object({ packageId: z.string().uuid(), project: z.string() }).optional(),
+  origin: z
+    .object({
+      packageId: z.string().uuid(),
+      project: z.string(),
+      /** The imported copy it was exported from (one per `datum package import`): its returns follow one another. */
+      copyId: z.string().uuid().optional(),
+    })
+    .optional(),
   project: z.object({
     name: z.string().min(1),
     sources: z.array(z.object({ id: Id })),
@@ -122,6 +131,8 @@ export type PackageManifest = z.infer<typeof PackageManifest>;
 
 export interface OriginRecord {
   packageId: string;
+  /** This copy's own id (random, made at import). */
+  copyId?: string;
   project: string;
   /** The manifest of the package the project was imported from (its ontology, job, items). */
   importedAt: number;

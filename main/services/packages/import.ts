@@ -120,6 +120,7 @@ export async function importPackage(file: string, folder: string, opts: ImportOp
     }
     const origin: OriginRecord = {
       packageId: m.packageId,
+      copyId: randomUUID(),
       project: m.project.name,
       importedAt: Date.now(),
       job: m.job,

@@ -26,7 +26,7 @@ import { migrateDocument } from '../documentFile';
 import type { ProjectService } from '../projectService';
 import { mergeEditorSave, type ReviewService } from '../review';
 import { readPackage, type VerifiedPackage } from './container';
-import { MERGED_FILE, baseEntry, documentEntry, type PackageManifest } from './format';
+import { MERGED_FILE, baseEntry, documentEntry, returnsFile, type PackageManifest } from './format';
 
 export interface ConflictRow {
   id: string;
@@ -72,6 +72,23 @@ interface Planned {
   ours: ItemDocument;
   theirs: ItemDocument;
   plan: ItemPlan;
+}
+
+/** What the last merged return package of one imported copy brought, per item. */
+interface Returns {
+  packageId: string;
+  createdAt: number;
+  documents: Record<string, ItemDocument>;
+}
+
+async function readReturns(dir: string, copyId: string | undefined): Promise<Returns | null> {
+  if (!copyId) return null;
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, returnsFile(copyId)), 'utf8')) as Returns;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new DatumError('BAD_FILE', `${returnsFile(copyId)}: ${(e as Error).message}`);
+  }
 }
 
 interface MergedLog {
@@ -126,6 +143,10 @@ export class PackageMerger {
       }
     });
     if (missing.length) throw new DatumError('BAD_REQUEST', `${missing.length} item(s) of the package are not in this project: ${missing.slice(0, 5).map((i) => i.name).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+    // A later return package of the same imported copy continues from what the previous one
+    // brought (the copy had exactly that when it went on), not from the first base.
+    const returns = await readReturns(info.path, pkg.manifest.origin?.copyId);
+    const continues = returns !== null && returns.packageId !== pkg.manifest.packageId && returns.createdAt < pkg.manifest.createdAt;
     const planned: Planned[] = [];
     for (const item of pkg.manifest.items) {
       const parse = (name: string) => {
@@ -134,7 +155,7 @@ export class PackageMerger {
         return d;
       };
       const theirs = parse(documentEntry(item.id));
-      const base = parse(baseEntry(item.id));
+      const base = (continues && returns!.documents[item.id]) || parse(baseEntry(item.id));
       const ours = await this.projects.loadAnnotations(item.id);
       planned.push({ itemId: item.id, name: item.name, base, ours, theirs, plan: planItemMerge(base, ours, theirs) });
     }
@@ -229,6 +250,14 @@ export class PackageMerger {
       }
     log.packages[summary.packageId] = { manifestSha256: summary.manifestSha256, mergedAt: Date.now(), decisions };
     await atomicWriteJson(path.join(dir, MERGED_FILE), log);
+    const copyId = pkg.manifest.origin?.copyId;
+    if (copyId) {
+      const prev = await readReturns(dir, copyId);
+      if (!prev || prev.createdAt <= pkg.manifest.createdAt) {
+        const documents = { ...(prev?.documents ?? {}), ...Object.fromEntries(planned.map((p) => [p.itemId, p.theirs])) };
+        await atomicWriteJson(path.join(dir, returnsFile(copyId)), { packageId: pkg.manifest.packageId, createdAt: pkg.manifest.createdAt, documents } satisfies Returns);
+      }
+    }
     return { ...summary, written: writes.length, unchanged: planned.length - writes.length };
   }
 }

@@ -184,6 +184,23 @@ describe.skipIf(!hasSampleData)('task packages on real KITTI data', () => {
     expect((await merger.merge(pkg1, { resolve: 'ours' })).written).toBe(0);
   });
 
+  it('a second return package from the same offline copy continues from the first (no false conflict)', async () => {
+    const offline = await open(offlineDir);
+    const target = (await offline.loadAnnotations(cloudA)).objects.find((o) => o.geometry.kind === 'cuboid3d')!; // o0, which the first return moved
+    await edit(offline, cloudA, (d) => ({ ...d, objects: d.objects.map((o) => (o.id === target.id ? moved(o, 0.5) : o)) }));
+    const pkg3 = path.join(tmp, 'back2.datumpkg');
+    await exportPackage(offline, pkg3, { selection: { kind: 'filter' } });
+    offline.close();
+    const merger = new PackageMerger(home, new ReviewService(home));
+    const plan = await merger.inspect(pkg3);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.counts.takeTheirs).toBe(1);
+    expect((await merger.merge(pkg3)).written).toBe(1);
+    expect(cx((await home.loadAnnotations(cloudA)).objects.find((o) => o.id === target.id))).toBeCloseTo(cx(target)! + 0.5, 9);
+    // The older return merged again after the newer one: planned against its own base, changes nothing it should not.
+    expect((await merger.inspect(pkg2)).counts.takeTheirs).toBe(0);
+  });
+
   it('a references-only package imports against the data folder and refuses a changed file', async () => {
     const dir = path.join(tmp, 'offline-refs');
     await expect(importPackage(pkg2, dir)).rejects.toThrow(/references only/);
