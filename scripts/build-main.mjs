@@ -28,8 +28,10 @@ export const RUNTIME_EXTERNALS = {
   // ws's optional native speed-ups, required inside try/catch; absent is fine.
   bufferutil: 'optional (ws)',
   'utf-8-validate': 'optional (ws)',
+  // pg requires it only for `pg.native`, which Datum never uses (the team store is pure JS).
+  'pg-native': 'optional (pg)',
 };
-const OPTIONAL = new Set(['bufferutil', 'utf-8-validate']);
+const OPTIONAL = new Set(['bufferutil', 'utf-8-validate', 'pg-native']);
 
 const external = Object.keys(RUNTIME_EXTERNALS).flatMap((p) => [p, `${p}/*`]);
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');

@@ -42,6 +42,10 @@ const commands: Record<string, Entry> = {
     load: async () => (await import('./commands/package')).packageCommand,
   },
   qa: { summary: "check a project's annotations (sizes, duplicates, tracks, attributes, points, predictions)", load: async () => (await import('./commands/qa')).qa },
+  project: {
+    summary: 'project-wide operations: migrate <folder> --to postgres://... moves documents, ontology, settings and records to a team database (and back with --to <folder>), losslessly',
+    load: async () => (await import('./commands/project')).project,
+  },
 };
 
 function helpText(): string {

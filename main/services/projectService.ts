@@ -130,7 +130,7 @@ export class ProjectService {
       throw e;
     }
     // The previous project's roots go: only this project and its readable sources are reachable.
-    this.close();
+    void this.close();
     this.guard.grant(abs);
     for (const s of file.sources) if (!p.external.some((e) => e.id === s.id && e.status === 'pending')) this.guard.grant(this.sourcePath(abs, s));
     p.unsubscribe = store.subscribe((e) => this.storeEvent(p, e));
@@ -273,14 +273,14 @@ export class ProjectService {
     return this.open(abs);
   }
 
-  close(): void {
+  /** Closes the project; the promise settles when its store is closed (its pool ended, its log flushed). */
+  close(): Promise<void> {
     const p = this.project;
     this.project = null;
     this.guard.revokeAll();
-    if (p) {
-      p.unsubscribe();
-      void p.store.close().catch(() => {});
-    }
+    if (!p) return Promise.resolve();
+    p.unsubscribe();
+    return p.store.close().catch(() => {});
   }
 
   async updateOntology(ontology: Ontology): Promise<ProjectInfo> {

@@ -377,7 +377,7 @@ async function readJson<T>(file: string): Promise<T | null> {
 }
 
 async function mtime(file: string): Promise<number> {
-  return (await fs.stat(file).catch(() => null))?.mtimeMs ?? 0;
+  return Math.floor((await fs.stat(file).catch(() => null))?.mtimeMs ?? 0);
 }
 
 function stripUndefined<T extends object>(o: T): T {

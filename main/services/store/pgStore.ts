@@ -4,7 +4,8 @@
  *
  * - Compare-and-swap is `UPDATE ... WHERE revision = $n` (an insert for revision 0, whose
  *   ON CONFLICT only replaces a row still at revision 0); no row changed = CONFLICT.
- * - A write, its event row and `NOTIFY datum_events, '<seq>'` are one transaction: both or neither.
+ * - A write, its event row and `NOTIFY datum_events, '<seq>'` are one transaction (one statement,
+ *   one round trip): both or neither.
  * - Event order: the event insert takes a transaction-scoped advisory lock, so events commit in
  *   seq order. A reader that has seen seq N has therefore seen every event before N, and
  *   "everything after the last seq I delivered" never skips one that commits late.
@@ -238,6 +239,28 @@ export class PgStore implements ProjectStore, StoreTransfer {
     }
   }
 
+  /**
+   * One write as one statement (one round trip, its own transaction): `change` is a data-modifying
+   * statement that RETURNs a row when the compare-and-swap matched; only then are the events lock
+   * taken, the event row inserted (its seq drawn after the lock) and NOTIFY sent, all committed
+   * together. Returns the new seq, or null when nothing matched (the caller reports the CONFLICT).
+   */
+  private async writeWithEvent(change: string, params: unknown[], e: { kind: string; key: string; revision: number; actor?: string; data?: Record<string, unknown> }, at: number): Promise<number | null> {
+    const n = params.length;
+    const r = await this.pool.query<{ seq: string }>(
+      `WITH changed AS (${change}),
+       locked AS (SELECT pg_advisory_xact_lock($${n + 1}) FROM changed),
+       ins AS (
+         INSERT INTO events (at, origin, actor, kind, key, revision, data)
+         SELECT $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::text, $${n + 7}::int, $${n + 8}::jsonb FROM locked
+         RETURNING seq
+       )
+       SELECT seq, pg_notify('${EVENTS_CHANNEL}', seq::text) FROM ins`,
+      [...params, EVENTS_LOCK, at, this.origin, e.actor ?? null, e.kind, e.key, e.revision, e.data === undefined ? null : JSON.stringify(e.data)],
+    );
+    return r.rows[0] ? Number(r.rows[0].seq) : null;
+  }
+
   /** Inside a write's transaction: the event row and its NOTIFY, in commit order (see the top). */
   private async appendEvent(c: pg.PoolClient, e: { kind: string; key: string; revision?: number; actor?: string; data?: Record<string, unknown> }, at: number): Promise<number> {
     await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK]);
@@ -273,28 +296,20 @@ export class PgStore implements ProjectStore, StoreTransfer {
     const updatedAt = Date.now();
     const revision = expectedRevision + 1;
     const { text, value } = documentText(document, updatedAt, revision);
-    await this.tx(async (c) => {
-      const params = [itemId, revision, text, document.status, updatedAt, actor ?? null, expectedRevision];
-      const r =
-        expectedRevision === 0
-          ? await c.query(
-              `INSERT INTO documents (item_id, revision, body, status, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
-               ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
-                 updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
-               WHERE documents.revision = $7`,
-              params,
-            )
-          : await c.query(
-              `UPDATE documents SET revision = $2, body = $3, status = $4, updated_at = $5, updated_by = $6
-               WHERE item_id = $1 AND revision = $7`,
-              params,
-            );
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM documents WHERE item_id = $1', [itemId]);
-        throw documentConflict(itemId, cur.rows[0]?.revision ?? null, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'document.saved', key: itemId, revision, actor, data: { status: document.status } }, updatedAt);
-    });
+    const params = [itemId, revision, text, document.status, updatedAt, actor ?? null, expectedRevision];
+    const change =
+      expectedRevision === 0
+        ? `INSERT INTO documents (item_id, revision, body, status, updated_at, updated_by) VALUES ($1::text, $2::int, $3::text, $4::text, $5::bigint, $6::text)
+           ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
+             updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+           WHERE documents.revision = $7::int RETURNING 1`
+        : `UPDATE documents SET revision = $2::int, body = $3::text, status = $4::text, updated_at = $5::bigint, updated_by = $6::text
+           WHERE item_id = $1::text AND revision = $7::int RETURNING 1`;
+    const seq = await this.writeWithEvent(change, params, { kind: 'document.saved', key: itemId, revision, actor, data: { status: document.status } }, updatedAt);
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM documents WHERE item_id = $1', [itemId]);
+      throw documentConflict(itemId, cur.rows[0]?.revision ?? null, expectedRevision);
+    }
     this.pump();
     const out: Revisioned<ItemDocument> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
@@ -328,28 +343,20 @@ export class PgStore implements ProjectStore, StoreTransfer {
     if (value === undefined) throw new DatumError('BAD_REQUEST', `${collection}/${id}: a record needs a value`);
     const updatedAt = Date.now();
     const revision = expectedRevision + 1;
-    await this.tx(async (c) => {
-      const params = [collection, id, revision, JSON.stringify(value), updatedAt, actor ?? null, expectedRevision];
-      const r =
-        expectedRevision === 0
-          ? await c.query(
-              `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-               ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
-                 updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
-               WHERE records.revision = $7`,
-              params,
-            )
-          : await c.query(
-              `UPDATE records SET revision = $3, value = $4::jsonb, updated_at = $5, updated_by = $6
-               WHERE collection = $1 AND id = $2 AND revision = $7`,
-              params,
-            );
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
-        throw recordConflict(collection, id, cur.rows[0]?.revision ?? null, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'record.put', key: `${collection}/${id}`, revision, actor }, updatedAt);
-    });
+    const params = [collection, id, revision, JSON.stringify(value), updatedAt, actor ?? null, expectedRevision];
+    const change =
+      expectedRevision === 0
+        ? `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1::text, $2::text, $3::int, $4::jsonb, $5::bigint, $6::text)
+           ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
+             updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+           WHERE records.revision = $7::int RETURNING 1`
+        : `UPDATE records SET revision = $3::int, value = $4::jsonb, updated_at = $5::bigint, updated_by = $6::text
+           WHERE collection = $1::text AND id = $2::text AND revision = $7::int RETURNING 1`;
+    const seq = await this.writeWithEvent(change, params, { kind: 'record.put', key: `${collection}/${id}`, revision, actor }, updatedAt);
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
+      throw recordConflict(collection, id, cur.rows[0]?.revision ?? null, expectedRevision);
+    }
     this.pump();
     const out: Revisioned<T> = { value, revision, updatedAt };
     if (actor !== undefined) out.updatedBy = actor;
@@ -359,15 +366,17 @@ export class PgStore implements ProjectStore, StoreTransfer {
   async deleteRecord(collection: string, id: string, expectedRevision: number, actor?: string): Promise<void> {
     checkRecordKey(collection, id);
     checkExpected(expectedRevision);
-    await this.tx(async (c) => {
-      const r = await c.query('DELETE FROM records WHERE collection = $1 AND id = $2 AND revision = $3', [collection, id, expectedRevision]);
-      if (r.rowCount === 0) {
-        const cur = await c.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
-        if (!cur.rows[0]) throw recordMissing(collection, id);
-        throw recordConflict(collection, id, cur.rows[0].revision, expectedRevision);
-      }
-      await this.appendEvent(c, { kind: 'record.deleted', key: `${collection}/${id}`, revision: expectedRevision + 1, actor }, Date.now());
-    });
+    const seq = await this.writeWithEvent(
+      'DELETE FROM records WHERE collection = $1::text AND id = $2::text AND revision = $3::int RETURNING 1',
+      [collection, id, expectedRevision],
+      { kind: 'record.deleted', key: `${collection}/${id}`, revision: expectedRevision + 1, actor },
+      Date.now(),
+    );
+    if (seq === null) {
+      const cur = await this.pool.query<{ revision: number }>('SELECT revision FROM records WHERE collection = $1 AND id = $2', [collection, id]);
+      if (!cur.rows[0]) throw recordMissing(collection, id);
+      throw recordConflict(collection, id, cur.rows[0].revision, expectedRevision);
+    }
     this.pump();
   }
 
@@ -451,7 +460,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
            SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[])
            ON CONFLICT (item_id) DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body, status = EXCLUDED.status,
              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-          [b.map((d) => d.itemId), b.map((d) => d.revision), b.map((d) => d.text), b.map((d) => statusOf(d.text)), b.map((d) => d.updatedAt), b.map((d) => d.updatedBy ?? null)],
+          [b.map((d) => d.itemId), b.map((d) => d.revision), b.map((d) => d.text), b.map((d) => statusOf(d.text)), b.map((d) => Math.round(d.updatedAt)), b.map((d) => d.updatedBy ?? null)],
         );
       }
       for (const r of records) {
@@ -459,7 +468,7 @@ export class PgStore implements ProjectStore, StoreTransfer {
           `INSERT INTO records (collection, id, revision, value, updated_at, updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
            ON CONFLICT (collection, id) DO UPDATE SET revision = EXCLUDED.revision, value = EXCLUDED.value,
              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-          [r.collection, r.id, r.revision, JSON.stringify(r.value), r.updatedAt, r.updatedBy ?? null],
+          [r.collection, r.id, r.revision, JSON.stringify(r.value), Math.round(r.updatedAt), r.updatedBy ?? null],
         );
       }
       await this.appendEvent(c, { kind: 'store.imported', key: '*', actor, data: { documents: documents.length, records: records.length } }, Date.now());
