@@ -1,7 +1,7 @@
 /**
  * Tamper sweep: many single-byte flips and truncations at seeded random positions of real
  * packages (KITTI tracking data), each must be refused. Prints the figures quoted in
- * docs/packages.md (n flips / truncations, how many refused, how many name the entry at fault).
+ * docs/teams.md, "Task packages" (n flips / truncations, how many refused, how many name the entry at fault).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
