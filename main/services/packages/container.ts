@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import { Unzip, UnzipInflate, zipSync, type Zippable } from 'fflate';
 import { DatumError } from '../../rpc/errors';
 import { formatZodError } from '../../rpc/router';
-import { MANIFEST_ENTRY, MANIFEST_HASH_ENTRY, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, PackageManifest } from './format';
+import { MANIFEST_ENTRY, MANIFEST_HASH_ENTRY, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, PackageManifest, SafeRelPath } from './format';
 
 export const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -158,6 +158,8 @@ export async function readPackage(file: string): Promise<VerifiedPackage> {
   if (buf.length < 4 || buf[0] !== 0x50 || buf[1] !== 0x4b) bad(file, 'not a Datum package (not a zip file)');
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   const all = unzipAll(file, bytes);
+  // No name may leave its folder (`..`, absolute, backslashes): nothing is ever written from such a package.
+  for (const name of all.keys()) if (!SafeRelPath.safeParse(name).success) bad(file, `entry "${name}" has a path that leaves its folder`);
 
   const manifestBytes = all.get(MANIFEST_ENTRY) ?? bad(file, `entry "${MANIFEST_ENTRY}" is missing`);
   const hashText = all.get(MANIFEST_HASH_ENTRY) ?? bad(file, `entry "${MANIFEST_HASH_ENTRY}" is missing`);

@@ -13,7 +13,7 @@ import type { AnnotationObject, Cuboid3D, ItemDocument } from '../../../core/doc
 import { PathGuard } from '../pathGuard';
 import { ProjectService } from '../projectService';
 import { ReviewService } from '../review';
-import { readPackage } from './container';
+import { buildZip, readPackage, sha256 } from './container';
 import { exportPackage } from './export';
 import { importPackage } from './import';
 import { PackageMerger } from './merge';
@@ -221,6 +221,18 @@ describe.skipIf(!hasSampleData)('task packages on real KITTI data', () => {
     writeFileSync(calib, b);
     await expect(importPackage(pkg2, path.join(tmp, 'offline-bad'), { dataDirs: { main: copy } })).rejects.toThrow(/calib\/000003\.txt: differs/);
     expect(existsSync(path.join(tmp, 'offline-bad'))).toBe(false);
+  });
+
+  it('a package whose paths leave their folder is refused, even with correct hashes', async () => {
+    const good = await readPackage(pkg1);
+    const evil = new TextEncoder().encode('pwned');
+    const m = structuredClone(good.manifest);
+    m.entries['data/main/../../../escape.txt'] = { size: evil.length, sha256: sha256(evil) };
+    const f = path.join(tmp, 'slip.datumpkg');
+    writeFileSync(f, buildZip(JSON.stringify(m), [...[...good.entries].map(([name, data]) => ({ name, data, compress: false })), { name: 'data/main/../../../escape.txt', data: evil, compress: false }]));
+    await expect(readPackage(f)).rejects.toThrow(/entry "data\/main\/\.\.\/\.\.\/\.\.\/escape\.txt" has a path that leaves its folder/);
+    await expect(importPackage(f, path.join(tmp, 'slip'))).rejects.toThrow(/leaves its folder/);
+    expect(existsSync(path.join(tmp, '..', 'escape.txt'))).toBe(false);
   });
 
   describe('tampering is refused with the entry named, and nothing is written', () => {
