@@ -30,10 +30,6 @@ export const dataEntry = (sourceId: string, rel: string) => `data/${sourceId}/${
 export const ORIGIN_DIR = '.datum/package';
 export const ORIGIN_FILE = `${ORIGIN_DIR}/origin.json`;
 export const originBaseFile = (itemId: string) => `${ORIGIN_DIR}/base/${itemId}.json`;
-/** Decisions taken on earlier merges (so merging the same package again asks nothing). */
-export const MERGED_FILE = '.datum/packages-merged.json';
-/** Per imported copy, the documents its last merged return package brought (the next one's base). */
-export const returnsFile = (copyId: string) => `.datum/package-returns/${copyId}.json`;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
 /** A relative path with forward slashes that stays inside its folder. */

@@ -8,25 +8,25 @@
  *    (status, history, issues, assignee) are merged the way the review service merges an editor
  *    save (mergeEditorSave), status by three-way when neither side has a review history.
  * 3. Conflicts need a decision: per conflict (the app's dialog), or one for all (`--resolve`).
- *    Decisions already taken on an earlier merge of the same package are reused.
+ *    Decisions already taken on an earlier merge of the same package are reused (store records
+ *    package_merges/<package>; package_returns/<copy> keeps what each imported copy's last merged
+ *    return brought, the base of its next return).
  * 4. Only when every item is planned and every conflict decided are documents written, each
  *    through the review service's compare-and-swap save (baseRevision = the revision planned on):
  *    a save made at home meanwhile stops the merge with CONFLICT, and running it again finishes it.
  *    An item whose merged document equals the home one is not written: merging the same package
  *    twice changes nothing the second time.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { contentKey } from '../../../core/document/merge';
 import type { ItemDocument } from '../../../core/document/schema';
 import { applyItemPlan, conflictId, describeRecord, planItemMerge, type Choice, type ItemPlan, type RecordPlan } from '../../../core/packages/merge';
 import { DatumError } from '../../rpc/errors';
-import { atomicWriteJson } from '../atomicWrite';
 import { migrateDocument } from '../documentFile';
 import type { ProjectService } from '../projectService';
 import { mergeEditorSave, type ReviewService } from '../review';
 import { readPackage, type VerifiedPackage } from './container';
-import { MERGED_FILE, baseEntry, documentEntry, returnsFile, type PackageManifest } from './format';
+import { baseEntry, documentEntry, type PackageManifest } from './format';
+import type { Revisioned } from '../store/types';
 
 export interface ConflictRow {
   id: string;
@@ -81,28 +81,16 @@ interface Returns {
   documents: Record<string, ItemDocument>;
 }
 
-async function readReturns(dir: string, copyId: string | undefined): Promise<Returns | null> {
-  if (!copyId) return null;
-  try {
-    return JSON.parse(await fs.readFile(path.join(dir, returnsFile(copyId)), 'utf8')) as Returns;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new DatumError('BAD_FILE', `${returnsFile(copyId)}: ${(e as Error).message}`);
-  }
+/** One merged package's decisions (store record package_merges/<packageId>). */
+interface MergeRecord {
+  manifestSha256: string;
+  mergedAt: number;
+  decisions: Record<string, { choice: Choice; theirs: string }>;
 }
 
-interface MergedLog {
-  packages: Record<string, { manifestSha256: string; mergedAt: number; decisions: Record<string, { choice: Choice; theirs: string }> }>;
-}
-
-async function readLog(dir: string): Promise<MergedLog> {
-  try {
-    return JSON.parse(await fs.readFile(path.join(dir, MERGED_FILE), 'utf8')) as MergedLog;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { packages: {} };
-    throw new DatumError('BAD_FILE', `${MERGED_FILE}: ${(e as Error).message}`);
-  }
-}
+// Kept in the project's store (folder or PostgreSQL) so every host serving a team sees them.
+const MERGES = 'package_merges';
+const RETURNS = 'package_returns';
 
 /** Review fields: as mergeEditorSave does for an editor save; a plain three-way when nobody reviewed. */
 function mergeReview(records: ItemDocument, base: ItemDocument, ours: ItemDocument, theirs: ItemDocument): ItemDocument {
@@ -130,7 +118,7 @@ export class PackageMerger {
     private readonly review: ReviewService,
   ) {}
 
-  private async load(file: string): Promise<{ pkg: VerifiedPackage; planned: Planned[]; log: MergedLog }> {
+  private async load(file: string): Promise<{ pkg: VerifiedPackage; planned: Planned[]; log: Revisioned<MergeRecord> | null }> {
     const info = this.projects.current();
     if (!info) throw new DatumError('NO_PROJECT', 'no project is open');
     const pkg = await readPackage(file);
@@ -145,7 +133,9 @@ export class PackageMerger {
     if (missing.length) throw new DatumError('BAD_REQUEST', `${missing.length} item(s) of the package are not in this project: ${missing.slice(0, 5).map((i) => i.name).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
     // A later return package of the same imported copy continues from what the previous one
     // brought (the copy had exactly that when it went on), not from the first base.
-    const returns = await readReturns(info.path, pkg.manifest.origin?.copyId);
+    const store = this.projects.requireStore();
+    const copyId = pkg.manifest.origin?.copyId;
+    const returns = copyId ? ((await store.getRecord<Returns>(RETURNS, copyId))?.value ?? null) : null;
     const continues = returns !== null && returns.packageId !== pkg.manifest.packageId && returns.createdAt < pkg.manifest.createdAt;
     const planned: Planned[] = [];
     for (const item of pkg.manifest.items) {
@@ -159,12 +149,12 @@ export class PackageMerger {
       const ours = await this.projects.loadAnnotations(item.id);
       planned.push({ itemId: item.id, name: item.name, base, ours, theirs, plan: planItemMerge(base, ours, theirs) });
     }
-    return { pkg, planned, log: await readLog(info.path) };
+    return { pkg, planned, log: await store.getRecord<MergeRecord>(MERGES, pkg.manifest.packageId) };
   }
 
-  private summarize(pkg: VerifiedPackage, planned: Planned[], log: MergedLog): MergePlanSummary {
+  private summarize(pkg: VerifiedPackage, planned: Planned[], log: Revisioned<MergeRecord> | null): MergePlanSummary {
     const m = pkg.manifest;
-    const earlier = log.packages[m.packageId]?.decisions ?? {};
+    const earlier = log?.value.decisions ?? {};
     const counts = { keep: 0, takeTheirs: 0, keepOurs: 0, conflicts: 0 };
     const conflicts: ConflictRow[] = [];
     const known = new Set(this.projects.current()!.ontology.labels.flatMap((l) => [l.id, l.name]));
@@ -241,21 +231,20 @@ export class PackageMerger {
       writes.push({ itemId: p.itemId, doc: next, revision: p.ours.revision ?? 0 });
     }
     for (const w of writes) await this.review.saveFromEditor(w.itemId, { ...w.doc, revision: w.revision }, opts.actor, w.revision);
-    const dir = this.projects.current()!.path;
-    const decisions: MergedLog['packages'][string]['decisions'] = { ...(log.packages[summary.packageId]?.decisions ?? {}) };
+    const store = this.projects.requireStore();
+    const decisions: MergeRecord['decisions'] = { ...(log?.value.decisions ?? {}) };
     for (const p of planned)
       for (const c of p.plan.conflicts) {
         const id = conflictId(p.itemId, c);
         decisions[id] = { choice: decided.get(id)!, theirs: contentKey(c.theirs ?? null) };
       }
-    log.packages[summary.packageId] = { manifestSha256: summary.manifestSha256, mergedAt: Date.now(), decisions };
-    await atomicWriteJson(path.join(dir, MERGED_FILE), log);
+    await store.putRecord<MergeRecord>(MERGES, summary.packageId, { manifestSha256: summary.manifestSha256, mergedAt: Date.now(), decisions }, log?.revision ?? 0, opts.actor);
     const copyId = pkg.manifest.origin?.copyId;
     if (copyId) {
-      const prev = await readReturns(dir, copyId);
-      if (!prev || prev.createdAt <= pkg.manifest.createdAt) {
-        const documents = { ...(prev?.documents ?? {}), ...Object.fromEntries(planned.map((p) => [p.itemId, p.theirs])) };
-        await atomicWriteJson(path.join(dir, returnsFile(copyId)), { packageId: pkg.manifest.packageId, createdAt: pkg.manifest.createdAt, documents } satisfies Returns);
+      const prev = await store.getRecord<Returns>(RETURNS, copyId);
+      if (!prev || prev.value.createdAt <= pkg.manifest.createdAt) {
+        const documents = { ...(prev?.value.documents ?? {}), ...Object.fromEntries(planned.map((p) => [p.itemId, p.theirs])) };
+        await store.putRecord<Returns>(RETURNS, copyId, { packageId: pkg.manifest.packageId, createdAt: pkg.manifest.createdAt, documents }, prev?.revision ?? 0, opts.actor);
       }
     }
     return { ...summary, written: writes.length, unchanged: planned.length - writes.length };
