@@ -10,6 +10,7 @@
  * This module is pure (zod only) so the preload bundle, the renderer and Node can all import it.
  */
 import { z } from 'zod';
+import { packageContract } from './packageContract';
 import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../core/document/schema';
 import { Profile } from '../core/review/schema';
 import { parseBinLayoutSpec } from '../core/formats/pointcloud/binLayout';
@@ -731,6 +732,8 @@ export const contract = {
     }),
   },
   ...teamMethods,
+
+  ...packageContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -38,6 +38,10 @@ const commands: Record<string, Entry> = {
     load: async () => (await import('./commands/train')).train,
   },
   team: { summary: 'accounts of a team server: add, list, set roles, disable (datum serve --accounts)', load: async () => (await import('./commands/team')).team },
+  package: {
+    summary: 'task packages for machines that are never connected: export a batch (a job, items or a filter), import it as a project, merge the work back (verified by sha256)',
+    load: async () => (await import('./commands/package')).packageCommand,
+  },
   qa: { summary: "check a project's annotations (sizes, duplicates, tracks, attributes, points, predictions)", load: async () => (await import('./commands/qa')).qa },
   project: {
     summary: 'project-wide operations: migrate <folder> --to postgres://... moves documents, ontology, settings and records to a team database (and back with --to <folder>), losslessly',

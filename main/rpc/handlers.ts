@@ -23,6 +23,8 @@ import { recordProjectExport } from '../services/exchange/run';
 import { TrainingService } from '../services/training/runner';
 import { createTeamHandlers, createTeamServices } from './teamHandlers';
 
+import { packageHandlers } from './packageHandlers';
+
 export interface HostCapabilities {
   host: 'electron' | 'headless';
   version: string;
@@ -217,5 +219,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     // Handled inside the router (it owns the job table); present to satisfy the type.
     'jobs.cancel': async () => ({ cancelled: false }),
     ...createTeamHandlers(team, teamStore),
+
+    ...packageHandlers(projects, review, changed),
   };
 }

@@ -22,6 +22,7 @@ import { dicomTagsEn, dicomTagsZh } from './dicomTags';
 import { geoExchangeEn, geoExchangeZh } from './geoExchange';
 import { teamEn, teamZh } from './team';
 import { teamAccountEn, teamAccountZh } from './teamAccount';
+import { packagesEn, packagesZh } from './packages';
 
 const coreEn = {
   app: { name: 'Datum', tagline: 'Offline-first annotation for images, video, LiDAR and medical volumes' },
@@ -357,5 +358,5 @@ const coreZh: Shape<typeof coreEn> = {
 };
 
 // Feature string modules are spread here (one line each in en and zh).
-export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn, ...dicomTagsEn, ...geoExchangeEn, ...teamEn, ...teamAccountEn };
-export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh, ...dicomTagsZh, ...geoExchangeZh, ...teamZh, ...teamAccountZh };
+export const en = { ...coreEn, ...modelsEn, ...modelImportEn, ...medicalEn, ...lidarEn, ...lidarReviewEn, ...lidarSequenceEn, ...imageEn, ...reviewEn, ...projectEn, ...shellEn, ...subviewEn, ...dicomBrowserEn, ...medicalOpsEn, ...geoEn, ...dicomTagsEn, ...geoExchangeEn, ...teamEn, ...teamAccountEn, ...packagesEn };
+export const zh: Shape<typeof en> = { ...coreZh, ...modelsZh, ...modelImportZh, ...medicalZh, ...lidarZh, ...lidarReviewZh, ...lidarSequenceZh, ...imageZh, ...reviewZh, ...projectZh, ...shellZh, ...subviewZh, ...dicomBrowserZh, ...medicalOpsZh, ...geoZh, ...dicomTagsZh, ...geoExchangeZh, ...teamZh, ...teamAccountZh, ...packagesZh };

@@ -7,6 +7,8 @@ import { Logo } from './Logo';
 import { ProfileChooser } from './review/ProfileChooser';
 import { TeamAccountChip } from './TeamAccount';
 
+import { MergePackageButton } from './packages/MergePackageDialog';
+
 export function TopBar() {
   const { t, i18n } = useTranslation();
   const project = useApp((s) => s.project);
@@ -78,6 +80,7 @@ export function TopBar() {
         <button className="icon-button" title={t('nav.shortcuts')} aria-label={t('nav.shortcuts')} onClick={() => set({ shortcutsOpen: true })}>
           ?
         </button>
+        {project ? <MergePackageButton /> : null}
         {project ? (
           <button className="ghost" onClick={() => void closeProject()}>
             {t('nav.close')}

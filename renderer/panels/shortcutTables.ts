@@ -15,6 +15,7 @@ import '../editors/medical/keys';
 import './keys';
 import './review/keys';
 import './dialogKeys';
+import './packages/keys';
 
 import { declaredKeymaps, type KeymapTable } from '../keymap/keymap';
 
@@ -25,7 +26,7 @@ export { declaredKeymaps };
  * app imports first, so the order is fixed here by id; a table not named here comes after these,
  * in declaration order.
  */
-const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'image-review', 'lidar', 'lidar-camera', 'lidar-review', 'lidar-subview', 'lidar-sequence', 'medical', 'medical-polygon', 'medical-segment', 'review-bar', 'review-queue', 'ontology', 'predictions', 'conflict-dialog', 'source-consent', 'profile-dialog'];
+const DIALOG_ORDER = ['app', 'shortcuts-dialog', 'item', 'viewer', 'playback', 'dataset', 'image', 'image-tool', 'image-review', 'lidar', 'lidar-camera', 'lidar-review', 'lidar-subview', 'lidar-sequence', 'medical', 'medical-polygon', 'medical-segment', 'review-bar', 'review-queue', 'ontology', 'predictions', 'conflict-dialog', 'source-consent', 'profile-dialog', 'package-dialog'];
 
 /** Every declared table in the dialog's order. */
 export function dialogTables(): KeymapTable[] {

@@ -42,6 +42,10 @@ const serverProject: Rule = { min: 'manager', never: 'a team server serves the p
 export const PERMISSIONS: { readonly [M in MethodName]: Rule } = {
   // Jobs, leases and presence (workPermissions.ts); the services check the finer rules (own job, own review).
   ...WORK_PERMISSIONS,
+  // Task packages: reading one is harmless; exporting a batch and merging work back are a reviewer's.
+  'package.inspect': { min: 'annotator' },
+  'package.export': { min: 'reviewer' },
+  'package.merge': { min: 'reviewer' },
   'app.info': read,
   // Desktop host only (UNSUPPORTED on a server): opens a window on the user's own machine.
   'app.connectTeamServer': read,
