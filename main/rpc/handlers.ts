@@ -16,7 +16,7 @@ import { inspectOnnx } from '../services/inference/library';
 import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
-import { exportGeoJson } from '../services/geotiff';
+import { compareCandidates, legendRanges, sceneGeoJson, splitScene } from '../services/geoItems';
 import { EXPORT_DIR } from '../services/medical';
 import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
@@ -181,17 +181,20 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'image.info': async ({ itemId }) => {
       const item = projects.getItem(itemId);
       if (item.modality !== 'image') throw new DatumError('BAD_REQUEST', `${item.name} is not an image`);
-      return imageInfo(projects.itemPath(item.id));
+      return imageInfo(projects.itemPath(item.id), item.region);
     },
     'geo.exportGeoJson': async ({ itemId }) => {
       const item = projects.getItem(itemId);
-      const doc = await projects.loadAnnotations(item.id);
-      const out = await exportGeoJson(projects.itemPath(item.id), doc.objects);
+      // a scene brings its regions' labels, a region its own, each placed by its own offset
+      const out = await sceneGeoJson(projects, item.id);
       const abs = projects.guard.check(path.join(projects.requireProject().dir, EXPORT_DIR, `${item.id}.geojson`));
       await atomicWrite(abs, Buffer.from(out.text));
       await recordProjectExport(projects, path.dirname(abs)); // exports/ is never indexed as items
       return { path: abs, features: out.features, skipped: out.skipped };
     },
+    'geo.displayRanges': async ({ itemId }) => legendRanges(projects, itemId),
+    'geo.split': async ({ itemId, spec, assignees }) => ({ regions: await splitScene(projects, itemId, spec, assignees) }),
+    'geo.compareCandidates': async ({ itemId }) => compareCandidates(projects, itemId),
     'medical.open': async ({ itemId }) => medical.open(itemId),
     'medical.loadLabelmap': async ({ itemId }) => medical.loadLabelmap(itemId),
     'medical.saveLabelmap': async ({ itemId, segments, runs }) => ({ savedAt: await medical.saveLabelmap(itemId, segments, runs) }),

@@ -37,7 +37,7 @@ export function GeoReadout({ itemId, geo, cursor }: { itemId: string; geo: Geo; 
       </span>
       <span data-testid="geo-resolution">{t('geo.resolution', { res: res < 0.01 ? res.toExponential(3) : +res.toPrecision(4), unit })}</span>
       <span className="muted">{t('geo.bands', { n: geo.bands, bits: geo.bitsPerSample, type: SAMPLE_TYPE[geo.sampleFormat] ?? '?' })}</span>
-      {geo.bands > 1 ? <RasterDisplayControls bandCount={geo.bands} /> : null}
+      <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
       <span data-testid="geo-cursor" className="mono">
         {map ? `${fmt(map[0])}, ${fmt(map[1])}` : '—'}
         {ll && !geographic ? ` · ${ll[1].toFixed(6)}° ${ll[1] >= 0 ? 'N' : 'S'} ${Math.abs(ll[0]).toFixed(6)}° ${ll[0] >= 0 ? 'E' : 'W'}` : ''}
