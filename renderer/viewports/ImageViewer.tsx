@@ -13,6 +13,8 @@ import { parseChord } from '../keymap/keymap';
 import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
 import { GeoReadout } from './GeoReadout';
+import { ScaleBar } from './ScaleBar';
+import type { Affine } from '../../core/geo/compare';
 import { useApp } from '../state/appStore';
 import { displayKey, effectiveDisplay } from '../../core/geo/display';
 import type { MethodOutput } from '../../preload/contract';
@@ -28,6 +30,16 @@ export interface TiledImage {
   tileSize: number;
   /** A GeoTIFF's georeferencing and bands (image.info): shows the map readout. */
   geo?: ImageInfoGeo;
+  /** A region item's window in its parent (image.info). */
+  region?: MethodOutput<'image.info'>['region'];
+}
+
+/** The compared image: its tiles, its pixels -> this image's pixels, and how it is shown. */
+export interface Compare {
+  tiles: TiledImage;
+  toPrimary: Affine;
+  coregistered: boolean;
+  mode: 'swipe' | 'side';
 }
 
 /** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
@@ -70,6 +82,13 @@ export function ImageViewer({
   // GeoTIFF tiles are drawn with the project's band / stretch choice: its key in the URL refetches them on a change
   const rasterDisplay = useApp((s) => s.project?.settings.rasterDisplay);
   const geoQuery = tiles?.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, tiles.geo.bands))}` : '';
+  /** A before / after image drawn over this one (swipe) or beside it (side by side), linked to this view. */
+  const [compare, setCompare] = useState<Compare | null>(null);
+  const [swipe, setSwipe] = useState(0.5);
+  useEffect(() => setCompare(null), [tiles?.itemId]);
+  const compareQuery = compare?.tiles.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, compare.tiles.geo.bands))}` : '';
+  const vw = box.current?.clientWidth ?? 1600;
+  const vh = box.current?.clientHeight ?? 1000;
   /** The cursor in image pixels, tracked only for georeferenced images (the map readout). */
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
 
@@ -140,7 +159,16 @@ export function ImageViewer({
       data-testid="image-viewer"
     >
       {tiles ? (
-        size ? <TileLayer tiles={tiles} query={geoQuery} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
+        size ? (
+          compare?.mode === 'side' ? (
+            // side by side: this image in the left half, the compared one in the right half, linked
+            <div className="compare-clip" style={{ position: 'absolute', inset: 0, clipPath: 'inset(0 50% 0 0)' }}>
+              <TileLayer tiles={tiles} query={geoQuery} t={viewAffine(view)} vw={vw / 2} vh={vh} />
+            </div>
+          ) : (
+            <TileLayer tiles={tiles} query={geoQuery} t={viewAffine(view)} vw={vw} vh={vh} />
+          )
+        ) : null
       ) : bitmap !== undefined ? (
         <BitmapCanvas
           bitmap={bitmap}
@@ -173,8 +201,21 @@ export function ImageViewer({
         }}
       />
       )}
-      {overlay && size ? overlay(view, size) : null}
-      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} cursor={cursor} /> : null}
+      {compare && size ? (
+        <CompareView compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} />
+      ) : null}
+      {overlay && size ? (
+        compare?.mode === 'side' ? (
+          // labels are drawn and edited on the primary image only (left half)
+          <div className="compare-clip" style={{ position: 'absolute', inset: 0, clipPath: 'inset(0 50% 0 0)' }}>
+            {overlay(view, size)}
+          </div>
+        ) : (
+          overlay(view, size)
+        )
+      ) : null}
+      {tiles?.geo && size ? <ScaleBar gt={tiles.geo.geotransform} epsg={tiles.geo.epsg} view={view} vw={compare?.mode === 'side' ? vw / 2 : vw} vh={vh} /> : null}
+      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} region={tiles.region} cursor={cursor} compare={compare} onCompare={setCompare} /> : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
         <button className="ghost small" onClick={fit}>
           {t('viewer.fit')}
@@ -194,14 +235,23 @@ export function ImageViewer({
  * The visible tiles of the level whose pixels are closest to (not smaller than half) a screen
  * pixel, over the next coarser level's tiles (shown while the finer ones load) and the one-tile
  * coarsest level. Tiles sit in image pixels inside one transformed box, like the <img>.
+ * `t` maps image pixels to screen pixels (an affine: the view, or for a compared image the view
+ * after its grid's mapping onto the primary image), so only tiles inside the viewer are asked.
  */
-function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: string; view: ViewTransform; vw: number; vh: number }) {
+function TileLayer({ tiles, query, t, vw, vh, testId = 'tile-layer', tileTestId = 'tile' }: { tiles: TiledImage; query: string; t: Affine; vw: number; vh: number; testId?: string; tileTestId?: string }) {
   const { width, height, levels, tileSize: T, itemId } = tiles;
-  const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / view.scale))));
-  const x0 = -view.x / view.scale;
-  const y0 = -view.y / view.scale;
-  const x1 = (vw - view.x) / view.scale;
-  const y1 = (vh - view.y) / view.scale;
+  const det = t[1] * t[5] - t[2] * t[4];
+  const scale = Math.sqrt(Math.abs(det)) || 1e-9;
+  const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / scale))));
+  // the viewer's corners in image pixels (inverse affine)
+  const inv = (sx: number, sy: number) => {
+    const x = sx - t[0];
+    const y = sy - t[3];
+    return [(x * t[5] - y * t[2]) / det, (y * t[1] - x * t[4]) / det];
+  };
+  const cs = [inv(0, 0), inv(vw, 0), inv(0, vh), inv(vw, vh)];
+  const x0 = Math.min(...cs.map((c) => c[0])), x1 = Math.max(...cs.map((c) => c[0]));
+  const y0 = Math.min(...cs.map((c) => c[1])), y1 = Math.max(...cs.map((c) => c[1]));
   const out: ReactNode[] = [];
   const shown = new Set([levels - 1, Math.min(levels - 1, level + 1), level]);
   for (const l of [...shown].sort((a, b) => b - a)) {
@@ -214,7 +264,7 @@ function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: s
       for (let tx = cx0; tx <= cx1; tx++) {
         const left = tx * span, top = ty * span;
         // a hair of overlap hides seams between neighbouring tiles at fractional zoom
-        const pad = 0.5 / view.scale;
+        const pad = 0.5 / scale;
         out.push(
           <img
             key={`${l}/${tx}/${ty}${query}`}
@@ -223,7 +273,7 @@ function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: s
             draggable={false}
             decoding="async"
             data-level={l}
-            data-testid={l === level ? 'tile' : undefined}
+            data-testid={l === level ? tileTestId : undefined}
             onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
             style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
           />,
@@ -233,7 +283,7 @@ function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: s
   return (
     <div
       className="tile-layer"
-      data-testid="tile-layer"
+      data-testid={testId}
       data-level={level}
       style={{
         position: 'absolute',
@@ -242,13 +292,19 @@ function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: s
         width,
         height,
         transformOrigin: '0 0',
-        transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
-        imageRendering: view.scale > 2 ? 'pixelated' : 'auto',
+        transform: `matrix(${t[1]}, ${t[4]}, ${t[2]}, ${t[5]}, ${t[0]}, ${t[3]})`,
+        imageRendering: scale > 2 ? 'pixelated' : 'auto',
       }}
     >
       {out}
     </div>
   );
+}
+
+/** view ∘ m: image pixels of a compared image -> primary pixels (m) -> screen (view). */
+function viewAffine(view: ViewTransform, m: Affine = [0, 1, 0, 0, 0, 1]): Affine {
+  const s = view.scale;
+  return [view.x + s * m[0], s * m[1], s * m[2], view.y + s * m[3], s * m[4], s * m[5]];
 }
 
 function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; onSize(w: number, h: number): void; style: React.CSSProperties }) {
@@ -265,4 +321,46 @@ function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; o
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [bitmap]);
   return <canvas ref={canvas} className="frame-canvas" style={style} data-testid="frame-canvas" />;
+}
+
+/**
+ * The compared image. Swipe: drawn over the primary one right of a draggable handle (labels stay
+ * on top, on the primary image). Side by side: in the right half, the same ground under the same
+ * place of each half (linked pan and zoom).
+ */
+function CompareView({ compare, query, view, vw, vh, swipe, onSwipe }: { compare: Compare; query: string; view: ViewTransform; vw: number; vh: number; swipe: number; onSwipe(f: number): void }) {
+  const side = compare.mode === 'side';
+  const t = viewAffine(view, compare.toPrimary);
+  const cut = Math.round(swipe * vw);
+  return (
+    <>
+      <div
+        className="compare-layer"
+        data-testid="compare-layer"
+        data-mode={compare.mode}
+        style={side ? { position: 'absolute', top: 0, bottom: 0, left: vw / 2, width: vw / 2, overflow: 'hidden' } : { position: 'absolute', inset: 0, clipPath: `inset(0 0 0 ${cut}px)` }}
+      >
+        <TileLayer tiles={compare.tiles} query={query} t={t} vw={side ? vw / 2 : vw} vh={vh} testId="compare-tile-layer" tileTestId="compare-tile" />
+      </div>
+      {side ? (
+        <div className="compare-divider" style={{ left: vw / 2 }} />
+      ) : (
+        <div
+          className="swipe-handle"
+          data-testid="swipe-handle"
+          style={{ left: cut }}
+          onPointerDown={(e) => {
+            e.stopPropagation();
+            (e.target as HTMLElement).setPointerCapture(e.pointerId);
+          }}
+          onPointerMove={(e) => {
+            if (!(e.buttons & 1)) return;
+            e.stopPropagation();
+            const r = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
+            onSwipe(Math.max(0, Math.min(1, (e.clientX - r.left) / r.width)));
+          }}
+        />
+      )}
+    </>
+  );
 }
