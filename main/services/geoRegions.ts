@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ItemSummary } from '../../preload/contract';
 import { atomicWriteJson } from './atomicWrite';
+import { itemId } from './indexer';
 
 export const REGIONS_FILE = 'regions.json';
 
@@ -28,9 +29,12 @@ export async function writeRegions(projectDir: string, regions: RegionRecord[]):
   await atomicWriteJson(path.join(projectDir, REGIONS_FILE), { version: 1, regions });
 }
 
-/** A region's id: the parent's id and its grid cell (stable, so re-opening finds its document). */
+/**
+ * A region's id: 16 hex digits like every item id (annotation files are named by it), hashed from
+ * the parent's id and the grid cell, so it is stable and re-opening finds its document.
+ */
 export function regionId(parentId: string, row: number, col: number): string {
-  return `${parentId}-r${row}c${col}`;
+  return itemId(`region:${parentId}`, `${row},${col}`);
 }
 
 /** Display name of a region: the parent's name and its cell. */

@@ -25,7 +25,8 @@ export function surfaceAt(x: number, y: number): keyof typeof SURFACE | 'nodata'
   return (Math.floor(x / 200) + Math.floor(y / 200)) % 2 === 0 ? 'vegetation' : 'soil';
 }
 
-export function writeGeoScene(file: string): void {
+/** `at` moves the scene's top-left corner (another grid over the same or other ground, for before / after tests). */
+export function writeGeoScene(file: string, at: { x0?: number; y0?: number } = {}): void {
   const { width: W, height: H } = SCENE;
   const v = new Uint16Array(W * H * 4);
   for (let y = 0; y < H; y++)
@@ -42,7 +43,7 @@ export function writeGeoScene(file: string): void {
     SampleFormat: [1, 1, 1, 1],
     PhotometricInterpretation: 1,
     ModelPixelScale: [SCENE.pixel, SCENE.pixel, 0],
-    ModelTiepoint: [0, 0, 0, SCENE.x0, SCENE.y0, 0],
+    ModelTiepoint: [0, 0, 0, at.x0 ?? SCENE.x0, at.y0 ?? SCENE.y0, 0],
     ProjectedCSTypeGeoKey: SCENE.epsg,
     GTModelTypeGeoKey: 1,
     GTRasterTypeGeoKey: 1,
