@@ -81,32 +81,33 @@ export const SourceSpec = z.object({
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 
+/** GeoTIFF display (core/geo/display): bands to R, G, B (0-based), percentile stretch, palette mode, per-channel stretches. */
+export const RasterDisplaySettings = z.object({
+  bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
+  low: z.number().min(0).max(49),
+  high: z.number().min(51).max(100),
+  /** 'palette': one band (paletteBand) through a colour map, with a legend; default 'rgb'. */
+  mode: z.enum(['rgb', 'palette']).optional(),
+  palette: z.enum(PALETTES).optional(),
+  paletteBand: z.number().int().min(0).max(999).optional(),
+  /** Per channel R, G, B (palette: the first): percentile / band min-max / values typed in, and a gamma. */
+  stretch: z
+    .array(
+      z.object({
+        kind: z.enum(['percentile', 'minmax', 'manual']),
+        low: z.number().finite(),
+        high: z.number().finite(),
+        gamma: z.number().min(0.05).max(20),
+      }),
+    )
+    .max(3)
+    .optional(),
+});
+
 export const ProjectSettings = z.object({
   language: z.enum(['en', 'zh']).optional(),
   /** GeoTIFF display for the project (core/geo/display): bands to R, G, B (0-based) and the percentile stretch. */
-  rasterDisplay: z
-    .object({
-      bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
-      low: z.number().min(0).max(49),
-      high: z.number().min(51).max(100),
-      /** 'palette': one band (paletteBand) through a colour map, with a legend; default 'rgb'. */
-      mode: z.enum(['rgb', 'palette']).optional(),
-      palette: z.enum(PALETTES).optional(),
-      paletteBand: z.number().int().min(0).max(999).optional(),
-      /** Per channel R, G, B (palette: the first): percentile / band min-max / values typed in, and a gamma. */
-      stretch: z
-        .array(
-          z.object({
-            kind: z.enum(['percentile', 'minmax', 'manual']),
-            low: z.number().finite(),
-            high: z.number().finite(),
-            gamma: z.number().min(0.05).max(20),
-          }),
-        )
-        .max(3)
-        .optional(),
-    })
-    .optional(),
+  rasterDisplay: RasterDisplaySettings.optional(),
   pointSize: z.number().positive().optional(),
   /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
    * go to the label with the same name, created when missing. */
@@ -411,7 +412,8 @@ export const contract = {
   },
   /** The data range [drawn 0, drawn full] of each displayed channel (palette: one) under the project's display: the legend. */
   'geo.displayRanges': {
-    input: z.object({ itemId: ItemIdInput }),
+    /** `display`: the one being drawn (the renderer's latest pick); absent = the project's saved one. */
+    input: z.object({ itemId: ItemIdInput, display: RasterDisplaySettings.optional() }),
     output: z.object({ key: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) }),
   },
   /**

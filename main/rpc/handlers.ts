@@ -192,7 +192,7 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
       await recordProjectExport(projects, path.dirname(abs)); // exports/ is never indexed as items
       return { path: abs, features: out.features, skipped: out.skipped };
     },
-    'geo.displayRanges': async ({ itemId }) => legendRanges(projects, itemId),
+    'geo.displayRanges': async ({ itemId, display }) => legendRanges(projects, itemId, display),
     'geo.split': async ({ itemId, spec, assignees }) => ({ regions: await splitScene(projects, itemId, spec, assignees) }),
     'geo.compareCandidates': async ({ itemId }) => compareCandidates(projects, itemId),
     'medical.open': async ({ itemId }) => medical.open(itemId),

@@ -30,10 +30,10 @@ export function gridOf(o: Opened, item: ItemSummary): Grid {
     : { width: o.info.width, height: o.info.height, geotransform: o.info.geotransform, epsg: o.info.epsg };
 }
 
-export async function legendRanges(projects: ProjectService, itemId: string) {
+export async function legendRanges(projects: ProjectService, itemId: string, display?: RasterDisplay) {
   const item = projects.getItem(itemId);
   const o = await opened(projects, item);
-  const e = effectiveDisplay(projects.current()?.settings?.rasterDisplay as RasterDisplay | undefined, o.info.bands);
+  const e = effectiveDisplay(display ?? (projects.current()?.settings?.rasterDisplay as RasterDisplay | undefined), o.info.bands);
   return { key: displayKey(e), ranges: await displayRanges(o, e) };
 }
 

@@ -14,6 +14,7 @@ import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
 import { GeoReadout } from './GeoReadout';
 import { ScaleBar } from './ScaleBar';
+import { visibleTiles } from './visibleTiles';
 import type { Affine } from '../../core/geo/compare';
 import { useApp } from '../state/appStore';
 import { displayKey, effectiveDisplay } from '../../core/geo/display';
@@ -239,47 +240,29 @@ export function ImageViewer({
  * after its grid's mapping onto the primary image), so only tiles inside the viewer are asked.
  */
 function TileLayer({ tiles, query, t, vw, vh, testId = 'tile-layer', tileTestId = 'tile' }: { tiles: TiledImage; query: string; t: Affine; vw: number; vh: number; testId?: string; tileTestId?: string }) {
-  const { width, height, levels, tileSize: T, itemId } = tiles;
-  const det = t[1] * t[5] - t[2] * t[4];
-  const scale = Math.sqrt(Math.abs(det)) || 1e-9;
-  const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / scale))));
-  // the viewer's corners in image pixels (inverse affine)
-  const inv = (sx: number, sy: number) => {
-    const x = sx - t[0];
-    const y = sy - t[3];
-    return [(x * t[5] - y * t[2]) / det, (y * t[1] - x * t[4]) / det];
-  };
-  const cs = [inv(0, 0), inv(vw, 0), inv(0, vh), inv(vw, vh)];
-  const x0 = Math.min(...cs.map((c) => c[0])), x1 = Math.max(...cs.map((c) => c[0]));
-  const y0 = Math.min(...cs.map((c) => c[1])), y1 = Math.max(...cs.map((c) => c[1]));
-  const out: ReactNode[] = [];
-  const shown = new Set([levels - 1, Math.min(levels - 1, level + 1), level]);
-  for (const l of [...shown].sort((a, b) => b - a)) {
+  const { width, height, tileSize: T, itemId } = tiles;
+  const { level, scale, tiles: refs } = visibleTiles(tiles, t, vw, vh);
+  const out: ReactNode[] = refs.map(({ level: l, x: tx, y: ty }) => {
     const span = T * 2 ** l;
     const cols = Math.ceil(width / span);
     const rows = Math.ceil(height / span);
-    const cx0 = Math.max(0, Math.floor(x0 / span)), cx1 = Math.min(cols - 1, Math.floor(x1 / span));
-    const cy0 = Math.max(0, Math.floor(y0 / span)), cy1 = Math.min(rows - 1, Math.floor(y1 / span));
-    for (let ty = cy0; ty <= cy1; ty++)
-      for (let tx = cx0; tx <= cx1; tx++) {
-        const left = tx * span, top = ty * span;
-        // a hair of overlap hides seams between neighbouring tiles at fractional zoom
-        const pad = 0.5 / scale;
-        out.push(
-          <img
-            key={`${l}/${tx}/${ty}${query}`}
-            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
-            alt=""
-            draggable={false}
-            decoding="async"
-            data-level={l}
-            data-testid={l === level ? tileTestId : undefined}
-            onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
-            style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
-          />,
-        );
-      }
-  }
+    const left = tx * span, top = ty * span;
+    // a hair of overlap hides seams between neighbouring tiles at fractional zoom
+    const pad = 0.5 / scale;
+    return (
+      <img
+        key={`${l}/${tx}/${ty}${query}`}
+        src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
+        alt=""
+        draggable={false}
+        decoding="async"
+        data-level={l}
+        data-testid={l === level ? tileTestId : undefined}
+        onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
+        style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
+      />
+    );
+  });
   return (
     <div
       className="tile-layer"

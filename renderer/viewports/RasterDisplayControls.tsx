@@ -33,9 +33,11 @@ export function RasterDisplayControls({ itemId, bandCount }: { itemId: string; b
   // Saves go one after another: the host's settings update is read-modify-write, so two in flight
   // could land out of order and the older pick win.
   const queue = useRef<Promise<void>>(Promise.resolve());
+  const [, rerender] = useState(0);
   const save = (next: RasterDisplay) => {
     latest.current = effectiveDisplay(next, bandCount);
     latestRaw.current = next;
+    rerender((n) => n + 1); // the controls show the pick at once, before the host answers
     pendingSave.current++;
     queue.current = queue.current.then(async () => {
       try {
@@ -150,7 +152,7 @@ export function RasterDisplayControls({ itemId, bandCount }: { itemId: string; b
           </span>
         );
       })}
-      {d.mode === 'palette' ? <Legend itemId={itemId} display={d} /> : null}
+      {d.mode === 'palette' ? <Legend itemId={itemId} display={d} saved={latestRaw.current} /> : null}
     </span>
   );
 }
@@ -170,17 +172,17 @@ function NumberBox({ value, onChange, ok, width, step = 0.5, testId }: { value: 
 }
 
 /** The palette's colour ramp with the band values at its ends (asked from the host: they depend on the data). */
-function Legend({ itemId, display }: { itemId: string; display: EffectiveDisplay }) {
+function Legend({ itemId, display, saved }: { itemId: string; display: EffectiveDisplay; saved: RasterDisplay | undefined }) {
   const { t } = useTranslation();
   const key = displayKey(display);
   const [range, setRange] = useState<[number, number] | null>(null);
   useEffect(() => {
     let live = true;
     setRange(null);
-    // the saved setting reaches the host before the ranges are asked (the save queue runs first)
+    // the display being drawn goes with the request: no race with the settings save
     const timer = setTimeout(() => {
       rpc
-        .call('geo.displayRanges', { itemId })
+        .call('geo.displayRanges', { itemId, display: saved })
         .then((r) => live && r.key === key && setRange(r.ranges[0] ?? null))
         .catch(() => {});
     }, 150);
@@ -191,7 +193,7 @@ function Legend({ itemId, display }: { itemId: string; display: EffectiveDisplay
   }, [itemId, key]);
   const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(3));
   return (
-    <span className="raster-legend small" data-testid="raster-legend" title={t('geo.legend')}>
+    <span className="raster-legend small" data-testid="raster-legend" data-key={range ? key : undefined} title={t('geo.legend')}>
       <span data-testid="raster-legend-low">{range ? fmt(range[0]) : '…'}</span>
       <span className="raster-legend-ramp" data-testid="raster-legend-ramp" style={{ background: paletteGradient(display.palette) }} />
       <span data-testid="raster-legend-high">{range ? fmt(range[1]) : '…'}</span>
