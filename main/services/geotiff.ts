@@ -20,6 +20,9 @@ import { labelsToGeoJson } from '../../core/geo/geojson';
 import { paletteLut } from '../../core/geo/palette';
 import { displayKey, effectiveDisplay, paletteRange, stretchValue, type BandStretch, type EffectiveDisplay, type RasterDisplay } from '../../core/geo/display';
 import { DatumError } from '../rpc/errors';
+import { useNativeDecoders } from './geotiffDecoders';
+
+useNativeDecoders();
 
 export const GEO_TILE = 512;
 

@@ -8,12 +8,23 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { GeoTIFFImage } from 'geotiff';
+import { addDecoder, BaseDecoder, GeoTIFFImage } from 'geotiff';
 import { geoTileFile, openGeoTiff } from '../../../main/services/geotiff';
 import { levelCount, TILE_SIZE } from '../../../main/services/tiles';
 import { visibleTiles, type Affine6 } from '../../../renderer/viewports/visibleTiles';
 
-const [file, cacheDir, mode] = process.argv.slice(2);
+const [file, cacheDir, mode, decoder] = process.argv.slice(2);
+
+if (decoder === 'pako') {
+  // the baseline of the native-zlib decoder (main/services/geotiffDecoders.ts): geotiff's own pako inflate
+  const { inflate } = (await import('pako' as string)) as { inflate(b: Uint8Array): Uint8Array };
+  class PakoDecoder extends BaseDecoder {
+    override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+      return inflate(new Uint8Array(buffer as ArrayBuffer)).buffer;
+    }
+  }
+  addDecoder([8, 32946], () => Promise.resolve(PakoDecoder as unknown as typeof BaseDecoder));
+}
 const VW = 1400;
 const VH = 860;
 
