@@ -203,7 +203,7 @@ export function ImageViewer({
       />
       )}
       {compare && size ? (
-        <CompareView compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} />
+        <CompareView part="layer" compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} />
       ) : null}
       {overlay && size ? (
         compare?.mode === 'side' ? (
@@ -215,6 +215,7 @@ export function ImageViewer({
           overlay(view, size)
         )
       ) : null}
+      {compare && size ? <CompareView part="handle" compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} /> : null}
       {tiles?.geo && size ? <ScaleBar gt={tiles.geo.geotransform} epsg={tiles.geo.epsg} view={view} vw={compare?.mode === 'side' ? vw / 2 : vw} vh={vh} /> : null}
       {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} region={tiles.region} cursor={cursor} compare={compare} onCompare={setCompare} /> : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
@@ -311,12 +312,13 @@ function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; o
  * on top, on the primary image). Side by side: in the right half, the same ground under the same
  * place of each half (linked pan and zoom).
  */
-function CompareView({ compare, query, view, vw, vh, swipe, onSwipe }: { compare: Compare; query: string; view: ViewTransform; vw: number; vh: number; swipe: number; onSwipe(f: number): void }) {
+function CompareView({ part, compare, query, view, vw, vh, swipe, onSwipe }: { part: 'layer' | 'handle'; compare: Compare; query: string; view: ViewTransform; vw: number; vh: number; swipe: number; onSwipe(f: number): void }) {
   const side = compare.mode === 'side';
   const t = viewAffine(view, compare.toPrimary);
   const cut = Math.round(swipe * vw);
-  return (
-    <>
+  // the layer goes under the editor's labels, the handle / divider over them (it must take the drag)
+  if (part === 'layer')
+    return (
       <div
         className="compare-layer"
         data-testid="compare-layer"
@@ -325,6 +327,9 @@ function CompareView({ compare, query, view, vw, vh, swipe, onSwipe }: { compare
       >
         <TileLayer tiles={compare.tiles} query={query} t={t} vw={side ? vw / 2 : vw} vh={vh} testId="compare-tile-layer" tileTestId="compare-tile" />
       </div>
+    );
+  return (
+    <>
       {side ? (
         <div className="compare-divider" style={{ left: vw / 2 }} />
       ) : (

@@ -140,14 +140,14 @@ export function RasterDisplayControls({ itemId, bandCount }: { itemId: string; b
             </select>
             {st.kind !== 'minmax' ? (
               <>
-                <NumberBox testId={`raster-low-${c}`} value={st.low} width={st.kind === 'manual' ? 64 : 44} ok={(v) => (st.kind === 'percentile' ? v >= 0 && v <= 49 : v < st.high)} onChange={(v) => setStretch(i, { low: v })} />
+                <NumberBox testId={`raster-low-${c}`} value={st.low} width={st.kind === 'manual' ? 64 : 54} ok={(v) => (st.kind === 'percentile' ? v >= 0 && v <= 49 : v < st.high)} onChange={(v) => setStretch(i, { low: v })} />
                 –
-                <NumberBox testId={`raster-high-${c}`} value={st.high} width={st.kind === 'manual' ? 64 : 44} ok={(v) => (st.kind === 'percentile' ? v >= 51 && v <= 100 : v > st.low)} onChange={(v) => setStretch(i, { high: v })} />
+                <NumberBox testId={`raster-high-${c}`} value={st.high} width={st.kind === 'manual' ? 64 : 54} ok={(v) => (st.kind === 'percentile' ? v >= 51 && v <= 100 : v > st.low)} onChange={(v) => setStretch(i, { high: v })} />
               </>
             ) : null}{' '}
             <label title={t('geo.gammaHelp')}>
               {t('geo.gamma')}
-              <NumberBox testId={`raster-gamma-${c}`} value={st.gamma} width={40} step={0.1} ok={(v) => v >= 0.05 && v <= 20} onChange={(v) => setStretch(i, { gamma: v })} />
+              <NumberBox testId={`raster-gamma-${c}`} value={st.gamma} width={50} step={0.1} ok={(v) => v >= 0.05 && v <= 20} onChange={(v) => setStretch(i, { gamma: v })} />
             </label>
           </span>
         );
