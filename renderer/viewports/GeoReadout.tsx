@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { rpc } from '../transport';
 import { RasterDisplayControls } from './RasterDisplayControls';
 import { GeoSplit } from './GeoSplit';
-import type { Compare } from './ImageViewer';
+import type { Compare } from './tiledImage';
 import { toWgs84 } from '../../core/geo/crs';
 import { pixelToMap } from '../../core/geo/geotransform';
 import type { MethodOutput } from '../../preload/contract';

@@ -13,6 +13,7 @@ import { parseChord } from '../keymap/keymap';
 import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
 import { GeoReadout } from './GeoReadout';
+import type { TiledImage, Compare } from './tiledImage';
 import { ScaleBar } from './ScaleBar';
 import { visibleTiles } from './visibleTiles';
 import type { Affine } from '../../core/geo/compare';
@@ -20,28 +21,8 @@ import { useApp } from '../state/appStore';
 import { displayKey, effectiveDisplay } from '../../core/geo/display';
 import type { MethodOutput } from '../../preload/contract';
 
-type ImageInfoGeo = NonNullable<MethodOutput<'image.info'>['geo']>;
 
-/** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
-export interface TiledImage {
-  itemId: string;
-  width: number;
-  height: number;
-  levels: number;
-  tileSize: number;
-  /** A GeoTIFF's georeferencing and bands (image.info): shows the map readout. */
-  geo?: ImageInfoGeo;
-  /** A region item's window in its parent (image.info). */
-  region?: MethodOutput<'image.info'>['region'];
-}
-
-/** The compared image: its tiles, its pixels -> this image's pixels, and how it is shown. */
-export interface Compare {
-  tiles: TiledImage;
-  toPrimary: Affine;
-  coregistered: boolean;
-  mode: 'swipe' | 'side';
-}
+export type { TiledImage, Compare } from './tiledImage';
 
 /** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
 export const TILE_THRESHOLD = 4096;
