@@ -14,6 +14,7 @@ import { packageContract } from './packageContract';
 import { AnnotationObject, ItemDocument, ItemStatus, Ontology } from '../core/document/schema';
 import { Profile } from '../core/review/schema';
 import { parseBinLayoutSpec } from '../core/formats/pointcloud/binLayout';
+import { PALETTES } from '../core/geo/display';
 import { TRAINING_BACKENDS, TRAINING_TASKS } from '../core/training/job';
 import { Job as TeamJob } from '../core/team/jobs';
 import { Lease as TeamLease } from '../core/team/leases';
@@ -30,6 +31,17 @@ export const Modality = z.enum([
 ]);
 export type Modality = z.infer<typeof Modality>;
 
+/** A region item's window in its parent image (core/geo/regions). */
+export const RegionOf = z.object({
+  parent: z.string(),
+  row: z.number().int(),
+  col: z.number().int(),
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+
 export const ItemSummary = z.object({
   id: z.string(),
   /** Path relative to its source folder, with forward slashes. */
@@ -41,6 +53,8 @@ export const ItemSummary = z.object({
   status: ItemStatus,
   /** Files that belong to the item (frames of a sequence), relative to the item path. */
   frames: z.number().int().nonnegative().optional(),
+  /** A region of a large scene (geo.split): a window of the parent item's image, labelled in its own pixels. */
+  region: RegionOf.optional(),
   /** Companion files found beside a point cloud (camera image, calibration), relative to the source. */
   companions: z.record(z.string(), z.string()).optional(),
   /** DICOM items: what the headers say (grouped by UID in the indexer, main/services/dicomIndex.ts). */
@@ -70,16 +84,33 @@ export const SourceSpec = z.object({
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 
+/** GeoTIFF display (core/geo/display): bands to R, G, B (0-based), percentile stretch, palette mode, per-channel stretches. */
+export const RasterDisplaySettings = z.object({
+  bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
+  low: z.number().min(0).max(49),
+  high: z.number().min(51).max(100),
+  /** 'palette': one band (paletteBand) through a colour map, with a legend; default 'rgb'. */
+  mode: z.enum(['rgb', 'palette']).optional(),
+  palette: z.enum(PALETTES).optional(),
+  paletteBand: z.number().int().min(0).max(999).optional(),
+  /** Per channel R, G, B (palette: the first): percentile / band min-max / values typed in, and a gamma. */
+  stretch: z
+    .array(
+      z.object({
+        kind: z.enum(['percentile', 'minmax', 'manual']),
+        low: z.number().finite(),
+        high: z.number().finite(),
+        gamma: z.number().min(0.05).max(20),
+      }),
+    )
+    .max(3)
+    .optional(),
+});
+
 export const ProjectSettings = z.object({
   language: z.enum(['en', 'zh']).optional(),
   /** GeoTIFF display for the project (core/geo/display): bands to R, G, B (0-based) and the percentile stretch. */
-  rasterDisplay: z
-    .object({
-      bands: z.tuple([z.number().int().min(0).max(999), z.number().int().min(0).max(999), z.number().int().min(0).max(999)]),
-      low: z.number().min(0).max(49),
-      high: z.number().min(51).max(100),
-    })
-    .optional(),
+  rasterDisplay: RasterDisplaySettings.optional(),
   pointSize: z.number().positive().optional(),
   /** Per model id: model class -> project label id ('' = ignore that class). Unmapped classes
    * go to the label with the same name, created when missing. */
@@ -458,6 +489,51 @@ export const contract = {
           resolution: z.tuple([z.number(), z.number()]),
         })
         .optional(),
+      /** A region item (geo.split): its window in the parent image; geo.geotransform is already the region's. */
+      region: RegionOf.optional(),
+    }),
+  },
+  /** The data range [drawn 0, drawn full] of each displayed channel (palette: one) under the project's display: the legend. */
+  'geo.displayRanges': {
+    /** `display`: the one being drawn (the renderer's latest pick); absent = the project's saved one. */
+    input: z.object({ itemId: ItemIdInput, display: RasterDisplaySettings.optional() }),
+    output: z.object({ key: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) }),
+  },
+  /**
+   * Split a GeoTIFF item into region items (windows of it, no pixel copy), each with its own
+   * annotation document, review status and assignee (round robin over `assignees`).
+   * Sizes in pixels, or metres (converted with the ground resolution).
+   */
+  'geo.split': {
+    input: z.object({
+      itemId: ItemIdInput,
+      spec: z.discriminatedUnion('mode', [
+        z.object({ mode: z.literal('grid'), cols: z.number().int().min(1).max(100), rows: z.number().int().min(1).max(100), overlap: z.number().min(0).max(1e6).default(0) }),
+        z.object({ mode: z.literal('size'), width: z.number().positive(), height: z.number().positive(), unit: z.enum(['px', 'm']).default('px'), overlap: z.number().min(0).max(1e6).default(0) }),
+      ]),
+      assignees: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    }),
+    output: z.object({ regions: z.array(ItemSummary) }),
+  },
+  /**
+   * The project's other GeoTIFFs whose footprints overlap this one, for a before / after view:
+   * co-registered = same CRS and geotransform and size (drawn pixel on pixel); otherwise resampled
+   * through map coordinates (an affine from the other grid onto this one).
+   */
+  'geo.compareCandidates': {
+    input: z.object({ itemId: ItemIdInput }),
+    output: z.object({
+      items: z.array(
+        z.object({
+          itemId: z.string(),
+          name: z.string(),
+          coregistered: z.boolean(),
+          /** The other image's pixel -> this image's pixel, [a, b, c, d, e, f]: x' = a + b·x + c·y, y' = d + e·x + f·y. */
+          toPrimary: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]),
+          /** Share of this image's footprint the other one covers (0..1). */
+          overlap: z.number(),
+        }),
+      ),
     }),
   },
   /**

@@ -17,6 +17,7 @@ import { MedicalService } from '../services/medical';
 import { ReviewService } from '../services/review';
 import { imageInfo } from '../services/tiles';
 import { exportGeo, importGeo } from '../services/geoExchange';
+import { compareCandidates, legendRanges, sceneGeoJson, splitScene } from '../services/geoItems';
 import { EXPORT_DIR } from '../services/medical';
 import { atomicWrite } from '../services/atomicWrite';
 import { recordProjectExport } from '../services/exchange/run';
@@ -198,12 +199,20 @@ export function createHandlers(projects: ProjectService, grants: GrantStore, cap
     'image.info': async ({ itemId }) => {
       const item = projects.getItem(itemId);
       if (item.modality !== 'image') throw new DatumError('BAD_REQUEST', `${item.name} is not an image`);
-      return imageInfo(projects.itemPath(item.id));
+      return imageInfo(projects.itemPath(item.id), item.region);
     },
     'geo.exportGeoJson': async ({ itemId }) => {
-      const out = await exportGeo(projects, itemId, 'geojson');
-      return { path: out.path, features: out.written, skipped: out.skipped };
+      const item = projects.getItem(itemId);
+      // a scene brings its regions' labels, a region its own, each placed by its own offset
+      const out = await sceneGeoJson(projects, item.id);
+      const abs = projects.guard.check(path.join(projects.requireProject().dir, EXPORT_DIR, `${item.id}.geojson`));
+      await atomicWrite(abs, Buffer.from(out.text));
+      await recordProjectExport(projects, path.dirname(abs)); // exports/ is never indexed as items
+      return { path: abs, features: out.features, skipped: out.skipped };
     },
+    'geo.displayRanges': async ({ itemId, display }) => legendRanges(projects, itemId, display),
+    'geo.split': async ({ itemId, spec, assignees }) => ({ regions: await splitScene(projects, itemId, spec, assignees) }),
+    'geo.compareCandidates': async ({ itemId }) => compareCandidates(projects, itemId),
     'geo.export': async ({ itemId, format, crs }) => exportGeo(projects, itemId, format, { crs }),
     'geo.import': async ({ itemId, path: p, format }) => importGeo(projects, itemId, p, format),
     'medical.open': async ({ itemId }) => medical.open(itemId),

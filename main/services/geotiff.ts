@@ -17,8 +17,12 @@ import type { GeoTransform } from '../../core/geo/geotransform';
 import { groundResolution } from '../../core/geo/geotransform';
 import { crsDefinition, UnsupportedCrsError } from '../../core/geo/crs';
 import { labelsToGeoJson } from '../../core/geo/geojson';
-import { displayKey, effectiveDisplay, type RasterDisplay } from '../../core/geo/display';
+import { paletteLut } from '../../core/geo/palette';
+import { displayKey, effectiveDisplay, paletteRange, stretchValue, type BandStretch, type EffectiveDisplay, type RasterDisplay } from '../../core/geo/display';
 import { DatumError } from '../rpc/errors';
+import { useNativeDecoders } from './geotiffDecoders';
+
+useNativeDecoders();
 
 export const GEO_TILE = 512;
 
@@ -45,8 +49,8 @@ export interface Opened {
   tiff: GeoTIFF;
   images: GeoTIFFImage[];
   info: GeoInfo;
-  /** Per display key: [low, high] of the stretch of each displayed band. */
-  stretch: Map<string, Promise<[number, number][]>>;
+  /** Per band: its valid values (nodata and NaN left out) on the coarsest overview, sorted. */
+  samples: Map<number, Promise<Float64Array>>;
 }
 
 const opened = new Map<string, Promise<Opened | null>>();
@@ -119,27 +123,52 @@ async function open(file: string): Promise<Opened | null> {
     crsSupported: epsg != null && crsDefinition(epsg) != null,
     resolution: groundResolution(gt),
   };
-  return { tiff, images, info, stretch: new Map() };
+  return { tiff, images, info, samples: new Map() };
 }
 
-/** Percentiles of the displayed bands, measured on the coarsest overview (nodata and NaN left out). */
-function stretchOf(o: Opened, d: RasterDisplay): Promise<[number, number][]> {
-  const key = displayKey(d);
-  let job = o.stretch.get(key);
+/**
+ * A band's valid values, sorted, measured once on the coarsest overview (at most ~512 px on a side:
+ * for a TIFF without overviews this is one resampled read of the image). Percentiles and min/max
+ * stretches come from it.
+ */
+function bandSample(o: Opened, band: number): Promise<Float64Array> {
+  let job = o.samples.get(band);
   if (!job) {
     job = (async () => {
       const im = o.images[o.images.length - 1];
-      // at most ~512 px on a side: for a TIFF without overviews this is one resampled read of the image
       const s = Math.max(1, Math.max(im.getWidth(), im.getHeight()) / 512);
       const w = Math.max(1, Math.round(im.getWidth() / s));
       const h = Math.max(1, Math.round(im.getHeight() / s));
-      const uniq = [...new Set(d.bands)];
-      const rasters = (await im.readRasters({ samples: uniq, width: w, height: h, interleave: false })) as unknown as ArrayLike<number>[];
-      return d.bands.map((b) => percentiles(rasters[uniq.indexOf(b)], o.info.nodata, d.low / 100, d.high / 100));
+      const [r] = (await im.readRasters({ samples: [band], width: w, height: h, interleave: false })) as unknown as ArrayLike<number>[];
+      const nodata = o.info.nodata;
+      const v = new Float64Array(r.length);
+      let n = 0;
+      for (let i = 0; i < r.length; i++) {
+        const x = r[i];
+        if (Number.isFinite(x) && x !== nodata) v[n++] = x;
+      }
+      return v.subarray(0, n).sort();
     })();
-    o.stretch.set(key, job);
+    o.samples.set(band, job);
   }
   return job;
+}
+
+function rangeOf(sorted: Float64Array, s: BandStretch): [number, number] {
+  if (s.kind === 'manual') return [s.low, s.high];
+  if (!sorted.length) return [0, 1];
+  const [a, b] = s.kind === 'minmax' ? [sorted[0], sorted[sorted.length - 1]] : [sorted[Math.floor((s.low / 100) * (sorted.length - 1))], sorted[Math.ceil((s.high / 100) * (sorted.length - 1))]];
+  return b > a ? [a, b] : [a, a + 1];
+}
+
+/** The data range [value drawn 0, value drawn full] of each displayed channel (palette: one). */
+export async function displayRanges(o: Opened, e: EffectiveDisplay): Promise<[number, number][]> {
+  return Promise.all(
+    e.stretch.map(async (s, c) => {
+      const r = rangeOf(await bandSample(o, e.bands[c]), s);
+      return e.mode === 'palette' ? paletteRange(e.palette, r[0], r[1]) : r;
+    }),
+  );
 }
 
 export function percentiles(values: ArrayLike<number>, nodata: number | null, lo = 0.02, hi = 0.98): [number, number] {
@@ -155,14 +184,27 @@ export function percentiles(values: ArrayLike<number>, nodata: number | null, lo
   return b > a ? [a, b] : [a, a + 1];
 }
 
-/** Raw RGB bytes (w × h × 3) of pyramid tile (level, x, y): one windowed read from the best image. */
-export async function renderGeoTile(o: Opened, level: number, tx: number, ty: number, display?: RasterDisplay): Promise<{ data: Buffer; width: number; height: number }> {
+export interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Raw RGB bytes (w × h × 3) of pyramid tile (level, x, y): one windowed read from the best image.
+ * `win` (a region item) makes the pyramid that of a window of the image: tile (0, 0, 0) starts at
+ * the window's top-left pixel and tiles stop at its edges.
+ */
+export async function renderGeoTile(o: Opened, level: number, tx: number, ty: number, display?: RasterDisplay, win?: Window): Promise<{ data: Buffer; width: number; height: number }> {
   const f = 2 ** level;
   const { width, height } = o.info;
-  const x0 = tx * GEO_TILE * f;
-  const y0 = ty * GEO_TILE * f;
-  const x1 = Math.min(width, x0 + GEO_TILE * f);
-  const y1 = Math.min(height, y0 + GEO_TILE * f);
+  const ox = win?.x ?? 0;
+  const oy = win?.y ?? 0;
+  const x0 = ox + tx * GEO_TILE * f;
+  const y0 = oy + ty * GEO_TILE * f;
+  const x1 = Math.min(win ? ox + win.width : width, x0 + GEO_TILE * f);
+  const y1 = Math.min(win ? oy + win.height : height, y0 + GEO_TILE * f);
   const ow = Math.ceil((x1 - x0) / f);
   const oh = Math.ceil((y1 - y0) / f);
   // the coarsest image still at least as fine as the level: fewer bytes read, no upsampling
@@ -170,28 +212,46 @@ export async function renderGeoTile(o: Opened, level: number, tx: number, ty: nu
   for (const cand of o.images) if (width / cand.getWidth() <= f * 1.001) im = cand;
   const sx = im.getWidth() / width;
   const sy = im.getHeight() / height;
-  const win = [Math.floor(x0 * sx), Math.floor(y0 * sy), Math.max(Math.floor(x0 * sx) + 1, Math.ceil(x1 * sx)), Math.max(Math.floor(y0 * sy) + 1, Math.ceil(y1 * sy))];
+  const box = [Math.floor(x0 * sx), Math.floor(y0 * sy), Math.max(Math.floor(x0 * sx) + 1, Math.ceil(x1 * sx)), Math.max(Math.floor(y0 * sy) + 1, Math.ceil(y1 * sy))];
   const d = effectiveDisplay(display, o.info.bands);
-  const bands = d.bands;
-  const uniq = [...new Set(bands)];
-  const rasters = (await im.readRasters({ window: win, samples: uniq, width: ow, height: oh, interleave: false })) as unknown as ArrayLike<number>[];
-  const stretch = await stretchOf(o, d);
+  const uniq = [...new Set(d.bands)];
+  const rasters = (await im.readRasters({ window: box, samples: uniq, width: ow, height: oh, interleave: false })) as unknown as ArrayLike<number>[];
+  const ranges = await displayRanges(o, d);
   const out = Buffer.alloc(ow * oh * 3);
   const nodata = o.info.nodata;
-  bands.forEach((b, c) => {
+  if (d.mode === 'palette') {
+    // one band through the palette's 256 entries; nodata stays black
+    const r = rasters[0];
+    const [lo, hi] = ranges[0];
+    const g = d.stretch[0].gamma;
+    const lut = paletteLut(d.palette);
+    for (let i = 0; i < ow * oh; i++) {
+      const v = r[i];
+      if (v === nodata || !Number.isFinite(v)) continue;
+      const k = Math.round(stretchValue(v, lo, hi, g) * 255) * 3;
+      out[i * 3] = lut[k];
+      out[i * 3 + 1] = lut[k + 1];
+      out[i * 3 + 2] = lut[k + 2];
+    }
+    return { data: out, width: ow, height: oh };
+  }
+  d.bands.forEach((b, c) => {
     const r = rasters[uniq.indexOf(b)];
-    const [lo, hi] = stretch[c];
+    const [lo, hi] = ranges[c];
+    const g = d.stretch[c].gamma;
     const k = 255 / (hi - lo);
     for (let i = 0; i < ow * oh; i++) {
       const v = r[i];
-      out[i * 3 + c] = v === nodata || !Number.isFinite(v) ? 0 : Math.max(0, Math.min(255, Math.round((v - lo) * k)));
+      if (v === nodata || !Number.isFinite(v)) out[i * 3 + c] = 0;
+      else if (g === 1) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round((v - lo) * k)));
+      else out[i * 3 + c] = Math.round(stretchValue(v, lo, hi, g) * 255);
     }
   });
   return { data: out, width: ow, height: oh };
 }
 
 /** The cached JPEG of a GeoTIFF tile, made on first request (temp file + rename: never half a tile). */
-export async function geoTileFile(cacheDir: string, o: Opened, level: number, x: number, y: number, display?: RasterDisplay): Promise<string> {
+export async function geoTileFile(cacheDir: string, o: Opened, level: number, x: number, y: number, display?: RasterDisplay, win?: Window): Promise<string> {
   // one cached pyramid per display (bands + stretch): switching presets back is instant
   const file = path.join(cacheDir, displayKey(effectiveDisplay(display, o.info.bands)), String(level), `${x}_${y}.jpeg`);
   try {
@@ -200,7 +260,7 @@ export async function geoTileFile(cacheDir: string, o: Opened, level: number, x:
   } catch {
     /* not made yet */
   }
-  const t = await renderGeoTile(o, level, x, y, display);
+  const t = await renderGeoTile(o, level, x, y, display, win);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await sharp(t.data, { raw: { width: t.width, height: t.height, channels: 3 } }).jpeg({ quality: 90 }).toFile(tmp);

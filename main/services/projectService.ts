@@ -15,6 +15,7 @@ import { EventHub } from '../rpc/events';
 import { atomicWriteJson, removeStaleTemps } from './atomicWrite';
 import { indexSources, type IndexResult } from './indexer';
 import { exportFolders } from './exportRecord';
+import { joinRegions, readRegions, writeRegions, type RegionRecord } from './geoRegions';
 import { PathGuard, canonical, isInside } from './pathGuard';
 import type { SourceConsent } from './grants';
 import {
@@ -117,7 +118,8 @@ export class ProjectService {
       if (settings) file.settings = settings.value;
       const external = await this.externalSources(abs, file.sources);
       const readable = (sourceId: string) => !external.some((e) => e.id === sourceId && e.status === 'pending');
-      const items = (await this.readIndexCache(abs)).filter((i) => readable(i.source));
+      const cached = (await this.readIndexCache(abs)).filter((i) => readable(i.source));
+      const items = joinRegions(cached, await readRegions(abs), new Map(cached.map((i) => [i.id, i])));
       p = {
         dir: abs,
         file,
@@ -315,8 +317,8 @@ export class ProjectService {
     const exclude = await exportFolders(p.dir);
     const result = await indexSources(sources, p.items, (scanned, found) => progress(scanned, null, `indexing: ${found} items`), signal, exclude);
     if (this.project !== p) throw new DatumError('CANCELLED', 'the project was closed during indexing');
-    p.items = result.items;
-    p.byId = new Map(result.items.map((i) => [i.id, i]));
+    p.items = joinRegions(result.items, await readRegions(p.dir), p.byId);
+    p.byId = new Map(p.items.map((i) => [i.id, i]));
     p.indexStale = false;
     await this.applyStoredStatuses(p);
     await this.persistIndex(p);
@@ -352,8 +354,26 @@ export class ProjectService {
     const item = this.getItem(id);
     const spec = p.file.sources.find((s) => s.id === item.source)!;
     const root = this.sourcePath(p.dir, spec);
-    const rel = inner ? `${item.name}/${inner}` : item.name;
+    // a region item reads its parent's file (no pixel copy)
+    const name = item.region ? this.getItem(item.region.parent).name : item.name;
+    const rel = inner ? `${name}/${inner}` : name;
     return this.guard.check(path.join(root, rel));
+  }
+
+  /** Record new region items (geo.split) in regions.json and add them to the index after their parent. */
+  async addRegions(records: RegionRecord[]): Promise<ItemSummary[]> {
+    const p = this.requireProject();
+    const all = [...(await readRegions(p.dir)), ...records];
+    await writeRegions(p.dir, all);
+    p.items = joinRegions(p.items, all, p.byId);
+    p.byId = new Map(p.items.map((i) => [i.id, i]));
+    await this.persistIndex(p);
+    return records.map((r) => p.byId.get(r.id)!);
+  }
+
+  /** The region items of a parent item, in grid order. */
+  regionsOf(parentId: string): ItemSummary[] {
+    return this.requireProject().items.filter((i) => i.region?.parent === parentId);
   }
 
   /** Absolute path of a file relative to an item's source (companions such as calibration). */

@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import type { ItemSummary } from '../../preload/contract';
 import { geoTileFile, openGeoTiff, type GeoInfo } from './geotiff';
 import type { RasterDisplay } from '../../core/geo/display';
+import { regionGeoTransform } from '../../core/geo/regions';
 
 export const TILE_SIZE = 512;
 
@@ -25,6 +26,8 @@ export interface ImageInfo {
   tileSize: number;
   /** Georeferencing and bands of a GeoTIFF item (./geotiff); absent for other images. */
   geo?: GeoInfo;
+  /** A region item's window in its parent image. */
+  region?: ItemSummary['region'];
 }
 
 /** Number of levels so that the coarsest one fits in one tile. */
@@ -33,9 +36,18 @@ export function levelCount(width: number, height: number, tile = TILE_SIZE): num
   return Math.max(1, Math.ceil(Math.log2(m / tile)) + 1);
 }
 
-export async function imageInfo(file: string): Promise<ImageInfo> {
+/**
+ * Size, pyramid levels and georeferencing of an image file, or of a window of it (a region item:
+ * its own size, and the geotransform moved to its top-left pixel).
+ */
+export async function imageInfo(file: string, region?: ItemSummary['region']): Promise<ImageInfo> {
   // A GeoTIFF is read by the geotiff library (16-bit, float and multiband included), not by sharp
   const geo = await openGeoTiff(file);
+  if (geo && region) {
+    const g = { ...geo.info, width: region.width, height: region.height, geotransform: regionGeoTransform(geo.info.geotransform, region.x, region.y) };
+    return { width: region.width, height: region.height, levels: levelCount(region.width, region.height), tileSize: TILE_SIZE, geo: g, region };
+  }
+  if (region) throw new DatumError('BAD_FILE', `${path.basename(file)}: regions are made of georeferenced TIFFs only`);
   if (geo) return { width: geo.info.width, height: geo.info.height, levels: levelCount(geo.info.width, geo.info.height), tileSize: TILE_SIZE, geo: geo.info };
   // A file sharp cannot read is the dataset's problem (BAD_FILE), not a Datum bug.
   const meta = await sharp(file, { limitInputPixels: 1e10, failOn: 'none' })
@@ -99,7 +111,7 @@ export async function tileFile(projectDir: string, item: ItemSummary, sourceFile
   const key = `${item.id}-${item.mtime}`;
   let info = infos.get(key);
   if (!info) {
-    info = await imageInfo(sourceFile);
+    info = await imageInfo(sourceFile, item.region);
     if (infos.size > 200) infos.clear();
     infos.set(key, info);
   }
@@ -110,8 +122,9 @@ export async function tileFile(projectDir: string, item: ItemSummary, sourceFile
   if (x >= cols || y >= rows) return null;
   if (info.geo) {
     const geo = await openGeoTiff(sourceFile);
-    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y, display);
+    if (geo) return geoTileFile(path.join(projectDir, '.datum', 'tiles', `${key}-geo`), geo, level, x, y, display, item.region);
   }
+  if (item.region) return null; // regions are made of GeoTIFF items only
   const dir = await pyramid(projectDir, item, sourceFile);
   // dzsave counts levels up from 1×1 px: its top level is full resolution
   const dzTop = Math.ceil(Math.log2(Math.max(info.width, info.height)));

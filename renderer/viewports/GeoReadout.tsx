@@ -2,11 +2,13 @@
  * The map readout of a georeferenced image: its CRS, ground resolution and bands, the cursor's
  * map coordinates (and lon/lat where the CRS is one Datum can reproject), and the GeoJSON export.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rpc } from '../transport';
 import { RasterDisplayControls } from './RasterDisplayControls';
 import { GeoLabelsMenu } from './GeoLabelsMenu';
+import { GeoSplit } from './GeoSplit';
+import type { Compare } from './tiledImage';
 import { toWgs84 } from '../../core/geo/crs';
 import { pixelToMap } from '../../core/geo/geotransform';
 import type { MethodOutput } from '../../preload/contract';
@@ -15,8 +17,25 @@ type Geo = NonNullable<MethodOutput<'image.info'>['geo']>;
 
 const SAMPLE_TYPE: Record<number, string> = { 1: 'uint', 2: 'int', 3: 'float' };
 
-export function GeoReadout({ itemId, geo, cursor }: { itemId: string; geo: Geo; cursor: { x: number; y: number } | null }) {
+type Region = MethodOutput<'image.info'>['region'];
+
+export function GeoReadout({
+  itemId,
+  geo,
+  region,
+  cursor,
+  compare,
+  onCompare,
+}: {
+  itemId: string;
+  geo: Geo;
+  region?: Region;
+  cursor: { x: number; y: number } | null;
+  compare: Compare | null;
+  onCompare(c: Compare | null): void;
+}) {
   const { t } = useTranslation();
+  const parentName = useParentName(region?.parent);
   const [result, setResult] = useState<string | null>(null);
   const conv = useMemo(() => {
     try {
@@ -38,7 +57,7 @@ export function GeoReadout({ itemId, geo, cursor }: { itemId: string; geo: Geo; 
       </span>
       <span data-testid="geo-resolution">{t('geo.resolution', { res: res < 0.01 ? res.toExponential(3) : +res.toPrecision(4), unit })}</span>
       <span className="muted">{t('geo.bands', { n: geo.bands, bits: geo.bitsPerSample, type: SAMPLE_TYPE[geo.sampleFormat] ?? '?' })}</span>
-      {geo.bands > 1 ? <RasterDisplayControls bandCount={geo.bands} /> : null}
+      <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
       <span data-testid="geo-cursor" className="mono">
         {map ? `${fmt(map[0])}, ${fmt(map[1])}` : '—'}
         {ll && !geographic ? ` · ${ll[1].toFixed(6)}° ${ll[1] >= 0 ? 'N' : 'S'} ${Math.abs(ll[0]).toFixed(6)}° ${ll[0] >= 0 ? 'E' : 'W'}` : ''}
@@ -65,6 +84,71 @@ export function GeoReadout({ itemId, geo, cursor }: { itemId: string; geo: Geo; 
         </span>
       ) : null}
       <GeoLabelsMenu itemId={itemId} reprojectable={!!conv} />
+      <CompareControls itemId={itemId} compare={compare} onCompare={onCompare} />
+      {region ? (
+        <span className="muted small" data-testid="geo-region">
+          {t('geo.region', { row: region.row + 1, col: region.col + 1, parent: parentName ?? region.parent, x: region.x, y: region.y })}
+        </span>
+      ) : (
+        <GeoSplit itemId={itemId} projected={geo.epsg != null && geo.epsg !== 4326} />
+      )}
     </div>
+  );
+}
+
+function useParentName(parent: string | undefined): string | null {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    if (!parent) return;
+    rpc.call('items.get', { id: parent }).then((i) => setName(i.name), () => {});
+  }, [parent]);
+  return name;
+}
+
+type Candidate = MethodOutput<'geo.compareCandidates'>['items'][number];
+
+/**
+ * "Compare with…": the project's other GeoTIFFs overlapping this one (asked when the list is
+ * opened), shown with a swipe or side by side.
+ */
+function CompareControls({ itemId, compare, onCompare }: { itemId: string; compare: Compare | null; onCompare(c: Compare | null): void }) {
+  const { t } = useTranslation();
+  const [cands, setCands] = useState<Candidate[] | null>(null);
+  const load = () => {
+    if (cands) return;
+    rpc.call('geo.compareCandidates', { itemId }).then((r) => setCands(r.items), () => setCands([]));
+  };
+  useEffect(() => setCands(null), [itemId]);
+  const pick = async (id: string, mode: Compare['mode']) => {
+    const c = cands?.find((x) => x.itemId === id);
+    if (!c) return onCompare(null);
+    const info = await rpc.call('image.info', { itemId: id });
+    onCompare({ tiles: { itemId: id, ...info }, toPrimary: c.toPrimary, coregistered: c.coregistered, mode });
+  };
+  const mode = compare?.mode ?? 'swipe';
+  return (
+    <span className="geo-compare small">
+      <select
+        data-testid="geo-compare"
+        aria-label={t('geo.compare')}
+        value={compare?.tiles.itemId ?? ''}
+        onFocus={load}
+        onPointerDown={load}
+        onChange={(e) => void pick(e.target.value, mode)}
+      >
+        <option value="">{cands && !cands.length ? t('geo.compareNone') : compare ? t('geo.compareOff') : t('geo.compare')}</option>
+        {(cands ?? []).map((c) => (
+          <option key={c.itemId} value={c.itemId}>
+            {c.name} ({Math.round(c.overlap * 100)} %, {c.coregistered ? t('geo.coregistered') : t('geo.resampled')})
+          </option>
+        ))}
+      </select>
+      {compare ? (
+        <select data-testid="geo-compare-mode" value={mode} onChange={(e) => onCompare({ ...compare, mode: e.target.value as Compare['mode'] })}>
+          <option value="swipe">{t('geo.swipe')}</option>
+          <option value="side">{t('geo.sideBySide')}</option>
+        </select>
+      ) : null}
+    </span>
   );
 }

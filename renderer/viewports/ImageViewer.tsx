@@ -13,22 +13,16 @@ import { parseChord } from '../keymap/keymap';
 import { revealRect, type Rect } from './reveal';
 import { viewerKeys } from './keys';
 import { GeoReadout } from './GeoReadout';
+import type { TiledImage, Compare } from './tiledImage';
+import { ScaleBar } from './ScaleBar';
+import { visibleTiles } from './visibleTiles';
+import type { Affine } from '../../core/geo/compare';
 import { useApp } from '../state/appStore';
 import { displayKey, effectiveDisplay } from '../../core/geo/display';
 import type { MethodOutput } from '../../preload/contract';
 
-type ImageInfoGeo = NonNullable<MethodOutput<'image.info'>['geo']>;
 
-/** A host tile pyramid (image.info): level 0 full resolution, each next level half the size. */
-export interface TiledImage {
-  itemId: string;
-  width: number;
-  height: number;
-  levels: number;
-  tileSize: number;
-  /** A GeoTIFF's georeferencing and bands (image.info): shows the map readout. */
-  geo?: ImageInfoGeo;
-}
+export type { TiledImage, Compare } from './tiledImage';
 
 /** Images larger than this on a side are shown as a tiled pyramid instead of one <img>. */
 export const TILE_THRESHOLD = 4096;
@@ -70,6 +64,13 @@ export function ImageViewer({
   // GeoTIFF tiles are drawn with the project's band / stretch choice: its key in the URL refetches them on a change
   const rasterDisplay = useApp((s) => s.project?.settings.rasterDisplay);
   const geoQuery = tiles?.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, tiles.geo.bands))}` : '';
+  /** A before / after image drawn over this one (swipe) or beside it (side by side), linked to this view. */
+  const [compare, setCompare] = useState<Compare | null>(null);
+  const [swipe, setSwipe] = useState(0.5);
+  useEffect(() => setCompare(null), [tiles?.itemId]);
+  const compareQuery = compare?.tiles.geo ? `?d=${displayKey(effectiveDisplay(rasterDisplay, compare.tiles.geo.bands))}` : '';
+  const vw = box.current?.clientWidth ?? 1600;
+  const vh = box.current?.clientHeight ?? 1000;
   /** The cursor in image pixels, tracked only for georeferenced images (the map readout). */
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
 
@@ -140,7 +141,16 @@ export function ImageViewer({
       data-testid="image-viewer"
     >
       {tiles ? (
-        size ? <TileLayer tiles={tiles} query={geoQuery} view={view} vw={box.current?.clientWidth ?? 1600} vh={box.current?.clientHeight ?? 1000} /> : null
+        size ? (
+          compare?.mode === 'side' ? (
+            // side by side: this image in the left half, the compared one in the right half, linked
+            <div className="compare-clip" style={{ position: 'absolute', inset: 0, clipPath: 'inset(0 50% 0 0)' }}>
+              <TileLayer tiles={tiles} query={geoQuery} t={viewAffine(view)} vw={vw / 2} vh={vh} />
+            </div>
+          ) : (
+            <TileLayer tiles={tiles} query={geoQuery} t={viewAffine(view)} vw={vw} vh={vh} />
+          )
+        ) : null
       ) : bitmap !== undefined ? (
         <BitmapCanvas
           bitmap={bitmap}
@@ -173,8 +183,22 @@ export function ImageViewer({
         }}
       />
       )}
-      {overlay && size ? overlay(view, size) : null}
-      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} cursor={cursor} /> : null}
+      {compare && size ? (
+        <CompareView part="layer" compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} />
+      ) : null}
+      {overlay && size ? (
+        compare?.mode === 'side' ? (
+          // labels are drawn and edited on the primary image only (left half)
+          <div className="compare-clip" style={{ position: 'absolute', inset: 0, clipPath: 'inset(0 50% 0 0)' }}>
+            {overlay(view, size)}
+          </div>
+        ) : (
+          overlay(view, size)
+        )
+      ) : null}
+      {compare && size ? <CompareView part="handle" compare={compare} query={compareQuery} view={view} vw={vw} vh={vh} swipe={swipe} onSwipe={setSwipe} /> : null}
+      {tiles?.geo && size ? <ScaleBar gt={tiles.geo.geotransform} epsg={tiles.geo.epsg} view={view} vw={compare?.mode === 'side' ? vw / 2 : vw} vh={vh} /> : null}
+      {tiles?.geo ? <GeoReadout itemId={tiles.itemId} geo={tiles.geo} region={tiles.region} cursor={cursor} compare={compare} onCompare={setCompare} /> : null}
       <div className="viewer-hud" onPointerDown={(e) => e.stopPropagation()}>
         <button className="ghost small" onClick={fit}>
           {t('viewer.fit')}
@@ -194,46 +218,37 @@ export function ImageViewer({
  * The visible tiles of the level whose pixels are closest to (not smaller than half) a screen
  * pixel, over the next coarser level's tiles (shown while the finer ones load) and the one-tile
  * coarsest level. Tiles sit in image pixels inside one transformed box, like the <img>.
+ * `t` maps image pixels to screen pixels (an affine: the view, or for a compared image the view
+ * after its grid's mapping onto the primary image), so only tiles inside the viewer are asked.
  */
-function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: string; view: ViewTransform; vw: number; vh: number }) {
-  const { width, height, levels, tileSize: T, itemId } = tiles;
-  const level = Math.max(0, Math.min(levels - 1, Math.floor(Math.log2(1 / view.scale))));
-  const x0 = -view.x / view.scale;
-  const y0 = -view.y / view.scale;
-  const x1 = (vw - view.x) / view.scale;
-  const y1 = (vh - view.y) / view.scale;
-  const out: ReactNode[] = [];
-  const shown = new Set([levels - 1, Math.min(levels - 1, level + 1), level]);
-  for (const l of [...shown].sort((a, b) => b - a)) {
+function TileLayer({ tiles, query, t, vw, vh, testId = 'tile-layer', tileTestId = 'tile' }: { tiles: TiledImage; query: string; t: Affine; vw: number; vh: number; testId?: string; tileTestId?: string }) {
+  const { width, height, tileSize: T, itemId } = tiles;
+  const { level, scale, tiles: refs } = visibleTiles(tiles, t, vw, vh);
+  const out: ReactNode[] = refs.map(({ level: l, x: tx, y: ty }) => {
     const span = T * 2 ** l;
     const cols = Math.ceil(width / span);
     const rows = Math.ceil(height / span);
-    const cx0 = Math.max(0, Math.floor(x0 / span)), cx1 = Math.min(cols - 1, Math.floor(x1 / span));
-    const cy0 = Math.max(0, Math.floor(y0 / span)), cy1 = Math.min(rows - 1, Math.floor(y1 / span));
-    for (let ty = cy0; ty <= cy1; ty++)
-      for (let tx = cx0; tx <= cx1; tx++) {
-        const left = tx * span, top = ty * span;
-        // a hair of overlap hides seams between neighbouring tiles at fractional zoom
-        const pad = 0.5 / view.scale;
-        out.push(
-          <img
-            key={`${l}/${tx}/${ty}${query}`}
-            src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
-            alt=""
-            draggable={false}
-            decoding="async"
-            data-level={l}
-            data-testid={l === level ? 'tile' : undefined}
-            onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
-            style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
-          />,
-        );
-      }
-  }
+    const left = tx * span, top = ty * span;
+    // a hair of overlap hides seams between neighbouring tiles at fractional zoom
+    const pad = 0.5 / scale;
+    return (
+      <img
+        key={`${l}/${tx}/${ty}${query}`}
+        src={`/blob/tile/${encodeURIComponent(itemId)}/${l}/${tx}/${ty}${query}`}
+        alt=""
+        draggable={false}
+        decoding="async"
+        data-level={l}
+        data-testid={l === level ? tileTestId : undefined}
+        onLoad={(e) => e.currentTarget.setAttribute('data-loaded', '1')}
+        style={{ left, top, width: Math.min(span, width - left) + (tx < cols - 1 ? pad : 0), height: Math.min(span, height - top) + (ty < rows - 1 ? pad : 0) }}
+      />
+    );
+  });
   return (
     <div
       className="tile-layer"
-      data-testid="tile-layer"
+      data-testid={testId}
       data-level={level}
       style={{
         position: 'absolute',
@@ -242,13 +257,19 @@ function TileLayer({ tiles, query, view, vw, vh }: { tiles: TiledImage; query: s
         width,
         height,
         transformOrigin: '0 0',
-        transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
-        imageRendering: view.scale > 2 ? 'pixelated' : 'auto',
+        transform: `matrix(${t[1]}, ${t[4]}, ${t[2]}, ${t[5]}, ${t[0]}, ${t[3]})`,
+        imageRendering: scale > 2 ? 'pixelated' : 'auto',
       }}
     >
       {out}
     </div>
   );
+}
+
+/** view ∘ m: image pixels of a compared image -> primary pixels (m) -> screen (view). */
+function viewAffine(view: ViewTransform, m: Affine = [0, 1, 0, 0, 0, 1]): Affine {
+  const s = view.scale;
+  return [view.x + s * m[0], s * m[1], s * m[2], view.y + s * m[3], s * m[4], s * m[5]];
 }
 
 function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; onSize(w: number, h: number): void; style: React.CSSProperties }) {
@@ -265,4 +286,50 @@ function BitmapCanvas({ bitmap, onSize, style }: { bitmap: ImageBitmap | null; o
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [bitmap]);
   return <canvas ref={canvas} className="frame-canvas" style={style} data-testid="frame-canvas" />;
+}
+
+/**
+ * The compared image. Swipe: drawn over the primary one right of a draggable handle (labels stay
+ * on top, on the primary image). Side by side: in the right half, the same ground under the same
+ * place of each half (linked pan and zoom).
+ */
+function CompareView({ part, compare, query, view, vw, vh, swipe, onSwipe }: { part: 'layer' | 'handle'; compare: Compare; query: string; view: ViewTransform; vw: number; vh: number; swipe: number; onSwipe(f: number): void }) {
+  const side = compare.mode === 'side';
+  const t = viewAffine(view, compare.toPrimary);
+  const cut = Math.round(swipe * vw);
+  // the layer goes under the editor's labels, the handle / divider over them (it must take the drag)
+  if (part === 'layer')
+    return (
+      <div
+        className="compare-layer"
+        data-testid="compare-layer"
+        data-mode={compare.mode}
+        style={side ? { position: 'absolute', top: 0, bottom: 0, left: vw / 2, width: vw / 2, overflow: 'hidden' } : { position: 'absolute', inset: 0, clipPath: `inset(0 0 0 ${cut}px)` }}
+      >
+        <TileLayer tiles={compare.tiles} query={query} t={t} vw={side ? vw / 2 : vw} vh={vh} testId="compare-tile-layer" tileTestId="compare-tile" />
+      </div>
+    );
+  return (
+    <>
+      {side ? (
+        <div className="compare-divider" style={{ left: vw / 2 }} />
+      ) : (
+        <div
+          className="swipe-handle"
+          data-testid="swipe-handle"
+          style={{ left: cut }}
+          onPointerDown={(e) => {
+            e.stopPropagation();
+            (e.target as HTMLElement).setPointerCapture(e.pointerId);
+          }}
+          onPointerMove={(e) => {
+            if (!(e.buttons & 1)) return;
+            e.stopPropagation();
+            const r = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
+            onSwipe(Math.max(0, Math.min(1, (e.clientX - r.left) / r.width)));
+          }}
+        />
+      )}
+    </>
+  );
 }

@@ -227,7 +227,7 @@ async function planImport(format: Format2D, src: string, ctx: ExchangeContext): 
   const images = async () => {
     const out: Array<{ name: string; width: number; height: number }> = [];
     for (const i of items) {
-      const size = await imageSizeOf(projects.itemPath(i.id));
+      const size = i.region ? { width: i.region.width, height: i.region.height } : await imageSizeOf(projects.itemPath(i.id));
       if (size) out.push({ name: i.name, ...size });
       else warnings.push(`${i.name}: cannot read the image size; skipped`);
     }
@@ -275,7 +275,8 @@ export async function projectDataset(projects: ProjectService, kind: Kind, warn:
     const file = projects.itemPath(item.id);
     const document = await projects.loadAnnotations(item.id);
     if (kind === 'image') {
-      const size = item.modality === 'dicom' ? { width: item.dicom!.columns!, height: item.dicom!.rows! } : await imageSizeOf(file);
+      // a region item (geo.split) is its window of the parent image, labelled in its own pixels
+      const size = item.modality === 'dicom' ? { width: item.dicom!.columns!, height: item.dicom!.rows! } : item.region ? { width: item.region.width, height: item.region.height } : await imageSizeOf(file);
       if (!size) {
         warn(`${item.name}: cannot read the image size; left out`);
         continue;

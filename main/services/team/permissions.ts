@@ -69,6 +69,10 @@ export const PERMISSIONS: { readonly [M in MethodName]: Rule } = {
   'image.info': read,
   'geo.exportGeoJson': review,
   'geo.export': review,
+  'geo.displayRanges': read,
+  'geo.compareCandidates': read,
+  // Splitting a scene makes items and assigns them: a manager's job.
+  'geo.split': manage,
   // Imported labels become the item's objects: labelling work.
   'geo.import': annotate,
   'medical.open': read,

@@ -17,20 +17,26 @@ const SURFACE = {
   road: [1800, 1800, 1850, 2000],
 } as const;
 
-export function surfaceAt(x: number, y: number): keyof typeof SURFACE | 'nodata' {
+/**
+ * `changed`: the "after" image of a before / after pair: right of column 700 the fields swap
+ * (vegetation cleared to soil and soil planted), the rest is the same.
+ */
+export function surfaceAt(x: number, y: number, changed = false): keyof typeof SURFACE | 'nodata' {
   if (x < 40 && y < 40) return 'nodata';
   if (Math.abs(y - 0.3 * x - 300) < 6) return 'road';
   if ((x - 1050) ** 2 / 200 ** 2 + (y - 600) ** 2 / 140 ** 2 < 1) return 'water';
   // a checkerboard of fields, 200 px a side: vegetation and soil
-  return (Math.floor(x / 200) + Math.floor(y / 200)) % 2 === 0 ? 'vegetation' : 'soil';
+  const even = (Math.floor(x / 200) + Math.floor(y / 200)) % 2 === 0;
+  return even !== (changed && x >= 700) ? 'vegetation' : 'soil';
 }
 
-export function writeGeoScene(file: string): void {
+/** `at` moves the scene's top-left corner (another grid over the same or other ground, for before / after tests). */
+export function writeGeoScene(file: string, at: { x0?: number; y0?: number; changed?: boolean } = {}): void {
   const { width: W, height: H } = SCENE;
   const v = new Uint16Array(W * H * 4);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
-      const s = surfaceAt(x, y);
+      const s = surfaceAt(x, y, at.changed);
       if (s === 'nodata') continue;
       const noise = ((x * 7919 + y * 104729) % 97) - 48; // texture, deterministic
       for (let b = 0; b < 4; b++) v[(y * W + x) * 4 + b] = Math.max(1, SURFACE[s][b] + noise);
@@ -42,7 +48,7 @@ export function writeGeoScene(file: string): void {
     SampleFormat: [1, 1, 1, 1],
     PhotometricInterpretation: 1,
     ModelPixelScale: [SCENE.pixel, SCENE.pixel, 0],
-    ModelTiepoint: [0, 0, 0, SCENE.x0, SCENE.y0, 0],
+    ModelTiepoint: [0, 0, 0, at.x0 ?? SCENE.x0, at.y0 ?? SCENE.y0, 0],
     ProjectedCSTypeGeoKey: SCENE.epsg,
     GTModelTypeGeoKey: 1,
     GTRasterTypeGeoKey: 1,

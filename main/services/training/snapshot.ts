@@ -78,6 +78,9 @@ export async function buildSnapshot(projects: ProjectService, spec: TrainingJobS
   const modalities = spec.task === 'detect3d' ? ['pointcloud', 'pointcloud-sequence'] : ['image'];
   let items = projects.listItems({ offset: 0, limit: 1_000_000, modality: modalities } as never).items;
   if (spec.itemIds) items = items.filter((i) => spec.itemIds!.includes(i.id));
+  // region items (geo.split) label a window of their parent's file: the trainers read whole files, so
+  // they are left out until snapshots crop windows (their labels are not in the file's pixels)
+  items = items.filter((i) => !i.region);
   const counts: SnapshotDescription['counts'] = { train: {}, val: {} };
   const count = (sp: Split, label: string) => (counts[sp][label] = (counts[sp][label] ?? 0) + 1);
 
