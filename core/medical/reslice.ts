@@ -180,13 +180,48 @@ export function viewAxes(frame: Frame, view: ViewName): { x: Vec3; y: Vec3; norm
   }
 }
 
+const dot3 = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+const cross3 = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const unit = (a: Vec3): Vec3 => {
+  const l = Math.hypot(a[0], a[1], a[2]) || 1;
+  return [a[0] / l, a[1] / l, a[2] / l];
+};
+
+/**
+ * Screen axes of a view whose plane normal comes from `frame`: x is the view's upright x axis
+ * (viewAxes of the patient frame) projected into the plane, y completes it on the side of the
+ * upright y. So rotating the crosshair in a view (about that view's normal) reslices the other
+ * two views and leaves this one's picture as it was — only its crosshair lines turn, as in Slicer.
+ */
+export function displayAxes(frame: Frame, view: ViewName): { x: Vec3; y: Vec3; normal: Vec3 } {
+  const normal = viewAxes(frame, view).normal;
+  const up = viewAxes(PATIENT_FRAME, view);
+  let x0 = up.x;
+  // A plane nearly perpendicular to the upright x (rotated ~90°): fall back to the upright y.
+  if (Math.abs(dot3(x0, normal)) > 0.99) x0 = cross3(up.y, normal);
+  const x = unit([x0[0] - dot3(x0, normal) * normal[0], x0[1] - dot3(x0, normal) * normal[1], x0[2] - dot3(x0, normal) * normal[2]]);
+  let y = cross3(normal, x);
+  if (dot3(y, up.y) < 0) y = [-y[0], -y[1], -y[2]];
+  return { x, y, normal };
+}
+
+/**
+ * Direction, in a view's screen axes, of its crosshair line that is the other view's plane:
+ * the intersection of the two planes (normal × other normal).
+ */
+export function crosshairDirection(frame: Frame, view: ViewName, other: ViewName): [number, number] {
+  const a = displayAxes(frame, view);
+  const d = cross3(a.normal, viewAxes(frame, other).normal);
+  return [dot3(d, a.x), dot3(d, a.y)];
+}
+
 /**
  * The plane of `view` through `centre` (patient mm) in `frame`, covering the whole volume:
  * square pixels of `pixelMm`, sized to the volume's bounding-box diagonal so no rotation crops
  * it, capped at `maxSize` pixels per side. The centre falls on pixel (cx, cy) returned too.
  */
-export function viewPlane(frame: Frame, view: ViewName, centre: Vec3, affine: Mat4, dims: Vec3, pixelMm: number, maxSize = 1024): ReslicePlane & { cx: number; cy: number } {
-  const { x, y } = viewAxes(frame, view);
+export function viewPlane(frame: Frame, view: ViewName, centre: Vec3, affine: Mat4, dims: Vec3, pixelMm: number, maxSize = 1024): ReslicePlane & { cx: number; cy: number; normal: Vec3 } {
+  const { x, y, normal } = displayAxes(frame, view);
   // Volume centre and diagonal in patient space.
   const mid = transformPoint(affine, [(dims[0] - 1) / 2, (dims[1] - 1) / 2, (dims[2] - 1) / 2]);
   const a = transformPoint(affine, [0, 0, 0]);
@@ -206,7 +241,7 @@ export function viewPlane(frame: Frame, view: ViewName, centre: Vec3, affine: Ma
   const origin: Vec3 = [0, 1, 2].map((d) => centre[d] + (mx - half * px) * x[d] + (my - half * px) * y[d]) as Vec3;
   const cx = half - mx / px;
   const cy = half - my / px;
-  return { origin, u: [x[0] * px, x[1] * px, x[2] * px], v: [y[0] * px, y[1] * px, y[2] * px], width: size, height: size, cx, cy };
+  return { origin, u: [x[0] * px, x[1] * px, x[2] * px], v: [y[0] * px, y[1] * px, y[2] * px], width: size, height: size, cx, cy, normal };
 }
 
 /** Patient position of plane pixel (x, y) (fractional allowed). */
