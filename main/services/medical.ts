@@ -394,7 +394,7 @@ export class MedicalService {
     const reorient = viewMode === 'volume' ? canonicalOrientation(volume.affine, volume.dims, volume.spacing) : identityReorientation(volume);
     if (reorient.obliqueDeg >= 1)
       geometryWarnings.push(
-        `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes (not resliced), labelled by their dominant direction`,
+        `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes, labelled by their dominant direction, until "Reslice on true planes" is ticked`,
       );
     const perVolume = volume.dims[0] * volume.dims[1] * volume.dims[2];
     const all = timeData ?? volume.data;
