@@ -135,9 +135,11 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
   const volumes = useMemo(() => segmentVolumesMl(labelmap), [labelmap, seg.revision]);
   const voxelMl = (volume.spacing[0] * volume.spacing[1] * volume.spacing[2]) / 1000;
   const activeIndex = sliceIndexOf(state.activeView, state.cursor);
-  // Resliced views (true planes / rotated crosshair): on by default for oblique acquisitions.
+  // Resliced views (true planes / rotated crosshair). Off at open: the voxel-plane views are exact
+  // (no interpolation) and slice-based tools (threshold / interpolate per slice) need them; the
+  // oblique warning names the toggle.
   const canReslice = header.viewMode === 'volume';
-  const [reslice, setReslice] = useState(canReslice && header.obliqueDeg >= 1);
+  const [reslice, setReslice] = useState(false);
   const [frame, setFrame] = useState<Frame>(PATIENT_FRAME);
   const [centre, setCentre] = useState(() => transformPoint(volume0.affine, state.cursor));
   const moveCentre = (c: typeof centre) => {

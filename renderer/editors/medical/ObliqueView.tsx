@@ -281,7 +281,7 @@ export function ObliqueView(p: ObliqueViewProps) {
         <span className={`mv-dot ${view}`} />
         {t(`medical.views.${view}`)} · {t('medical.resliced')}
       </div>
-      <div className="mv-corner br mono" data-testid={`plane-label-${view}`}>
+      <div className="mv-corner tr mono" data-testid={`plane-label-${view}`} title={t('medical.planeOffsetHint')}>
         {t('medical.planeOffset', { mm: offset.toFixed(1) })}
       </div>
       <div className="mv-corner bl mono" data-testid={`wl-${view}`}>
