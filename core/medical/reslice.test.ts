@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { affineFromColumns, invert, scale, transformPoint } from './affine';
 import { obliqueDirections } from './synthetic-geometry';
 import { extractArraySlice } from './slicing';
-import { PATIENT_FRAME, planePixelToVoxel, planeToPatient, resliceNearest, resliceTrilinear, rotateFrame, viewPlane, voxelPlane, type ViewName } from './reslice';
+import { crosshairDirection, displayAxes, PATIENT_FRAME, planePixelToVoxel, planeToPatient, resliceNearest, resliceTrilinear, rotateFrame, viewPlane, voxelPlane, type ViewName } from './reslice';
 import type { Mat4, Vec3 } from './types';
 
 /** A 20° oblique, anisotropic grid (the case FLAIR.nii.gz and oblique DICOM stacks present). */
@@ -122,5 +122,28 @@ describe('oblique reslicing', () => {
       checked += painted.length;
     });
     expect(checked).toBeGreaterThan(300);
+  });
+});
+
+describe('crosshair rotation', () => {
+  it('rotating about a view normal leaves that view upright and turns its crosshair lines by the angle', () => {
+    const angle = 0.35;
+    const rotated = rotateFrame(PATIENT_FRAME, [0, 0, 1], angle);
+    const before = displayAxes(PATIENT_FRAME, 'axial');
+    const after = displayAxes(rotated, 'axial');
+    for (let d = 0; d < 3; d++) {
+      expect(after.x[d]).toBeCloseTo(before.x[d], 12);
+      expect(after.y[d]).toBeCloseTo(before.y[d], 12);
+    }
+    // The coronal line in the axial view was along screen x; now it is turned by `angle`.
+    const [dx, dy] = crosshairDirection(rotated, 'axial', 'coronal');
+    // A line has no sign: its angle is taken modulo π.
+    const a = Math.abs(Math.atan2(dy, dx));
+    expect(Math.min(a, Math.PI - a)).toBeCloseTo(angle, 10);
+    // The coronal plane's normal left the posterior axis by the angle: an oblique plane.
+    const n = displayAxes(rotated, 'coronal').normal;
+    expect(Math.acos(n[1])).toBeCloseTo(angle, 10);
+    // Frames stay orthonormal.
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(rotated[a][0] * rotated[b][0] + rotated[a][1] * rotated[b][1] + rotated[a][2] * rotated[b][2]).toBeCloseTo(a === b ? 1 : 0, 12);
   });
 });

@@ -23,7 +23,7 @@ import { decodeLabelRuns } from '../../../core/medical/labelmap-rle';
 import { useKeymap } from '../../keymap/useKeymap';
 import { SliceView } from './SliceView';
 import { ObliqueView } from './ObliqueView';
-import { PATIENT_FRAME, type Frame } from '../../../core/medical/reslice';
+import { PATIENT_FRAME, viewAxes, type Frame } from '../../../core/medical/reslice';
 import { invert as invertAffine, transformPoint } from '../../../core/medical/affine';
 import { applyLabelEdit } from './tools';
 import { sliceIndexOf } from './orientation';
@@ -153,7 +153,14 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
   useKeymap(medicalKeys, {
     undo: seg.undo,
     redo: seg.redo,
-    slices: (e) => dispatch({ type: 'scrollSlices', delta: e.key === 'PageUp' || e.key === 'ArrowUp' ? -1 : 1 }),
+    slices: (e) => {
+      const delta = e.key === 'PageUp' || e.key === 'ArrowUp' ? -1 : 1;
+      if (!reslice) return dispatch({ type: 'scrollSlices', delta });
+      // Resliced: step the active view's plane along its normal by the finest voxel spacing.
+      const n = viewAxes(frame, state.activeView).normal;
+      const step = delta * Math.min(...volume0.spacing);
+      moveCentre([centre[0] + n[0] * step, centre[1] + n[1] * step, centre[2] + n[2] * step]);
+    },
     navigate: () => set({ tool: 'navigate' }),
     pan: () => set({ tool: 'pan' }),
     brush: () => set({ tool: 'brush' }),
