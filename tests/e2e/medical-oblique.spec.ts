@@ -74,6 +74,19 @@ test('FLAIR (19° oblique) resliced on true planes; rotate the crosshair; paint;
   await page.getByTestId('reset-orientation').click();
   await expect.poll(() => canvasSum(page, 'coronal')).toBe(coronal0);
   expect(await canvasSum(page, 'axial')).toBe(axialBefore);
+  // Dragging a line's round handle (no modifier) rotates too: here in the coronal view, so the axial view reslices.
+  const cor = (await page.getByTestId('view-coronal').locator('canvas').boundingBox())!;
+  const handle = (await page.getByTestId('view-coronal').getAttribute('data-handles'))!.split(';')[0].split(',').map(Number);
+  const centre = (await page.getByTestId('view-coronal').getAttribute('data-centre'))!.split(',').map(Number);
+  await page.mouse.move(cor.x + handle[0], cor.y + handle[1]);
+  await page.mouse.down();
+  const r = Math.hypot(handle[0] - centre[0], handle[1] - centre[1]);
+  const a0 = Math.atan2(handle[1] - centre[1], handle[0] - centre[0]);
+  for (let s = 1; s <= 5; s++) await page.mouse.move(cor.x + centre[0] + r * Math.cos(a0 + s * 0.05), cor.y + centre[1] + r * Math.sin(a0 + s * 0.05));
+  await page.mouse.up();
+  await expect.poll(() => canvasSum(page, 'axial')).not.toBe(axialBefore);
+  await page.keyboard.press('Shift+O');
+  await expect.poll(() => canvasSum(page, 'axial')).toBe(axialBefore);
 
   // Paint a stroke on the resliced (true) axial plane, then export the label map as NIfTI.
   await page.getByTestId('tool-brush').click();
@@ -83,6 +96,16 @@ test('FLAIR (19° oblique) resliced on true planes; rotate the crosshair; paint;
   for (let s = 1; s <= 8; s++) await page.mouse.move(cx - 40 + s * 10, cy);
   await page.mouse.up();
   await expect(page.getByTestId('medical-save-state')).toHaveText('Saved', { timeout: 15_000 });
+  // The stroke lay on the axial view's coronal crosshair line, so the coronal view (same centre) shows it too.
+  const reddish = (view: string) =>
+    page.getByTestId(`view-${view}`).locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > d[i + 1] + 50 && d[i] > d[i + 2] + 50) n++;
+      return n;
+    });
+  expect(await reddish('axial')).toBeGreaterThan(100);
+  expect(await reddish('coronal')).toBeGreaterThan(10);
   await page.getByTestId('export-nifti').click();
   await expect(page.getByTestId('medical-message')).toContainText(/Wrote exports\/.*labels\.nii\.gz/);
   const rel = (await page.getByTestId('medical-message').innerText()).match(/exports\/\S*labels\.nii\.gz/)![0];

@@ -265,7 +265,22 @@ export function ObliqueView(p: ObliqueViewProps) {
   };
 
   return (
-    <div className={`mv-view mv-${view}${p.active ? ' active' : ''}`} ref={box} data-testid={`view-${view}`} onPointerEnter={p.onActivate} onContextMenu={(e) => e.preventDefault()}>
+    <div
+      className={`mv-view mv-${view}${p.active ? ' active' : ''}`}
+      ref={box}
+      data-testid={`view-${view}`}
+      // Screen position (px in the canvas) of the crosshair centre and of each rotation handle: tests drag them.
+      data-centre={toScreen(cx, cy).map((v) => v.toFixed(1)).join(',')}
+      data-handles={lines
+        .map(({ dir }) => {
+          const l = Math.hypot(dir[0], dir[1]) || 1;
+          const [sx, sy] = toScreen(cx, cy);
+          return `${(sx + (dir[0] / l) * HANDLE).toFixed(1)},${(sy + (dir[1] / l) * HANDLE).toFixed(1)}`;
+        })
+        .join(';')}
+      onPointerEnter={p.onActivate}
+      onContextMenu={(e) => e.preventDefault()}
+    >
       <canvas
         ref={canvas}
         data-testid={`oblique-canvas-${view}`}
