@@ -473,11 +473,14 @@ export class MedicalService {
       const parts = [];
       for (const st of split.stacks) parts.push(await buildVolume(st));
       const v0 = parts[0].volume;
-      const same = parts.every((p) => p.volume.dims.join() === v0.dims.join() && p.volume.data.constructor === v0.data.constructor);
+      const same = parts.every((p) => p.volume.dims.join() === v0.dims.join());
       if (same) {
         const per = v0.data.length;
-        // Int16 volumes whose rescale needs Float32 in one timepoint only: `same` above refuses the mix.
-        const timeData = new (v0.data.constructor as new (n: number) => VoxelArray)(per * parts.length);
+        // One timepoint may need Float32 (its rescale) where the others fit Int16: then all become Float32.
+        const mixed = parts.some((p) => p.volume.data.constructor !== v0.data.constructor);
+        const Ctor = (mixed ? Float32Array : v0.data.constructor) as new (n: number) => VoxelArray;
+        const timeData = new Ctor(per * parts.length);
+        if (mixed) v0.data = new Float32Array(v0.data);
         parts.forEach((p, t) => timeData.set(p.volume.data as never, t * per));
         const warnings = [`${parts.length} volumes at the same ${v0.dims[2]} slice positions, ordered by ${split.orderedBy}: opened as 4D`, ...parts.flatMap((p) => p.warnings)];
         return {

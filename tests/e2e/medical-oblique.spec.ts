@@ -54,7 +54,12 @@ test('FLAIR (19° oblique) resliced on true planes; rotate the crosshair; paint;
   await expect(page.getByTestId('geometry-warning')).toContainText('19.0°');
   await page.screenshot({ path: 'test-results/screens/medical-oblique-voxel-planes.png' });
   await page.getByTestId('reslice-toggle').check();
-  for (const v of ['axial', 'coronal', 'sagittal']) await expect(page.getByTestId(`view-title-${v}`)).toContainText('resliced');
+  for (const v of ['axial', 'coronal', 'sagittal']) await expect(page.getByTestId(`view-title-${v}`)).toHaveAttribute('data-resliced', 'true');
+  // True planes carry the true letters (radiological: patient right on the screen's left).
+  const edges = (v: string) => Promise.all(['left', 'right', 'top', 'bottom'].map((e) => page.getByTestId(`edge-${e}-${v}`).innerText()));
+  expect(await edges('axial')).toEqual(['R', 'L', 'A', 'P']);
+  expect(await edges('coronal')).toEqual(['R', 'L', 'S', 'I']);
+  expect(await edges('sagittal')).toEqual(['A', 'P', 'S', 'I']);
   await page.screenshot({ path: 'test-results/screens/medical-oblique-true-planes.png' });
 
   // Rotate the crosshair in the axial view (Ctrl+drag around the centre): the coronal view reslices.

@@ -46,6 +46,13 @@ export interface ObliqueViewProps {
   onGestureEnd(): void;
 }
 
+/** Patient letter of a direction (LPS): its dominant component's sign. */
+function letterOf(d: Vec3): string {
+  const a = [Math.abs(d[0]), Math.abs(d[1]), Math.abs(d[2])];
+  const k = a[0] >= a[1] && a[0] >= a[2] ? 0 : a[1] >= a[2] ? 1 : 2;
+  return d[k] >= 0 ? 'LPS'[k] : 'RAI'[k];
+}
+
 const OTHERS: Record<ViewName, [ViewName, ViewName]> = { axial: ['coronal', 'sagittal'], coronal: ['axial', 'sagittal'], sagittal: ['axial', 'coronal'] };
 const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
@@ -292,13 +299,27 @@ export function ObliqueView(p: ObliqueViewProps) {
         onPointerLeave={() => setHover(null)}
         onWheel={onWheel}
       />
-      <div className="mv-corner tl" data-testid={`view-title-${view}`}>
+      <div className="mv-corner tl" data-testid={`view-title-${view}`} data-resliced="true" title={t('medical.resliced')}>
         <span className={`mv-dot ${view}`} />
-        {t(`medical.views.${view}`)} · {t('medical.resliced')}
+        {t(`medical.views.${view}`)}
       </div>
       <div className="mv-corner tr mono" data-testid={`plane-label-${view}`} title={t('medical.planeOffsetHint')}>
         {t('medical.planeOffset', { mm: offset.toFixed(1) })}
       </div>
+      {(() => {
+        // Edge letters of the resliced plane: the dominant patient direction of each screen edge.
+        const u = plane.u;
+        const v = plane.v;
+        const neg = (a: Vec3): Vec3 => [-a[0], -a[1], -a[2]];
+        return (
+          <>
+            <div className="mv-edge left" data-testid={`edge-left-${view}`}>{letterOf(neg(u))}</div>
+            <div className="mv-edge right" data-testid={`edge-right-${view}`}>{letterOf(u)}</div>
+            <div className="mv-edge top" data-testid={`edge-top-${view}`}>{letterOf(neg(v))}</div>
+            <div className="mv-edge bottom" data-testid={`edge-bottom-${view}`}>{letterOf(v)}</div>
+          </>
+        );
+      })()}
       <div className="mv-corner bl mono" data-testid={`wl-${view}`}>
         {t('medical.wl', { width: Math.round(p.window.width), center: Math.round(p.window.center) })}
       </div>
