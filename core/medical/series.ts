@@ -328,3 +328,85 @@ export async function rescaledFrame(image: ParsedDicom, frame = 0): Promise<{ wi
   for (let i = 0; i < values.length; i++) values[i] = decoded.pixels[i] * m + b;
   return { width: decoded.width, height: decoded.height, values };
 }
+
+/** Timepoints of a multi-volume stack and how they were told apart (for the header / docs). */
+export interface StackTimepoints {
+  stacks: DicomStack[];
+  /** Which attribute ordered the volumes: shown in warnings so a wrong split is visible. */
+  orderedBy: 'TemporalPositionIdentifier' | 'AcquisitionNumber' | 'TriggerTime' | 'AcquisitionTime' | 'InstanceNumber';
+}
+
+const num = (s: string | undefined): number | undefined => {
+  if (s === undefined || s.trim() === '') return undefined;
+  const v = Number(s.trim());
+  return Number.isFinite(v) ? v : undefined;
+};
+/** DICOM TM (HHMMSS.FFFFFF, colons tolerated) → seconds, so times order numerically. */
+const tmSeconds = (s: string | undefined): number | undefined => {
+  const t = s?.trim().replace(/:/g, '');
+  if (!t || !/^\d{2,6}(\.\d+)?$/.test(t)) return undefined;
+  const hh = Number(t.slice(0, 2));
+  const mm = t.length >= 4 ? Number(t.slice(2, 4)) : 0;
+  const ss = t.length >= 6 ? Number(t.slice(4)) : 0;
+  return hh * 3600 + mm * 60 + ss;
+};
+
+/**
+ * Split a stack that holds several volumes at the same slice positions (dynamic / repeated
+ * acquisitions) into one stack per timepoint, or null when it is one volume. Only single-frame
+ * images with positions qualify, and only when every position holds the same number n > 1 of
+ * images: anything less regular stays one stack (with the "duplicate slice positions" warning),
+ * because guessing would mix volumes silently. Volumes are told apart by TemporalPositionIdentifier
+ * (0020,0100) when it has exactly n values, else each position's images are ranked by the first of
+ * AcquisitionNumber, TriggerTime, AcquisitionTime, InstanceNumber that differs within every position.
+ * Kept apart from buildVolume: each timepoint stack is then decoded by buildVolume unchanged.
+ */
+export function splitTimepoints(stack: DicomStack): StackTimepoints | null {
+  const { images, normal } = stack;
+  if (images.length < 2 || !normal) return null;
+  if (images.some((img) => img.info.numberOfFrames !== 1 || !img.info.imagePosition)) return null;
+  // Positions within 1 µm are one slice position (float noise in IPP).
+  const byPos = new Map<string, ParsedDicom[]>();
+  for (const img of images) {
+    const key = dot(img.info.imagePosition!, normal).toFixed(3);
+    const list = byPos.get(key) ?? [];
+    list.push(img);
+    byPos.set(key, list);
+  }
+  const groups = [...byPos.values()];
+  const n = groups[0].length;
+  if (n < 2 || groups.some((g) => g.length !== n)) return null;
+
+  const make = (volumes: ParsedDicom[][], orderedBy: StackTimepoints['orderedBy']): StackTimepoints => ({
+    stacks: volumes.map((v) => ({ ...stack, images: sortSlices(v, normal) })),
+    orderedBy,
+  });
+
+  const tpi = images.map((img) => num(img.dataSet.string('x00200100')));
+  if (tpi.every((v) => v !== undefined)) {
+    const values = [...new Set(tpi as number[])].sort((a, b) => a - b);
+    if (values.length === n) {
+      const volumes = values.map(() => [] as ParsedDicom[]);
+      images.forEach((img, i) => volumes[values.indexOf(tpi[i]!)].push(img));
+      if (volumes.every((v) => v.length === groups.length)) return make(volumes, 'TemporalPositionIdentifier');
+    }
+  }
+  const keys: [StackTimepoints['orderedBy'], (img: ParsedDicom) => number | undefined][] = [
+    ['AcquisitionNumber', (img) => num(img.dataSet.string('x00200012'))],
+    ['TriggerTime', (img) => num(img.dataSet.string('x00181060'))],
+    ['AcquisitionTime', (img) => tmSeconds(img.dataSet.string('x00080032'))],
+    ['InstanceNumber', (img) => img.info.instanceNumber],
+  ];
+  for (const [name, key] of keys) {
+    // Usable only when it is present and distinct within every position (else ranks are ties).
+    const ok = groups.every((g) => {
+      const vs = g.map(key);
+      return vs.every((v) => v !== undefined) && new Set(vs).size === g.length;
+    });
+    if (!ok) continue;
+    const volumes = Array.from({ length: n }, () => [] as ParsedDicom[]);
+    for (const g of groups) [...g].sort((a, b) => key(a)! - key(b)!).forEach((img, t) => volumes[t].push(img));
+    return make(volumes, name);
+  }
+  return null;
+}

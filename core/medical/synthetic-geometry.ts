@@ -4,6 +4,7 @@
  * pixel spacing, RT Dose grids, and NIfTI in any orientation or with a 4th dimension. Every file
  * is real Part 10 / NIfTI-1 bytes read back by the normal readers.
  */
+import { syntheticCtSeries } from './synthetic';
 import { cross, scale } from './affine';
 import { el, newUid, writePart10, type DicomElement } from './dicom-writer';
 import { encodeNifti1 } from './nifti-writer';
@@ -207,5 +208,7 @@ export function geometryFixtureFiles(marker: Vec3 = [13, 2, 8]): { rel: string; 
     { rel: 'dose/rtdose.dcm', bytes: syntheticRtDose().bytes },
     { rel: 'nifti/pir.nii.gz', bytes: syntheticNifti([20, 14, 9], pirAffine(), { marker: [3, 2, 7] }) },
     { rel: 'nifti/fmri4d.nii.gz', bytes: syntheticNifti([16, 16, 6], [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1], { timepoints: 5 }) },
+    // A dynamic CT: 3 volumes × 6 slices at the same positions, told apart only by AcquisitionTime.
+    ...syntheticCtSeries({ size: 32, slices: 6, spacing: 2, sliceThickness: 3, timepoints: 3, timeTag: 'acquisitionTime' }).map((f) => ({ rel: `dynamic/${f.name}`, bytes: f.bytes })),
   ];
 }

@@ -12,6 +12,14 @@ export interface SyntheticCtOptions {
   slices?: number;
   spacing?: number;
   sliceThickness?: number;
+  /**
+   * Several volumes at the same positions (a dynamic series): volume t adds 100·t HU inside the
+   * cylinder, so a reader can tell which volume it got. `timeTag` says how volumes are marked:
+   * TemporalPositionIdentifier (1-based), AcquisitionNumber, TriggerTime (ms) or AcquisitionTime;
+   * InstanceNumber always runs over the whole series.
+   */
+  timepoints?: number;
+  timeTag?: 'temporalPosition' | 'acquisitionNumber' | 'triggerTime' | 'acquisitionTime';
 }
 
 export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[] {
@@ -25,13 +33,15 @@ export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[
   const pixels = new Int16Array(size * size);
   const c = (size - 1) / 2;
   const out: DicomInput[] = [];
+  const timepoints = options.timepoints ?? 1;
+  for (let t = 0; t < timepoints; t++)
   for (let k = 0; k < slices; k++) {
     const radius = size * (0.3 + 0.1 * Math.sin((k / slices) * Math.PI));
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const r = Math.hypot(x - c, y - c);
         // Stored = HU + 1024 (intercept -1024): air -1000, water 0, bone ring ~ +1000.
-        pixels[y * size + x] = r > radius ? 24 : r > radius - 6 ? 2024 : 1024 + ((x * 7 + y * 3 + k) % 40) - 20;
+        pixels[y * size + x] = r > radius ? 24 : r > radius - 6 ? 2024 : 1024 + 100 * t + ((x * 7 + y * 3 + k) % 40) - 20;
       }
     }
     const sop = newUid();
@@ -44,7 +54,8 @@ export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[
       el(0x00180050, 'DS', thickness),
       el(0x0020000d, 'UI', study),
       el(0x0020000e, 'UI', series),
-      el(0x00200013, 'IS', k + 1),
+      el(0x00200013, 'IS', t * slices + k + 1),
+      ...(timepoints > 1 ? timeElements(options.timeTag ?? 'temporalPosition', t) : []),
       el(0x00200032, 'DS', [-c * spacing, -c * spacing, k * thickness - 200]),
       el(0x00200037, 'DS', [1, 0, 0, 0, 1, 0]),
       el(0x00200052, 'UI', frame),
@@ -63,10 +74,29 @@ export function syntheticCtSeries(options: SyntheticCtOptions = {}): DicomInput[
       el(0x00281053, 'DS', 1),
       el(0x7fe00010, 'OW', new Uint8Array(pixels.buffer.slice(0))),
     ];
-    out.push({ name: `slice-${String(k).padStart(4, '0')}.dcm`, bytes: writePart10(elements, SOP_CLASS.ctImage, sop) });
+    out.push({ name: timepoints > 1 ? `t${t}-slice-${String(k).padStart(4, '0')}.dcm` : `slice-${String(k).padStart(4, '0')}.dcm`, bytes: writePart10(elements, SOP_CLASS.ctImage, sop) });
   }
   // Deterministic shuffle (no Math.random): arrival order must not matter.
   return out.map((f, i) => ({ f, key: (i * 7919) % out.length })).sort((a, b) => a.key - b.key).map((e) => e.f);
+}
+
+function timeElements(tag: NonNullable<SyntheticCtOptions['timeTag']>, t: number) {
+  switch (tag) {
+    case 'temporalPosition':
+      return [el(0x00200100, 'IS', t + 1)];
+    case 'acquisitionNumber':
+      return [el(0x00200012, 'IS', t + 1)];
+    case 'triggerTime':
+      return [el(0x00181060, 'DS', 250 * t)];
+    case 'acquisitionTime':
+      // 10:59:50 + 7 s per volume: crosses the minute and hour, so string order would be wrong.
+      return [el(0x00080032, 'TM', secondsToTm(10 * 3600 + 59 * 60 + 50 + 7 * t))];
+  }
+}
+
+function secondsToTm(s: number): string {
+  const p = (n: number) => String(Math.floor(n)).padStart(2, '0');
+  return `${p(s / 3600)}${p((s % 3600) / 60)}${p(s % 60)}`;
 }
 
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';

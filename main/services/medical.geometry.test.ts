@@ -104,4 +104,19 @@ describe('MedicalService geometry on generated files', () => {
     expect(fmri.bytes).toBe(16 * 16 * 6 * 5 * 2);
     expect(fmri.range).toEqual([0, 15 + 15 + 5 + 3 * 4]); // (i + j + k + 3t) mod 50 over all 5 volumes
   });
+
+  it('a DICOM series of 3 volumes at the same positions opens as 4D, each volume in acquisition order', async () => {
+    const { dir, medical, byName } = await project();
+    const item = byName('dynamic');
+    const h = await medical.open(item.id);
+    expect(h.timepoints).toBe(3);
+    expect(h.dims).toEqual([32, 32, 6]);
+    expect(h.warnings.some((w) => /3 volumes .* AcquisitionTime/.test(w))).toBe(true);
+    expect(h.geometryWarnings.join()).not.toMatch(/duplicate/);
+    const raw = new Int16Array(new Uint8Array(readFileSync(volumeFile(dir, item.id))).buffer);
+    expect(raw.length).toBe(32 * 32 * 6 * 3);
+    // Volume t carries +100·t HU in the cylinder (texture within ±20 HU): the centre voxel of every slice says which volume it is.
+    const per = 32 * 32 * 6;
+    for (let t = 0; t < 3; t++) for (let k = 0; k < 6; k++) expect(Math.abs(raw[t * per + k * 1024 + 16 * 32 + 16] - 100 * t)).toBeLessThanOrEqual(20);
+  });
 });

@@ -13,7 +13,7 @@ import { recordProjectExport } from './exchange/run';
 import type { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
 import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
-import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../core/medical/series';
+import { buildVolume, groupDicomFiles, sliceCount, splitTimepoints, type DicomInput, type DicomStack } from '../../core/medical/series';
 import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
 import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
 import { MedicalFormatError, type FileError, type Volume, type VoxelArray } from '../../core/medical/types';
@@ -364,7 +364,7 @@ export class MedicalService {
         // An RT Dose object is listed by its kind but holds a pixel dose grid, shown in Gy.
         if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
-        ({ volume, errors, warnings, description } = r);
+        ({ volume, errors, warnings, description, timepoints, timeData } = r);
         const { info, dataSet } = r.first;
         hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
         viewMode = classifyAcquisition({
@@ -394,7 +394,7 @@ export class MedicalService {
     const reorient = viewMode === 'volume' ? canonicalOrientation(volume.affine, volume.dims, volume.spacing) : identityReorientation(volume);
     if (reorient.obliqueDeg >= 1)
       geometryWarnings.push(
-        `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes (not resliced), labelled by their dominant direction`,
+        `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes, labelled by their dominant direction, until "Reslice on true planes" is ticked`,
       );
     const perVolume = volume.dims[0] * volume.dims[1] * volume.dims[2];
     const all = timeData ?? volume.data;
@@ -466,10 +466,38 @@ export class MedicalService {
       throw new MedicalFormatError(why?.file ?? path.basename(file), why ? why.message : 'no DICOM images found');
     }
     const best = stacks.reduce((a, b) => (sliceCount(b.stack) > sliceCount(a.stack) ? b : a));
+    // Several volumes at the same positions (dynamic / repeated acquisitions) open as 4D: each
+    // timepoint is built on its own and the voxels are concatenated, volume t at t·nx·ny·nz.
+    const split = splitTimepoints(best.stack);
+    if (split) {
+      const parts = [];
+      for (const st of split.stacks) parts.push(await buildVolume(st));
+      const v0 = parts[0].volume;
+      const same = parts.every((p) => p.volume.dims.join() === v0.dims.join());
+      if (same) {
+        const per = v0.data.length;
+        // One timepoint may need Float32 (its rescale) where the others fit Int16: then all become Float32.
+        const mixed = parts.some((p) => p.volume.data.constructor !== v0.data.constructor);
+        const Ctor = (mixed ? Float32Array : v0.data.constructor) as new (n: number) => VoxelArray;
+        const timeData = new Ctor(per * parts.length);
+        if (mixed) v0.data = new Float32Array(v0.data);
+        parts.forEach((p, t) => timeData.set(p.volume.data as never, t * per));
+        const warnings = [`${parts.length} volumes at the same ${v0.dims[2]} slice positions, ordered by ${split.orderedBy}: opened as 4D`, ...parts.flatMap((p) => p.warnings)];
+        return {
+          volume: v0,
+          timeData,
+          timepoints: parts.length,
+          errors: [...grouped.errors, ...parts.flatMap((p) => p.errors)],
+          warnings: [...new Set(warnings)],
+          description: best.description,
+          first: split.stacks[0].images[0],
+        };
+      }
+    }
     const r = await buildVolume(best.stack);
     // The slice every geometry attribute of the volume came from.
     const first = best.stack.images[0];
-    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
+    return { volume: r.volume, timeData: undefined, timepoints: 1, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
   }
 }
 

@@ -22,6 +22,9 @@ import type { Volume, VoxelArray } from '../../../core/medical/types';
 import { decodeLabelRuns } from '../../../core/medical/labelmap-rle';
 import { useKeymap } from '../../keymap/useKeymap';
 import { SliceView } from './SliceView';
+import { ObliqueView } from './ObliqueView';
+import { PATIENT_FRAME, viewAxes, type Frame } from '../../../core/medical/reslice';
+import { invert as invertAffine, transformPoint } from '../../../core/medical/affine';
 import { applyLabelEdit } from './tools';
 import { sliceIndexOf } from './orientation';
 import { medicalKeys } from './keys';
@@ -132,11 +135,32 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
   const volumes = useMemo(() => segmentVolumesMl(labelmap), [labelmap, seg.revision]);
   const voxelMl = (volume.spacing[0] * volume.spacing[1] * volume.spacing[2]) / 1000;
   const activeIndex = sliceIndexOf(state.activeView, state.cursor);
+  // Resliced views (true planes / rotated crosshair). Off at open: the voxel-plane views are exact
+  // (no interpolation) and slice-based tools (threshold / interpolate per slice) need them; the
+  // oblique warning names the toggle.
+  const canReslice = header.viewMode === 'volume';
+  const [reslice, setReslice] = useState(false);
+  const [frame, setFrame] = useState<Frame>(PATIENT_FRAME);
+  const [centre, setCentre] = useState(() => transformPoint(volume0.affine, state.cursor));
+  const moveCentre = (c: typeof centre) => {
+    setCentre(c);
+    // Keep the voxel crosshair in step, so leaving the mode shows the same place.
+    const inv = invertAffine(volume0.affine);
+    const v = transformPoint(inv, c).map((x, d) => Math.min(volume0.dims[d] - 1, Math.max(0, Math.round(x)))) as typeof c;
+    set({ cursor: v });
+  };
 
   useKeymap(medicalKeys, {
     undo: seg.undo,
     redo: seg.redo,
-    slices: (e) => dispatch({ type: 'scrollSlices', delta: e.key === 'PageUp' || e.key === 'ArrowUp' ? -1 : 1 }),
+    slices: (e) => {
+      const delta = e.key === 'PageUp' || e.key === 'ArrowUp' ? -1 : 1;
+      if (!reslice) return dispatch({ type: 'scrollSlices', delta });
+      // Resliced: step the active view's plane along its normal by the finest voxel spacing.
+      const n = viewAxes(frame, state.activeView).normal;
+      const step = delta * Math.min(...volume0.spacing);
+      moveCentre([centre[0] + n[0] * step, centre[1] + n[1] * step, centre[2] + n[2] * step]);
+    },
     navigate: () => set({ tool: 'navigate' }),
     pan: () => set({ tool: 'pan' }),
     brush: () => set({ tool: 'brush' }),
@@ -147,6 +171,8 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
     fit: () => dispatch({ type: 'fit' }),
     smallerBrush: () => dispatch({ type: 'brush', larger: false }),
     largerBrush: () => dispatch({ type: 'brush', larger: true }),
+    reslice: () => canReslice && setReslice((r) => !r),
+    resetOrientation: () => setFrame(PATIENT_FRAME),
   });
 
   const addSegment = () => {
@@ -231,8 +257,47 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
             </span>
           </div>
         ) : null}
+        {canReslice ? (
+          <div className="mv-time" data-testid="reslice-control">
+            <label>
+              <input type="checkbox" checked={reslice} onChange={(e) => setReslice(e.target.checked)} data-testid="reslice-toggle" /> {t('medical.resliceTrue')}
+            </label>
+            {reslice ? (
+              <button onClick={() => setFrame(PATIENT_FRAME)} data-testid="reset-orientation" title={t('medical.resetOrientationHint')}>
+                {t('medical.resetOrientation')}
+              </button>
+            ) : null}
+            {reslice ? <span className="muted small">{t('medical.rotateHint')}</span> : null}
+          </div>
+        ) : null}
         <div className={`mv-grid${views.length === 1 ? ' single' : ''}`}>
-          {views.map((o) => (
+          {reslice && canReslice ? views.map((o) => (
+            <ObliqueView
+              key={o}
+              view={o}
+              volume={volume}
+              labelmap={labelmap}
+              lut={lut}
+              opacity={state.opacity}
+              window={state.window}
+              invert={state.invert}
+              frame={frame}
+              centre={centre}
+              tool={state.tool}
+              activeLabel={state.activeLabel}
+              brushMm={state.brushMm}
+              revision={seg.revision}
+              fitToken={state.fitToken}
+              active={state.activeView === o}
+              onActivate={() => set({ activeView: o })}
+              onCentre={moveCentre}
+              onFrame={setFrame}
+              onWindow={(window) => set({ window })}
+              onGestureStart={seg.gestureStart}
+              onEdited={seg.edited}
+              onGestureEnd={seg.gestureEnd}
+            />
+          )) : views.map((o) => (
             <SliceView
               key={o}
               mode={header.viewMode}
@@ -252,7 +317,10 @@ function Workspace({ item, header, volume: volume0, all, labelmap, segments: ini
               fitToken={state.fitToken}
               active={state.activeView === o}
               onActivate={() => set({ activeView: o })}
-              onCursor={(cursor) => set({ cursor })}
+              onCursor={(cursor) => {
+                set({ cursor });
+                setCentre(transformPoint(volume0.affine, cursor));
+              }}
               onWindow={(window) => set({ window })}
               onGestureStart={seg.gestureStart}
               onEdited={seg.edited}

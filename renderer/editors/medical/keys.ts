@@ -18,12 +18,15 @@ export const medicalKeys = defineKeymap({
     largerBrush: { keys: [']'], description: 'shortcutsMedical.largerBrush' },
     invert: { keys: ['I'], description: 'shortcutsMedical.invert' },
     fit: { keys: ['F'], description: 'shortcutsMedical.fit' },
+    reslice: { keys: ['O'], description: 'shortcutsMedical.reslice' },
+    resetOrientation: { keys: ['Shift+O'], description: 'shortcutsMedical.resetOrientation' },
     undo: { keys: ['Ctrl+Z'], description: 'shortcuts.undo' },
     redo: { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'shortcuts.redo' },
     // Pointer gestures, handled by SliceView; listed so the dialog shows them.
     windowDrag: { keys: [], display: 'Right-drag / Ctrl+drag', description: 'shortcutsMedical.windowDrag' },
     zoom: { keys: [], display: 'Ctrl+Wheel', description: 'shortcutsMedical.zoom' },
     panDrag: { keys: [], display: 'Shift+drag / Middle-drag', description: 'shortcutsMedical.panDrag' },
+    rotateDrag: { keys: [], display: 'Ctrl+drag / drag a crosshair handle (resliced views)', description: 'shortcutsMedical.rotateDrag' },
   },
 });
 
