@@ -151,6 +151,9 @@ describe('team server over HTTP on loopback', () => {
       issues: [{ id: 'i1', itemId: t.itemId, comments: [{ author: 'rev', at: 1, text: 'fake' }], status: 'open' }],
       objects: [{ id: 'o1', label: 'car', geometry: { kind: 'box2d', x1: 1, y1: 1, x2: 5, y2: 5 }, attributes: {}, source: { kind: 'human' }, zOrder: 0 }],
     };
+    // A team server takes a save only from whoever holds the item's lease (jobs and leases).
+    const lease = await wsCall(ann, 9, 'lease.acquire', { itemId: t.itemId, who: 'ann' });
+    expect(lease.error).toBeUndefined();
     const saved = await wsCall(ann, 2, 'annotations.save', { itemId: t.itemId, document: forged, baseRevision: doc.revision });
     expect(saved.error).toBeUndefined();
     const after = (await wsCall(ann, 3, 'annotations.load', { itemId: t.itemId })).result;

@@ -1,6 +1,6 @@
 /**
  * Team work on one `datum serve` (issue #21, jobs and leases): two people in two browser contexts
- * (two local profiles; on a team server these would be accounts). The manager splits the dataset
+ * (two local profiles on the folder; two signed-in accounts on the team server). The manager splits the dataset
  * into jobs and assigns one to the annotator; the annotator opens its next item (taking the
  * lease); the manager opening the same item gets it read-only with the annotator's name, cannot
  * change it, and sees who is there (presence, live); when the annotator closes it the item opens
@@ -16,21 +16,40 @@ import path from 'node:path';
 import { runCli, startHost, type RunningHost } from './host';
 import { freshDatabase } from '../support/pgCluster';
 
+/** A team server (`--database`) needs accounts: Mia manages and reviews, Ann annotates. */
+const ACCOUNTS = { Mia: { role: 'manager', password: 'mia-password-1' }, Ann: { role: 'annotator', password: 'ann-password-1' } } as const;
+
 async function serveDemo(database?: string): Promise<RunningHost> {
   const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-team-jobs-')), 'demo');
   const r = await runCli(['demo', demo, '--json']);
   expect(r.code, r.stderr).toBe(0);
+  if (database) {
+    for (const [name, a] of Object.entries(ACCOUNTS)) {
+      const u = await runCli(['team', 'user', 'add', demo, name, '--role', a.role, '--database', database], { DATUM_PASSWORD: a.password });
+      expect(u.code, u.stderr).toBe(0);
+    }
+  }
   return startHost(database ? [demo, '--database', database] : [demo]);
 }
 
 const SHOTS = 'test-results/screens';
 
-async function person(browser: Browser, host: RunningHost, name: string, roles: Array<'annotator' | 'reviewer'>): Promise<{ page: Page; errors: string[] }> {
+async function person(browser: Browser, host: RunningHost, name: keyof typeof ACCOUNTS, roles: Array<'annotator' | 'reviewer'>, team: boolean): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(host.url);
+  if (team) {
+    // A team server: the account speaks for the person (no local profile).
+    await page.getByTestId('login-name').fill(name);
+    await page.getByTestId('login-password').fill(ACCOUNTS[name].password);
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('project-name')).toHaveText('Datum demo');
+    await expect(page.getByTestId('team-account')).toContainText(`Signed in as ${name}`);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    return { page, errors };
+  }
   await expect(page.getByTestId('project-name')).toHaveText('Datum demo');
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
   await page.getByTestId('profile-select').selectOption('__new__');
@@ -90,16 +109,16 @@ for (const backend of stores) {
     test.skip(typeof database === 'object', typeof database === 'object' ? database.problem : '');
     const host = await serveDemo(database as string | undefined);
     try {
-      await scenario(browser, host, backend.name);
+      await scenario(browser, host, backend.name, database !== undefined);
     } finally {
       await host.stop();
     }
   });
 }
 
-async function scenario(browser: Browser, host: RunningHost, tag: string) {
-  const mia = await person(browser, host, 'Mia', ['reviewer']); // manager and reviewer
-  const ann = await person(browser, host, 'Ann', ['annotator']);
+async function scenario(browser: Browser, host: RunningHost, tag: string, team: boolean) {
+  const mia = await person(browser, host, 'Mia', ['reviewer'], team); // manager and reviewer
+  const ann = await person(browser, host, 'Ann', ['annotator'], team);
   const M = mia.page;
   const A = ann.page;
 
