@@ -13,7 +13,8 @@ import { recordProjectExport } from './exchange/run';
 import type { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
 import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
-import { buildVolume, groupDicomFiles, sliceCount, type DicomInput, type DicomStack } from '../../core/medical/series';
+import { buildVolume, sliceCount, type DicomStack } from '../../core/medical/series';
+import { filePixelReader, groupDicomFolder } from './dicomFiles';
 import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
 import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
 import { MedicalFormatError, type FileError, type Volume, type VoxelArray } from '../../core/medical/types';
@@ -450,14 +451,11 @@ export class MedicalService {
    * series beside it is a separate item). The largest stack wins.
    */
   private async decodeDicom(folder: string | null, file: string, seriesUid?: string) {
-    let inputs: DicomInput[];
-    if (folder) {
-      const files = await listFiles(folder, true);
-      inputs = await readInputs(folder, files.slice(0, MAX_FOLDER_FILES));
-    } else {
-      inputs = [{ name: path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) }];
-    }
-    const grouped = groupDicomFiles(inputs);
+    // Headers first, then each frame's pixel bytes straight from the file into the volume
+    // (dicomFiles.ts): no file is held whole unless it must be decoded (compressed, colour...).
+    const root = folder ?? path.dirname(file);
+    const names = folder ? (await listFiles(folder, true)).slice(0, MAX_FOLDER_FILES).filter((f) => !SKIPPED_IN_SERIES.test(f)) : [path.basename(file)];
+    const grouped = await groupDicomFolder(root, names);
     const stacks: { stack: DicomStack; description?: string }[] = grouped.studies.flatMap((st) =>
       st.series.filter((se) => !folder || !seriesUid || se.seriesInstanceUid === seriesUid).flatMap((se) => se.stacks.map((stack) => ({ stack, description: se.description }))),
     );
@@ -466,7 +464,7 @@ export class MedicalService {
       throw new MedicalFormatError(why?.file ?? path.basename(file), why ? why.message : 'no DICOM images found');
     }
     const best = stacks.reduce((a, b) => (sliceCount(b.stack) > sliceCount(a.stack) ? b : a));
-    const r = await buildVolume(best.stack);
+    const r = await buildVolume(best.stack, filePixelReader(root));
     // The slice every geometry attribute of the volume came from.
     const first = best.stack.images[0];
     return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
@@ -488,11 +486,3 @@ async function listFiles(root: string, recursive: boolean, rel = ''): Promise<st
 /** Our own project files and other non-DICOM files sitting in a dataset folder. */
 const SKIPPED_IN_SERIES = /\.(json|txt|md|nii|gz|png|jpe?g)$/i;
 
-async function readInputs(root: string, files: string[]): Promise<DicomInput[]> {
-  const out: DicomInput[] = [];
-  for (const f of files) {
-    if (SKIPPED_IN_SERIES.test(f)) continue;
-    out.push({ name: f, bytes: new Uint8Array(await fs.readFile(path.join(root, f))) });
-  }
-  return out;
-}

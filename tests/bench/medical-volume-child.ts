@@ -2,13 +2,16 @@
  * One measurement of the medical bench in a fresh process, so its peak memory (maxRSS) is its own:
  *  - `floor DIR`: the physical floor — read every file of DIR and copy its pixel bytes (the last
  *    rows*columns*2 bytes of each uncompressed file) into fresh memory;
- *  - `build DIR`: what opening the series costs — read every file, parse and group the headers,
- *    build the Int16 volume.
+ *  - `build DIR`: what opening the series costs, as the app does it (main/services/dicomFiles.ts):
+ *    read each file's header, group, then read the pixel bytes into the Int16 volume;
+ *  - `build-buffers DIR`: the same from whole files held in memory (the path for DicomInputs
+ *    that callers already hold: read every file whole, parse, group, build).
  * Prints {ms, peakBytes, volumeBytes} as JSON; peakBytes is maxRSS minus the RSS before the work.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildVolume, groupDicomFiles } from '../../core/medical/series';
+import { filePixelReader, groupDicomFolder } from '../../main/services/dicomFiles';
 
 const [mode, dir] = process.argv.slice(2);
 const files = readdirSync(dir).sort();
@@ -24,6 +27,10 @@ if (mode === 'floor') {
     out.set(bytes.subarray(bytes.length - FRAME), k * FRAME);
   });
   volumeBytes = out.byteLength;
+} else if (mode === 'build') {
+  const stack = (await groupDicomFolder(dir, files)).studies[0].series[0].stacks[0];
+  const { volume } = await buildVolume(stack, filePixelReader(dir));
+  volumeBytes = volume.data.byteLength;
 } else {
   const inputs = files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(dir, f))) }));
   const stack = groupDicomFiles(inputs).studies[0].series[0].stacks[0];
