@@ -204,6 +204,8 @@ export interface VolumeResult {
   errors: FileError[];
   /** Non-fatal geometry notes, e.g. irregular slice spacing. */
   warnings: string[];
+  /** [min, max] of the grey voxels, from the fill loop (no second scan); absent for colour. */
+  range?: [number, number];
 }
 
 /**
@@ -324,7 +326,8 @@ export async function buildVolume(stack: DicomStack, reader?: PixelReader): Prom
   };
   if (first.photometric === 'MONOCHROME1') volume.invertDisplay = true;
   volume.window = defaultWindow(volume, first.windowCenter, first.windowWidth);
-  return { volume, errors, warnings };
+  const range: [number, number] | undefined = filler && Number.isFinite(filler.min) ? [filler.min, filler.max] : undefined;
+  return { volume, errors, warnings, ...(range ? { range } : {}) };
 }
 
 const RAW_SYNTAXES = new Set<string>([TRANSFER_SYNTAX.implicitLittle, TRANSFER_SYNTAX.explicitLittle]);

@@ -45,7 +45,8 @@ export class VolumeFiller {
       if (v > hi) hi = v;
       out[offset + i] = v;
     }
-    this.track(lo, hi);
+    // Stored as Float32: the range of the stored values (fround is monotonic, so this is exact).
+    this.track(Math.fround(lo), Math.fround(hi));
   }
 
   /**
@@ -71,7 +72,10 @@ export class VolumeFiller {
     const out = this.data as Int16Array;
     const start = k * n;
     const end = start + n;
-    const { m, b } = layout;
+    // fitsInt16InPlace made m and b small integers: `| 0` keeps the loops in integer arithmetic
+    // (parseFloat'ed doubles made V8 compute in floating point and truncate on every store).
+    const m = layout.m | 0;
+    const b = layout.b | 0;
     let lo = 32767;
     let hi = -32768;
     if (layout.signed && layout.bitsStored === 16) {
@@ -89,6 +93,16 @@ export class VolumeFiller {
           if (v > hi) hi = v;
           out[i] = v;
         }
+      }
+    } else if (!layout.signed && m === 1) {
+      // The common CT case (unsigned 12-bit, slope 1, intercept -1024).
+      const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
+      const mask = (1 << layout.bitsStored) - 1;
+      for (let i = start; i < end; i++) {
+        const v = ((words[i] & mask) + b) | 0;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        out[i] = v;
       }
     } else if (!layout.signed) {
       const words = new Uint16Array(out.buffer, out.byteOffset, out.length);

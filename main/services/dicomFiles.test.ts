@@ -77,6 +77,12 @@ async function compareFolder(root: string, headerBytes?: number): Promise<{ stac
     expect(vb.volume.source).toEqual(va.volume.source);
     expect(vb.volume.data.constructor).toBe(va.volume.data.constructor);
     expect(Buffer.from(vb.volume.data.buffer, vb.volume.data.byteOffset, vb.volume.data.byteLength).equals(Buffer.from(va.volume.data.buffer, va.volume.data.byteOffset, va.volume.data.byteLength))).toBe(true);
+    if (vb.range) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of vb.volume.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      expect(vb.range).toEqual([lo, hi]);
+    }
     if (va.errors.length === 0) {
       const ref = await reference(a[s], va.volume);
       const got = Float64Array.from(va.volume.data);

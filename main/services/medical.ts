@@ -426,6 +426,7 @@ export class MedicalService {
     let timepoints = 1;
     let timeData: VoxelArray | undefined;
     let units: string | undefined;
+    let knownRange: [number, number] | undefined;
     try {
       if (item.modality === 'nifti') {
         format = 'nifti';
@@ -441,6 +442,7 @@ export class MedicalService {
         if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
         ({ volume, errors, warnings, description } = r);
+        knownRange = r.range;
         const { info, dataSet } = r.first;
         hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
         viewMode = classifyAcquisition({
@@ -482,13 +484,15 @@ export class MedicalService {
         reorientArray(part, reorient, 'toCanonical', display.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray);
       }
     }
-    let lo = Infinity;
-    let hi = -Infinity;
+    // DICOM volumes bring their range from the fill loop (volume-fill.ts); others are scanned.
+    let [lo, hi] = knownRange ?? [Infinity, -Infinity];
     const d = all;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    if (!knownRange) {
+      for (let i = 0; i < d.length; i++) {
+        const v = d[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
     const header: VolumeHeader = {
       itemId,
@@ -542,7 +546,7 @@ export class MedicalService {
     const r = await buildVolume(best.stack, filePixelReader(root));
     // The slice every geometry attribute of the volume came from.
     const first = best.stack.images[0];
-    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
+    return { volume: r.volume, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first, range: r.range };
   }
 }
 

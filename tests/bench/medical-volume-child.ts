@@ -38,7 +38,6 @@ async function once(): Promise<number> {
   return (await buildVolume(stack)).volume.data.byteLength;
 }
 
-global.gc?.();
 const before = process.memoryUsage().rss;
 const t0 = performance.now();
 const volumeBytes = await once();
