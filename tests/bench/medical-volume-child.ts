@@ -7,8 +7,8 @@
  *  - `build-buffers DIR`: the same from whole files held in memory (the path for DicomInputs
  *    that callers already hold: read every file whole, parse, group, build).
  * The first run is cold (fresh process: code not yet compiled); WARM more runs follow in the same
- * process (JIT warm). Prints {ms, warm: ms[], peakBytes, volumeBytes} as JSON; peakBytes is maxRSS
- * after the cold run minus the RSS before it.
+ * process (JIT warm). Prints {ms, warm: ms[], peakBytes, volumeBytes} as JSON; peakBytes is the
+ * peak RSS (VmHWM) after the cold run minus the RSS before it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,21 @@ const [mode, dir, warmArg] = process.argv.slice(2);
 const warmRounds = Number(warmArg ?? 0);
 const files = readdirSync(dir).sort();
 const FRAME = 512 * 512 * 2;
+
+/**
+ * Peak RSS of this process image: VmHWM from /proc (Linux). Not getrusage's maxRSS: Linux keeps
+ * ru_maxrss across fork + exec, so a child spawned by the bench (which holds the 157 MB series
+ * and a volume) started with the parent's peak — every mode read ≈ 1.6x "growth", floor included.
+ */
+function highWaterRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 async function once(): Promise<number> {
   if (mode === 'floor') {
@@ -42,7 +57,7 @@ const before = process.memoryUsage().rss;
 const t0 = performance.now();
 const volumeBytes = await once();
 const ms = performance.now() - t0;
-const peakBytes = process.resourceUsage().maxRSS * 1024 - before;
+const peakBytes = highWaterRss() - before;
 const warm: number[] = [];
 for (let i = 0; i < warmRounds; i++) {
   global.gc?.();

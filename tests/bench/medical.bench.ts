@@ -32,7 +32,7 @@ interface ChildResult {
 
 /** Run one child measurement (fresh process: its maxRSS is its own; its first run is cold). */
 function child(mode: Mode, dir: string, warm: number): ChildResult {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, mode, dir, String(warm)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, mode, dir, String(warm)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`medical-volume-child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
