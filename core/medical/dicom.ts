@@ -87,6 +87,8 @@ export interface DicomImageInfo {
 export interface ParsedDicom {
   info: DicomImageInfo;
   dataSet: DataSet;
+  /** Parsed from the start of the file only (up to Pixel Data): pixels are read from the file. */
+  headerOnly?: boolean;
 }
 
 /** dicom-parser throws strings or objects; turn them into a readable reason. */
@@ -110,8 +112,12 @@ function inflateDeflatedDataSet(bytes: Uint8Array, position: number): Uint8Array
 }
 
 /** Parse the data set of a Part 10 file; throws MedicalFormatError naming the file. */
-export function parseDataSet(bytes: Uint8Array, file: string): DataSet {
+export function parseDataSet(bytes: Uint8Array, file: string, options: { headerOnly?: boolean } = {}): DataSet {
   try {
+    // headerOnly: `bytes` is a prefix of the file that reaches at least the Pixel Data element's
+    // header; parsing stops there (its dataOffset and length are file offsets), so a volume
+    // reader can read the pixel bytes from the file straight into their place (series.ts).
+    if (options.headerOnly) return dicomParser.parseDicom(bytes, { untilTag: TAG.pixelData });
     return dicomParser.parseDicom(bytes, { inflater: inflateDeflatedDataSet as never });
   } catch (e) {
     throw new MedicalFormatError(file, `not a readable DICOM Part 10 file (${reasonOf(e)})`);

@@ -43,3 +43,23 @@ export function decodeLabelRuns(runs: Uint8Array, length: number): Uint8Array {
   if (o !== length) throw new Error(`label runs hold ${o} voxels, expected ${length}`);
   return data;
 }
+
+/** Voxels a run encoding holds, without expanding them (validation of a save). */
+export function labelRunsLength(runs: Uint8Array): number {
+  let total = 0;
+  let p = 0;
+  while (p < runs.length) {
+    p++; // value
+    let n = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= runs.length) throw new Error('label runs are truncated');
+      const b = runs[p++];
+      n += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+    }
+    total += n;
+  }
+  return total;
+}

@@ -3,9 +3,9 @@
  * normal and assemble a Volume. One bad file never stops the rest: it is reported by name.
  */
 import { affineFromColumns, cross, dot, norm, scale, sub } from './affine';
-import { imageFromDataSet, parseDataSet, hasPixelData, type DicomImageInfo, type ParsedDicom } from './dicom';
-import { decodeFrame } from './pixel-data';
-import { VolumeFiller } from './volume-fill';
+import { imageFromDataSet, parseDataSet, hasPixelData, TAG, TRANSFER_SYNTAX, type DicomImageInfo, type ParsedDicom } from './dicom';
+import { decodeFrame, uncompressedFrameBytes } from './pixel-data';
+import { VolumeFiller, fitsInt16InPlace, type RawLayout } from './volume-fill';
 import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
 import { defaultWindow } from './window';
 
@@ -13,6 +13,22 @@ export interface DicomInput {
   /** Name used in messages (usually the path relative to the opened folder). */
   name: string;
   bytes: Uint8Array;
+  /**
+   * `bytes` is only the start of the file, up to at least the Pixel Data element's header: the
+   * header is parsed and buildVolume reads the pixels through a PixelReader.
+   */
+  headerOnly?: boolean;
+}
+
+/**
+ * File access for buildVolume on header-only inputs (core does no I/O; the host supplies it).
+ * `readInto` reads bytes of a file at a position straight into the volume buffer and returns
+ * how many it read; `readAll` gives a whole file for the paths that need the full data set
+ * (compressed, big-endian, colour, Float32 volumes).
+ */
+export interface PixelReader {
+  readInto(file: string, into: Uint8Array, position: number): Promise<number>;
+  readAll(file: string): Promise<Uint8Array>;
 }
 
 /** Slices that share series, size and orientation: what one Volume can be built from. */
@@ -92,7 +108,7 @@ export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
   const skipped: FileError[] = [];
   const bySeries = new Map<string, { series: DicomSeries; stacks: Map<string, ParsedDicom[]> }>();
 
-  for (const { name, bytes } of inputs) {
+  for (const { name, bytes, headerOnly } of inputs) {
     const base = name.split(/[\\/]/).pop() ?? name;
     if (/^DICOMDIR/i.test(base)) {
       skipped.push({ file: name, message: 'DICOMDIR (directory index), not an image' });
@@ -104,12 +120,14 @@ export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
     }
     let parsed: ParsedDicom;
     try {
-      const ds = parseDataSet(bytes, name);
+      const ds = parseDataSet(bytes, name, { headerOnly });
+      if (headerOnly && !hasPixelData(ds)) throw new MedicalFormatError(name, 'the header read did not reach Pixel Data');
       if (!hasPixelData(ds)) {
         skipped.push({ file: name, message: 'DICOM object without Pixel Data' });
         continue;
       }
       parsed = imageFromDataSet(ds, name);
+      if (headerOnly) parsed.headerOnly = true;
     } catch (e) {
       errors.push({ file: name, message: errorMessage(e) });
       continue;
@@ -186,15 +204,18 @@ export interface VolumeResult {
   errors: FileError[];
   /** Non-fatal geometry notes, e.g. irregular slice spacing. */
   warnings: string[];
+  /** [min, max] of the grey voxels, from the fill loop (no second scan); absent for colour. */
+  range?: [number, number];
 }
 
 /**
  * Decode a stack into a Volume. Voxel k follows the sorted slice order; the affine's third
  * column is the mean step between first and last slice positions, so gantry tilt is kept.
  */
-export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
+export async function buildVolume(stack: DicomStack, reader?: PixelReader): Promise<VolumeResult> {
   const errors: FileError[] = [];
   const all = stackSlices(stack);
+  const fullFiles = new FullFileCache(reader);
   // Each frame is decoded and written straight into its place in one volume buffer (rescale
   // fused with the min/max scan, volume-fill.ts); the decoded frame is dropped at once.
   const decoded: { ref: SliceRef }[] = [];
@@ -203,10 +224,37 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
   let rgbData: Uint8Array | null = null;
   let nx = 0;
   let ny = 0;
+  const head = all[0]?.image.info;
+  if (head && rawFrame(all[0].image, all[0].frame, head.columns, head.rows)) {
+    // The first slice takes the raw path: size the volume from its header.
+    nx = head.columns;
+    ny = head.rows;
+    filler = new VolumeFiller(nx * ny, all.length);
+  }
   for (let k = 0; k < all.length; k++) {
     const ref = all[k];
     try {
-      const frame = await decodeFrame(ref.image, ref.frame);
+      // Fast path: raw 16-bit little-endian samples read from the file into their place, then
+      // masked and rescaled in place (one read, no copy, no per-frame garbage).
+      const raw = filler ? rawFrame(ref.image, ref.frame, nx, ny) : null;
+      const into = raw ? filler!.sliceBytes(k) : null;
+      if (raw && into) {
+        const { file } = ref.image.info;
+        let got: number;
+        if (ref.image.headerOnly) {
+          if (!reader) throw new MedicalFormatError(file, 'only the header was read and no file reader was given');
+          got = await reader.readInto(file, into, raw.position);
+        } else {
+          const src = ref.image.dataSet.byteArray.subarray(raw.position, raw.position + into.length);
+          into.set(src);
+          got = src.length;
+        }
+        if (got < into.length) throw new MedicalFormatError(file, `cannot decode pixel data (${ref.image.info.transferSyntaxUid}): Pixel Data holds ${got} bytes from frame ${ref.frame}, the frame needs ${into.length}`);
+        filler!.rescaleInPlace(k, raw.layout);
+        decoded.push({ ref });
+        continue;
+      }
+      const frame = await decodeFrame(await fullFiles.image(ref.image), ref.frame);
       if (!filler && !rgbData) {
         nx = frame.width;
         ny = frame.height;
@@ -278,7 +326,50 @@ export async function buildVolume(stack: DicomStack): Promise<VolumeResult> {
   };
   if (first.photometric === 'MONOCHROME1') volume.invertDisplay = true;
   volume.window = defaultWindow(volume, first.windowCenter, first.windowWidth);
-  return { volume, errors, warnings };
+  const range: [number, number] | undefined = filler && Number.isFinite(filler.min) ? [filler.min, filler.max] : undefined;
+  return { volume, errors, warnings, ...(range ? { range } : {}) };
+}
+
+const RAW_SYNTAXES = new Set<string>([TRANSFER_SYNTAX.implicitLittle, TRANSFER_SYNTAX.explicitLittle]);
+
+/**
+ * Where frame `frame` of a header-only image lies in its file, when its samples can be used as
+ * they are stored: uncompressed little endian, one 16-bit grey sample per pixel, the stack's
+ * size, and a rescale that keeps every value exact in Int16. Anything else returns null and goes
+ * through decodeFrame on the whole file.
+ */
+function rawFrame(image: ParsedDicom, frame: number, nx: number, ny: number): { position: number; layout: RawLayout } | null {
+  const { info, dataSet } = image;
+  if (!dataSet.byteArray || !RAW_SYNTAXES.has(info.transferSyntaxUid)) return null;
+  if (info.bitsAllocated !== 16 || info.samplesPerPixel !== 1 || info.columns !== nx || info.rows !== ny) return null;
+  if (info.photometric !== 'MONOCHROME1' && info.photometric !== 'MONOCHROME2') return null;
+  const el = dataSet.elements[TAG.pixelData];
+  if (!el || el.hadUndefinedLength) return null;
+  const frameBytes = uncompressedFrameBytes(info);
+  // A Pixel Data element shorter than the frame is reported by decodeFrame's own check.
+  if ((frame + 1) * frameBytes > el.length) return null;
+  const layout: RawLayout = { bitsStored: info.bitsStored || 16, signed: info.pixelRepresentation === 1, m: info.rescaleSlope, b: info.rescaleIntercept };
+  return fitsInt16InPlace(layout) ? { position: el.dataOffset + frame * frameBytes, layout } : null;
+}
+
+/**
+ * Header-only images re-parsed from their whole file when a slice needs decodeFrame. The last
+ * one is kept: the frames of a multi-frame file follow each other in the stack.
+ */
+class FullFileCache {
+  private last: { from: ParsedDicom; full: ParsedDicom } | null = null;
+
+  constructor(private readonly reader?: PixelReader) {}
+
+  async image(image: ParsedDicom): Promise<ParsedDicom> {
+    if (!image.headerOnly) return image;
+    if (this.last?.from === image) return this.last.full;
+    if (!this.reader) throw new MedicalFormatError(image.info.file, 'only the header was read and no file reader was given');
+    const bytes = await this.reader.readAll(image.info.file);
+    const full = { info: image.info, dataSet: parseDataSet(bytes, image.info.file) };
+    this.last = { from: image, full };
+    return full;
+  }
 }
 
 /** Patient/study attributes that derived objects (SEG) must repeat; keyed by dicom-parser tag. */

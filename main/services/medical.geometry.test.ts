@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MedicalService, volumeFile } from './medical';
+import { MedicalService, SOURCE_GRID_DELAY_MS, volumeFile } from './medical';
 import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
@@ -66,6 +66,15 @@ describe('MedicalService geometry on generated files', () => {
     // Loading gives the editor's grid back.
     const loaded = await medical.loadLabelmap(item.id);
     expect(decodeLabelRuns(Buffer.from(loaded.runs!, 'base64'), shown.length)).toEqual(shown);
+    // The autosave was written as it came (display grid) and moves to the source grid once idle.
+    const docFile = path.join(dir, 'annotations', `${item.id}.labelmap.json`);
+    expect(JSON.parse(readFileSync(docFile, 'utf8')).grid).toBe('display');
+    await new Promise((r) => setTimeout(r, SOURCE_GRID_DELAY_MS + 700));
+    const moved = JSON.parse(readFileSync(docFile, 'utf8'));
+    expect(moved.grid).toBeUndefined();
+    const onSource = decodeLabelRuns(Buffer.from(moved.runs, 'base64'), shown.length);
+    expect(onSource[(marker[2] * 12 + marker[1]) * 16 + marker[0]]).toBe(1);
+    expect(decodeLabelRuns(Buffer.from((await medical.loadLabelmap(item.id)).runs!, 'base64'), shown.length)).toEqual(shown);
     // The NIfTI export is on the source grid with the source affine: voxel = the marker, same patient position.
     const nii = await medical.exportNifti(item.id);
     const lab = readNifti(new Uint8Array(readFileSync(nii.path)), 'labels');

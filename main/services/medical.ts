@@ -14,8 +14,9 @@ import type { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
 import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
 import { buildVolume, groupDicomFiles, sliceCount, splitTimepoints, type DicomInput, type DicomStack } from '../../core/medical/series';
+import { filePixelReader, groupDicomFolder } from './dicomFiles';
 import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
-import { decodeLabelRuns, encodeLabelRuns } from '../../core/medical/labelmap-rle';
+import { decodeLabelRuns, encodeLabelRuns, labelRunsLength } from '../../core/medical/labelmap-rle';
 import { MedicalFormatError, type FileError, type Volume, type VoxelArray } from '../../core/medical/types';
 import { canonicalOrientation, reorientArray, type Reorientation } from '../../core/medical/reorient';
 import { checkGeometry, classifyAcquisition, patientOrientationLetters, type GeometryHints, type ViewMode } from '../../core/medical/geometry';
@@ -26,6 +27,21 @@ import { registerHostCodecs } from './medicalCodecs';
 registerHostCodecs();
 
 export const VOLUME_DIR = '.datum/volumes';
+/** Idle time after the last autosave before a display-grid label map is moved to the source grid. */
+export const SOURCE_GRID_DELAY_MS = 1500;
+
+/** annotations/<itemId>.labelmap.json. version 1: runs on the source grid; version 2 (autosave
+ * of a reoriented volume): runs on the display grid named by `reorient`. */
+interface LabelmapDoc {
+  version?: number;
+  itemId?: string;
+  dims?: number[];
+  grid?: 'display' | 'source';
+  reorient?: { perm: number[]; flip: boolean[] };
+  segments: MedicalSegment[];
+  runs: string | null;
+  savedAt?: number;
+}
 export const EXPORT_DIR = 'exports';
 const MAX_FOLDER_FILES = 4000;
 const CACHE_SIZE = 2;
@@ -73,10 +89,12 @@ export class MedicalService {
 
   /** The saved label map on the editor's (canonical) grid. */
   async loadLabelmap(itemId: string): Promise<LabelmapPayload> {
-    const saved = await this.readSavedLabelmap(itemId);
-    if (!saved.runs) return saved;
+    const doc = await this.readLabelmapDoc(itemId);
+    if (!doc.runs) return { segments: doc.segments, runs: null };
     const open = await this.load(itemId, false);
-    return { segments: saved.segments, runs: this.runsToDisplay(open, saved.runs) };
+    // An autosave not yet moved to the source grid is already on the editor's grid.
+    if (doc.grid === 'display' && this.sameDisplayGrid(open, doc)) return { segments: doc.segments, runs: doc.runs };
+    return { segments: doc.segments, runs: this.runsToDisplay(open, this.sourceRuns(open, doc)) };
   }
 
   /** Source-grid runs (base64) -> canonical-grid runs, for the editor. */
@@ -87,8 +105,29 @@ export class MedicalService {
     return runsToBase64(reorientArray(src, open.reorient, 'toCanonical'));
   }
 
-  /** The label map as stored: on the source voxel grid. */
+  /** The label map on the source voxel grid (moving an autosave's display-grid runs there). */
   private async readSavedLabelmap(itemId: string): Promise<LabelmapPayload> {
+    const doc = await this.readLabelmapDoc(itemId);
+    if (!doc.runs || doc.grid !== 'display') return { segments: doc.segments, runs: doc.runs };
+    return { segments: doc.segments, runs: this.sourceRuns(await this.load(itemId, false), doc) };
+  }
+
+  private sameDisplayGrid(open: OpenVolume, doc: LabelmapDoc): boolean {
+    const r = open.reorient;
+    return !!doc.reorient && doc.reorient.perm.every((p, i) => p === r.perm[i]) && doc.reorient.flip.every((f, i) => f === r.flip[i]);
+  }
+
+  /** Source-grid runs of a saved doc (display-grid docs are reoriented here). */
+  private sourceRuns(open: OpenVolume, doc: LabelmapDoc): string {
+    if (doc.grid !== 'display' || open.reorient.identity) return doc.runs!;
+    if (!this.sameDisplayGrid(open, doc)) throw new DatumError('BAD_FILE', `${open.header.itemId}: the autosaved label map was made for another orientation of this volume`);
+    const [nx, ny, nz] = open.volume.dims;
+    const shown = decodeLabelRuns(new Uint8Array(Buffer.from(doc.runs!, 'base64')), nx * ny * nz);
+    return runsToBase64(reorientArray(shown, open.reorient, 'toSource'));
+  }
+
+  /** The saved document as it is on disk. */
+  private async readLabelmapDoc(itemId: string): Promise<LabelmapDoc> {
     const file = this.labelmapFile(itemId);
     let text: string;
     try {
@@ -97,30 +136,67 @@ export class MedicalService {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { segments: [], runs: null };
       throw e;
     }
-    let doc: { segments?: MedicalSegment[]; runs?: string };
+    let doc: Partial<LabelmapDoc>;
     try {
       doc = JSON.parse(text);
     } catch (e) {
       throw new DatumError('BAD_FILE', `${path.basename(file)}: the saved label map is not valid JSON (${errMsg(e)})`);
     }
-    return { segments: doc.segments ?? [], runs: doc.runs ?? null };
+    return { ...doc, segments: doc.segments ?? [], runs: doc.runs ?? null };
   }
 
-  /** `runs` are on the editor's (canonical) grid; they are stored on the source grid. */
+  /**
+   * `runs` are on the editor's (canonical) grid; they are stored on the source grid. An autosave
+   * of a reoriented (e.g. sagittal) volume is written as it came, marked `grid: 'display'`
+   * (reorienting every voxel cost ~1 s per save), and moved to the source grid once the editor
+   * has stopped saving for SOURCE_GRID_DELAY_MS; every reader converts such a file itself.
+   */
   async saveLabelmap(itemId: string, segments: MedicalSegment[], runs: string): Promise<number> {
     const open = await this.load(itemId, false);
     const { volume } = open;
     const [nx, ny, nz] = volume.dims;
-    let shown: Uint8Array;
+    let bytes: Uint8Array;
     try {
-      shown = decodeLabelRuns(new Uint8Array(Buffer.from(runs, 'base64')), nx * ny * nz); // validate before writing
+      bytes = new Uint8Array(Buffer.from(runs, 'base64'));
+      const held = labelRunsLength(bytes); // validate before writing, without expanding the voxels
+      if (held !== nx * ny * nz) throw new Error(`label runs hold ${held} voxels, expected ${nx * ny * nz}`);
     } catch (e) {
       throw new DatumError('BAD_REQUEST', `label map does not fit the volume: ${errMsg(e)}`);
     }
-    if (!open.reorient.identity) runs = runsToBase64(reorientArray(shown, open.reorient, 'toSource'));
     const savedAt = Date.now();
-    await atomicWriteJson(this.labelmapFile(itemId), { version: 1, itemId, dims: volume.dims, segments, runs, savedAt });
+    const file = this.labelmapFile(itemId);
+    if (open.reorient.identity) {
+      await atomicWriteJson(file, { version: 1, itemId, dims: volume.dims, segments, runs, savedAt });
+      return savedAt;
+    }
+    const doc: LabelmapDoc = { version: 2, itemId, dims: volume.dims, grid: 'display', reorient: { perm: [...open.reorient.perm], flip: [...open.reorient.flip] }, segments, runs, savedAt };
+    await atomicWriteJson(file, doc);
+    this.scheduleSourceGrid(itemId, file, savedAt);
     return savedAt;
+  }
+
+  private sourceGridTimers = new Map<string, NodeJS.Timeout>();
+
+  /** Rewrite the last autosave on the source grid when no newer save came in meanwhile. */
+  private scheduleSourceGrid(itemId: string, file: string, savedAt: number): void {
+    clearTimeout(this.sourceGridTimers.get(file));
+    const timer = setTimeout(() => {
+      this.sourceGridTimers.delete(file);
+      void this.moveToSourceGrid(itemId, file, savedAt).catch(() => {
+        // Left on the display grid: every reader converts it, so nothing is lost.
+      });
+    }, SOURCE_GRID_DELAY_MS);
+    timer.unref();
+    this.sourceGridTimers.set(file, timer);
+  }
+
+  private async moveToSourceGrid(itemId: string, file: string, savedAt: number): Promise<void> {
+    const doc = await this.readLabelmapDoc(itemId);
+    if (doc.grid !== 'display' || doc.savedAt !== savedAt || !doc.runs) return;
+    const runs = this.sourceRuns(await this.load(itemId, false), doc);
+    const again = await this.readLabelmapDoc(itemId);
+    if (again.savedAt !== savedAt) return; // a newer autosave landed while converting
+    await atomicWriteJson(file, { version: 1, itemId, dims: doc.dims, segments: doc.segments, runs, savedAt });
   }
 
   async exportSeg(itemId: string, deidentify: boolean, retainUids = false): Promise<{ path: string; relPath: string; bytes: number }> {
@@ -350,6 +426,7 @@ export class MedicalService {
     let timepoints = 1;
     let timeData: VoxelArray | undefined;
     let units: string | undefined;
+    let knownRange: [number, number] | undefined;
     try {
       if (item.modality === 'nifti') {
         format = 'nifti';
@@ -365,6 +442,7 @@ export class MedicalService {
         if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
         const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
         ({ volume, errors, warnings, description, timepoints, timeData } = r);
+        knownRange = r.range;
         const { info, dataSet } = r.first;
         hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
         viewMode = classifyAcquisition({
@@ -406,13 +484,15 @@ export class MedicalService {
         reorientArray(part, reorient, 'toCanonical', display.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray);
       }
     }
-    let lo = Infinity;
-    let hi = -Infinity;
+    // DICOM volumes bring their range from the fill loop (volume-fill.ts); others are scanned.
+    let [lo, hi] = knownRange ?? [Infinity, -Infinity];
     const d = all;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    if (!knownRange) {
+      for (let i = 0; i < d.length; i++) {
+        const v = d[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
     const header: VolumeHeader = {
       itemId,
@@ -450,14 +530,11 @@ export class MedicalService {
    * series beside it is a separate item). The largest stack wins.
    */
   private async decodeDicom(folder: string | null, file: string, seriesUid?: string) {
-    let inputs: DicomInput[];
-    if (folder) {
-      const files = await listFiles(folder, true);
-      inputs = await readInputs(folder, files.slice(0, MAX_FOLDER_FILES));
-    } else {
-      inputs = [{ name: path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) }];
-    }
-    const grouped = groupDicomFiles(inputs);
+    // Headers first, then each frame's pixel bytes straight from the file into the volume
+    // (dicomFiles.ts): no file is held whole unless it must be decoded (compressed, colour...).
+    const root = folder ?? path.dirname(file);
+    const names = folder ? (await listFiles(folder, true)).slice(0, MAX_FOLDER_FILES).filter((f) => !SKIPPED_IN_SERIES.test(f)) : [path.basename(file)];
+    const grouped = await groupDicomFolder(root, names);
     const stacks: { stack: DicomStack; description?: string }[] = grouped.studies.flatMap((st) =>
       st.series.filter((se) => !folder || !seriesUid || se.seriesInstanceUid === seriesUid).flatMap((se) => se.stacks.map((stack) => ({ stack, description: se.description }))),
     );
@@ -471,7 +548,7 @@ export class MedicalService {
     const split = splitTimepoints(best.stack);
     if (split) {
       const parts = [];
-      for (const st of split.stacks) parts.push(await buildVolume(st));
+      for (const st of split.stacks) parts.push(await buildVolume(st, filePixelReader(root)));
       const v0 = parts[0].volume;
       const same = parts.every((p) => p.volume.dims.join() === v0.dims.join());
       if (same) {
@@ -491,13 +568,15 @@ export class MedicalService {
           warnings: [...new Set(warnings)],
           description: best.description,
           first: split.stacks[0].images[0],
+          // Every timepoint's range known: their union; else the header scans the voxels.
+          range: parts.every((p) => p.range) ? ([Math.min(...parts.map((p) => p.range![0])), Math.max(...parts.map((p) => p.range![1]))] as [number, number]) : undefined,
         };
       }
     }
-    const r = await buildVolume(best.stack);
+    const r = await buildVolume(best.stack, filePixelReader(root));
     // The slice every geometry attribute of the volume came from.
     const first = best.stack.images[0];
-    return { volume: r.volume, timeData: undefined, timepoints: 1, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first };
+    return { volume: r.volume, timeData: undefined, timepoints: 1, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first, range: r.range };
   }
 }
 
@@ -516,11 +595,3 @@ async function listFiles(root: string, recursive: boolean, rel = ''): Promise<st
 /** Our own project files and other non-DICOM files sitting in a dataset folder. */
 const SKIPPED_IN_SERIES = /\.(json|txt|md|nii|gz|png|jpe?g)$/i;
 
-async function readInputs(root: string, files: string[]): Promise<DicomInput[]> {
-  const out: DicomInput[] = [];
-  for (const f of files) {
-    if (SKIPPED_IN_SERIES.test(f)) continue;
-    out.push({ name: f, bytes: new Uint8Array(await fs.readFile(path.join(root, f))) });
-  }
-  return out;
-}
