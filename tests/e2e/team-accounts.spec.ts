@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, runCli, startHost, type RunningHost } from './host';
+import { drawBox } from './demoImage';
 
 let demo: string;
 let host: RunningHost;
@@ -131,18 +132,6 @@ test('sign-in page, wrong password, an annotator cannot accept, a reviewer accep
   await ann.context().close();
   await rev.context().close();
 });
-
-async function drawBox(page: Page, x1: number, y1: number, x2: number, y2: number) {
-  await page.keyboard.press('4');
-  await page.keyboard.press('b');
-  const img = page.getByTestId('image-viewer').locator('img');
-  const b = (await img.boundingBox())!;
-  const k = b.width / 640;
-  await page.mouse.move(b.x + x1 * k, b.y + y1 * k);
-  await page.mouse.down();
-  await page.mouse.move(b.x + x2 * k, b.y + y2 * k, { steps: 4 });
-  await page.mouse.up();
-}
 
 /** Drafts kept in the page's IndexedDB (renderer/persistence/db.ts), read with the raw API. */
 function draftsInPage(page: Page): Promise<number> {

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { freshDatabase } from '../support/pgCluster';
 import { connectRpc, signInToken } from '../support/rpcClient';
 import { runCli, startHost, type RunningHost } from './host';
+import { drawBox } from './demoImage';
 
 let demo: string;
 let db: { url: string; drop(): Promise<void> } | { problem: string };
@@ -52,18 +53,6 @@ async function person(browser: Browser, host: RunningHost): Promise<Page> {
   await expect(page.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 640);
   await expect(page.getByTestId('editor-overlay')).toBeVisible();
   return page;
-}
-
-async function drawBox(page: Page, x1: number, y1: number, x2: number, y2: number) {
-  await page.keyboard.press('4');
-  await page.keyboard.press('b');
-  const img = page.getByTestId('image-viewer').locator('img');
-  const b = (await img.boundingBox())!;
-  const k = b.width / 640;
-  await page.mouse.move(b.x + x1 * k, b.y + y1 * k);
-  await page.mouse.down();
-  await page.mouse.move(b.x + x2 * k, b.y + y2 * k, { steps: 4 });
-  await page.mouse.up();
 }
 
 async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -19,6 +19,7 @@ import { applyWindow } from '../../../core/medical/window';
 import { crosshairDirection, planePixelToVoxel, planeToPatient, resliceNearest, resliceTrilinear, rotateFrame, viewPlane, voxelPlane, type Frame, type ViewName } from '../../../core/medical/reslice';
 import { blendLabels, CROSSHAIR_COLORS } from './drawSlice';
 import type { Tool } from './types';
+import { zoomAbout, type ViewXf } from './orientation';
 
 export interface ObliqueViewProps {
   view: ViewName;
@@ -68,7 +69,7 @@ export function ObliqueView(p: ObliqueViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
-  const [xf, setXf] = useState({ scale: 1, x: 0, y: 0 });
+  const [xf, setXf] = useState<ViewXf>({ scale: 1, x: 0, y: 0 });
   const [hover, setHover] = useState<[number, number] | null>(null);
   const drag = useRef<Drag | null>(null);
   const { volume, labelmap, view, frame } = p;
@@ -260,11 +261,7 @@ export function ObliqueView(p: ObliqueViewProps) {
       const r = canvas.current!.getBoundingClientRect();
       const mx = e.clientX - r.left;
       const my = e.clientY - r.top;
-      setXf((v) => {
-        const scale = Math.min(200, Math.max(0.05, v.scale * Math.exp(-e.deltaY * 0.0015)));
-        const k = scale / v.scale;
-        return { scale, x: mx - (mx - v.x) * k, y: my - (my - v.y) * k };
-      });
+      setXf((v) => zoomAbout(v, mx, my, e.deltaY));
       return;
     }
     const step = (e.deltaY > 0 ? 1 : -1) * Math.min(...volume.spacing);

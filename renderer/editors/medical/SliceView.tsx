@@ -12,7 +12,7 @@ import type { Labelmap } from '../../../core/medical/segmentation';
 import type { Vec3, Volume, WindowLevel } from '../../../core/medical/types';
 
 import type { Tool } from './types';
-import { cursorInSlice, displayFlip, sliceIndexOf, withSliceIndex } from './orientation';
+import { cursorInSlice, displayFlip, sliceIndexOf, withSliceIndex, zoomAbout, type ViewXf } from './orientation';
 import { blendLabels, drawOverlays } from './drawSlice';
 import { useKeymap } from '../../keymap/useKeymap';
 import { medicalPolygonKeys } from './keys';
@@ -48,12 +48,6 @@ export interface SliceViewProps {
   onGestureStart(): void;
   onEdited(): void;
   onGestureEnd(): void;
-}
-
-interface ViewXf {
-  scale: number; // screen px per mm
-  x: number;
-  y: number;
 }
 
 /** A drag of the view itself (window, pan), or one the tool handles. */
@@ -257,11 +251,7 @@ export function SliceView(p: SliceViewProps) {
       const r = canvas.current!.getBoundingClientRect();
       const mx = e.clientX - r.left;
       const my = e.clientY - r.top;
-      setXf((v) => {
-        const scale = Math.min(200, Math.max(0.05, v.scale * Math.exp(-e.deltaY * 0.0015)));
-        const k = scale / v.scale;
-        return { scale, x: mx - (mx - v.x) * k, y: my - (my - v.y) * k };
-      });
+      setXf((v) => zoomAbout(v, mx, my, e.deltaY));
       return;
     }
     const next = Math.min(geom.count - 1, Math.max(0, index + (e.deltaY > 0 ? 1 : -1)));

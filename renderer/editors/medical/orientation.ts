@@ -58,3 +58,17 @@ export function displayFlip(affine: number[], orientation: Orientation): { flipX
     letters: { left: flipX ? e.right : e.left, right: flipX ? e.left : e.right, top: flipY ? e.bottom : e.top, bottom: flipY ? e.top : e.bottom },
   };
 }
+
+/** A slice view's placement on screen: `scale` screen px per mm, (x, y) the image's top-left. */
+export interface ViewXf {
+  scale: number;
+  x: number;
+  y: number;
+}
+
+/** Ctrl/⌘ + wheel zoom about the pointer (mx, my in canvas px), clamped to 0.05–200 px/mm. */
+export function zoomAbout(v: ViewXf, mx: number, my: number, deltaY: number): ViewXf {
+  const scale = Math.min(200, Math.max(0.05, v.scale * Math.exp(-deltaY * 0.0015)));
+  const k = scale / v.scale;
+  return { scale, x: mx - (mx - v.x) * k, y: my - (my - v.y) * k };
+}
