@@ -37,6 +37,8 @@ export function GeoReadout({
   const { t } = useTranslation();
   const parentName = useParentName(region?.parent);
   const [result, setResult] = useState<string | null>(null);
+  // The display, label and compare tools cover part of the image: the readout folds to one line.
+  const [folded, setFolded] = useState(false);
   const conv = useMemo(() => {
     try {
       return geo.crsSupported ? toWgs84(geo.epsg) : null;
@@ -57,11 +59,16 @@ export function GeoReadout({
       </span>
       <span data-testid="geo-resolution">{t('geo.resolution', { res: res < 0.01 ? res.toExponential(3) : +res.toPrecision(4), unit })}</span>
       <span className="muted">{t('geo.bands', { n: geo.bands, bits: geo.bitsPerSample, type: SAMPLE_TYPE[geo.sampleFormat] ?? '?' })}</span>
-      <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
       <span data-testid="geo-cursor" className="mono">
         {map ? `${fmt(map[0])}, ${fmt(map[1])}` : '—'}
         {ll && !geographic ? ` · ${ll[1].toFixed(6)}° ${ll[1] >= 0 ? 'N' : 'S'} ${Math.abs(ll[0]).toFixed(6)}° ${ll[0] >= 0 ? 'E' : 'W'}` : ''}
       </span>
+      <button className="ghost small" data-testid="geo-fold" aria-expanded={!folded} onClick={() => setFolded((f) => !f)}>
+        {folded ? t('geo.showTools') : t('geo.hideTools')}
+      </button>
+      {folded ? null : (
+        <>
+      <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
       {conv ? (
         <button
           className="ghost small"
@@ -91,6 +98,8 @@ export function GeoReadout({
         </span>
       ) : (
         <GeoSplit itemId={itemId} projected={geo.epsg != null && geo.epsg !== 4326} />
+      )}
+        </>
       )}
     </div>
   );

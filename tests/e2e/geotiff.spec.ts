@@ -107,6 +107,12 @@ test('band presets: false-colour infrared shows vegetation red, saved for the pr
   expect(veg[0]).toBeGreaterThan(190);
   expect(veg[1]).toBeLessThan(80);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'geotiff-false-colour.png') });
+  // The tools fold away to one line (CRS, resolution, cursor) so the image is not covered.
+  await page.getByTestId('geo-fold').click();
+  await expect(page.getByTestId('raster-preset')).toHaveCount(0);
+  await expect(page.getByTestId('geo-cursor')).toBeVisible();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'geotiff-folded.png') });
+  await page.getByTestId('geo-fold').click();
   await page.getByTestId('raster-preset').selectOption('trueColour');
   await expect(page.getByTestId('raster-band-R')).toHaveValue('2');
   const vegTrue = await drawnPixel(page, 820, 420, '2-1-0_2-98');
