@@ -68,37 +68,37 @@ export function GeoReadout({
       </button>
       {folded ? null : (
         <>
-      <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
-      {conv ? (
-        <button
-          className="ghost small"
-          data-testid="geo-export"
-          onClick={() =>
-            rpc
-              .call('geo.exportGeoJson', { itemId })
-              .then((r) => setResult(`${t('geo.exported', { n: r.features, path: r.path })}${r.skipped ? ` ${t('geo.skipped', { n: r.skipped })}` : ''}`))
-              .catch((e: Error) => setResult(e.message))
-          }
-        >
-          {t('geo.exportGeoJson')}
-        </button>
-      ) : (
-        <span className="muted">{t('geo.unsupported')}</span>
-      )}
-      {result ? (
-        <span className="muted small" data-testid="geo-export-result">
-          {result}
-        </span>
-      ) : null}
-      <GeoLabelsMenu itemId={itemId} reprojectable={!!conv} />
-      <CompareControls itemId={itemId} compare={compare} onCompare={onCompare} />
-      {region ? (
-        <span className="muted small" data-testid="geo-region">
-          {t('geo.region', { row: region.row + 1, col: region.col + 1, parent: parentName ?? region.parent, x: region.x, y: region.y })}
-        </span>
-      ) : (
-        <GeoSplit itemId={itemId} projected={geo.epsg != null && geo.epsg !== 4326} />
-      )}
+          <RasterDisplayControls itemId={itemId} bandCount={geo.bands} />
+          {conv ? (
+            <button
+              className="ghost small"
+              data-testid="geo-export"
+              onClick={() =>
+                rpc
+                  .call('geo.exportGeoJson', { itemId })
+                  .then((r) => setResult(`${t('geo.exported', { n: r.features, path: r.path })}${r.skipped ? ` ${t('geo.skipped', { n: r.skipped })}` : ''}`))
+                  .catch((e: Error) => setResult(e.message))
+              }
+            >
+              {t('geo.exportGeoJson')}
+            </button>
+          ) : (
+            <span className="muted">{t('geo.unsupported')}</span>
+          )}
+          {result ? (
+            <span className="muted small" data-testid="geo-export-result">
+              {result}
+            </span>
+          ) : null}
+          <GeoLabelsMenu itemId={itemId} reprojectable={!!conv} />
+          <CompareControls itemId={itemId} compare={compare} onCompare={onCompare} />
+          {region ? (
+            <span className="muted small" data-testid="geo-region">
+              {t('geo.region', { row: region.row + 1, col: region.col + 1, parent: parentName ?? region.parent, x: region.x, y: region.y })}
+            </span>
+          ) : (
+            <GeoSplit itemId={itemId} projected={geo.epsg != null && geo.epsg !== 4326} />
+          )}
         </>
       )}
     </div>
