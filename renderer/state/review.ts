@@ -59,6 +59,11 @@ interface ItemReviewState {
   doc: ItemDocument | null;
   busy: boolean;
   load(itemId: string): Promise<void>;
+  /**
+   * Another connection (the reviewer on their machine, another window) changed the open item:
+   * take the host's review fields when its revision is newer than ours. No blank in between.
+   */
+  refresh(itemId: string, revision: number): Promise<void>;
   /** Run a review call that returns the document, keep what it returns. */
   run(f: () => Promise<{ document: ItemDocument }>): Promise<boolean>;
 }
@@ -76,6 +81,17 @@ export const useItemReview = create<ItemReviewState>((set, get) => ({
       reportError(err);
     }
   },
+  async refresh(itemId, revision) {
+    const held = get();
+    if (held.itemId !== itemId || (held.doc && (held.doc.revision ?? 0) >= revision)) return;
+    try {
+      const doc = await rpc.call('annotations.load', { itemId });
+      const now = get();
+      if (now.itemId === itemId && (!now.doc || (doc.revision ?? 0) > (now.doc.revision ?? 0))) set({ doc });
+    } catch {
+      // the next change or reopening the item tries again; nothing the user did failed
+    }
+  },
   async run(f) {
     set({ busy: true });
     try {
@@ -90,6 +106,12 @@ export const useItemReview = create<ItemReviewState>((set, get) => ({
     }
   },
 }));
+
+// The open item's status and issues follow what others do to it (a reviewer rejecting, live).
+rpc.on('item.changed', (d) => {
+  const { itemId, revision } = d as { itemId: string; revision: number };
+  void useItemReview.getState().refresh(itemId, revision);
+});
 
 /** Move the open item to `to` through the states in between (Submit from new or rejected). */
 export async function moveItem(itemId: string, path: ItemStatus[], profile: Profile, note?: string): Promise<boolean> {

@@ -133,6 +133,52 @@ test('sign-in page, wrong password, an annotator cannot accept, a reviewer accep
   await rev.context().close();
 });
 
+test('annotator and reviewer on one team server: submit, reject with an issue, fix, accept, each seeing the other live', async ({ browser }) => {
+  const ann = await person(browser);
+  await signIn(ann, 'ann', 'annotator-pass-1');
+  const rev = await person(browser);
+  await signIn(rev, 'rev', 'reviewer-pass-1');
+  await openShapes(ann, 'shapes_03');
+  await drawBox(ann, 40, 40, 160, 140);
+  await ann.getByTestId('review-submit').click();
+  await expect(ann.getByTestId('review-status')).toHaveText('Submitted');
+
+  // Rev opens it (read-only while Ann holds it: her lease), pins an issue and rejects.
+  await openShapes(rev, 'shapes_03');
+  await expect(rev.getByTestId('review-status')).toHaveText('Submitted');
+  await rev.getByTestId('issue-text').fill('the box misses the left edge');
+  await rev.getByTestId('issue-pin-button').click();
+  await expect(rev.getByTestId('issue-card')).toHaveCount(1);
+  await rev.locator('.review-bar .status-pill').click();
+  await rev.keyboard.press('Shift+R');
+  await rev.keyboard.type('see the issue');
+  await rev.keyboard.press('Enter');
+  await expect(rev.getByTestId('review-status')).toHaveText('Rejected');
+
+  // Ann sees the rejection and the issue without reloading, fixes, resolves and resubmits.
+  await expect(ann.getByTestId('review-status')).toHaveText('Rejected', { timeout: 15_000 });
+  await expect(ann.getByTestId('issue-card')).toContainText('the box misses the left edge');
+  await drawBox(ann, 20, 200, 120, 300);
+  await ann.getByTestId('issue-reply').fill('fixed');
+  await ann.getByTestId('issue-resolve').click();
+  await ann.getByTestId('review-submit').click();
+  await expect(ann.getByTestId('review-status')).toHaveText('Submitted');
+
+  // Rev sees the resubmission live and accepts; Ann sees the acceptance live.
+  await expect(rev.getByTestId('review-status')).toHaveText('Submitted', { timeout: 15_000 });
+  await rev.keyboard.press('Shift+A');
+  await expect(rev.getByTestId('review-status')).toHaveText('Accepted');
+  await expect(ann.getByTestId('review-status')).toHaveText('Accepted', { timeout: 15_000 });
+  await ann.screenshot({ path: `${SHOTS}/team-annotator-sees-accepted.png` });
+  // The round trip on disk, signed by the accounts.
+  const docs = docFiles().map((f) => JSON.parse(readFileSync(path.join(demo, 'annotations', f), 'utf8')));
+  const trip = docs.find((d) => (d.history ?? []).some((h: { to: string }) => h.to === 'rejected'));
+  expect(trip.history.map((h: { to: string; by: string }) => `${h.to} ${h.by}`)).toEqual(['in_progress ann', 'submitted ann', 'rejected rev', 'in_progress ann', 'submitted ann', 'accepted rev']);
+  expect(trip.objects).toHaveLength(2);
+  await ann.context().close();
+  await rev.context().close();
+});
+
 /** Drafts kept in the page's IndexedDB (renderer/persistence/db.ts), read with the raw API. */
 function draftsInPage(page: Page): Promise<number> {
   return page.evaluate(

@@ -16,14 +16,23 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'datum-pkg-tamper-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function refusal(bytes: Uint8Array, name: string): Promise<string | null> {
+  return (await attempt(bytes, name)).why;
+}
+
+/** Reads a (damaged) package: the refusal's reason, or what was read. */
+async function attempt(bytes: Uint8Array, name: string): Promise<{ why: string | null; read?: Awaited<ReturnType<typeof readPackage>> }> {
   const f = path.join(tmp, name);
   writeFileSync(f, bytes);
   try {
-    await readPackage(f);
-    return null;
+    return { why: null, read: await readPackage(f) };
   } catch (e) {
-    return (e as Error).message;
+    return { why: (e as Error).message };
   }
+}
+
+/** The content a package carries: manifest hash and every entry's bytes. */
+function contentOf(p: Awaited<ReturnType<typeof readPackage>>): string {
+  return [p.manifestSha256, ...[...p.entries].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${Buffer.from(v).toString('base64')}`)].join('\n');
 }
 
 describe.skipIf(!hasSampleData)('tamper sweep', () => {
@@ -38,21 +47,28 @@ describe.skipIf(!hasSampleData)('tamper sweep', () => {
     home.close();
   }, 60_000);
 
-  it('every single-byte flip anywhere in a package is refused (n = 400)', async () => {
+  it('every single-byte flip anywhere in a package is refused or changes nothing it carries (n = 400)', async () => {
     const rnd = mulberry32(21);
+    const original = contentOf((await attempt(refs, 'original.datumpkg')).read!);
     let refused = 0;
     let named = 0;
+    let harmless = 0;
     const n = 400;
     for (let i = 0; i < n; i++) {
       const b = Uint8Array.from(refs);
       const at = Math.floor(rnd() * b.length);
       b[at] ^= 1 + Math.floor(rnd() * 255);
-      const why = await refusal(b, 'flip.datumpkg');
-      if (why) refused++;
-      if (why && /entry "|end-of-archive|central directory/.test(why)) named++;
+      const r = await attempt(b, 'flip.datumpkg');
+      if (r.why) refused++;
+      // A flip in a Deflate stream can hit a bit the decoder never uses (a code length of a symbol
+      // that does not occur): the entry inflates to the same bytes, so its sha256 still holds and
+      // nothing the package carries has changed. Anything read must be exactly the original.
+      else if (contentOf(r.read!) === original) harmless++;
+      if (r.why && /entry "|end-of-archive|central directory/.test(r.why)) named++;
     }
-    console.log(`flips: ${refused}/${n} refused, ${named}/${n} name the entry or record (package ${refs.length} bytes)`);
-    expect(refused).toBe(n);
+    console.log(`flips: ${refused}/${n} refused, ${harmless} read back byte-identical content, ${named}/${n} name the entry or record (package ${refs.length} bytes)`);
+    expect(refused + harmless).toBe(n);
+    expect(harmless).toBeLessThanOrEqual(n / 50);
   }, 120_000);
 
   it('every truncation is refused (n = 300)', async () => {
