@@ -45,6 +45,8 @@ export function editorStoreHooks(show: (itemId: string, document: ItemDocument) 
     onConflict: askConflicts,
     onRemoteChange: (itemId: string, document: ItemDocument, change: RemoteChange) => {
       show(itemId, document);
+      // A save that merged nothing of theirs (they only moved the review status or issues) is not news.
+      if (!change.reloaded && change.takenFromTheirs + change.conflicts === 0) return;
       const notice = change.reloaded
         ? i18next.t('conflicts.reloaded')
         : i18next.t('conflicts.merged', { count: change.takenFromTheirs + change.conflicts });

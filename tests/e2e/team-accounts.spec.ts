@@ -151,8 +151,9 @@ test('annotator and reviewer on one team server: submit, reject with an issue, f
   await expect(rev.getByTestId('issue-card')).toHaveCount(1);
   await rev.locator('.review-bar .status-pill').click();
   await rev.keyboard.press('Shift+R');
-  await rev.keyboard.type('see the issue');
-  await rev.keyboard.press('Enter');
+  await expect(rev.getByTestId('reject-note')).toBeFocused();
+  await rev.getByTestId('reject-note').fill('see the issue');
+  await rev.getByTestId('reject-note').press('Enter');
   await expect(rev.getByTestId('review-status')).toHaveText('Rejected');
 
   // Ann sees the rejection and the issue without reloading, fixes, resolves and resubmits.
