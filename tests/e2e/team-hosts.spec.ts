@@ -92,6 +92,9 @@ test('kill -9 of a host during a stream of saves loses nothing it acknowledged',
   let stop = false;
   // Four writers, each appending one object per save, as fast as the host answers.
   const writer = async (itemId: string, w: number) => {
+    // A team server takes saves only from the holder of the item's lease (docs/teams.md, leases).
+    const lease = await rpcA.call<{ granted: boolean }>('lease.acquire', { itemId });
+    expect(lease.granted).toBe(true);
     let doc = await rpcA.call<{ revision?: number; objects: Array<{ id: string }> }>('annotations.load', { itemId });
     for (let n = 0; !stop; n++) {
       const id = `w${w}-${n}`;
