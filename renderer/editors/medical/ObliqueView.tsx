@@ -20,6 +20,7 @@ import { crosshairDirection, planePixelToVoxel, planeToPatient, resliceNearest, 
 import { blendLabels, CROSSHAIR_COLORS } from './drawSlice';
 import type { Tool } from './types';
 import { zoomAbout, type ViewXf } from './orientation';
+import { useViewBox } from './useViewBox';
 
 export interface ObliqueViewProps {
   view: ViewName;
@@ -68,25 +69,13 @@ export function ObliqueView(p: ObliqueViewProps) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState({ w: 0, h: 0 });
+  const size = useViewBox(box);
   const [xf, setXf] = useState<ViewXf>({ scale: 1, x: 0, y: 0 });
   const [hover, setHover] = useState<[number, number] | null>(null);
   const drag = useRef<Drag | null>(null);
   const { volume, labelmap, view, frame } = p;
   const pixelMm = Math.min(...volume.spacing);
 
-  useEffect(() => {
-    const el = box.current!;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
-    ro.observe(el);
-    setSize({ w: el.clientWidth, h: el.clientHeight });
-    const stop = (e: WheelEvent) => e.preventDefault();
-    el.addEventListener('wheel', stop, { passive: false });
-    return () => {
-      ro.disconnect();
-      el.removeEventListener('wheel', stop);
-    };
-  }, []);
 
   // The plane depends on the centre only through its offset along the normal: in-plane moves of
   // the crosshair must not reslice. Rounded to 1 µm so float noise does not either.

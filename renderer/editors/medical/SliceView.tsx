@@ -17,6 +17,7 @@ import { blendLabels, drawOverlays } from './drawSlice';
 import { useKeymap } from '../../keymap/useKeymap';
 import { medicalPolygonKeys } from './keys';
 import { applyLabelEdit, createMedicalTool, type MedicalCommand, type MedicalPreview, type MedicalToolContext, type SlicePointer } from './tools';
+import { useViewBox } from './useViewBox';
 
 export type { Tool };
 // Pure helpers live in orientation.ts; re-exported for existing importers.
@@ -58,7 +59,7 @@ export function SliceView(p: SliceViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const composed = useRef<HTMLCanvasElement | null>(null);
-  const [size, setSize] = useState<{ w: number; h: number }>({ w: 0, h: 0 });
+  const size = useViewBox(box);
   const [xf, setXf] = useState<ViewXf>({ scale: 1, x: 0, y: 0 });
   const [hover, setHover] = useState<[number, number] | null>(null);
   const [measure, setMeasure] = useState<{ a: [number, number]; b: [number, number]; index: number } | null>(null);
@@ -74,20 +75,6 @@ export function SliceView(p: SliceViewProps) {
   const [psx, psy] = geom.pixelSpacing;
   const index = sliceIndexOf(orientation, p.cursor);
 
-  // Track the container size.
-  useEffect(() => {
-    const el = box.current!;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
-    ro.observe(el);
-    setSize({ w: el.clientWidth, h: el.clientHeight });
-    // React's wheel listener is passive; this one stops page zoom (Ctrl+wheel) and scrolling.
-    const stop = (e: WheelEvent) => e.preventDefault();
-    el.addEventListener('wheel', stop, { passive: false });
-    return () => {
-      ro.disconnect();
-      el.removeEventListener('wheel', stop);
-    };
-  }, []);
 
   const fit = useCallback(() => {
     if (!size.w || !size.h) return;
