@@ -5,9 +5,11 @@
  * runCli with the same command object.
  */
 import { inspect } from './commands/inspect';
+import { useDirectWrites } from './output';
 import { runCli } from './run';
 
 export function main(argv: string[]): Promise<number> {
+  useDirectWrites();
   return runCli(argv, async (name) => {
     if (name !== 'inspect') throw new Error(`cli-inspect.cjs runs only "inspect", not "${name}"`);
     return inspect;

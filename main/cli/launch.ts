@@ -9,12 +9,14 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { useDirectWrites } from './output';
 import { answerWithoutCommand } from './run';
 
 /** Commands with a self-contained CommonJS bundle beside this one (scripts/build-main.mjs builds them). */
 export const OWN_BUNDLES: Partial<Record<string, string>> = { inspect: 'cli-inspect.cjs' };
 
 export function main(argv: string[]): Promise<number> {
+  useDirectWrites(); // this process's own output (see ./output.ts); the ES module CLI keeps its streams
   const answered = answerWithoutCommand(argv);
   if (answered !== undefined) return Promise.resolve(answered);
   const own = OWN_BUNDLES[argv[0]];

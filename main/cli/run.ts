@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { VERSION } from '../version';
 import { DatumError } from '../rpc/errors';
+import { writeErr, writeOut } from './output';
 import type { Command } from './command';
 import { SUMMARIES, helpText, isCommand, type CommandName } from './summaries';
 
@@ -21,15 +22,15 @@ function commandHelp(summary: string, c: Command): string {
 export function answerWithoutCommand(argv: string[]): number | undefined {
   const name = argv[0];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(helpText());
+    writeOut(helpText());
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${VERSION}\n`);
+    writeOut(`${VERSION}\n`);
     return 0;
   }
   if (!isCommand(name)) {
-    process.stderr.write(`datum: unknown command "${name}"\n\n${helpText()}`);
+    writeErr(`datum: unknown command "${name}"\n\n${helpText()}`);
     return 2;
   }
   return undefined;
@@ -50,11 +51,11 @@ export async function runCli(argv: string[], load: (name: CommandName) => Promis
       strict: true,
     }) as { values: Record<string, unknown>; positionals: string[] };
   } catch (err) {
-    process.stderr.write(`datum ${name}: ${(err as Error).message}\n\n${commandHelp(summary, cmd)}`);
+    writeErr(`datum ${name}: ${(err as Error).message}\n\n${commandHelp(summary, cmd)}`);
     return 2;
   }
   if (parsed.values.help) {
-    process.stdout.write(commandHelp(summary, cmd));
+    writeOut(commandHelp(summary, cmd));
     return 0;
   }
   try {
@@ -62,8 +63,8 @@ export async function runCli(argv: string[], load: (name: CommandName) => Promis
   } catch (err) {
     const code = err instanceof DatumError ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
-    if (parsed.values.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n');
-    process.stderr.write(`datum ${name}: ${message}\n`);
+    if (parsed.values.json) writeOut(JSON.stringify({ error: { code, message } }) + '\n');
+    writeErr(`datum ${name}: ${message}\n`);
     return 1;
   }
 }
