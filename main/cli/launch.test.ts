@@ -74,7 +74,7 @@ describe('bin/datum.js (CommonJS launcher)', () => {
       expect(r.out).toContain(SUMMARIES[name as keyof typeof SUMMARIES]);
       expect(r).toEqual(await inProcess([name, '--help']));
     }
-  });
+  }, 180_000); // 13 fresh processes, some loading the server: ~30 s on a loaded 2-core machine
 
   it('reports a bad option with exit code 2 and the command help, as the in-process CLI does', async () => {
     const r = datum(['inspect', '--no-such-option']);
@@ -134,5 +134,5 @@ describe.skipIf(!HAS_SHARED_DATA)('datum inspect from its CommonJS bundles', () 
     expect(JSON.parse(datum(['inspect', path.join(dir, 'broken.webm'), '--json']).out)).toEqual({ error: { code: 'BAD_FILE', message: 'broken.webm: not a WebM file (no EBML header)' } });
     expect(JSON.parse(datum(['inspect', path.join(dir, 'broken.pcd'), '--json']).out).error.code).toBe('BAD_FILE');
     expect(JSON.parse(datum(['inspect', path.join(dir, 'missing.pcd'), '--json']).out).error.code).toBe('NOT_FOUND');
-  });
+  }, 180_000); // 26 fresh processes: ~37 s on a loaded 2-core machine
 });
