@@ -53,7 +53,7 @@ function record(result, format) {
     if (out.endsWith('.map')) continue;
     const name = path.basename(out);
     bundles[name] = format;
-    externalsOf[name] = [...new Set(meta.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
+    externalsOf[name] = [...new Set(meta.imports.filter((i) => i.external && !isBuiltin(i.path) && !i.path.startsWith('./')).map((i) => i.path))].sort();
   }
 }
 
@@ -73,6 +73,69 @@ record(
   }),
   'esm',
 );
+// The CommonJS launcher and per-command bundles (issue #19): bin/datum.js requires cli.cjs, which
+// answers --help/--version/unknown commands from the command table bundled into it, runs `inspect`
+// from cli-inspect.cjs and hands every other command to the ES module CLI above. A fresh process
+// then loads 2-3 CommonJS files instead of entering Node's ES module loader for 5-13 chunks.
+// CommonJS has no code splitting, and compiling a file costs in proportion to its size (mp4box and
+// the DICOM/NIfTI readers were 600 of 700 KB), so inspect's video and medical readers are bundles
+// of their own, required only for such files (INSPECT_SIBLINGS), and modules whose identity
+// matters across those files (DatumError: `instanceof` decides the error code) live once, in a
+// shared file (CJS_SHARED). import.meta.url is defined as in electron.cjs.
+const cjsImportMeta = {
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+/** Module (repository path, no extension) -> the CommonJS bundle beside cli.cjs that holds it. */
+const INSPECT_SIBLINGS = { 'main/services/inspect/video': 'cli-inspect-video.cjs', 'main/services/inspect/medical': 'cli-inspect-medical.cjs' };
+const CJS_SHARED = { 'main/rpc/errors': 'cli-errors.cjs' };
+
+/**
+ * Imports of the mapped modules become `require('./<bundle>')` of a sibling file (a plain
+ * require, so Node's ES module loader stays out of it; a dynamic import() of it stays lazy).
+ * `own` is the module the bundle being built is made of (it is not replaced in itself).
+ */
+function siblingBundles(map, own) {
+  return {
+    name: 'sibling-bundles',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.namespace === 'sibling') return { path: args.path, external: true };
+        const key = path.relative(process.cwd(), path.resolve(args.resolveDir, args.path)).split(path.sep).join('/').replace(/\.ts$/, '');
+        if (!(key in map) || key === own) return undefined;
+        return { path: map[key], namespace: 'sibling' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'sibling' }, (args) => ({ contents: `module.exports = require(${JSON.stringify('./' + args.path)});`, loader: 'js', resolveDir: process.cwd() }));
+    },
+  };
+}
+
+const cjsCli = { ...common, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, format: 'cjs', ...cjsImportMeta };
+const cjsBuilds = [
+  // The launcher runs no command: it shares nothing, and --help loads this one file.
+  { entryPoints: { cli: 'main/cli/launch.ts' }, map: {} },
+  { entryPoints: { 'cli-inspect': 'main/cli/inspectMain.ts' }, map: { ...INSPECT_SIBLINGS, ...CJS_SHARED } },
+  ...Object.entries({ ...INSPECT_SIBLINGS, ...CJS_SHARED }).map(([mod, file]) => ({ entryPoints: { [file.replace(/\.cjs$/, '')]: mod + '.ts' }, map: CJS_SHARED, own: mod })),
+];
+const cjsInputs = {};
+for (const { entryPoints, map, own } of cjsBuilds) {
+  const result = await build({ ...cjsCli, entryPoints, plugins: [siblingBundles(map, own)] });
+  record(result, 'cjs');
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) if (!out.endsWith('.map')) cjsInputs[path.basename(out)] = Object.keys(meta.inputs);
+}
+// A module in two of inspect's files would be two copies (two DatumError classes): fail the build
+// and name it, so it goes in CJS_SHARED (or the split is rethought) instead of a wrong error code.
+{
+  const files = ['cli-inspect.cjs', ...Object.values(INSPECT_SIBLINGS), ...Object.values(CJS_SHARED)];
+  const seen = new Map();
+  for (const f of files) {
+    for (const input of cjsInputs[f]) {
+      if (input.startsWith('node_modules/') || input.startsWith('sibling:')) continue; // packages: no identity shared with our code
+      if (seen.has(input)) throw new Error(`build-main: ${input} is bundled into both ${seen.get(input)} and ${f}; add it to CJS_SHARED`);
+      seen.set(input, f);
+    }
+  }
+}
 // Worker-thread entries are separate, self-contained files next to the CLI so
 // `new URL('./x.js', import.meta.url)` finds them, and a packaged app can unpack them alone
 // (electron-builder.yml unpacks dist/main/*-worker.js; a shared chunk would stay inside app.asar).

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from '../command';
 import { jsonOpt } from '../command';
+import { writeOut } from '../output';
 import { inspectPath } from '../../services/inspect';
 import { DatumError } from '../../rpc/errors';
 import { parseBinLayoutSpec } from '../../../core/formats/pointcloud/binLayout';
@@ -26,8 +27,8 @@ export const inspect: Command = {
       }
     }
     const info = await inspectPath(path.resolve(positionals[0]), { binLayout, dropNaN: values['drop-nan'] === true });
-    if (values.json) process.stdout.write(JSON.stringify(info) + '\n');
-    else for (const [k, v] of Object.entries(info)) process.stdout.write(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
+    if (values.json) writeOut(JSON.stringify(info) + '\n');
+    else for (const [k, v] of Object.entries(info)) writeOut(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
     return 0;
   },
 };
