@@ -39,7 +39,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 sharp.concurrency(1);
 const session = await ort.InferenceSession.create(YOLOX, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
 const echo = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m, [m.buffer]));`, { eval: true });
-const roundTrip = (a: Float32Array) => new Promise<Float32Array>((resolve) => { echo.once('message', resolve); echo.postMessage(a, [a.buffer]); });
+const roundTrip = (a: Float32Array) => new Promise<Float32Array>((resolve) => { echo.once('message', resolve); echo.postMessage(a, [a.buffer as ArrayBuffer]); });
 const reused = new Float32Array(3 * input.width * input.height);
 
 const la0 = loadavg()[0];
