@@ -1,82 +1,46 @@
 /**
- * Pre-labelling throughput with YOLOX-nano: end to end (decode, letterbox, tensor packing,
- * inference in the worker, decoding and NMS, with image k + 1 prepared while image k is inferred)
- * against bare `session.run` on the same, already prepared, input tensors, with the same intra-op
- * thread count: the app's default (decided from the cores, main/services/inference/threads.ts) and
- * 1 thread. Rounds alternate the two arms; medians of 5; the load average is printed.
+ * Pre-labelling throughput with YOLOX-nano (issue #19): the pipeline (`predictMany`: read, decode
+ * and letterbox of image k + 1 with sharp while image k runs in the inference worker, output
+ * decoding and NMS), `datum prelabel`'s service (`ModelService.prelabel`, the pipeline plus writing
+ * the predictions) and the pipeline without overlap, each against a bare `session.run` loop on
+ * tensors prepared beforehand with the same intra-op thread count: the app's default (from the
+ * cores, main/services/inference/threads.ts) and 1; quiet (the machine as it is) and with a child
+ * process spinning on one core. Arms alternate round by round; medians of INFERENCE_ROUNDS (>= 5).
+ * First a stage profile says where the CPU time per image goes (tests/bench/inference/stages.ts).
+ * Everything in tests/bench/inference/; the figures are in docs/performance.md and docs/models.md.
  */
 import { loadavg } from 'node:os';
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import ort from 'onnxruntime-node';
-import { openPredictor } from '../../main/services/inference/predictor';
-import { preprocess } from '../../main/services/inference/preprocess';
-import { InferenceRuntime } from '../../main/services/inference/runtime';
-import { entry, yoloxManifest } from '../../main/services/inference/testing/fixtures';
 import { defaultIntraOpThreads } from '../../main/services/inference/threads';
-import { medianMs, type BenchRow } from './types';
+import { HAVE_PRELABEL_DATA, describeFigures, measurePrelabel, type PrelabelFigures } from './inference/prelabelRatio';
+import { stageProfile, stageTable } from './inference/stages';
+import type { BenchRow } from './types';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const ROUNDS = Math.max(5, Number(process.env.INFERENCE_ROUNDS ?? 5));
 
 export default async (): Promise<BenchRow[]> => {
-  const model = `${DATA}models/yolox-nano/yolox_nano.onnx`;
-  if (!existsSync(model)) {
-    console.warn(`inference bench skipped: ${model} is absent (needs ../shared/data beside the repository)`);
+  if (!HAVE_PRELABEL_DATA) {
+    console.warn('inference bench skipped: ../shared/data/models/yolox-nano or the COCO image is absent (needs ../shared/data beside the repository)');
     return [];
   }
-  const images = [
-    `${DATA}images/coco139/000000000139.jpg`,
-    ...readdirSync(`${DATA}nuscenes`).filter((f) => f.endsWith('.jpg')).map((f) => `${DATA}nuscenes/${f}`),
-    ...readdirSync(`${DATA}kitti/image_2`).filter((f) => f.endsWith('.png')).map((f) => `${DATA}kitti/image_2/${f}`),
-  ];
-  const sources = [...images, ...images]; // 20 images
-  const m = entry(yoloxManifest(), model);
-  const prepared = await Promise.all(sources.map((s) => preprocess(s, m.manifest.input!)));
-  const rows: BenchRow[] = [];
+  const threads = [...new Set([defaultIntraOpThreads(), 1])];
+  for (const t of threads) console.log(stageTable(await stageProfile(t)) + '\n');
   const before = loadavg().map((l) => l.toFixed(2)).join(' ');
-  for (const threads of [...new Set([defaultIntraOpThreads(), 1])]) rows.push(...(await compare(model, m, sources, prepared, threads)));
-  console.log(`inference bench: load average ${before} -> ${loadavg().map((l) => l.toFixed(2)).join(' ')}; n = 5 interleaved rounds of ${sources.length} images per figure`);
-  return rows;
+  const figures = await measurePrelabel({ threads, loads: ['quiet', 'busy core'], rounds: ROUNDS, serial: true, prelabel: true });
+  for (const f of figures) console.log(describeFigures(f));
+  console.log(`inference bench: load average ${before} -> ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  return figures.flatMap(rows);
 };
 
-async function compare(model: string, m: ReturnType<typeof entry>, sources: string[], prepared: Awaited<ReturnType<typeof preprocess>>[], threads: number): Promise<BenchRow[]> {
-  // bare: one in-process session, inputs prepared beforehand, nothing but session.run
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  const tensors = prepared.map((p) => new ort.Tensor('float32', p.tensor.data as Float32Array, p.tensor.dims));
-  const bare = async () => {
-    for (const t of tensors) await session.run({ images: t });
-  };
-
-  // end to end through the worker runtime and the pipelined predictor
-  const runtime = new InferenceRuntime({ threads, providers: ['cpu'] });
-  let boxes = 0;
-  try {
-    const predictor = await openPredictor(runtime, m);
-    const e2e = async () => {
-      const items = await predictor.predictMany(sources);
-      boxes = items.reduce((n, i) => n + (i.predictions?.length ?? 0), 0);
-    };
-    // the machine is shared: alternate the two so both see the same background load
-    await bare();
-    await e2e();
-    const bareRuns: number[] = [], e2eRuns: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      bareRuns.push(await medianMs(bare, 1, 0));
-      e2eRuns.push(await medianMs(e2e, 1, 0));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const bareMs = median(bareRuns), e2eMs = median(e2eRuns);
-    const bareFps = (sources.length * 1000) / bareMs;
-    const e2eFps = (sources.length * 1000) / e2eMs;
-    const ratio = e2eFps / bareFps;
-    const label = `${threads} intra-op thread${threads > 1 ? 's' : ''}${threads === defaultIntraOpThreads() ? ', the default here' : ''}`;
-    return [
-      { name: `YOLOX-nano bare session.run throughput (${sources.length} images, ${label}, ${runtime.providerFor(m.manifest.id)})`, value: Number(bareFps.toFixed(2)), unit: 'images/s' },
-      { name: `YOLOX-nano end-to-end pre-labelling throughput (decode+letterbox+infer+decode+NMS, ${boxes} boxes, ${label})`, value: Number(e2eFps.toFixed(2)), unit: 'images/s' },
-      { name: `YOLOX-nano pre-labelling throughput vs bare session.run (${label})`, value: Number(ratio.toFixed(3)), unit: 'ratio', target: '>= 0.9', pass: ratio >= 0.9 },
-    ];
-  } finally {
-    await runtime.close();
-    await session.release();
-  }
+function rows(f: PrelabelFigures): BenchRow[] {
+  const label = `${f.threads} intra-op thread${f.threads > 1 ? 's' : ''}${f.threads === defaultIntraOpThreads() ? ' (the default here)' : ''}, ${f.load}, ${f.images} images x ${f.rounds} rounds, load ${f.loadBefore.split(' ')[0]} -> ${f.loadAfter.split(' ')[0]}`;
+  const out: BenchRow[] = [
+    { name: `YOLOX-nano bare session.run (${label})`, value: Number(f.bare.toFixed(2)), unit: 'images/s' },
+    { name: `YOLOX-nano pre-labelling pipeline (${f.boxes} boxes; ${label})`, value: Number(f.pipeline.toFixed(2)), unit: 'images/s' },
+    { name: `YOLOX-nano pre-labelling / bare session.run (${label})`, value: Number(f.ratio.toFixed(3)), unit: 'ratio', target: '>= 0.9', pass: f.ratio >= 0.9 },
+    // what the pipeline costs beyond session.run, whatever the neighbours do: the ratio one free core allows
+    { name: `CPU per image: bare / pipeline (${label}; bare ${f.bareCpu.toFixed(1)} ms, pipeline ${f.pipelineCpu.toFixed(1)} ms)`, value: Number((f.bareCpu / f.pipelineCpu).toFixed(3)), unit: 'ratio' },
+  ];
+  if (f.prelabelRatio !== undefined) out.push({ name: `datum prelabel's service (writes the predictions) / bare session.run (${label}; CPU ${f.prelabelCpu!.toFixed(1)} ms/image)`, value: Number(f.prelabelRatio.toFixed(3)), unit: 'ratio' });
+  if (f.serialRatio !== undefined) out.push({ name: `pipeline without overlap / bare session.run (${label}; CPU ${f.serialCpu!.toFixed(1)} ms/image)`, value: Number(f.serialRatio.toFixed(3)), unit: 'ratio' });
+  return out;
 }

@@ -1,7 +1,12 @@
 /**
- * `npm run bench`: runs every tests/bench/*.bench.ts (or the ones named on the command line),
- * prints each row with its target, and exits non-zero if a row with a target failed.
- * Figures are ratios against baselines measured in the same run: the machines are noisy.
+ * `npm run bench`: runs every tests/bench/*.bench.ts (or the ones named on the command line: a
+ * file is run when its name contains one of the words), prints each row with its target, and exits
+ * non-zero if a row with a target failed. Figures are ratios against baselines measured in the
+ * same run: the machines are noisy.
+ *
+ * `npm run bench cold` prints issue #19's whole table: the cold-start rows (cold.bench.ts) and,
+ * after them, the YOLOX-nano pre-labelling row (tests/bench/inference/coldRows.ts), unless the
+ * selection also runs inference.bench.ts, which measures pre-labelling in full.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +27,10 @@ for (const f of files) {
   try {
     const mod = (await import(pathToFileURL(path.join(here, f)).href)) as { default: () => Promise<BenchRow[]> };
     const rows = await mod.default();
+    if (f === 'cold.bench.ts' && !files.includes('inference.bench.ts')) {
+      const extra = (await import('./inference/coldRows')) as { default: () => Promise<BenchRow[]> };
+      rows.push(...(await extra.default()));
+    }
     for (const r of rows) {
       const verdict = r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL';
       if (r.pass === false) failed++;

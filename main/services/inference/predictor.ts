@@ -10,6 +10,8 @@ import { splitOutputs, stackTensors, supportsBatching } from './batching';
 
 /** Images per run for models with a dynamic batch dimension. */
 const DEFAULT_BATCH = 4;
+/** Spare input buffers kept for reuse: the prefetch depth plus the one in the model is enough. */
+const POOL = 8;
 import type { Prediction, TensorData } from './types';
 
 export interface BatchItem {
@@ -30,6 +32,12 @@ export interface BatchOptions {
   prefetch?: number;
   /** Images per session.run for models with a dynamic batch dimension (default 4). */
   batchSize?: number;
+  /**
+   * Prepare image k + 1 while image k is in the model (default true). false prepares each image
+   * only after the previous one's inference: measured slower on 2 busy cores as well
+   * (docs/performance.md), kept for the bench's comparison.
+   */
+  overlap?: boolean;
 }
 
 export interface Predictor {
@@ -53,8 +61,17 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
   const extras = zeroFeeds(m.id, loaded.inputs.filter((i) => i.name !== inputName));
   const batchable = !Object.keys(extras).length && supportsBatching(loaded.inputs, loaded.outputs);
 
+  // Tensor buffers of the input's size, sent to the worker and given back after the run: each image
+  // refills one instead of allocating 2 MB (page faults, and GC pressure that showed in the profile).
+  const spare: Float32Array[] = [];
+  const recycle = (feeds: Record<string, TensorData>) => {
+    const t = feeds[inputName];
+    if (t?.data instanceof Float32Array && t.dims[0] === 1 && spare.length < POOL) spare.push(t.data);
+  };
+  const prepare = (src: ImageSource) => preprocess(src, input, { into: spare.pop() });
+
   const infer = async (p: Prepared, signal?: AbortSignal) => {
-    const out = await runtime.run(m.id, { ...zeroCopies(extras), [inputName]: p.tensor }, { signal });
+    const out = await runtime.run(m.id, { ...zeroCopies(extras), [inputName]: p.tensor }, { signal, recycle });
     return decode(out, outputNames, p.transform, m);
   };
 
@@ -63,7 +80,7 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
     entry,
     loaded,
     async predict(src, options = {}) {
-      return infer(await preprocess(src, input), options.signal);
+      return infer(await prepare(src), options.signal);
     },
     predictMany(sources, options = {}) {
       return withSingleThreadedImaging(() => predictBatch(sources, options));
@@ -74,13 +91,14 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
     const { signal, onResult } = options;
     // Models with a dynamic batch dimension take several images per run; others one at a time.
     const batch = batchable ? Math.max(1, options.batchSize ?? DEFAULT_BATCH) : 1;
-    const depth = Math.max(1, options.prefetch ?? 2) + batch;
+    const overlap = options.overlap ?? true;
+    const depth = overlap ? Math.max(1, options.prefetch ?? 2) + batch : batch;
     const results: BatchItem[] = [];
     const queue: Promise<Prepared>[] = [];
     let next = 0;
     const fill = () => {
       while (queue.length < depth && next < sources.length) {
-        const p = preprocess(sources[next++], input);
+        const p = prepare(sources[next++]);
         p.catch(() => undefined); // handled when its turn comes
         queue.push(p);
       }
@@ -89,9 +107,9 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
       results.push(item);
       onResult?.(item, results.length, sources.length);
     };
-    fill();
     for (let i = 0; i < sources.length; ) {
       if (signal?.aborted) throw abortError();
+      fill();
       // Take up to `batch` images; one that failed to decode is reported (in order) and the rest go on.
       const group: { index: number; prepared?: Prepared; error?: string }[] = [];
       while (group.length < batch && i < sources.length) {
@@ -101,7 +119,7 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
         } catch (e) {
           group.push({ index, error: (e as Error).message });
         }
-        fill(); // keep preparing the next images while this group is in the model
+        if (overlap) fill(); // keep preparing the next images while this group is in the model
       }
       const ready = group.filter((g) => g.prepared);
       let outs: Prediction[][] = [];
@@ -125,6 +143,7 @@ export async function openPredictor(runtime: InferenceRuntime, entry: ModelEntry
   async function runGroup(group: Prepared[], signal?: AbortSignal): Promise<Prediction[][]> {
     const stacked = group.length > 1 ? stackTensors(group.map((p) => p.tensor)) : null;
     if (!stacked) return Promise.all(group.map((p) => infer(p, signal)));
+    for (const p of group) recycle({ [inputName]: p.tensor }); // copied into the stack: free again
     const out = await runtime.run(m.id, { [inputName]: stacked }, { signal });
     return splitOutputs(out, group.length).map((o, k) => decode(o, outputNames, group[k].transform, m));
   }

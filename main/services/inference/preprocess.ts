@@ -18,6 +18,8 @@ export async function withSingleThreadedImaging<T>(work: () => Promise<T>): Prom
     sharp.concurrency(previous);
   }
 }
+import { readFile } from 'node:fs/promises';
+import { readImageHeader } from './imageHeader';
 import type { ModelInput } from './manifest';
 import type { ImageTransform, TensorData } from './types';
 
@@ -91,13 +93,28 @@ export interface Prepared {
   transform: ImageTransform;
 }
 
-/** Decode, resize and normalise an image for a model input. */
-export async function preprocess(src: ImageSource, input: ModelInput): Promise<Prepared> {
-  const { width, height, srgb } = await imageSize(src);
+/**
+ * Decode, resize and normalise an image for a model input. A file is read once: its size comes
+ * from the JPEG/PNG header in those bytes (imageHeader.ts; sharp's metadata() for other formats)
+ * and libvips decodes the same bytes (shrink-on-load for JPEGs) straight to the resized size.
+ * `into` is a reused tensor buffer of the input's size (the predictor recycles them), which saves
+ * a fresh 2 MB allocation, its page faults and the garbage collections it triggers, per image.
+ */
+export async function preprocess(src: ImageSource, input: ModelInput, options: { into?: Float32Array } = {}): Promise<Prepared> {
+  let bytes: ImageSource = src;
+  if (typeof src === 'string') {
+    try {
+      bytes = await readFile(src);
+    } catch (e) {
+      throw new Error(`${src}: cannot read image: ${(e as Error).message}`);
+    }
+  }
+  const header = isRaw(bytes) ? null : readImageHeader(bytes as Uint8Array);
+  const { width, height, srgb } = header ?? (await imageSize(bytes).catch((e: Error) => { throw new Error(e.message.replace(describe(bytes), describe(src))); }));
   const plan = planResize(width, height, input);
   let raw: Buffer;
   try {
-    let img = open(src).removeAlpha();
+    let img = open(bytes).removeAlpha();
     // a colourspace conversion doubles the cost: only grey, CMYK and the like need one
     if (!srgb) img = img.toColourspace('srgb');
     raw = await img
@@ -110,37 +127,46 @@ export async function preprocess(src: ImageSource, input: ModelInput): Promise<P
   const channels = raw.length / (plan.resizedWidth * plan.resizedHeight);
   if (channels !== 3) throw new Error(`${describe(src)}: decoded to ${channels} channels, expected 3`);
   const transform = stripPlan(plan);
-  return { tensor: packTensor(raw, plan.resizedWidth, plan.resizedHeight, transform, input), transform };
+  return { tensor: packTensor(raw, plan.resizedWidth, plan.resizedHeight, transform, input, options.into), transform };
 }
 
 function stripPlan(p: ImageTransform): ImageTransform {
   return { width: p.width, height: p.height, inputWidth: p.inputWidth, inputHeight: p.inputHeight, scaleX: p.scaleX, scaleY: p.scaleY, padX: p.padX, padY: p.padY };
 }
 
-/** Interleaved RGB (rw x rh) -> normalised float tensor of the input size, padded. */
-export function packTensor(rgb: Uint8Array, rw: number, rh: number, t: ImageTransform, input: ModelInput): TensorData {
+/**
+ * Interleaved RGB (rw x rh) -> normalised float tensor of the input size, padded. One pass over the
+ * pixels writes all three planes (the three-pass version read the RGB buffer three times);
+ * `into`, when given and of the right length, is filled instead of a fresh array.
+ */
+export function packTensor(rgb: Uint8Array, rw: number, rh: number, t: ImageTransform, input: ModelInput, into?: Float32Array): TensorData {
   const W = t.inputWidth, H = t.inputHeight, plane = W * H;
-  const out = new Float32Array(3 * plane);
+  const out = into && into.length === 3 * plane ? into : new Float32Array(3 * plane);
   const order = input.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
   const { scale, mean, std } = input;
   const nchw = input.layout === 'nchw';
-  for (let c = 0; c < 3; c++) {
-    const src = order[c];
-    const k = scale / std[c], b = -mean[c] / std[c];
-    const pad = input.padValue === 'mean' ? 0 : input.padValue * k + b;
-    if (pad !== 0) {
-      if (nchw) out.fill(pad, c * plane, (c + 1) * plane);
-      else for (let i = c; i < out.length; i += 3) out[i] = pad;
-    }
-    for (let y = 0; y < rh; y++) {
-      let si = y * rw * 3 + src;
-      const row = (y + t.padY) * W + t.padX;
-      if (nchw) {
-        let di = c * plane + row;
-        for (let x = 0; x < rw; x++, si += 3) out[di++] = rgb[si] * k + b;
-      } else {
-        let di = row * 3 + c;
-        for (let x = 0; x < rw; x++, si += 3, di += 3) out[di] = rgb[si] * k + b;
+  const k = [0, 1, 2].map((c) => scale / std[c]);
+  const b = [0, 1, 2].map((c) => -mean[c] / std[c]);
+  const pad = [0, 1, 2].map((c) => (input.padValue === 'mean' ? 0 : input.padValue * k[c] + b[c]));
+  // padding: a reused buffer holds the previous image, so the whole input is reset first
+  if (nchw) for (let c = 0; c < 3; c++) out.fill(pad[c], c * plane, (c + 1) * plane);
+  else for (let i = 0; i < out.length; i += 3) { out[i] = pad[0]; out[i + 1] = pad[1]; out[i + 2] = pad[2]; }
+  const s0 = order[0], s1 = order[1], s2 = order[2];
+  const k0 = k[0], k1 = k[1], k2 = k[2], b0 = b[0], b1 = b[1], b2 = b[2];
+  for (let y = 0; y < rh; y++) {
+    let si = y * rw * 3;
+    const row = (y + t.padY) * W + t.padX;
+    if (nchw) {
+      for (let di = row, end = row + rw; di < end; di++, si += 3) {
+        out[di] = rgb[si + s0] * k0 + b0;
+        out[plane + di] = rgb[si + s1] * k1 + b1;
+        out[2 * plane + di] = rgb[si + s2] * k2 + b2;
+      }
+    } else {
+      for (let di = row * 3, end = (row + rw) * 3; di < end; di += 3, si += 3) {
+        out[di] = rgb[si + s0] * k0 + b0;
+        out[di + 1] = rgb[si + s1] * k1 + b1;
+        out[di + 2] = rgb[si + s2] * k2 + b2;
       }
     }
   }

@@ -13,11 +13,12 @@ export interface IoInfo {
 
 export type WorkerRequest =
   | { op: 'load'; id: number; modelId: string; path: string; providers: Provider[]; threads: number }
-  | { op: 'run'; id: number; modelId: string; feeds: Record<string, TensorData>; outputs?: string[] }
+  /** `giveBack`: transfer the input buffers back with the reply (`returned`) for the host to reuse. */
+  | { op: 'run'; id: number; modelId: string; feeds: Record<string, TensorData>; outputs?: string[]; giveBack?: boolean }
   | { op: 'release'; id: number; modelId: string }
   | { op: 'stats'; id: number };
 
-export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; result: unknown; returned?: Record<string, TensorData> } | { id: number; ok: false; error: string };
 
 export interface LoadResult {
   created: boolean;

@@ -55,6 +55,18 @@ describe('inference runtime (worker thread)', () => {
     expect(f.x.data.length).toBe(0); // detached by the transfer
   });
 
+  it('gives the input buffers back, transferred, when the caller recycles them', async () => {
+    const f = feed();
+    f.x.data.fill(3);
+    let back: Awaited<ReturnType<typeof feed>> | undefined;
+    const out = await runtime.run('const', f, { recycle: (feeds) => (back = feeds as typeof f) });
+    expect([...(out.y.data as Float32Array)]).toEqual([1, 2, 3, 4]);
+    expect(f.x.data.length).toBe(0); // sent away...
+    expect(back!.x.dims).toEqual([1, 3, 8, 8]); // ...and back, whole, before the run's promise settles
+    expect(back!.x.data.length).toBe(192);
+    expect([...new Set(back!.x.data)]).toEqual([3]);
+  });
+
   it('names the file when a model cannot be opened, and the model stays unloaded', async () => {
     const bad = path.join(dir, 'bad.onnx');
     writeFileSync(bad, 'not onnx');

@@ -29,6 +29,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Only fetch these outputs. */
   outputs?: string[];
+  /**
+   * Called with the feeds, their buffers transferred back, once the worker has run them: for
+   * callers that refill the same buffers image after image (the predictor's tensor pool).
+   */
+  recycle?: (feeds: Tensors) => void;
 }
 
 export interface LoadedModel extends LoadResult {
@@ -72,6 +77,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  recycle?: (feeds: Tensors) => void;
 }
 
 export class InferenceRuntime {
@@ -100,6 +106,7 @@ export class InferenceRuntime {
       if (!p) return;
       this.pending.delete(r.id);
       if (this.pending.size === 0) w.unref();
+      if (r.ok && r.returned) p.recycle?.(r.returned);
       if (r.ok) p.resolve(r.result);
       else p.reject(new Error(r.error));
     });
@@ -117,10 +124,10 @@ export class InferenceRuntime {
     return w;
   }
 
-  private call<T>(req: WithoutId<WorkerRequest>, transfer: ArrayBuffer[] = []): { id: number; promise: Promise<T> } {
+  private call<T>(req: WithoutId<WorkerRequest>, transfer: ArrayBuffer[] = [], recycle?: (feeds: Tensors) => void): { id: number; promise: Promise<T> } {
     const w = this.ensureWorker();
     const id = this.nextId++;
-    const promise = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    const promise = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, recycle }));
     w.ref();
     w.postMessage({ ...req, id }, transfer);
     return { id, promise };
@@ -176,7 +183,8 @@ export class InferenceRuntime {
       if (t.data.byteOffset !== 0 || t.data.byteLength !== t.data.buffer.byteLength || !(t.data.buffer instanceof ArrayBuffer)) t.data = t.data.slice() as TensorData['data'];
       if (!transfer.includes(t.data.buffer as ArrayBuffer)) transfer.push(t.data.buffer as ArrayBuffer);
     }
-    const { id, promise } = this.call<Tensors>({ op: 'run', modelId, feeds, outputs: options.outputs }, transfer);
+    const { recycle } = options;
+    const { id, promise } = this.call<Tensors>({ op: 'run', modelId, feeds, outputs: options.outputs, giveBack: !!recycle }, transfer, recycle);
     if (!signal) return promise;
     return new Promise<Tensors>((resolve, reject) => {
       const onAbort = () => {

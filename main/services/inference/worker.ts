@@ -110,7 +110,13 @@ port.on('message', async (msg: WorkerRequest) => {
         break;
       case 'run': {
         const { out, transfer } = await run(msg.modelId, msg.feeds, msg.outputs);
-        reply({ id: msg.id, ok: true, result: out }, transfer);
+        if (!msg.giveBack) {
+          reply({ id: msg.id, ok: true, result: out }, transfer);
+          break;
+        }
+        // the inputs go back (transferred, not copied) so the host refills them for the next image
+        for (const t of Object.values(msg.feeds)) if (!transfer.includes(t.data.buffer as ArrayBuffer)) transfer.push(t.data.buffer as ArrayBuffer);
+        port.postMessage({ id: msg.id, ok: true, result: out, returned: msg.feeds } satisfies WorkerReply, transfer);
         break;
       }
       case 'release': {
