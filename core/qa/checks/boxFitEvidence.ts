@@ -6,8 +6,9 @@
  *    right box re-fits onto itself; a box that is off the object, too small, turned or on clutter
  *    re-fits somewhere else (or nowhere: refused).
  *  - points: LiDAR points inside the box.
- *  - cut: obstacle points (above the local ground) in a thin shell just outside the box's side faces,
- *    as a share of those inside plus those in the shell: the object goes on past a face.
+ *  - cut: obstacle points (above the local ground) in a thin shell just outside the box's side faces
+ *    (past a noise tolerance), as a share of those inside plus those in the shell: the object goes on
+ *    past a face.
  *  - groundGap: the box's bottom minus the local ground under its centre (negative: below ground).
  */
 import type { Cuboid3D } from '../../document/schema';
@@ -40,7 +41,12 @@ export interface BoxFitEvidence {
   topGap: number;
 }
 
-/** Width of the shell outside the side faces (metres): wider than a grid cell, narrower than the gap between parked cars. */
+/**
+ * The shell outside the side faces (metres): from CUT_TOLERANCE (range noise and a face drawn tight
+ * on the surface put returns just outside a right box) to CUT_TOLERANCE + CUT_SHELL (narrower than
+ * the gap between parked cars).
+ */
+export const CUT_TOLERANCE = 0.1;
 export const CUT_SHELL = 0.3;
 
 function heightIoU(a: Cuboid3D, b: Cuboid3D): number {
@@ -60,7 +66,7 @@ function insideAndShell(index: FrameIndex, box: Cuboid3D, shell: number): { insi
   const hl = box.size[0] / 2, hw = box.size[1] / 2;
   const z0 = box.center[2] - box.size[2] / 2, z1 = box.center[2] + box.size[2] / 2;
   const c = Math.cos(box.yaw), s = Math.sin(box.yaw);
-  const r = Math.hypot(hl + shell, hw + shell);
+  const r = Math.hypot(hl + CUT_TOLERANCE + shell, hw + CUT_TOLERANCE + shell);
   const gx0 = Math.max(0, Math.floor((box.center[0] - r - originX) / cellSize)), gx1 = Math.min(nx - 1, Math.floor((box.center[0] + r - originX) / cellSize));
   const gy0 = Math.max(0, Math.floor((box.center[1] - r - originY) / cellSize)), gy1 = Math.min(ny - 1, Math.floor((box.center[1] + r - originY) / cellSize));
   let inside = 0, around = 0, top = -Infinity;
@@ -75,8 +81,8 @@ function insideAndShell(index: FrameIndex, box: Cuboid3D, shell: number): { insi
         const lx = Math.abs(dx * c + dy * s), ly = Math.abs(-dx * s + dy * c);
         if (lx <= hl && ly <= hw && z > top) top = z;
         if (z > z1) continue;
-        if (lx <= hl && ly <= hw) inside++;
-        else if (lx <= hl + shell && ly <= hw + shell) around++;
+        if (lx <= hl + CUT_TOLERANCE && ly <= hw + CUT_TOLERANCE) inside++;
+        else if (lx <= hl + CUT_TOLERANCE + shell && ly <= hw + CUT_TOLERANCE + shell) around++;
       }
     }
   return { inside, around, top };
