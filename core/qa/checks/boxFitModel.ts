@@ -6,7 +6,7 @@
  * bench's KITTI tracking drive); the weights are data (boxFitWeights.ts).
  */
 import type { BoxFitEvidence } from './boxFitEvidence';
-import { BOX_FIT_MODEL } from './boxFitWeights';
+import { BOX_FIT_MODEL as FITTED } from './boxFitWeights';
 
 export const BOX_FIT_FEATURES = ['1 - re-fit IoU', '1 - re-fit height IoU', 'cut', 'see-through', 'log points', '|ground gap|', 'top cut', 'log range'] as const;
 
@@ -16,6 +16,8 @@ export interface BoxFitModel {
   weights: number[];
   bias: number;
 }
+
+const BOX_FIT_MODEL: BoxFitModel = FITTED;
 
 /** The feature vector of one box's evidence (order: BOX_FIT_FEATURES). */
 export function boxFitFeatures(e: BoxFitEvidence): number[] {
