@@ -44,6 +44,7 @@ test('AI QA lists likely-wrong 3D pre-labels (box-fit) and opens one in the LiDA
   const findings = page.getByTestId('qa-finding').filter({ hasText: 'box-fit' });
   await expect(findings).toHaveCount(fromCli.length);
   await expect(findings.first()).toContainText(/pre-label \w+ box is likely wrong \(\d+ %\)/);
+  await findings.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screens/qa-box-fit.png' });
   await findings.first().getByTestId('finding-open').click();
   await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
