@@ -121,8 +121,13 @@ async function frame(page: Page, rec: Recorder, log: ArmLog, tally: QaArmTally, 
     const gt = item.targets[g];
     done.add(g);
     if (isMatch(sel)) {
-      // A false flag: judged right, left pending for the frame's Shift+Enter.
-      tally.walkedRight++;
+      // Judged right (a false flag, if QA flagged it): left pending for the frame's Shift+Enter,
+      // unless it is under the review threshold, which Shift+Enter does not take: Enter then.
+      if (flaggedIds.has(sel.id)) tally.walkedRight++;
+      if (scoreOf(sel) < DEFAULT_PROPOSAL_THRESHOLD - 1e-9) {
+        await page.keyboard.press('Enter');
+        await until(page, (x) => !!x.objects.find((o) => o.id === sel.id)?.accepted);
+      }
       log.targets.push({ item: item.stem, target: g, outcome: 'accepted', via: 'prelabel', quality: quality3d(cuboid(sel), gt), score: scoreOf(sel), correctionKeys: 0 });
       await rec.step(item.stem, 'accept', g, 1);
       continue;
