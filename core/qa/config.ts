@@ -23,6 +23,21 @@ export const QaConfig = z.object({
       maxRange: z.number().positive().default(80),
     })
     .prefault({}),
+  /**
+   * box-fit (checks/boxFit.ts): boxes likely wrong by their points (re-fit, points cut by a face,
+   * seen through, off the ground). Needs the points, like `points`.
+   */
+  fit: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** 'prelabels': boxes a model made (pending or accepted), what the score is calibrated on; 'all': hand-made boxes too. */
+      scope: z.enum(['prelabels', 'all']).default('prelabels'),
+      /** A box whose estimated probability of being wrong is at least this is reported (warning). */
+      minSuspicion: z.number().min(0).max(1).default(0.5),
+      /** Boxes farther than this from the sensor (metres, bird's eye) are not checked. */
+      maxRange: z.number().positive().default(80),
+    })
+    .prefault({}),
   size: z
     .object({
       enabled: z.boolean().default(true),

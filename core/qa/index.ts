@@ -6,3 +6,5 @@ export { DEFAULT_SIZE_PRIORS, priorFor, sizeStatistics } from './checks/size';
 export { countPointsInCuboid } from './checks/points';
 export { iou2d } from './checks/geometry';
 export { documentToQaItem, lidarItemToQaItem, type QaItemMeta } from './fromDocument';
+export { boxFitEvidence, type BoxFitEvidence } from './checks/boxFitEvidence';
+export { boxFitSuspicion } from './checks/boxFitModel';

@@ -8,6 +8,7 @@ import { QaConfig, type QaConfigInput } from './config';
 import { labelResolver, normalizeItem } from './collect';
 import type { Finding, QaItem, RunOptions } from './types';
 import { checkPoints } from './checks/points';
+import { checkBoxFit } from './checks/boxFit';
 import { checkSize, sizeStatistics } from './checks/size';
 import { checkDuplicates } from './checks/duplicates';
 import { checkTracks } from './checks/tracks';
@@ -42,6 +43,7 @@ export function runQa(items: readonly QaItem[], ontology: Ontology, config: QaCo
       ...checkDuplicates(n, cfg.duplicates),
       ...checkTracks(n, cfg.tracks),
       ...checkPoints(n, cfg.points),
+      ...checkBoxFit(n, cfg.fit),
       ...checkPredictions(n, cfg.predictions),
     ];
     own.sort((a, b) => (a.frame ?? -1) - (b.frame ?? -1) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -8,6 +8,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export type CheckId =
   | 'too-few-points'
+  | 'box-fit'
   | 'size-prior'
   | 'size-stats'
   | 'bad-size'

@@ -94,7 +94,7 @@ async function imageSize(file: string): Promise<{ width?: number; height?: numbe
 }
 
 function withoutPoints(c: QaConfig): QaConfig {
-  return { ...c, points: { ...c.points, enabled: false } };
+  return { ...c, points: { ...c.points, enabled: false }, fit: { ...c.fit, enabled: false } };
 }
 
 function pointsOnly(c: QaConfig): QaConfig {
@@ -102,6 +102,7 @@ function pointsOnly(c: QaConfig): QaConfig {
   return QaConfig.parse({
     trackIdAttributes: c.trackIdAttributes,
     points: c.points,
+    fit: c.fit,
     size: off,
     duplicates: off,
     tracks: off,
@@ -168,7 +169,7 @@ export async function runQaOnProject(projects: ProjectService, config: QaConfig,
     throw e;
   }
 
-  if (config.points.enabled) {
+  if (config.points.enabled || config.fit.enabled) {
     const only = pointsOnly(config);
     const cuboidItems = items.filter((i) => hasKind(docs.get(i.id)!, ['cuboid3d']));
     let n = 0;

@@ -78,13 +78,23 @@ function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[
   const [manual, ...assisted] = r.arms;
   const n = manual.n;
   const complete = (a: typeof manual) => a.failures === 0 && a.harnessErrors === 0 && r.endQuality[a.arm]?.falseLeft === 0 && r.endQuality[a.arm]?.pendingLeft === 0;
+  // The AI + QA arm leaves the wrong pre-labels the checks miss, by design (efficiency/qaArm.ts): its
+  // wrong boxes left are a figure of their own, not a harness failure.
+  const qaArm = r.arms.find((a) => a.arm === 'ai-qa');
+  const strict = r.arms.filter((a) => a !== qaArm);
   return [
     { name: `${short}: ${manual.arm}, est. s / object (n = ${n})`, value: manual.secondsPerObject, unit: 's' },
     ...assisted.flatMap((ai): BenchRow[] => [
       { name: `${short}: ${ai.arm}, est. s / object (n = ${n})`, value: ai.secondsPerObject, unit: 's' },
       { name: `${short}: ${ai.arm} / ${manual.arm}, est. time per object (n = ${n})`, value: ai.ratioToManual!, unit: '×', target: `<= ${r.target}`, pass: ai.ratioToManual! <= r.target },
     ]),
-    { name: `${short}: failures + harness errors, all arms (and nothing false or pending left)`, value: r.arms.reduce((s, a) => s + a.failures + a.harnessErrors, 0), unit: 'objects', target: '= 0', pass: r.arms.every(complete) && untrustedOk },
+    { name: `${short}: failures + harness errors, ${qaArm ? 'all arms but ai-qa' : 'all arms'} (and nothing false or pending left)`, value: strict.reduce((s, a) => s + a.failures + a.harnessErrors, 0), unit: 'objects', target: '= 0', pass: strict.every(complete) && untrustedOk },
+    ...(qaArm
+      ? [
+          { name: `${short}: ai-qa, wrong boxes left (targets under the bar + false labels left; n = ${n})`, value: qaArm.failures + (r.endQuality[qaArm.arm]?.falseLeft ?? 0), unit: 'boxes' },
+          { name: `${short}: ai-qa, harness errors (and nothing pending left)`, value: qaArm.harnessErrors, unit: 'errors', target: '= 0', pass: qaArm.harnessErrors === 0 && r.endQuality[qaArm.arm]?.pendingLeft === 0 },
+        ]
+      : []),
   ];
 }
 
@@ -114,6 +124,7 @@ export default async function efficiency(): Promise<BenchRow[]> {
       logs['3d'] = run.logs;
       const r = modalityReport('3D cuboids, single frame', `KITTI tracking 0001, camera-cropped; targets: cars and vans with ≥ ${MIN_POINTS} points`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_3D);
       if (run.qa) r.qa = run.qa;
+      if (run.qaArm) r.qaArm = run.qaArm;
       reports.push(r);
       out.push(...rows('3D single frame', r, run.untrusted === 0));
     }

@@ -1,6 +1,6 @@
 /**
  * Smoke of the efficiency benchmark (issue #16, `npm run bench efficiency`), so the harness cannot
- * rot: one item per arm (manual; AI pre-labels + review) for each measured modality — a KITTI
+ * rot: one item per arm (manual; AI pre-labels + review; for 3D also AI + QA) for each measured modality — a KITTI
  * tracking scan in the LiDAR editor, a KITTI tracking camera image in the image editor with
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
@@ -24,7 +24,7 @@ import { renderMarkdown, summarise } from '../bench/efficiency/report';
 test.skip(!hasKittiTracking(), '../shared/data/kitti-tracking-0001 is absent');
 
 test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same end quality', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const run = await runLidarBench(browser, { limitItems: 1 });
   const n = run.items[0].targets.length;
   expect(n).toBeGreaterThan(0);
@@ -44,8 +44,24 @@ test('efficiency harness, 3D cuboids: one frame per arm, real input logged, same
   // The AI arm saw pre-labels and judged every one of them.
   const ai = summarise('ai-review', run.logs['ai-review']!, n);
   expect(ai.predictions?.total).toBeGreaterThan(0);
-  const md = renderMarkdown({ modality: '3D', dataset: 'smoke', items: 1, arms: [summarise('manual', run.logs.manual!, n), ai], target: 0.5, endQuality: run.endQuality as never });
+  // The AI + QA arm (qaArm.ts): `datum qa` ran over the pre-labels, the frame was accepted with
+  // Shift+Enter, and the wrong pre-labels QA missed are reported, not hidden: every target is
+  // covered or a failure, the false ones accepted unseen are exactly the false labels left on disk.
+  const qaLog = run.logs['ai-qa']!;
+  expect(qaLog.errors, 'ai-qa: harness errors').toEqual([]);
+  expect(qaLog.targets).toHaveLength(n);
+  expect(run.qaArm?.preLabels).toBeGreaterThan(0);
+  const acceptKeys = qaLog.steps.filter((s) => s.step === 'accept' && s.target === null).flatMap((s) => s.events.filter((e) => e.type === 'key').map((e) => (e as { key: string }).key));
+  expect(acceptKeys).toEqual(expect.arrayContaining(['Shift', 'Enter']));
+  const failed = qaLog.targets.filter((t) => t.outcome === 'failed').length;
+  expect(failed).toBe(run.qaArm!.missedClose);
+  expect(run.endQuality['ai-qa']).toMatchObject({ targets: n, covered: n - failed, falseLeft: run.qaArm!.missedFalse, pendingLeft: 0 });
+  const qa = summarise('ai-qa', qaLog, n);
+  expect(qa.secondsPerObject).toBeGreaterThan(0);
+  const md = renderMarkdown({ modality: '3D', dataset: 'smoke', items: 1, arms: [summarise('manual', run.logs.manual!, n), ai, qa], target: 0.5, endQuality: run.endQuality as never, qaArm: run.qaArm });
   expect(md).toContain('| manual |');
+  expect(md).toContain('| ai-qa |');
+  expect(md).toContain('ai-qa arm as run');
 });
 
 test('efficiency harness, 2D boxes: one image per arm (YOLOX-nano pre-labels), real input logged, same end quality', async ({ browser }) => {

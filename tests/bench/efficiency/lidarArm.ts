@@ -557,3 +557,6 @@ export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-
   await rec.step('', 'navigate', null, 0);
   return log;
 }
+
+/** The editor helpers the AI + QA arm (qaArm.ts) shares with the arms above. */
+export { state as lidarState, until as untilLidar, selectBox, create as createBox, correct as correctBox, type LidarState };

@@ -65,6 +65,17 @@
  *    in the Models tab's review strip is a judged match (its count says so), the strip's "Accept
  *    all ≥ t" takes them at once: one click on the threshold slider's low end, one on the button.
  *
+ * AI + QA (3D single frames, qaArm.ts; the issue's third arm): the annotator trusts the automatic
+ * checks. `datum qa` runs over the pre-labelled project; the pre-labels a box check flags (box-fit,
+ * core/qa/checks/boxFit.ts; or size, points, duplicate findings) and any under the review threshold
+ * are walked with the review keys (Tab or Shift+Tab, whichever reaches the next flagged one sooner,
+ * charged as navigation) and judged one by one exactly as above (one M each: Delete, correct, or
+ * leave a match pending). Every other pre-label is NOT judged: after the walk the annotator looks at
+ * the frame once (one M per frame, not per box: that is the premise of trusting QA) and Shift+Enter
+ * accepts everything pending on it. Missed cars are created as in every arm (the annotator sees a
+ * car without a box in that look). A wrong pre-label QA did not flag is accepted as it is and is
+ * reported: a target under the bar is a failure, a false box a false label left on disk.
+ *
  * 3D quality: bird's-eye IoU >= MATCH_IOU and height IoU (vertical overlap / union) >= MATCH_IOU.
  */
 import type { Cuboid3D } from '../../../core/document/schema';

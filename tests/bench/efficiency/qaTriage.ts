@@ -11,7 +11,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AnnotationObject, Cuboid3D, ItemDocument, Ontology } from '../../../core/document/schema';
-import { documentToQaItem, runQa } from '../../../core/qa';
+import { boxFitEvidence, boxFitSuspicion, documentToQaItem, runQa } from '../../../core/qa';
+import { frameIndexFor } from '../../../core/lidar/frameIndex';
+import { sizePriorFor } from '../../../core/lidar/sizePrior';
 import { itemId } from '../../../main/services/indexer';
 import { assign, good3d } from './policy';
 import type { LidarItem } from './lidarArm';
@@ -24,7 +26,11 @@ export interface QaTriage {
   ignored: number;
   /** Findings on pre-labels by check (warnings and errors). */
   byCheck: Record<string, number>;
+  /** The box-fit check alone at other bars (QaConfig fit.minSuspicion): wrong and right pre-labels it flags. */
+  fitSweep: { bar: number; wrongFlagged: number; rightFlagged: number }[];
 }
+
+const SWEEP_BARS = [0.3, 0.4, 0.5, 0.6, 0.7];
 
 export function qaTriage(dir: string, items: readonly LidarItem[]): QaTriage {
   const project = JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { ontology: Ontology; sources: { id: string }[] };
@@ -34,7 +40,7 @@ export function qaTriage(dir: string, items: readonly LidarItem[]): QaTriage {
     const d = JSON.parse(readFileSync(path.join(dir, 'annotations', f), 'utf8')) as ItemDocument;
     docs.set(d.itemId, d);
   }
-  const r: QaTriage = { right: 0, rightFlagged: 0, wrong: 0, wrongFlagged: 0, ignored: 0, byCheck: {} };
+  const r: QaTriage = { right: 0, rightFlagged: 0, wrong: 0, wrongFlagged: 0, ignored: 0, byCheck: {}, fitSweep: SWEEP_BARS.map((bar) => ({ bar, wrongFlagged: 0, rightFlagged: 0 })) };
   for (const item of items) {
     const id = itemId(source, `velodyne/${item.stem}.bin`);
     const doc = docs.get(id);
@@ -48,7 +54,10 @@ export function qaTriage(dir: string, items: readonly LidarItem[]): QaTriage {
     const positions = new Float32Array(n * 3);
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) positions[i * 3 + k] = rec[i * 4 + k];
     const qa = documentToQaItem({ objects: accepted, tracks: [] }, { id, name: item.stem, points: () => ({ positions, count: n }) });
-    const findings = runQa([qa], project.ontology).filter((f) => f.severity !== 'info' && f.object);
+    // Taken as labels, so box-fit (which by default judges only boxes a model made) is asked to judge every box.
+    const findings = runQa([qa], project.ontology, { fit: { scope: 'all' } }).filter((f) => f.severity !== 'info' && f.object);
+    const index = frameIndexFor(positions, n);
+    const suspicion = new Map(preds.map((o) => [o.id, boxFitSuspicion(boxFitEvidence(positions, n, o.geometry as Cuboid3D, sizePriorFor(o.label), index))]));
     const flagged = new Set(findings.map((f) => f.object!));
     for (const f of findings) r.byCheck[f.check] = (r.byCheck[f.check] ?? 0) + 1;
     const plan = assign(preds.map((o) => ({ id: o.id, label: o.label, box: o.geometry as Cuboid3D })), item.targets, item.ignore ?? []);
@@ -61,6 +70,8 @@ export function qaTriage(dir: string, items: readonly LidarItem[]): QaTriage {
       if (ignored.has(o.id)) r.ignored++;
       else if (right.has(o.id)) (r.right++, flagged.has(o.id) && r.rightFlagged++);
       else (r.wrong++, flagged.has(o.id) && r.wrongFlagged++);
+      if (ignored.has(o.id)) continue;
+      for (const row of r.fitSweep) if (suspicion.get(o.id)! >= row.bar) right.has(o.id) ? row.rightFlagged++ : row.wrongFlagged++;
     }
   }
   return r;

@@ -168,7 +168,9 @@ export interface ModalityReport {
   target: number;
   endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number; ignoredLeft?: number }>;
   /** AI + QA: what the automatic checks flag among the pre-labels taken as they are (qaTriage.ts). */
-  qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number> };
+  qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number>; fitSweep?: { bar: number; wrongFlagged: number; rightFlagged: number }[] };
+  /** The AI + QA arm as run (qaArm.ts): pre-labels, walked (flagged), false flags, wrong ones accepted unseen; findings by check. */
+  qaArm?: { preLabels: number; walked: number; walkedRight: number; missedClose: number; missedFalse: number; findings: Record<string, number> };
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -208,7 +210,16 @@ export function renderMarkdown(r: ModalityReport): string {
   if (r.qa) {
     const q = r.qa;
     const checks = Object.entries(q.byCheck).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-    lines.push('', `AI + QA (accept the pre-labels unseen, fix what the automatic checks flag): the checks (core/qa defaults, points included) flag ${q.wrongFlagged} of the ${q.wrong} wrong pre-labels (false or off the bar) and ${q.rightFlagged} of the ${q.right} right ones (findings: ${checks}; ${q.ignored} ignored pre-labels not counted). ${q.wrongFlagged < q.wrong ? `The arm would leave ${q.wrong - q.wrongFlagged} wrong boxes, so it cannot end at the quality bar and is not run.` : 'Every wrong pre-label is flagged.'}`);
+    const run = r.arms.some((a) => a.arm === 'ai-qa');
+    lines.push('', `AI + QA (accept the pre-labels unseen, fix what the automatic checks flag): the checks (core/qa defaults, points included) flag ${q.wrongFlagged} of the ${q.wrong} wrong pre-labels (false or off the bar) and ${q.rightFlagged} of the ${q.right} right ones (findings: ${checks}; ${q.ignored} ignored pre-labels not counted). ${q.wrongFlagged < q.wrong ? (run ? `The ai-qa arm accepts the unflagged ones unseen, so ${q.wrong - q.wrongFlagged} wrong boxes are left: they are its failures and false labels left in the table above.` : `The arm would leave ${q.wrong - q.wrongFlagged} wrong boxes, so it cannot end at the quality bar and is not run.`) : 'Every wrong pre-label is flagged.'}`);
+    if (q.fitSweep?.length) {
+      lines.push('', '| box-fit bar (fit.minSuspicion) | wrong pre-labels flagged | right pre-labels flagged |', '|---|---|---|');
+      for (const b of q.fitSweep) lines.push(`| ${f2(b.bar)} | ${b.wrongFlagged} / ${q.wrong} | ${b.rightFlagged} / ${q.right} |`);
+    }
+  }
+  if (r.qaArm) {
+    const t = r.qaArm;
+    lines.push('', `ai-qa arm as run: ${t.preLabels} pre-labels; \`datum qa\` flagged ${t.walked} (findings: ${Object.entries(t.findings).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}), walked with the review keys (${t.walkedRight} of them were right: false flags); ${t.preLabels - t.walked} accepted unseen with Shift+Enter, one look per frame, of which wrong: ${t.missedClose} under the bar on a target (failures) and ${t.missedFalse} false (false labels left).`);
   }
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');

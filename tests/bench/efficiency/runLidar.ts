@@ -6,7 +6,7 @@
  * (tests/bench/efficiency.bench.ts) and the E2E smoke (tests/e2e/efficiency-smoke.spec.ts).
  */
 import type { Browser } from '@playwright/test';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../e2e/host';
@@ -16,8 +16,10 @@ import { runLidarArm } from './lidarArm';
 import type { ArmLog } from './armLog';
 import { verifyLidarProject, type EndQuality } from './verify';
 import { qaTriage, type QaTriage } from './qaTriage';
+import { runLidarQaArm, type QaArmTally } from './qaArm';
+import { itemId } from '../../../main/services/indexer';
 
-export type LidarArmName = 'manual' | 'ai-review';
+export type LidarArmName = 'manual' | 'ai-review' | 'ai-qa';
 
 export interface LidarRun {
   items: PreparedItem[];
@@ -27,6 +29,29 @@ export interface LidarRun {
   untrusted: number;
   /** What the automatic checks flag among the pre-labels taken as they are (qaTriage.ts): the AI + QA question. */
   qa?: QaTriage;
+  /** The AI + QA arm (qaArm.ts): what `datum qa` flagged and what was accepted unseen. */
+  qaArm?: QaArmTally & { findings: Record<string, number> };
+}
+
+/** Checks whose findings name a pre-label as likely wrong (the others compare labels with predictions, or need labels). */
+const BOX_CHECKS = new Set(['box-fit', 'too-few-points', 'size-prior', 'size-stats', 'bad-size', 'duplicate']);
+
+/** `datum qa --json` over the pre-labelled project: pre-label ids per item stem that a box check flagged (warning or error). */
+async function qaFlags(dir: string, items: readonly { stem: string }[]): Promise<{ flagged: Map<string, Set<string>>; findings: Record<string, number> }> {
+  const r = await runCli(['qa', dir, '--json']);
+  if (r.code !== 0) throw new Error(`datum qa failed: ${r.stderr || r.stdout}`);
+  const source = (JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { sources: { id: string }[] }).sources[0].id;
+  const stemOf = new Map(items.map((i) => [itemId(source, `velodyne/${i.stem}.bin`), i.stem]));
+  const flagged = new Map<string, Set<string>>();
+  const findings: Record<string, number> = {};
+  for (const f of (JSON.parse(r.stdout) as { findings: { check: string; severity: string; item: string; object: string | null }[] }).findings) {
+    if (f.severity === 'info' || !f.object || !BOX_CHECKS.has(f.check) || !stemOf.has(f.item)) continue;
+    findings[f.check] = (findings[f.check] ?? 0) + 1;
+    const stem = stemOf.get(f.item)!;
+    if (!flagged.has(stem)) flagged.set(stem, new Set());
+    flagged.get(stem)!.add(f.object);
+  }
+  return { flagged, findings };
 }
 
 export interface LidarRunOptions {
@@ -44,7 +69,7 @@ export async function runLidarBench(browser: Browser, opts: LidarRunOptions = {}
   const items = prepareKittiItems(seed, opts.limitItems);
   say(`3D: ${items.length} KITTI tracking frames (camera-cropped), ${items.reduce((s, i) => s + i.targets.length, 0)} target vehicles`);
   const run: LidarRun = { items, logs: {}, endQuality: {}, untrusted: 0 };
-  for (const arm of opts.arms ?? ['manual', 'ai-review']) {
+  for (const arm of opts.arms ?? ['manual', 'ai-review', 'ai-qa']) {
     const dir = path.join(base, arm);
     cpSync(seed, dir, { recursive: true });
     if (arm !== 'manual') {
@@ -53,12 +78,21 @@ export async function runLidarBench(browser: Browser, opts: LidarRunOptions = {}
       const r = await runCli(['prelabel', dir, '--model', 'proposals3d', '--json']);
       if (r.code !== 0) throw new Error(`datum prelabel failed: ${r.stderr || r.stdout}`);
       say(`3D ${arm}: ${JSON.parse(r.stdout).predictions} pre-labels`);
-      run.qa = qaTriage(dir, items);
-      say(`3D QA over the pre-labels as they are: flags ${run.qa.wrongFlagged} of ${run.qa.wrong} wrong ones, ${run.qa.rightFlagged} of ${run.qa.right} right ones`);
+      if (!run.qa) {
+        run.qa = qaTriage(dir, items);
+        say(`3D QA over the pre-labels as they are: flags ${run.qa.wrongFlagged} of ${run.qa.wrong} wrong ones, ${run.qa.rightFlagged} of ${run.qa.right} right ones`);
+      }
     }
     if (arm === 'manual') await makeProject(dir);
+    const qa = arm === 'ai-qa' ? await qaFlags(dir, items) : null;
+    if (qa) say(`3D ai-qa: datum qa flags ${[...qa.flagged.values()].reduce((n, s) => n + s.size, 0)} pre-labels (${JSON.stringify(qa.findings)})`);
     const d = await driveArm(browser, dir, `3D ${arm}`, async (page) => {
-      const log = await runLidarArm(page, items, arm !== 'manual');
+      let log: ArmLog;
+      if (qa) {
+        const r = await runLidarQaArm(page, items, qa.flagged);
+        log = r.log;
+        run.qaArm = { ...r.tally, findings: qa.findings };
+      } else log = await runLidarArm(page, items, arm !== 'manual');
       // The review strip saves through its own DocumentStore (debounced): give the last accepts time to land.
       return { log, quality: await settledQuality(() => verifyLidarProject(dir, items), (q) => q.pendingLeft === 0) };
     });
