@@ -216,7 +216,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
   const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
-  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice });
+  const trackIdRef = useRef<HTMLInputElement | null>(null);
+  const focusTrackId = useCallback(() => {
+    const el = trackIdRef.current;
+    if (!el) return false;
+    el.focus();
+    el.select();
+    return true;
+  }, []);
+  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice, focusTrackId });
 
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
   // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
@@ -338,6 +346,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             doc.apply(r.records, 'set track id', [r.key]);
             setSelected(r.key);
           }}
+          trackIdRef={trackIdRef}
           remove={removeSelected}
           review={<ReviewPanel review={review} isSeq={isSeq} />}
           objectTag={(o) => <PredictionTag object={o} review={review} />}
