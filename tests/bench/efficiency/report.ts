@@ -169,6 +169,8 @@ export interface ModalityReport {
   endQuality: Record<string, { targets: number; covered: number; falseLeft: number; pendingLeft: number; ignoredLeft?: number }>;
   /** AI + QA: what the automatic checks flag among the pre-labels taken as they are (qaTriage.ts). */
   qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number> };
+  /** Free lines printed under the tables (e.g. the interpolation arm's key frames and links). */
+  notes?: string[];
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -210,6 +212,7 @@ export function renderMarkdown(r: ModalityReport): string {
     const checks = Object.entries(q.byCheck).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
     lines.push('', `AI + QA (accept the pre-labels unseen, fix what the automatic checks flag): the checks (core/qa defaults, points included) flag ${q.wrongFlagged} of the ${q.wrong} wrong pre-labels (false or off the bar) and ${q.rightFlagged} of the ${q.right} right ones (findings: ${checks}; ${q.ignored} ignored pre-labels not counted). ${q.wrongFlagged < q.wrong ? `The arm would leave ${q.wrong - q.wrongFlagged} wrong boxes, so it cannot end at the quality bar and is not run.` : 'Every wrong pre-label is flagged.'}`);
   }
+  if (r.notes?.length) lines.push('', ...r.notes);
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
@@ -224,7 +227,7 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
   // padB: room under the bars for their labels, set at an angle so that many arms stay legible.
   const W = 720, H = 340, pad = 40, padB = 80;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const short = (r: ModalityReport) => (/sequence \(KITTI\)/i.test(r.modality) ? 'kseq' : /sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
   const armShort = (a: string, i: number) => (i === 0 ? 'manual' : a === 'ai-review' ? 'AI' : a.replace(/-forward$/, ''));
   const bars = reports.flatMap((r) => r.arms.map((a, i) => ({ label: `${short(r)} ${armShort(a.arm, i)}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;
