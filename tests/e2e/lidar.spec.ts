@@ -274,14 +274,16 @@ test('sequence, key frames only: boxes on the first and last frame linked by # a
     const truth = (f: number): Truth[] => JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', `00000${f}.json`), 'utf8'));
     const shots = path.join(ROOT, 'test-results', 'screens');
     // Fit each car (one click) and give it a track id by keyboard: # puts the keys in the field, Enter sets it.
-    const boxAndLink = async (t: Truth, id: string, shot?: string) => {
+    const boxAndLink = async (t: Truth, id: string, typed: boolean, shot?: string) => {
       const count = await page.getByTestId('lidar-objects').locator('li').count();
       const at = await toScreen(page, t.center[0], t.center[1], t.center[2] - t.size[2] / 2);
       await page.mouse.click(at.x, at.y);
       await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(count + 1);
       await page.keyboard.press('Shift+Digit3');
       await expect(page.getByTestId('track-id')).toBeFocused();
-      await page.keyboard.type(id);
+      // A new track is proposed the next free number (selected, so typing replaces it).
+      if (typed) await page.keyboard.type(id);
+      else await expect(page.getByTestId('track-id')).toHaveValue(id);
       if (shot) await page.screenshot({ path: path.join(shots, shot) });
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('track-id')).not.toBeFocused();
@@ -289,8 +291,8 @@ test('sequence, key frames only: boxes on the first and last frame linked by # a
     };
     await page.keyboard.press('c');
     const cars = truth(0).filter((t) => t.trackId.startsWith('car-')).slice(0, 2);
-    await boxAndLink(cars[0], '1', 'lidar-keyframes-track-id.png');
-    await boxAndLink(cars[1], '2');
+    await boxAndLink(cars[0], '1', false, 'lidar-keyframes-track-id.png');
+    await boxAndLink(cars[1], '2', false);
     // The keys are the editor's again: D walks to the last frame.
     await page.keyboard.press('Escape'); // deselect (a second Escape would close the item)
     for (let f = 2; f <= 5; f++) {
@@ -300,7 +302,7 @@ test('sequence, key frames only: boxes on the first and last frame linked by # a
     // Linked but not interpolated yet: nothing on the last frame until its own boxes are made.
     await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(0);
     const last = truth(4);
-    for (const [k, c] of cars.entries()) await boxAndLink(last.find((t) => t.trackId === c.trackId)!, String(k + 1));
+    for (const [k, c] of cars.entries()) await boxAndLink(last.find((t) => t.trackId === c.trackId)!, String(k + 1), true);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Shift+T');
     await expect(page.getByTestId('lidar-notice')).toHaveText('Interpolated 2 tracks: frames 2–4');

@@ -27,7 +27,7 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -217,9 +217,14 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
   const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
   const trackIdRef = useRef<HTMLInputElement | null>(null);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
   const focusTrackId = useCallback(() => {
     const el = trackIdRef.current;
     if (!el) return false;
+    // A box that is no track yet gets the next free number proposed (selected: typing replaces it).
+    const sel = selectedRef.current;
+    if (sel && !isTrackKey(sel) && !el.value.trim()) el.value = nextFreeTrackId(recordsRef.current);
     el.focus();
     el.select();
     return true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
-import { boxAt, copyToNextFrame, documentOf, fillAllGaps, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
+import { boxAt, copyToNextFrame, documentOf, fillAllGaps, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
 
 const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });
 const obj = (id: string, frame: number, x: number, attributes: AnnotationObject['attributes'] = {}): AnnotationObject => ({ id, label: 'car', frame, zOrder: 0, source: { kind: 'human' }, attributes, geometry: box(x) });
@@ -47,6 +47,14 @@ describe('LiDAR records', () => {
     // The untracked object stays where it was; a second call changes nothing.
     expect(r.lone).toEqual(recordsOf(doc([obj('lone', 2, 20)]), true).lone);
     expect(fillAllGaps(r)).toEqual({ records: r, keys: [] });
+  });
+
+  it('proposes the next free numeric track id for a box that is not a track yet', () => {
+    expect(nextFreeTrackId({ a: obj('a', 0, 0) })).toBe('1');
+    let r = recordsOf(doc([obj('a', 0, 0), obj('b', 0, 5), obj('c', 0, 9)]), true);
+    r = setTrackId(r, 'a', 0, '3').records;
+    r = setTrackId(r, 'b', 0, 'van-x').records; // named ids do not count
+    expect(nextFreeTrackId(r)).toBe('4');
   });
 
   it('loads per-frame track_id objects of a sequence as tracks, single clouds as they are', () => {

@@ -247,6 +247,20 @@ export function fillGaps(records: Records, key: string): Records {
 }
 
 /**
+ * The id `#` proposes for a box that is not a track yet: one more than the largest numeric track id
+ * (SUSTechPOINTS numbers new objects the same way), "1" in a sequence without numbered tracks.
+ */
+export function nextFreeTrackId(records: Records): string {
+  let max = 0;
+  for (const key of Object.keys(records)) {
+    if (!isTrackKey(key)) continue;
+    const id = key.slice(TRACK_PREFIX.length);
+    if (/^\d+$/.test(id)) max = Math.max(max, Number(id));
+  }
+  return String(max + 1);
+}
+
+/**
  * "Interpolate track" with nothing selected: every track's gaps closed (`fillGaps` on each), so a
  * sequence annotated on key frames only (a box on the first and last frame of each object, linked
  * by typing the same track id) is filled in one step. Returns the records and the keys changed.

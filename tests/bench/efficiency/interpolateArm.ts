@@ -6,10 +6,11 @@
  *     frame (kittiSequence.ts `keyFramePlan`: the object's first and last frame as a target), with
  *     the same tools and policy as the per-frame arm (one-click fit, drawn box, key corrections:
  *     lidarArm.ts `create` / `correct`). An object with two key frames is linked into one track by
- *     its track id: `#` puts the keyboard in the selected box's track-id field, the id is typed
- *     (the annotator numbers objects 1, 2, 3 … as it meets them), Enter sets it (`setTrackId`: on
- *     the first key frame the box becomes the track, on the last it is added to it as a keyframe).
- *     One M per link (choosing / recalling the id), charged to "create".
+ *     its track id: `#` puts the keyboard in the selected box's track-id field; on the object's
+ *     first key frame the field proposes the next free number and Enter takes it (the box becomes
+ *     track n); on its last key frame the annotator types n over the proposal and Enter adds the
+ *     box to the track as a keyframe (`setTrackId`). One M per link (accepting / recalling the id)
+ *     besides the key-run M's of klm.ts, charged to "create".
  *  2. On the last frame, Escape and Shift+T with nothing selected: every track interpolated
  *     between its keyframes (`fillAllGaps`), one key chord, charged to "create".
  *  3. Walks back (A) over the frames between and judges every interpolated box like a pre-label
@@ -56,14 +57,22 @@ async function stepFrame(page: Page, to: number, key: 'd' | 'a'): Promise<void> 
   await page.waitForTimeout(200);
 }
 
-/** `#`, the id, Enter: the selected box joins (or becomes) track `id`. */
-async function linkTrack(page: Page, id: string): Promise<void> {
+/**
+ * `#`, then Enter on the id the editor proposes for a new track (the next free number: the
+ * annotator takes it and remembers it), or the id typed over it (a later key frame of a track):
+ * the selected box becomes, or joins, that track. Returns the id.
+ */
+async function linkTrack(page: Page, id: string | null): Promise<string> {
   await page.keyboard.press('Shift+Digit3'); // '#' on the US layout
-  await expect(page.getByTestId('track-id')).toBeFocused();
-  await page.keyboard.type(id);
+  const field = page.getByTestId('track-id');
+  await expect(field).toBeFocused();
+  if (id === null) id = (await field.inputValue()).trim();
+  else await page.keyboard.type(id); // the proposal is selected: typing replaces it
+  if (!id) throw new Error('no track id proposed');
   await page.keyboard.press('Enter');
   const s = await until(page, (x) => x.selected === `track:${id}`, 3_000);
   if (s.selected !== `track:${id}`) throw new Error(`typing track id ${id} did not make the selected box part of track ${id} (selected: ${s.selected})`);
+  return id;
 }
 
 export interface InterpolateStats {
@@ -103,8 +112,7 @@ export async function runInterpolateArm(page: Page, seq: TrackedSequence): Promi
         const q = o ? quality3d(o.geometry as Cuboid3D, gt) : 0;
         log.targets.push({ item: frame.stem, target: g, outcome: q >= MATCH_IOU ? 'created' : 'failed', via: made.via, quality: q, correctionKeys: keys });
         if (plan.first.get(kid) !== plan.last.get(kid)) {
-          if (!names.has(kid)) names.set(kid, String(names.size + 1));
-          await linkTrack(page, names.get(kid)!);
+          names.set(kid, await linkTrack(page, names.get(kid) ?? null));
           stats.links++;
           await rec.step(frame.stem, 'create', g, 1); // choosing (first key frame) or recalling (last) the id
         }
