@@ -6,11 +6,13 @@
  *     frame (kittiSequence.ts `keyFramePlan`: the object's first and last frame as a target), with
  *     the same tools and policy as the per-frame arm (one-click fit, drawn box, key corrections:
  *     lidarArm.ts `create` / `correct`). An object with two key frames is linked into one track by
- *     its track id: `#` puts the keyboard in the selected box's track-id field; on the object's
- *     first key frame the field proposes the next free number and Enter takes it (the box becomes
- *     track n); on its last key frame the annotator types n over the proposal and Enter adds the
- *     box to the track as a keyframe (`setTrackId`). One M per link (accepting / recalling the id)
- *     besides the key-run M's of klm.ts, charged to "create".
+ *     its track id: `#` puts the keyboard in the selected box's track-id field with an id proposed
+ *     (the next free number, or on a later frame the track the box continues: its last box carried
+ *     by the ego motion, renderer/editors/lidar/sequence/continuation.ts); the annotator reads it,
+ *     types the right one over it when it is wrong (the new number on a first key frame, the
+ *     object's id on its last), and Enter sets it (`setTrackId`: the box becomes the track, or
+ *     its keyframe there). One M per link (reading / choosing the id) besides the key-run M's of
+ *     klm.ts, charged to "create".
  *  2. On the last frame, Escape and Shift+T with nothing selected: every track interpolated
  *     between its keyframes (`fillAllGaps`), one key chord, charged to "create".
  *  3. Walks back (A) over the frames between and judges every interpolated box like a pre-label
@@ -58,26 +60,33 @@ async function stepFrame(page: Page, to: number, key: 'd' | 'a'): Promise<void> 
 }
 
 /**
- * `#`, then Enter on the id the editor proposes for a new track (the next free number: the
- * annotator takes it and remembers it), or the id typed over it (a later key frame of a track):
- * the selected box becomes, or joins, that track. Returns the id.
+ * `#`, then Enter when the editor proposes the right id — for a new track a number no track has
+ * (the annotator takes it and remembers it), for a later key frame the id of the track the box
+ * continues — or the right id typed over the proposal. The selected box becomes, or joins, that
+ * track. `id` null: a new track; `taken`: the ids in use. Returns the id and whether it was typed.
  */
-async function linkTrack(page: Page, id: string | null): Promise<string> {
+async function linkTrack(page: Page, id: string | null, taken: ReadonlySet<string>): Promise<{ id: string; typed: boolean }> {
   await page.keyboard.press('Shift+Digit3'); // '#' on the US layout
   const field = page.getByTestId('track-id');
   await expect(field).toBeFocused();
-  if (id === null) id = (await field.inputValue()).trim();
-  else await page.keyboard.type(id); // the proposal is selected: typing replaces it
-  if (!id) throw new Error('no track id proposed');
+  // The proposal is worked out after the field has the keys (the ego motion between the frames).
+  await expect(field).not.toHaveAttribute('data-proposing', 'true', { timeout: 60_000 });
+  const proposed = (await field.inputValue()).trim();
+  const wanted = id ?? (proposed && !taken.has(proposed) ? proposed : String(Math.max(0, ...[...taken].map(Number).filter(Number.isFinite)) + 1));
+  const typed = proposed !== wanted;
+  if (typed) await page.keyboard.type(wanted); // the proposal is selected: typing replaces it
+  id = wanted;
   await page.keyboard.press('Enter');
   const s = await until(page, (x) => x.selected === `track:${id}`, 3_000);
   if (s.selected !== `track:${id}`) throw new Error(`typing track id ${id} did not make the selected box part of track ${id} (selected: ${s.selected})`);
-  return id;
+  return { id, typed };
 }
 
 export interface InterpolateStats {
   keyframes: number;
   links: number;
+  /** Links where the proposed id was not the right one and the annotator typed it. */
+  typed: number;
   /** Targets on frames between key frames, i.e. what interpolation had to get right. */
   between: number;
 }
@@ -87,7 +96,7 @@ export async function runInterpolateArm(page: Page, seq: TrackedSequence): Promi
   const rec = new Recorder(page, log);
   const plan = keyFramePlan(seq);
   const names = new Map<number, string>(); // KITTI track id -> the id the annotator types
-  const stats: InterpolateStats = { keyframes: 0, links: 0, between: 0 };
+  const stats: InterpolateStats = { keyframes: 0, links: 0, typed: 0, between: 0 };
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 60_000 });
   await rec.start();
   await openSequence(page, seq.title);
@@ -112,8 +121,10 @@ export async function runInterpolateArm(page: Page, seq: TrackedSequence): Promi
         const q = o ? quality3d(o.geometry as Cuboid3D, gt) : 0;
         log.targets.push({ item: frame.stem, target: g, outcome: q >= MATCH_IOU ? 'created' : 'failed', via: made.via, quality: q, correctionKeys: keys });
         if (plan.first.get(kid) !== plan.last.get(kid)) {
-          names.set(kid, await linkTrack(page, names.get(kid) ?? null));
+          const link = await linkTrack(page, names.get(kid) ?? null, new Set(names.values()));
+          names.set(kid, link.id);
           stats.links++;
+          if (link.typed) stats.typed++;
           await rec.step(frame.stem, 'create', g, 1); // choosing (first key frame) or recalling (last) the id
         }
       });
