@@ -35,7 +35,8 @@ async function openSequence(page: Page, title: string): Promise<void> {
   await page.getByTestId('item-tile').first().dblclick();
   await expect(page.getByTestId('item-title')).toHaveText(title, { timeout: 30_000 });
   await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
-  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
+  // The scene hook comes with the first render (slow on a loaded machine).
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState), { timeout: 30_000 }).toBe(true);
   await page.keyboard.press('t');
   await expect(page.getByTestId('bev-range')).toBeVisible();
   await page.keyboard.press('g');
