@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AnnotationObject, Cuboid3D, ItemDocument } from '../../core/document/schema';
 import { recordsOf, setTrackId } from '../../renderer/editors/lidar/model';
-import { CONTINUE_DISTANCE, continuationCandidates, createCarrier, pickContinuation } from '../../renderer/editors/lidar/sequence/continuation';
+import { CONTINUE_DISTANCE, MAX_CARRY_FRAMES, continuationCandidates, createCarrier, pickContinuation } from '../../renderer/editors/lidar/sequence/continuation';
 import { hasKittiSequence, keyFramePlan, prepareKittiSequence } from '../bench/efficiency/kittiSequence';
 
 const box = (x: number, y = 0): Cuboid3D => ({ kind: 'cuboid3d', center: [x, y, 0], size: [4, 2, 1.5], yaw: 0 });
@@ -23,6 +23,8 @@ describe('track continuation', () => {
     for (const [k, f, id] of [['a', 0, '1'], ['b', 1, '2'], ['c', 4, '3'], ['p', 0, '4']] as const) r = setTrackId(r, k, f, id).records;
     // Track 3 starts after frame 2, the pedestrian is another class; the untracked box is no candidate.
     expect(continuationCandidates(r, 2, 'car').map((c) => [c.id, c.frame])).toEqual([['1', 0], ['2', 1]]);
+    // Tracks that ended too long ago are not carried (one registration per frame pair).
+    expect(continuationCandidates(r, MAX_CARRY_FRAMES + 1, 'car').map((c) => c.id)).toEqual(['2', '3']);
   });
 
   it('picks the nearest carried box within the distance, else none', () => {

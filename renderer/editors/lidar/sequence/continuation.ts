@@ -19,6 +19,11 @@ import type { RunCloud } from './runPropagation';
 
 /** Centre distance (m) under which a carried box counts as the same object: about half a car length. */
 export const CONTINUE_DISTANCE = 2;
+/**
+ * Tracks that ended more than this many frames before are not carried: each frame pair costs one
+ * registration (30–120 ms on the main thread), and over long gaps the chained error grows.
+ */
+export const MAX_CARRY_FRAMES = 30;
 
 export interface Candidate {
   id: string;
@@ -27,7 +32,7 @@ export interface Candidate {
   box: Cuboid3D;
 }
 
-/** Tracks of `label` not on `frame` whose last shown keyframe is before it (pure). */
+/** Tracks of `label` not on `frame` whose last shown keyframe is before it, at most MAX_CARRY_FRAMES back (pure). */
 export function continuationCandidates(records: Records, frame: number, label: string): Candidate[] {
   const out: Candidate[] = [];
   for (const [key, r] of Object.entries(records)) {
@@ -36,7 +41,7 @@ export function continuationCandidates(records: Records, frame: number, label: s
     if (t.label !== label || boxAt(records, key, frame)) continue;
     const shown = t.keyframes.filter((k) => !k.outside && k.frame < frame);
     const last = shown[shown.length - 1];
-    if (!last || t.keyframes.some((k) => !k.outside && k.frame > frame) || last.geometry.kind !== 'cuboid3d') continue;
+    if (!last || frame - last.frame > MAX_CARRY_FRAMES || t.keyframes.some((k) => !k.outside && k.frame > frame) || last.geometry.kind !== 'cuboid3d') continue;
     out.push({ id: key.slice(TRACK_PREFIX.length), frame: last.frame, box: last.geometry });
   }
   return out;
