@@ -11,7 +11,11 @@
  * SAM weights offline) and a video track (the demo sequence: a keyframe on every frame vs keyframes +
  * interpolation).
  *
- * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq,mask,track, EFF_NO_BUILD=1
+ * The KITTI drive's 11 scans are also measured as one sequence (`seq-kitti`): per frame vs key frame
+ * + propagation vs key frames + interpolation (each object boxed on its first and last target frame,
+ * linked by a typed track id, Shift+T, every interpolated box judged).
+ *
+ * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq,seq-kitti,mask,track, EFF_NO_BUILD=1
  * (reuse dist/renderer-test).
  */
 import { chromium } from '@playwright/test';
@@ -26,6 +30,8 @@ import { hasKittiTracking } from './efficiency/kittiItems';
 import { runLidarBench } from './efficiency/runLidar';
 import { hasImageData, runImageBench } from './efficiency/runImage';
 import { hasSustech, runSequenceBench } from './efficiency/runSequence';
+import { hasKittiSequence } from './efficiency/kittiSequence';
+import { stepCosts } from './efficiency/armLog';
 import { hasMaskData, MIN_MASK_AREA, runMaskBench } from './efficiency/runMask';
 import { DP_TOLERANCE } from './efficiency/maskArm';
 import { runTrackBench } from './efficiency/runTrack';
@@ -99,13 +105,14 @@ function rows(short: string, r: ModalityReport, untrustedOk: boolean): BenchRow[
 }
 
 export default async function efficiency(): Promise<BenchRow[]> {
-  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,mask,track').split(',');
+  const wanted = (process.env.EFF_MODALITIES ?? '3d,2d,seq,seq-kitti,mask,track').split(',');
   const do3d = wanted.includes('3d') && hasKittiTracking();
   const do2d = wanted.includes('2d') && hasImageData();
   const doSeq = wanted.includes('seq') && hasSustech();
+  const doSeqKitti = wanted.includes('seq-kitti') && hasKittiSequence();
   const doMask = wanted.includes('mask') && hasMaskData();
   const doTrack = wanted.includes('track');
-  if (!do3d && !do2d && !doSeq && !doMask && !doTrack) {
+  if (!do3d && !do2d && !doSeq && !doSeqKitti && !doMask && !doTrack) {
     process.stdout.write('SKIP  efficiency: ../shared/data (kitti-tracking-0001, models/yolox-nano) is absent\n');
     return [];
   }
@@ -143,6 +150,24 @@ export default async function efficiency(): Promise<BenchRow[]> {
       const r = modalityReport('3D sequence', `SUSTech example, one sequence of ${run.seq.frames.length} frames (000950–000975, sensor frame); targets per frame: vehicles with ≥ ${MIN_POINTS} points; arms: every frame from scratch vs Copy to next frame + fix the copies vs key frame + propagation (Shift+D, nothing selected) + fix the propagated boxes`, run.seq.frames.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_SEQ, { manual: 'per-frame', 'ai-review': 'copy-forward', propagate: 'propagate' });
       reports.push(r);
       out.push(...rows('3D sequence (vs per frame)', r, run.untrusted === 0));
+    }
+    if (doSeqKitti) {
+      const run = await runSequenceBench(browser, { say, data: 'kitti', frames: limitItems });
+      untrusted += run.untrusted;
+      logs['seq-kitti'] = run.logs;
+      const r = modalityReport('3D sequence (KITTI)', `KITTI tracking 0001, one sequence of its ${run.seq.frames.length} scans (every 3rd of frames 0–30, camera-cropped, sensor frame); targets per frame: cars and vans with ≥ ${MIN_POINTS} points; n = (object, frame) boxes; arms: every frame from scratch vs key frame + propagation (Shift+D) + fix the propagated boxes vs key frames (each object's first and last target frame, linked by a typed track id) + Shift+T (interpolate every track) + judge every interpolated box`, run.seq.frames.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_SEQ, { manual: 'per-frame', propagate: 'propagate', interpolate: 'interpolate' });
+      const st = run.interpolation;
+      const il = run.logs.interpolate;
+      if (st && il) {
+        // What linking cost: the "create" steps that carry the typed ids ('#' ... Enter).
+        const link = stepCosts(il).filter(({ rec }) => rec.events.some((e) => e.type === 'key' && e.key === '#')).reduce((s, { cost }) => s + cost.seconds, 0);
+        const judged = il.targets.filter((t) => t.via === 'prelabel');
+        r.notes = [
+          `interpolate: ${st.keyframes} key-frame boxes made (of n = ${il.targets.length}), ${st.links} linked by a track id (# and Enter on the proposed id, the id typed over it on ${st.typed}: ${(link / Math.max(1, st.links)).toFixed(1)} s each, ${(link / il.targets.length).toFixed(2)} s / object), one Shift+T; ${st.between} targets between key frames: ${judged.length} reached by an interpolated box (${judged.filter((t) => t.outcome === 'accepted').length} kept as they were, ${judged.filter((t) => t.outcome === 'corrected').length} corrected), ${il.targets.filter((t) => t.via !== 'prelabel').length - st.keyframes} created; ${il.deleted.length} interpolated boxes deleted, ${il.ignored?.length ?? 0} left on labelled non-targets (ignored).`,
+        ];
+      }
+      reports.push(r);
+      out.push(...rows('3D sequence, KITTI (vs per frame)', r, run.untrusted === 0));
     }
     if (doMask) {
       const run = await runMaskBench(browser, { limitTargets: limitItems, say });

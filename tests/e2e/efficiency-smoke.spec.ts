@@ -6,7 +6,9 @@
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
  * and propagation (Shift+D) from the first frame. A fourth draws three COCO outlines with the polygon
  * tool (2D masks, manual arm only: no SAM weights offline). A fifth tracks the demo sequence's square
- * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation.
+ * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation. A sixth runs the
+ * KITTI tracking drive's first 3 scans as one sequence: every frame from scratch, propagation
+ * (Shift+D) and key frames + interpolation (track ids typed with #, Shift+T, interpolated boxes judged).
  * It checks that the harness completes, that the page logged real (trusted) input and no
  * script-made events, that both arms end at the quality bar (every target covered or reported as
  * a failure, nothing false or pending left) and that the report renders. It does not check the
@@ -17,6 +19,7 @@ import { hasKittiTracking } from '../bench/efficiency/kittiItems';
 import { runLidarBench } from '../bench/efficiency/runLidar';
 import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
 import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
+import { hasKittiSequence, keyFramePlan } from '../bench/efficiency/kittiSequence';
 import { hasMaskData, runMaskBench } from '../bench/efficiency/runMask';
 import { runTrackBench } from '../bench/efficiency/runTrack';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
@@ -142,10 +145,38 @@ test('efficiency harness, video track: 4 demo frames, a box on every frame vs ke
   expect(run.keyframes.interpolate!).toBeLessThan(run.keyframes.manual!);
 });
 
-/** The sequence report as the benchmark builds it (three arms, per frame first). */
-function modality(run: Awaited<ReturnType<typeof runSequenceBench>>) {
+test('efficiency harness, 3D sequence on KITTI tracking: 3 scans, per frame vs propagation vs key frames + interpolation, same end quality', async ({ browser }) => {
+  test.skip(!hasKittiSequence(), '../shared/data/kitti-tracking-0001 (with tracking_0001_original) is absent');
+  test.setTimeout(120_000);
+  const run = await runSequenceBench(browser, { frames: 3, data: 'kitti' });
   const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
-  const arms = (['manual', 'ai-review', 'propagate'] as const).map((k) => summarise(k === 'ai-review' ? 'copy-forward' : k, run.logs[k]!, n));
+  expect(n).toBeGreaterThan(0);
+  expect(run.untrusted).toBe(0);
+  for (const arm of ['manual', 'propagate', 'interpolate'] as const) {
+    const log = run.logs[arm]!;
+    expect(log.errors, `${arm}: harness errors`).toEqual([]);
+    expect(log.targets).toHaveLength(n);
+    expect(run.endQuality[arm]).toMatchObject({ targets: n, covered: n - log.targets.filter((t) => t.outcome === 'failed').length, falseLeft: 0, pendingLeft: 0 });
+  }
+  // The interpolation arm linked boxes by typed track ids (#, the id, Enter), pressed Shift+T once,
+  // and judged interpolated boxes on the middle frame instead of making them.
+  const plan = keyFramePlan(run.seq as never);
+  const linked = [...plan.first].filter(([id, f]) => plan.last.get(id)! > f + 1).length;
+  expect(linked, 'objects with a frame between their key frames').toBeGreaterThan(0);
+  const interp = run.logs.interpolate!;
+  const keys = interp.steps.flatMap((s) => s.events).filter((e) => e.type === 'key');
+  expect(keys.filter((e) => (e as { key: string }).key === '#').length).toBe(run.interpolation!.links);
+  expect(keys.filter((e) => (e as { key: string }).key === 'T').length).toBe(1);
+  const middle = run.seq.frames[1].stem;
+  expect(interp.targets.filter((t) => t.item === middle && t.via === 'prelabel').length, 'interpolated boxes judged on the middle frame').toBeGreaterThan(0);
+  const md = renderMarkdown(modality(run, ['manual', 'propagate', 'interpolate']));
+  expect(md).toContain('| interpolate |');
+});
+
+/** The sequence report as the benchmark builds it (per frame first). */
+function modality(run: Awaited<ReturnType<typeof runSequenceBench>>, which: readonly ('manual' | 'ai-review' | 'propagate' | 'interpolate')[] = ['manual', 'ai-review', 'propagate']) {
+  const n = run.seq.frames.reduce((s, f) => s + f.targets.length, 0);
+  const arms = which.map((k) => summarise(k === 'ai-review' ? 'copy-forward' : k, run.logs[k]!, n));
   for (const a of arms.slice(1)) a.ratioToManual = a.secondsPerObject / arms[0].secondsPerObject;
   return { modality: '3D sequence', dataset: 'smoke', items: run.seq.frames.length, arms, target: 0.3, endQuality: {} };
 }

@@ -256,6 +256,83 @@ test('sequence: fit on frame 1, copy forward, edit a later keyframe and interpol
   }
 });
 
+test('sequence, key frames only: boxes on the first and last frame linked by # and a typed track id, Shift+T interpolates every track', async ({ page }) => {
+  const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-keyframes-')), 'demo');
+  const r = await runCli(['demo', demo, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const seqHost = await startHost([demo]);
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(seqHost.url);
+    await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
+    await page.getByTestId('item-tile').filter({ hasText: 'lidar_drive' }).dblclick();
+    await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+    await lidarReady(page);
+    await page.waitForTimeout(300);
+    type Truth = { trackId: string; center: number[]; size: number[] };
+    const truth = (f: number): Truth[] => JSON.parse(readFileSync(path.join(demo, 'sequences', 'lidar_drive', 'labels', `00000${f}.json`), 'utf8'));
+    const shots = path.join(ROOT, 'test-results', 'screens');
+    // Fit each car (one click) and give it a track id by keyboard: # puts the keys in the field, Enter sets it.
+    const boxAndLink = async (t: Truth, id: string, typed: boolean, shot?: string) => {
+      const count = await page.getByTestId('lidar-objects').locator('li').count();
+      const at = await toScreen(page, t.center[0], t.center[1], t.center[2] - t.size[2] / 2);
+      await page.mouse.click(at.x, at.y);
+      await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(count + 1);
+      await page.keyboard.press('Shift+Digit3');
+      await expect(page.getByTestId('track-id')).toBeFocused();
+      // A new track is proposed the next free number (selected, so typing replaces it).
+      if (typed) await page.keyboard.type(id);
+      else await expect(page.getByTestId('track-id')).toHaveValue(id);
+      if (shot) await page.screenshot({ path: path.join(shots, shot) });
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('track-id')).not.toBeFocused();
+      await expect(page.getByTestId('lidar-objects').locator('li.sel')).toContainText(`#${id}`);
+    };
+    await page.keyboard.press('c');
+    const cars = truth(0).filter((t) => t.trackId.startsWith('car-')).slice(0, 2);
+    await boxAndLink(cars[0], '1', false, 'lidar-keyframes-track-id.png');
+    await boxAndLink(cars[1], '2', false);
+    // The keys are the editor's again: D walks to the last frame.
+    await page.keyboard.press('Escape'); // deselect (a second Escape would close the item)
+    for (let f = 2; f <= 5; f++) {
+      await page.keyboard.press('d');
+      await expect(page.getByTestId('frame-label')).toHaveText(`Frame ${f} / 5`);
+    }
+    // Linked but not interpolated yet: nothing on the last frame until its own boxes are made.
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(0);
+    const last = truth(4);
+    for (const [k, c] of cars.entries()) await boxAndLink(last.find((t) => t.trackId === c.trackId)!, String(k + 1), true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+T');
+    await expect(page.getByTestId('lidar-notice')).toHaveText('Interpolated 2 tracks: frames 2–4');
+    for (const f of [1, 2, 3]) await expect(page.getByTestId(`frame-mark-${f}`)).toHaveAttribute('data-changed', 'true');
+    await expect(page.getByTestId('frame-mark-0')).not.toHaveAttribute('data-changed', 'true');
+    await page.keyboard.press('a');
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('frame-label')).toHaveText('Frame 3 / 5');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(2);
+    await page.screenshot({ path: path.join(shots, 'lidar-keyframes-interpolated.png') });
+    // One undo step takes every track's interpolation back.
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(0);
+    await page.keyboard.press('Control+Shift+Z');
+    await expect(page.getByTestId('lidar-objects').locator('li')).toHaveCount(2);
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 15_000 });
+    const annDir = path.join(demo, 'annotations');
+    const doc = JSON.parse(readFileSync(path.join(annDir, readdirSync(annDir)[0]), 'utf8'));
+    expect(doc.objects).toEqual([]);
+    expect(doc.tracks.map((t: { id: string }) => t.id).sort()).toEqual(['1', '2']);
+    for (const t of doc.tracks) expect(t.keyframes.filter((k: { outside: boolean }) => !k.outside).map((k: { frame: number }) => k.frame)).toEqual([0, 4]);
+    // Frame 2 (index) is halfway between the keyframes of track 1.
+    const on = (f: number) => cuboidsOnFrame(doc, f).find((o) => o.attributes.track_id === '1')!.geometry as { center: number[] };
+    expect(Math.abs(on(2).center[0] - (on(0).center[0] + on(4).center[0]) / 2)).toBeLessThan(0.01);
+    expect(errors).toEqual([]);
+  } finally {
+    await seqHost.stop();
+  }
+});
+
 test('draw box: a rectangle dragged around a car is fitted to its points; Alt keeps it as drawn', async ({ page }) => {
   const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-draw-')), 'demo');
   expect((await runCli(['demo', demo, '--json'])).code).toBe(0);

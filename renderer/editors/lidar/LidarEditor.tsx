@@ -27,7 +27,9 @@ import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
 import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
-import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { continuationCandidates, createCarrier, pickContinuation } from './sequence/continuation';
+import { frameTimes } from './sequence/runPropagation';
+import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -216,7 +218,49 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
 
   // Propagate / interpolate feedback (sequence/): Shift+D, the strip above the timeline.
   const cloudPaths = useMemo(() => data.seq?.frames.map((f) => f.cloud) ?? [], [data.seq]);
-  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice });
+  const trackIdRef = useRef<HTMLInputElement | null>(null);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const frameRef = useRef(frame);
+  frameRef.current = frame;
+  // Boxes carried between frames by the ego motion, for the track `#` proposes (sequence/continuation.ts).
+  const carrier = useMemo(() => {
+    const times = frameTimes(cloudPaths);
+    return createCarrier((f) => data.loadFrame(f), () => (times.length === cloudPaths.length ? times : cloudPaths.map((_, i) => i)));
+  }, [data.loadFrame, cloudPaths]);
+  const focusTrackId = useCallback(() => {
+    const el = trackIdRef.current;
+    if (!el) return false;
+    // A box that is no track yet gets the next free number proposed (selected: typing replaces it),
+    // or, when it lies where a track that ended on an earlier frame is carried by the ego motion,
+    // that track's id (worked out after the field has the keys; `data-proposing` meanwhile).
+    const sel = selectedRef.current;
+    const o = sel && !isTrackKey(sel) ? (recordsRef.current[sel] as AnnotationObject | undefined) : undefined;
+    if (o && o.geometry.kind === 'cuboid3d' && !el.value.trim()) {
+      const fresh = nextFreeTrackId(recordsRef.current);
+      el.value = fresh;
+      const f = frameRef.current;
+      const candidates = continuationCandidates(recordsRef.current, f, o.label);
+      if (candidates.length) {
+        el.dataset.proposing = 'true';
+        void (async () => {
+          const carried: { id: string; box: Cuboid3D }[] = [];
+          for (const c of candidates) carried.push({ id: c.id, box: await carrier(c.box, c.frame, f) });
+          const id = pickContinuation(o.geometry as Cuboid3D, carried);
+          if (id && document.activeElement === el && el.value === fresh) {
+            el.value = id;
+            el.select();
+          }
+        })()
+          .catch(() => undefined)
+          .finally(() => delete el.dataset.proposing);
+      }
+    }
+    el.focus();
+    el.select();
+    return true;
+  }, [carrier, recordsRef]);
+  const seqTools = useSequenceTools({ isSeq, frame, frameCount, cloudPaths, selected, setSelected, recordsRef, apply: doc.apply, loadFrame: data.loadFrame, setNotice, focusTrackId });
 
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
   // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
@@ -338,6 +382,7 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
             doc.apply(r.records, 'set track id', [r.key]);
             setSelected(r.key);
           }}
+          trackIdRef={trackIdRef}
           remove={removeSelected}
           review={<ReviewPanel review={review} isSeq={isSeq} />}
           objectTag={(o) => <PredictionTag object={o} review={review} />}

@@ -1,5 +1,5 @@
 /** The LiDAR editor's side panel: camera, the three sub-views, the selected cuboid and the frame's objects. */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnnotationObject, AttributeValue, Cuboid3D, LabelSpec } from '../../../core/document/schema';
 import { Provenance } from '../shell/Provenance';
@@ -37,6 +37,8 @@ export interface LidarSideProps {
   setBox(next: Cuboid3D, field: BoxField): void;
   setAttribute(attr: string, value: AttributeValue, scope: 'track' | 'frame'): void;
   setTrackId(id: string): void;
+  /** The track-id field, so the sequence key `#` can put the keyboard there. */
+  trackIdRef?: RefObject<HTMLInputElement | null>;
   remove(): void;
   interpolate(): void;
   copyNext(): void;
@@ -111,7 +113,18 @@ export function LidarSide(p: LidarSideProps) {
                 className="narrow"
                 defaultValue={trackId}
                 key={`${sel.id}-${trackId}`}
+                ref={p.trackIdRef}
                 onBlur={(e) => e.target.value.trim() !== trackId && p.setTrackId(e.target.value.trim())}
+                onKeyDown={(e) => {
+                  // Enter sets the id and Escape restores it; both give the keys back to the editor
+                  // (typing an id is one step between box keys, not a form to fill in).
+                  if (e.key === 'Escape') e.currentTarget.value = trackId;
+                  if (e.key === 'Enter' || e.key === 'Escape') {
+                    e.preventDefault();
+                    e.stopPropagation();
+                    e.currentTarget.blur();
+                  }
+                }}
                 data-testid="track-id"
               />
             </label>

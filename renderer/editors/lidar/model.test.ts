@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
-import { boxAt, copyToNextFrame, documentOf, fillGaps, frameBoxes, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
+import { boxAt, copyToNextFrame, documentOf, fillAllGaps, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
 
 const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });
 const obj = (id: string, frame: number, x: number, attributes: AnnotationObject['attributes'] = {}): AnnotationObject => ({ id, label: 'car', frame, zOrder: 0, source: { kind: 'human' }, attributes, geometry: box(x) });
@@ -29,6 +29,32 @@ describe('LiDAR records', () => {
     expect(saved.objects).toEqual([]);
     expect(saved.tracks[0].keyframes.map((k) => [k.frame, k.outside])).toEqual([[0, false], [2, false], [3, true]]);
     expect(saved.status).toBe('in_progress');
+  });
+
+  it('key frames only: boxes on the first and last frame linked by a typed track id, then every track interpolated at once', () => {
+    // Two cars, each boxed on frames 0 and 4 (a one-click fit makes an untracked object); the ids typed on both.
+    let r = recordsOf(doc([obj('a0', 0, 0), obj('b0', 0, 10), obj('a4', 4, 4), obj('b4', 4, 10), obj('lone', 2, 20)]), true);
+    for (const [key, frame, id] of [['a0', 0, '1'], ['b0', 0, '2'], ['a4', 4, '1'], ['b4', 4, '2']] as const) r = setTrackId(r, key, frame, id).records;
+    // Linked but not yet interpolated: each track is on its two key frames only.
+    expect([0, 1, 2, 3, 4, 5].map((f) => count(r, f))).toEqual([2, 0, 1, 0, 2, 0]);
+    const all = fillAllGaps(r);
+    expect(all.keys.sort()).toEqual([trackKey('1'), trackKey('2')]);
+    r = all.records;
+    expect([0, 1, 2, 3, 4, 5].map((f) => count(r, f))).toEqual([2, 2, 3, 2, 2, 0]);
+    const mid = frameBoxes(r, 2).find((o) => o.id === trackKey('1'))!;
+    expect(mid.attributes).toMatchObject({ track_id: '1', interpolated: true });
+    expect((mid.geometry as Cuboid3D).center[0]).toBeCloseTo(2);
+    // The untracked object stays where it was; a second call changes nothing.
+    expect(r.lone).toEqual(recordsOf(doc([obj('lone', 2, 20)]), true).lone);
+    expect(fillAllGaps(r)).toEqual({ records: r, keys: [] });
+  });
+
+  it('proposes the next free numeric track id for a box that is not a track yet', () => {
+    expect(nextFreeTrackId({ a: obj('a', 0, 0) })).toBe('1');
+    let r = recordsOf(doc([obj('a', 0, 0), obj('b', 0, 5), obj('c', 0, 9)]), true);
+    r = setTrackId(r, 'a', 0, '3').records;
+    r = setTrackId(r, 'b', 0, 'van-x').records; // named ids do not count
+    expect(nextFreeTrackId(r)).toBe('4');
   });
 
   it('loads per-frame track_id objects of a sequence as tracks, single clouds as they are', () => {

@@ -246,6 +246,36 @@ export function fillGaps(records: Records, key: string): Records {
   return keyframes.length === t.keyframes.length ? records : { ...records, [key]: { ...t, keyframes, updatedAt: Date.now() } };
 }
 
+/**
+ * The id `#` proposes for a box that is not a track yet: one more than the largest numeric track id
+ * (SUSTechPOINTS numbers new objects the same way), "1" in a sequence without numbered tracks.
+ */
+export function nextFreeTrackId(records: Records): string {
+  let max = 0;
+  for (const key of Object.keys(records)) {
+    if (!isTrackKey(key)) continue;
+    const id = key.slice(TRACK_PREFIX.length);
+    if (/^\d+$/.test(id)) max = Math.max(max, Number(id));
+  }
+  return String(max + 1);
+}
+
+/**
+ * "Interpolate track" with nothing selected: every track's gaps closed (`fillGaps` on each), so a
+ * sequence annotated on key frames only (a box on the first and last frame of each object, linked
+ * by typing the same track id) is filled in one step. Returns the records and the keys changed.
+ */
+export function fillAllGaps(records: Records): { records: Records; keys: string[] } {
+  let next = records;
+  const keys: string[] = [];
+  for (const key of Object.keys(records)) {
+    if (!isTrackKey(key)) continue;
+    const after = fillGaps(next, key);
+    if (after !== next) (keys.push(key), (next = after));
+  }
+  return { records: next, keys };
+}
+
 /** The id shared with the panels around the editor (issues, QA): a track's own id. */
 export function sharedId(key: string): string {
   return isTrackKey(key) ? key.slice(TRACK_PREFIX.length) : key;

@@ -11,7 +11,7 @@ import { guarded, Recorder, type ArmLog, type TargetRecord } from './armLog';
 import { ACCEPT_ALL_IN_FRAME, assign, good3d, keepRefit, MAX_CORRECTION_KEYS, MATCH_IOU, CLOSE_IOU, nextCorrection, quality3d, REFIT_FIRST, REVIEW_WALK, type Pred } from './policy';
 import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/proposalThreshold';
 
-interface LidarState {
+export interface LidarState {
   frame: number;
   selected: string | null;
   tool: string;
@@ -26,14 +26,14 @@ export interface LidarItem {
   ignore?: Cuboid3D[];
 }
 
-const state = (page: Page) => page.evaluate(() => (window as unknown as { __datumLidarState: LidarState }).__datumLidarState);
+export const state = (page: Page) => page.evaluate(() => (window as unknown as { __datumLidarState: LidarState }).__datumLidarState);
 const toScreen = (page: Page, x: number, y: number, z: number) =>
   page.evaluate(([x, y, z]) => (window as unknown as { __datumLidar: { toScreen(x: number, y: number, z: number): { x: number; y: number } } }).__datumLidar.toScreen(x, y, z), [x, y, z]);
 const cuboid = (o: AnnotationObject) => o.geometry as Cuboid3D;
 const geomKey = (o: AnnotationObject | undefined) => (o ? JSON.stringify(o.geometry) + o.label : '');
 
 /** Waits until `pred` holds on the editor state (the app re-renders after each input). */
-async function until(page: Page, pred: (s: LidarState) => boolean, timeout = 5_000): Promise<LidarState> {
+export async function until(page: Page, pred: (s: LidarState) => boolean, timeout = 5_000): Promise<LidarState> {
   const t0 = Date.now();
   for (;;) {
     const s = await state(page);
@@ -152,12 +152,12 @@ async function acceptAllInFrame(page: Page, judged: readonly Accept[]): Promise<
  * One frame: judge the boxes already there (`ai`: the model's pre-labels; `existing`: every box,
  * e.g. tracks copied from the previous frame), then accept, correct or create every target.
  */
-async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing = false): Promise<Accept[]> {
+export async function annotateItem(page: Page, rec: Recorder, log: ArmLog, item: LidarItem, ai: boolean, existing: boolean | ((o: AnnotationObject) => boolean) = false): Promise<Accept[]> {
   const targets = item.targets;
   const accepts: Accept[] = [];
   let s = await state(page);
   const preds: Pred[] = ai || existing
-    ? s.objects.filter((o) => (existing || o.source.kind === 'model') && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
+    ? s.objects.filter((o) => (existing === true || (typeof existing === 'function' && existing(o)) || (!existing && o.source.kind === 'model')) && o.geometry.kind === 'cuboid3d').map((o) => ({ id: o.id, label: o.label, box: cuboid(o) }))
     : [];
   const scoreOf = (id: string) => (s.objects.find((o) => o.id === id)?.source as { score?: number } | undefined)?.score ?? 0;
   const plan = assign(preds, item.targets, item.ignore ?? []);
@@ -399,7 +399,7 @@ function inFootprint(b: Cuboid3D, x: number, y: number): boolean {
  * nothing or something else (quality < CLOSE_IOU), delete it and drag a box around the object
  * (B, fitted on release); if that fails too, the same drag with Alt held keeps the drawn box.
  */
-async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; via: TargetRecord['via']; attempts: number }> {
+export async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; via: TargetRecord['via']; attempts: number }> {
   const zBottom = gt.center[2] - gt.size[2] / 2;
   const attempt = async (how: 'fit' | 'draw' | 'raw'): Promise<string | null> => {
     let s = await state(page);
@@ -460,7 +460,7 @@ async function create(page: Page, gt: Cuboid3D): Promise<{ id: string | null; vi
  * then keyboard corrections (policy.nextCorrection). Returns the key presses (R and the undo
  * included) and what the re-fit did.
  */
-async function correct(page: Page, id: string, gt: Cuboid3D, tryRefit: boolean): Promise<{ keys: number; refit: TargetRecord['refit'] }> {
+export async function correct(page: Page, id: string, gt: Cuboid3D, tryRefit: boolean): Promise<{ keys: number; refit: TargetRecord['refit'] }> {
   await selectBox(page, id);
   let keys = 0;
   let refit: TargetRecord['refit'];
@@ -518,7 +518,8 @@ export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-
   await page.getByTestId('item-tile').first().dblclick();
   await expect(page.getByTestId('item-title')).toHaveText(seq.title, { timeout: 30_000 });
   await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
-  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState)).toBe(true);
+  // The scene hook comes with the first render (slow on a loaded machine).
+  await expect.poll(() => page.evaluate(() => !!(window as unknown as { __datumLidar?: unknown }).__datumLidar && !!(window as unknown as { __datumLidarState?: unknown }).__datumLidarState), { timeout: 30_000 }).toBe(true);
   await page.keyboard.press('t');
   await expect(page.getByTestId('bev-range')).toBeVisible();
   await page.keyboard.press('g');

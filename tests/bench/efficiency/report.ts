@@ -171,6 +171,8 @@ export interface ModalityReport {
   qa?: { right: number; rightFlagged: number; wrong: number; wrongFlagged: number; ignored: number; byCheck: Record<string, number>; fitSweep?: { bar: number; wrongFlagged: number; rightFlagged: number }[] };
   /** The AI + QA arm as run (qaArm.ts): pre-labels, walked (flagged), false flags, wrong ones accepted unseen; findings by check. */
   qaArm?: { preLabels: number; walked: number; walkedRight: number; missedClose: number; missedFalse: number; findings: Record<string, number> };
+  /** Free lines printed under the tables (e.g. the interpolation arm's key frames and links). */
+  notes?: string[];
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -221,6 +223,7 @@ export function renderMarkdown(r: ModalityReport): string {
     const t = r.qaArm;
     lines.push('', `ai-qa arm as run: ${t.preLabels} pre-labels; \`datum qa\` flagged ${t.walked} (findings: ${Object.entries(t.findings).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}), walked with the review keys (${t.walkedRight} of them were right: false flags); ${t.preLabels - t.walked} accepted unseen with Shift+Enter, one look per frame, of which wrong: ${t.missedClose} under the bar on a target (failures) and ${t.missedFalse} false (false labels left).`);
   }
+  if (r.notes?.length) lines.push('', ...r.notes);
   if (r.sweep?.length) {
     lines.push('', '| pre-label threshold | pre-labels | precision | est. s / object | ratio to manual |', '|---|---|---|---|---|');
     for (const s of r.sweep) lines.push(`| ${f2(s.threshold)} | ${s.predictions} | ${f2(s.precision)} | ${f1(s.secondsPerObject)} | ${f2(s.ratioToManual)} |`);
@@ -235,7 +238,7 @@ export function renderSvg(reports: readonly ModalityReport[]): string {
   // padB: room under the bars for their labels, set at an angle so that many arms stay legible.
   const W = 720, H = 340, pad = 40, padB = 80;
   const colors: Record<Step, string> = { navigate: '#9aa5b1', create: '#4363d8', correct: '#f58231', delete: '#e6194b', accept: '#3cb44b' };
-  const short = (r: ModalityReport) => (/sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
+  const short = (r: ModalityReport) => (/sequence \(KITTI\)/i.test(r.modality) ? 'kseq' : /sequence/i.test(r.modality) ? 'seq' : /mask/i.test(r.modality) ? 'mask' : /track/i.test(r.modality) ? 'track' : r.modality.startsWith('3D') ? '3D' : r.modality.startsWith('2D') ? '2D' : r.modality.slice(0, 6));
   const armShort = (a: string, i: number) => (i === 0 ? 'manual' : a === 'ai-review' ? 'AI' : a.replace(/-forward$/, ''));
   const bars = reports.flatMap((r) => r.arms.map((a, i) => ({ label: `${short(r)} ${armShort(a.arm, i)}`, a })));
   const maxS = Math.max(1, ...bars.map((b) => b.a.secondsPerObject)) * 1.15;

@@ -7,6 +7,11 @@
  * frame plus propagation (Shift+D, every box to the sequence's end) and fixing the propagated
  * boxes (lidarArm.ts `runSequenceArm`). End quality is read from the saved document's
  * objects and tracks (`cuboidsOnFrame`).
+ *
+ * The KITTI tracking drive 0001 as a second sequence (kittiSequence.ts: 11 camera-cropped scans,
+ * targets with their track ids): per frame, propagation (Shift+D) and key frames + interpolation
+ * (interpolateArm.ts: each object boxed on its first and last target frame, linked by a typed
+ * track id, Shift+T, then every interpolated box judged).
  */
 import type { Browser } from '@playwright/test';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +25,8 @@ import { itemId } from '../../../main/services/indexer';
 import { DATA, readSustechCloud } from '../../support/lidarData';
 import { driveArm, makeProject } from './session';
 import { runSequenceArm, type LidarSequence } from './lidarArm';
+import { prepareKittiSequence, type TrackedSequence } from './kittiSequence';
+import { runInterpolateArm, type InterpolateStats } from './interpolateArm';
 import type { ArmLog } from './armLog';
 import { MATCH_IOU, MIN_POINTS, onIgnored, quality3d } from './policy';
 import type { EndQuality } from './verify';
@@ -50,7 +57,7 @@ export function prepareSequence(dir: string, frames = FRAMES.length): LidarSeque
 
 function verifySequence(dir: string, seq: LidarSequence): EndQuality {
   const source = (JSON.parse(readFileSync(path.join(dir, 'datum.json'), 'utf8')) as { sources: { id: string }[] }).sources[0].id;
-  const f = path.join(dir, 'annotations', `${itemId(source, 'sustech')}.json`);
+  const f = path.join(dir, 'annotations', `${itemId(source, seq.title)}.json`);
   const doc = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ItemDocument) : null;
   const r: EndQuality = { targets: 0, covered: 0, falseLeft: 0, pendingLeft: 0, ignoredLeft: 0 };
   seq.frames.forEach((frame, i) => {
@@ -69,27 +76,40 @@ function verifySequence(dir: string, seq: LidarSequence): EndQuality {
   return r;
 }
 
-/** "manual" = every frame from scratch, "ai-review" = Copy to next frame (the name the other tables use for the assisted arm), "propagate" = Shift+D. */
-export type SequenceArm = 'manual' | 'ai-review' | 'propagate';
+/**
+ * "manual" = every frame from scratch, "ai-review" = Copy to next frame (the name the other tables
+ * use for the assisted arm), "propagate" = Shift+D, "interpolate" = key frames + Shift+T (needs
+ * track ids: the KITTI sequence).
+ */
+export type SequenceArm = 'manual' | 'ai-review' | 'propagate' | 'interpolate';
 export const SEQUENCE_ARMS: readonly SequenceArm[] = ['manual', 'ai-review', 'propagate'];
+export const KITTI_SEQUENCE_ARMS: readonly SequenceArm[] = ['manual', 'propagate', 'interpolate'];
 const MODE = { manual: 'per-frame', 'ai-review': 'copy', propagate: 'propagate' } as const;
-const SAY = { manual: 'per frame', 'ai-review': 'copy to next frame', propagate: 'propagate (Shift+D)' } as const;
+const SAY = { manual: 'per frame', 'ai-review': 'copy to next frame', propagate: 'propagate (Shift+D)', interpolate: 'key frames + interpolation (Shift+T)' } as const;
 
-export async function runSequenceBench(browser: Browser, opts: { frames?: number; arms?: readonly SequenceArm[]; say?: (l: string) => void } = {}) {
+export async function runSequenceBench(browser: Browser, opts: { frames?: number; arms?: readonly SequenceArm[]; say?: (l: string) => void; data?: 'sustech' | 'kitti' } = {}) {
   const say = opts.say ?? (() => {});
-  const base = mkdtempSync(path.join(os.tmpdir(), 'effbench-seq-'));
+  const data = opts.data ?? 'sustech';
+  const base = mkdtempSync(path.join(os.tmpdir(), `effbench-seq-${data}-`));
   const seed = path.join(base, 'seed');
-  const seq = prepareSequence(seed, opts.frames);
-  say(`3D sequence: SUSTech, ${seq.frames.length} frames, ${seq.frames.reduce((s, f) => s + f.targets.length, 0)} target boxes`);
+  const seq: LidarSequence | TrackedSequence = data === 'kitti' ? prepareKittiSequence(seed, opts.frames) : prepareSequence(seed, opts.frames);
+  say(`3D sequence: ${data === 'kitti' ? 'KITTI tracking 0001' : 'SUSTech'}, ${seq.frames.length} frames, ${seq.frames.reduce((s, f) => s + f.targets.length, 0)} target boxes`);
   // Arm names as in the other tables: "manual" = every frame from scratch; the copy and propagate arms are the sequence's assists.
   const logs: Partial<Record<SequenceArm, ArmLog>> = {};
   const endQuality: Partial<Record<SequenceArm, EndQuality>> = {};
   let untrusted = 0;
-  for (const arm of opts.arms ?? SEQUENCE_ARMS) {
+  let interpolation: InterpolateStats | undefined;
+  for (const arm of opts.arms ?? (data === 'kitti' ? KITTI_SEQUENCE_ARMS : SEQUENCE_ARMS)) {
     const dir = path.join(base, arm);
     cpSync(seed, dir, { recursive: true });
     await makeProject(dir);
     const d = await driveArm(browser, dir, `3D sequence ${arm}`, async (page) => {
+      if (arm === 'interpolate') {
+        if (!('trackIds' in seq.frames[0])) throw new Error('the interpolation arm needs track ids (the KITTI sequence)');
+        const r = await runInterpolateArm(page, seq as TrackedSequence);
+        interpolation = r.stats;
+        return { log: r.log, quality: verifySequence(dir, seq) };
+      }
       const log = await runSequenceArm(page, seq, MODE[arm]);
       return { log, quality: verifySequence(dir, seq) };
     });
@@ -98,5 +118,5 @@ export async function runSequenceBench(browser: Browser, opts: { frames?: number
     untrusted += d.untrusted;
     say(`3D sequence ${SAY[arm]}: done in ${d.seconds.toFixed(0)} s`);
   }
-  return { seq, logs, endQuality, untrusted };
+  return { seq, logs, endQuality, untrusted, interpolation };
 }

@@ -133,13 +133,17 @@ describe('frameTimes', () => {
 });
 
 describe('sequence keys', () => {
-  it('Shift+D propagates and clashes with no chord of the LiDAR editor table (both are live together)', async () => {
+  it('Shift+D propagates, # types the track id, Shift+T interpolates; none clashes with a chord of the tables live beside them', async () => {
     const { lidarSequenceKeymap } = await import('./keys');
     const { lidarKeymap } = await import('../keys');
+    const { lidarReviewKeymap } = await import('../review/keys');
+    const { reviewBarKeys } = await import('../../../panels/review/keys');
+    const { appKeys } = await import('../../../keymap/appKeys');
     const { parseChord } = await import('../../../keymap/keymap');
-    const editor = new Set(Object.values(lidarKeymap.actions).flatMap((a) => a.keys.map(parseChord)));
+    // The LiDAR editor's own keys, its review keys, the review bar above the item and the app's keys are live together.
+    const editor = new Set([lidarKeymap, lidarReviewKeymap, reviewBarKeys, appKeys].flatMap((t) => Object.values(t.actions).flatMap((a) => a.keys.map(parseChord))));
     const ours = Object.values(lidarSequenceKeymap.actions).flatMap((a) => a.keys.map(parseChord));
-    expect(ours).toEqual([parseChord('Shift+D')]);
+    expect(ours).toEqual(['Shift+D', '#', 'Shift+T'].map(parseChord));
     expect(ours.filter((k) => editor.has(k))).toEqual([]);
     // ...while plain D stays the editor's next frame.
     expect(editor.has(parseChord('d'))).toBe(true);

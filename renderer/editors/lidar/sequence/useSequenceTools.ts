@@ -2,13 +2,13 @@
  * The LiDAR editor's sequence tools: "Propagate" (the selected box, or every box of the frame, to
  * the next N frames: runPropagation.ts, chunked, with progress and Cancel; the result is ONE undo
  * step; a track with a keyframe on the previous frame starts with the velocity between the two) and the feedback of "Interpolate track" (which frames changed: a notice and marks on the
- * frame strip). Shift+D is bound here (keys.ts of this folder).
+ * frame strip; with nothing selected, every track). Shift+D, Shift+T and `#` (the track-id field) are bound here (keys.ts of this folder).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cuboid3D } from '../../../../core/document/schema';
 import { useKeymap } from '../../../keymap/useKeymap';
-import { boxAt, fillGaps, type Records } from '../model';
+import { boxAt, fillAllGaps, fillGaps, type Records } from '../model';
 import { lidarSequenceKeymap } from './keys';
 import { applyPropagation, changedFrames, previousKeyframeBox, propagationKeys, trackSpan } from './propagateModel';
 import { frameTimes, runPropagation, type RunCloud } from './runPropagation';
@@ -26,6 +26,8 @@ export interface SequenceToolDeps {
   apply(next: Records, label: string, selection: string[]): void;
   loadFrame(frame: number): Promise<RunCloud>;
   setNotice(text: string | null): void;
+  /** Puts the keyboard in the selected box's track-id field (false when there is none). */
+  focusTrackId(): boolean;
 }
 
 export interface PropagationProgress {
@@ -109,7 +111,19 @@ export function useSequenceTools(d: SequenceToolDeps) {
 
   const interpolate = useCallback(() => {
     const { selected, recordsRef, frameCount } = latest.current;
-    if (!selected) return;
+    if (!selected) {
+      // Every track at once (Shift+T with nothing selected): one undo step.
+      const before = recordsRef.current;
+      const all = fillAllGaps(before);
+      const frames = [...new Set(all.keys.flatMap((key) => {
+        const span = trackSpan(before, key);
+        return span ? changedFrames(before, all.records, key, span[0], Math.min(span[1], frameCount - 1)) : [];
+      }))].sort((a, b) => a - b);
+      if (frames.length) latest.current.apply(all.records, `interpolate ${all.keys.length} tracks`, []);
+      setChanged(frames);
+      latest.current.setNotice(frames.length ? t('lidarSeq.interpolatedAll', { count: all.keys.length, frames: frameRanges(frames) }) : t('lidarSeq.interpolatedAllNone'));
+      return;
+    }
     const before = recordsRef.current;
     const after = fillGaps(before, selected);
     const span = trackSpan(before, selected);
@@ -125,6 +139,14 @@ export function useSequenceTools(d: SequenceToolDeps) {
       propagate: () => {
         if (!latest.current.isSeq || running.current) return false;
         void propagate(latest.current.selected ? 'selected' : 'all');
+      },
+      trackId: () => {
+        if (!latest.current.isSeq || !latest.current.selected) return false;
+        return latest.current.focusTrackId() ? undefined : false;
+      },
+      interpolate: () => {
+        if (!latest.current.isSeq || running.current) return false;
+        interpolate();
       },
     },
     { enabled: d.isSeq },
