@@ -367,7 +367,7 @@ async function visibleAt(page: Page, x: number, y: number, z: number): Promise<{
 }
 
 /** Clicks a box's footprint (the fit and select tools select a box under the click). */
-async function selectBox(page: Page, id: string): Promise<void> {
+export async function selectBox(page: Page, id: string): Promise<void> {
   let s = await state(page);
   if (s.selected === id) return;
   const b = cuboid(s.objects.find((o) => o.id === id)!);
@@ -558,6 +558,3 @@ export async function runSequenceArm(page: Page, seq: LidarSequence, mode: 'per-
   await rec.step('', 'navigate', null, 0);
   return log;
 }
-
-/** The editor helpers the AI + QA arm (qaArm.ts) shares with the arms above. */
-export { state as lidarState, until as untilLidar, selectBox, create as createBox, correct as correctBox, type LidarState };

@@ -19,7 +19,7 @@ import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
 import { DEFAULT_PROPOSAL_THRESHOLD } from '../../../core/lidar/proposalThreshold';
 import { guarded, Recorder, type ArmLog } from './armLog';
 import { assign, good3d, MATCH_IOU, quality3d, type Pred } from './policy';
-import { correctBox, createBox, lidarState as state, untilLidar as until, type LidarItem, type LidarState } from './lidarArm';
+import { correct as correctBox, create as createBox, state, until, type LidarItem, type LidarState } from './lidarArm';
 
 /** What the QA arm did with the pre-labels (for the report): flagged = walked. */
 export interface QaArmTally {
