@@ -253,10 +253,18 @@ describe('AI + QA question (qaTriage)', () => {
   it('counts which pre-labels the automatic checks flag, sorted by the policy into right and wrong', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'qatriage-'));
     try {
-      const gt = car(10, 0, 0);
-      // A dense block of points inside the car; nothing where the false pre-label sits.
+      const gt = car(10, 3, 0);
+      // What a sensor at the origin sees of the car: its rear face, the side facing it and its roof, on flat ground
+      // (box-fit re-fits the box to these); nothing where the false pre-label sits.
       const pts: number[] = [];
-      for (let i = 0; i < 400; i++) pts.push(gt.center[0] - 1.8 + (i % 20) * 0.18, gt.center[1] - 0.7 + Math.floor(i / 20) * 0.07, gt.center[2], 0);
+      const [cx, cy, cz] = gt.center, [l, w, h] = gt.size, bottom = cz - h / 2;
+      for (let i = 0; i < 20; i++) for (let j = 0; j < 15; j++) pts.push(cx - l / 2 + 0.02, cy - w / 2 + 0.05 + (i * (w - 0.1)) / 19, bottom + 0.2 + (j * (h - 0.25)) / 14, 0);
+      for (let i = 0; i < 20; i++) for (let j = 0; j < 10; j++) pts.push(cx - l / 2 + 0.1 + (i * (l - 0.2)) / 19, cy - w / 2 + 0.05 + (j * (w - 0.1)) / 9, cz + h / 2 - 0.02, 0);
+      for (let i = 0; i < 40; i++) for (let j = 0; j < 15; j++) pts.push(cx - l / 2 + 0.05 + (i * (l - 0.1)) / 39, cy - w / 2 + 0.02, bottom + 0.2 + (j * (h - 0.25)) / 14, 0);
+      for (let gx = 2; gx < 40; gx += 0.5) for (let gy = -10; gy < 10; gy += 0.5) {
+        if (Math.abs(gx - cx) < l / 2 + 0.3 && Math.abs(gy - cy) < w / 2 + 0.3) continue;
+        pts.push(gx, gy, bottom, 0);
+      }
       mkdirSync(path.join(dir, 'velodyne'));
       mkdirSync(path.join(dir, 'annotations'));
       writeFileSync(path.join(dir, 'velodyne', '000000.bin'), Buffer.from(new Float32Array(pts).buffer));
@@ -266,7 +274,7 @@ describe('AI + QA question (qaTriage)', () => {
       writeFileSync(path.join(dir, 'annotations', `${id}.json`), JSON.stringify({ schemaVersion: 1, itemId: id, objects: [pred('right', gt), pred('false', car(30, 8, 0))], tracks: [], pointLabels: [] }));
       const r = qaTriage(dir, [{ stem: '000000', targets: [gt], ignore: [] }]);
       expect(r).toMatchObject({ right: 1, rightFlagged: 0, wrong: 1, wrongFlagged: 1, ignored: 0 });
-      expect(r.byCheck['too-few-points']).toBe(1);
+      expect(r.byCheck).toEqual({ 'box-fit': 1 }); // the empty false box; the car seen as an L (rear + side + roof) is not flagged
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
