@@ -113,7 +113,7 @@ test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to 
 
 test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon tool, real clicks logged, IoU >= 0.7 on disk', async ({ browser }) => {
   test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const run = await runMaskBench(browser, { limitTargets: 3 });
   const n = run.items[0].targets.length;
   expect(n).toBe(3);
@@ -131,7 +131,7 @@ test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon t
 });
 
 test('efficiency harness, video track: 4 demo frames, a box on every frame vs keyframes + interpolation, IoU >= 0.7 on disk', async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const run = await runTrackBench(browser, { frames: 4 });
   expect(run.untrusted).toBe(0);
   for (const arm of ['manual', 'interpolate'] as const) {
