@@ -12,15 +12,17 @@
 ;; output not produced yet or into the 64 bytes of slack the caller leaves after both regions.
 ;; Short-distance references (runs that overlap their own output) are copied byte by byte.
 ;;
-;; Returns 0 when the chunk is consumed, 1 when more input is needed, or an error code (see
-;; lzfKernel.ts). The globals `ip` / `op` hold the positions reached (the token start on errors).
+;; Returns 0 when the chunk is consumed, 1 when more input is needed, 7 when `op` has reached
+;; `softEnd` (a windowed caller hands the finished output on and slides its window; pass -1 for
+;; "never"), or an error code (see lzfKernel.ts). The globals `ip` / `op` hold the positions
+;; reached (the token start on errors; on 7 nothing of the token is consumed yet).
 (module
   (import "env" "memory" (memory 1))
   (global $ipOut (export "ip") (mut i32) (i32.const 0))
   (global $opOut (export "op") (mut i32) (i32.const 0))
 
   (func (export "decode")
-    (param $ip i32) (param $inEnd i32) (param $op i32) (param $outEnd i32) (param $outBase i32) (param $final i32)
+    (param $ip i32) (param $inEnd i32) (param $op i32) (param $outEnd i32) (param $outBase i32) (param $final i32) (param $softEnd i32)
     (result i32)
     (local $start i32) (local $ctrl i32) (local $len i32) (local $ref i32) (local $k i32) (local $status i32)
     (local.set $status
@@ -29,6 +31,7 @@
           (local.set $start (local.get $ip))
           (if (i32.ge_u (local.get $ip) (local.get $inEnd)) (then (br $exit (i32.const 0))))
           (if (i32.and (i32.eqz (local.get $final)) (i32.gt_u (i32.add (local.get $ip) (i32.const 35)) (local.get $inEnd))) (then (br $exit (i32.const 1))))
+          (if (i32.ge_u (local.get $op) (local.get $softEnd)) (then (br $exit (i32.const 7))))
           (local.set $ctrl (i32.load8_u (local.get $ip)))
           (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
           (if (i32.lt_u (local.get $ctrl) (i32.const 32))
