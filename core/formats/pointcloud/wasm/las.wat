@@ -1,0 +1,87 @@
+;; LAS point records, formats 0-5 (the standard part), to columns: for lasKernel.ts.
+;;
+;; Why wasm: a cold open runs the JavaScript column loops in the interpreter (every float boxed)
+;; until TurboFan has compiled them on a background thread, which on a busy machine took 10-35 ms
+;; of a 1.2 M-point file's first chunk; a wasm module is compiled before its first call.
+;;
+;; `n` records of `len` bytes at `src` become, at `dst` with `k` (>= n) slots per column:
+;;   positions  f32 x3 (x * sx + hx, computed in f64 and rounded once to f32, as JavaScript does)
+;;   intensity u16, return_number u8, number_of_returns u8, classification u8,
+;;   classification_flags u8, scan_angle i8, user_data u8, point_source_id u16,
+;;   gps_time f64 bits (when gpsAt >= 0), rgb u16 x3 (when rgbAt >= 0)
+;; in that order, each column k slots long (addresses computed in lasKernel.ts the same way).
+;; The integer extents of x y z are folded into six i32 at `ext` (min x y z, max x y z), which
+;; the caller initialises.
+(module
+  (memory (export "memory") 1)
+
+  (func (export "las")
+    (param $src i32) (param $n i32) (param $len i32) (param $dst i32) (param $k i32)
+    (param $sx f64) (param $sy f64) (param $sz f64) (param $hx f64) (param $hy f64) (param $hz f64)
+    (param $gpsAt i32) (param $rgbAt i32) (param $ext i32)
+    (local $p i32) (local $end i32) (local $i i32)
+    (local $pos i32) (local $int i32) (local $ret i32) (local $nret i32) (local $cls i32) (local $flags i32)
+    (local $angle i32) (local $user i32) (local $source i32) (local $gps i32) (local $rgb i32)
+    (local $x i32) (local $y i32) (local $z i32) (local $b i32)
+    (local $x0 i32) (local $y0 i32) (local $z0 i32) (local $x1 i32) (local $y1 i32) (local $z1 i32)
+    (local.set $pos (local.get $dst))
+    (local.set $int (i32.add (local.get $pos) (i32.mul (local.get $k) (i32.const 12))))
+    (local.set $ret (i32.add (local.get $int) (i32.shl (local.get $k) (i32.const 1))))
+    (local.set $nret (i32.add (local.get $ret) (local.get $k)))
+    (local.set $cls (i32.add (local.get $nret) (local.get $k)))
+    (local.set $flags (i32.add (local.get $cls) (local.get $k)))
+    (local.set $angle (i32.add (local.get $flags) (local.get $k)))
+    (local.set $user (i32.add (local.get $angle) (local.get $k)))
+    (local.set $source (i32.add (local.get $user) (local.get $k)))
+    (local.set $gps (i32.add (local.get $source) (i32.shl (local.get $k) (i32.const 1))))
+    (local.set $rgb (i32.add (local.get $gps) (i32.shl (local.get $k) (i32.const 3))))
+    (local.set $x0 (i32.load offset=0 (local.get $ext)))
+    (local.set $y0 (i32.load offset=4 (local.get $ext)))
+    (local.set $z0 (i32.load offset=8 (local.get $ext)))
+    (local.set $x1 (i32.load offset=12 (local.get $ext)))
+    (local.set $y1 (i32.load offset=16 (local.get $ext)))
+    (local.set $z1 (i32.load offset=20 (local.get $ext)))
+    (local.set $p (local.get $src))
+    (local.set $end (i32.add (local.get $src) (i32.mul (local.get $n) (local.get $len))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $record
+        (local.set $x (i32.load (local.get $p)))
+        (local.set $y (i32.load offset=4 (local.get $p)))
+        (local.set $z (i32.load offset=8 (local.get $p)))
+        (local.set $x0 (select (local.get $x) (local.get $x0) (i32.lt_s (local.get $x) (local.get $x0))))
+        (local.set $x1 (select (local.get $x) (local.get $x1) (i32.gt_s (local.get $x) (local.get $x1))))
+        (local.set $y0 (select (local.get $y) (local.get $y0) (i32.lt_s (local.get $y) (local.get $y0))))
+        (local.set $y1 (select (local.get $y) (local.get $y1) (i32.gt_s (local.get $y) (local.get $y1))))
+        (local.set $z0 (select (local.get $z) (local.get $z0) (i32.lt_s (local.get $z) (local.get $z0))))
+        (local.set $z1 (select (local.get $z) (local.get $z1) (i32.gt_s (local.get $z) (local.get $z1))))
+        (f32.store (local.get $pos) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_s (local.get $x)) (local.get $sx)) (local.get $hx))))
+        (f32.store offset=4 (local.get $pos) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_s (local.get $y)) (local.get $sy)) (local.get $hy))))
+        (f32.store offset=8 (local.get $pos) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_s (local.get $z)) (local.get $sz)) (local.get $hz))))
+        (i32.store16 (i32.add (local.get $int) (i32.shl (local.get $i) (i32.const 1))) (i32.load16_u offset=12 (local.get $p)))
+        (local.set $b (i32.load8_u offset=14 (local.get $p)))
+        (i32.store8 (i32.add (local.get $ret) (local.get $i)) (i32.and (local.get $b) (i32.const 7)))
+        (i32.store8 (i32.add (local.get $nret) (local.get $i)) (i32.and (i32.shr_u (local.get $b) (i32.const 3)) (i32.const 7)))
+        (local.set $b (i32.load8_u offset=15 (local.get $p)))
+        (i32.store8 (i32.add (local.get $cls) (local.get $i)) (i32.and (local.get $b) (i32.const 31)))
+        (i32.store8 (i32.add (local.get $flags) (local.get $i)) (i32.shr_u (local.get $b) (i32.const 5)))
+        (i32.store8 (i32.add (local.get $angle) (local.get $i)) (i32.load8_u offset=16 (local.get $p)))
+        (i32.store8 (i32.add (local.get $user) (local.get $i)) (i32.load8_u offset=17 (local.get $p)))
+        (i32.store16 (i32.add (local.get $source) (i32.shl (local.get $i) (i32.const 1))) (i32.load16_u offset=18 (local.get $p)))
+        (if (i32.ge_s (local.get $gpsAt) (i32.const 0))
+          (then (i64.store (i32.add (local.get $gps) (i32.shl (local.get $i) (i32.const 3))) (i64.load (i32.add (local.get $p) (local.get $gpsAt))))))
+        (if (i32.ge_s (local.get $rgbAt) (i32.const 0))
+          (then
+            (i32.store (i32.add (local.get $rgb) (i32.mul (local.get $i) (i32.const 6))) (i32.load (i32.add (local.get $p) (local.get $rgbAt))))
+            (i32.store16 offset=4 (i32.add (local.get $rgb) (i32.mul (local.get $i) (i32.const 6))) (i32.load16_u offset=4 (i32.add (local.get $p) (local.get $rgbAt))))))
+        (local.set $pos (i32.add (local.get $pos) (i32.const 12)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (local.get $len)))
+        (br_if $record (i32.lt_u (local.get $p) (local.get $end)))))
+    (i32.store offset=0 (local.get $ext) (local.get $x0))
+    (i32.store offset=4 (local.get $ext) (local.get $y0))
+    (i32.store offset=8 (local.get $ext) (local.get $z0))
+    (i32.store offset=12 (local.get $ext) (local.get $x1))
+    (i32.store offset=16 (local.get $ext) (local.get $y1))
+    (i32.store offset=20 (local.get $ext) (local.get $z1)))
+)
