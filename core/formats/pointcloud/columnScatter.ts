@@ -6,8 +6,9 @@
  * decompressed block itself is never held, so a cold open touches fresh memory once, for the
  * outputs (issue #19: before, the 19 MB block was a fresh wasm memory and then read again).
  *
- * Results are those of extractColumns over the whole block: x y z read and stored as float32
- * (as the typed-view loops do), other columns bit for bit, bounds folded in point order.
+ * Results are those of extractColumns over the whole block: every column bit for bit (x y z are
+ * moved as their 32 bits; only a signalling NaN, which the float loops quietened, keeps its bit
+ * pattern now), bounds folded in point order with the same comparisons.
  */
 import { toBounds, type Bounds, type RawBounds } from './columns';
 import type { LzfWindowSink } from './lzf';
@@ -35,18 +36,19 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function createColumnScatter(axes: [ScatterColumn, ScatterColumn, ScatterColumn], columns: ScatterColumn[], n: number): ColumnScatter | null {
   if (!HOST_LITTLE_ENDIAN || n === 0 || axes.some((a) => a.type !== 'float32' || a.count !== 1)) return null;
   const positions = new Float32Array(n * 3);
+  const positionBits = new Int32Array(positions.buffer);
   const acc: RawBounds = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
   const axisDone = axes.map((a) => a.start); // absolute block offset consumed so far, per axis
   const datas = columns.map((c) => createTypedArray(c.type, n * c.count));
   const bytesOf = datas.map((d) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
   const columnDone = columns.map((c) => c.start);
   const columnEnd = columns.map((c) => c.start + n * c.count * BYTES_PER_ELEMENT[c.type]);
-  let f32: Float32Array | null = null;
+  let i32: Int32Array | null = null;
   let dv: DataView | null = null;
 
-  const sink: LzfWindowSink = (mem, delta, end) => {
-    if (!f32 || f32.buffer !== mem.buffer) {
-      f32 = new Float32Array(mem.buffer, 0, mem.buffer.byteLength >> 2);
+  const sink: LzfWindowSink = (mem, delta, end, fold) => {
+    if (!i32 || i32.buffer !== mem.buffer) {
+      i32 = new Int32Array(mem.buffer, 0, mem.buffer.byteLength >> 2);
       dv = new DataView(mem.buffer);
     }
     for (let a = 0; a < 3; a++) {
@@ -57,9 +59,15 @@ export function createColumnScatter(axes: [ScatterColumn, ScatterColumn, Scatter
       if (upTo <= done) continue;
       const first = (done - start) >> 2;
       const values = (upTo - done) >> 2;
-      // Window addresses keep the block's alignment mod 8: an aligned column reads through f32.
-      if ((done + delta) % 4 === 0) scatterAxis(f32, (done + delta) >> 2, values, positions, first * 3 + a, acc, a);
-      else scatterAxisDataView(dv!, done + delta, values, positions, first * 3 + a, acc, a);
+      // The bounds in wasm and the values moved as int32 bits: a cold open runs this loop before
+      // TurboFan has compiled it, and unoptimised code boxes every float it reads (int32 fit a
+      // small integer), so the first windows cost 10-20 ms more as float loads and compares.
+      const range = fold(done + delta, values, acc[a], acc[a + 3]);
+      acc[a] = range[0];
+      acc[a + 3] = range[1];
+      // Window addresses keep the block's alignment mod 8: an aligned column reads through i32.
+      if ((done + delta) % 4 === 0) copyStrided(i32, (done + delta) >> 2, values, positionBits, first * 3 + a);
+      else copyStridedDataView(dv!, done + delta, values, positionBits, first * 3 + a);
       axisDone[a] = upTo;
     }
     for (let c = 0; c < columns.length; c++) {
@@ -78,30 +86,12 @@ export function createColumnScatter(axes: [ScatterColumn, ScatterColumn, Scatter
   };
 }
 
-/** One axis's run of values into every third float of positions, folding its extremes (NaN never widens them). */
-function scatterAxis(src: Float32Array, from: number, count: number, positions: Float32Array, d: number, acc: RawBounds, axis: number): void {
-  let lo = acc[axis];
-  let hi = acc[axis + 3];
-  for (let i = from, end = from + count; i < end; i++, d += 3) {
-    const v = src[i];
-    positions[d] = v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  acc[axis] = lo;
-  acc[axis + 3] = hi;
+/** One axis's run of values (their bits) into every third slot of positions. */
+function copyStrided(src: Int32Array, from: number, count: number, positions: Int32Array, d: number): void {
+  for (let i = from, end = from + count; i < end; i++, d += 3) positions[d] = src[i];
 }
 
-/** scatterAxis for a column that is not 4-byte aligned in the block (a 1- or 2-byte field with an odd count before it). */
-function scatterAxisDataView(view: DataView, from: number, count: number, positions: Float32Array, d: number, acc: RawBounds, axis: number): void {
-  let lo = acc[axis];
-  let hi = acc[axis + 3];
-  for (let i = 0, p = from; i < count; i++, p += 4, d += 3) {
-    const v = view.getFloat32(p, true);
-    positions[d] = v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  acc[axis] = lo;
-  acc[axis + 3] = hi;
+/** copyStrided for a column that is not 4-byte aligned in the block (a 1- or 2-byte field with an odd count before it). */
+function copyStridedDataView(view: DataView, from: number, count: number, positions: Int32Array, d: number): void {
+  for (let i = 0, p = from; i < count; i++, p += 4, d += 3) positions[d] = view.getInt32(p, true);
 }

@@ -80,4 +80,22 @@
     (global.set $ipOut (select (local.get $ip) (local.get $start) (i32.lt_u (local.get $status) (i32.const 2))))
     (global.set $opOut (local.get $op))
     (local.get $status))
+;; The extremes of `count` float32 values at `ptr` (unaligned allowed), folded into the two
+  ;; float32 at `out` (min, max) with JavaScript's `if (v < lo) lo = v; if (v > hi) hi = v` (NaN never
+  ;; widens them): the bounds of a run of x, y or z that lzfKernel.ts's caller copies as int32 bits.
+  (func (export "fold") (param $ptr i32) (param $count i32) (param $out i32)
+    (local $end i32) (local $v f32) (local $lo f32) (local $hi f32)
+    (local.set $lo (f32.load (local.get $out)))
+    (local.set $hi (f32.load offset=4 (local.get $out)))
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+      (loop $value
+        (local.set $v (f32.load align=1 (local.get $ptr)))
+        (local.set $lo (select (local.get $v) (local.get $lo) (f32.lt (local.get $v) (local.get $lo))))
+        (local.set $hi (select (local.get $v) (local.get $hi) (f32.gt (local.get $v) (local.get $hi))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 4)))
+        (br_if $value (i32.lt_u (local.get $ptr) (local.get $end)))))
+    (f32.store (local.get $out) (local.get $lo))
+    (f32.store offset=4 (local.get $out) (local.get $hi)))
 )

@@ -9,6 +9,7 @@ import { compileKernel } from './instantiate';
 import { base64 } from './lzf.wasm';
 
 interface LzfExports {
+  fold(ptr: number, count: number, out: number): void;
   decode(ip: number, inEnd: number, op: number, outEnd: number, outBase: number, final: number, softEnd: number): number;
   ip: WebAssembly.Global;
   op: WebAssembly.Global;
@@ -158,7 +159,13 @@ const WINDOW_MARGIN = 512;
  * gone after the call: a sink takes everything it can, leaving at most 8 trailing bytes per column
  * (a partial value) for its next call.
  */
-export type LzfWindowSink = (mem: Uint8Array, delta: number, end: number) => void;
+export type LzfWindowSink = (mem: Uint8Array, delta: number, end: number, fold: LzfFold) => void;
+
+/**
+ * Folds the extremes of `count` float32 values at `mem[addr]` into `lo` / `hi` (NaN never widens
+ * them) in wasm; returns [lo, hi] (a view the next call overwrites).
+ */
+export type LzfFold = (addr: number, count: number, lo: number, hi: number) => Float32Array;
 
 /**
  * The streaming decoder with a sliding output window instead of the whole output (issue #19): the
@@ -174,13 +181,21 @@ export function lzfWindowWasm(outputLength: number, sink: LzfWindowSink): { writ
   const OUT = CHUNK + SLACK; // a multiple of 8, like every window base: see LzfWindowSink
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((OUT + WINDOW + SLACK) / PAGE) });
+    memory = new WebAssembly.Memory({ initial: Math.ceil((OUT + WINDOW + SLACK + 16) / PAGE) });
   } catch {
     return null;
   }
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LzfExports;
   const bytes = new Uint8Array(memory.buffer);
   const softEnd = OUT + WINDOW - WINDOW_MARGIN;
+  const FOLD = (OUT + WINDOW + SLACK + 7) & ~7;
+  const folded = new Float32Array(memory.buffer, FOLD, 2);
+  const fold: LzfFold = (addr, count, lo, hi) => {
+    folded[0] = lo;
+    folded[1] = hi;
+    k.fold(addr, count, FOLD);
+    return folded;
+  };
   let winBase = 0; // absolute output offset of bytes[OUT]
   let op = OUT;
   let base = 0; // input bytes before the start of the IN region
@@ -188,7 +203,7 @@ export function lzfWindowWasm(outputLength: number, sink: LzfWindowSink): { writ
   /** Hands the window to the sink and keeps its last LZF_HISTORY (+ < 8) bytes at OUT. */
   const slide = () => {
     const produced = op - OUT + winBase;
-    sink(bytes, OUT - winBase, produced);
+    sink(bytes, OUT - winBase, produced, fold);
     const next = Math.floor((produced - LZF_HISTORY) / 8) * 8;
     bytes.copyWithin(OUT, OUT + next - winBase, op);
     winBase = next;
@@ -232,7 +247,7 @@ export function lzfWindowWasm(outputLength: number, sink: LzfWindowSink): { writ
       if (failure) return failure;
       const produced = op - OUT + winBase;
       if (produced !== outputLength) return { kind: 'short-output', produced };
-      sink(bytes, OUT - winBase, produced);
+      sink(bytes, OUT - winBase, produced, fold);
       return null;
     },
   };
