@@ -5,12 +5,12 @@
  * so a cold open does not wait for TurboFan (issue #19); the results are those of the JavaScript
  * loops in las.ts bit for bit (x y z: the same f64 multiply-add, rounded once to f32).
  */
-import { compileKernel, ensureMemory } from './instantiate';
+import { compileKernel } from './instantiate';
 import { base64 } from './las.wasm';
 
 interface LasExports {
   memory: WebAssembly.Memory;
-  las(src: number, n: number, len: number, dst: number, k: number, sx: number, sy: number, sz: number, hx: number, hy: number, hz: number, gpsAt: number, rgbAt: number, ext: number): void;
+  las(src: number, n: number, len: number, sx: number, sy: number, sz: number, hx: number, hy: number, hz: number, gpsAt: number, rgbAt: number): void;
 }
 
 /** The standard columns of formats 0-5, in the kernel's output order. */
@@ -29,16 +29,31 @@ export interface LegacyColumns {
 
 /** Staged record bytes per block: small enough to stay in L2 with the columns decoded from them. */
 const BLOCK_BYTES = 256 * 1024;
-/** Bytes of column output per record (x y z 12, intensity 2, six bytes, source 2, gps 8, rgb 6). */
-const COLUMN_BYTES = 36;
-const EXT = 0; // six i32: the block's integer extents
+/** Records per block at most: the kernel's columns have this many slots. */
+const SLOTS = 8192;
+/** The staged records go here, below the columns (las.wat's fixed addresses, from 1 MiB); 0-23 hold the extents. */
 const SRC = 64;
+/** Column addresses, as in las.wat. */
+const AT = { pos: 1048576, int: 1146880, ret: 1163264, nret: 1171456, cls: 1179648, flags: 1187840, angle: 1196032, user: 1204224, source: 1212416, gps: 1228800, rgb: 1294336 };
 
-let module: WebAssembly.Module | null | undefined;
+/**
+ * One instance per thread, shared by every decoder: a decode call runs to its end (columns copied
+ * out) before it returns, so decoders of files read at the same time cannot mix their blocks.
+ */
+let kernel: LasExports | null | undefined;
+
+function instantiate(): LasExports | null {
+  const module = compileKernel(base64);
+  try {
+    return module && (new WebAssembly.Instance(module, {}).exports as unknown as LasExports);
+  } catch {
+    return null;
+  }
+}
 
 /** For tests: force the JavaScript loops (false) or the kernel (true, when available). */
 export function setLasKernelEnabled(enabled: boolean): void {
-  module = enabled ? compileKernel(base64) : null;
+  kernel = enabled ? instantiate() : null;
 }
 
 export interface LasKernel {
@@ -53,38 +68,16 @@ export interface LasKernel {
 
 /** A kernel instance for one file's decoder, or null where wasm is unavailable. */
 export function createLasKernel(len: number, scale: number[], shift: number[], gpsAt: number, rgbAt: number): LasKernel | null {
-  if (module === undefined) module = compileKernel(base64);
-  if (!module) return null;
-  let k: LasExports;
-  try {
-    k = new WebAssembly.Instance(module, {}).exports as unknown as LasExports;
-  } catch {
-    return null;
-  }
-  // A multiple of 8, so every column's address suits its typed view (gps_time: 8 bytes).
-  const block = Math.max(8, Math.min(8192, Math.floor(BLOCK_BYTES / len)) & ~7);
-  const dst = (SRC + block * len + 16 + 7) & ~7; // 8-aligned: gps_time is read as Float64Array
-  try {
-    ensureMemory(k.memory, dst + block * COLUMN_BYTES + 16);
-  } catch {
-    return null;
-  }
+  if (kernel === undefined) kernel = instantiate();
+  if (!kernel) return null;
+  const k = kernel;
+  // Records are at most 65,535 bytes, so a block (>= 4 records) always fits below SRC_END.
+  const block = Math.min(SLOTS, Math.max(4, Math.floor(BLOCK_BYTES / len)));
   const buffer = k.memory.buffer;
   const bytes = new Uint8Array(buffer);
-  const ext = new Int32Array(buffer, EXT, 6);
+  const ext = new Int32Array(buffer, 0, 6);
   const min = ext.subarray(0, 3);
   const max = ext.subarray(3, 6);
-  // Column addresses, as las.wat computes them from dst and the block size.
-  const at = { pos: dst, int: dst + 12 * block };
-  const ret = at.int + 2 * block;
-  const nret = ret + block;
-  const cls = nret + block;
-  const flags = cls + block;
-  const angle = flags + block;
-  const user = angle + block;
-  const source = user + block;
-  const gps = source + 2 * block;
-  const rgb = gps + 8 * block;
   return {
     decode(src, first, n, positions, cols, onBlock) {
       for (let done = 0; done < n; ) {
@@ -93,20 +86,20 @@ export function createLasKernel(len: number, scale: number[], shift: number[], g
         bytes.set(records, SRC);
         min.fill(0x7fffffff);
         max.fill(-0x80000000);
-        k.las(SRC, count, len, dst, block, scale[0], scale[1], scale[2], shift[0], shift[1], shift[2], gpsAt, rgbAt, EXT);
+        k.las(SRC, count, len, scale[0], scale[1], scale[2], shift[0], shift[1], shift[2], gpsAt, rgbAt);
         const o = first + done;
-        positions.set(new Float32Array(buffer, at.pos, count * 3), o * 3);
+        positions.set(new Float32Array(buffer, AT.pos, count * 3), o * 3);
         onBlock(o, count, min, max, records);
-        cols.intensity.set(new Uint16Array(buffer, at.int, count), o);
-        cols.returnNumber.set(bytes.subarray(ret, ret + count), o);
-        cols.numberOfReturns.set(bytes.subarray(nret, nret + count), o);
-        cols.classification.set(bytes.subarray(cls, cls + count), o);
-        cols.classificationFlags.set(bytes.subarray(flags, flags + count), o);
-        cols.scanAngle.set(new Int8Array(buffer, angle, count), o);
-        cols.userData.set(bytes.subarray(user, user + count), o);
-        cols.pointSourceId.set(new Uint16Array(buffer, source, count), o);
-        if (cols.gpsTime) cols.gpsTime.set(new Float64Array(buffer, gps, count), o);
-        if (cols.rgb16) cols.rgb16.set(new Uint16Array(buffer, rgb, count * 3), o * 3);
+        cols.intensity.set(new Uint16Array(buffer, AT.int, count), o);
+        cols.returnNumber.set(bytes.subarray(AT.ret, AT.ret + count), o);
+        cols.numberOfReturns.set(bytes.subarray(AT.nret, AT.nret + count), o);
+        cols.classification.set(bytes.subarray(AT.cls, AT.cls + count), o);
+        cols.classificationFlags.set(bytes.subarray(AT.flags, AT.flags + count), o);
+        cols.scanAngle.set(new Int8Array(buffer, AT.angle, count), o);
+        cols.userData.set(bytes.subarray(AT.user, AT.user + count), o);
+        cols.pointSourceId.set(new Uint16Array(buffer, AT.source, count), o);
+        if (cols.gpsTime) cols.gpsTime.set(new Float64Array(buffer, AT.gps, count), o);
+        if (cols.rgb16) cols.rgb16.set(new Uint16Array(buffer, AT.rgb, count * 3), o * 3);
         done += count;
       }
     },
