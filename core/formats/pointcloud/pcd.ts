@@ -3,7 +3,7 @@
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
 import { lzfDecompress, lzfDecompressStream, lzfDecompressWindowed, LzfError } from './lzf';
-import { createColumnScatter } from './columnScatter';
+import { createColumnScatter, type ScatterColumn } from './columnScatter';
 import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
 import type { StreamPlan } from './types';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
@@ -258,9 +258,11 @@ export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: stri
 
 /**
  * binary_compressed streamed: the compressed block is fed to the LZF decoder chunk by chunk as it
- * is read (recordSize 1: the "records" are bytes), so the file is never held whole; the columns are
- * extracted from the decompressed block at the end. Null when the size fields are not in `head`,
- * disagree with the header or the file (the whole-file path reports those), or there is no wasm.
+ * is read (recordSize 1: the "records" are bytes), so the file is never held whole. With float32
+ * x y z the decoder runs through a small window and scatters into the columns as it goes
+ * (windowedColumns); otherwise the columns are extracted from the decompressed block at the end.
+ * Null when the size fields are not in `head`, disagree with the header or the file (the
+ * whole-file path reports those), or there is no wasm.
  */
 function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
   const start = header.dataStart;
@@ -411,8 +413,8 @@ function windowedColumns(header: PcdHeader, plan: Plan): { write(bytes: Uint8Arr
   const n = header.points;
   const widths = header.columns.map((c) => c.size * c.count);
   const fieldOffsets = offsetsOf(widths.map((w) => w * n));
-  const columnAt = (i: number) => ({ start: fieldOffsets[i], type: header.columns[i].type!, count: header.columns[i].count });
-  const scatter = createColumnScatter(plan.axes.map(columnAt) as [ReturnType<typeof columnAt>, ReturnType<typeof columnAt>, ReturnType<typeof columnAt>], plan.attributes.map(({ index }) => columnAt(index)), n);
+  const columnAt = (i: number): ScatterColumn => ({ start: fieldOffsets[i], type: header.columns[i].type!, count: header.columns[i].count });
+  const scatter = createColumnScatter(plan.axes.map(columnAt) as [ScatterColumn, ScatterColumn, ScatterColumn], plan.attributes.map(({ index }) => columnAt(index)), n);
   if (!scatter) return null;
   const stream = lzfDecompressWindowed(widths.reduce((a, b) => a + b, 0) * n, scatter.sink);
   if (!stream) return null;
