@@ -162,8 +162,10 @@ export function readLasRecords(records: Uint8Array, header: LasHeader, count: nu
  * pass over the records fills every column (a closure per column made each value a call, 8.5x the
  * cost of reading the file, issue #19). x y z are scaled as they are read, with the recentring
  * offset the header predicts (lasXyz.ts; fixed up at the end when the header was wrong), so a
- * streamed file is read once and the positions are written once. Extra bytes are not decoded here (readLasRecords does
- * them over the whole body; the streamed path is not used when a record has them).
+ * streamed file is read once and the positions are written once. Formats 0-5 run in a wasm
+ * kernel (wasm/lasKernel.ts), 6-10 in the JavaScript loops below. Extra bytes are not decoded
+ * here (readLasRecords does them over the whole body; the streamed path is not used when a record
+ * has them).
  */
 export function lasRecordDecoder(header: LasHeader, count: number, fileName: string): { decode(src: Uint8Array, first: number, n: number): void; finish(): CloudParts } {
   const fmt = header.pointFormat;
