@@ -209,9 +209,10 @@ function fusedWasm(src: Uint8Array, offsets: [number, number, number], stride: n
 }
 
 /** min x y z, max x y z as folded (Infinity / -Infinity when no point was finite). */
-type RawBounds = number[];
+export type RawBounds = number[];
 
-const toBounds = (r: RawBounds): Bounds => finiteBounds(r[0], r[1], r[2], r[3], r[4], r[5]);
+/** The cloud's bounds from folded extremes (all zero when no point was finite), as every path reports them. */
+export const toBounds = (r: RawBounds): Bounds => finiteBounds(r[0], r[1], r[2], r[3], r[4], r[5]);
 
 function fusedFloat32Positions(src: Uint8Array, offsets: [number, number, number], stride: number, n: number, positions: Float32Array): Bounds {
   return toBounds(fusedRaw(src, offsets, -1, stride, n, positions, null));

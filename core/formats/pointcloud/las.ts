@@ -2,7 +2,9 @@
  * LAS 1.0-1.4 reader (point data record formats 0-10, scale/offset, extra bytes) and LAZ through
  * laz-perf. LAZ is decompressed to plain LAS records first, then read by the same record reader.
  */
-import { chooseOffset, type CloudParts } from './columns';
+import type { CloudParts } from './columns';
+import { createLasXyz } from './lasXyz';
+import { createLasKernel, type LegacyColumns } from './wasm/lasKernel';
 import type { StreamPlan } from './types';
 import { latin1 } from './text';
 import { createTypedArray, PointCloudError, type LazPerfModule, type PointField, type ScalarType, type TypedArray, type Vec3 } from './types';
@@ -158,19 +160,18 @@ export function readLasRecords(records: Uint8Array, header: LasHeader, count: nu
 /**
  * The standard part of LAS point records, decoded chunk by chunk into arrays allocated once: one
  * pass over the records fills every column (a closure per column made each value a call, 8.5x the
- * cost of reading the file, issue #19). x y z are kept as raw int32 in the positions buffer while
- * the integer extents are folded, and scaled in place at the end, once the recentring offset is
- * known; so a streamed file is read once. Extra bytes are not decoded here (readLasRecords does
- * them over the whole body; the streamed path is not used when a record has them).
+ * cost of reading the file, issue #19). x y z are scaled as they are read, with the recentring
+ * offset the header predicts (lasXyz.ts; fixed up at the end when the header was wrong), so a
+ * streamed file is read once and the positions are written once. Formats 0-5 run in a wasm
+ * kernel (wasm/lasKernel.ts), 6-10 in the JavaScript loops below. Extra bytes are not decoded
+ * here (readLasRecords does them over the whole body; the streamed path is not used when a record
+ * has them).
  */
 export function lasRecordDecoder(header: LasHeader, count: number, fileName: string): { decode(src: Uint8Array, first: number, n: number): void; finish(): CloudParts } {
   const fmt = header.pointFormat;
   const len = header.recordLength;
   const legacy = fmt <= 5;
-  const positions = new Float32Array(count * 3);
-  const ints = new Int32Array(positions.buffer);
-  const intMin = [Infinity, Infinity, Infinity];
-  const intMax = [-Infinity, -Infinity, -Infinity];
+  const xyz = createLasXyz(header, count);
   const intensity = new Uint16Array(count);
   const returnNumber = new Uint8Array(count);
   const numberOfReturns = new Uint8Array(count);
@@ -188,32 +189,39 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
   const rgb16 = rgbAt >= 0 ? new Uint16Array(count * 3) : null;
   const nir = fmt === 8 || fmt === 10 ? new Uint16Array(count) : null;
 
+  // Formats 0-5 through the wasm kernel where it runs (no JIT warm-up on a cold open).
+  const kernel = legacy && HOST_LITTLE_ENDIAN ? createLasKernel(len, header.scale, xyz.shift, hasGps ? gpsAt : -1, rgbAt) : null;
+  const columns: LegacyColumns | null = kernel
+    ? { intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle: scanAngle8!, userData, pointSourceId, gpsTime, rgb16 }
+    : null;
+  const onBlock = (first: number, n: number, min: Int32Array, max: Int32Array, records: Uint8Array) => xyz.accept(records, first, n, len, min, max);
+
   function decode(src: Uint8Array, first: number, n: number): void {
+    if (kernel && columns) {
+      kernel.decode(src, first, n, xyz.positions, columns, onBlock);
+      return;
+    }
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     // Records that start 4-byte aligned (the host's chunk buffer, LAZ output; not a whole file
     // whose header has an odd length) are read through typed views: ~2x the DataView loop.
-    if (HOST_LITTLE_ENDIAN && src.byteOffset % 4 === 0 && len % 4 === 0) decodeLasXyzTyped(new Int32Array(src.buffer, src.byteOffset, (n * len) >> 2), n, first, len >> 2, ints, intMin, intMax);
-    else decodeLasXyz(view, n, first, len, ints, intMin, intMax);
+    const aligned4 = HOST_LITTLE_ENDIAN && src.byteOffset % 4 === 0 && len % 4 === 0;
+    xyz.decode(src, first, n, len);
     if (legacy && HOST_LITTLE_ENDIAN && src.byteOffset % 2 === 0 && len % 2 === 0) {
       decodeLegacyTyped(src, new Uint16Array(src.buffer, src.byteOffset, (n * len) >> 1), n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
     } else if (legacy) decodeLegacy(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scanAngle8!, userData, pointSourceId);
     else decodeV14(view, n, first, len, intensity, returnNumber, numberOfReturns, classification, classificationFlags, scannerChannel!, scanAngle16!, userData, pointSourceId);
-    if (gpsTime) decodeFloat64(view, n, first, len, gpsAt, gpsTime);
+    if (gpsTime && aligned4 && gpsAt % 4 === 0) copyFloat64Bits(new Uint32Array(src.buffer, src.byteOffset, (n * len) >> 2), n, first, len >> 2, gpsAt >> 2, new Uint32Array(gpsTime.buffer));
+    else if (gpsTime) decodeFloat64(view, n, first, len, gpsAt, gpsTime);
     if (rgb16) decodeRgb16(view, n, first, len, rgbAt, rgb16);
     if (nir) decodeUint16(view, n, first, len, 36, nir);
   }
 
   function finish(): CloudParts {
     const warnings = [...header.warnings];
-    // Integer extents give the real bounds (headers are often stale), hence the recentring offset.
-    const realMin = [0, 1, 2].map((a) => Math.min(intMin[a] * header.scale[a], intMax[a] * header.scale[a]) + header.offset[a]) as Vec3;
-    const realMax = [0, 1, 2].map((a) => Math.max(intMin[a] * header.scale[a], intMax[a] * header.scale[a]) + header.offset[a]) as Vec3;
+    const { center, realMin, realMax, bounds } = xyz.finish();
     if (count > 0 && [0, 1, 2].some((a) => realMin[a] < header.min[a] - Math.abs(header.scale[a]) || realMax[a] > header.max[a] + Math.abs(header.scale[a]))) {
       warnings.push(`${fileName}: header bounds do not contain all points; bounds computed from the points`);
     }
-    const center = count > 0 ? chooseOffset(realMin, realMax) : ([0, 0, 0] as Vec3);
-    const shift: Vec3 = [header.offset[0] - center[0], header.offset[1] - center[1], header.offset[2] - center[2]];
-    const bounds = scaleInPlace(ints, positions, count, header.scale, shift, intMin, intMax, center);
     const field = (name: string, type: ScalarType, data: TypedArray): PointField => ({ name, type, count: 1, data });
     const fields: PointField[] = legacy
       ? [
@@ -241,7 +249,7 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
     if (gpsTime) fields.push(field('gps_time', 'float64', gpsTime));
     if (rgb16) fields.push(rgbToUint8(rgb16));
     if (nir) fields.push(field('nir', 'uint16', nir));
-    return { count, positions, offset: center, fields, warnings, bounds };
+    return { count, positions: xyz.positions, offset: center, fields, warnings, bounds };
   }
 
   return { decode, finish };
@@ -251,47 +259,9 @@ export function lasRecordDecoder(header: LasHeader, count: number, fileName: str
 // state): every array is a local, so V8 keeps the backing stores in registers. As one closure
 // reading captured arrays this cost 3-4x more per point.
 
-/** Raw int32 x y z into `ints` (the positions buffer), folding the integer extents. */
-function decodeLasXyz(view: DataView, n: number, first: number, len: number, ints: Int32Array, intMin: number[], intMax: number[]): void {
-  let x0 = intMin[0], y0 = intMin[1], z0 = intMin[2], x1 = intMax[0], y1 = intMax[1], z1 = intMax[2];
-  for (let i = 0, p = 0, o = first * 3; i < n; i++, p += len, o += 3) {
-    const x = view.getInt32(p, true);
-    const y = view.getInt32(p + 4, true);
-    const z = view.getInt32(p + 8, true);
-    ints[o] = x;
-    ints[o + 1] = y;
-    ints[o + 2] = z;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
-  intMin[0] = x0; intMin[1] = y0; intMin[2] = z0; intMax[0] = x1; intMax[1] = y1; intMax[2] = z1;
-}
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** decodeLasXyz through an Int32Array over 4-byte aligned records (`words` = record length / 4). */
-function decodeLasXyzTyped(i32: Int32Array, n: number, first: number, words: number, ints: Int32Array, intMin: number[], intMax: number[]): void {
-  let x0 = intMin[0], y0 = intMin[1], z0 = intMin[2], x1 = intMax[0], y1 = intMax[1], z1 = intMax[2];
-  for (let i = 0, p = 0, o = first * 3; i < n; i++, p += words, o += 3) {
-    const x = i32[p];
-    const y = i32[p + 1];
-    const z = i32[p + 2];
-    ints[o] = x;
-    ints[o + 1] = y;
-    ints[o + 2] = z;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
-  intMin[0] = x0; intMin[1] = y0; intMin[2] = z0; intMax[0] = x1; intMax[1] = y1; intMax[2] = z1;
-}
 
 /** decodeLegacy through byte and uint16 views over 2-byte aligned records. */
 function decodeLegacyTyped(u8: Uint8Array, u16: Uint16Array, n: number, first: number, len: number, intensity: Uint16Array, ret: Uint8Array, nret: Uint8Array, cls: Uint8Array, flags: Uint8Array, angle: Int8Array, user: Uint8Array, source: Uint16Array): void {
@@ -343,31 +313,13 @@ function decodeV14(view: DataView, n: number, first: number, len: number, intens
   }
 }
 
-/**
- * int32 x y z to float32 positions in place (each int32 is read before the float32 over it is
- * written). The bounds need no pass over the positions: scaling, adding and rounding to float32
- * are monotonic, so the stored extremes are those of the integer extremes (computeBounds over the
- * positions gives the same numbers).
- */
-function scaleInPlace(ints: Int32Array, positions: Float32Array, count: number, s: Vec3, shift: Vec3, intMin: number[], intMax: number[], offset: Vec3): { min: Vec3; max: Vec3 } {
-  const [sx, sy, sz] = s;
-  const [hx, hy, hz] = shift;
-  const end = count * 3;
-  for (let d = 0; d < end; d += 3) {
-    positions[d] = ints[d] * sx + hx;
-    positions[d + 1] = ints[d + 1] * sy + hy;
-    positions[d + 2] = ints[d + 2] * sz + hz;
+
+/** A float64 column copied as its two 32-bit words (aligned records: no DataView, no float conversion). */
+function copyFloat64Bits(u32: Uint32Array, n: number, first: number, words: number, at: number, out: Uint32Array): void {
+  for (let i = 0, p = at, o = first * 2; i < n; i++, p += words, o += 2) {
+    out[o] = u32[p];
+    out[o + 1] = u32[p + 1];
   }
-  if (count === 0) return { min: [0, 0, 0], max: [0, 0, 0] };
-  const min = [0, 0, 0] as Vec3;
-  const max = [0, 0, 0] as Vec3;
-  for (let a = 0; a < 3; a++) {
-    const lo = Math.fround(intMin[a] * s[a] + shift[a]);
-    const hi = Math.fround(intMax[a] * s[a] + shift[a]);
-    min[a] = Math.min(lo, hi) + offset[a];
-    max[a] = Math.max(lo, hi) + offset[a];
-  }
-  return { min, max };
 }
 
 function decodeFloat64(view: DataView, n: number, first: number, len: number, at: number, out: Float64Array): void {

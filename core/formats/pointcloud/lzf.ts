@@ -3,7 +3,9 @@
  * so corrupt input ends in a `LzfError` instead of garbage or an out-of-range loop.
  */
 
-import { lzfDecompressWasm, lzfStreamWasm, type LzfFailure } from './wasm/lzfKernel';
+import { lzfDecompressWasm, lzfStreamWasm, lzfWindowWasm, type LzfFailure, type LzfWindowSink } from './wasm/lzfKernel';
+
+export { LZF_HISTORY, type LzfWindowSink } from './wasm/lzfKernel';
 
 export class LzfError extends Error {}
 
@@ -35,6 +37,26 @@ export function lzfDecompressStream(outputLength: number): { write(input: Uint8A
       const result = stream.end();
       if (result instanceof Uint8Array) return result;
       throw new LzfError(failureMessage(result, outputLength));
+    },
+  };
+}
+
+/**
+ * lzfDecompressStream that hands the output to `sink` through a sliding window instead of
+ * returning it whole (see lzfWindowWasm): same bytes, same LzfErrors. Null where the wasm kernel is
+ * unavailable.
+ */
+export function lzfDecompressWindowed(outputLength: number, sink: LzfWindowSink): { write(input: Uint8Array): void; end(): void } | null {
+  const stream = lzfWindowWasm(outputLength, sink);
+  if (!stream) return null;
+  return {
+    write(input) {
+      const failure = stream.write(input);
+      if (failure) throw new LzfError(failureMessage(failure, outputLength));
+    },
+    end() {
+      const failure = stream.end();
+      if (failure) throw new LzfError(failureMessage(failure, outputLength));
     },
   };
 }

@@ -2,7 +2,8 @@
  * PCD reader (PCL's Point Cloud Data, versions 0.5 to 0.7): ascii, binary and binary_compressed;
  * any FIELDS / SIZE / TYPE / COUNT, `_` padding fields, rgb(a) packed as float or uint.
  */
-import { lzfDecompress, lzfDecompressStream, LzfError } from './lzf';
+import { lzfDecompress, lzfDecompressStream, lzfDecompressWindowed, LzfError } from './lzf';
+import { createColumnScatter, type ScatterColumn } from './columnScatter';
 import { createRecordDecoder, recenterFloat64, extractColumns, type CloudParts, type ColumnSource, type NamedColumn } from './columns';
 import type { StreamPlan } from './types';
 import { asciiRows, findHeaderEnd, latin1 } from './text';
@@ -257,9 +258,11 @@ export function pcdStreamPlan(head: Uint8Array, fileSize: number, fileName: stri
 
 /**
  * binary_compressed streamed: the compressed block is fed to the LZF decoder chunk by chunk as it
- * is read (recordSize 1: the "records" are bytes), so the file is never held whole; the columns are
- * extracted from the decompressed block at the end. Null when the size fields are not in `head`,
- * disagree with the header or the file (the whole-file path reports those), or there is no wasm.
+ * is read (recordSize 1: the "records" are bytes), so the file is never held whole. With float32
+ * x y z the decoder runs through a small window and scatters into the columns as it goes
+ * (windowedColumns); otherwise the columns are extracted from the decompressed block at the end.
+ * Null when the size fields are not in `head`, disagree with the header or the file (the
+ * whole-file path reports those), or there is no wasm.
  */
 function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: number, fileName: string): StreamPlan | null {
   const start = header.dataStart;
@@ -272,9 +275,42 @@ function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: num
   const compressedSize = view.getUint32(0, true);
   const uncompressedSize = view.getUint32(4, true);
   if (compressedSize > fileSize - start - 8 || uncompressedSize !== expected || uncompressedSize > compressedSize * LZF_MAX_RATIO + 64) return null;
+  const corruptLzf = (e: unknown) => (e instanceof LzfError ? new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt') : e);
+  const windowed = windowedColumns(header, plan);
+  if (windowed) {
+    return {
+      format: 'pcd',
+      bodyStart: start + 8,
+      recordSize: 1,
+      count: compressedSize,
+      decode(bytes) {
+        try {
+          windowed.write(bytes);
+        } catch (e) {
+          throw corruptLzf(e);
+        }
+      },
+      finish(): CloudParts {
+        let parts: ReturnType<typeof windowed.finish>;
+        try {
+          parts = windowed.finish();
+        } catch (e) {
+          throw corruptLzf(e);
+        }
+        const organized = header.height > 1;
+        return {
+          ...parts,
+          warnings: [...header.warnings],
+          count: n,
+          width: organized ? header.width : undefined,
+          height: organized ? header.height : undefined,
+          viewpoint: header.viewpoint,
+        };
+      },
+    };
+  }
   const stream = lzfDecompressStream(uncompressedSize);
   if (!stream) return null;
-  const corrupt = (e: unknown) => (e instanceof LzfError ? new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt') : e);
   return {
     format: 'pcd',
     bodyStart: start + 8,
@@ -284,7 +320,7 @@ function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: num
       try {
         stream.write(bytes);
       } catch (e) {
-        throw corrupt(e);
+        throw corruptLzf(e);
       }
     },
     finish(): CloudParts {
@@ -292,7 +328,7 @@ function compressedStreamPlan(header: PcdHeader, head: Uint8Array, fileSize: num
       try {
         body = stream.end();
       } catch (e) {
-        throw corrupt(e);
+        throw corruptLzf(e);
       }
       const fieldOffsets = offsetsOf(widths.map((w) => w * n));
       const columnAt = (i: number): ColumnSource => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
@@ -334,7 +370,18 @@ function readBinary(bytes: Uint8Array, header: PcdHeader, plan: Plan, fileName: 
     const fieldOffsets = recordLayout(header.columns, pointSize, fileName, warnings);
     columnAt = (i) => ({ start: fieldOffsets[i], stride: pointSize, type: header.columns[i].type!, count: header.columns[i].count });
   } else {
-    body = decompressBody(bytes, header, expected, fileName);
+    const compressed = compressedBlock(bytes, header, expected, fileName);
+    const windowed = windowedColumns(header, plan);
+    if (windowed) {
+      try {
+        windowed.write(compressed);
+        return { ...windowed.finish(), warnings };
+      } catch (e) {
+        if (e instanceof LzfError) throw new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt');
+        throw e;
+      }
+    }
+    body = decompressBody(compressed, expected, fileName);
     // binary_compressed stores each field's values for all points contiguously (column-major).
     const fieldOffsets = offsetsOf(widths.map((w) => w * n));
     columnAt = (i) => ({ start: fieldOffsets[i], stride: widths[i], type: header.columns[i].type!, count: header.columns[i].count });
@@ -356,7 +403,39 @@ function columnsOf(body: Uint8Array, header: PcdHeader, plan: Plan, columnAt: (i
   return { positions, offset, fields, bounds };
 }
 
-function decompressBody(bytes: Uint8Array, header: PcdHeader, expected: number, fileName: string): Uint8Array {
+/**
+ * binary_compressed decoded straight into the cloud's arrays (columnScatter.ts) while the LZF
+ * stream is decoded through a small window: no block of the decompressed size is made. Null when
+ * x y z are not float32 (they are recentred from the whole block) or the wasm kernel is missing.
+ * `write` takes the compressed block in pieces of any size; both throw LzfError on corrupt data.
+ */
+function windowedColumns(header: PcdHeader, plan: Plan): { write(bytes: Uint8Array): void; finish(): Pick<CloudParts, 'positions' | 'offset' | 'fields' | 'bounds'> } | null {
+  const n = header.points;
+  const widths = header.columns.map((c) => c.size * c.count);
+  const fieldOffsets = offsetsOf(widths.map((w) => w * n));
+  const columnAt = (i: number): ScatterColumn => ({ start: fieldOffsets[i], type: header.columns[i].type!, count: header.columns[i].count });
+  const scatter = createColumnScatter(plan.axes.map(columnAt) as [ScatterColumn, ScatterColumn, ScatterColumn], plan.attributes.map(({ index }) => columnAt(index)), n);
+  if (!scatter) return null;
+  const stream = lzfDecompressWindowed(widths.reduce((a, b) => a + b, 0) * n, scatter.sink);
+  if (!stream) return null;
+  return {
+    write: (bytes) => stream.write(bytes),
+    finish() {
+      stream.end();
+      const { positions, bounds, datas } = scatter.finish();
+      const fields: PointField[] = [];
+      plan.attributes.forEach(({ index, name }, k) => {
+        const c = header.columns[index];
+        const field: PointField = { name, type: c.type!, count: c.count, data: datas[k] };
+        fields.push(...(isPackedColor(c) ? unpackColor(field, n) : [field]));
+      });
+      return { positions, offset: [0, 0, 0], bounds, fields };
+    },
+  };
+}
+
+/** The compressed block of a binary_compressed body, after checking its size fields against the header and the file. */
+function compressedBlock(bytes: Uint8Array, header: PcdHeader, expected: number, fileName: string): Uint8Array {
   const start = header.dataStart;
   if (bytes.length - start < 8) throw new PointCloudError(fileName, 'truncated DATA section: binary_compressed size fields missing', 'truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, 8);
@@ -372,8 +451,13 @@ function decompressBody(bytes: Uint8Array, header: PcdHeader, expected: number, 
   if (uncompressedSize > compressedSize * LZF_MAX_RATIO + 64) {
     throw new PointCloudError(fileName, `corrupt LZF block: ${compressedSize} compressed bytes cannot expand to ${uncompressedSize}`, 'corrupt');
   }
+  return bytes.subarray(start + 8, start + 8 + compressedSize);
+}
+
+/** The whole decompressed block (for x y z that are not float32, or without the wasm kernel). */
+function decompressBody(compressed: Uint8Array, expected: number, fileName: string): Uint8Array {
   try {
-    return lzfDecompress(bytes.subarray(start + 8, start + 8 + compressedSize), uncompressedSize);
+    return lzfDecompress(compressed, expected);
   } catch (e) {
     if (e instanceof LzfError) throw new PointCloudError(fileName, `corrupt LZF data: ${e.message}`, 'corrupt');
     throw e;
