@@ -86,6 +86,7 @@ export function MedicalEditor({ item }: { item: ItemSummary }) {
       const buf = await res.arrayBuffer();
       const all = header.dtype === 'int16' ? new Int16Array(buf) : header.dtype === 'float32' ? new Float32Array(buf) : new Uint8Array(buf);
       const volume = volumeOf(header, all);
+      exposeTestHook('__datumMedicalVolume', { itemId: item.id, all, progress: null });
       const labelmap = createLabelmap(volume);
       const saved = await rpc.call('medical.loadLabelmap', { itemId: item.id });
       if (saved.runs) labelmap.data.set(decodeLabelRuns(fromBase64(saved.runs), labelmap.data.length));

@@ -4,7 +4,7 @@
  * planes are present: the views draw what has landed and mark the rest as loading.
  */
 import type { VolumeHeader } from '../../../preload/contract';
-import { placePlane, RECORD, RecordParser } from '../../../core/medical/volume-stream';
+import { placePlane, RECORD, RecordParser, type StreamRecord } from '../../../core/medical/volume-stream';
 import { testHookValue } from '../../testHooks';
 
 export interface StreamProgress {
@@ -46,40 +46,58 @@ export async function readVolumeStream(
   if (!res.ok || !res.body) throw new Error(`${res.status} ${await res.text()}`);
   const reader = res.body.getReader();
   const parser = new RecordParser();
-  let end: StreamEnd | null = null;
+  let end: StreamEnd | null = null as StreamEnd | null;
   const decoder = new TextDecoder();
-  for (;;) {
-    // Test builds only: hold the stream after N planes so a test can look at the loading state.
-    for (let hold = testHookValue<number>('__datumMedicalStreamHold'); hold !== undefined && progress.received >= hold; hold = testHookValue<number>('__datumMedicalStreamHold')) await sleep(30);
+  let first: Int16Array | null = null;
+  let changed = false;
+  const handle = (r: StreamRecord) => {
+    if (r.kind === RECORD.PLANE) {
+      const p = r.payload;
+      // Int16 views need an even offset; a record may start anywhere in a chunk.
+      const plane = p.byteOffset % 2 === 0 ? new Int16Array(p.buffer, p.byteOffset, p.length >> 1) : new Int16Array(p.slice().buffer);
+      placePlane(all, header.dims, r.timepoint, r.axis, r.index, plane);
+      if (!progress.loaded[r.timepoint][r.index]) {
+        progress.loaded[r.timepoint][r.index] = 1;
+        progress.received++;
+      }
+      if (progress.received === 1) first = plane;
+      changed = true;
+    } else if (r.kind === RECORD.PROGRESS) {
+      progress.decodedBy[r.timepoint] = Math.max(progress.decodedBy[r.timepoint] ?? 0, r.index);
+      progress.decoded = progress.decodedBy.reduce((a, b) => a + b, 0);
+      changed = true;
+    } else if (r.kind === RECORD.DONE) {
+      end = { kind: 'done', header: JSON.parse(decoder.decode(r.payload)) as VolumeHeader };
+    } else if (r.kind === RECORD.FAIL) {
+      const f = JSON.parse(decoder.decode(r.payload));
+      end = { kind: 'fail', message: f.message, errors: f.errors ?? [], reload: !!f.reload };
+    }
+  };
+  const flush = () => {
+    if (changed) onPlanes(first);
+    first = null;
+    changed = false;
+  };
+  const held: StreamRecord[] = [];
+  while (!end) {
     const { value, done } = await reader.read();
     if (done) break;
-    let first: Int16Array | null = null;
-    let changed = false;
-    parser.push(value, (r) => {
-      if (r.kind === RECORD.PLANE) {
-        const p = r.payload;
-        // Int16 views need an even offset; a record may start anywhere in a chunk.
-        const plane = p.byteOffset % 2 === 0 ? new Int16Array(p.buffer, p.byteOffset, p.length >> 1) : new Int16Array(p.slice().buffer);
-        placePlane(all, header.dims, r.timepoint, r.axis, r.index, plane);
-        if (!progress.loaded[r.timepoint][r.index]) {
-          progress.loaded[r.timepoint][r.index] = 1;
-          progress.received++;
-        }
-        if (progress.received === 1) first = plane;
-        changed = true;
-      } else if (r.kind === RECORD.PROGRESS) {
-        progress.decodedBy[r.timepoint] = Math.max(progress.decodedBy[r.timepoint] ?? 0, r.index);
-        progress.decoded = progress.decodedBy.reduce((a, b) => a + b, 0);
-        changed = true;
-      } else if (r.kind === RECORD.DONE) {
-        end = { kind: 'done', header: JSON.parse(decoder.decode(r.payload)) as VolumeHeader };
-      } else if (r.kind === RECORD.FAIL) {
-        const f = JSON.parse(decoder.decode(r.payload));
-        end = { kind: 'fail', message: f.message, errors: f.errors ?? [], reload: !!f.reload };
+    // Test builds only: a test holds the stream after N planes to look at the loading state.
+    if (testHookValue<number>('__datumMedicalStreamHold') === undefined && held.length === 0) {
+      parser.push(value, handle);
+      flush();
+      continue;
+    }
+    parser.push(value, (r) => held.push({ ...r, payload: r.payload.slice() }));
+    while (held.length && !end) {
+      for (let hold = testHookValue<number>('__datumMedicalStreamHold'); hold !== undefined && progress.received >= hold; hold = testHookValue<number>('__datumMedicalStreamHold')) {
+        flush();
+        if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+        await sleep(30);
       }
-    });
-    if (changed) onPlanes(first);
-    if (end) break;
+      handle(held.shift()!);
+    }
+    flush();
   }
   if (!end) throw new Error('the volume stream was cut off before the volume was complete');
   const e = end as StreamEnd;
