@@ -20,6 +20,9 @@ import type { PixelReader } from '../../core/medical/series';
 import { encodeRecordHeader, planeOfSourceSlice, RECORD, sliceAxis } from '../../core/medical/volume-stream';
 import type { Vec3, VoxelArray } from '../../core/medical/types';
 
+/** Longest stretch the build runs without letting the stream's writes out. */
+const YIELD_MS = 8;
+
 export class BuildCancelled extends Error {
   constructor() {
     super('the volume build was cancelled');
@@ -65,11 +68,25 @@ export class VolumeStream {
     void nz;
   }
 
+  private lastYield = performance.now();
+
+  /**
+   * The file reader resolves at once (synchronous reads), so buildVolume's loop would run as one
+   * chain of microtasks and no socket write could happen until the volume is complete: give the
+   * event loop a turn every YIELD_MS so the planes go out while the build goes on.
+   */
+  private async breathe(): Promise<void> {
+    if (performance.now() - this.lastYield < YIELD_MS) return;
+    await new Promise((r) => setImmediate(r));
+    this.lastYield = performance.now();
+  }
+
   /** The reader buildVolume gets for timepoint t: the host's reader, with the views kept. */
   reader(t: number, base: PixelReader): PixelReader {
     const nz = this.layout.sourceDims[2];
     return {
       readInto: async (file, into, position) => {
+        await this.breathe();
         if (this.cancelled) throw new BuildCancelled();
         const got = await base.readInto(file, into, position);
         // Only a view into a whole-volume buffer at a slice boundary is a slice of the output
@@ -80,6 +97,7 @@ export class VolumeStream {
         return got;
       },
       readAll: async (file) => {
+        await this.breathe();
         if (this.cancelled) throw new BuildCancelled();
         return base.readAll(file);
       },
