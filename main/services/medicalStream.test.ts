@@ -108,6 +108,9 @@ describe('streamed volume opening', () => {
     const files = ctFiles({ size: 128, slices: 24, spacing: 0.8, sliceThickness: 1.5 }, 'ct');
     const { projects, medical, byName, dir } = await project(files, gate.reader);
     const id = byName('ct');
+    // The route checks the id like /blob/volume, and streams only what medical.open started.
+    expect((await serveBlob(projects, '/blob/volume-stream/..%2F..%2Fetc', undefined)).status).toBe(404);
+    expect((await serveBlob(projects, `/blob/volume-stream/${id}`, undefined)).status).toBe(404);
     const h = await medical.open(id);
     // Not one pixel read yet: the header came from the parsed headers alone.
     expect(gate.reads).toBe(0);
