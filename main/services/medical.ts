@@ -15,6 +15,7 @@ import { readNifti } from '../../core/medical/nifti';
 import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
 import { buildVolume, sliceCount, splitTimepoints, type DicomStack, type PixelReader } from '../../core/medical/series';
 import type { ParsedDicom } from '../../core/medical/dicom';
+import { uncompressedFrameBytes } from '../../core/medical/pixel-data';
 import { orderedSlices, provisionalVolume } from '../../core/medical/stack-geometry';
 import { BuildCancelled, middleSourceSlice, VolumeStream } from './medicalStream';
 import type { Readable } from 'node:stream';
@@ -635,6 +636,10 @@ export class MedicalService {
       const stacks = picked.split?.stacks ?? [picked.best.stack];
       const first = stacks[0].images[0];
       if (first.info.samplesPerPixel !== 1) return null;
+      // Rescales that leave integers (PET, RT Dose) or 32-bit samples make a Float32 volume, which
+      // the stream (Int16 slices read in place) cannot carry early: those open whole, as before.
+      const floaty = (img: ParsedDicom) => !Number.isInteger(img.info.rescaleSlope) || !Number.isInteger(img.info.rescaleIntercept) || img.info.bitsAllocated > 16;
+      if (stacks.some((st) => st.images.some(floaty))) return null;
       const pvs = stacks.map(provisionalVolume);
       if (pvs.some((p) => p.volume.dims.join() !== pvs[0].volume.dims.join())) return null;
       const pv = pvs[0];
@@ -663,8 +668,9 @@ export class MedicalService {
       // The first image: the slice the viewer opens on, decoded alone before the others.
       const kMid = middleSourceSlice({ dims: header.dims, reorient: header.reorient });
       const mid = orderedSlices(picked.split?.stacks[0] ?? picked.best.stack)[kMid];
-      if (mid && mid.image.info.numberOfFrames === 1) {
-        const one = await buildVolume({ ...(picked.split?.stacks[0] ?? picked.best.stack), images: [mid.image] }, base).catch(() => null);
+      const image = mid && (mid.image.info.numberOfFrames === 1 ? mid.image : rawFrameImage(mid.image, mid.frame));
+      if (image) {
+        const one = await buildVolume({ ...(picked.split?.stacks[0] ?? picked.best.stack), images: [image] }, base).catch(() => null);
         if (one && one.volume.data instanceof Int16Array && one.volume.data.length === header.sourceDims[0] * header.sourceDims[1]) stream.early(0, kMid, one.volume.data);
       }
       let r;
@@ -769,6 +775,25 @@ export class MedicalService {
     const first = best.stack.images[0];
     return { volume: r.volume, timeData: undefined, timepoints: 1, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first, range: r.range };
   }
+}
+
+/**
+ * Frame f of an uncompressed multi-frame image as a single-frame image (its Pixel Data element
+ * narrowed to that frame), so buildVolume can decode the middle frame of a large multi-frame file
+ * first. Null where the frame would not be read in place (encapsulated, big endian, not 16-bit
+ * grey): decodeFrame would parse the whole file again and take its frame 0. The stream sends the
+ * build's own slice again later in any case.
+ */
+function rawFrameImage(image: ParsedDicom, f: number): ParsedDicom | null {
+  const { info, dataSet } = image;
+  const el = dataSet.elements.x7fe00010;
+  const rawSyntax = info.transferSyntaxUid === '1.2.840.10008.1.2' || info.transferSyntaxUid === '1.2.840.10008.1.2.1';
+  if (!el || el.hadUndefinedLength || !rawSyntax || info.bitsAllocated !== 16 || info.samplesPerPixel !== 1) return null;
+  const bytes = uncompressedFrameBytes(info);
+  if ((f + 1) * bytes > el.length) return null;
+  const position = info.framePositions?.[f];
+  const narrowed = Object.create(dataSet, { elements: { value: { ...dataSet.elements, x7fe00010: { ...el, dataOffset: el.dataOffset + f * bytes, length: bytes } } } });
+  return { ...image, info: { ...info, numberOfFrames: 1, framePositions: position ? [position] : undefined, imagePosition: position ?? info.imagePosition }, dataSet: narrowed };
 }
 
 const timepointWarning = (n: number, slices: number, orderedBy: string) => `${n} volumes at the same ${slices} slice positions, ordered by ${orderedBy}: opened as 4D`;

@@ -16,7 +16,7 @@ import { ProjectService } from './projectService';
 import { serveBlob } from './blobs';
 import { filePixelReader } from './dicomFiles';
 import { syntheticCtSeries } from '../../core/medical/synthetic';
-import { geometryFixtureFiles } from '../../core/medical/synthetic-geometry';
+import { geometryFixtureFiles, syntheticRtDose } from '../../core/medical/synthetic-geometry';
 import { placePlane, RECORD, RecordParser, type StreamRecord } from '../../core/medical/volume-stream';
 import type { PixelReader } from '../../core/medical/series';
 import type { VolumeHeader } from '../../preload/contract';
@@ -133,7 +133,10 @@ describe('streamed volume opening', () => {
     const final = JSON.parse(Buffer.from(done.payload).toString()) as VolumeHeader;
     expect(final.range[0]).toBeLessThan(final.range[1]);
     expect(final.dims).toEqual(h.dims);
-    expect(s.got.filter((r) => r.kind === RECORD.PLANE)).toHaveLength(24); // the middle one once
+    // Every plane; the middle one twice (decoded ahead, then the build's own).
+    const planes = s.got.filter((r) => r.kind === RECORD.PLANE).map((r) => r.index);
+    expect(new Set(planes).size).toBe(24);
+    expect(planes.filter((i) => i === 12)).toHaveLength(2);
     // The whole decode of the same files, without streaming, byte for byte; and /blob/volume now serves it.
     const whole = await project(files);
     const wh = await whole.medical.openComplete(whole.byName('ct'));
@@ -157,13 +160,39 @@ describe('streamed volume opening', () => {
       await s.until(() => s.ended);
       expect(s.got.at(-1)!.kind).toBe(RECORD.DONE);
       const planes = s.got.filter((r) => r.kind === RECORD.PLANE);
-      expect(planes.length).toBe(h.sourceDims[2] * h.timepoints);
+      expect(new Set(planes.map((r) => `${r.timepoint}:${r.axis}:${r.index}`)).size).toBe(h.sourceDims[2] * h.timepoints);
       if (name === 'sagittal') expect(new Set(planes.map((r) => r.axis))).toEqual(new Set([0])); // source slices are sagittal planes
       if (name === 'dynamic') expect(h.timepoints).toBe(3);
       const wid = whole.byName(name);
       await whole.medical.openComplete(wid);
       expect(sameBytes(assemble(h, s.got), new Int16Array(new Uint8Array(readFileSync(volumeFile(whole.dir, wid))).buffer))).toBe(true);
     }
+  });
+
+  it('a multi-frame file sends its middle frame first, and it holds that frame\'s voxels', async () => {
+    const offsets = [0, 5, 10, 15, 20, 25, 30, 35, 40];
+    const dose = syntheticRtDose(offsets, 1); // integral scaling
+    // Pixel Data is the file's tail: frame f := (f + 1) · 100 everywhere (the generator's hot spot
+    // above 32767 would make the volume Float32, which opens whole).
+    const frame = 8 * 6;
+    const px = new DataView(dose.bytes.buffer, dose.bytes.byteOffset + dose.bytes.length - frame * offsets.length * 2, frame * offsets.length * 2);
+    for (let i = 0; i < frame * offsets.length; i++) px.setUint16(i * 2, (Math.floor(i / frame) + 1) * 100, true);
+    const { medical, projects, byName } = await project([{ rel: 'dose9/rtdose.dcm', bytes: dose.bytes }]);
+    const id = byName('dose9/rtdose.dcm');
+    const h = await medical.open(id);
+    expect(h.loading).toBe(true);
+    expect(h.sourceDims[2]).toBe(9);
+    const s = records((await serveBlob(projects, `/blob/volume-stream/${id}`, undefined)).body as Readable);
+    await s.until(() => s.ended);
+    expect(s.got.at(-1)!.kind).toBe(RECORD.DONE);
+    const planes = s.got.filter((r) => r.kind === RECORD.PLANE);
+    const first = planes[0];
+    const again = planes.filter((r) => r.axis === first.axis && r.index === first.index);
+    expect(again).toHaveLength(2); // decoded ahead, then the build's own
+    expect(Buffer.compare(Buffer.from(again[0].payload), Buffer.from(again[1].payload))).toBe(0);
+    expect(first.index).toBe(Math.floor(h.dims[first.axis] / 2));
+    // Frame f holds (f + 1) * 100 everywhere: the early plane is the middle frame, not frame 0.
+    expect(new Int16Array(again[0].payload.slice().buffer)[0]).not.toBe(100);
   });
 
   it('a slice that fails mid-way ends the stream with a reload naming the file; the reopened volume lists it', async () => {

@@ -29,7 +29,7 @@ export class BuildCancelled extends Error {
   }
 }
 
-type Event = { kind: 'plane'; t: number; k: number } | { kind: 'progress'; t: number; n: number } | { kind: 'end'; record: Buffer };
+type Event = { kind: 'plane'; t: number; k: number; early?: boolean } | { kind: 'progress'; t: number; n: number } | { kind: 'end'; record: Buffer };
 
 export interface StreamLayout {
   /** Canonical (display) dims; `sourceDims` the stored grid's. */
@@ -111,10 +111,16 @@ export class VolumeStream {
     if (this.views[t].has(k)) this.queuePlane(t, k);
   }
 
-  /** A slice decoded ahead of the build (the middle one, for the first image): its final Int16 voxels. */
+  /** Voxels of slices decoded ahead of the build, by `t:k`. */
+  private readonly earlySlices = new Map<string, Int16Array>();
+
+  /**
+   * A slice decoded ahead of the build (the middle one, for the first image). It is sent again
+   * when the build has it, so the volume the viewer ends with is always the build's.
+   */
   early(t: number, k: number, voxels: Int16Array): void {
-    this.views[t].set(k, new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength));
-    this.queuePlane(t, k);
+    this.earlySlices.set(`${t}:${k}`, voxels);
+    this.push({ kind: 'plane', t, k, early: true });
   }
 
   /** The build matched the header: send the planes not sent yet from the finished voxels, then DONE. */
@@ -199,7 +205,9 @@ export class VolumeStream {
     if (!this.planesValid) return null;
     const { t, k } = ev;
     let slice: VoxelArray;
-    if (this.final) {
+    if (ev.early) {
+      slice = this.earlySlices.get(`${t}:${k}`)!;
+    } else if (this.final) {
       const at = (t * this.layout.sourceDims[2] + k) * this.perSource;
       slice = this.final.subarray(at, at + this.perSource) as VoxelArray;
     } else {
