@@ -241,6 +241,13 @@ export const VolumeHeader = z.object({
   geometryWarnings: z.array(z.string()),
   /** Unit of the voxel values when known (RT Dose: Gy). */
   units: z.string().optional(),
+  /**
+   * The voxels are still being built: read them from /blob/volume-stream/<itemId> as they land
+   * (core/medical/volume-stream.ts); `range` is not known yet and the final header comes at the end.
+   */
+  loading: z.boolean().optional(),
+  /** `window` is a placeholder (the file states none): the viewer derives one from the first slice. */
+  windowProvisional: z.boolean().optional(),
 });
 export type VolumeHeader = z.infer<typeof VolumeHeader>;
 

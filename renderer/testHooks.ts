@@ -10,3 +10,8 @@ const TEST_HOOKS: boolean = import.meta.env.VITE_DATUM_TEST_HOOKS === '1';
 export function exposeTestHook(name: `__datum${string}`, value: unknown): void {
   if (TEST_HOOKS) (window as unknown as Record<string, unknown>)[name] = value;
 }
+
+/** A value a test put on the page (`window.__datum...`); always undefined outside test builds. */
+export function testHookValue<T>(name: `__datum${string}`): T | undefined {
+  return TEST_HOOKS ? ((window as unknown as Record<string, unknown>)[name] as T | undefined) : undefined;
+}

@@ -211,8 +211,11 @@ export interface VolumeResult {
 /**
  * Decode a stack into a Volume. Voxel k follows the sorted slice order; the affine's third
  * column is the mean step between first and last slice positions, so gantry tilt is kept.
+ * `onSliceReady(k)` is called once per source slice index k (sorted stack order) when that slice
+ * holds its final rescaled values in the output volume (the host streams it to the viewer).
  */
-export async function buildVolume(stack: DicomStack, reader?: PixelReader): Promise<VolumeResult> {
+export async function buildVolume(stack: DicomStack, reader?: PixelReader, options?: { onSliceReady?: (k: number) => void }): Promise<VolumeResult> {
+  const onSliceReady = options?.onSliceReady;
   const errors: FileError[] = [];
   const all = stackSlices(stack);
   const fullFiles = new FullFileCache(reader);
@@ -252,6 +255,7 @@ export async function buildVolume(stack: DicomStack, reader?: PixelReader): Prom
         if (got < into.length) throw new MedicalFormatError(file, `cannot decode pixel data (${ref.image.info.transferSyntaxUid}): Pixel Data holds ${got} bytes from frame ${ref.frame}, the frame needs ${into.length}`);
         filler!.rescaleInPlace(k, raw.layout);
         decoded.push({ ref });
+        onSliceReady?.(k);
         continue;
       }
       const frame = await decodeFrame(await fullFiles.image(ref.image), ref.frame);
@@ -265,6 +269,7 @@ export async function buildVolume(stack: DicomStack, reader?: PixelReader): Prom
       if (rgbData) rgbData.set(frame.pixels as Uint8Array, k * nx * ny * 3);
       else filler!.put(k, frame.pixels, ref.image.info.rescaleSlope, ref.image.info.rescaleIntercept);
       decoded.push({ ref });
+      onSliceReady?.(k);
     } catch (e) {
       failed.push(k);
       errors.push({ file: ref.image.info.file, message: errorMessage(e) });

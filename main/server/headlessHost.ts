@@ -19,7 +19,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Router } from '../rpc/router';
 import type { ProjectService } from '../services/projectService';
@@ -349,7 +349,9 @@ function send(res: http.ServerResponse, blob: BlobResponse, headOnly: boolean) {
     if (blob.body instanceof Readable) blob.body.destroy();
     res.end();
   } else if (Buffer.isBuffer(blob.body)) res.end(blob.body);
-  else blob.body.pipe(res);
+  // pipeline, not pipe: a client that goes away destroys the body (a streamed volume's build is
+  // then cancelled, a file stream closed).
+  else pipeline(blob.body, res, () => {});
 }
 
 /** `decodeURIComponent` throws URIError on `%E0%A4%A`; such a path is the client's mistake (400). */

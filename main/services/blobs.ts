@@ -1,7 +1,7 @@
 /**
  * Bulk bytes by URL, identical in both hosts: `/blob/item/<id>[/<file in a sequence>]`,
  * `/blob/source/<sourceId>/<relative path>`, `/blob/dicom-frame/<id>/<n>` (a colour DICOM frame as PNG), `/blob/volume/<id>` (decoded medical voxels cached by
- * `medical.open`), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles), `/thumb/<id>` and
+ * `medical.open`), `/blob/volume-stream/<id>` (those voxels as they are built, ./medicalStream), `/blob/tile/<id>/<level>/<x>/<y>` (image pyramid tiles, ./tiles), `/thumb/<id>` and
  * `/thumb/prediction/<id>/<object>/<bev|camera>` (a 3D prediction's crops, ./predictionCrops). Supports HTTP Range so `<video>`
  * can seek and big clouds can be fetched in parts. Every path goes through the PathGuard.
  */
@@ -12,7 +12,7 @@ import type { ProjectService } from './projectService';
 import { thumbnail } from './thumbnails';
 import { predictionCrop } from './predictionCrops';
 import { DatumError } from '../rpc/errors';
-import { volumeFile } from './medical';
+import { medicalServiceOf, volumeFile } from './medical';
 import { tileFile } from './tiles';
 import { dicomFramePng } from './dicomColor';
 import type { RasterDisplay } from '../../core/geo/display';
@@ -79,6 +79,14 @@ export async function serveBlob(projects: ProjectService, urlPath: string, range
     } else if (parts[1] === 'volume' && parts.length === 3) {
       const item = projects.getItem(parts[2]);
       file = projects.guard.check(volumeFile(projects.requireProject().dir, item.id));
+      await medicalServiceOf(projects)?.rawReady(item.id); // a volume still streaming is written first
+    } else if (parts[1] === 'volume-stream' && parts.length === 3) {
+      // /blob/volume-stream/<itemId>: the records of a volume medical.open answered `loading` for
+      const item = projects.getItem(parts[2]);
+      volumeFile(projects.requireProject().dir, item.id); // validates the id like /blob/volume
+      const body = medicalServiceOf(projects)?.streamBody(item.id);
+      if (!body) return text(404, 'no volume is being streamed for this item: call medical.open first');
+      return { status: 200, headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }, body };
     } else if (parts[1] === 'source' && parts.length >= 4) {
       file = projects.sourceFile(parts[2], parts.slice(3).join('/'));
     } else {

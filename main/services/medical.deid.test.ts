@@ -35,7 +35,7 @@ async function exportSeries(series: 'ct2' | 'mr', opts: { deidentify: boolean; r
   await projects.refreshIndex(() => {}, new AbortController().signal);
   const item = projects.listItems({ offset: 0, limit: 10 } as never).items.find((i) => i.modality === 'dicom-series')!;
   const medical = new MedicalService(projects);
-  const h = await medical.open(item.id);
+  const h = await medical.openComplete(item.id);
   const data = new Uint8Array(h.dims[0] * h.dims[1] * h.dims[2]);
   for (let k = 0; k < h.dims[2]; k++) data.fill(1, k * h.dims[0] * h.dims[1], k * h.dims[0] * h.dims[1] + 40); // every slice
   await medical.saveLabelmap(item.id, [{ number: 1, label: 'Lesion', color: [200, 40, 40] }], Buffer.from(encodeLabelRuns(data)).toString('base64'));

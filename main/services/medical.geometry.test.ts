@@ -48,7 +48,7 @@ describe('MedicalService geometry on generated files', () => {
     // A .raw of the right size left by an older build (source-grid order) must be rewritten.
     mkdirSync(path.dirname(volumeFile(dir, item.id)), { recursive: true });
     writeFileSync(volumeFile(dir, item.id), new Uint8Array(16 * 12 * 10 * 2));
-    const h = await medical.open(item.id);
+    const h = await medical.openComplete(item.id);
     const raw = new Int16Array(new Uint8Array(readFileSync(volumeFile(dir, item.id))).buffer);
     expect(raw.some((v) => v !== 0)).toBe(true);
     expect(h.viewMode).toBe('volume');
@@ -89,26 +89,26 @@ describe('MedicalService geometry on generated files', () => {
 
   it('a CR image is one projection view with the letters it states; bad spacing is repaired and said', async () => {
     const { medical, byName } = await project();
-    const cr = await medical.open(byName('projection/chest.dcm').id);
+    const cr = await medical.openComplete(byName('projection/chest.dcm').id);
     expect(cr.viewMode).toBe('projection');
     expect(cr.letters).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' });
     // The generated CR has no PixelSpacing: the assumption is stated, nothing else.
     expect(cr.geometryWarnings).toEqual(['no pixel spacing in the file: 1 mm per pixel is assumed, so distances and volumes are in pixel units']);
-    const bad = await medical.open(byName('badspacing').id);
+    const bad = await medical.openComplete(byName('badspacing').id);
     expect(bad.spacing).toEqual([0.2, 0.2, 1]);
     expect(bad.geometryWarnings.join('\n')).toMatch(/impossible pixel spacing 0.2\\0 mm[\s\S]*shown with 0.2 mm/);
   });
 
   it('RT Dose is in Gy with 5 mm frames; a PIR NIfTI is reoriented; a 4D NIfTI serves every volume', async () => {
     const { medical, byName } = await project();
-    const dose = await medical.open(byName('dose/rtdose.dcm').id);
+    const dose = await medical.openComplete(byName('dose/rtdose.dcm').id);
     expect(dose.units).toBe('Gy');
     expect(dose.spacing[2]).toBeCloseTo(5, 6);
     expect(dose.range[1]).toBeCloseTo(60, 3);
-    const pir = await medical.open(byName('nifti/pir.nii.gz').id);
+    const pir = await medical.openComplete(byName('nifti/pir.nii.gz').id);
     expect(pir.reorient).toEqual({ perm: [2, 0, 1], flip: [true, false, true] });
     expect(pir.dims).toEqual([9, 20, 14]);
-    const fmri = await medical.open(byName('nifti/fmri4d.nii.gz').id);
+    const fmri = await medical.openComplete(byName('nifti/fmri4d.nii.gz').id);
     expect(fmri.timepoints).toBe(5);
     expect(fmri.bytes).toBe(16 * 16 * 6 * 5 * 2);
     expect(fmri.range).toEqual([0, 15 + 15 + 5 + 3 * 4]); // (i + j + k + 3t) mod 50 over all 5 volumes
@@ -117,7 +117,7 @@ describe('MedicalService geometry on generated files', () => {
   it('a DICOM series of 3 volumes at the same positions opens as 4D, each volume in acquisition order', async () => {
     const { dir, medical, byName } = await project();
     const item = byName('dynamic');
-    const h = await medical.open(item.id);
+    const h = await medical.openComplete(item.id);
     expect(h.timepoints).toBe(3);
     expect(h.dims).toEqual([32, 32, 6]);
     expect(h.warnings.some((w) => /3 volumes .* AcquisitionTime/.test(w))).toBe(true);

@@ -53,7 +53,7 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
     const series = items.find((i) => i.name === 'mr3slice')!;
     expect(series.modality).toBe('dicom-series');
     expect(series.frames).toBe(3);
-    const h = await medical.open(series.id);
+    const h = await medical.openComplete(series.id);
     expect(h.dims).toEqual([512, 512, 3]);
     expect(h.dtype).toBe('int16');
     expect(h.modality).toBe('MR');
@@ -141,7 +141,7 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
   it('opens FLAIR and imports lesion.nii.gz; imports the highdicom SEGs over their CT2 series', async () => {
     const { medical, items } = await project();
     const flair = items.find((i) => i.name === 'nifti/FLAIR.nii.gz')!;
-    const h = await medical.open(flair.id);
+    const h = await medical.openComplete(flair.id);
     expect(h.format).toBe('nifti');
     expect(h.dims).toEqual([124, 160, 140]);
     expect(h.canExportSeg).toBe(false);
@@ -153,13 +153,13 @@ describe.skipIf(!hasData)('MedicalService on real data', () => {
 
     // ct_image.dcm is 128x128; the SEG examples are 16x16 frames of CT2: a clear error.
     const ct = items.find((i) => i.name === 'seg/ct_image.dcm')!;
-    const ch = await medical.open(ct.id);
+    const ch = await medical.openComplete(ct.id);
     expect(ch.dims).toEqual([128, 128, 1]);
     await expect(medical.importSeg(ct.id, 'seg/seg_image_ct_binary.dcm')).rejects.toThrow(/16x16.*128x128/);
 
     const ct2 = items.find((i) => i.name === 'ct2')!;
     expect(ct2.modality).toBe('dicom-series');
-    const h2 = await medical.open(ct2.id);
+    const h2 = await medical.openComplete(ct2.id);
     const n = h2.dims[0] * h2.dims[1] * h2.dims[2];
     const seg = await medical.importSeg(ct2.id, 'seg/seg_image_ct_binary.dcm');
     expect(seg.segments.length).toBe(1);

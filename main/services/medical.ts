@@ -13,7 +13,12 @@ import { recordProjectExport } from './exchange/run';
 import type { ProjectService } from './projectService';
 import { readNifti } from '../../core/medical/nifti';
 import { writeLabelmapNifti } from '../../core/medical/nifti-writer';
-import { buildVolume, groupDicomFiles, sliceCount, splitTimepoints, type DicomInput, type DicomStack } from '../../core/medical/series';
+import { buildVolume, sliceCount, splitTimepoints, type DicomStack, type PixelReader } from '../../core/medical/series';
+import type { ParsedDicom } from '../../core/medical/dicom';
+import { uncompressedFrameBytes } from '../../core/medical/pixel-data';
+import { orderedSlices, provisionalVolume } from '../../core/medical/stack-geometry';
+import { BuildCancelled, middleSourceSlice, VolumeStream } from './medicalStream';
+import type { Readable } from 'node:stream';
 import { filePixelReader, groupDicomFolder } from './dicomFiles';
 import { readDicomSeg, writeDicomSeg } from '../../core/medical/seg';
 import { decodeLabelRuns, encodeLabelRuns, labelRunsLength } from '../../core/medical/labelmap-rle';
@@ -56,6 +61,14 @@ interface OpenVolume {
   display: VoxelArray;
   /** The .raw file was written from this decode. */
   rawWritten?: boolean;
+  /** Source-grid voxels, every timepoint contiguous. */
+  source: VoxelArray;
+}
+
+/** The MedicalService of a project service, for the blob route (one per host). */
+const services = new WeakMap<ProjectService, MedicalService>();
+export function medicalServiceOf(projects: ProjectService): MedicalService | undefined {
+  return services.get(projects);
 }
 
 /** The grid mapping of a volume shown as stored (projection and single images). */
@@ -78,13 +91,53 @@ const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class MedicalService {
   private cache = new Map<string, OpenVolume>();
+  /** Streamed builds under way, by cache key. */
+  private builds = new Map<string, LiveBuild>();
+  /** Finished streams of cached volumes, for a viewer that asks after the end. */
+  private streams = new Map<string, VolumeStream>();
 
-  constructor(private readonly projects: ProjectService) {}
+  private readonly streaming: boolean;
+  private readonly readerFor: (root: string) => PixelReader;
 
-  /** Decode the item, write its voxels for the blob route and return the header. */
+  /**
+   * `streaming: false` opens every volume whole (as before streaming; the bench's baseline);
+   * `reader` replaces the file reader (tests hold reads back to watch a stream).
+   */
+  constructor(
+    private readonly projects: ProjectService,
+    options: { streaming?: boolean; reader?: (root: string) => PixelReader } = {},
+  ) {
+    this.streaming = options.streaming ?? true;
+    this.readerFor = options.reader ?? filePixelReader;
+    services.set(projects, this);
+  }
+
+  /**
+   * The header of the item's volume. A DICOM volume not decoded yet is streamed: the header comes
+   * as soon as the files' headers are parsed and sorted (`loading: true`, range not known yet) and
+   * the voxels follow on `/blob/volume-stream/<itemId>` as slices land (medicalStream.ts).
+   * Anything else is decoded whole and its voxels written for `/blob/volume/<itemId>`, as before.
+   */
   async open(itemId: string): Promise<VolumeHeader> {
+    const item = this.projects.getItem(itemId);
+    const key = this.cacheKey(itemId);
+    if (!this.cache.has(key) && this.streaming && (item.modality === 'dicom' || item.modality === 'dicom-series')) {
+      let live = this.builds.get(key);
+      if (live?.stream.cancelled) {
+        await live.done.catch(() => undefined); // a cancelled build drains quickly
+        live = this.builds.get(key);
+      }
+      if (live && !live.stream.cancelled) return live.header;
+      const started = await this.startStream(itemId, key);
+      if (started) return started.header;
+    }
     const { header } = await this.load(itemId, true);
     return header;
+  }
+
+  /** The final header once the whole volume is decoded and written for `/blob/volume` (what `open` answered before streaming). */
+  async openComplete(itemId: string): Promise<VolumeHeader> {
+    return (await this.load(itemId, true)).header;
   }
 
   /** The saved label map on the editor's (canonical) grid. */
@@ -387,16 +440,41 @@ export class MedicalService {
     return { path: abs, relPath, bytes: bytes.length };
   }
 
+  private cacheKey(itemId: string): string {
+    const p = this.projects.requireProject();
+    const item = this.projects.getItem(itemId);
+    return `${p.dir}\0${itemId}\0${item.mtime}\0${item.size}`;
+  }
+
+  private remember(key: string, open: OpenVolume): void {
+    this.cache.delete(key);
+    this.cache.set(key, open);
+    while (this.cache.size > CACHE_SIZE) {
+      const old = this.cache.keys().next().value!;
+      this.cache.delete(old);
+      this.streams.delete(old);
+    }
+  }
+
   private async load(itemId: string, writeRaw: boolean): Promise<OpenVolume> {
     const p = this.projects.requireProject();
     const item = this.projects.getItem(itemId);
-    const key = `${p.dir}\0${itemId}\0${item.mtime}\0${item.size}`;
+    const key = this.cacheKey(itemId);
     let open = this.cache.get(key);
     if (!open) {
-      open = await this.decode(itemId);
-      this.cache.delete(key);
-      this.cache.set(key, open);
-      while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      const live = this.builds.get(key);
+      if (live) {
+        // A streamed build of this volume is under way: its result is this volume (or, if every
+        // viewer left and it was cancelled, decode again).
+        open = await live.done.catch((e) => {
+          if (e instanceof BuildCancelled) return undefined;
+          throw e;
+        });
+      }
+      if (!open) {
+        open = await this.decode(itemId);
+        this.remember(key, open);
+      }
     }
     if (writeRaw) {
       const raw = volumeFile(p.dir, itemId);
@@ -412,114 +490,225 @@ export class MedicalService {
     return open;
   }
 
+  /**
+   * Before `/blob/volume/<itemId>` serves the .raw: a volume still being streamed, or decoded
+   * without writing it, is written first. A .raw of an earlier session is served as it is.
+   */
+  async rawReady(itemId: string): Promise<void> {
+    const key = this.cacheKey(itemId);
+    const open = this.cache.get(key);
+    if (this.builds.has(key) || (open && !open.rawWritten)) await this.load(itemId, true);
+  }
+
+  /** The streamed body of a volume `medical.open` answered with `loading: true` (null: none). */
+  streamBody(itemId: string): Readable | null {
+    const key = this.cacheKey(itemId);
+    const s = this.builds.get(key)?.stream ?? this.streams.get(key);
+    return s ? s.open() : null;
+  }
+
+  /** Decode an item completely (NIfTI, or DICOM without streaming). */
   private async decode(itemId: string): Promise<OpenVolume> {
     const item = this.projects.getItem(itemId);
     const abs = this.projects.itemPath(itemId);
-    let volume: Volume;
-    let errors: FileError[] = [];
-    let warnings: string[] = [];
-    let description: string | undefined;
-    let format: 'dicom' | 'nifti';
-    let hints: GeometryHints;
-    let viewMode: ViewMode;
-    let letters: VolumeHeader['letters'] = null;
-    let timepoints = 1;
-    let timeData: VoxelArray | undefined;
-    let units: string | undefined;
-    let knownRange: [number, number] | undefined;
+    let src: SourceDecode;
     try {
       if (item.modality === 'nifti') {
-        format = 'nifti';
         const nii = readNifti(new Uint8Array(await fs.readFile(abs)), path.basename(abs), { allVolumes: true });
-        volume = nii;
-        timepoints = nii.timepoints;
-        timeData = nii.timeData;
-        hints = { hasOrientation: nii.affineSource !== 'pixdim', hasPositions: true };
-        viewMode = volume.dims[2] <= 1 ? 'single' : 'volume';
+        src = {
+          format: 'nifti',
+          volume: nii,
+          errors: [],
+          warnings: [],
+          timepoints: nii.timepoints,
+          timeData: nii.timeData,
+          hints: { hasOrientation: nii.affineSource !== 'pixdim', hasPositions: true },
+          viewMode: nii.dims[2] <= 1 ? 'single' : 'volume',
+          letters: null,
+        };
       } else if (item.modality === 'dicom' || item.modality === 'dicom-series') {
-        format = 'dicom';
-        // An RT Dose object is listed by its kind but holds a pixel dose grid, shown in Gy.
-        if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
-        const r = await this.decodeDicom(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
-        ({ volume, errors, warnings, description, timepoints, timeData } = r);
-        knownRange = r.range;
-        const { info, dataSet } = r.first;
-        hints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
-        viewMode = classifyAcquisition({
-          modality: info.modality,
-          sopClassUid: info.sopClassUid,
-          imageType: dataSet.string('x00080008')?.split('\\'),
-          hasOrientation: !!info.rowCosines,
-          slices: volume.dims[2],
-        });
-        if (viewMode === 'projection') {
-          letters = patientOrientationLetters(dataSet.string('x00200020'));
-          hints = { ...hints, hasOrientation: true, hasPositions: true }; // a projection has no slice geometry to miss
-        }
-        if (info.modality === 'RTDOSE') units = dataSet.string('x30040002')?.trim().toUpperCase() === 'RELATIVE' ? '%' : 'Gy';
+        this.checkDicomKind(item);
+        const picked = await this.pickDicomStack(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
+        const reader = this.readerFor(picked.root);
+        src = dicomSource(await this.buildDicom(picked, () => reader));
       } else {
         throw new DatumError('UNSUPPORTED', `${item.name} is not a medical volume (${item.modality})`);
       }
     } catch (e) {
-      if (e instanceof DatumError) throw e;
-      if (e instanceof MedicalFormatError) throw new DatumError('BAD_FILE', e.message);
-      throw new DatumError('BAD_FILE', `${item.name}: ${errMsg(e)}`);
+      throw asDatumError(e, item.name);
     }
-    if (volume.channels !== 1) throw new DatumError('UNSUPPORTED', `${item.name}: colour volumes cannot be segmented`);
-    const checked = checkGeometry(volume, hints);
-    volume = checked.volume;
+    return this.assemble(itemId, item.name, src);
+  }
+
+  private checkDicomKind(item: { name: string; dicom?: { kind?: string } }): void {
+    // An RT Dose object is listed by its kind but holds a pixel dose grid, shown in Gy.
+    if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') throw new DatumError('UNSUPPORTED', `${item.name} is a DICOM ${item.dicom.kind} object, not an image`);
+  }
+
+  /** Geometry checks and the canonical grid of a decoded (or provisional) source volume. */
+  private geometryOf(name: string, src: SourceDecode) {
+    if (src.volume.channels !== 1) throw new DatumError('UNSUPPORTED', `${name}: colour volumes cannot be segmented`);
+    const checked = checkGeometry(src.volume, src.hints);
+    const volume = checked.volume;
     const geometryWarnings = checked.warnings;
-    const reorient = viewMode === 'volume' ? canonicalOrientation(volume.affine, volume.dims, volume.spacing) : identityReorientation(volume);
+    const reorient = src.viewMode === 'volume' ? canonicalOrientation(volume.affine, volume.dims, volume.spacing) : identityReorientation(volume);
     if (reorient.obliqueDeg >= 1)
       geometryWarnings.push(
         `oblique acquisition: the voxel axes are up to ${reorient.obliqueDeg.toFixed(1)}° off the patient axes; the views show the nearest voxel planes, labelled by their dominant direction, until "Reslice on true planes" is ticked`,
       );
-    const perVolume = volume.dims[0] * volume.dims[1] * volume.dims[2];
-    const all = timeData ?? volume.data;
-    let display: VoxelArray = all;
-    if (!reorient.identity) {
-      display = new (all.constructor as new (n: number) => VoxelArray)(all.length);
-      for (let t = 0; t < timepoints; t++) {
-        const part = all.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray;
-        reorientArray(part, reorient, 'toCanonical', display.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray);
-      }
-    }
-    // DICOM volumes bring their range from the fill loop (volume-fill.ts); others are scanned.
-    let [lo, hi] = knownRange ?? [Infinity, -Infinity];
-    const d = all;
-    if (!knownRange) {
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
+    return { volume, geometryWarnings, reorient };
+  }
+
+  private makeHeader(itemId: string, src: SourceDecode, geo: ReturnType<MedicalService['geometryOf']>, voxels: { dtype: VolumeHeader['dtype']; bytes: number; range: [number, number] }): VolumeHeader {
+    const { volume, reorient, geometryWarnings } = geo;
     const header: VolumeHeader = {
       itemId,
-      format,
+      format: src.format,
       dims: [...reorient.dims],
       spacing: [...reorient.spacing],
       affine: [...reorient.affine],
       sourceDims: [...volume.dims],
       reorient: { perm: [...reorient.perm], flip: [...reorient.flip] },
       obliqueDeg: reorient.obliqueDeg,
-      viewMode,
-      letters,
-      timepoints,
+      viewMode: src.viewMode,
+      letters: src.letters,
+      timepoints: src.timepoints,
       geometryWarnings,
-      ...(units ? { units } : {}),
+      ...(src.units ? { units: src.units } : {}),
       modality: volume.modality,
-      dtype: d instanceof Int16Array ? 'int16' : d instanceof Float32Array ? 'float32' : 'uint8',
+      dtype: voxels.dtype,
       window: { ...volume.window },
       invert: !!volume.invertDisplay,
-      range: [Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0],
-      bytes: d.byteLength,
+      range: voxels.range,
+      bytes: voxels.bytes,
       canExportSeg: !!(volume.sliceUids && volume.source?.studyInstanceUid),
-      errors,
-      warnings,
+      errors: src.errors,
+      warnings: src.warnings,
     };
-    if (description) header.description = description;
-    return { volume, header, reorient, display };
+    if (src.description) header.description = src.description;
+    return header;
+  }
+
+  /** A decoded source volume -> the cached OpenVolume: canonical voxels for the viewer, header. */
+  private assemble(itemId: string, name: string, src: SourceDecode): OpenVolume {
+    const geo = this.geometryOf(name, src);
+    const { volume, reorient } = geo;
+    const perVolume = volume.dims[0] * volume.dims[1] * volume.dims[2];
+    const all = src.timeData ?? volume.data;
+    let display: VoxelArray = all;
+    if (!reorient.identity) {
+      display = new (all.constructor as new (n: number) => VoxelArray)(all.length);
+      for (let t = 0; t < src.timepoints; t++) {
+        const part = all.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray;
+        reorientArray(part, reorient, 'toCanonical', display.subarray(t * perVolume, (t + 1) * perVolume) as VoxelArray);
+      }
+    }
+    // DICOM volumes bring their range from the fill loop (volume-fill.ts); others are scanned.
+    let [lo, hi] = src.range ?? [Infinity, -Infinity];
+    if (!src.range) {
+      for (let i = 0; i < all.length; i++) {
+        const v = all[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    const dtype = all instanceof Int16Array ? 'int16' : all instanceof Float32Array ? 'float32' : 'uint8';
+    const header = this.makeHeader(itemId, src, geo, { dtype, bytes: all.byteLength, range: [Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0] });
+    return { volume, header, reorient, display, source: all };
+  }
+
+  /**
+   * Streamed open of a DICOM item: the header from the parsed and sorted headers (geometry as
+   * buildVolume will make it when every slice decodes; dtype Int16, the range not known yet), and
+   * a build that streams each slice to the viewers as it lands (medicalStream.ts). Null when the
+   * item cannot be streamed: the caller decodes it whole (and reports its errors) as before.
+   */
+  private async startStream(itemId: string, key: string): Promise<LiveBuild | null> {
+    const item = this.projects.getItem(itemId);
+    const abs = this.projects.itemPath(itemId);
+    if (item.dicom && item.dicom.kind !== 'image' && item.dicom.kind !== 'RTDOSE') return null;
+    let picked: PickedStack;
+    let header: VolumeHeader;
+    let src: SourceDecode;
+    let windowKnown: boolean;
+    try {
+      picked = await this.pickDicomStack(item.modality === 'dicom-series' ? abs : null, abs, item.dicom?.seriesInstanceUid);
+      const stacks = picked.split?.stacks ?? [picked.best.stack];
+      const first = stacks[0].images[0];
+      if (first.info.samplesPerPixel !== 1) return null;
+      // Rescales that leave integers (PET, RT Dose) or 32-bit samples make a Float32 volume, which
+      // the stream (Int16 slices read in place) cannot carry early: those open whole, as before.
+      const floaty = (img: ParsedDicom) => !Number.isInteger(img.info.rescaleSlope) || !Number.isInteger(img.info.rescaleIntercept) || img.info.bitsAllocated > 16;
+      if (stacks.some((st) => st.images.some(floaty))) return null;
+      const pvs = stacks.map(provisionalVolume);
+      if (pvs.some((p) => p.volume.dims.join() !== pvs[0].volume.dims.join())) return null;
+      const pv = pvs[0];
+      windowKnown = pv.windowKnown;
+      const view = dicomView(pv.volume, first);
+      src = {
+        format: 'dicom',
+        volume: pv.volume,
+        errors: [...picked.grouped.errors],
+        warnings: picked.split ? [timepointWarning(stacks.length, pv.volume.dims[2], picked.split.orderedBy), ...pv.warnings] : pv.warnings,
+        description: picked.best.description,
+        timepoints: stacks.length,
+        ...view,
+      };
+      const geo = this.geometryOf(item.name, src);
+      const [nx, ny, nz] = geo.volume.dims;
+      header = this.makeHeader(itemId, src, geo, { dtype: 'int16', bytes: nx * ny * nz * 2 * stacks.length, range: [0, 0] });
+    } catch {
+      return null; // the whole decode reports it, by file
+    }
+    header.loading = true;
+    if (!windowKnown) header.windowProvisional = true;
+    const stream = new VolumeStream({ dims: header.dims, sourceDims: header.sourceDims, reorient: header.reorient, timepoints: header.timepoints });
+    const base = this.readerFor(picked.root);
+    const done = (async (): Promise<OpenVolume> => {
+      // The first image: the slice the viewer opens on, decoded alone before the others.
+      const kMid = middleSourceSlice({ dims: header.dims, reorient: header.reorient });
+      const mid = orderedSlices(picked.split?.stacks[0] ?? picked.best.stack)[kMid];
+      const image = mid && (mid.image.info.numberOfFrames === 1 ? mid.image : rawFrameImage(mid.image, mid.frame));
+      if (image) {
+        const one = await buildVolume({ ...(picked.split?.stacks[0] ?? picked.best.stack), images: [image] }, base).catch(() => null);
+        if (one && one.volume.data instanceof Int16Array && one.volume.data.length === header.sourceDims[0] * header.sourceDims[1]) stream.early(0, kMid, one.volume.data);
+      }
+      let r;
+      try {
+        r = await this.buildDicom(picked, (t) => stream.reader(t, base), (t, k) => stream.sliceReady(t, k), () => stream.cancelled);
+      } catch (e) {
+        if (stream.cancelled) throw new BuildCancelled();
+        throw asDatumError(e, item.name);
+      }
+      if (stream.cancelled) throw new BuildCancelled();
+      return this.assemble(itemId, item.name, dicomSource(r));
+    })();
+    const live: LiveBuild = { header, stream, done };
+    this.builds.set(key, live);
+    done.then(
+      (open) => {
+        if (this.builds.get(key) === live) this.builds.delete(key);
+        this.remember(key, open);
+        this.streams.set(key, stream);
+        const final = open.header;
+        const same = sameLayout(final, header);
+        if (same && !windowKnown) final.windowProvisional = false;
+        if (same) stream.finish(open.source, final);
+        else {
+          const left = final.errors.filter((e) => !header.errors.some((h) => h.file === e.file && h.message === e.message));
+          const why = left.length
+            ? `${left.length} slice(s) could not be decoded and are left out: ${left.map((e) => `${e.file}: ${e.message}`).join('; ')}`
+            : `the volume came out ${final.dtype} ${final.dims.join('×')}, not the ${header.dtype} ${header.dims.join('×')} announced`;
+          stream.fail(why, left, true);
+        }
+      },
+      (e) => {
+        if (this.builds.get(key) === live) this.builds.delete(key);
+        if (e instanceof BuildCancelled) stream.fail('cancelled: every viewer left before the volume was complete', [], true);
+        else stream.fail(errMsg(e), [], false);
+      },
+    );
+    return live;
   }
 
   /**
@@ -529,7 +718,7 @@ export class MedicalService {
    * Of a series item's folder only the files of its Series Instance UID count (a scout or another
    * series beside it is a separate item). The largest stack wins.
    */
-  private async decodeDicom(folder: string | null, file: string, seriesUid?: string) {
+  private async pickDicomStack(folder: string | null, file: string, seriesUid?: string): Promise<PickedStack> {
     // Headers first, then each frame's pixel bytes straight from the file into the volume
     // (dicomFiles.ts): no file is held whole unless it must be decoded (compressed, colour...).
     const root = folder ?? path.dirname(file);
@@ -543,12 +732,20 @@ export class MedicalService {
       throw new MedicalFormatError(why?.file ?? path.basename(file), why ? why.message : 'no DICOM images found');
     }
     const best = stacks.reduce((a, b) => (sliceCount(b.stack) > sliceCount(a.stack) ? b : a));
-    // Several volumes at the same positions (dynamic / repeated acquisitions) open as 4D: each
-    // timepoint is built on its own and the voxels are concatenated, volume t at t·nx·ny·nz.
-    const split = splitTimepoints(best.stack);
+    // Several volumes at the same positions (dynamic / repeated acquisitions) open as 4D.
+    return { root, grouped, best, split: splitTimepoints(best.stack) };
+  }
+
+  private async buildDicom(picked: PickedStack, readerFor: (t: number) => PixelReader, onSliceReady?: (t: number, k: number) => void, cancelled?: () => boolean) {
+    const { grouped, best, split } = picked;
+    const options = (t: number) => (onSliceReady ? { onSliceReady: (k: number) => onSliceReady(t, k) } : undefined);
+    // 4D: each timepoint is built on its own and the voxels are concatenated, volume t at t·nx·ny·nz.
     if (split) {
       const parts = [];
-      for (const st of split.stacks) parts.push(await buildVolume(st, filePixelReader(root)));
+      for (const [t, st] of split.stacks.entries()) {
+        if (cancelled?.()) throw new BuildCancelled();
+        parts.push(await buildVolume(st, readerFor(t), options(t)));
+      }
       const v0 = parts[0].volume;
       const same = parts.every((p) => p.volume.dims.join() === v0.dims.join());
       if (same) {
@@ -559,7 +756,7 @@ export class MedicalService {
         const timeData = new Ctor(per * parts.length);
         if (mixed) v0.data = new Float32Array(v0.data);
         parts.forEach((p, t) => timeData.set(p.volume.data as never, t * per));
-        const warnings = [`${parts.length} volumes at the same ${v0.dims[2]} slice positions, ordered by ${split.orderedBy}: opened as 4D`, ...parts.flatMap((p) => p.warnings)];
+        const warnings = [timepointWarning(parts.length, v0.dims[2], split.orderedBy), ...parts.flatMap((p) => p.warnings)];
         return {
           volume: v0,
           timeData,
@@ -573,11 +770,107 @@ export class MedicalService {
         };
       }
     }
-    const r = await buildVolume(best.stack, filePixelReader(root));
+    const r = await buildVolume(best.stack, readerFor(0), options(0));
     // The slice every geometry attribute of the volume came from.
     const first = best.stack.images[0];
     return { volume: r.volume, timeData: undefined, timepoints: 1, errors: [...grouped.errors, ...r.errors], warnings: r.warnings, description: best.description, first, range: r.range };
   }
+}
+
+/**
+ * Frame f of an uncompressed multi-frame image as a single-frame image (its Pixel Data element
+ * narrowed to that frame), so buildVolume can decode the middle frame of a large multi-frame file
+ * first. Null where the frame would not be read in place (encapsulated, big endian, not 16-bit
+ * grey): decodeFrame would parse the whole file again and take its frame 0. The stream sends the
+ * build's own slice again later in any case.
+ */
+function rawFrameImage(image: ParsedDicom, f: number): ParsedDicom | null {
+  const { info, dataSet } = image;
+  const el = dataSet.elements.x7fe00010;
+  const rawSyntax = info.transferSyntaxUid === '1.2.840.10008.1.2' || info.transferSyntaxUid === '1.2.840.10008.1.2.1';
+  if (!el || el.hadUndefinedLength || !rawSyntax || info.bitsAllocated !== 16 || info.samplesPerPixel !== 1) return null;
+  const bytes = uncompressedFrameBytes(info);
+  if ((f + 1) * bytes > el.length) return null;
+  const position = info.framePositions?.[f];
+  const narrowed = Object.create(dataSet, { elements: { value: { ...dataSet.elements, x7fe00010: { ...el, dataOffset: el.dataOffset + f * bytes, length: bytes } } } });
+  return { ...image, info: { ...info, numberOfFrames: 1, framePositions: position ? [position] : undefined, imagePosition: position ?? info.imagePosition }, dataSet: narrowed };
+}
+
+const timepointWarning = (n: number, slices: number, orderedBy: string) => `${n} volumes at the same ${slices} slice positions, ordered by ${orderedBy}: opened as 4D`;
+
+interface PickedStack {
+  root: string;
+  grouped: Awaited<ReturnType<typeof groupDicomFolder>>;
+  best: { stack: DicomStack; description?: string };
+  split: ReturnType<typeof splitTimepoints>;
+}
+
+/** A decoded source volume and what the header says about it, before the canonical grid. */
+interface SourceDecode {
+  format: 'dicom' | 'nifti';
+  volume: Volume;
+  errors: FileError[];
+  warnings: string[];
+  description?: string;
+  timepoints: number;
+  timeData?: VoxelArray;
+  range?: [number, number];
+  hints: GeometryHints;
+  viewMode: ViewMode;
+  letters: VolumeHeader['letters'];
+  units?: string;
+}
+
+interface LiveBuild {
+  header: VolumeHeader;
+  stream: VolumeStream;
+  done: Promise<OpenVolume>;
+}
+
+/** View mode, geometry hints, edge letters and units of a DICOM volume, from its first image. */
+function dicomView(volume: Volume, first: ParsedDicom): Pick<SourceDecode, 'hints' | 'viewMode' | 'letters' | 'units'> {
+  const { info, dataSet } = first;
+  let hints: GeometryHints = { hasOrientation: !!info.rowCosines, hasPositions: !!volume.slicePositions, pixelSpacing: info.pixelSpacing, pixelSpacingMissing: !info.pixelSpacing };
+  const viewMode = classifyAcquisition({
+    modality: info.modality,
+    sopClassUid: info.sopClassUid,
+    imageType: dataSet.string('x00080008')?.split('\\'),
+    hasOrientation: !!info.rowCosines,
+    slices: volume.dims[2],
+  });
+  let letters: VolumeHeader['letters'] = null;
+  if (viewMode === 'projection') {
+    letters = patientOrientationLetters(dataSet.string('x00200020'));
+    hints = { ...hints, hasOrientation: true, hasPositions: true }; // a projection has no slice geometry to miss
+  }
+  const units = info.modality === 'RTDOSE' ? (dataSet.string('x30040002')?.trim().toUpperCase() === 'RELATIVE' ? '%' : 'Gy') : undefined;
+  return { hints, viewMode, letters, ...(units ? { units } : {}) };
+}
+
+function dicomSource(r: Awaited<ReturnType<MedicalService['buildDicom']>>): SourceDecode {
+  return { format: 'dicom', volume: r.volume, errors: r.errors, warnings: r.warnings, description: r.description, timepoints: r.timepoints, timeData: r.timeData, range: r.range, ...dicomView(r.volume, r.first) };
+}
+
+function asDatumError(e: unknown, name: string): DatumError {
+  if (e instanceof DatumError) return e;
+  if (e instanceof MedicalFormatError) return new DatumError('BAD_FILE', e.message);
+  return new DatumError('BAD_FILE', `${name}: ${errMsg(e)}`);
+}
+
+/** The built volume is laid out as the header the viewer got (else the viewer reloads). */
+function sameLayout(a: VolumeHeader, b: VolumeHeader): boolean {
+  const close = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= 1e-6 * Math.max(1, Math.abs(v)));
+  return (
+    a.dtype === b.dtype &&
+    a.timepoints === b.timepoints &&
+    a.viewMode === b.viewMode &&
+    a.dims.join() === b.dims.join() &&
+    a.sourceDims.join() === b.sourceDims.join() &&
+    a.reorient.perm.join() === b.reorient.perm.join() &&
+    a.reorient.flip.join() === b.reorient.flip.join() &&
+    close(a.affine, b.affine) &&
+    close(a.spacing, b.spacing)
+  );
 }
 
 async function listFiles(root: string, recursive: boolean, rel = ''): Promise<string[]> {

@@ -4,6 +4,17 @@ import type { Shape } from './shape';
 export const medicalEn = {
   medical: {
     loading: 'Decoding the volume on the host…',
+    stream: {
+      progress: 'Loading the volume: {{done}} / {{total}} slices',
+      cancel: 'Cancel',
+      cancelled: 'Loading was cancelled before the volume was complete.',
+      reopen: 'Load again',
+      sliceLoading: 'Loading…',
+      partial: 'Partly loaded: striped rows are still loading',
+      locked: 'Segmentation is available once the whole volume has loaded.',
+      reloaded: 'The volume was reopened complete: {{message}}',
+      provisionalWindow: 'Provisional window (from the first slice) until the volume is complete',
+    },
     failed: 'Could not open this volume',
     views: { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' },
     slice: 'Slice {{n}} / {{count}}',
@@ -101,6 +112,17 @@ export const medicalEn = {
 export const medicalZh: Shape<typeof medicalEn> = {
   medical: {
     loading: '正在主机上解码体数据…',
+    stream: {
+      progress: '正在加载体数据：{{done}} / {{total}} 层',
+      cancel: '取消',
+      cancelled: '体数据尚未加载完成即已取消加载。',
+      reopen: '重新加载',
+      sliceLoading: '加载中…',
+      partial: '部分已加载：条纹区域仍在加载',
+      locked: '整个体数据加载完成后才能进行分割。',
+      reloaded: '已重新完整打开体数据：{{message}}',
+      provisionalWindow: '临时窗宽窗位（取自第一层），待体数据加载完成后更新',
+    },
     failed: '无法打开此体数据',
     views: { axial: '轴位', coronal: '冠状位', sagittal: '矢状位' },
     slice: '第 {{n}} / {{count}} 层',

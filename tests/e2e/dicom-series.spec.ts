@@ -48,6 +48,8 @@ test('series browser groups DICOM by UID, lists an RTSTRUCT as an object and ope
 
   await ct.dblclick();
   await expect(page.getByTestId('medical-editor')).toBeVisible({ timeout: 30_000 });
+  // A DICOM volume streams in: the editor shows at once, editing waits for the whole volume.
+  await expect(page.getByTestId('medical-editor')).toHaveAttribute('data-volume-state', 'complete', { timeout: 60_000 });
   await expect(page.getByTestId('volume-info')).toContainText('64×64×5');
 
   // The header viewer: only this series' five files (not the scout or the RTSTRUCT beside them).

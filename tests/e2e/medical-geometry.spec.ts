@@ -39,6 +39,8 @@ async function open(page: Page, name: string) {
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
   await page.getByTestId('item-tile').filter({ hasText: name }).first().dblclick();
   await expect(page.getByTestId('medical-editor')).toBeVisible({ timeout: 30_000 });
+  // A DICOM volume streams in: the editor shows at once, editing waits for the whole volume.
+  await expect(page.getByTestId('medical-editor')).toHaveAttribute('data-volume-state', 'complete', { timeout: 60_000 });
   return errors;
 }
 

@@ -30,6 +30,8 @@ test('grow from the crosshair, smooth, keep largest, undo; MR window preset', as
   await expect(page.getByTestId('job-progress')).toHaveCount(0, { timeout: 30_000 });
   await page.getByTestId('item-tile').filter({ hasText: 'mr3slice' }).dblclick();
   await expect(page.getByTestId('medical-editor')).toBeVisible({ timeout: 30_000 });
+  // A DICOM volume streams in: the editor shows at once, editing waits for the whole volume.
+  await expect(page.getByTestId('medical-editor')).toHaveAttribute('data-volume-state', 'complete', { timeout: 60_000 });
   const voxels = async () => Number(await page.locator('[data-testid=segment-row][data-number="1"]').getAttribute('data-voxels'));
 
   const wl0 = await page.getByTestId('wl-axial').innerText();

@@ -63,6 +63,8 @@ test('MR series: window, paint, interpolate, export SEG + NIfTI, read them back,
   const { errors, foreign } = await openApp(page);
   await page.getByTestId('item-tile').filter({ hasText: 'mr3slice' }).dblclick();
   await expect(page.getByTestId('medical-editor')).toBeVisible({ timeout: 30_000 });
+  // A DICOM volume streams in: the editor shows at once, editing waits for the whole volume.
+  await expect(page.getByTestId('medical-editor')).toHaveAttribute('data-volume-state', 'complete', { timeout: 60_000 });
   await expect(page.getByTestId('volume-info')).toContainText('512×512×3');
   await expect(page.getByTestId('slice-label-axial')).toHaveText('Slice 2 / 3');
 

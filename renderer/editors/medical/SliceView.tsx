@@ -18,6 +18,7 @@ import { useKeymap } from '../../keymap/useKeymap';
 import { medicalPolygonKeys } from './keys';
 import { applyLabelEdit, createMedicalTool, type MedicalCommand, type MedicalPreview, type MedicalToolContext, type SlicePointer } from './tools';
 import { useViewBox } from './useViewBox';
+import { paintLoading, sliceLoading } from './loadingMask';
 
 export type { Tool };
 // Pure helpers live in orientation.ts; re-exported for existing importers.
@@ -49,6 +50,13 @@ export interface SliceViewProps {
   onGestureStart(): void;
   onEdited(): void;
   onGestureEnd(): void;
+  /** While the volume streams in: the planes present (volumeStream.ts); the rest is drawn as loading. */
+  loading?: { axis: number; planes: Uint8Array } | null;
+  /** Bumped when planes land, to redraw. */
+  dataRevision?: number;
+  /** Label edits are refused (the volume is not complete); `onLocked` says so. */
+  locked?: boolean;
+  onLocked?(): void;
 }
 
 /** A drag of the view itself (window, pan), or one the tool handles. */
@@ -69,6 +77,8 @@ export function SliceView(p: SliceViewProps) {
   /** A gesture (`begin` .. `end`) is open: one undo step. */
   const gesture = useRef(false);
   const [composeTick, setComposeTick] = useState(0);
+  /** Share of the shown slice that is loaded (1 once the volume is complete). */
+  const [loadedShare, setLoadedShare] = useState(1);
 
   const { orientation, volume, labelmap } = p;
   const geom = sliceGeometry(volume.dims, volume.spacing, orientation);
@@ -98,9 +108,11 @@ export function SliceView(p: SliceViewProps) {
     const ctx = off.getContext('2d')!;
     const img = ctx.createImageData(width, height);
     blendLabels(pixels, labels, p.lut, p.opacity, img.data);
+    // Not yet streamed: stripes, never black (which would read as data).
+    setLoadedShare(p.loading ? paintLoading(img.data, width, height, sliceLoading(orientation, index, volume.dims, p.loading.axis, p.loading.planes)) : 1);
     ctx.putImageData(img, 0, 0);
     setComposeTick((n) => n + 1);
-  }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision]);
+  }, [volume, labelmap, orientation, index, p.window, p.invert, p.opacity, p.lut, p.revision, p.loading, p.dataRevision]);
 
   const mode = p.mode ?? 'volume';
   // A projection has no patient axes to flip to: shown as stored, letters only where the file states them.
@@ -176,7 +188,10 @@ export function SliceView(p: SliceViewProps) {
 
   /** Applies a tool's commands: label map edits (one undo step per gesture), crosshair, measurement. */
   const run = (cmds: MedicalCommand[] | null) => {
+    if (p.locked && cmds?.some((c) => c.type !== 'cursor' && c.type !== 'measure' && c.type !== 'begin' && c.type !== 'end')) p.onLocked?.();
     for (const c of cmds ?? []) {
+      // Until the volume is complete only navigation and measuring work.
+      if (p.locked && c.type !== 'cursor' && c.type !== 'measure') continue;
       if (c.type === 'begin') {
         gesture.current = true;
         p.onGestureStart();
@@ -250,6 +265,7 @@ export function SliceView(p: SliceViewProps) {
       className={`mv-view mv-${orientation}${p.active ? ' active' : ''}`}
       ref={box}
       data-testid={`view-${orientation}`}
+      data-slice-state={loadedShare >= 1 ? 'loaded' : loadedShare > 0 ? 'partial' : 'loading'}
       onPointerEnter={p.onActivate}
       onContextMenu={(e) => e.preventDefault()}
     >
@@ -264,6 +280,11 @@ export function SliceView(p: SliceViewProps) {
         onWheel={onWheel}
         onDoubleClick={(e) => run(tool.dblclick(pointer(e), toolCtx()))}
       />
+      {loadedShare < 1 ? (
+        <div className="mv-loading-tag" data-testid={`slice-loading-${orientation}`}>
+          {loadedShare > 0 ? t('medical.stream.partial') : t('medical.stream.sliceLoading')}
+        </div>
+      ) : null}
       <div className="mv-corner tl" data-testid={`view-title-${orientation}`}>
         <span className={`mv-dot ${orientation}`} />
         {mode === 'volume' ? t(`medical.views.${orientation}`) : t('medical.image')}

@@ -101,7 +101,13 @@ export function useSegmentation(itemId: string, labelmap: Labelmap, initialSegme
     markDirty();
   };
 
-  return { segments, revision, saveState, history, edited, flush, gestureStart, gestureEnd, undo, redo, applyEdit, addSegment, updateSegment, appendSegments };
+  /** The saved segments, once a streamed volume is complete (its label map voxels are already in `labelmap`): not an edit. */
+  const loadSaved = (saved: MedicalSegment[]) => {
+    setSegments(saved);
+    setRevision((r) => r + 1);
+  };
+
+  return { segments, revision, saveState, history, edited, flush, gestureStart, gestureEnd, undo, redo, applyEdit, addSegment, updateSegment, appendSegments, loadSaved };
 }
 
 export type Segmentation = ReturnType<typeof useSegmentation>;
