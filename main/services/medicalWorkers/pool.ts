@@ -105,6 +105,9 @@ export class MedicalWorkerPool {
     return this.unusable;
   }
 
+  /** Slice outcomes the threads have reported so far (for tests and diagnostics). */
+  slicesFilled = 0;
+
   /** Threads started (for tests and diagnostics). */
   get threads(): number {
     return this.slots.length;
@@ -210,6 +213,7 @@ export class MedicalWorkerPool {
         if ('crash' in reply) load.settle(new MedicalFormatError(task.file, `the decoding thread failed: ${reply.crash}`), false);
         else {
           try {
+            this.slicesFilled += reply.outcomes.length;
             for (const o of reply.outcomes) load.onOutcome(o);
           } catch (e) {
             load.settle(e instanceof Error ? e : new Error(String(e)), false);
