@@ -14,8 +14,9 @@ import { syntheticCtSeries } from '../../core/medical/synthetic';
 import { windowedSlice, type Orientation } from '../../core/medical/slicing';
 import { applyWindow } from '../../core/medical/window';
 import { medianMs, type BenchRow } from './types';
+import { VARIANTS, writeSeries } from '../support/dicom-series';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,12 +30,14 @@ interface ChildResult {
   warm: number[];
   peakBytes: number;
   volumeBytes: number;
+  maxStallMs: number;
 }
 
 /** Run one child measurement (fresh process: its maxRSS is its own; its first run is cold). */
-function child(mode: Mode, dir: string, warm: number, workerFile: string): ChildResult {
+function child(mode: Mode, dir: string, warm: number, workerFile: string, minVoxels?: number): ChildResult {
   const env = { ...process.env, DATUM_BENCH_MEDICAL_WORKER: workerFile };
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, mode, dir, String(warm)], { encoding: 'utf8', maxBuffer: 1 << 20, env });
+  const args = ['--import', 'tsx', CHILD, mode, dir, String(warm), ...(minVoxels === undefined ? [] : [String(minVoxels)])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (r.status !== 0) throw new Error(`medical-volume-child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -118,14 +121,49 @@ async function volumeVsFloor(files: { name: string; bytes: Uint8Array }[]): Prom
       { name: `volume build vs physical floor, cold, median of per-round ratios (${n})`, value: +coldRatio.toFixed(2), unit: 'x floor', target: '<= 1.3', pass: coldRatio <= 1.3 },
       { name: `volume build vs physical floor, warm (n = ${ROUNDS * WARM} runs each)`, value: +warmRatio.toFixed(2), unit: 'x floor', target: '<= 1.3', pass: warmRatio <= 1.3 },
       { name: 'volume build on the calling thread alone (build-serial) vs physical floor, cold / warm', value: +serialCold.toFixed(2), unit: `x floor cold, ${(warm('build-serial') / warm('floor')).toFixed(2)}x warm, peak ${(peak('build-serial') / volumeBytes).toFixed(2)}x volume` },
+      { name: `longest event-loop stall of the host during a cold build: worker threads / calling thread alone (median of ${ROUNDS})`, value: +median(runs.build.map((r) => r.maxStallMs)).toFixed(0), unit: `ms / ${median(runs['build-serial'].map((r) => r.maxStallMs)).toFixed(0)} ms` },
       { name: `volume build peak memory (peak RSS growth, VmHWM, ${mb(peak('build'))} MB) vs volume size (${mb(volumeBytes)} MB), median of ${ROUNDS}`, value: +peakRatio.toFixed(2), unit: 'x volume', target: '<= 1.5', pass: peakRatio <= 1.5 },
       { name: 'physical floor peak memory vs volume size', value: +(peak('floor') / volumeBytes).toFixed(2), unit: 'x volume' },
       { name: 'volume build from whole files in memory (build-buffers) vs floor, cold / warm', value: +(cold('build-buffers') / cold('floor')).toFixed(2), unit: `x floor cold, ${(warm('build-buffers') / warm('floor')).toFixed(2)}x warm, peak ${(peak('build-buffers') / volumeBytes).toFixed(2)}x volume` },
       ...baselines(dir, cold('floor')),
+      ...threadsVsCallingThread(dir, workerFile),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Threads vs the calling thread on what else they are for, cold, ROUNDS fresh processes each,
+ * interleaved: a compressed series (RLE Lossless 512x512x60: the codecs run in the threads in
+ * parallel) and, with DATUM_BENCH_CUTOFF=1, small uncompressed series of 4-64 slices with the
+ * threads forced on, to place MIN_PARALLEL_VOXELS (main/services/medicalWorkers/pool.ts).
+ */
+function threadsVsCallingThread(parent: string, workerFile: string): BenchRow[] {
+  const cases: { name: string; variant: (typeof VARIANTS)[number]; slices: number }[] = [{ name: 'RLE Lossless 512x512x60', variant: VARIANTS.find((v) => v.name === 'RLE Lossless')!, slices: 60 }];
+  if (process.env.DATUM_BENCH_CUTOFF === '1') for (const slices of [4, 16, 64]) cases.push({ name: `uncompressed 512x512x${slices}`, variant: VARIANTS[0], slices });
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const dir = path.join(parent, `case-${c.slices}-${c.variant.syntax ?? 'raw'}`);
+    mkdirSync(dir);
+    writeSeries(dir, c.variant, c.slices);
+    const threads: ChildResult[] = [];
+    const alone: ChildResult[] = [];
+    const loads: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      threads.push(child('build', dir, 1, workerFile, 0));
+      alone.push(child('build-serial', dir, 1, workerFile));
+      loads.push(os.loadavg()[0]);
+    }
+    const ratio = median(threads.map((r, i) => r.ms / alone[i].ms));
+    const warmRatio = median(threads.map((r, i) => r.warm[0] / alone[i].warm[0]));
+    rows.push({
+      name: `${c.name}: build with worker threads / calling thread alone, cold (medians ${median(threads.map((r) => r.ms)).toFixed(0)} / ${median(alone.map((r) => r.ms)).toFixed(0)} ms; n = ${ROUNDS} processes, load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)})`,
+      value: +ratio.toFixed(2),
+      unit: `x, warm (threads running) ${warmRatio.toFixed(2)}x`,
+    });
+  }
+  return rows;
 }
 
 const FRAME_MS = 16.7;

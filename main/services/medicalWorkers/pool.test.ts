@@ -38,6 +38,12 @@ const bytesOf = (r: VolumeResult) => Buffer.from(r.volume.data.buffer, r.volume.
 
 // minVoxels 0: every grey stack goes to the threads, however small (the real samples are).
 const pool = new MedicalWorkerPool({ size: 2, minVoxels: 0 });
+// Threads up before the comparisons: until then the calling thread fills slices itself, and the
+// point here is what the threads compute.
+beforeAll(async () => {
+  pool.warm();
+  for (let t = 0; pool.readyThreads < 2 && t < 600; t++) await new Promise((r) => setTimeout(r, 100));
+}, 90_000);
 afterAll(() => pool.close());
 
 /** Which slices the threads reported, per build (the calling-thread path reports them too). */
@@ -54,7 +60,9 @@ async function compareFolder(root: string): Promise<{ stacks: number; threaded: 
   let threaded = 0;
   for (const stack of stacks) {
     const one = await build(stack, root, false);
+    const filledBefore = pool.slicesFilled;
     const many = await build(stack, root, true);
+    const byThreads = pool.slicesFilled - filledBefore;
     if (one.result instanceof Error) {
       expect(many.result).toBeInstanceOf(Error);
       expect((many.result as Error).message).toBe(one.result.message);
@@ -63,7 +71,11 @@ async function compareFolder(root: string): Promise<{ stacks: number; threaded: 
     if (many.result instanceof Error) throw many.result;
     const [a, b] = [one.result, many.result];
     const shared = b.volume.data.buffer instanceof SharedArrayBuffer;
-    if (shared) threaded++;
+    if (shared) {
+      threaded++;
+      // Every slice came from a thread (none from the calling thread's start-up help).
+      expect(byThreads).toBe(one.result.volume.dims[2] + one.result.errors.length);
+    }
     const where = stack.images[0].info.file;
     expect(b.volume.data.constructor, where).toBe(a.volume.data.constructor);
     expect(b.volume.dims, where).toEqual(a.volume.dims);
@@ -83,8 +95,9 @@ async function compareFolder(root: string): Promise<{ stacks: number; threaded: 
 }
 
 describe('medical worker pool', () => {
-  it('runs the TypeScript worker entry under vitest', () => {
+  it('runs the TypeScript worker entry under vitest; both threads are up', () => {
     expect(defaultWorkerUrl().pathname).toMatch(/main\/services\/medicalWorkers\/worker\.ts$/);
+    expect(pool.readyThreads).toBe(2);
   });
 
   describe.skipIf(!HAS_DATA)('real samples: threads give the calling thread’s volumes byte for byte', () => {
@@ -189,6 +202,9 @@ describe('medical worker pool', () => {
     it('a thread that dies fails its load naming the file; the pool replaces it and the next load works', async () => {
       const crashing = new MedicalWorkerPool({ size: 2, minVoxels: 0, workerUrl: pathToFileURL(path.resolve('tests/support/medical-crash-worker.ts')) });
       try {
+        // Both threads up first: until then the calling thread would fill slices (that file too) itself.
+        crashing.warm();
+        await expect.poll(() => crashing.readyThreads, { timeout: 60_000 }).toBe(2);
         const dir = fresh('crash');
         writeSeries(dir, VARIANTS[0], 6);
         const names = readdirSync(dir).sort();
@@ -200,6 +216,7 @@ describe('medical worker pool', () => {
         expect((failed as Error).message).toMatch(/^crash-thread\.dcm: the decoding thread stopped \(exit code 7\)/);
         expect(crashing.problem).toBeNull();
 
+        expect(crashing.readyThreads).toBe(1); // one thread left, its replacement starts with the next load
         renameSync(path.join(dir, 'crash-thread.dcm'), path.join(dir, names[2]));
         const again = stacksOf(await groupDicomFolder(dir, names, { pool: null }))[0];
         const next = await buildVolume(again, filePixelReader(dir, { pool: crashing }));
@@ -212,7 +229,7 @@ describe('medical worker pool', () => {
       }
     }, 120_000);
 
-    it('threads that cannot start leave the build to the calling thread', async () => {
+    it('threads that cannot start leave the build to the calling thread, same voxels', async () => {
       const missing = new MedicalWorkerPool({ size: 1, minVoxels: 0, workerUrl: pathToFileURL(path.join(tmp, 'no-such-worker.js')) });
       try {
         const dir = fresh('nothreads');
@@ -220,9 +237,13 @@ describe('medical worker pool', () => {
         const stack = stacksOf(await groupDicomFolder(dir, readdirSync(dir).sort(), { pool: null }))[0];
         const r = await buildVolume(stack, filePixelReader(dir, { pool: missing }));
         const reference = await buildVolume(stack, filePixelReader(dir, { pool: null }));
-        expect(r.volume.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
         expect(bytesOf(r).equals(bytesOf(reference))).toBe(true);
-        expect(missing.problem).toMatch(/cannot start/);
+        await expect.poll(() => missing.problem, { timeout: 30_000 }).toMatch(/cannot start/);
+        expect(missing.slicesFilled).toBe(0);
+        // Known unusable: the next build goes straight to the calling-thread path.
+        const next = await buildVolume(stack, filePixelReader(dir, { pool: missing }));
+        expect(next.volume.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+        expect(bytesOf(next).equals(bytesOf(reference))).toBe(true);
       } finally {
         await missing.close();
       }

@@ -6,11 +6,13 @@
  * stays free during a load. The volume is never copied or transferred.
  *
  * Threads start on the first load that is worth them (`worthIt`: tiny series stay on the calling
- * thread, starting threads costs more than they save) and are reused by later loads; idle threads
- * do not keep the process alive. A thread that cannot start at all (no worker file) leaves the
- * pool unusable and buildVolume builds on the calling thread. A thread that dies during a load
- * fails that load with an error naming the file it was on; the pool replaces it and the next load
- * works.
+ * thread) or when groupDicomFolder sees a large folder (`warm`), and are reused by later loads;
+ * idle threads do not keep the process alive. Until the first thread is up the calling thread
+ * fills slices itself (a cold start costs 40-500 ms on the loaded dev machine), so a first load
+ * never waits for them. A thread that cannot start at all (no worker file) leaves the pool
+ * unusable: a warning, and volumes are built on the calling thread. A thread that dies during a
+ * load fails that load with an error naming the file it was on; the pool replaces it and the next
+ * load works.
  *
  * Worker location, as main/services/pointcloud/pool.ts: `./medical-worker.js` beside the bundle
  * (dist/main, or app.asar.unpacked in a packaged app), `./worker.ts` through tsx from source.
@@ -20,8 +22,10 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MedicalFormatError } from '../../../core/medical/types';
-import type { ParallelSliceFiller, SliceOutcome, SliceTask } from '../../../core/medical/series';
+import { errorMessage, fillSliceTask, type ParallelSliceFiller, type SliceOutcome, type SliceTask } from '../../../core/medical/series';
 import { unpackedUrl } from '../packaging/asar';
+import { registerHostCodecs } from '../medicalCodecs';
+import { taskIo } from './fileIo';
 import type { FillReply, FillRequest } from './protocol';
 
 export interface MedicalPoolOptions {
@@ -77,7 +81,9 @@ export function defaultWorkerUrl(): URL {
 }
 
 function startWorker(url: URL): Worker {
-  if (!isTypeScript(url)) return new Worker(url);
+  // execArgv []: a thread must not inherit the host's flags (`--import tsx` under the bench made
+  // each thread load tsx: hundreds of ms per start under load).
+  if (!isTypeScript(url)) return new Worker(url, { execArgv: [] });
   // Node 20 does not apply `--import tsx` to a worker's entry: register tsx inside the thread.
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
@@ -113,10 +119,16 @@ export class MedicalWorkerPool {
     return this.slots.length;
   }
 
+  /** Threads started and ready for work. */
+  get readyThreads(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
   /** The ParallelSliceFiller of a PixelReader over files below `root`. */
   forRoot(root: string): ParallelSliceFiller {
     return {
       worthIt: (sliceVoxels, slices) => !this.closed && !this.unusable && sliceVoxels * slices >= this.minVoxels,
+      // (unusable: buildVolume takes its own calling-thread path, the same work without the queue.)
       fill: (tasks, volume, nx, ny, onOutcome) => this.fill(root, tasks, volume, nx, ny, onOutcome),
     };
   }
@@ -129,12 +141,12 @@ export class MedicalWorkerPool {
   }
 
   /**
-   * Run `tasks` on the threads. Resolves true when every slice has an outcome, false when threads
-   * cannot be used here (the caller builds on its own thread); rejects when a thread died on a
-   * file of this load.
+   * Run `tasks` on the threads (or here, until one is up). Resolves true when every slice has an
+   * outcome, false when the pool is closed (the caller builds on its own thread); rejects when a
+   * thread died on a file of this load.
    */
   fill(root: string, tasks: SliceTask[], volume: Int16Array, nx: number, ny: number, onOutcome: (o: SliceOutcome) => void): Promise<boolean> {
-    if (this.closed || this.unusable) return Promise.resolve(false);
+    if (this.closed) return Promise.resolve(false);
     if (!(volume.buffer instanceof SharedArrayBuffer)) return Promise.reject(new Error('MedicalWorkerPool.fill needs a volume in a SharedArrayBuffer'));
     if (tasks.length === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
@@ -177,13 +189,17 @@ export class MedicalWorkerPool {
   }
 
   private pump(): void {
-    if (this.unusable) return;
     const waiting = this.loads.reduce((n, l) => n + l.queue.length, 0);
-    while (this.slots.length < this.size && waiting > this.slots.length * IN_FLIGHT_PER_THREAD) this.spawn();
+    if (waiting === 0) return;
+    if (!this.unusable) while (this.slots.length < this.size) this.spawn();
+    // Until a thread is up (a cold start costs 40-500 ms here, under load) the calling thread
+    // fills slices itself, so a first load does not wait for the threads and a host where they
+    // cannot start still builds. Once one is up, the calling thread only dispatches.
+    if (!this.slots.some((s) => s.ready)) return this.helpHere();
     // Round-robin one task at a time so every thread gets work before any gets its second.
     for (let round = 0; round < IN_FLIGHT_PER_THREAD; round++) {
       for (const slot of this.slots) {
-        if (slot.jobs.size > round) continue;
+        if (!slot.ready || slot.jobs.size > round) continue;
         const job = this.nextJob();
         if (!job) return;
         const id = this.nextId++;
@@ -195,31 +211,66 @@ export class MedicalWorkerPool {
     }
   }
 
+  /** Hand a task's outcomes to its load (from a thread or from helpHere). */
+  private deliver({ load, task }: Job, outcomes: SliceOutcome[]): void {
+    if (load.done) return;
+    try {
+      for (const o of outcomes) load.onOutcome(o);
+    } catch (e) {
+      return load.settle(e instanceof Error ? e : new Error(String(e)), false);
+    }
+    if (outcomes.length === 0) return load.settle(new MedicalFormatError(task.file, 'no outcome for this file'), false);
+    if (--load.remaining === 0) load.settle(null, true);
+  }
+
+  private helping = false;
+
+  /**
+   * The calling thread runs queued tasks one at a time (the same fillSliceTask the threads run),
+   * yielding to the event loop between them, while no thread is up.
+   */
+  private helpHere(): void {
+    if (this.helping) return;
+    this.helping = true;
+    registerHostCodecs();
+    void (async () => {
+      try {
+        while (!this.slots.some((s) => s.ready)) {
+          const job = this.nextJob();
+          if (!job) break;
+          const { load, task } = job;
+          try {
+            this.deliver(job, await fillSliceTask(task, load.volume, load.nx, load.ny, taskIo(load.root)));
+          } catch (e) {
+            load.settle(new MedicalFormatError(task.file, `decoding failed: ${errorMessage(e)}`), false);
+          }
+          // Let the threads' "ready" (and the host's other work) in between slices.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        this.helping = false;
+      }
+      this.pump();
+    })();
+  }
+
   private spawn(): Slot {
     const worker = startWorker(this.workerUrl);
     const slot: Slot = { worker, ready: false, jobs: new Map() };
     worker.on('message', (reply: FillReply) => {
       if ('ready' in reply) {
         slot.ready = true;
-        return;
+        return this.pump();
       }
       const job = slot.jobs.get(reply.id);
       if (!job) return;
       slot.jobs.delete(reply.id);
       // Idle threads must not keep the host process (or a CLI run) alive.
       if (slot.jobs.size === 0) worker.unref();
-      const { load, task } = job;
-      if (!load.done) {
-        if ('crash' in reply) load.settle(new MedicalFormatError(task.file, `the decoding thread failed: ${reply.crash}`), false);
-        else {
-          try {
-            this.slicesFilled += reply.outcomes.length;
-            for (const o of reply.outcomes) load.onOutcome(o);
-          } catch (e) {
-            load.settle(e instanceof Error ? e : new Error(String(e)), false);
-          }
-          if (--load.remaining === 0) load.settle(null, true);
-        }
+      if ('crash' in reply) job.load.settle(new MedicalFormatError(job.task.file, `the decoding thread failed: ${reply.crash}`), false);
+      else {
+        this.slicesFilled += reply.outcomes.length;
+        this.deliver(job, reply.outcomes);
       }
       this.pump();
     });
@@ -230,10 +281,11 @@ export class MedicalWorkerPool {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);
       if (!slot.ready && !this.closed) {
-        // It never started: threads cannot be used here. Loads still waiting build on their own thread.
+        // It never started: threads cannot be used here; the calling thread fills (helpHere).
+        if (!this.unusable) console.warn(`Datum: medical worker threads cannot start (${why}); DICOM volumes are built on the main thread`);
         this.unusable = `medical worker threads cannot start (${why})`;
-        for (const load of [...this.loads]) load.settle(null, false);
-        return;
+        for (const other of this.slots.splice(0)) void other.worker.terminate();
+        return this.pump();
       }
       for (const { load, task } of slot.jobs.values()) load.settle(new MedicalFormatError(task.file, `the decoding thread stopped (${why}) while reading this file`), false);
       slot.jobs.clear();
