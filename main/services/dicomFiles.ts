@@ -32,7 +32,16 @@ export interface ReadOptions {
 
 export async function readDicomInputs(root: string, files: string[], options: ReadOptions = {}): Promise<DicomInput[]> {
   const out: DicomInput[] = [];
-  for (const name of files) out.push(await readDicomInput(root, name, options.headerBytes ?? HEADER_BYTES));
+  let since = performance.now();
+  for (const name of files) {
+    out.push(await readDicomInput(root, name, options.headerBytes ?? HEADER_BYTES));
+    // The reads are synchronous (below): let the host's event loop (and the worker threads'
+    // start-up messages) run every ~10 ms instead of once per folder.
+    if (performance.now() - since > 10) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
   return out;
 }
 
