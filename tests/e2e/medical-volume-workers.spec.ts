@@ -51,8 +51,8 @@ test('a 512x512x64 CT series opens through the host worker threads with the call
 
   const rpc = await connectRpc(host.url);
   try {
-    const { items } = await rpc.call<{ items: { id: string; kind: string }[] }>('items.list', {});
-    const series = items.filter((i) => i.kind === 'dicom-series');
+    const { items } = await rpc.call<{ items: { id: string; dicom?: { instances: number } }[] }>('items.list', {});
+    const series = items.filter((i) => i.dicom?.instances === SLICES);
     expect(series).toHaveLength(1);
     const header = await rpc.call<{ range: [number, number]; dtype: string; dims: number[] }>('medical.open', { itemId: series[0].id });
     expect(header.dtype).toBe('int16');
