@@ -57,7 +57,7 @@ export type SliceOutcome = { k: number; range: [number, number] } | { k: number;
 export interface ParallelSliceFiller {
   /** Whether a stack of `slices` slices of `sliceVoxels` voxels is worth the threads (tiny series are not). */
   worthIt(sliceVoxels: number, slices: number): boolean;
-  /** Resolves true when every slice has an outcome, false when threads cannot be used (build here). */
+  /** Resolves true when every slice has an outcome, false when the filler was closed (build here instead). */
   fill(tasks: SliceTask[], volume: Int16Array, nx: number, ny: number, onOutcome: (outcome: SliceOutcome) => void): Promise<boolean>;
 }
 
