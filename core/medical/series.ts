@@ -141,36 +141,50 @@ export function sortSlices(images: ParsedDicom[], normal: Vec3 | undefined): Par
   return keyed.map((k) => k.img);
 }
 
+/** One input after parsing: an image, or why it is an error or left out (groupDicomFiles' first step). */
+export type ParsedInput = { name: string; parsed: ParsedDicom } | { name: string; error: string } | { name: string; skipped: string };
+
+/**
+ * Parse one input's header (the first step of groupDicomFiles, exposed so a host can interleave
+ * it with its file reads and yield between files: dicomFiles.ts groupDicomFolder).
+ */
+export function parseDicomInput({ name, bytes, headerOnly }: DicomInput): ParsedInput {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  if (/^DICOMDIR/i.test(base)) return { name, skipped: 'DICOMDIR (directory index), not an image' };
+  if (!hasPart10Magic(bytes)) return { name, skipped: 'not a DICOM Part 10 file (no DICM prefix)' };
+  try {
+    const ds = parseDataSet(bytes, name, { headerOnly });
+    if (headerOnly && !hasPixelData(ds)) throw new MedicalFormatError(name, 'the header read did not reach Pixel Data');
+    if (!hasPixelData(ds)) return { name, skipped: 'DICOM object without Pixel Data' };
+    const parsed = imageFromDataSet(ds, name);
+    if (headerOnly) parsed.headerOnly = true;
+    return { name, parsed };
+  } catch (e) {
+    return { name, error: errorMessage(e) };
+  }
+}
+
 /** Parse every input and group images into studies / series / stacks. */
 export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
+  return groupParsedInputs(inputs.map(parseDicomInput));
+}
+
+/** Group parsed inputs (parseDicomInput, in input order) into studies / series / stacks. */
+export function groupParsedInputs(inputs: ParsedInput[]): GroupedDicom {
   const errors: FileError[] = [];
   const skipped: FileError[] = [];
   const bySeries = new Map<string, { series: DicomSeries; stacks: Map<string, ParsedDicom[]> }>();
 
-  for (const { name, bytes, headerOnly } of inputs) {
-    const base = name.split(/[\\/]/).pop() ?? name;
-    if (/^DICOMDIR/i.test(base)) {
-      skipped.push({ file: name, message: 'DICOMDIR (directory index), not an image' });
+  for (const input of inputs) {
+    if ('skipped' in input) {
+      skipped.push({ file: input.name, message: input.skipped });
       continue;
     }
-    if (!hasPart10Magic(bytes)) {
-      skipped.push({ file: name, message: 'not a DICOM Part 10 file (no DICM prefix)' });
+    if ('error' in input) {
+      errors.push({ file: input.name, message: input.error });
       continue;
     }
-    let parsed: ParsedDicom;
-    try {
-      const ds = parseDataSet(bytes, name, { headerOnly });
-      if (headerOnly && !hasPixelData(ds)) throw new MedicalFormatError(name, 'the header read did not reach Pixel Data');
-      if (!hasPixelData(ds)) {
-        skipped.push({ file: name, message: 'DICOM object without Pixel Data' });
-        continue;
-      }
-      parsed = imageFromDataSet(ds, name);
-      if (headerOnly) parsed.headerOnly = true;
-    } catch (e) {
-      errors.push({ file: name, message: errorMessage(e) });
-      continue;
-    }
+    const { parsed } = input;
     const info = parsed.info;
     const seriesKey = `${info.studyInstanceUid}|${info.seriesInstanceUid}`;
     let entry = bySeries.get(seriesKey);
