@@ -32,22 +32,19 @@ export interface MedicalPoolOptions {
   /** Threads at most; default min(cores, 4). */
   size?: number;
   workerUrl?: URL;
-  /** Smallest volume (voxels) that goes to the threads, whether they are up or not (tests: 0). */
+  /** Smallest volume (voxels) that goes to the threads; default MIN_PARALLEL_VOXELS (tests: 0). */
   minVoxels?: number;
 }
 
 /**
- * Smallest volume (voxels) worth starting the threads for. `npm run bench medical` with
- * DATUM_BENCH_CUTOFF=1 (docs/medical.md, fresh processes, load 14-16 on 2 cores): with the threads
- * forced on, a cold build of 4 / 16 / 64 slices of 512 x 512 took 193 / 245 / 442 ms against
- * 83 / 162 / 396 ms on the calling thread: thread start-up is not repaid below ~64 slices.
+ * Smallest volume (voxels) that goes to the threads. `npm run bench medical` with
+ * DATUM_BENCH_CUTOFF=1 (docs/medical.md; fresh processes, threads forced on, n = 5 each, two runs at
+ * load 13-20 on 2 cores): cold, 4 / 16 / 64 slices of 512 x 512 took 193-320 / 245-649 / 442-912 ms
+ * against 83-311 / 162-233 / 396-621 ms on the calling thread alone (thread start-up not repaid);
+ * with the threads already running, 16 slices were still slower (1.18-1.67x) and 64 faster
+ * (0.55-0.90x); 300 slices took 0.6-0.8x the calling thread's time cold. So: 64 slices.
  */
 export const MIN_PARALLEL_VOXELS = 64 * 512 * 512;
-/**
- * Smallest volume that goes to threads already running (same bench, second build in the process:
- * 0.60x the calling thread's time at 4 slices, 0.55x at 64; 16 slices was noisy): 16 slices.
- */
-export const MIN_PARALLEL_VOXELS_WARM = 16 * 512 * 512;
 
 /** Tasks posted to one thread before it answers: the next one is queued while it works. */
 const IN_FLIGHT_PER_THREAD = 2;
@@ -98,7 +95,7 @@ function startWorker(url: URL): Worker {
 export class MedicalWorkerPool {
   readonly size: number;
   private readonly workerUrl: URL;
-  private readonly minVoxels: number | undefined;
+  private readonly minVoxels: number;
   private readonly slots: Slot[] = [];
   private readonly loads: Load[] = [];
   private nextId = 1;
@@ -109,7 +106,7 @@ export class MedicalWorkerPool {
   constructor(options: MedicalPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(availableParallelism(), 4));
     this.workerUrl = options.workerUrl ?? defaultWorkerUrl();
-    this.minVoxels = options.minVoxels;
+    this.minVoxels = options.minVoxels ?? MIN_PARALLEL_VOXELS;
   }
 
   /** Why the pool fell back to the calling thread for good, or null. */
@@ -133,15 +130,10 @@ export class MedicalWorkerPool {
   /** The ParallelSliceFiller of a PixelReader over files below `root`. */
   forRoot(root: string): ParallelSliceFiller {
     return {
-      worthIt: (sliceVoxels, slices) => !this.closed && !this.unusable && sliceVoxels * slices >= this.cutoff(),
+      worthIt: (sliceVoxels, slices) => !this.closed && !this.unusable && sliceVoxels * slices >= this.minVoxels,
       // (unusable: buildVolume takes its own calling-thread path, the same work without the queue.)
       fill: (tasks, volume, nx, ny, onOutcome) => this.fill(root, tasks, volume, nx, ny, onOutcome),
     };
-  }
-
-  /** The volume size from which a load goes to the threads: lower once they are running. */
-  private cutoff(): number {
-    return this.minVoxels ?? (this.slots.some((s) => s.ready) ? MIN_PARALLEL_VOXELS_WARM : MIN_PARALLEL_VOXELS);
   }
 
   /** Start the threads now (a load is coming: their start-up overlaps the header reads). */
