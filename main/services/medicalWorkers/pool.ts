@@ -167,6 +167,8 @@ export class MedicalWorkerPool {
           load.done = true;
           load.queue.length = 0;
           this.loads.splice(this.loads.indexOf(load), 1);
+          // Let the threads drop their views on this volume now (worker.ts: `release`).
+          if (this.loads.length === 0) for (const slot of this.slots) if (slot.ready) slot.worker.postMessage({ release: true });
           if (error) reject(error);
           else resolve(filled);
         },
