@@ -7,6 +7,6 @@ import { parentPort } from 'node:worker_threads';
 import '../../main/services/medicalWorkers/worker';
 import type { FillRequest } from '../../main/services/medicalWorkers/protocol';
 
-parentPort?.on('message', (request: FillRequest) => {
-  if (request.task.file.includes('crash-thread')) process.exit(7);
+parentPort?.on('message', (request: Partial<FillRequest>) => {
+  if (request.task?.file.includes('crash-thread')) process.exit(7);
 });
