@@ -66,8 +66,12 @@ export interface BuildOptions {
   /**
    * Called once per source slice index k (0-based, sorted stack order) when slice k holds its
    * final rescaled values in the output volume (completion order, on the calling thread).
+   * `voxels`, for Int16 volumes, is that slice of the output volume (a view, not a copy): on the
+   * worker-thread path no PixelReader.readInto sees the slice's bytes, so a consumer that streams
+   * slices takes them from here. The view is of the volume as built so far: a slice left out later
+   * compacts the volume into a copy, and a Float32 promotion replaces it.
    */
-  onSliceReady?: (k: number) => void;
+  onSliceReady?: (k: number, voxels?: Int16Array) => void;
 }
 
 /** Slices that share series, size and orientation: what one Volume can be built from. */
@@ -264,6 +268,9 @@ export interface VolumeResult {
 /**
  * Decode a stack into a Volume. Voxel k follows the sorted slice order; the affine's third
  * column is the mean step between first and last slice positions, so gantry tilt is kept.
+ * `onSliceReady(k)` is called once per source slice index k (sorted stack order) when that slice
+ * holds its final rescaled values in the output volume (the host streams it to the viewer).
+ * With `reader.parallel` (the host's worker threads) large grey stacks are filled off this thread.
  */
 export async function buildVolume(stack: DicomStack, reader?: PixelReader, options: BuildOptions = {}): Promise<VolumeResult> {
   const all = stackSlices(stack);
@@ -320,7 +327,7 @@ async function fillInParallel(all: SliceRef[], parallel: ParallelSliceFiller, op
     outcomes[o.k] = o;
     if ('range' in o) {
       filler.track(o.range[0], o.range[1]);
-      options.onSliceReady?.(o.k);
+      options.onSliceReady?.(o.k, (filler.data as Int16Array).subarray(o.k * nx * ny, (o.k + 1) * nx * ny));
     } else if ('float' in o) float = true;
   });
   if (float || !done) return null;
@@ -378,7 +385,7 @@ async function fillOnThisThread(all: SliceRef[], reader: PixelReader | undefined
         if (got < into.length) throw shortFrame(file, ref.image.info.transferSyntaxUid, got, ref.frame, into.length);
         filler!.rescaleInPlace(k, raw.layout);
         decoded.push({ ref });
-        options.onSliceReady?.(k);
+        options.onSliceReady?.(k, sliceView(filler!, k, nx * ny));
         continue;
       }
       const frame = await decodeFrame(await fullFiles.image(ref.image), ref.frame);
@@ -392,13 +399,18 @@ async function fillOnThisThread(all: SliceRef[], reader: PixelReader | undefined
       if (rgbData) rgbData.set(frame.pixels as Uint8Array, k * nx * ny * 3);
       else filler!.put(k, frame.pixels, ref.image.info.rescaleSlope, ref.image.info.rescaleIntercept);
       decoded.push({ ref });
-      options.onSliceReady?.(k);
+      options.onSliceReady?.(k, filler ? sliceView(filler, k, nx * ny) : undefined);
     } catch (e) {
       failed.push(k);
       errors.push({ file: ref.image.info.file, message: errorMessage(e) });
     }
   }
   return { decoded, failed, errors, filler, rgbData, nx, ny };
+}
+
+/** Slice k of an Int16 volume being filled (onSliceReady's `voxels`), or undefined once it is Float32. */
+function sliceView(filler: VolumeFiller, k: number, n: number): Int16Array | undefined {
+  return filler.data instanceof Int16Array ? filler.data.subarray(k * n, (k + 1) * n) : undefined;
 }
 
 /** A decoded frame must match the stack's size and kind (the first slice's). */

@@ -49,7 +49,19 @@ afterAll(() => pool.close());
 /** Which slices the threads reported, per build (the calling-thread path reports them too). */
 async function build(stack: DicomStack, root: string, threads: boolean): Promise<{ result: VolumeResult | Error; ready: number[] }> {
   const ready: number[] = [];
-  const result = await buildVolume(stack, filePixelReader(root, { pool: threads ? pool : null }), { onSliceReady: (k) => ready.push(k) }).catch((e: Error) => e);
+  const views = new Map<number, Int16Array>();
+  const result = await buildVolume(stack, filePixelReader(root, { pool: threads ? pool : null }), {
+    onSliceReady: (k, voxels) => {
+      ready.push(k);
+      if (voxels) views.set(k, voxels.slice());
+    },
+  }).catch((e: Error) => e);
+  // The voxels handed with each ready slice are that slice of the finished Int16 volume.
+  if (!(result instanceof Error) && result.volume.data instanceof Int16Array && result.errors.length === 0) {
+    const n = result.volume.dims[0] * result.volume.dims[1];
+    expect(views.size).toBe(ready.length);
+    for (const [k, v] of views) expect(Buffer.from(v.buffer).equals(Buffer.from(result.volume.data.buffer, result.volume.data.byteOffset + k * n * 2, n * 2)), `slice ${k}`).toBe(true);
+  }
   return { result, ready };
 }
 
