@@ -142,7 +142,11 @@ for (const { entryPoints, map, own } of cjsBuilds) {
 record(
   await build({
     ...common,
-    entryPoints: { 'pointcloud-worker': 'main/services/pointcloud/worker.ts', 'inference-worker': 'main/services/inference/worker.ts' },
+    entryPoints: {
+      'pointcloud-worker': 'main/services/pointcloud/worker.ts',
+      'inference-worker': 'main/services/inference/worker.ts',
+      'medical-worker': 'main/services/medicalWorkers/worker.ts',
+    },
     outdir: 'dist/main',
     format: 'esm',
     banner: { js: esmBanner },

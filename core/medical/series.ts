@@ -4,8 +4,8 @@
  */
 import { affineFromColumns, cross, dot, norm, scale, sub } from './affine';
 import { imageFromDataSet, parseDataSet, hasPixelData, TAG, TRANSFER_SYNTAX, type DicomImageInfo, type ParsedDicom } from './dicom';
-import { decodeFrame, uncompressedFrameBytes } from './pixel-data';
-import { VolumeFiller, fitsInt16InPlace, type RawLayout } from './volume-fill';
+import { decodeFrame, uncompressedFrameBytes, type DecodedFrame } from './pixel-data';
+import { VolumeFiller, fitsInt16InPlace, rescaleRawInPlace, rescaleToInt16, type RawLayout } from './volume-fill';
 import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
 import { defaultWindow } from './window';
 
@@ -29,6 +29,49 @@ export interface DicomInput {
 export interface PixelReader {
   readInto(file: string, into: Uint8Array, position: number): Promise<number>;
   readAll(file: string): Promise<Uint8Array>;
+  /** Fills grey Int16 volumes on other threads (the host's worker pool); absent: the calling thread does. */
+  parallel?: ParallelSliceFiller;
+}
+
+/**
+ * Work for one thread of a parallel fill: one raw frame (read into its slice, rescaled in place),
+ * or the frames of one file that must be decoded (the file read whole and parsed once).
+ */
+export type SliceTask =
+  | { kind: 'raw'; file: string; k: number; frame: number; syntax: string; position: number; layout: RawLayout }
+  | { kind: 'decode'; file: string; info: DicomImageInfo; slices: { k: number; frame: number }[] };
+
+/**
+ * What became of slice k: its [lo, hi] once it holds its final Int16 values; the message the
+ * calling thread would have reported for it; or `float` when its rescaled values leave Int16
+ * (the volume must be Float32: buildVolume then builds on the calling thread).
+ */
+export type SliceOutcome = { k: number; range: [number, number] } | { k: number; error: string } | { k: number; float: true };
+
+/**
+ * Fills an Int16 volume backed by a SharedArrayBuffer, slice by slice, off the calling thread.
+ * Each task is computed by `fillSliceTask` (below) with the loops the calling thread runs itself,
+ * so both paths give the same voxels. `fill` reports every slice's outcome as it completes and
+ * rejects only when a thread fails outright (the error names the file it was on): the load fails.
+ */
+export interface ParallelSliceFiller {
+  /** Whether a stack of `slices` slices of `sliceVoxels` voxels is worth the threads (tiny series are not). */
+  worthIt(sliceVoxels: number, slices: number): boolean;
+  /** Resolves true when every slice has an outcome, false when the filler was closed (build here instead). */
+  fill(tasks: SliceTask[], volume: Int16Array, nx: number, ny: number, onOutcome: (outcome: SliceOutcome) => void): Promise<boolean>;
+}
+
+/** buildVolume's options. */
+export interface BuildOptions {
+  /**
+   * Called once per source slice index k (0-based, sorted stack order) when slice k holds its
+   * final rescaled values in the output volume (completion order, on the calling thread).
+   * `voxels`, for Int16 volumes, is that slice of the output volume (a view, not a copy): on the
+   * worker-thread path no PixelReader.readInto sees the slice's bytes, so a consumer that streams
+   * slices takes them from here. The view is of the volume as built so far: a slice left out later
+   * compacts the volume into a copy, and a Float32 promotion replaces it.
+   */
+  onSliceReady?: (k: number, voxels?: Int16Array) => void;
 }
 
 /** Slices that share series, size and orientation: what one Volume can be built from. */
@@ -69,7 +112,7 @@ function hasPart10Magic(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && DICM_MAGIC.every((b, i) => bytes[128 + i] === b);
 }
 
-const errorMessage = (e: unknown): string => (e instanceof MedicalFormatError ? e.reason : e instanceof Error ? e.message : String(e));
+export const errorMessage = (e: unknown): string => (e instanceof MedicalFormatError ? e.reason : e instanceof Error ? e.message : String(e));
 
 /** Orientation key rounded so that float noise in IOP does not split a stack. */
 function stackKey(info: DicomImageInfo): string {
@@ -102,36 +145,50 @@ export function sortSlices(images: ParsedDicom[], normal: Vec3 | undefined): Par
   return keyed.map((k) => k.img);
 }
 
+/** One input after parsing: an image, or why it is an error or left out (groupDicomFiles' first step). */
+export type ParsedInput = { name: string; parsed: ParsedDicom } | { name: string; error: string } | { name: string; skipped: string };
+
+/**
+ * Parse one input's header (the first step of groupDicomFiles, exposed so a host can interleave
+ * it with its file reads and yield between files: dicomFiles.ts groupDicomFolder).
+ */
+export function parseDicomInput({ name, bytes, headerOnly }: DicomInput): ParsedInput {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  if (/^DICOMDIR/i.test(base)) return { name, skipped: 'DICOMDIR (directory index), not an image' };
+  if (!hasPart10Magic(bytes)) return { name, skipped: 'not a DICOM Part 10 file (no DICM prefix)' };
+  try {
+    const ds = parseDataSet(bytes, name, { headerOnly });
+    if (headerOnly && !hasPixelData(ds)) throw new MedicalFormatError(name, 'the header read did not reach Pixel Data');
+    if (!hasPixelData(ds)) return { name, skipped: 'DICOM object without Pixel Data' };
+    const parsed = imageFromDataSet(ds, name);
+    if (headerOnly) parsed.headerOnly = true;
+    return { name, parsed };
+  } catch (e) {
+    return { name, error: errorMessage(e) };
+  }
+}
+
 /** Parse every input and group images into studies / series / stacks. */
 export function groupDicomFiles(inputs: DicomInput[]): GroupedDicom {
+  return groupParsedInputs(inputs.map(parseDicomInput));
+}
+
+/** Group parsed inputs (parseDicomInput, in input order) into studies / series / stacks. */
+export function groupParsedInputs(inputs: ParsedInput[]): GroupedDicom {
   const errors: FileError[] = [];
   const skipped: FileError[] = [];
   const bySeries = new Map<string, { series: DicomSeries; stacks: Map<string, ParsedDicom[]> }>();
 
-  for (const { name, bytes, headerOnly } of inputs) {
-    const base = name.split(/[\\/]/).pop() ?? name;
-    if (/^DICOMDIR/i.test(base)) {
-      skipped.push({ file: name, message: 'DICOMDIR (directory index), not an image' });
+  for (const input of inputs) {
+    if ('skipped' in input) {
+      skipped.push({ file: input.name, message: input.skipped });
       continue;
     }
-    if (!hasPart10Magic(bytes)) {
-      skipped.push({ file: name, message: 'not a DICOM Part 10 file (no DICM prefix)' });
+    if ('error' in input) {
+      errors.push({ file: input.name, message: input.error });
       continue;
     }
-    let parsed: ParsedDicom;
-    try {
-      const ds = parseDataSet(bytes, name, { headerOnly });
-      if (headerOnly && !hasPixelData(ds)) throw new MedicalFormatError(name, 'the header read did not reach Pixel Data');
-      if (!hasPixelData(ds)) {
-        skipped.push({ file: name, message: 'DICOM object without Pixel Data' });
-        continue;
-      }
-      parsed = imageFromDataSet(ds, name);
-      if (headerOnly) parsed.headerOnly = true;
-    } catch (e) {
-      errors.push({ file: name, message: errorMessage(e) });
-      continue;
-    }
+    const { parsed } = input;
     const info = parsed.info;
     const seriesKey = `${info.studyInstanceUid}|${info.seriesInstanceUid}`;
     let entry = bySeries.get(seriesKey);
@@ -213,11 +270,84 @@ export interface VolumeResult {
  * column is the mean step between first and last slice positions, so gantry tilt is kept.
  * `onSliceReady(k)` is called once per source slice index k (sorted stack order) when that slice
  * holds its final rescaled values in the output volume (the host streams it to the viewer).
+ * With `reader.parallel` (the host's worker threads) large grey stacks are filled off this thread.
  */
-export async function buildVolume(stack: DicomStack, reader?: PixelReader, options?: { onSliceReady?: (k: number) => void }): Promise<VolumeResult> {
-  const onSliceReady = options?.onSliceReady;
-  const errors: FileError[] = [];
+export async function buildVolume(stack: DicomStack, reader?: PixelReader, options: BuildOptions = {}): Promise<VolumeResult> {
   const all = stackSlices(stack);
+  const filled = (reader?.parallel && (await fillInParallel(all, reader.parallel, options))) || (await fillOnThisThread(all, reader, options));
+  return assembleVolume(stack, all, filled);
+}
+
+/** What the fill loop leaves: the voxels (grey filler or RGB bytes) and which slices failed. */
+interface Filled {
+  decoded: { ref: SliceRef }[];
+  failed: number[];
+  errors: FileError[];
+  filler: VolumeFiller | null;
+  rgbData: Uint8Array | null;
+  nx: number;
+  ny: number;
+}
+
+/**
+ * The parallel path (reader.parallel: the host's worker threads), or null when this stack is not
+ * for it: grey stacks whose every slice rescales by integers into an Int16 volume read from
+ * files, large enough to be worth the threads. Slices go to the threads as raw frames (read and
+ * rescaled in place) or as files to decode; the volume is one SharedArrayBuffer they all write.
+ * If a slice's values leave Int16 the volume must be Float32: null, and the calling thread builds.
+ */
+async function fillInParallel(all: SliceRef[], parallel: ParallelSliceFiller, options: BuildOptions): Promise<Filled | null> {
+  const head = all[0]?.image.info;
+  if (!head || head.samplesPerPixel !== 1 || (head.photometric !== 'MONOCHROME1' && head.photometric !== 'MONOCHROME2')) return null;
+  if (all.some((ref) => !Number.isInteger(ref.image.info.rescaleSlope) || !Number.isInteger(ref.image.info.rescaleIntercept))) return null;
+  const nx = head.columns;
+  const ny = head.rows;
+  if (!parallel.worthIt(nx * ny, all.length)) return null;
+  const tasks: SliceTask[] = [];
+  type DecodeTask = Extract<SliceTask, { kind: 'decode' }>;
+  let decodeTask = null as DecodeTask | null;
+  for (let k = 0; k < all.length; k++) {
+    const { image, frame } = all[k];
+    const raw = rawFrame(image, frame, nx, ny);
+    if (raw) {
+      tasks.push({ kind: 'raw', file: image.info.file, k, frame, syntax: image.info.transferSyntaxUid, position: raw.position, layout: raw.layout });
+      continue;
+    }
+    // Frames of one file that follow each other share one read and parse (FullFileCache's rule).
+    if (!decodeTask || decodeTask.file !== image.info.file) {
+      decodeTask = { kind: 'decode', file: image.info.file, info: image.info, slices: [] };
+      tasks.push(decodeTask);
+    }
+    decodeTask.slices.push({ k, frame });
+  }
+  const filler = new VolumeFiller(nx * ny, all.length, true);
+  const outcomes: (SliceOutcome | undefined)[] = new Array(all.length);
+  let float = false;
+  const done = await parallel.fill(tasks, filler.data as Int16Array, nx, ny, (o) => {
+    outcomes[o.k] = o;
+    if ('range' in o) {
+      filler.track(o.range[0], o.range[1]);
+      options.onSliceReady?.(o.k, (filler.data as Int16Array).subarray(o.k * nx * ny, (o.k + 1) * nx * ny));
+    } else if ('float' in o) float = true;
+  });
+  if (float || !done) return null;
+  const decoded: { ref: SliceRef }[] = [];
+  const failed: number[] = [];
+  const errors: FileError[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const o = outcomes[k];
+    if (o && 'range' in o) decoded.push({ ref: all[k] });
+    else {
+      failed.push(k);
+      errors.push({ file: all[k].image.info.file, message: o && 'error' in o ? o.error : 'no outcome from the decoding threads' });
+    }
+  }
+  return { decoded, failed, errors, filler, rgbData: null, nx, ny };
+}
+
+/** The calling thread's fill loop: every frame decoded (or read raw) and rescaled in turn. */
+async function fillOnThisThread(all: SliceRef[], reader: PixelReader | undefined, options: BuildOptions): Promise<Filled> {
+  const errors: FileError[] = [];
   const fullFiles = new FullFileCache(reader);
   // Each frame is decoded and written straight into its place in one volume buffer (rescale
   // fused with the min/max scan, volume-fill.ts); the decoded frame is dropped at once.
@@ -252,10 +382,10 @@ export async function buildVolume(stack: DicomStack, reader?: PixelReader, optio
           into.set(src);
           got = src.length;
         }
-        if (got < into.length) throw new MedicalFormatError(file, `cannot decode pixel data (${ref.image.info.transferSyntaxUid}): Pixel Data holds ${got} bytes from frame ${ref.frame}, the frame needs ${into.length}`);
+        if (got < into.length) throw shortFrame(file, ref.image.info.transferSyntaxUid, got, ref.frame, into.length);
         filler!.rescaleInPlace(k, raw.layout);
         decoded.push({ ref });
-        onSliceReady?.(k);
+        options.onSliceReady?.(k, sliceView(filler!, k, nx * ny));
         continue;
       }
       const frame = await decodeFrame(await fullFiles.image(ref.image), ref.frame);
@@ -265,16 +395,79 @@ export async function buildVolume(stack: DicomStack, reader?: PixelReader, optio
         if (frame.rgb) rgbData = new Uint8Array(nx * ny * all.length * 3);
         else filler = new VolumeFiller(nx * ny, all.length);
       }
-      if (frame.width !== nx || frame.height !== ny || frame.rgb !== !!rgbData) throw new Error(`frame is ${frame.width}x${frame.height}${frame.rgb ? ' colour' : ''}, the stack ${nx}x${ny}${rgbData ? ' colour' : ''}`);
+      checkFrameFits(frame, nx, ny, !!rgbData);
       if (rgbData) rgbData.set(frame.pixels as Uint8Array, k * nx * ny * 3);
       else filler!.put(k, frame.pixels, ref.image.info.rescaleSlope, ref.image.info.rescaleIntercept);
       decoded.push({ ref });
-      onSliceReady?.(k);
+      options.onSliceReady?.(k, filler ? sliceView(filler, k, nx * ny) : undefined);
     } catch (e) {
       failed.push(k);
       errors.push({ file: ref.image.info.file, message: errorMessage(e) });
     }
   }
+  return { decoded, failed, errors, filler, rgbData, nx, ny };
+}
+
+/** Slice k of an Int16 volume being filled (onSliceReady's `voxels`), or undefined once it is Float32. */
+function sliceView(filler: VolumeFiller, k: number, n: number): Int16Array | undefined {
+  return filler.data instanceof Int16Array ? filler.data.subarray(k * n, (k + 1) * n) : undefined;
+}
+
+/** A decoded frame must match the stack's size and kind (the first slice's). */
+function checkFrameFits(frame: DecodedFrame, nx: number, ny: number, rgb: boolean): void {
+  if (frame.width !== nx || frame.height !== ny || frame.rgb !== rgb) throw new Error(`frame is ${frame.width}x${frame.height}${frame.rgb ? ' colour' : ''}, the stack ${nx}x${ny}${rgb ? ' colour' : ''}`);
+}
+
+/** File access inside a worker thread (synchronous or not). */
+export interface TaskIo {
+  readInto(file: string, into: Uint8Array, position: number): number | Promise<number>;
+  readAll(file: string): Uint8Array | Promise<Uint8Array>;
+}
+
+const shortFrame = (file: string, syntax: string, got: number, frame: number, need: number) =>
+  new MedicalFormatError(file, `cannot decode pixel data (${syntax}): Pixel Data holds ${got} bytes from frame ${frame}, the frame needs ${need}`);
+
+/**
+ * One SliceTask on a worker thread: the raw frame read from its file into its slice of the shared
+ * Int16 volume and rescaled in place (rescaleRawInPlace), or the file read whole, parsed once and
+ * each frame decoded and rescaled into its slice (rescaleToInt16, put()'s loop). The outcomes
+ * carry the messages the calling thread's loop would report for the same slices.
+ */
+export async function fillSliceTask(task: SliceTask, volume: Int16Array, nx: number, ny: number, io: TaskIo): Promise<SliceOutcome[]> {
+  const n = nx * ny;
+  if (task.kind === 'raw') {
+    const { k } = task;
+    try {
+      const into = new Uint8Array(volume.buffer, volume.byteOffset + k * n * 2, n * 2);
+      const got = await io.readInto(task.file, into, task.position);
+      if (got < into.length) throw shortFrame(task.file, task.syntax, got, task.frame, into.length);
+      return [{ k, range: rescaleRawInPlace(volume, k * n, n, task.layout) }];
+    } catch (e) {
+      return [{ k, error: errorMessage(e) }];
+    }
+  }
+  let image: ParsedDicom;
+  try {
+    image = { info: task.info, dataSet: parseDataSet(await io.readAll(task.file), task.file) };
+  } catch (e) {
+    return task.slices.map(({ k }) => ({ k, error: errorMessage(e) }));
+  }
+  const out: SliceOutcome[] = [];
+  for (const { k, frame } of task.slices) {
+    try {
+      const decoded = await decodeFrame(image, frame);
+      checkFrameFits(decoded, nx, ny, false);
+      const range = rescaleToInt16(volume, k * n, n, decoded.pixels, task.info.rescaleSlope, task.info.rescaleIntercept);
+      out.push(range ? { k, range } : { k, float: true });
+    } catch (e) {
+      out.push({ k, error: errorMessage(e) });
+    }
+  }
+  return out;
+}
+
+/** The volume, geometry and warnings from the filled slices. */
+function assembleVolume(stack: DicomStack, all: SliceRef[], { decoded, failed, errors, filler, rgbData, nx, ny }: Filled): VolumeResult {
   if (decoded.length === 0) throw new MedicalFormatError(all[0]?.image.info.file ?? '(empty stack)', `no slice could be decoded${errors.length ? `: ${errors[0].message}` : ''}`);
 
   const first = decoded[0].ref.image.info;

@@ -12,11 +12,16 @@ export class VolumeFiller {
   min = Infinity;
   max = -Infinity;
 
+  /**
+   * `shared`: back the Int16 volume with a SharedArrayBuffer so worker threads can write their
+   * slices into it in place (main/services/medicalWorkers); otherwise an ordinary buffer.
+   */
   constructor(
     private readonly sliceVoxels: number,
     slices: number,
+    shared = false,
   ) {
-    this.data = new Int16Array(sliceVoxels * slices);
+    this.data = shared ? new Int16Array(new SharedArrayBuffer(sliceVoxels * slices * 2)) : new Int16Array(sliceVoxels * slices);
   }
 
   /** Rescale `pixels` (stored values) by m·v + b into slice `k`. */
@@ -24,16 +29,8 @@ export class VolumeFiller {
     const n = this.sliceVoxels;
     const offset = k * n;
     if (this.data instanceof Int16Array && Number.isInteger(m) && Number.isInteger(b)) {
-      const out = this.data;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < n; i++) {
-        const v = pixels[i] * m + b;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-        out[offset + i] = v;
-      }
-      if (lo >= -32768 && hi <= 32767) return this.track(lo, hi);
+      const r = rescaleToInt16(this.data, offset, n, pixels, m, b);
+      if (r) return this.track(r[0], r[1]);
     }
     if (this.data instanceof Int16Array) this.data = Float32Array.from(this.data); // earlier slices were exact in Int16
     const out = this.data;
@@ -60,72 +57,9 @@ export class VolumeFiller {
     return new Uint8Array(this.data.buffer, this.data.byteOffset + k * n * 2, n * 2);
   }
 
-  /**
-   * Raw stored samples already in slice `k` (see sliceBytes) -> m·v + b in place: the Bits Stored
-   * mask and sign extension of toStoredArray and the rescale of put() in one typed loop (the
-   * profile of the old path: toStoredArray's mask loop + put's loop over a polymorphic array +
-   * the frame copy were 2.1 s of a 3.0 s build). Only for layouts where `fitsInt16InPlace` holds,
-   * so every result is exact in Int16 without a per-voxel range check.
-   */
+  /** Raw stored samples already in slice `k` (see sliceBytes) -> m·v + b in place (rescaleRawInPlace). */
   rescaleInPlace(k: number, layout: RawLayout): void {
-    const n = this.sliceVoxels;
-    const out = this.data as Int16Array;
-    const start = k * n;
-    const end = start + n;
-    // fitsInt16InPlace made m and b small integers: `| 0` keeps the loops in integer arithmetic
-    // (parseFloat'ed doubles made V8 compute in floating point and truncate on every store).
-    const m = layout.m | 0;
-    const b = layout.b | 0;
-    let lo = 32767;
-    let hi = -32768;
-    if (layout.signed && layout.bitsStored === 16) {
-      // Two's complement 16-bit: the stored values are already the Int16 words.
-      if (m === 1 && b === 0) {
-        for (let i = start; i < end; i++) {
-          const v = out[i];
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      } else {
-        for (let i = start; i < end; i++) {
-          const v = out[i] * m + b;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-          out[i] = v;
-        }
-      }
-    } else if (!layout.signed && m === 1) {
-      // The common CT case (unsigned 12-bit, slope 1, intercept -1024).
-      const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
-      const mask = (1 << layout.bitsStored) - 1;
-      for (let i = start; i < end; i++) {
-        const v = ((words[i] & mask) + b) | 0;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-        out[i] = v;
-      }
-    } else if (!layout.signed) {
-      const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
-      const mask = (1 << layout.bitsStored) - 1;
-      for (let i = start; i < end; i++) {
-        const v = (words[i] & mask) * m + b;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-        out[i] = v;
-      }
-    } else {
-      const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
-      const mask = (1 << layout.bitsStored) - 1;
-      const signBit = 1 << (layout.bitsStored - 1);
-      const wrap = mask + 1;
-      for (let i = start; i < end; i++) {
-        const s = words[i] & mask;
-        const v = (s & signBit ? s - wrap : s) * m + b;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-        out[i] = v;
-      }
-    }
+    const [lo, hi] = rescaleRawInPlace(this.data as Int16Array, k * this.sliceVoxels, this.sliceVoxels, layout);
     this.track(lo, hi);
   }
 
@@ -143,7 +77,8 @@ export class VolumeFiller {
     return this.data;
   }
 
-  private track(lo: number, hi: number) {
+  /** Fold in the range of a slice filled elsewhere (a worker thread's rescaleRawInPlace / rescaleToInt16). */
+  track(lo: number, hi: number): void {
     if (lo < this.min) this.min = lo;
     if (hi > this.max) this.max = hi;
   }
@@ -170,4 +105,89 @@ export function fitsInt16InPlace(layout: RawLayout): boolean {
   const a = sMin * m + b;
   const c = sMax * m + b;
   return Math.min(a, c) >= -32768 && Math.max(a, c) <= 32767;
+}
+
+/**
+ * Raw stored samples already in `out[start .. start + n)` (a frame's 16-bit little-endian words
+ * read into the volume) -> m·v + b in place, returning the [min, max] of the results: the Bits
+ * Stored mask and sign extension of toStoredArray and the rescale of put() in one typed loop (the
+ * profile of the old path: toStoredArray's mask loop + put's loop over a polymorphic array + the
+ * frame copy were 2.1 s of a 3.0 s build). Only for layouts where `fitsInt16InPlace` holds, so
+ * every result is exact in Int16 without a per-voxel range check. A free function so a worker
+ * thread runs exactly the loop the calling thread runs (identical volumes on both paths).
+ */
+export function rescaleRawInPlace(out: Int16Array, start: number, n: number, layout: RawLayout): [number, number] {
+  const end = start + n;
+  // fitsInt16InPlace made m and b small integers: `| 0` keeps the loops in integer arithmetic
+  // (parseFloat'ed doubles made V8 compute in floating point and truncate on every store).
+  const m = layout.m | 0;
+  const b = layout.b | 0;
+  let lo = 32767;
+  let hi = -32768;
+  if (layout.signed && layout.bitsStored === 16) {
+    // Two's complement 16-bit: the stored values are already the Int16 words.
+    if (m === 1 && b === 0) {
+      for (let i = start; i < end; i++) {
+        const v = out[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        const v = out[i] * m + b;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        out[i] = v;
+      }
+    }
+  } else if (!layout.signed && m === 1) {
+    // The common CT case (unsigned 12-bit, slope 1, intercept -1024).
+    const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
+    const mask = (1 << layout.bitsStored) - 1;
+    for (let i = start; i < end; i++) {
+      const v = ((words[i] & mask) + b) | 0;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      out[i] = v;
+    }
+  } else if (!layout.signed) {
+    const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
+    const mask = (1 << layout.bitsStored) - 1;
+    for (let i = start; i < end; i++) {
+      const v = (words[i] & mask) * m + b;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      out[i] = v;
+    }
+  } else {
+    const words = new Uint16Array(out.buffer, out.byteOffset, out.length);
+    const mask = (1 << layout.bitsStored) - 1;
+    const signBit = 1 << (layout.bitsStored - 1);
+    const wrap = mask + 1;
+    for (let i = start; i < end; i++) {
+      const s = words[i] & mask;
+      const v = (s & signBit ? s - wrap : s) * m + b;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      out[i] = v;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * Decoded stored values -> m·v + b (integers m, b) into `out[offset .. offset + n)`, returning
+ * [min, max], or null when a result left Int16 (the caller then needs a Float32 volume; what was
+ * written is garbage). put()'s Int16 loop, shared with the worker threads.
+ */
+export function rescaleToInt16(out: Int16Array, offset: number, n: number, pixels: StoredPixels, m: number, b: number): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = pixels[i] * m + b;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    out[offset + i] = v;
+  }
+  return lo >= -32768 && hi <= 32767 ? [lo, hi] : null;
 }

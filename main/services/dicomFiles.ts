@@ -7,7 +7,9 @@
  */
 import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
-import { groupDicomFiles, type DicomInput, type GroupedDicom, type PixelReader } from '../../core/medical/series';
+import { groupParsedInputs, parseDicomInput, type DicomInput, type GroupedDicom, type ParsedInput, type PixelReader } from '../../core/medical/series';
+import { readIntoSync } from './medicalWorkers/fileIo';
+import { MIN_PARALLEL_VOXELS, medicalWorkerPool, type MedicalWorkerPool } from './medicalWorkers/pool';
 
 /** Enough for the header of a classic single-frame image (CT/MR headers are 1–10 KB). */
 const HEADER_BYTES = 32 * 1024;
@@ -21,12 +23,35 @@ const PIXEL_DATA_TAG = [0xe0, 0x7f, 0x10, 0x00]; // (7FE0,0010) little endian
 export interface ReadOptions {
   /** Prefix length (tests shrink it so small sample files take the header-only path too). */
   headerBytes?: number;
+  /**
+   * The worker pool the volume build will use (default the host's shared pool; null: none): its
+   * threads are started while the headers are read when the folder is large enough to use them.
+   */
+  pool?: MedicalWorkerPool | null;
 }
 
 export async function readDicomInputs(root: string, files: string[], options: ReadOptions = {}): Promise<DicomInput[]> {
   const out: DicomInput[] = [];
-  for (const name of files) out.push(await readDicomInput(root, name, options.headerBytes ?? HEADER_BYTES));
+  const pause = pauser();
+  for (const name of files) {
+    out.push(await readDicomInput(root, name, options.headerBytes ?? HEADER_BYTES));
+    await pause();
+  }
   return out;
+}
+
+/**
+ * The reads and header parses are synchronous (see readDicomInput): let the host's event loop
+ * (other requests, the worker threads' start-up messages) run every ~10 ms of that work instead of
+ * once per folder.
+ */
+function pauser(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < 10) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
 }
 
 /** Synchronous for the same reason as filePixelReader's reads (one small read per file). */
@@ -74,43 +99,51 @@ function pixelDataHeaderInside(head: Uint8Array): boolean {
 /**
  * Read and group a folder's DICOM files by header. A header-only input that could not be parsed
  * (a header longer than the prefix, a (7FE0,0010) pattern inside an earlier value) is read whole
- * and the files grouped again, so the outcome is what reading every file whole gives.
+ * and parsed again, so the outcome is what reading every file whole gives.
  */
 export async function groupDicomFolder(root: string, files: string[], options: ReadOptions = {}): Promise<GroupedDicom> {
-  const inputs = await readDicomInputs(root, files, options);
-  let grouped = groupDicomFiles(inputs);
-  const partial = new Set(inputs.filter((i) => i.headerOnly).map((i) => i.name));
-  const retry = [...grouped.errors, ...grouped.skipped].filter((e) => partial.has(e.file)).map((e) => e.file);
-  if (retry.length === 0) return grouped;
-  for (const name of retry) {
-    const at = inputs.findIndex((i) => i.name === name);
-    inputs[at] = { name, bytes: new Uint8Array(await fs.readFile(path.join(root, name))) };
+  // A folder this large is about to be built into a volume by the worker threads: start them now
+  // so their start-up overlaps the header reads (a 512 x 512 slice file is ~0.5 MB).
+  const pool = options.pool === undefined ? medicalWorkerPool() : options.pool;
+  if (pool && files.length * 512 * 512 >= MIN_PARALLEL_VOXELS) pool.warm();
+  // Each file's header is parsed right after it is read (groupDicomFiles' two steps, split), so
+  // the whole read + parse phase yields to the event loop as it goes.
+  const parsed: ParsedInput[] = [];
+  const partial = new Set<string>();
+  const pause = pauser();
+  for (const name of files) {
+    const input = await readDicomInput(root, name, options.headerBytes ?? HEADER_BYTES);
+    if (input.headerOnly) partial.add(name);
+    parsed.push(parseDicomInput(input));
+    await pause();
   }
-  grouped = groupDicomFiles(inputs);
-  return grouped;
+  for (let i = 0; i < parsed.length; i++) {
+    const p = parsed[i];
+    if (!partial.has(p.name) || !('error' in p || 'skipped' in p)) continue;
+    parsed[i] = parseDicomInput({ name: p.name, bytes: new Uint8Array(await fs.readFile(path.join(root, p.name))) });
+  }
+  return groupParsedInputs(parsed);
+}
+
+export interface PixelReaderOptions {
+  /**
+   * Worker threads that fill grey volumes (medicalWorkers/pool.ts); default the host's shared
+   * pool, null to fill on the calling thread.
+   */
+  pool?: MedicalWorkerPool | null;
 }
 
 /** PixelReader over files below `root` (names as in the inputs). */
-export function filePixelReader(root: string): PixelReader {
+export function filePixelReader(root: string, options: PixelReaderOptions = {}): PixelReader {
+  const pool = options.pool === undefined ? medicalWorkerPool() : options.pool;
   return {
-    // Synchronous reads: under load each awaited open/read/close round trip through the thread
-    // pool left the build idle (cpu-prof: ~290 ms "(idle)" of a cold build); a frame is 0.5 MB.
+    // Synchronous reads (see readIntoSync); a frame is 0.5 MB.
     async readInto(file, into, position) {
-      const fd = openSync(path.join(root, file), 'r');
-      try {
-        let at = 0;
-        while (at < into.length) {
-          const n = readSync(fd, into, at, into.length - at, position + at);
-          if (n === 0) break;
-          at += n;
-        }
-        return at;
-      } finally {
-        closeSync(fd);
-      }
+      return readIntoSync(path.join(root, file), into, position);
     },
     async readAll(file) {
       return new Uint8Array(await fs.readFile(path.join(root, file)));
     },
+    ...(pool ? { parallel: pool.forRoot(root) } : {}),
   };
 }

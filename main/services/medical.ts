@@ -675,7 +675,7 @@ export class MedicalService {
       }
       let r;
       try {
-        r = await this.buildDicom(picked, (t) => stream.reader(t, base), (t, k) => stream.sliceReady(t, k), () => stream.cancelled);
+        r = await this.buildDicom(picked, (t) => stream.reader(t, base), (t, k, voxels) => stream.sliceReady(t, k, voxels), () => stream.cancelled);
       } catch (e) {
         if (stream.cancelled) throw new BuildCancelled();
         throw asDatumError(e, item.name);
@@ -736,9 +736,9 @@ export class MedicalService {
     return { root, grouped, best, split: splitTimepoints(best.stack) };
   }
 
-  private async buildDicom(picked: PickedStack, readerFor: (t: number) => PixelReader, onSliceReady?: (t: number, k: number) => void, cancelled?: () => boolean) {
+  private async buildDicom(picked: PickedStack, readerFor: (t: number) => PixelReader, onSliceReady?: (t: number, k: number, voxels?: Int16Array) => void, cancelled?: () => boolean) {
     const { grouped, best, split } = picked;
-    const options = (t: number) => (onSliceReady ? { onSliceReady: (k: number) => onSliceReady(t, k) } : undefined);
+    const options = (t: number) => (onSliceReady ? { onSliceReady: (k: number, voxels?: Int16Array) => onSliceReady(t, k, voxels) } : undefined);
     // 4D: each timepoint is built on its own and the voxels are concatenated, volume t at t·nx·ny·nz.
     if (split) {
       const parts = [];

