@@ -15,6 +15,7 @@ import { PathGuard } from './pathGuard';
 import { ProjectService } from './projectService';
 import { serveBlob } from './blobs';
 import { filePixelReader } from './dicomFiles';
+import { MedicalWorkerPool } from './medicalWorkers/pool';
 import { syntheticCtSeries } from '../../core/medical/synthetic';
 import { geometryFixtureFiles, syntheticRtDose } from '../../core/medical/synthetic-geometry';
 import { placePlane, RECORD, RecordParser, type StreamRecord } from '../../core/medical/volume-stream';
@@ -244,5 +245,31 @@ describe('streamed volume opening', () => {
     expect(gate.reads - readsAtCancel).toBe(30); // decoded afresh: the cancelled build left nothing behind
     // A late viewer of the cancelled build is told to reload, never left waiting.
     expect((await medical.open(id)).loading).toBeUndefined();
+  });
+
+  it('through the worker threads (which read the files themselves) every plane is streamed from the slices they fill, identical to the whole decode', async () => {
+    const pool = new MedicalWorkerPool({ size: 2, minVoxels: 0 });
+    try {
+      const files = ctFiles({ size: 128, slices: 24, spacing: 0.8, sliceThickness: 1.5 }, 'ct');
+      const threaded = await project(files, (root) => filePixelReader(root, { pool }));
+      const id = threaded.byName('ct');
+      const h = await threaded.medical.open(id);
+      expect(h.loading).toBe(true);
+      const s = records((await serveBlob(threaded.projects, `/blob/volume-stream/${id}`, undefined)).body as Readable);
+      await s.until(() => s.ended);
+      expect(s.got.at(-1)!.kind).toBe(RECORD.DONE);
+      // Planes went out while the threads filled slices (interleaved with the progress records), not
+      // all from the finished volume after the last one.
+      const lastProgress = s.got.map((r) => r.kind).lastIndexOf(RECORD.PROGRESS);
+      const early = s.got.filter((r, i) => r.kind === RECORD.PLANE && i < lastProgress);
+      expect(new Set(early.map((r) => r.index)).size).toBeGreaterThan(1);
+      expect(new Set(s.got.filter((r) => r.kind === RECORD.PLANE).map((r) => r.index)).size).toBe(24);
+      const whole = await project(files, (root) => filePixelReader(root, { pool: null }));
+      const wid = whole.byName('ct');
+      await whole.medical.openComplete(wid);
+      expect(sameBytes(assemble(h, s.got), new Int16Array(new Uint8Array(readFileSync(volumeFile(whole.dir, wid))).buffer))).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 });
