@@ -3,7 +3,7 @@
  * the panels around them (issues, QA findings), which read it or ask to focus something.
  * `frame` is the frame shown (null when the viewer has no frames or has not said).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 
 export interface SelectionState {
@@ -24,6 +24,44 @@ export const useSelection = create<SelectionState>((set) => ({
   setFrame: (frame) => set({ frame }),
   clear: () => set({ itemId: null, objectIds: [], frame: null }),
 }));
+
+/**
+ * The one object the selection asks `itemId`'s editor to show (a QA finding or an issue set it),
+ * or null: another item's selection, none, or several (the editor's own, not a request).
+ */
+export function requestedObject(s: Pick<SelectionState, 'itemId' | 'objectIds'>, itemId: string): string | null {
+  return s.itemId === itemId && s.objectIds.length === 1 ? s.objectIds[0] : null;
+}
+
+/**
+ * For editors: show the object a finding or an issue asks for (selection store) once the
+ * document is loaded (`ready`). Read when the editor opens (before it publishes its own, empty,
+ * selection) and on later requests while it is open. `current` is the shared id the editor has
+ * selected (its own publishing is no request); `show` selects and frames the object, returning
+ * false while it cannot yet (the request is kept and tried again when `ready` or `show` change).
+ */
+export function useObjectRequest(itemId: string, ready: boolean, current: string | null, show: (id: string) => boolean): void {
+  const pending = useRef<{ item: string; id: string | null } | null>(null);
+  if (pending.current?.item !== itemId) pending.current = { item: itemId, id: requestedObject(useSelection.getState(), itemId) };
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  const [tick, setTick] = useState(0);
+  useEffect(
+    () =>
+      useSelection.subscribe((s, prev) => {
+        const id = requestedObject(s, itemId);
+        if (!id || id === requestedObject(prev, itemId) || id === currentRef.current) return;
+        pending.current = { item: itemId, id };
+        setTick((n) => n + 1);
+      }),
+    [itemId],
+  );
+  useEffect(() => {
+    const p = pending.current;
+    if (!ready || !p?.id) return;
+    if (p.id === currentRef.current || show(p.id)) p.id = null;
+  }, [ready, show, tick]);
+}
 
 /**
  * For frame viewers: start on the frame the selection names for this item (a QA finding or an

@@ -46,8 +46,14 @@ test('AI QA lists likely-wrong 3D pre-labels (box-fit) and opens one in the LiDA
   await expect(findings.first()).toContainText(/pre-label \w+ box is likely wrong \(\d+ %\)/);
   await findings.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screens/qa-box-fit.png' });
+  const object = (await findings.first().locator('.where-chip').textContent())!;
+  expect(fromCli.map((f) => f.object)).toContain(object);
   await findings.first().getByTestId('finding-open').click();
   await expect(page.getByTestId('point-count')).toHaveText(/^[0-9,]+ points$/, { timeout: 30_000 });
+  // The box the finding is about is selected (listed as selected, its size shown) and the view flown to it.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __datumLidarState?: { selected: string | null } }).__datumLidarState?.selected), { timeout: 15_000 }).toBe(object);
+  await expect(page.getByTestId('lidar-objects').locator('li.sel')).toHaveCount(1);
+  await expect(page.getByTestId('box-size')).toBeVisible();
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'test-results/screens/qa-box-fit-open.png' });
 });

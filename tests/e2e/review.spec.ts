@@ -94,6 +94,8 @@ test.beforeAll(async () => {
           objects: [
             { id: 'sq-1', label: 'square', frame: 0, geometry: { kind: 'box2d', x1: 10, y1: 10, x2: 80, y2: 90 }, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedBy: 'Bob' },
             { id: 'ci-1', label: 'circle', frame: 0, geometry: { kind: 'box2d', x1: 200, y1: 120, x2: 260, y2: 180 }, attributes: {}, source: { kind: 'human' }, zOrder: 0, updatedBy: 'Bob' },
+            // A duplicate of the circle, for the AI QA finding opened in the image editor.
+            { id: 'ci-0', label: 'circle', frame: 0, geometry: { kind: 'box2d', x1: 202, y1: 121, x2: 261, y2: 181 }, attributes: {}, source: { kind: 'human' }, zOrder: 1, updatedBy: 'Bob' },
           ],
           tracks: [],
           pointLabels: [],
@@ -222,11 +224,14 @@ test('submit, reject with a pinned issue, resolve, resubmit, accept; QA and metr
   await expect
     .poll(() => onDisk().issues.find((i: any) => i.check === 'missing-attribute'))
     .toMatchObject({ objectId: 'ped-1', status: 'open' });
-  await findings.first().getByTestId('finding-dismiss').click();
+  await findings.filter({ hasNotText: 'shapes_01' }).first().getByTestId('finding-dismiss').click();
   await expect(findings).toHaveCount(before - 2);
   // A finding opens its item on its frame; the issue made from the QA finding is listed there.
   await findings.filter({ hasText: 'ped-1' }).first().getByTestId('finding-open').click();
   await expect(page.getByTestId('frame-label')).toHaveText('Frame 2 / 5');
+  // ... with the object it is about selected in the LiDAR editor (and listed as selected).
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __datumLidarState?: { selected: string | null } }).__datumLidarState?.selected)).toBe('ped-1');
+  await expect(page.getByTestId('lidar-objects').locator('li.sel')).toHaveCount(1);
   await expect(page.getByTestId('issue-card').filter({ hasText: 'QA: missing-attribute' })).toContainText('Object ped-1 · Pedestrian');
   // QA on this item only, from the issues panel: the QA panel shows the run.
   await page.getByRole('button', { name: 'QA this item' }).click();
@@ -248,5 +253,30 @@ test('submit, reject with a pinned issue, resolve, resubmit, accept; QA and metr
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog')).toContainText('Review: accept');
   await page.keyboard.press('Escape');
+  expect(errors).toEqual([]);
+});
+
+test('an AI QA finding on an image opens the image editor with its object selected and in view', async ({ page }) => {
+  const errors = await openApp(page);
+  await page.getByTestId('tab-review').click();
+  await page.getByTestId('review-section-qa').click();
+  await page.getByTestId('qa-run').click();
+  await expect(page.getByTestId('qa-summary')).toContainText('annotated items checked');
+  const finding = page.getByTestId('qa-finding').filter({ hasText: 'shapes_01' }).filter({ hasText: 'duplicate' });
+  await expect(finding).toHaveCount(1);
+  await expect(finding.locator('.where-chip')).toHaveText('ci-0');
+  await finding.getByTestId('finding-open').click();
+  const selection = () => page.evaluate(() => (window as unknown as { __datumImageState?: { selection: string[] } }).__datumImageState?.selection);
+  await expect.poll(selection).toEqual(['ci-0']);
+  await expect(page.getByTestId('object-row').and(page.locator('.selected'))).toHaveCount(1);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'test-results/screens/qa-open-image-finding.png' });
+  // Back to the list and open it again while the item was open before: selected again.
+  await page.keyboard.press('Escape');
+  await expect.poll(selection).toEqual([]);
+  await page.getByTestId('tab-review').click();
+  await page.getByTestId('review-section-qa').click();
+  await page.getByTestId('qa-finding').filter({ hasText: 'shapes_01' }).filter({ hasText: 'duplicate' }).getByTestId('finding-open').click();
+  await expect.poll(selection).toEqual(['ci-0']);
   expect(errors).toEqual([]);
 });

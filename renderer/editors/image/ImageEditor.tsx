@@ -19,7 +19,7 @@ import { Overlay } from './Overlay';
 import { useEditorDocument } from '../shell/useEditorDocument';
 import { objectOps, deleteKeyframe, propagateTrack, setOutside, type EditOps, type TrackRecords } from '../../../core/editing/image/ops';
 import './imageEditor.css';
-import { useSelection } from '../../state/selection';
+import { useObjectRequest, useSelection } from '../../state/selection';
 import { ImageToolbar, LabelBar } from './Toolbar';
 import { ObjectsSection, TagsSection } from './ObjectList';
 import { AttributesPanel, TrackPanel } from './AttributesPanel';
@@ -211,6 +211,14 @@ export function ImageEditor({
     toSelectTool: () => {
       if (toolName !== 'select') chooseTool('select');
     },
+  });
+
+  // A QA finding or an issue opened this item (or asks while it is open) for one object: selected
+  // and brought into view once it is shown (an image sequence's or video's frame may come later).
+  useObjectRequest(item.id, !!doc.records, selection.length === 1 ? selection[0] : null, (id) => {
+    const o = ops.frameObjects(doc.recordsRef.current, frame).find((x) => x.id === id);
+    if (o) review.focus(o);
+    return !!o;
   });
 
   // ------------------------------------------------------------- render

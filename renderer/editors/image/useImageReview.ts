@@ -38,6 +38,8 @@ export interface ImageReview {
   acceptAbove(): number;
   /** The region to bring into view (ImageViewer `reveal`). */
   reveal: { rect: Rect; seq: number } | null;
+  /** Select an object shown on this frame and bring it into view (a QA finding or an issue asked). */
+  focus(object: { id: string; geometry: unknown }): void;
 }
 
 export function useImageReview(d: ImageReviewDeps): ImageReview {
@@ -50,12 +52,16 @@ export function useImageReview(d: ImageReviewDeps): ImageReview {
   const records = () => d.recordsRef.current as Records;
   const current = () => (d.selectionRef.current.length === 1 ? d.selectionRef.current[0] : null);
 
+  const focus = (o: { id: string; geometry: unknown }) => {
+    d.select([o.id]);
+    const rect = boundsOf(o.geometry);
+    if (rect) setReveal({ rect, seq: ++seq.current });
+  };
   const show = (p: PendingPrediction | null) => {
     if (!p) return d.select([]);
     d.toSelectTool();
-    d.select([p.id]);
-    const rect = boundsOf(records()[p.id]?.geometry);
-    if (rect) setReveal({ rect, seq: ++seq.current });
+    const o = records()[p.id];
+    focus({ id: p.id, geometry: o?.geometry });
   };
   // The walk stays on this image (frame): a sequence's other frames are reached with its own keys.
   const go = (dir: 1 | -1) => {
@@ -94,5 +100,5 @@ export function useImageReview(d: ImageReviewDeps): ImageReview {
     { enabled },
   );
 
-  return { inFrame, above, threshold, setThreshold, acceptAbove, reveal };
+  return { inFrame, above, threshold, setThreshold, acceptAbove, reveal, focus };
 }

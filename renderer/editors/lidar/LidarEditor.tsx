@@ -21,7 +21,7 @@ import type { AnnotationObject, Cuboid3D } from '../../../core/document/schema';
 import { cuboidInCloud, cuboidInFile, pointsInBox } from '../../../core/lidar/box';
 import { frameIndexFor } from '../../../core/lidar/frameIndex';
 import { useApp } from '../../state/appStore';
-import { useSelection, useSharedFrame } from '../../state/selection';
+import { useObjectRequest, useSelection, useSharedFrame } from '../../state/selection';
 import { useKeymap } from '../../keymap/useKeymap';
 import type { ColorMode } from '../../viewports/pointcloud/colorize';
 import { Timeline } from '../../viewports/Timeline';
@@ -29,7 +29,7 @@ import { hexToRgb } from '../../../core/editing/lidar/boxEdit';
 import { lidarKeymap } from './keys';
 import { continuationCandidates, createCarrier, pickContinuation } from './sequence/continuation';
 import { frameTimes } from './sequence/runPropagation';
-import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, relabel, removeAt, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
+import { boxAt, isTrackKey, copyToNextFrame, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, relabel, removeAt, resolveShared, setAttribute, setBox, setTrackId, sharedId, type Records } from './model';
 import { decodeLabels, lassoPaint, pointLabelRecord, POINT_LABELS_PREFIX } from '../../../core/editing/lidar/pointLabels';
 import { objectsToScene, ZERO_OFFSET, type SceneOffset } from '../../../core/editing/lidar/sceneFrame';
 import { createLidarTool, type LidarCommand, type LidarPreview, type LidarToolName } from './tools';
@@ -265,6 +265,15 @@ export function LidarEditor({ item }: { item: ItemSummary }) {
   useLidarKeys({ labels, isSeq, frameCount, selected, setSelected, setTool: setToolName, view: bevView.commands, setFrame, pickLabel, editSelected, refit, removeSelected, toggleCameraPoints, undo: doc.undo, redo: doc.redo, recordsRef, sceneApi, offset, frame });
   // Registered after useLidarKeys, so the review keys are asked first (Delete declines unless a prediction is selected).
   const review = useLidarReview({ records, recordsRef, frame, setFrame, selected, setSelected, edit, view: bevView.commands, sceneApi, selectedBox, setNotice });
+
+  // A QA finding or an issue opened this item (or asks while it is open) for one box: once the
+  // document and the cloud (and a sequence's frames) are loaded, it is selected on the frame asked
+  // for (or the track's first) and the view flies to it, as the review walk's Tab does.
+  useObjectRequest(item.id, !!records && !!cloud && (!isSeq || frameCount > 0), selected ? sharedId(selected) : null, (id) => {
+    const target = resolveShared(recordsRef.current, id, isSeq ? (useSelection.getState().frame ?? frame) : frame);
+    if (target) review.reveal(target.key, target.frame);
+    return true; // a box deleted since is not waited for
+  });
 
   // Test build only (testHooks.ts): what the editor shows, so the efficiency benchmark (tests/bench/efficiency)
   // can judge boxes against ground truth; it changes them only through real input events.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationObject, Cuboid3D, ItemDocument, Track } from '../../../core/document/schema';
-import { boxAt, copyToNextFrame, documentOf, fillAllGaps, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, recordsOf, removeAt, setBox, setTrackId, trackKey, type Records } from './model';
+import { boxAt, copyToNextFrame, documentOf, fillAllGaps, fillGaps, frameBoxes, nextFreeTrackId, lidarIO, lidarSequenceIO, recordsOf, removeAt, resolveShared, setBox, setTrackId, sharedId, trackKey, type Records } from './model';
 
 const box = (x: number): Cuboid3D => ({ kind: 'cuboid3d', center: [x, 0, 0], size: [4, 2, 1.5], yaw: 0 });
 const obj = (id: string, frame: number, x: number, attributes: AnnotationObject['attributes'] = {}): AnnotationObject => ({ id, label: 'car', frame, zOrder: 0, source: { kind: 'human' }, attributes, geometry: box(x) });
@@ -93,5 +93,22 @@ describe('LiDAR records', () => {
     expect(back.tracks.map((t) => t.id)).toEqual(['3']);
     expect(back.status).toBe('in_progress');
     expect(lidarSequenceIO.read(back)).toEqual(seq);
+  });
+
+  it('resolves the box a QA finding or an issue names (its shared id) to the editor key and the frame to show it on', () => {
+    // A single cloud: the object itself, on its frame.
+    const single = recordsOf(doc([obj('a', 0, 0), obj('b', 0, 5)]), false);
+    expect(resolveShared(single, 'b', 0)).toEqual({ key: 'b', frame: 0 });
+    expect(resolveShared(single, 'gone', 0)).toBeNull();
+    // A sequence: track 7 on frames 2..4 (an outside marker after), an untracked box on frame 1.
+    let r = recordsOf(doc([obj('t', 2, 0), obj('u', 1, 3)]), true);
+    const set = setTrackId(r, 't', 2, '7');
+    r = copyToNextFrame(copyToNextFrame(set.records, 2), 3);
+    expect(sharedId(set.key)).toBe('7'); // what the panels name it by
+    expect(resolveShared(r, '7', 3)).toEqual({ key: trackKey('7'), frame: 3 }); // shown on the frame asked for
+    expect(resolveShared(r, '7', 0)).toEqual({ key: trackKey('7'), frame: 2 }); // else on its first keyframe
+    expect(resolveShared(r, '7', 9)).toEqual({ key: trackKey('7'), frame: 2 });
+    expect(resolveShared(r, 'u', 3)).toEqual({ key: 'u', frame: 1 }); // an object lives on its own frame
+    expect(resolveShared(r, 't', 2)).toBeNull(); // the object became the track
   });
 });

@@ -276,6 +276,22 @@ export function fillAllGaps(records: Records): { records: Records; keys: string[
   return { records: next, keys };
 }
 
+/**
+ * The box a panel asks the editor to show (a QA finding, an issue: by its shared id) and the frame
+ * to show it on: a track's box on `frame` when it has one there, else on its first keyframe; an
+ * object on its own frame. Null when no box has that id (deleted since the check ran).
+ */
+export function resolveShared(records: Records, id: string, frame: number): { key: string; frame: number } | null {
+  const t = asTrack(records, TRACK_PREFIX + id);
+  if (t) {
+    if (boxAt(records, TRACK_PREFIX + id, frame)) return { key: TRACK_PREFIX + id, frame };
+    const first = t.keyframes.find((k) => !k.outside);
+    return first ? { key: TRACK_PREFIX + id, frame: first.frame } : null;
+  }
+  const o = asObject(records, id);
+  return o && o.geometry.kind === 'cuboid3d' ? { key: id, frame: o.frame ?? 0 } : null;
+}
+
 /** The id shared with the panels around the editor (issues, QA): a track's own id. */
 export function sharedId(key: string): string {
   return isTrackKey(key) ? key.slice(TRACK_PREFIX.length) : key;

@@ -44,6 +44,8 @@ export interface LidarReview {
   reject(key: string): void;
   acceptAbove(scope: 'frame' | 'sequence'): number;
   remembered: number;
+  /** Select a box (editor key) on `frame` and fly the view to it, as going to a prediction does. */
+  reveal(key: string, frame: number): void;
 }
 
 export function useLidarReview(p: LidarReviewDeps): LidarReview {
@@ -63,15 +65,15 @@ export function useLidarReview(p: LidarReviewDeps): LidarReview {
     else focusOn(sceneApi.current, selectedBox);
   }, [selected, selectedBox, view, sceneApi]);
 
-  const show = useCallback(
-    (target: PendingPrediction | null) => {
-      if (!target) return p.setSelected(null);
-      flyTo.current = target.key;
-      if (target.frame !== p.frame) p.setFrame(target.frame);
-      p.setSelected(target.key);
+  const reveal = useCallback(
+    (key: string, frame: number) => {
+      flyTo.current = key;
+      if (frame !== p.frame) p.setFrame(frame);
+      p.setSelected(key);
     },
     [p],
   );
+  const show = useCallback((target: PendingPrediction | null) => (target ? reveal(target.key, target.frame) : p.setSelected(null)), [p, reveal]);
   const go = (dir: 1 | -1) => {
     const target = stepPrediction(all, p.selected, p.frame, dir);
     if (!target) return false;
@@ -117,5 +119,5 @@ export function useLidarReview(p: LidarReviewDeps): LidarReview {
     { enabled: !shortcutsOpen },
   );
 
-  return { all, inFrame, threshold, setThreshold, isPending, go, accept, reject, acceptAbove, remembered };
+  return { all, inFrame, threshold, setThreshold, isPending, go, accept, reject, acceptAbove, remembered, reveal };
 }
