@@ -106,10 +106,11 @@ test('KITTI frame: review by keyboard in the editor, the saved document, and a r
     await page.keyboard.press('Alt+3');
     await page.keyboard.press('Tab');
     await expect(selectedRow(page)).toContainText(order[0].source.score!.toFixed(2));
-    const canvas = (await page.getByTestId('pointcloud-viewer').locator('canvas').boundingBox())!;
     const [cx, cy, cz] = order[0].geometry.center;
     await expect
       .poll(async () => {
+        // The canvas is measured on every poll: the panels settle (the selected row, the strip) while the view flies.
+        const canvas = (await page.getByTestId('pointcloud-viewer').locator('canvas').boundingBox())!;
         const s = await page.evaluate(([x, y, z]) => (window as unknown as LidarProbe).__datumLidar.toScreen(x, y, z), [cx, cy, cz]);
         return Math.hypot(s.x - (canvas.x + canvas.width / 2), s.y - (canvas.y + canvas.height / 2));
       })
