@@ -8,6 +8,7 @@ import { decodeFrame, uncompressedFrameBytes, type DecodedFrame } from './pixel-
 import { VolumeFiller, fitsInt16InPlace, rescaleRawInPlace, rescaleToInt16, type RawLayout } from './volume-fill';
 import { MedicalFormatError, type FileError, type Vec3, type Volume, type VoxelArray } from './types';
 import { defaultWindow } from './window';
+import { sliceSteps } from './slice-steps';
 
 export interface DicomInput {
   /** Name used in messages (usually the path relative to the opened folder). */
@@ -486,24 +487,7 @@ function assembleVolume(stack: DicomStack, all: SliceRef[], { decoded, failed, e
   const colDir = first.columnCosines ?? [0, 1, 0];
   const normal = stack.normal ?? [0, 0, 1];
   const origin = decoded[0].ref.position ?? [0, 0, 0];
-  let sliceStep: Vec3;
-  const last = decoded[nz - 1].ref.position;
-  if (nz > 1 && last && decoded[0].ref.position) {
-    sliceStep = scale(sub(last, origin), 1 / (nz - 1));
-  } else {
-    sliceStep = scale(normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
-  }
-  const dz = norm(sliceStep) || 1;
-  const warnings: string[] = [];
-  const along = decoded.map((d) => (d.ref.position ? dot(d.ref.position, normal) : NaN));
-  for (let k = 1; k < along.length; k++) {
-    const gap = along[k] - along[k - 1];
-    if (Math.abs(gap - dz) > 0.01 * dz + 1e-3) {
-      warnings.push(`irregular slice spacing (${gap.toFixed(3)} mm between slices ${k - 1} and ${k}, mean ${dz.toFixed(3)} mm); the affine uses the mean step, slicePositions keeps the exact ones`);
-      break;
-    }
-  }
-  if (along.some((a, k) => k > 0 && a === along[k - 1])) warnings.push('duplicate slice positions in the stack');
+  const { sliceStep, dz, warnings } = sliceSteps(decoded.map((d) => d.ref.position), normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
   const volume: Volume = {
     dims: [nx, ny, nz],
     spacing: [ps[1], ps[0], dz],

@@ -8,6 +8,7 @@ import { affineFromColumns, dot, norm, scale, sub } from './affine';
 import type { DicomStack } from './series';
 import type { ParsedDicom } from './dicom';
 import { WINDOW_PRESETS } from './window';
+import { sliceSteps } from './slice-steps';
 import type { Vec3, Volume, WindowLevel } from './types';
 
 export interface StackSlice {
@@ -46,19 +47,7 @@ export function provisionalVolume(stack: DicomStack): ProvisionalVolume {
   const colDir = first.columnCosines ?? [0, 1, 0];
   const normal = stack.normal ?? [0, 0, 1];
   const origin = all[0].position ?? [0, 0, 0];
-  const last = all[nz - 1].position;
-  const sliceStep: Vec3 = nz > 1 && last && all[0].position ? scale(sub(last, origin), 1 / (nz - 1)) : scale(normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
-  const dz = norm(sliceStep) || 1;
-  const warnings: string[] = [];
-  const along = all.map((s) => (s.position ? dot(s.position, normal) : NaN));
-  for (let k = 1; k < along.length; k++) {
-    const gap = along[k] - along[k - 1];
-    if (Math.abs(gap - dz) > 0.01 * dz + 1e-3) {
-      warnings.push(`irregular slice spacing (${gap.toFixed(3)} mm between slices ${k - 1} and ${k}, mean ${dz.toFixed(3)} mm); the affine uses the mean step, slicePositions keeps the exact ones`);
-      break;
-    }
-  }
-  if (along.some((a, k) => k > 0 && a === along[k - 1])) warnings.push('duplicate slice positions in the stack');
+  const { sliceStep, dz, warnings } = sliceSteps(all.map((sl) => sl.position), normal, first.spacingBetweenSlices ?? first.sliceThickness ?? 1);
   const stated = first.windowCenter !== undefined && first.windowWidth !== undefined && first.windowWidth > 0;
   const window: WindowLevel = stated ? { center: first.windowCenter!, width: first.windowWidth! } : first.modality === 'CT' ? { ...WINDOW_PRESETS.ctSoftTissue } : { center: 0, width: 1 };
   const volume: Volume = {
