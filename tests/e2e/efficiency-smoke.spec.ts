@@ -5,7 +5,8 @@
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
  * and propagation (Shift+D) from the first frame. A fourth draws three COCO outlines with the polygon
- * tool (2D masks, manual arm only: no SAM weights offline). A fifth tracks the demo sequence's square
+ * tool (2D masks); a second masks test runs the Segment (AI) arm on one outline with the synthetic
+ * SAM graph (no SAM weights offline). A fifth tracks the demo sequence's square
  * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation. A sixth runs the
  * KITTI tracking drive's first 3 scans as one sequence: every frame from scratch, propagation
  * (Shift+D) and key frames + interpolation (track ids typed with #, Shift+T, interpolated boxes judged).
@@ -20,7 +21,12 @@ import { runLidarBench } from '../bench/efficiency/runLidar';
 import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
 import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
 import { hasKittiSequence, keyFramePlan } from '../bench/efficiency/kittiSequence';
-import { hasMaskData, runMaskBench } from '../bench/efficiency/runMask';
+import { hasMaskData, prepareMaskItems, runMaskBench } from '../bench/efficiency/runMask';
+import { MAX_EXTRA_CLICKS, polygonIoU } from '../bench/efficiency/maskArm';
+import { writeTinySam } from '../../main/services/inference/testing/samModel';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runTrackBench } from '../bench/efficiency/runTrack';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
 
@@ -114,7 +120,7 @@ test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to 
 test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon tool, real clicks logged, IoU >= 0.7 on disk', async ({ browser }) => {
   test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
   test.setTimeout(120_000);
-  const run = await runMaskBench(browser, { limitTargets: 3 });
+  const run = await runMaskBench(browser, { limitTargets: 3, arms: ['manual'] });
   const n = run.items[0].targets.length;
   expect(n).toBe(3);
   expect(run.untrusted).toBe(0);
@@ -128,6 +134,49 @@ test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon t
   const s = summarise('polygon', log, n);
   expect(s.secondsPerObject).toBeGreaterThan(0);
   expect(renderMarkdown({ modality: '2D masks', dataset: 'smoke', items: 1, arms: [s], target: 0.5, endQuality: run.endQuality as never })).toContain('| polygon |');
+});
+
+test('efficiency harness, 2D masks, Segment (AI) arm: one COCO outline with the synthetic SAM graph, real input logged, IoU >= 0.7 on disk', async ({ browser }) => {
+  test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
+  test.setTimeout(60_000);
+  // The synthetic SAM graph (main/services/inference/testing/samModel.ts, as in sam.spec.ts) answers
+  // every prompt with one fixed rectangle; here the first outline's bounding box. Whether that
+  // rectangle clears IoU 0.7 with the outline decides the branch the arm takes, computed here the
+  // same way: for COCO 139's first outline (a person, not box-like) it does not, so the arm clicks
+  // 1 + MAX_EXTRA_CLICKS times, the mask never changes, and the polygon-tool fallback does the work.
+  // This checks the harness (tool, clicks, Shift+clicks, wire waits, fallback, verification), not SAM.
+  const [item] = prepareMaskItems(mkdtempSync(path.join(os.tmpdir(), 'effsam-probe-')), 1);
+  const gt = item.targets[0];
+  const xs = gt.filter((_, i) => i % 2 === 0), ys = gt.filter((_, i) => i % 2 === 1);
+  const rect: [number, number, number, number] = [Math.floor(Math.min(...xs)), Math.floor(Math.min(...ys)), Math.ceil(Math.max(...xs)), Math.ceil(Math.max(...ys))];
+  const samDir = mkdtempSync(path.join(os.tmpdir(), 'effsam-models-'));
+  writeTinySam(samDir, { width: item.width, height: item.height, rect });
+  // the polygon the host traces from that mask: pixel rows/columns rect[0] .. rect[2] - 1 (sam.spec.ts)
+  const rectIoU = polygonIoU([rect[0], rect[1], rect[2] - 1, rect[1], rect[2] - 1, rect[3] - 1, rect[0], rect[3] - 1], gt);
+  const run = await runMaskBench(browser, { limitTargets: 1, samDir, arms: ['segment'] });
+  expect(run.segment).toMatchObject({ modelId: 'tiny-sam' });
+  expect(run.untrusted).toBe(0);
+  const log = run.logs.segment!;
+  expect(log.errors).toEqual([]);
+  expect(log.targets).toHaveLength(1);
+  const events = log.steps.flatMap((s) => s.events);
+  const keys = events.filter((e) => e.type === 'key').map((e) => (e as { key: string }).key);
+  expect(keys, 'the Segment (AI) tool chosen with S').toContain('s');
+  const stats = (run.segment as { stats: { kept: number[]; fallbacks: number } }).stats;
+  if (rectIoU >= 0.7) {
+    expect(stats).toEqual({ kept: [1], fallbacks: 0 });
+    expect(log.targets[0].via).toBe('segment');
+  } else {
+    expect(stats).toEqual({ kept: [], fallbacks: 1 });
+    expect(log.targets[0].via).toBe('draw');
+    // Escape dropped the prompts, P chose the polygon tool, and the vertex clicks came after the segment clicks
+    expect(keys).toEqual(expect.arrayContaining(['Escape', 'p', 'Enter']));
+    expect(events.filter((e) => e.type === 'up').length).toBeGreaterThan(1 + MAX_EXTRA_CLICKS + 3);
+  }
+  expect(log.targets[0].outcome).toBe('created');
+  expect(run.endQuality.segment).toMatchObject({ targets: 1, covered: 1, falseLeft: 0, pendingLeft: 0 });
+  const s = summarise('segment-ai', log, 1);
+  expect(s.secondsPerObject).toBeGreaterThan(0);
 });
 
 test('efficiency harness, video track: 4 demo frames, a box on every frame vs keyframes + interpolation, IoU >= 0.7 on disk', async ({ browser }) => {
