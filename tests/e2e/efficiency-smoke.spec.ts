@@ -5,7 +5,7 @@
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
  * and propagation (Shift+D) from the first frame. A fourth draws three COCO outlines with the polygon
- * tool (2D masks); a second masks test runs the Segment (AI) arm on one outline with the synthetic
+ * tool (2D masks); a second masks test runs the Segment (AI) arm on two outlines with the synthetic
  * SAM graph (no SAM weights offline). A fifth tracks the demo sequence's square
  * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation. A sixth runs the
  * KITTI tracking drive's first 3 scans as one sequence: every frame from scratch, propagation
