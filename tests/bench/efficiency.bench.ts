@@ -7,8 +7,8 @@
  *
  * Modalities measured: 3D cuboids on single frames (KITTI tracking 0001, 11 scans), 2D boxes (the
  * same drive's 11 camera images) and a 3D sequence (SUSTech, 4 frames: per frame vs Copy to next
- * frame vs key frame + propagation, Shift+D), 2D masks (COCO image 139, manual polygon arm only: no
- * SAM weights offline) and a video track (the demo sequence: a keyframe on every frame vs keyframes +
+ * frame vs key frame + propagation, Shift+D), 2D masks (COCO image 139: the polygon tool, and Segment
+ * (AI) when EFF_SAM_DIR names a SAM / MobileSAM export — skipped offline, no weights) and a video track (the demo sequence: a keyframe on every frame vs keyframes +
  * interpolation).
  *
  * The KITTI drive's 11 scans are also measured as one sequence (`seq-kitti`): per frame vs key frame
@@ -16,7 +16,7 @@
  * linked by a typed track id, Shift+T, every interpolated box judged).
  *
  * Knobs: EFF_ITEMS=n (first n items only, for a quick look), EFF_MODALITIES=3d,2d,seq,seq-kitti,mask,track, EFF_NO_BUILD=1
- * (reuse dist/renderer-test).
+ * (reuse dist/renderer-test), EFF_SAM_DIR=<SAM model folder, or a models/ folder holding one> (the mask Segment (AI) arm).
  */
 import { chromium } from '@playwright/test';
 import { spawnSync, execSync } from 'node:child_process';
@@ -33,7 +33,7 @@ import { hasSustech, runSequenceBench } from './efficiency/runSequence';
 import { hasKittiSequence } from './efficiency/kittiSequence';
 import { stepCosts } from './efficiency/armLog';
 import { hasMaskData, MIN_MASK_AREA, runMaskBench } from './efficiency/runMask';
-import { DP_TOLERANCE } from './efficiency/maskArm';
+import { DP_TOLERANCE, MAX_EXTRA_CLICKS } from './efficiency/maskArm';
 import { runTrackBench } from './efficiency/runTrack';
 import { MAX_CORNER_DRAGS } from './efficiency/imageArm';
 import type { ArmLog } from './efficiency/armLog';
@@ -173,7 +173,12 @@ export default async function efficiency(): Promise<BenchRow[]> {
       const run = await runMaskBench(browser, { limitTargets: limitItems, say });
       untrusted += run.untrusted;
       logs.mask = run.logs;
-      const r = modalityReport('2D masks', `COCO val2017 image 139; targets: non-crowd single-part COCO outlines with area ≥ ${MIN_MASK_AREA} px; manual arm only: polygon tool, vertices = the outline simplified by Douglas–Peucker at ${DP_TOLERANCE} px (no SAM weights offline, so no Segment (AI) arm)`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_MASK, { manual: 'polygon' });
+      const seg = 'skipped' in run.segment ? null : run.segment;
+      const r = modalityReport('2D masks', `COCO val2017 image 139; targets: non-crowd single-part COCO outlines with area ≥ ${MIN_MASK_AREA} px; polygon arm: polygon tool, vertices = the outline simplified by Douglas–Peucker at ${DP_TOLERANCE} px; ${seg ? `Segment (AI) arm: model ${seg.modelId}, a click at the outline's interior point, up to ${MAX_EXTRA_CLICKS} corrective clicks, else the polygon tool` : `Segment (AI) arm skipped: ${(run.segment as { skipped: string }).skipped}`}`, run.items.length, run.logs, run.endQuality as ModalityReport['endQuality'], TARGET_MASK, { manual: 'polygon', segment: 'segment-ai' });
+      if (seg) {
+        const k = seg.stats.kept;
+        r.notes = [`segment-ai: ${k.length} of n = ${run.logs.segment!.targets.length} kept from the model (clicks each: ${k.length ? (k.reduce((a, b) => a + b, 0) / k.length).toFixed(1) : '—'} on average), ${seg.stats.fallbacks} drawn with the polygon tool after ${1 + MAX_EXTRA_CLICKS} clicks under IoU ${MATCH_IOU}.`];
+      } else r.notes = [`segment-ai: not run — ${(run.segment as { skipped: string }).skipped}.`];
       reports.push(r);
       out.push(...rows('2D masks', r, run.untrusted === 0));
     }

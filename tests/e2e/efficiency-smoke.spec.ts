@@ -5,7 +5,8 @@
  * YOLOX-nano pre-labels — driven in Chromium through the real editors by the scripted annotator.
  * A third test runs two frames of the SUSTech sequence: every frame from scratch, Copy to next frame,
  * and propagation (Shift+D) from the first frame. A fourth draws three COCO outlines with the polygon
- * tool (2D masks, manual arm only: no SAM weights offline). A fifth tracks the demo sequence's square
+ * tool (2D masks); a second masks test runs the Segment (AI) arm on two outlines with the synthetic
+ * SAM graph (no SAM weights offline). A fifth tracks the demo sequence's square
  * over its first 4 frames: a keyframe on every frame vs keyframes + interpolation. A sixth runs the
  * KITTI tracking drive's first 3 scans as one sequence: every frame from scratch, propagation
  * (Shift+D) and key frames + interpolation (track ids typed with #, Shift+T, interpolated boxes judged).
@@ -20,7 +21,12 @@ import { runLidarBench } from '../bench/efficiency/runLidar';
 import { hasImageData, runImageBench } from '../bench/efficiency/runImage';
 import { hasSustech, runSequenceBench } from '../bench/efficiency/runSequence';
 import { hasKittiSequence, keyFramePlan } from '../bench/efficiency/kittiSequence';
-import { hasMaskData, runMaskBench } from '../bench/efficiency/runMask';
+import { hasMaskData, prepareMaskItems, runMaskBench } from '../bench/efficiency/runMask';
+import { MAX_EXTRA_CLICKS, polygonIoU } from '../bench/efficiency/maskArm';
+import { writeTinySam } from '../../main/services/inference/testing/samModel';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runTrackBench } from '../bench/efficiency/runTrack';
 import { renderMarkdown, summarise } from '../bench/efficiency/report';
 
@@ -114,7 +120,7 @@ test('efficiency harness, 3D sequence: two SUSTech frames, per frame vs Copy to 
 test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon tool, real clicks logged, IoU >= 0.7 on disk', async ({ browser }) => {
   test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
   test.setTimeout(120_000);
-  const run = await runMaskBench(browser, { limitTargets: 3 });
+  const run = await runMaskBench(browser, { limitTargets: 3, arms: ['manual'] });
   const n = run.items[0].targets.length;
   expect(n).toBe(3);
   expect(run.untrusted).toBe(0);
@@ -128,6 +134,46 @@ test('efficiency harness, 2D masks: three COCO outlines drawn with the polygon t
   const s = summarise('polygon', log, n);
   expect(s.secondsPerObject).toBeGreaterThan(0);
   expect(renderMarkdown({ modality: '2D masks', dataset: 'smoke', items: 1, arms: [s], target: 0.5, endQuality: run.endQuality as never })).toContain('| polygon |');
+});
+
+test('efficiency harness, 2D masks, Segment (AI) arm: two COCO outlines with the synthetic SAM graph, real input logged, IoU >= 0.7 on disk', async ({ browser }) => {
+  test.skip(!hasMaskData(), '../shared/data/images/coco139 is absent');
+  test.setTimeout(60_000);
+  // The synthetic SAM graph (main/services/inference/testing/samModel.ts, as in sam.spec.ts) answers
+  // every prompt with one fixed rectangle: here the first outline's bounding box. Whether that
+  // rectangle clears IoU 0.7 with an outline decides the arm's branch, computed here the same way.
+  // On COCO 139 the first outline (sorted by x) is box-like (IoU 0.93): kept after the first click.
+  // The second is another object: the rectangle misses it, the corrective clicks cannot change a
+  // fixed mask, and the polygon-tool fallback draws it. This checks the harness (the tool, clicks
+  // and Shift+clicks, the waits on the host's answers, Enter, the fallback, the check on disk), not SAM.
+  const items = prepareMaskItems(mkdtempSync(path.join(os.tmpdir(), 'effsam-probe-')), 2);
+  const [gt0] = items[0].targets;
+  const xs = gt0.filter((_, i) => i % 2 === 0), ys = gt0.filter((_, i) => i % 2 === 1);
+  const rect: [number, number, number, number] = [Math.floor(Math.min(...xs)), Math.floor(Math.min(...ys)), Math.ceil(Math.max(...xs)), Math.ceil(Math.max(...ys))];
+  const samDir = mkdtempSync(path.join(os.tmpdir(), 'effsam-models-'));
+  writeTinySam(samDir, { width: items[0].width, height: items[0].height, rect });
+  // the polygon the host traces from that mask: pixel columns rect[0] .. rect[2] - 1, rows likewise (sam.spec.ts)
+  const traced = [rect[0], rect[1], rect[2] - 1, rect[1], rect[2] - 1, rect[3] - 1, rect[0], rect[3] - 1];
+  const kept = items[0].targets.map((gt) => polygonIoU(traced, gt) >= 0.7);
+  expect(kept, 'the two branches, as this data gives them').toEqual([true, false]);
+
+  const run = await runMaskBench(browser, { limitTargets: 2, samDir, arms: ['segment'] });
+  expect(run.segment).toMatchObject({ modelId: 'tiny-sam', stats: { kept: [1], fallbacks: 1 } });
+  expect(run.untrusted).toBe(0);
+  const log = run.logs.segment!;
+  expect(log.errors).toEqual([]);
+  expect(log.targets.map((t) => [t.via, t.outcome])).toEqual([['segment', 'created'], ['draw', 'created']]);
+  const keysOf = (g: number) => log.steps.filter((s) => s.target === g).flatMap((s) => s.events).filter((e) => e.type === 'key').map((e) => (e as { key: string }).key);
+  const upsOf = (g: number) => log.steps.filter((s) => s.target === g).flatMap((s) => s.events).filter((e) => e.type === 'up').length;
+  expect(log.steps.filter((s) => s.step === 'navigate').flatMap((s) => s.events).some((e) => e.type === 'key' && e.key === 's'), 'the Segment (AI) tool chosen with S').toBe(true);
+  // kept: one click, Enter
+  expect(upsOf(0)).toBe(1);
+  expect(keysOf(0)).toEqual(['Enter']);
+  // fallback: 1 + MAX_EXTRA_CLICKS segment clicks (background ones with Shift), Escape, P, the vertex clicks, Enter
+  expect(keysOf(1)).toEqual(expect.arrayContaining(['Escape', 'p', 'Enter']));
+  expect(upsOf(1)).toBeGreaterThan(1 + MAX_EXTRA_CLICKS + 2);
+  expect(run.endQuality.segment).toMatchObject({ targets: 2, covered: 2, falseLeft: 0, pendingLeft: 0 });
+  expect(summarise('segment-ai', log, 2).secondsPerObject).toBeGreaterThan(0);
 });
 
 test('efficiency harness, video track: 4 demo frames, a box on every frame vs keyframes + interpolation, IoU >= 0.7 on disk', async ({ browser }) => {

@@ -12,6 +12,7 @@ import { breakEvenPrecision, renderMarkdown, renderSvg, summarise, thresholdSwee
 import type { ArmLog } from '../bench/efficiency/armLog';
 import { assign2d, iou2d } from '../bench/efficiency/imageArm';
 import { polygonIoU, simplifyRing } from '../bench/efficiency/maskArm';
+import { centroid, interiorPoint, nextPrompt } from '../bench/efficiency/maskPrompt';
 import { qaTriage } from '../bench/efficiency/qaTriage';
 import { itemId } from '../../main/services/indexer';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -246,6 +247,45 @@ describe('mask arm geometry', () => {
     expect(s.length / 2).toBe(4);
     expect(polygonIoU(s, ring)).toBeGreaterThan(0.95);
     expect(simplifyRing(ring, 0.1).length / 2).toBe(5); // the 0.5 px bump is kept at a fine tolerance
+  });
+});
+
+describe('mask arm, Segment (AI) prompts (maskPrompt)', () => {
+  const rect = (x1: number, y1: number, x2: number, y2: number) => [x1, y1, x2, y1, x2, y2, x1, y2];
+  const inRing = (flat: number[], x: number, y: number) => polygonIoU(flat, [x - 0.5, y - 0.5, x + 0.5, y - 0.5, x + 0.5, y + 0.5, x - 0.5, y + 0.5]) > 0;
+  it('first click: the centroid of a convex outline', () => {
+    const [x, y] = interiorPoint(rect(10, 20, 50, 40));
+    expect(x).toBeCloseTo(30, 6);
+    expect(y).toBeCloseTo(30, 6);
+  });
+  it('first click: the pole of inaccessibility when the centroid is outside (a C shape), deep inside the outline', () => {
+    // a C: 60 x 60 with a 40 x 40 notch cut from the right; its centroid (22, 30) lies in the notch
+    const c = [0, 0, 60, 0, 60, 10, 20, 10, 20, 50, 60, 50, 60, 60, 0, 60];
+    const [cx, cy] = centroid(c);
+    const [x, y] = interiorPoint(c);
+    expect(inRing(c, x, y)).toBe(true);
+    expect([x, y]).not.toEqual([cx, cy]);
+    // in the C's thick spine (x < 20), near its middle height: at least 5 px from every edge
+    expect(x).toBeGreaterThanOrEqual(5);
+    expect(x).toBeLessThanOrEqual(15);
+  });
+  it('next click: positive in the largest missed region, negative in the largest wrong one, null when they agree', () => {
+    const gt = rect(0, 0, 40, 20);
+    // the mask covers only the left quarter: the missed part (right 3/4) is larger
+    const p1 = nextPrompt(gt, rect(0, 0, 10, 20))!;
+    expect(p1.label).toBe(1);
+    expect(p1.x).toBeGreaterThan(10);
+    expect(p1.area).toBe(30 * 20);
+    // the mask spills far below the target: the wrong part is larger, the point lies in it
+    const p2 = nextPrompt(gt, rect(0, 0, 40, 80))!;
+    expect(p2.label).toBe(0);
+    expect(p2.y).toBeGreaterThan(20);
+    expect(p2.area).toBe(40 * 60);
+    // no mask at all: a positive point inside the target
+    const p3 = nextPrompt(gt, null)!;
+    expect(p3.label).toBe(1);
+    expect(inRing(gt, p3.x, p3.y)).toBe(true);
+    expect(nextPrompt(gt, gt)).toBeNull();
   });
 });
 

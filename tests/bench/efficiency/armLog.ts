@@ -27,7 +27,7 @@ export interface TargetRecord {
   target: number;
   outcome: Outcome;
   /** Where the box came from: a pre-label, a one-click fit, a drawn box fitted, a drawn box kept raw. */
-  via: 'prelabel' | 'fit' | 'draw' | 'raw' | 'none';
+  via: 'prelabel' | 'fit' | 'draw' | 'raw' | 'segment' | 'none';
   quality: number;
   /** Score of the pre-label it started from (AI arms). */
   score?: number;

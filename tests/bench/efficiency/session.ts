@@ -27,9 +27,10 @@ export async function settledQuality(read: () => EndQuality, settled: (q: EndQua
 
 /**
  * Serves `dir` (a project already), runs `drive` on a fresh page and returns what it returned,
- * the untrusted-event count and the wall seconds. `title` names the arm in errors.
+ * the untrusted-event count and the wall seconds. `title` names the arm in errors; `prepare` runs on
+ * the page before it loads (listeners that must see the page's first WebSocket).
  */
-export async function driveArm<T>(browser: Browser, dir: string, title: string, drive: (page: Page) => Promise<T>): Promise<{ result: T; untrusted: number; seconds: number }> {
+export async function driveArm<T>(browser: Browser, dir: string, title: string, drive: (page: Page) => Promise<T>, prepare?: (page: Page) => void): Promise<{ result: T; untrusted: number; seconds: number }> {
   const host = await startHost([dir]);
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
@@ -37,6 +38,7 @@ export async function driveArm<T>(browser: Browser, dir: string, title: string, 
   page.on('pageerror', (e) => errors.push(e.message));
   let out: { result: T; untrusted: number; seconds: number };
   try {
+    prepare?.(page);
     await installLogger(page);
     await page.goto(host.url);
     const t0 = Date.now();
