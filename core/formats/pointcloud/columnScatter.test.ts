@@ -17,25 +17,10 @@ import { lzfDecompress } from './lzf';
 import { parsePcdHeader } from './pcd';
 import { parsePointCloudChunks } from './streamChunks';
 import { setLzfKernelEnabled } from './wasm/lzfKernel';
+import { b64, bits, chunked, lcg } from '../../../tests/helpers/pointcloudStreams';
 
 const DATA = path.resolve(__dirname, '../../../../shared/data');
 
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-}
-
-async function* chunked(bytes: Uint8Array, seed: number): AsyncGenerator<Uint8Array> {
-  const r = lcg(seed);
-  for (let at = 0; at < bytes.length; ) {
-    const n = Math.max(1, Math.floor(r() ** 3 * 300_000));
-    yield bytes.slice(at, at + n);
-    at += n;
-  }
-}
-
-const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const bits = (c: PointCloud) => ({ ...c, decode: null, positions: b64(c.positions), fields: c.fields.map((f) => ({ ...f, data: b64(f.data) })) });
 
 /** The cloud as the replaced path gives it: the whole block decompressed by the JavaScript decoder, then the columns extracted. */
 async function reference(bytes: Uint8Array, fileName: string): Promise<PointCloud> {

@@ -7,32 +7,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packedRgbFloat, writeLas, writePcd } from '../../../tests/helpers/pointcloudWriters';
-import { parsePointCloud, type PointCloud } from './index';
+import { parsePointCloud } from './index';
 import { parsePointCloudChunks } from './streamChunks';
+import { bits, chunked as chunkedBy, lcg } from '../../../tests/helpers/pointcloudStreams';
 
 const DATA = path.resolve(__dirname, '../../../../shared/data');
 
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-}
-
 /** The bytes in chunks of random sizes (1 byte to 200 KiB), as a network delivers them. */
-async function* chunked(bytes: Uint8Array, seed: number): AsyncGenerator<Uint8Array> {
-  const r = lcg(seed);
-  for (let at = 0; at < bytes.length; ) {
-    const n = Math.max(1, Math.floor(r() ** 3 * 200_000));
-    yield bytes.slice(at, at + n);
-    at += n;
-  }
-}
-
-const bits = (c: PointCloud) => ({
-  ...c,
-  decode: null,
-  positions: Buffer.from(c.positions.buffer, c.positions.byteOffset, c.positions.byteLength).toString('base64'),
-  fields: c.fields.map((f) => ({ ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('base64') })),
-});
+const chunked = (bytes: Uint8Array, seed: number) => chunkedBy(bytes, seed, 200_000);
 
 async function expectSame(bytes: Uint8Array, fileName: string, seed = 1): Promise<void> {
   const whole = await parsePointCloud(bytes, fileName);
