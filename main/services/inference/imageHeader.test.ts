@@ -1,8 +1,9 @@
+/** The JPEG / PNG header reader pre-labelling uses (core/formats/2d/imageSize.ts), against what sharp reports for the same files. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readImageHeader } from './imageHeader';
+import { imageHeader as readImageHeader } from '../../../core/formats/2d/imageSize';
 import { DATA, NEEDS_DATA } from './testing/fixtures';
 
 /** Every JPEG and PNG of the shared sample data (real camera files: COCO, nuScenes, KITTI, SUSTech). */

@@ -19,7 +19,7 @@ export async function withSingleThreadedImaging<T>(work: () => Promise<T>): Prom
   }
 }
 import { readFile } from 'node:fs/promises';
-import { readImageHeader } from './imageHeader';
+import { imageHeader as readImageHeader } from '../../../core/formats/2d/imageSize';
 import type { ModelInput } from './manifest';
 import type { ImageTransform, TensorData } from './types';
 

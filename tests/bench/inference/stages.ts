@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import ort from 'onnxruntime-node';
 import { decodeYolox } from '../../../main/services/inference/adapters/yolo';
-import { readImageHeader } from '../../../main/services/inference/imageHeader';
+import { imageHeader as readImageHeader } from '../../../core/formats/2d/imageSize';
 import type { ModelInput } from '../../../main/services/inference/manifest';
 import { packTensor, planResize } from '../../../main/services/inference/preprocess';
 import { YOLOX, entry, yoloxManifest } from '../../../main/services/inference/testing/fixtures';
